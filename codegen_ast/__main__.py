@@ -1,0 +1,3 @@
+from codegen_ast.cli import main
+
+main()

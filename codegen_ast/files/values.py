@@ -1,0 +1,61 @@
+"""Values of a field type as expressions: empty defaults and test samples."""
+
+from __future__ import annotations
+
+from codegen_ast import builders as b
+from codegen_ast.spec import FieldSpec, FieldType
+
+_EMPTY: dict[str, b.ExprLike] = {}
+
+
+def _scalar(scalar: str, sample: bool) -> b.ExprLike:
+    if scalar == "str":
+        return b.string_literal("sample" if sample else "")
+    if scalar == "int":
+        return b.literal(1 if sample else 0)
+    if scalar == "float":
+        return b.literal(1.0 if sample else 0.0)
+    if scalar == "bool":
+        return b.name("True" if sample else "False")
+    if scalar == "bytes":
+        return b.literal(b"sample" if sample else b"")
+    if scalar == "datetime":
+        return b.call("datetime", b.literal(2024), b.literal(1), b.literal(1), tzinfo="UTC") if sample else "datetime.min"
+    if scalar == "date":
+        return b.call("date", b.literal(2024), b.literal(1), b.literal(1)) if sample else "date.min"
+    if scalar == "UUID":
+        return b.call("UUID", int=b.literal(1 if sample else 0))
+    if scalar == "Decimal":
+        return b.call("Decimal", b.string_literal("1" if sample else "0"))
+    raise ValueError(f"no value for scalar type {scalar!r}")
+
+
+def value_of(field_type: FieldType, *, sample: bool) -> b.ExprLike:
+    """An empty value (``sample=False``) or a representative one for tests."""
+    if field_type.optional and not sample:
+        return b.name("None")
+    if field_type.kind == "list":
+        assert field_type.item is not None
+        return b.list_(value_of(field_type.item, sample=True)) if sample else b.list_()
+    if field_type.kind == "dict":
+        assert field_type.item is not None
+        if not sample:
+            return b.dict_({})
+        return b.dict_({"key": value_of(field_type.item, sample=True)})
+    return _scalar(field_type.scalar, sample)
+
+
+def value_imports(field_type: FieldType, *, sample: bool) -> set[tuple[str, str]]:
+    """Imports the expression from :func:`value_of` needs beyond the type's own."""
+    if field_type.item is not None:
+        return value_imports(field_type.item, sample=True) if sample else set()
+    if field_type.optional and not sample:
+        return set()
+    needs = set(field_type.modules())
+    if sample and field_type.scalar == "datetime":
+        needs.add(("datetime", "UTC"))
+    return needs
+
+
+def effectively_optional(field: FieldSpec) -> bool:
+    return field.type.optional or not field.required

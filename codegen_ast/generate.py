@@ -1,0 +1,88 @@
+"""Spec -> every file of a node package, in memory (no I/O)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import libcst as cst
+
+from codegen_ast.assemble import assemble_node_module
+from codegen_ast.emit import emit
+from codegen_ast.files.contract import render_contract
+from codegen_ast.files.handlers import build_handler
+from codegen_ast.files.models import build_input_model, build_output_model
+from codegen_ast.files.package_init import build_reexports
+from codegen_ast.files.tests import build_tests
+from codegen_ast.patterns.contribution import NodeContext
+from codegen_ast.patterns.events import build_publish_event_fix
+from codegen_ast.patterns.health import build_health
+from codegen_ast.patterns.metrics import build_metrics
+from codegen_ast.patterns.routing import build_routing
+from codegen_ast.spec import NodeSpec
+from codegen_ast.target import SERVICE_WRAPPERS
+
+
+@dataclass
+class GeneratedPackage:
+    """The files of one node package: relative path -> text."""
+
+    spec: NodeSpec
+    files: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.spec.package_name
+
+    def write(self, output_dir: Path, *, force: bool = False) -> Path:
+        from codegen_ast.package import write_package
+
+        return write_package(self, output_dir, force=force)
+
+
+def node_context(spec: NodeSpec) -> NodeContext:
+    if spec.node_type != "effect":
+        raise NotImplementedError(f"node_type {spec.node_type!r} is not generated yet")
+    return NodeContext(spec=spec, base=SERVICE_WRAPPERS[spec.node_type])
+
+
+def build_modules(spec: NodeSpec) -> dict[str, cst.Module]:
+    """Every Python file of the package as a syntax tree."""
+    context = node_context(spec)
+    contributions = [
+        build_routing(context),
+        build_metrics(context),
+        build_health(context),
+        build_publish_event_fix(context),
+    ]
+    operations = spec.effective_operations
+    handler_exports = [(f".handler_{op.name}", context.handler_class(op.name)) for op in operations]
+    model_exports = [
+        (f".model_{spec.name}_input", context.input_model),
+        (f".model_{spec.name}_output", context.output_model),
+    ]
+    modules = {
+        "__init__.py": build_reexports(
+            f"The {spec.node_type} node package {spec.package_name}.",
+            [(".node", spec.class_name), *((".models", item) for _, item in model_exports)],
+        ),
+        "node.py": assemble_node_module(context, contributions),
+        "handlers/__init__.py": build_reexports(f"Operation handlers of {spec.class_name}.", handler_exports),
+        "models/__init__.py": build_reexports(f"Typed input and output models of {spec.class_name}.", model_exports),
+        f"models/model_{spec.name}_input.py": build_input_model(spec),
+        f"models/model_{spec.name}_output.py": build_output_model(spec),
+        "tests/__init__.py": cst.Module(body=[]),
+        "tests/test_node.py": build_tests(context),
+    }
+    for operation in operations:
+        modules[f"handlers/handler_{operation.name}.py"] = build_handler(context, operation)
+    return modules
+
+
+def generate(spec: NodeSpec, *, check_stable: bool = False) -> GeneratedPackage:
+    """Build, format and collect every file of the node package for ``spec``."""
+    package = GeneratedPackage(spec)
+    for path, tree in sorted(build_modules(spec).items()):
+        package.files[path] = emit(tree, check_stable=check_stable)
+    package.files["contract.yaml"] = render_contract(node_context(spec))
+    return package

@@ -1,0 +1,126 @@
+"""health: checks that really look at the node, returned by get_health_checks.
+
+Before::
+
+    def get_health_checks(self):
+        return [("self", self._check_self_health)]  # TODO: add checks
+
+After: ``get_health_checks()`` returns bound check methods (the type
+``MixinHealthCheck`` declares); ``_check_self_health`` reports UNHEALTHY when
+an operation has no handler or the lifecycle has failed or been cleaned up.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from codegen_ast import builders as b
+from codegen_ast.patterns.contribution import Contribution, NodeContext
+from codegen_ast.target import HEALTH_STATUS
+
+_LIFECYCLE = "omnibase_core.enums.enum_node_lifecycle_status"
+_ISSUE = "omnibase_core.models.health.model_health_issue"
+_BAD_STATES = ("FAILED", "CLEANED_UP", "CLEANUP_FAILED")
+
+
+def _issue(message: b.ExprLike) -> b.ExprLike:
+    return b.call(
+        "ModelHealthIssue.create_resource_issue",
+        message=message,
+        severity=b.string_literal("critical"),
+    )
+
+
+def _check_self_health() -> cst.FunctionDef:
+    missing = cst.ListComp(
+        elt=b.name("operation"),
+        for_in=cst.CompFor(
+            target=b.name("operation"),
+            iter=b.name("SUPPORTED_OPERATIONS"),
+            ifs=[cst.CompIf(b.compare("operation", "not in", "self._handlers"))],
+        ),
+    )
+    return b.method(
+        "_check_self_health",
+        [],
+        [
+            b.assign("issues", b.list_(), b.annotation("list[ModelHealthIssue]")),
+            b.assign("missing", missing),
+            b.if_(
+                "missing",
+                [
+                    b.assign("names", b.call(b.attr(b.string_literal(", "), "join"), "missing")),
+                    b.do(
+                        b.call(
+                            "issues.append",
+                            _issue(b.formatted_string("no handler registered for: ", b.name("names"))),
+                        )
+                    ),
+                ],
+            ),
+            b.assign(
+                "lifecycle",
+                b.call("self.state.get", b.string_literal("status"), b.string_literal("")),
+            ),
+            b.if_(
+                b.compare("lifecycle", "in", "_UNHEALTHY_STATES"),
+                [
+                    b.do(
+                        b.call(
+                            "issues.append",
+                            _issue(b.formatted_string("node lifecycle status is ", b.name("lifecycle"))),
+                        )
+                    )
+                ],
+            ),
+            b.if_(
+                "issues",
+                [
+                    b.return_(
+                        b.call(
+                            "ModelHealthStatus.create_unhealthy",
+                            score=b.literal(0.0),
+                            issues="issues",
+                        )
+                    )
+                ],
+            ),
+            b.return_(b.call("ModelHealthStatus.create_healthy", score=b.literal(1.0))),
+        ],
+        returns="ModelHealthStatus",
+        doc="Healthy while every operation has a handler and the lifecycle is sound.",
+    )
+
+
+def build_health(context: NodeContext, extra_checks: list[str] | None = None) -> Contribution:
+    checks = ["_check_self_health", *(extra_checks or [])]
+    unhealthy_states = b.call(
+        "frozenset",
+        cst.Set(
+            [
+                cst.Element(b.attr(b.attr("EnumNodeLifecycleStatus", state), "value"))
+                for state in _BAD_STATES
+            ]
+        ),
+    )
+    get_health_checks = b.method(
+        "get_health_checks",
+        [],
+        [b.return_(b.list_(*(f"self.{check}" for check in checks)))],
+        returns=b.annotation(
+            "list[Callable[[], ModelHealthStatus | asyncio.Future[ModelHealthStatus]]]"
+        ),
+        doc="The checks MixinHealthCheck runs for health_check().",
+    )
+    contribution = Contribution(
+        imports={
+            ("asyncio", ""),
+            ("collections.abc", "Callable"),
+            (_LIFECYCLE, "EnumNodeLifecycleStatus"),
+            (_ISSUE, "ModelHealthIssue"),
+        },
+        module_statements=[b.assign("_UNHEALTHY_STATES", unhealthy_states)],
+        methods=[get_health_checks, _check_self_health()],
+        health_checks=checks,
+    )
+    return contribution.need(HEALTH_STATUS)

@@ -1,0 +1,255 @@
+"""NodeSpec: what a user asks the generator for.
+
+Every identifier a spec can put into generated code is checked here, so the
+builders downstream never see a name that could break or escape the tree.
+"""
+
+from __future__ import annotations
+
+import difflib
+import keyword
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+NodeType = Literal["effect", "compute", "reducer", "orchestrator"]
+NODE_TYPES: tuple[str, ...] = ("effect", "compute", "reducer", "orchestrator")
+
+DEPENDENCIES: tuple[str, ...] = ("postgres", "http", "kafka", "redis", "consul")
+FEATURES: tuple[str, ...] = (
+    "caching",
+    "circuit_breaker",
+    "consul",
+    "events",
+    "health_check_mode",
+    "metrics",
+    "no_service_mode",
+    "retry",
+)
+
+_SNAKE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
+_VERSION = re.compile(r"\d+\.\d+\.\d+")
+# Names a field of a pydantic model may not take.
+_RESERVED_FIELDS = frozenset({"operation", "correlation_id"}) | frozenset(dir(BaseModel))
+
+
+def suggestion(value: str, choices: tuple[str, ...] | list[str]) -> str:
+    close = difflib.get_close_matches(value, choices, n=1)
+    return f"did you mean {close[0]!r}? " if close else ""
+
+
+def check_snake_case(value: str, what: str) -> str:
+    if not isinstance(value, str) or not _SNAKE.fullmatch(value):
+        raise ValueError(
+            f"{what} {value!r} is not snake_case: use lowercase letters, digits and "
+            "single underscores, starting with a letter (e.g. 'order_events'); "
+            "no dashes, dots, slashes or spaces"
+        )
+    if keyword.iskeyword(value) or keyword.issoftkeyword(value):
+        raise ValueError(f"{what} {value!r} is a Python keyword: choose another word")
+    return value
+
+
+# --- field types ------------------------------------------------------------
+
+SCALAR_TYPES: dict[str, tuple[str, str]] = {
+    # spec spelling -> (module to import from, or "" for a builtin; Python name)
+    "str": ("", "str"),
+    "int": ("", "int"),
+    "float": ("", "float"),
+    "bool": ("", "bool"),
+    "bytes": ("", "bytes"),
+    "datetime": ("datetime", "datetime"),
+    "date": ("datetime", "date"),
+    "uuid": ("uuid", "UUID"),
+    "UUID": ("uuid", "UUID"),
+    "decimal": ("decimal", "Decimal"),
+    "Decimal": ("decimal", "Decimal"),
+}
+
+
+class FieldType(BaseModel):
+    """A parsed field type: scalar, ``list[T]``, ``dict[str, T]``, optional."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: Literal["scalar", "list", "dict"]
+    scalar: str = ""
+    item: FieldType | None = None
+    optional: bool = False
+
+    @classmethod
+    def parse(cls, text: str) -> FieldType:
+        source = text.strip()
+        optional = False
+        if source.endswith("| None"):
+            optional, source = True, source[: -len("| None")].strip()
+        elif source.startswith(("Optional[", "optional[")) and source.endswith("]"):
+            optional, source = True, source[source.index("[") + 1 : -1].strip()
+        for prefix, kind in (("list[", "list"), ("dict[str,", "dict")):
+            if source.startswith(prefix) and source.endswith("]"):
+                inner = cls.parse(source[len(prefix) : -1])
+                return cls(kind=kind, item=inner, optional=optional)  # type: ignore[arg-type]
+        if source in SCALAR_TYPES:
+            return cls(kind="scalar", scalar=SCALAR_TYPES[source][1], optional=optional)
+        allowed = ", ".join(sorted(set(SCALAR_TYPES) - {"UUID", "Decimal"}))
+        raise ValueError(
+            f"unknown type {text!r}: use one of {allowed}, list[T], dict[str, T], "
+            "or 'T | None' for an optional value"
+        )
+
+    def modules(self) -> set[tuple[str, str]]:
+        """The ``from module import name`` pairs this type needs."""
+        if self.item is not None:
+            return self.item.modules()
+        for module, python_name in SCALAR_TYPES.values():
+            if python_name == self.scalar and module:
+                return {(module, python_name)}
+        return set()
+
+    def spelling(self) -> str:
+        if self.kind == "scalar":
+            text = self.scalar
+        else:
+            assert self.item is not None
+            inner = self.item.spelling()
+            text = f"list[{inner}]" if self.kind == "list" else f"dict[str, {inner}]"
+        return f"{text} | None" if self.optional else text
+
+
+class FieldSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    type: FieldType
+    description: str = ""
+    required: bool = True
+
+    @field_validator("name")
+    @classmethod
+    def _check_name(cls, value: str) -> str:
+        check_snake_case(value, "field name")
+        if value in _RESERVED_FIELDS or value.startswith("model_"):
+            raise ValueError(
+                f"field name {value!r} is reserved by the generated models "
+                "(pydantic or the operation router): rename it"
+            )
+        return value
+
+    @field_validator("type", mode="before")
+    @classmethod
+    def _parse_type(cls, value: Any) -> Any:
+        return FieldType.parse(value) if isinstance(value, str) else value
+
+
+class OperationSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    description: str = ""
+
+    @field_validator("name")
+    @classmethod
+    def _check_name(cls, value: str) -> str:
+        return check_snake_case(value, "operation name")
+
+
+class NodeSpec(BaseModel):
+    """The user's request for one node package."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    node_type: NodeType
+    description: Annotated[str, Field(min_length=1)]
+    domain: str = "general"
+    version: str = "1.0.0"
+    author: str = ""
+    operations: list[OperationSpec] = Field(default_factory=list)
+    features: list[str] = Field(default_factory=list)
+    dependencies: list[str] = Field(default_factory=list)
+    input_fields: list[FieldSpec] = Field(default_factory=list)
+    output_fields: list[FieldSpec] = Field(default_factory=list)
+
+    @field_validator("name")
+    @classmethod
+    def _check_name(cls, value: str) -> str:
+        return check_snake_case(value, "node name")
+
+    @field_validator("version")
+    @classmethod
+    def _check_version(cls, value: str) -> str:
+        if not _VERSION.fullmatch(value):
+            raise ValueError(f"version {value!r} is not MAJOR.MINOR.PATCH, e.g. '1.0.0'")
+        return value
+
+    @field_validator("operations", mode="before")
+    @classmethod
+    def _operation_shorthand(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return [{"name": item} if isinstance(item, str) else item for item in value]
+        return value
+
+    @field_validator("dependencies", mode="before")
+    @classmethod
+    def _dependency_mapping(cls, value: Any) -> Any:
+        # The seed's spelling {postgres: asyncpg} names the client; we pick it.
+        return list(value) if isinstance(value, dict) else value
+
+    @field_validator("dependencies")
+    @classmethod
+    def _check_dependencies(cls, value: list[str]) -> list[str]:
+        return _check_choices(value, DEPENDENCIES, "dependency")
+
+    @field_validator("features")
+    @classmethod
+    def _check_features(cls, value: list[str]) -> list[str]:
+        return _check_choices(value, FEATURES, "feature")
+
+    @model_validator(mode="after")
+    def _check_unique(self) -> NodeSpec:
+        for what, names in (
+            ("operation", [op.name for op in self.operations]),
+            ("input field", [f.name for f in self.input_fields]),
+            ("output field", [f.name for f in self.output_fields]),
+        ):
+            seen: set[str] = set()
+            for item in names:
+                if item in seen:
+                    raise ValueError(f"{what} {item!r} is declared twice: remove one")
+                seen.add(item)
+        return self
+
+    # --- derived names ------------------------------------------------------
+
+    @property
+    def effective_operations(self) -> list[OperationSpec]:
+        """Declared operations, or one named ``execute`` when none are."""
+        return self.operations or [OperationSpec(name="execute")]
+
+    @property
+    def camel(self) -> str:
+        return "".join(part.capitalize() for part in self.name.split("_"))
+
+    @property
+    def kind(self) -> str:
+        return self.node_type.capitalize()
+
+    @property
+    def class_name(self) -> str:
+        return f"Node{self.camel}{self.kind}"
+
+    @property
+    def package_name(self) -> str:
+        return f"node_{self.name}_{self.node_type}"
+
+
+def _check_choices(values: list[str], choices: tuple[str, ...], what: str) -> list[str]:
+    for value in values:
+        if value not in choices:
+            raise ValueError(
+                f"unknown {what} {value!r}: {suggestion(value, choices)}"
+                f"known: {', '.join(choices)}"
+            )
+    return sorted(set(values), key=values.index)
