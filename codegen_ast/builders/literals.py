@@ -29,14 +29,19 @@ def _escape_char(char: str) -> str:
     return f"\\U{code:08x}"
 
 
-def _escape_body(text: str, *, docstring: bool) -> str:
+def _escape_body(text: str, *, docstring: bool, quote: str = '"') -> str:
     out: list[str] = []
     last = len(text) - 1
     for index, char in enumerate(text):
-        if char == '"':
+        if char == quote and not docstring:
+            out.append("\\" + quote)
+        elif char == '"' and docstring:
             # In a docstring a quote is escaped only where it could close or
-            # join the triple quotes: before another quote, or at the end.
-            if not docstring or index == last or text[index + 1] == '"':
+            # join the triple quotes (before another quote, or at the end) or
+            # where black would pad it with a space (first or last character).
+            if index == last:
+                out.append("\\x22")  # an escaped \" would still be padded
+            elif index == 0 or text[index + 1] == '"':
                 out.append('\\"')
             else:
                 out.append('"')
@@ -49,8 +54,13 @@ def _escape_body(text: str, *, docstring: bool) -> str:
 
 
 def string_literal(text: str) -> cst.SimpleString:
-    """A double-quoted literal whose value is exactly ``text``."""
-    return cst.SimpleString('"' + _escape_body(text, docstring=False) + '"')
+    """A quoted literal whose value is exactly ``text``.
+
+    Double-quoted unless the text holds more double than single quotes: the
+    same choice black makes, so black never rewrites the literal.
+    """
+    quote = "'" if text.count('"') > text.count("'") else '"'
+    return cst.SimpleString(quote + _escape_body(text, docstring=False, quote=quote) + quote)
 
 
 def docstring_literal(text: str) -> cst.SimpleString:
