@@ -9,7 +9,7 @@ import libcst as cst
 from codegen_ast import builders as b
 from codegen_ast.builders.definitions import Param
 from codegen_ast.patterns.contribution import Contribution, NodeContext
-from codegen_ast.target import CONTAINER
+from codegen_ast.target import CONTAINER, MIXINS, UNTYPED_MODULES
 
 
 def merge_imports(contributions: Sequence[Contribution]) -> b.ImportSet:
@@ -32,6 +32,15 @@ def assemble_node_module(context: NodeContext, contributions: Sequence[Contribut
     spec = context.spec
     imports = merge_imports(contributions)
     imports.add(CONTAINER.module, CONTAINER.name).add(context.base.module, context.base.name)
+    bases: list[b.ExprLike] = []
+    for base in context.selection.bases:
+        if base in MIXINS:
+            imports.add(MIXINS[base].module, base)
+        if base == "MixinEventBus":  # generic in its event and payload types
+            imports.add("typing", "Any")
+            bases.append(b.subscript(base, "Any", "Any"))
+        else:
+            bases.append(base)
     init = b.method(
         "__init__",
         [Param("container", CONTAINER.name)],
@@ -45,7 +54,7 @@ def assemble_node_module(context: NodeContext, contributions: Sequence[Contribut
     methods = [method for c in contributions for method in c.methods]
     node_class = b.class_(
         spec.class_name,
-        [context.base.name],
+        bases,
         [init, *methods],
         doc=spec.description,
     )
@@ -55,6 +64,6 @@ def assemble_node_module(context: NodeContext, contributions: Sequence[Contribut
     )
     constants = [stmt for c in contributions for stmt in c.module_statements]
     return b.module(
-        [*imports.statements(), exports, *constants, node_class],
+        [*imports.statements(UNTYPED_MODULES), exports, *constants, node_class],
         doc=f"{spec.class_name}: the {spec.node_type} node {spec.name!r}.",
     )

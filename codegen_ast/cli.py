@@ -11,6 +11,7 @@ from codegen_ast import __version__
 from codegen_ast.errors import CodegenError
 from codegen_ast.generate import generate
 from codegen_ast.readers import read_node_spec
+from codegen_ast.selection import select
 
 
 class _Group(click.Group):
@@ -32,7 +33,7 @@ def main() -> None:
     \b
     Examples:
       codegen-ast new examples/orders_effect.yaml -o out/
-      codegen-ast new examples/orders_effect.yaml -o out/ --force
+      codegen-ast explain examples/orders_effect.yaml
     """
 
 
@@ -67,3 +68,39 @@ def new(spec_file: Path, output_dir: Path, force: bool, quiet: bool) -> None:
         click.echo(f"wrote {target} ({len(package.files)} files)")
         for relative in sorted(package.files):
             click.echo(f"  {relative}")
+
+
+@main.command()
+@click.argument("spec_file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for tools.",
+)
+def explain(spec_file: Path, output_format: str) -> None:
+    """Show what the selector chooses for SPEC_FILE, and why.
+
+    Prints the base class, the mixins, the detected integrations and the
+    production patterns, each with the reason it was chosen.
+
+    \b
+    Examples:
+      codegen-ast explain examples/orders_effect.yaml
+      codegen-ast explain examples/orders_effect.yaml --format json
+    """
+    import json
+
+    selection = select(read_node_spec(spec_file))
+    if output_format == "json":
+        click.echo(json.dumps(selection.as_dict(), indent=2))
+        return
+    click.echo(f"base class:   {selection.base.name}  ({selection.base.module})")
+    click.echo(f"mixins:       {', '.join(selection.mixins) or '(those of the base class)'}")
+    click.echo(f"integrations: {', '.join(selection.integrations) or 'none'}")
+    click.echo(f"patterns:     {', '.join(selection.patterns)}")
+    click.echo("decisions:")
+    for decision in selection.log:
+        click.echo(f"  {decision.topic:<12} {decision.choice:<26} {decision.reason}")

@@ -14,13 +14,18 @@ from codegen_ast.files.handlers import build_handler
 from codegen_ast.files.models import build_input_model, build_output_model
 from codegen_ast.files.package_init import build_reexports
 from codegen_ast.files.tests import build_tests
-from codegen_ast.patterns.contribution import NodeContext
-from codegen_ast.patterns.events import build_publish_event_fix
+from codegen_ast.patterns.consul import build_consul
+from codegen_ast.patterns.contribution import Contribution, NodeContext
+from codegen_ast.patterns.events import build_event_publishing, build_publish_event_fix
 from codegen_ast.patterns.health import build_health
+from codegen_ast.patterns.health_check_mode import build_health_check_mode
+from codegen_ast.patterns.integrations import INTEGRATIONS, build_integration
+from codegen_ast.patterns.lifecycle import build_lifecycle
+from codegen_ast.patterns.logging import build_logging
 from codegen_ast.patterns.metrics import build_metrics
 from codegen_ast.patterns.routing import build_routing
+from codegen_ast.selection import select
 from codegen_ast.spec import NodeSpec
-from codegen_ast.target import SERVICE_WRAPPERS
 
 
 @dataclass
@@ -43,18 +48,54 @@ class GeneratedPackage:
 def node_context(spec: NodeSpec) -> NodeContext:
     if spec.node_type != "effect":
         raise NotImplementedError(f"node_type {spec.node_type!r} is not generated yet")
-    return NodeContext(spec=spec, base=SERVICE_WRAPPERS[spec.node_type])
+    return NodeContext(spec=spec, selection=select(spec))
+
+
+def node_contributions(context: NodeContext) -> list[Contribution]:
+    """Every pattern's contribution to node.py, in the selection's order."""
+    selection = context.selection
+    patterns = set(selection.patterns)
+    extras = [build_integration(context, INTEGRATIONS[name]) for name in selection.integrations]
+    if "consul" in patterns:
+        extras.append(build_consul(context))
+    if "events" in patterns:
+        extras.append(
+            build_event_publishing(
+                context,
+                event_bus="MixinEventBus" in selection.provides,
+                kafka="kafka" in selection.integrations,
+            )
+        )
+    return [
+        build_logging(context),
+        build_health_check_mode(context),
+        *extras,
+        build_lifecycle(
+            context,
+            [step for extra in extras for step in extra.lifecycle],
+            consul="consul" in patterns,
+            service_mode="MixinNodeService" in selection.provides,
+        ),
+        build_routing(
+            context,
+            [mapping for extra in extras for mapping in extra.error_mappings],
+            events="events" in patterns,
+        ),
+        build_metrics(context, [counter for extra in extras for counter in extra.counters]),
+        build_health(context, [check for extra in extras for check in extra.health_checks]),
+        build_publish_event_fix(context),
+    ]
+
+
+def _health_checks(contributions: list[Contribution]) -> list[str]:
+    """The checks get_health_checks returns (the health pattern lists them all)."""
+    return next(c.health_checks for c in contributions if "_check_self_health" in c.health_checks)
 
 
 def build_modules(spec: NodeSpec) -> dict[str, cst.Module]:
     """Every Python file of the package as a syntax tree."""
     context = node_context(spec)
-    contributions = [
-        build_routing(context),
-        build_metrics(context),
-        build_health(context),
-        build_publish_event_fix(context),
-    ]
+    contributions = node_contributions(context)
     operations = spec.effective_operations
     handler_exports = [(f".handler_{op.name}", context.handler_class(op.name)) for op in operations]
     model_exports = [
@@ -72,7 +113,7 @@ def build_modules(spec: NodeSpec) -> dict[str, cst.Module]:
         f"models/model_{spec.name}_input.py": build_input_model(spec),
         f"models/model_{spec.name}_output.py": build_output_model(spec),
         "tests/__init__.py": cst.Module(body=[]),
-        "tests/test_node.py": build_tests(context),
+        "tests/test_node.py": build_tests(context, len(_health_checks(contributions)) - 1),
     }
     for operation in operations:
         modules[f"handlers/handler_{operation.name}.py"] = build_handler(context, operation)

@@ -21,6 +21,7 @@ FEATURES: tuple[str, ...] = (
     "caching",
     "circuit_breaker",
     "consul",
+    "custom_mixins",
     "events",
     "health_check_mode",
     "metrics",
@@ -169,6 +170,7 @@ class NodeSpec(BaseModel):
     operations: list[OperationSpec] = Field(default_factory=list)
     features: list[str] = Field(default_factory=list)
     dependencies: list[str] = Field(default_factory=list)
+    mixins: list[str] = Field(default_factory=list)
     input_fields: list[FieldSpec] = Field(default_factory=list)
     output_fields: list[FieldSpec] = Field(default_factory=list)
 
@@ -206,6 +208,22 @@ class NodeSpec(BaseModel):
     @classmethod
     def _check_features(cls, value: list[str]) -> list[str]:
         return _check_choices(value, FEATURES, "feature")
+
+    @field_validator("mixins")
+    @classmethod
+    def _check_mixins(cls, value: list[str]) -> list[str]:
+        from codegen_ast.target import KNOWN_MIXINS, REMOVED_MIXINS
+
+        names = [item if item.startswith("Mixin") else f"Mixin{item}" for item in value]
+        for item in names:
+            if item in REMOVED_MIXINS:
+                raise ValueError(f"{item} does not exist in omnibase-core 0.47: {REMOVED_MIXINS[item]}")
+            if item not in KNOWN_MIXINS:
+                raise ValueError(
+                    f"unknown mixin {item!r}: {suggestion(item, sorted(KNOWN_MIXINS))}"
+                    "see ONEX_TARGET.md for the 41 mixins omnibase-core has"
+                )
+        return sorted(set(names), key=names.index)
 
     @model_validator(mode="after")
     def _check_unique(self) -> NodeSpec:

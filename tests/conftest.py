@@ -27,3 +27,68 @@ def example_dir(example_package: GeneratedPackage, tmp_path_factory: pytest.Temp
     root = tmp_path_factory.mktemp("generated")
     example_package.write(root)
     return root
+
+
+# --- Services for tests of generated nodes (helpers in tests/services.py) -------------
+# postgres_server / redis_server: real servers, one per session; a service that cannot
+# start FAILS the test that asked for it. consul_agent / kafka_producer: stand-ins
+# (no Consul or Kafka can be installed here), fresh for each test.
+
+import sys  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+
+if str(ROOT) not in sys.path:  # plain `pytest` (not `python -m pytest`) leaves it out
+    sys.path.insert(0, str(ROOT))
+
+from tests.services import (  # noqa: E402
+    ConsulAgentStandIn,
+    KafkaProducerStandIn,
+    PostgresServer,
+    RedisServer,
+    ServiceStartError,
+)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    try:
+        server = PostgresServer.create()
+    except ServiceStartError as error:
+        problem = str(error)
+    else:
+        problem = ""
+    if problem:
+        pytest.fail(f"cannot start the PostgreSQL test server: {problem}", pytrace=False)
+    try:
+        yield server
+    finally:
+        server.destroy()
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    try:
+        server = RedisServer.create()
+    except ServiceStartError as error:
+        problem = str(error)
+    else:
+        problem = ""
+    if problem:
+        pytest.fail(f"cannot start the Redis test server: {problem}", pytrace=False)
+    try:
+        yield server
+    finally:
+        server.destroy()
+
+
+@pytest.fixture
+def consul_agent() -> Iterator[ConsulAgentStandIn]:
+    """A started Consul agent STAND-IN (local HTTP server), empty for each test."""
+    with ConsulAgentStandIn() as agent:
+        yield agent
+
+
+@pytest.fixture
+def kafka_producer() -> KafkaProducerStandIn:
+    """A Kafka producer STAND-IN (not started: the code under test calls start())."""
+    return KafkaProducerStandIn()

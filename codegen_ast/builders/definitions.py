@@ -29,12 +29,22 @@ def _param(spec: Param) -> cst.Param:
 
 
 def parameters(params: Sequence[Param]) -> cst.Parameters:
-    positional = [_param(p) for p in params if not p.keyword_only]
-    keyword = [_param(p) for p in params if p.keyword_only]
+    """Plain, ``*name`` / ``**name`` (by the name's prefix) and keyword-only parameters."""
+    plain = [p for p in params if not p.name.startswith("*")]
+    positional = [_param(p) for p in plain if not p.keyword_only]
+    keyword = [_param(p) for p in plain if p.keyword_only]
+    star = next((p for p in params if p.name.startswith("*") and not p.name.startswith("**")), None)
+    double = next((p for p in params if p.name.startswith("**")), None)
+    star_arg: cst.Param | cst.ParamStar | cst.MaybeSentinel = cst.MaybeSentinel.DEFAULT
+    if star is not None:
+        star_arg = _param(Param(star.name[1:], star.annotation))
+    elif keyword:
+        star_arg = cst.ParamStar()
     return cst.Parameters(
         params=positional,
-        star_arg=cst.ParamStar() if keyword else cst.MaybeSentinel.DEFAULT,
+        star_arg=star_arg,
         kwonly_params=keyword,
+        star_kwarg=None if double is None else _param(Param(double.name[2:], double.annotation)),
     )
 
 

@@ -46,8 +46,19 @@ def attr(value: ExprLike, attribute: str) -> cst.Attribute:
     return cst.Attribute(expr(value), name(attribute))
 
 
-def call(func: ExprLike, *args: ExprLike, **kwargs: ExprLike) -> cst.Call:
-    arguments = [cst.Arg(expr(arg)) for arg in args]
+def star(value: ExprLike) -> cst.Arg:
+    """``*value`` as a call argument."""
+    return cst.Arg(expr(value), star="*")
+
+
+def double_star(value: ExprLike) -> cst.Arg:
+    """``**value`` as a call argument."""
+    return cst.Arg(expr(value), star="**")
+
+
+def call(func: ExprLike, *args: ExprLike | cst.Arg, **kwargs: ExprLike) -> cst.Call:
+    """``func(*args, **kwargs)``; ready-made ``cst.Arg`` items (see :func:`star`) pass through."""
+    arguments = [arg if isinstance(arg, cst.Arg) else cst.Arg(expr(arg)) for arg in args]
     arguments += [cst.Arg(expr(value), keyword=name(key)) for key, value in kwargs.items()]
     return cst.Call(expr(func), arguments)
 
@@ -149,3 +160,8 @@ def parens(value: ExprLike) -> Expr:
 
 def if_exp(test: ExprLike, body: ExprLike, orelse: ExprLike) -> cst.IfExp:
     return cst.IfExp(test=expr(test), body=expr(body), orelse=expr(orelse))
+
+
+def list_comp(element: ExprLike, target: str, iterable: ExprLike) -> cst.ListComp:
+    """``[element for target in iterable]``"""
+    return cst.ListComp(expr(element), cst.CompFor(target=name(target), iter=expr(iterable)))

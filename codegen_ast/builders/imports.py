@@ -42,8 +42,13 @@ class ImportSet:
         self._plain |= other._plain
         return self
 
-    def statements(self) -> list[cst.SimpleStatementLine]:
-        """Import lines grouped (future, stdlib, third party, local), sorted."""
+    def statements(self, untyped: frozenset[str] = frozenset()) -> list[cst.SimpleStatementLine]:
+        """Import lines grouped (future, stdlib, third party, local), sorted.
+
+        Modules in ``untyped`` (libraries without type information) get a
+        ``# type: ignore[import-untyped, unused-ignore]`` comment, which stays
+        correct when the user installs stubs for them.
+        """
         entries: list[tuple[int, int, str, cst.SimpleStatementLine]] = []
         for module in self._plain:
             stmt = cst.SimpleStatementLine(
@@ -62,6 +67,10 @@ class ImportSet:
                 ]
             )
             entries.append((_group(module), 1, module, stmt))
+        entries = [
+            (group, kind, module, _untyped(stmt) if module in untyped else stmt)
+            for group, kind, module, stmt in entries
+        ]
         entries.sort(key=lambda entry: entry[:3])
         result: list[cst.SimpleStatementLine] = []
         previous_group = None
@@ -71,6 +80,12 @@ class ImportSet:
             result.append(stmt)
             previous_group = group
         return result
+
+
+def _untyped(statement: cst.SimpleStatementLine) -> cst.SimpleStatementLine:
+    from codegen_ast.builders.statements import with_comment
+
+    return with_comment(statement, "type: ignore[import-untyped, unused-ignore]")
 
 
 def imports(requests: Iterable[tuple[str, str]]) -> list[cst.SimpleStatementLine]:

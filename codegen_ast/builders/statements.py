@@ -114,8 +114,34 @@ def with_(items: Sequence[tuple[ExprLike, str | None]], body: Body, *, is_async:
 
 
 def for_(target: str, iterable: ExprLike, body: Body) -> cst.For:
-    return cst.For(name(target), expr(iterable), block(body))
+    """``for target in iterable:``; ``target`` may unpack: ``"name, stop"``."""
+    names = [part.strip() for part in target.split(",")]
+    target_node: cst.BaseAssignTargetExpression = (
+        name(names[0])
+        if len(names) == 1
+        else cst.Tuple([cst.Element(name(item)) for item in names], lpar=[], rpar=[])
+    )
+    return cst.For(target_node, expr(iterable), block(body))
 
 
 def assert_(test: ExprLike, message: ExprLike | None = None) -> Stmt:
     return line(cst.Assert(expr(test), None if message is None else expr(message)))
+
+
+def with_comment(statement: cst.SimpleStatementLine, comment: str) -> cst.SimpleStatementLine:
+    """Attach a trailing ``# comment`` (constant text from this package)."""
+    if "\n" in comment or "\r" in comment:
+        raise ValueError("a trailing comment must be one line")
+    return statement.with_changes(
+        trailing_whitespace=cst.TrailingWhitespace(
+            whitespace=cst.SimpleWhitespace("  "), comment=cst.Comment(f"# {comment}")
+        )
+    )
+
+
+def with_leading_comment(statement: Stmt, comment: str) -> Stmt:
+    """Put a ``# comment`` line (constant text from this package) above ``statement``."""
+    if "\n" in comment or "\r" in comment:
+        raise ValueError("a comment must be one line")
+    line_comment = cst.EmptyLine(comment=cst.Comment(f"# {comment}"))
+    return statement.with_changes(leading_lines=[*statement.leading_lines, line_comment])

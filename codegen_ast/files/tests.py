@@ -38,7 +38,9 @@ def _test(
     )
 
 
-def build_tests(context: NodeContext) -> cst.Module:
+def build_tests(context: NodeContext, dependency_checks: int) -> cst.Module:
+    """The package's tests; ``dependency_checks`` counts the health checks
+    beyond the self check (each reports DEGRADED before initialize())."""
     spec = context.spec
     node_class = spec.class_name
     contract = CONTRACT_MODELS[spec.node_type]
@@ -135,21 +137,42 @@ def build_tests(context: NodeContext) -> cst.Module:
                 is_async=True,
         ),
         _test(
-            "test_health_checks_report_healthy",
+            "test_health_checks_report_status",
             [
-                b.assign("checks", b.call("node.get_health_checks")),
-                b.assert_("checks"),
+                b.assign("statuses", b.list_(), b.annotation("list[ModelHealthStatus]")),
                 b.for_(
                     "check",
-                    "checks",
+                    b.call("node.get_health_checks"),
                     [
-                        b.assign("status", b.call("check")),
-                        b.assert_(b.call("isinstance", "status", HEALTH_STATUS.name)),
-                        b.assert_(b.compare("status.status", "==", "EnumHealthStatusValue.HEALTHY")),
+                        b.assign("outcome", b.call("check")),
+                        b.do(
+                            b.call(
+                                "statuses.append",
+                                b.if_exp(
+                                    b.call("isinstance", "outcome", HEALTH_STATUS.name),
+                                    "outcome",
+                                    b.await_("outcome"),
+                                ),
+                            )
+                        ),
                     ],
+                ),
+                b.with_leading_comment(
+                    b.assert_(
+                        b.compare(
+                            b.list_comp("status.status", "status", "statuses"),
+                            "==",
+                            b.list_(
+                                "EnumHealthStatusValue.HEALTHY",
+                                *(["EnumHealthStatusValue.DEGRADED"] * dependency_checks),
+                            ),
+                        )
+                    ),
+                    "before initialize() the node is healthy and its clients are not started yet",
                 ),
             ],
             node=node_class,
+            is_async=True,
         ),
         _test(
             "test_metrics_count_operations",

@@ -6,8 +6,17 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from codegen_ast.selection import Selection
 from codegen_ast.spec import NodeSpec
 from codegen_ast.target import Symbol
+
+
+@dataclass(frozen=True)
+class ErrorMapping:
+    """``except <exception> as error`` on the process path -> ModelOnexError(<code>)."""
+
+    exception: Symbol  # module "" for builtins
+    code: str  # an EnumCoreErrorCode member name
 
 
 @dataclass(frozen=True)
@@ -15,7 +24,11 @@ class NodeContext:
     """Everything a pattern may read: the spec and the selector's choices."""
 
     spec: NodeSpec
-    base: Symbol
+    selection: Selection
+
+    @property
+    def base(self) -> Symbol:
+        return self.selection.base
 
     @property
     def input_model(self) -> str:
@@ -37,6 +50,16 @@ class NodeContext:
         return "Handler" + "".join(part.capitalize() for part in operation.split("_"))
 
 
+@dataclass(frozen=True)
+class LifecycleStep:
+    """One integration's start/stop pair, run in order by ``initialize``/``cleanup``."""
+
+    name: str
+    start: str  # method name, e.g. "_start_postgres"
+    stop: str  # method name, e.g. "_stop_postgres"
+    failure_code: str  # EnumCoreErrorCode member when starting fails
+
+
 @dataclass
 class Contribution:
     """Plain data a pattern adds to the node module; merged by ``assemble``.
@@ -45,7 +68,9 @@ class Contribution:
     module``); ``module_statements`` go after the imports, before the class;
     ``init_statements`` run in ``__init__`` after ``super().__init__``;
     ``health_checks`` name the methods ``get_health_checks`` returns;
-    ``except_handlers`` wrap the process path, in the order given.
+    ``except_handlers`` wrap the process path, in the order given;
+    ``lifecycle`` steps start in order and stop in reverse; ``error_mappings``
+    add specific ``except`` clauses; ``counters`` name per-integration metrics.
     """
 
     imports: set[tuple[str, str]] = field(default_factory=set)
@@ -54,6 +79,9 @@ class Contribution:
     methods: list[cst.FunctionDef] = field(default_factory=list)
     health_checks: list[str] = field(default_factory=list)
     except_handlers: list[cst.ExceptHandler] = field(default_factory=list)
+    lifecycle: list[LifecycleStep] = field(default_factory=list)
+    error_mappings: list[ErrorMapping] = field(default_factory=list)
+    counters: list[str] = field(default_factory=list)
 
     def need(self, *symbols: Symbol) -> Contribution:
         self.imports.update((symbol.module, symbol.name) for symbol in symbols)

@@ -13,22 +13,13 @@ else is logged and wrapped as ``OPERATION_FAILED``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import libcst as cst
 
 from codegen_ast import builders as b
 from codegen_ast.builders.definitions import Param
-from codegen_ast.patterns.contribution import Contribution
-from codegen_ast.target import ERROR_CODE, LOG_EVENT, LOG_LEVEL, ONEX_ERROR, Symbol
+from codegen_ast.patterns.contribution import Contribution, ErrorMapping
+from codegen_ast.target import ERROR_CODE, LOG_LEVEL, ONEX_ERROR, Symbol
 
-
-@dataclass(frozen=True)
-class ErrorMapping:
-    """``except <exception> as error`` -> ModelOnexError(<code>)."""
-
-    exception: Symbol  # module "" for builtins
-    code: str
 
 
 BASE_MAPPINGS = (
@@ -37,29 +28,17 @@ BASE_MAPPINGS = (
 )
 
 
-def _log_failure() -> cst.FunctionDef:
-    return b.method(
-        "_log_failure",
-        [Param("error", ONEX_ERROR.name), Param("operation", "str")],
-        [
-            b.do(
-                b.call(
-                    "emit_log_event_sync",
-                    "EnumLogLevel.ERROR",
-                    "error.message",
-                    b.dict_(
-                        {
-                            "node_id": b.call("str", "self.node_id"),
-                            "operation": b.name("operation"),
-                            "correlation_id": b.call("str", "error.correlation_id"),
-                            "error_code": b.call("str", "error.error_code"),
-                        }
-                    ),
-                )
-            )
-        ],
-        returns="None",
-        doc="One structured log line per failed operation.",
+def _log_failure(error: str, operation: str) -> cst.BaseStatement:
+    """``self._emit_log(ERROR, error.message, error.correlation_id, ...)``"""
+    return b.do(
+        b.call(
+            "self._emit_log",
+            "EnumLogLevel.ERROR",
+            f"{error}.message",
+            f"{error}.correlation_id",
+            operation=operation,
+            error_code=b.call("str", f"{error}.error_code"),
+        )
     )
 
 
@@ -88,7 +67,7 @@ def _wrap_error() -> cst.FunctionDef:
                     exception_type="exception_type",
                 ),
             ),
-            b.do(b.call("self._log_failure", "wrapped", "operation")),
+            _log_failure("wrapped", "operation"),
             b.return_("wrapped"),
         ],
         returns=ONEX_ERROR.name,
@@ -96,33 +75,59 @@ def _wrap_error() -> cst.FunctionDef:
     )
 
 
-def _wrap(mapping: ErrorMapping) -> cst.ExceptHandler:
+def _exception_name(symbol: Symbol) -> str:
+    """``import x`` style modules are referenced as ``x.Name``; the rest by name."""
+    return f"{symbol.module}.{symbol.name}" if symbol.module in _QUALIFIED else symbol.name
+
+
+# client libraries imported as modules (``import httpx``) in node.py
+_QUALIFIED = frozenset({"asyncpg", "httpx", "redis.exceptions", "aiokafka.errors"})
+
+
+def _wrap(code: str, exceptions: list[Symbol]) -> cst.ExceptHandler:
     wrapped = b.call(
         "self._wrap_error",
         "error",
-        f"EnumCoreErrorCode.{mapping.code}",
+        f"EnumCoreErrorCode.{code}",
         "operation",
         "correlation_id",
     )
-    return b.except_(mapping.exception.name, [b.raise_(wrapped, cause="error")], as_name="error")
+    names = [_exception_name(exception) for exception in exceptions]
+    return b.except_(names, [b.raise_(wrapped, cause="error")], as_name="error")
+
+
+def _grouped(mappings: list[ErrorMapping]) -> list[cst.ExceptHandler]:
+    """One ``except (A, B)`` clause per run of neighbouring mappings with the same code."""
+    runs: list[tuple[str, list[Symbol]]] = []
+    for mapping in mappings:
+        if runs and runs[-1][0] == mapping.code:
+            runs[-1][1].append(mapping.exception)
+        else:
+            runs.append((mapping.code, [mapping.exception]))
+    return [_wrap(code, exceptions) for code, exceptions in runs]
 
 
 UNEXPECTED = ErrorMapping(Symbol("", "Exception"), "OPERATION_FAILED")
 
 
-def build_errors(mappings: tuple[ErrorMapping, ...] = BASE_MAPPINGS) -> Contribution:
+def build_errors(specific: list[ErrorMapping] | tuple[ErrorMapping, ...] = ()) -> Contribution:
     """The ``except`` clauses of ``process`` (most specific first) and the two
     helper methods they call."""
     passthrough = b.except_(
         "ModelOnexError",
-        [b.do(b.call("self._log_failure", "error", "operation")), b.raise_()],
+        [_log_failure("error", "operation"), b.raise_()],
         as_name="error",
     )
-    imports = {(s.module, s.name) for s in (ONEX_ERROR, ERROR_CODE, LOG_EVENT, LOG_LEVEL)}
+    imports = {(s.module, s.name) for s in (ONEX_ERROR, ERROR_CODE, LOG_LEVEL)}
     imports.add(("uuid", "UUID"))
-    imports |= {(m.exception.module, m.exception.name) for m in mappings if m.exception.module}
+    mappings = [*BASE_MAPPINGS[:1], *specific, *BASE_MAPPINGS[1:]]
+    imports |= {
+        (m.exception.module, "" if m.exception.module in _QUALIFIED else m.exception.name)
+        for m in mappings
+        if m.exception.module
+    }
     return Contribution(
         imports=imports,
-        methods=[_log_failure(), _wrap_error()],
-        except_handlers=[passthrough, *(_wrap(m) for m in mappings), _wrap(UNEXPECTED)],
+        methods=[_wrap_error()],
+        except_handlers=[passthrough, *_grouped([*mappings, UNEXPECTED])],
     )

@@ -92,8 +92,40 @@ def _check_self_health() -> cst.FunctionDef:
     )
 
 
-def build_health(context: NodeContext, extra_checks: list[str] | None = None) -> Contribution:
-    checks = ["_check_self_health", *(extra_checks or [])]
+def _framework_checks() -> cst.BaseExpression:
+    """The return type MixinHealthCheck declares for get_health_checks."""
+    return b.annotation("list[Callable[[], ModelHealthStatus | asyncio.Future[ModelHealthStatus]]]")
+
+
+def _get_health_checks(dependency_checks: list[str]) -> cst.FunctionDef:
+    if not dependency_checks:
+        body: list[cst.BaseStatement] = [b.return_(b.list_("self._check_self_health"))]
+    else:
+        body = [
+            b.assign(
+                "checks",
+                b.list_("self._check_self_health"),
+                b.annotation("list[Callable[[], ModelHealthStatus | Awaitable[ModelHealthStatus]]]"),
+            ),
+            b.if_(
+                b.not_("self._health_check_mode"),
+                [b.augment("checks", "+=", b.list_(*(f"self.{check}" for check in dependency_checks)))],
+            ),
+            b.with_leading_comment(
+                b.return_(b.call("cast", _framework_checks(), "checks")),
+                "MixinHealthCheck awaits coroutine checks, though its annotation names Future",
+            ),
+        ]
+    return b.method(
+        "get_health_checks",
+        [],
+        body,
+        returns=_framework_checks(),
+        doc="The checks MixinHealthCheck runs: self, then every dependency (not in health check mode).",
+    )
+
+
+def build_health(context: NodeContext, dependency_checks: list[str]) -> Contribution:
     unhealthy_states = b.call(
         "frozenset",
         cst.Set(
@@ -103,24 +135,18 @@ def build_health(context: NodeContext, extra_checks: list[str] | None = None) ->
             ]
         ),
     )
-    get_health_checks = b.method(
-        "get_health_checks",
-        [],
-        [b.return_(b.list_(*(f"self.{check}" for check in checks)))],
-        returns=b.annotation(
-            "list[Callable[[], ModelHealthStatus | asyncio.Future[ModelHealthStatus]]]"
-        ),
-        doc="The checks MixinHealthCheck runs for health_check().",
-    )
+    get_health_checks = _get_health_checks(dependency_checks)
+    typing_imports = {("collections.abc", "Awaitable"), ("typing", "cast")} if dependency_checks else set()
     contribution = Contribution(
         imports={
             ("asyncio", ""),
             ("collections.abc", "Callable"),
             (_LIFECYCLE, "EnumNodeLifecycleStatus"),
             (_ISSUE, "ModelHealthIssue"),
-        },
+        }
+        | typing_imports,
         module_statements=[b.assign("_UNHEALTHY_STATES", unhealthy_states)],
         methods=[get_health_checks, _check_self_health()],
-        health_checks=checks,
+        health_checks=["_check_self_health", *dependency_checks],
     )
     return contribution.need(HEALTH_STATUS)

@@ -81,31 +81,34 @@ def _elapsed(started: str) -> cst.BaseExpression:
     return b.parens(b.binop(b.call("time.perf_counter"), "-", started))
 
 
-def _get_operation_metrics() -> cst.FunctionDef:
+def _get_operation_metrics(counters: tuple[str, ...]) -> cst.FunctionDef:
     def value(metric: str) -> cst.BaseExpression:
         read = b.call("_metric_value", "recorded", metric_constant(metric))
-        return b.call("int", read) if metric in COUNTERS else read
+        return b.call("int", read) if metric in counters else read
 
     return b.method(
         "get_operation_metrics",
         [],
         [
             b.assign("recorded", b.call("self.get_metrics")),
-            b.return_(b.dict_({metric: value(metric) for metric in COUNTERS + GAUGES})),
+            b.return_(b.dict_({metric: value(metric) for metric in counters + GAUGES})),
         ],
         returns=b.annotation("dict[str, float | int]"),
         doc="Counters and durations recorded by process(), as plain numbers.",
     )
 
 
-def build_metrics(context: NodeContext) -> Contribution:
+def build_metrics(context: NodeContext, integration_counters: list[str]) -> Contribution:
+    """Operation counters and durations, plus the integrations' own counters
+    (queries, API calls, events published...), all through MixinMetrics."""
+    counters = COUNTERS + tuple(dict.fromkeys(integration_counters))
     constants = [
         b.assign(metric_constant(metric), b.string_literal(f"{context.metric_prefix}.{metric}"))
-        for metric in COUNTERS + GAUGES
+        for metric in counters + GAUGES
     ]
     return Contribution(
         imports={("time", ""), ("omnibase_core.types.typed_dict_mixin_types", "TypedDictMetricEntry")},
         module_statements=[*constants, _metric_value_function()],
         init_statements=[b.assign("self._duration_ms_total", b.literal(0.0))],
-        methods=[_get_operation_metrics(), _record_operation(context)],
+        methods=[_get_operation_metrics(counters), _record_operation(context)],
     )

@@ -20,13 +20,27 @@ import libcst as cst
 
 from codegen_ast import builders as b
 from codegen_ast.builders.definitions import Param
-from codegen_ast.patterns.contribution import Contribution, NodeContext
+from codegen_ast.patterns.contribution import Contribution, ErrorMapping, NodeContext
 from codegen_ast.patterns.errors import build_errors
 from codegen_ast.patterns.metrics import _elapsed
 from codegen_ast.target import EFFECT_INPUT, EFFECT_OUTPUT, ERROR_CODE, ONEX_ERROR
 
 
-def _process(context: NodeContext, handlers: list[cst.ExceptHandler]) -> cst.FunctionDef:
+def _publish_completed() -> cst.BaseStatement:
+    payload = b.dict_({"operation": b.name("operation"), "result": b.dotted("result.result")})
+    return b.do(
+        b.await_(
+            b.call(
+                "self._publish_domain_event",
+                b.formatted_string(b.name("NODE_NAME"), ".", b.name("operation"), ".completed"),
+                payload,
+                "correlation_id",
+            )
+        )
+    )
+
+
+def _process(context: NodeContext, handlers: list[cst.ExceptHandler], events: bool) -> cst.FunctionDef:
     expected = ", ".join(context.operations)
     unknown = b.raise_(
         b.call(
@@ -60,6 +74,7 @@ def _process(context: NodeContext, handlers: list[cst.ExceptHandler]) -> cst.Fun
                 ),
             ),
         ),
+        *([_publish_completed()] if events else []),
         b.assign("succeeded", "True"),
         b.return_("result"),
     ]
@@ -114,14 +129,16 @@ def _to_request(context: NodeContext) -> cst.FunctionDef:
     )
 
 
-def build_routing(context: NodeContext) -> Contribution:
+def build_routing(context: NodeContext, error_mappings: list[ErrorMapping], *, events: bool) -> Contribution:
+    """``process``, the handler table and the request conversion; ``events``
+    publishes a ``<name>.<operation>.completed`` event after each success."""
     handler_type = b.subscript(
         "Callable", b.list_(context.input_model), b.subscript("Awaitable", context.output_model)
     )
     handlers = b.dict_(
         {op: b.attr(b.call(context.handler_class(op)), "handle") for op in context.operations}
     )
-    errors = build_errors()
+    errors = build_errors(error_mappings)
     imports = errors.imports | {
         ("time", ""),
         ("uuid", "UUID"),
@@ -161,5 +178,5 @@ def build_routing(context: NodeContext) -> Contribution:
                 b.subscript("dict", "str", f"{context.spec.camel}Handler"),
             )
         ],
-        methods=[_process(context, errors.except_handlers), _to_request(context), *errors.methods],
+        methods=[_process(context, errors.except_handlers, events), _to_request(context), *errors.methods],
     )

@@ -1,0 +1,176 @@
+"""lifecycle: ``initialize`` starts every integration in order, ``cleanup``
+stops them in reverse; both are safe to call twice, and cleanup releases every
+resource even when one step fails. With service mode, ``start_service_mode``
+initializes first and ``stop_service_mode`` cleans up after.
+
+Before (seed)::
+
+    async def startup(self): ...   # connects Kafka, hopes for the best
+
+After::
+
+    async def initialize(self) -> None:
+        if self._started:
+            return
+        await super().initialize()
+        try:
+            await self._start_postgres()
+        except Exception as error:
+            await self._stop_integrations()
+            raise ModelOnexError(..., error_code=EnumCoreErrorCode.DATABASE_CONNECTION_ERROR) from error
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from codegen_ast import builders as b
+from codegen_ast.patterns.contribution import Contribution, LifecycleStep, NodeContext
+from codegen_ast.target import ERROR_CODE, LOG_LEVEL, ONEX_ERROR
+
+
+def _start(step: LifecycleStep) -> cst.BaseStatement:
+    failure = b.call(
+        "ModelOnexError",
+        message=b.formatted_string(f"could not start {step.name}: ", b.name("error")),
+        error_code=f"EnumCoreErrorCode.{step.failure_code}",
+        integration=b.string_literal(step.name),
+    )
+    return b.try_(
+        [b.do(b.await_(b.call(f"self.{step.start}")))],
+        [
+            b.except_(
+                "Exception",
+                [b.do(b.await_(b.call("self._stop_integrations"))), b.raise_(failure, cause="error")],
+                as_name="error",
+            )
+        ],
+    )
+
+
+def _stop_all(steps: list[LifecycleStep]) -> cst.FunctionDef:
+    stops = b.tuple_(*(b.tuple_(b.string_literal(s.name), f"self.{s.stop}") for s in reversed(steps)))
+    return b.method(
+        "_stop_integrations",
+        [],
+        [
+            b.for_(
+                "name, stop",
+                stops,
+                [
+                    b.try_(
+                        [b.do(b.await_(b.call("stop")))],
+                        [
+                            b.except_(
+                                "Exception",
+                                [
+                                    b.do(
+                                        b.call(
+                                            "self._emit_log",
+                                            "EnumLogLevel.WARNING",
+                                            b.formatted_string("stopping ", b.name("name"), " failed: ", b.name("error")),
+                                            integration="name",
+                                        )
+                                    )
+                                ],
+                                as_name="error",
+                            )
+                        ],
+                    ),
+                ],
+            )
+        ],
+        returns="None",
+        is_async=True,
+        doc="Stop every integration in reverse start order; one failure does not stop the rest.",
+    )
+
+
+def build_lifecycle(
+    context: NodeContext, steps: list[LifecycleStep], *, consul: bool, service_mode: bool
+) -> Contribution:
+    if not steps and not consul:
+        return Contribution()
+    started_log = b.do(
+        b.call(
+            "self._emit_log",
+            "EnumLogLevel.INFO",
+            b.string_literal("node started"),
+            integrations=b.string_literal(",".join(s.name for s in steps)),
+        )
+    )
+    initialize = b.method(
+        "initialize",
+        [],
+        [
+            b.if_("self._started", [b.return_()]),
+            b.do(b.await_(b.call(b.attr(b.call("super"), "initialize")))),
+            b.if_(
+                "self._health_check_mode",
+                [
+                    b.do(
+                        b.call(
+                            "self._emit_log",
+                            "EnumLogLevel.INFO",
+                            b.string_literal("health check mode: integrations are not started"),
+                        )
+                    ),
+                    b.assign("self._started", "True"),
+                    b.return_(),
+                ],
+            ),
+            *(_start(step) for step in steps),
+            *([b.do(b.await_(b.call("self._register_with_consul")))] if consul else []),
+            b.assign("self._started", "True"),
+            started_log,
+        ],
+        returns="None",
+        is_async=True,
+        doc="Start every integration in order; a second call does nothing.",
+    )
+    cleanup = b.method(
+        "cleanup",
+        [],
+        [
+            *([b.do(b.await_(b.call("self._deregister_from_consul")))] if consul else []),
+            b.do(b.await_(b.call("self._stop_integrations"))),
+            b.assign("self._started", "False"),
+            b.do(b.await_(b.call(b.attr(b.call("super"), "cleanup")))),
+        ],
+        returns="None",
+        is_async=True,
+        doc="Release every resource in reverse order, even when one step fails; safe to call twice.",
+    )
+    methods = [initialize, cleanup, _stop_all(steps)]
+    if service_mode:
+        methods += [
+            b.method(
+                "start_service_mode",
+                [],
+                [
+                    b.do(b.await_(b.call("self.initialize"))),
+                    b.do(b.await_(b.call(b.attr(b.call("super"), "start_service_mode")))),
+                ],
+                returns="None",
+                is_async=True,
+                doc="Start the integrations, then serve (MixinNodeService).",
+            ),
+            b.method(
+                "stop_service_mode",
+                [],
+                [
+                    b.try_(
+                        [b.do(b.await_(b.call(b.attr(b.call("super"), "stop_service_mode"))))],
+                        finally_=[b.do(b.await_(b.call("self.cleanup")))],
+                    )
+                ],
+                returns="None",
+                is_async=True,
+                doc="Stop serving, then release every integration.",
+            ),
+        ]
+    return Contribution(
+        imports={(s.module, s.name) for s in (ONEX_ERROR, ERROR_CODE, LOG_LEVEL)},
+        init_statements=[b.assign("self._started", "False")],
+        methods=methods,
+    )

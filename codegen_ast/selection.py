@@ -1,0 +1,195 @@
+"""The mixin selector: spec -> base class, mixins, integrations and patterns.
+
+Deterministic (the same spec always gives the same Selection) and explained:
+every choice is recorded in ``Selection.log`` with its reason, which
+``codegen-ast explain`` prints. Rules follow the seed plan (sections 4.1, 5.2,
+6.2) mapped onto what omnibase-core 0.47.57 really has.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+
+from codegen_ast.errors import CodegenError
+from codegen_ast.spec import NodeSpec
+from codegen_ast.target import (
+    BASE_CLASSES,
+    MIXINS,
+    NODE_TYPE_MIXINS,
+    SERVICE_WRAPPERS,
+    WRAPPER_MIXINS,
+    Symbol,
+)
+
+# integration -> words that reveal it in the domain or in operation names
+# (seed 5.2); explicit dependencies always count.
+_TRIGGERS = {
+    "postgres": frozenset({"database", "postgres", "postgresql", "sql", "persist", "persistence", "store"}),
+    "redis": frozenset({"cache", "redis"}),
+    "http": frozenset({"api", "http", "rest", "request"}),
+    "kafka": frozenset({"event", "events", "kafka", "stream", "streaming", "publish", "subscribe"}),
+}
+_INTEGRATION_ORDER = ("postgres", "redis", "http", "kafka")
+
+
+class SelectionError(CodegenError):
+    """The spec asks for a combination the framework cannot build."""
+
+
+@dataclass(frozen=True)
+class Decision:
+    topic: str  # "base", "mixin", "integration", "pattern"
+    choice: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Selection:
+    node_type: str
+    base: Symbol  # the wrapper, or the plain NodeX of a custom composition
+    mixins: tuple[str, ...]  # explicit mixins of a custom composition
+    integrations: tuple[str, ...]  # in start order
+    patterns: tuple[str, ...]  # in assembly order
+    log: tuple[Decision, ...]
+
+    @property
+    def uses_wrapper(self) -> bool:
+        return self.base in SERVICE_WRAPPERS.values()
+
+    @property
+    def bases(self) -> tuple[str, ...]:
+        """The class's bases in MRO order (MixinNodeService first, as in the wrappers)."""
+        front = tuple(m for m in self.mixins if m == "MixinNodeService")
+        return (*front, self.base.name, *(m for m in self.mixins if m != "MixinNodeService"))
+
+    @property
+    def provides(self) -> frozenset[str]:
+        """Every mixin the node class ends up with (wrapper's or explicit)."""
+        own = set(WRAPPER_MIXINS[self.node_type]) if self.uses_wrapper else set()
+        return frozenset(own | set(self.mixins))
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "node_type": self.node_type,
+            "base": f"{self.base.module}.{self.base.name}",
+            "mixins": list(self.mixins),
+            "integrations": list(self.integrations),
+            "patterns": list(self.patterns),
+            "log": [asdict(decision) for decision in self.log],
+        }
+
+
+def _words(text: str) -> set[str]:
+    return {word for word in re.split(r"[^a-z0-9]+", text.lower()) if word}
+
+
+def detect_integrations(spec: NodeSpec) -> tuple[tuple[str, ...], list[Decision]]:
+    log: list[Decision] = []
+    found: set[str] = set()
+    domain_words = _words(spec.domain)
+    operation_words = {word for op in spec.operations for word in _words(op.name)}
+    for integration in _INTEGRATION_ORDER:
+        if integration in spec.dependencies:
+            reason = "declared in dependencies"
+        elif hits := sorted(domain_words & _TRIGGERS[integration]):
+            reason = f"domain {spec.domain!r} mentions {hits[0]!r}"
+        elif hits := sorted(operation_words & _TRIGGERS[integration]):
+            reason = f"an operation name mentions {hits[0]!r}"
+        else:
+            continue
+        found.add(integration)
+        log.append(Decision("integration", integration, reason))
+    return tuple(i for i in _INTEGRATION_ORDER if i in found), log
+
+
+def _check_conflicts(spec: NodeSpec) -> None:
+    for mixin in spec.mixins:
+        owner = NODE_TYPE_MIXINS.get(mixin)
+        if owner is not None and owner != spec.node_type:
+            raise SelectionError(
+                f"mixin {mixin} belongs to {owner} nodes and cannot be added to a "
+                f"{spec.node_type} node: remove it from 'mixins'"
+            )
+        if mixin == "MixinNodeService" and "no_service_mode" in spec.features:
+            raise SelectionError(
+                "mixins asks for MixinNodeService but features has no_service_mode: keep one of them"
+            )
+        if mixin not in MIXINS and mixin not in WRAPPER_MIXINS[spec.node_type]:
+            supported = ", ".join(sorted(MIXINS))
+            raise SelectionError(
+                f"mixin {mixin} is not supported by codegen-ast yet (composable: {supported}): "
+                "remove it from 'mixins'"
+            )
+
+
+def select(spec: NodeSpec) -> Selection:
+    """Choose base class, mixins, integrations and patterns for ``spec``."""
+    _check_conflicts(spec)
+    log: list[Decision] = []
+    wrapper_mixins = WRAPPER_MIXINS[spec.node_type]
+    missing = [m for m in spec.mixins if m not in wrapper_mixins]
+    custom = "no_service_mode" in spec.features or "custom_mixins" in spec.features or bool(missing)
+
+    if not custom:
+        base = SERVICE_WRAPPERS[spec.node_type]
+        mixins: tuple[str, ...] = ()
+        log.append(
+            Decision(
+                "base",
+                base.name,
+                f"the convenience wrapper (default): it brings {', '.join(wrapper_mixins)}",
+            )
+        )
+        for mixin in spec.mixins:
+            log.append(Decision("mixin", mixin, f"already provided by {base.name}"))
+    else:
+        base = BASE_CLASSES[spec.node_type]
+        if "no_service_mode" in spec.features:
+            why = "features has no_service_mode"
+        elif "custom_mixins" in spec.features:
+            why = "features has custom_mixins"
+        else:
+            why = f"{', '.join(missing)} is not part of {SERVICE_WRAPPERS[spec.node_type].name}"
+        keep_service = "no_service_mode" not in spec.features
+        composed = [m for m in wrapper_mixins if m != "MixinNodeService" or keep_service]
+        composed += [m for m in spec.mixins if m not in composed]
+        mixins = tuple(composed)
+        log.append(Decision("base", base.name, f"plain base with explicit mixins: {why}"))
+        for mixin in mixins:
+            source = "requested in mixins" if mixin in spec.mixins else "re-creates the wrapper's behaviour"
+            log.append(Decision("mixin", mixin, source))
+
+    integrations, integration_log = detect_integrations(spec)
+    log += integration_log
+    provides = set(wrapper_mixins) if not custom else set(mixins)
+    patterns = ["logging", "health_check_mode", *integrations]
+    reasons = {
+        "logging": "always: structured logs with node id and correlation id",
+        "health_check_mode": "always: probes can start the node without its integrations",
+    }
+    if "consul" in spec.features or "consul" in spec.dependencies:
+        patterns.append("consul")
+        reasons["consul"] = "consul in features or dependencies"
+    if "events" in spec.features or "kafka" in integrations:
+        patterns.append("events")
+        targets = [t for t, ok in (("event bus", "MixinEventBus" in provides), ("kafka", "kafka" in integrations)) if ok]
+        reasons["events"] = f"events feature or kafka integration; delivers to {' and '.join(targets) or 'nothing bound yet'}"
+    if integrations or "consul" in patterns:
+        patterns.append("lifecycle")
+        reasons["lifecycle"] = "integrations to start in initialize() and stop in cleanup()"
+    patterns += ["routing", "errors", "metrics", "health"]
+    reasons |= {
+        "routing": "always: one typed handler per operation",
+        "errors": "always: specific exceptions map to EnumCoreErrorCode",
+        "metrics": "always: MixinMetrics counters and perf_counter durations",
+        "health": f"always: self check{''.join(', ' + i for i in integrations)}"
+        + (", consul" if "consul" in patterns else ""),
+    }
+    if base.name in ("ModelServiceEffect", "ModelServiceOrchestrator"):
+        patterns.append("publish_event_fix")
+        reasons["publish_event_fix"] = f"{base.name} shadows MixinEventBus logging (framework defect)"
+    for pattern in patterns:
+        if pattern in reasons:
+            log.append(Decision("pattern", pattern, reasons[pattern]))
+    return Selection(spec.node_type, base, mixins, integrations, tuple(patterns), tuple(log))

@@ -1,0 +1,182 @@
+"""Questions only the target Python can answer, asked in that Python.
+
+This file runs in two ways: imported (when the target interpreter is the one
+running codegen-ast) and as a script in another interpreter, fed its source with
+``python -c``. It therefore imports nothing but the standard library at module
+level, and it speaks JSON: a request ``{"contracts": [...], "modules": [...]}``
+on stdin, the answer on stdout after the line :data:`SENTINEL` (whatever the
+imported packages print before it is ignored).
+
+- ``contracts``: ``[{"id": str, "text": str}]`` -> each loaded with the
+  omnibase-core contract model its ``node_type`` names (``from_yaml``, as the
+  framework loads it): the pydantic errors with their ``loc``, and the warnings
+  the framework logs while loading.
+- ``modules``: dotted names -> ``importlib.util.find_spec`` in this interpreter.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import logging
+import os
+import sys
+import warnings
+from typing import Any
+
+SENTINEL = "--codegen-ast-probe-result--"
+_CONTRACT_MODELS = {
+    "effect": "ModelContractEffect",
+    "compute": "ModelContractCompute",
+    "reducer": "ModelContractReducer",
+    "orchestrator": "ModelContractOrchestrator",
+}
+
+
+def contract_kind(node_type: object) -> str | None:
+    """'EFFECT_GENERIC' / 'effect' -> 'effect'; None for anything else."""
+    if not isinstance(node_type, str):
+        return None
+    value = node_type.strip().lower()
+    for kind in _CONTRACT_MODELS:
+        if value in (kind, kind + "_generic"):
+            return kind
+    return None
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        logging.Handler.__init__(self, logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _plain(value: object) -> int | str:
+    return value if isinstance(value, (int, str)) else str(value)
+
+
+def _load_contract(models: Any, yaml: Any, text: str) -> dict[str, Any]:
+    result: dict[str, Any] = {"kind": None, "loaded": False, "errors": [], "warnings": [], "yaml_error": None}
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        result["yaml_error"] = {
+            "line": mark.line + 1 if mark is not None else 1,
+            "message": str(getattr(error, "problem", None) or error),
+        }
+        return result
+    if not isinstance(data, dict):
+        result["errors"].append(
+            {"loc": [], "msg": "a contract is a mapping of keys to values", "type": "not_a_mapping"}
+        )
+        return result
+    kind = contract_kind(data.get("node_type"))
+    result["kind"] = kind
+    if kind is None:
+        result["errors"].append(
+            {
+                "loc": ["node_type"],
+                "msg": "node_type must be EFFECT_GENERIC, COMPUTE_GENERIC, REDUCER_GENERIC "
+                "or ORCHESTRATOR_GENERIC (got %r)" % (data.get("node_type"),),
+                "type": "node_type",
+            }
+        )
+        return result
+    model = getattr(models, _CONTRACT_MODELS[kind])
+    collector = _Collect()
+    framework_logger = logging.getLogger("omnibase_core")
+    propagate = framework_logger.propagate
+    framework_logger.addHandler(collector)
+    framework_logger.propagate = False  # keep the framework's log lines off our output
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                model.from_yaml(text)
+                result["loaded"] = True
+            except Exception as error:  # the framework wraps pydantic's error
+                cause = error.__cause__
+                details = getattr(cause, "errors", None)
+                if callable(details):
+                    for item in details(include_url=False):
+                        result["errors"].append(
+                            {
+                                "loc": [_plain(part) for part in item.get("loc", ())],
+                                "msg": str(item.get("msg", "")),
+                                "type": str(item.get("type", "")),
+                            }
+                        )
+                else:
+                    result["errors"].append(
+                        {"loc": [], "msg": "%s: %s" % (type(error).__name__, error), "type": "exception"}
+                    )
+    finally:
+        framework_logger.removeHandler(collector)
+        framework_logger.propagate = propagate
+    result["warnings"] = collector.messages + [str(item.message) for item in caught]
+    return result
+
+
+def _find_module(name: str) -> dict[str, Any]:
+    try:
+        spec = importlib.util.find_spec(name)
+    except ImportError as error:
+        return {"found": False, "error": "%s: %s" % (type(error).__name__, error)}
+    except Exception as error:  # a parent package raised while being imported
+        return {
+            "found": False,
+            "error": "importing a parent package failed: %s: %s" % (type(error).__name__, error),
+        }
+    if spec is None:
+        return {"found": False, "error": None}
+    origin = spec.origin if spec.has_location else None
+    return {
+        "found": True,
+        "origin": origin,
+        "package": spec.submodule_search_locations is not None,
+        "search": list(spec.submodule_search_locations or []),
+    }
+
+
+def probe(request: dict[str, Any]) -> dict[str, Any]:
+    """Answer one request (see the module docstring)."""
+    answer: dict[str, Any] = {
+        "python": {"executable": sys.executable, "version": list(sys.version_info[:3])},
+        "environment_error": None,
+        "contracts": {},
+        "modules": {},
+    }
+    contracts = request.get("contracts") or []
+    if contracts:
+        try:
+            yaml = importlib.import_module("yaml")  # PyYAML comes with omnibase-core
+            models = importlib.import_module("omnibase_core.models.contracts")
+        except Exception as error:
+            answer["environment_error"] = (
+                "omnibase-core's contract models cannot be imported by %s (%s: %s)"
+                % (sys.executable, type(error).__name__, error)
+            )
+            return answer
+        for item in contracts:
+            answer["contracts"][item["id"]] = _load_contract(models, yaml, item["text"])
+    for name in request.get("modules") or []:
+        answer["modules"][name] = _find_module(name)
+    return answer
+
+
+def _main() -> None:
+    # `python -c` puts the current folder first on sys.path; the target
+    # environment is what was asked about, not whatever sits in that folder.
+    if sys.path and sys.path[0] in ("", os.getcwd()):
+        del sys.path[0]
+    request = json.loads(sys.stdin.read())
+    answer = probe(request)
+    sys.stdout.flush()
+    sys.stdout.write("\n" + SENTINEL + "\n" + json.dumps(answer) + "\n")
+
+
+if __name__ == "__main__":
+    _main()

@@ -1,0 +1,293 @@
+"""Where a dotted module name lives, and which names a module defines.
+
+Local source trees are searched on disk first (the package a file belongs to and
+the folders above it, up to the project root), so user code is never executed
+to answer; everything else is asked of the target Python (``find_spec``). Which
+names a module defines is read from its source statically.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from codegen_ast.validate.target_env import TargetPython
+
+_PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
+_MAX_ROOTS = 6
+
+
+@dataclass(frozen=True)
+class ModuleLocation:
+    """A module found either on disk (``local``) or in the target environment."""
+
+    name: str
+    source: Path | None  # the .py (or __init__.py) to read, None when there is none
+    is_package: bool
+    search: tuple[Path, ...] = ()  # where its submodules live
+    local: bool = True
+
+
+@dataclass(frozen=True)
+class DefinedNames:
+    names: frozenset[str]
+    stars: tuple[tuple[int, str], ...]  # (level, module) of `from X import *`
+    dynamic: bool  # a module-level __getattr__ can answer any name
+
+
+def package_parts(path: Path) -> tuple[Path, list[str]]:
+    """(folder holding the top-level package, package names) for a file's folder."""
+    parts: list[str] = []
+    folder = path.parent
+    while (folder / "__init__.py").is_file() or (folder / "__init__.pyi").is_file():
+        parts.insert(0, folder.name)
+        folder = folder.parent
+    return folder, parts
+
+
+def module_name(path: Path) -> str:
+    """The dotted name Python (and mypy) give ``path``, from its __init__.py chain."""
+    _, parts = package_parts(path)
+    if path.stem != "__init__":
+        parts.append(path.stem)
+    return ".".join(parts) or path.stem
+
+
+def local_roots(path: Path) -> list[Path]:
+    """Folders an absolute import from ``path`` may be served from, nearest first."""
+    root, _ = package_parts(path)
+    roots = [root]
+    for parent in root.parents:
+        if len(roots) >= _MAX_ROOTS or any((roots[-1] / marker).exists() for marker in _PROJECT_MARKERS):
+            break
+        roots.append(parent)
+    return roots
+
+
+def _entry(folder: Path, part: str) -> tuple[str, Path] | None:
+    """How ``part`` exists in ``folder``: ("package"|"module"|"namespace", path)."""
+    package = folder / part
+    if (package / "__init__.py").is_file():
+        return "package", package
+    if (folder / f"{part}.py").is_file():
+        return "module", folder / f"{part}.py"
+    if package.is_dir():
+        return "namespace", package
+    return None
+
+
+def _walk_down(name: str, kind: str, path: Path, rest: list[str]) -> ModuleLocation | None:
+    for part in rest:
+        if kind == "module":
+            return None
+        found = _entry(path, part)
+        if found is None:
+            return None
+        kind, path = found
+    if kind == "module":
+        return ModuleLocation(name, path, is_package=False)
+    if kind == "package":
+        return ModuleLocation(name, path / "__init__.py", is_package=True, search=(path,))
+    return ModuleLocation(name, None, is_package=True, search=(path,))
+
+
+@dataclass
+class ModuleIndex:
+    """Resolves module names for one validation run; asks the target Python in batches."""
+
+    target: TargetPython
+    _target_answers: dict[str, dict[str, object]] = field(default_factory=dict)
+    _names: dict[Path, DefinedNames | None] = field(default_factory=dict)
+
+    # --- where modules are -------------------------------------------------------
+    def local(self, name: str, importer: Path) -> tuple[ModuleLocation | None, bool]:
+        """(location, decided): decided=False means "ask the target environment".
+
+        A regular package or module in a local root decides the answer, found or
+        not; a namespace folder counts only when the target has no such module,
+        as in Python, where namespace portions come last.
+        """
+        first, *rest = name.split(".")
+        for root in local_roots(importer):
+            found = _entry(root, first)
+            if found is not None and found[0] != "namespace":
+                return _walk_down(name, found[0], found[1], rest), True
+        return None, False
+
+    def local_namespace(self, name: str, importer: Path) -> ModuleLocation | None:
+        first, *rest = name.split(".")
+        for root in local_roots(importer):
+            found = _entry(root, first)
+            if found is not None:
+                return _walk_down(name, found[0], found[1], rest)
+        return None
+
+    def relative(self, importer: Path, level: int, module: str | None) -> tuple[ModuleLocation | None, str]:
+        """Resolve ``from <dots><module>`` in ``importer``: (location, absolute name or problem)."""
+        root, parts = package_parts(importer)  # for __init__.py: its own package
+        if not parts:
+            return None, "a relative import in a file that is not inside a package (no __init__.py beside it)"
+        if level - 1 >= len(parts):
+            return None, f"relative import goes {level} levels up, beyond the top-level package {parts[0]!r}"
+        base = parts[: len(parts) - (level - 1)]
+        target = base + (module.split(".") if module else [])
+        name = ".".join(target)
+        found = _entry(root, target[0])
+        if found is None:
+            return None, name
+        return _walk_down(name, found[0], found[1], target[1:]), name
+
+    def ask_target(self, names: Iterable[str]) -> None:
+        """Look up every name not asked yet, in one request."""
+        missing = sorted({name for name in names if name not in self._target_answers})
+        if missing:
+            self._target_answers.update(self.target.ask({"modules": missing})["modules"])
+
+    def in_target(self, name: str) -> tuple[ModuleLocation | None, str | None]:
+        """(location, error) from the target environment; call ask_target first."""
+        self.ask_target([name])
+        answer = self._target_answers[name]
+        if not answer.get("found"):
+            error = answer.get("error")
+            return None, str(error) if error else None
+        origin = answer.get("origin")
+        search = answer.get("search") or []
+        assert isinstance(search, list)
+        source = Path(str(origin)) if isinstance(origin, str) and origin.endswith(".py") else None
+        return (
+            ModuleLocation(
+                name,
+                source,
+                is_package=bool(answer.get("package")),
+                search=tuple(Path(str(item)) for item in search),
+                local=False,
+            ),
+            None,
+        )
+
+    def resolve(self, name: str, importer: Path) -> tuple[ModuleLocation | None, str | None]:
+        location, decided = self.local(name, importer)
+        if decided:
+            return location, None
+        location, error = self.in_target(name)
+        if location is None:
+            namespace = self.local_namespace(name, importer)
+            if namespace is not None:
+                return namespace, None
+        return location, error
+
+    # --- what modules define -----------------------------------------------------
+    def defines(self, location: ModuleLocation, name: str, _seen: frozenset[Path] = frozenset()) -> bool | None:
+        """True/False when the source says so, None when it cannot tell statically."""
+        if self.has_submodule(location, name):
+            return True
+        if location.source is None:
+            return None if not location.is_package else False
+        defined = self._defined(location.source)
+        if defined is None:
+            return None
+        if name in defined.names:
+            return True
+        unknown = defined.dynamic
+        for level, module in defined.stars:
+            star = self._star_source(location, level, module)
+            if star is None or star.source in _seen:
+                unknown = True
+                continue
+            answer = self.defines(star, name, _seen | {location.source})
+            if answer:
+                return True
+            unknown = unknown or answer is None
+        return None if unknown else False
+
+    def has_submodule(self, location: ModuleLocation, name: str) -> bool:
+        if not location.is_package:
+            return False
+        if location.local:
+            return any(_entry(folder, name) is not None for folder in location.search)
+        self.ask_target([f"{location.name}.{name}"])
+        return bool(self._target_answers[f"{location.name}.{name}"].get("found"))
+
+    def _star_source(self, location: ModuleLocation, level: int, module: str) -> ModuleLocation | None:
+        assert location.source is not None
+        if level:
+            found, _ = self.relative(location.source, level, module or None)
+            return found
+        root, parts = package_parts(location.source)
+        if parts and module.split(".")[0] == parts[0]:
+            found_entry = _entry(root, parts[0])
+            if found_entry is not None:
+                return _walk_down(module, found_entry[0], found_entry[1], module.split(".")[1:])
+        return None
+
+    def _defined(self, path: Path) -> DefinedNames | None:
+        if path not in self._names:
+            self._names[path] = _read_names(path)
+        return self._names[path]
+
+
+def _read_names(path: Path) -> DefinedNames | None:
+    try:
+        tree = ast.parse(path.read_bytes(), str(path))
+    except (OSError, SyntaxError, ValueError):
+        return None
+    names: set[str] = set()
+    stars: list[tuple[int, str]] = []
+    dynamic = False
+
+    def visit(body: list[ast.stmt]) -> None:
+        nonlocal dynamic
+        for statement in body:
+            if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                names.add(statement.name)
+                dynamic = dynamic or statement.name == "__getattr__"
+            elif isinstance(statement, ast.Import):
+                for alias in statement.names:
+                    names.add(alias.asname or alias.name.split(".")[0])
+            elif isinstance(statement, ast.ImportFrom):
+                for alias in statement.names:
+                    if alias.name == "*":
+                        stars.append((statement.level, statement.module or ""))
+                    else:
+                        names.add(alias.asname or alias.name)
+            elif isinstance(statement, ast.Assign | ast.AnnAssign | ast.AugAssign):
+                targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+                for target in targets:
+                    names.update(_target_names(target))
+            elif isinstance(statement, ast.TypeAlias):
+                names.update(_target_names(statement.name))
+            elif isinstance(statement, ast.For | ast.AsyncFor | ast.With | ast.AsyncWith):
+                if isinstance(statement, ast.For | ast.AsyncFor):
+                    names.update(_target_names(statement.target))
+                else:
+                    for item in statement.items:
+                        if item.optional_vars is not None:
+                            names.update(_target_names(item.optional_vars))
+                visit(statement.body)
+                visit(getattr(statement, "orelse", []))
+            elif isinstance(statement, ast.If | ast.While):
+                visit(statement.body)
+                visit(statement.orelse)
+            elif isinstance(statement, ast.Try | ast.TryStar):
+                visit(statement.body)
+                for handler in statement.handlers:
+                    if handler.name:
+                        names.add(handler.name)
+                    visit(handler.body)
+                visit(statement.orelse)
+                visit(statement.finalbody)
+
+    visit(tree.body)
+    return DefinedNames(frozenset(names), tuple(stars), dynamic)
+
+
+def _target_names(target: ast.expr) -> set[str]:
+    if isinstance(target, ast.Name):
+        return {target.id}
+    if isinstance(target, ast.Tuple | ast.List):
+        return {name for item in target.elts for name in _target_names(item)}
+    if isinstance(target, ast.Starred):
+        return _target_names(target.value)
+    return set()

@@ -1,0 +1,308 @@
+"""The result of a validation run: findings grouped by file, the manual-completion
+figure, a verdict, and two renderings (text for people, JSON for tools).
+
+The JSON form is a stable interface, described by :data:`REPORT_SCHEMA` (JSON
+Schema) and in ``docs/validation.md``. Within ``schema_version`` 1, changes are
+additive only: new keys may appear, existing keys keep their name, type and
+meaning. Anything else bumps ``schema_version``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Literal
+
+from codegen_ast.validate.rules import Finding, Severity, Stage
+
+Level = Literal["none", "basic", "standard", "strict"]
+LEVELS: tuple[Level, ...] = ("none", "basic", "standard", "strict")
+LEVEL_STAGES: dict[Level, tuple[Stage, ...]] = {
+    "none": (),
+    "basic": ("syntax", "structure"),
+    "standard": ("syntax", "structure", "imports", "security", "completeness"),
+    "strict": ("syntax", "structure", "imports", "security", "completeness", "types"),
+}
+SCHEMA_ID = "codegen-ast/validation-report"
+SCHEMA_VERSION = 1
+
+
+def failing_severities(level: Level) -> tuple[Severity, ...]:
+    """Errors always fail a run; at ``strict`` warnings fail it too."""
+    return ("error", "warning") if level == "strict" else ("error",)
+
+
+@dataclass(frozen=True)
+class HandlerFigure:
+    """One operation handler body and whether its lines are still to write."""
+
+    file: str
+    line: int
+    name: str
+    lines: int
+    to_write: bool
+    reason: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "name": self.name,
+            "lines": self.lines,
+            "to_write": self.to_write,
+            "reason": self.reason,
+        }
+
+
+@dataclass
+class ManualCompletion:
+    """The share of operation-handler lines a person still has to write."""
+
+    handlers: list[HandlerFigure] = field(default_factory=list)
+
+    @property
+    def handler_lines(self) -> int:
+        return sum(handler.lines for handler in self.handlers)
+
+    @property
+    def lines_to_write(self) -> int:
+        return sum(handler.lines for handler in self.handlers if handler.to_write)
+
+    @property
+    def share(self) -> float | None:
+        """lines_to_write / handler_lines, or None when there are no handlers."""
+        if not self.handler_lines:
+            return None
+        return round(self.lines_to_write / self.handler_lines, 4)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "handler_lines": self.handler_lines,
+            "lines_to_write": self.lines_to_write,
+            "share": self.share,
+            "handlers": [handler.as_dict() for handler in self.handlers],
+        }
+
+    def describe(self) -> str:
+        if self.share is None:
+            return "manual completion: no operation handlers found"
+        pending = sum(1 for handler in self.handlers if handler.to_write)
+        return (
+            f"manual completion: {self.lines_to_write} of {self.handler_lines} "
+            f"operation-handler lines still to write ({self.share:.0%}); "
+            f"{pending} of {len(self.handlers)} handlers unfinished"
+        )
+
+
+@dataclass
+class Report:
+    """Everything a validation run found."""
+
+    level: Level
+    stages: tuple[Stage, ...] = ()
+    python: str | None = None
+    files: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    manual_completion: ManualCompletion | None = None
+    tool_version: str = "0.0.0"
+
+    def __post_init__(self) -> None:
+        self.findings = sorted(set(self.findings), key=_finding_order)
+
+    @property
+    def fail_on(self) -> tuple[Severity, ...]:
+        return failing_severities(self.level)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [finding for finding in self.findings if finding.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [finding for finding in self.findings if finding.severity == "warning"]
+
+    @property
+    def passed(self) -> bool:
+        return not any(finding.severity in self.fail_on for finding in self.findings)
+
+    def by_file(self) -> dict[str, list[Finding]]:
+        """Every checked file (and any other file a finding names) -> its findings."""
+        grouped: dict[str, list[Finding]] = {path: [] for path in self.files}
+        for finding in self.findings:
+            grouped.setdefault(finding.file, []).append(finding)
+        return dict(sorted(grouped.items()))
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "schema": SCHEMA_ID,
+            "schema_version": SCHEMA_VERSION,
+            "tool_version": self.tool_version,
+            "level": self.level,
+            "stages": list(self.stages),
+            "python": self.python,
+            "passed": self.passed,
+            "fail_on": list(self.fail_on),
+            "summary": {
+                "files": len(self.files),
+                "findings": len(self.findings),
+                "errors": len(self.errors),
+                "warnings": len(self.warnings),
+            },
+            "manual_completion": (
+                None if self.manual_completion is None else self.manual_completion.as_dict()
+            ),
+            "files": [
+                {"path": path, "findings": [finding.as_dict() for finding in findings]}
+                for path, findings in self.by_file().items()
+            ],
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.as_dict(), indent=2)
+
+    def render_text(self, *, show_clean_files: bool = False) -> str:
+        """Findings grouped under their file, then a summary and the verdict."""
+        out: list[str] = []
+        for path, findings in self.by_file().items():
+            if not findings and not show_clean_files:
+                continue
+            out.append(path)
+            for finding in findings:
+                where = f"{finding.line}" + (f":{finding.column}" if finding.column else "")
+                out.append(f"  {where:<8} {finding.severity:<8} {finding.rule}  {finding.message}")
+                out.append(f"  {'':<8} {'':<8} {'':<6}  fix: {finding.fix}")
+        if not self.stages:
+            out.append(f"level {self.level}: no stage run, nothing checked")
+            return "\n".join(out)
+        if out:
+            out.append("")
+        out.append(
+            f"level {self.level} ({', '.join(self.stages)}): {len(self.files)} files"
+            + (f", python {self.python}" if self.python else "")
+        )
+        if self.manual_completion is not None:
+            out.append(self.manual_completion.describe())
+        verdict = "passed" if self.passed else "FAILED"
+        fails = " and ".join(f"{severity}s" for severity in self.fail_on)
+        out.append(
+            f"{len(self.errors)} errors, {len(self.warnings)} warnings: {verdict} ({fails} fail at this level)"
+        )
+        return "\n".join(out)
+
+
+def _finding_order(finding: Finding) -> tuple[str, int, int, str, str]:
+    return (finding.file, finding.line, finding.column or 0, finding.rule, finding.message)
+
+
+_FINDING_SCHEMA: dict[str, object] = {
+    "type": "object",
+    "required": ["file", "line", "column", "rule", "severity", "stage", "message", "fix"],
+    "properties": {
+        "file": {"type": "string", "description": "path as shown in reports (posix separators)"},
+        "line": {"type": "integer", "minimum": 1, "description": "1-based line"},
+        "column": {
+            "type": ["integer", "null"],
+            "minimum": 1,
+            "description": "1-based column, null when the whole line is meant",
+        },
+        "rule": {"type": "string", "pattern": "^[A-Z]{3}[0-9]{3}$", "description": "stable rule id"},
+        "severity": {"enum": ["error", "warning"]},
+        "stage": {"enum": ["syntax", "structure", "imports", "security", "completeness", "types"]},
+        "message": {"type": "string", "description": "what is wrong, in one sentence"},
+        "fix": {"type": "string", "description": "how to fix it"},
+    },
+}
+
+REPORT_SCHEMA: dict[str, object] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": f"{SCHEMA_ID}/v{SCHEMA_VERSION}",
+    "title": "codegen-ast validation report",
+    "type": "object",
+    "required": [
+        "schema",
+        "schema_version",
+        "tool_version",
+        "level",
+        "stages",
+        "python",
+        "passed",
+        "fail_on",
+        "summary",
+        "manual_completion",
+        "files",
+    ],
+    "properties": {
+        "schema": {"const": SCHEMA_ID},
+        "schema_version": {"const": SCHEMA_VERSION},
+        "tool_version": {"type": "string"},
+        "level": {"enum": list(LEVELS)},
+        "stages": {
+            "type": "array",
+            "items": {"enum": ["syntax", "structure", "imports", "security", "completeness", "types"]},
+            "description": "stages run, in order",
+        },
+        "python": {
+            "type": ["string", "null"],
+            "description": "target interpreter; null when no stage needed it",
+        },
+        "passed": {"type": "boolean", "description": "no finding of a severity in fail_on"},
+        "fail_on": {"type": "array", "items": {"enum": ["error", "warning"]}},
+        "summary": {
+            "type": "object",
+            "required": ["files", "findings", "errors", "warnings"],
+            "properties": {
+                "files": {"type": "integer", "minimum": 0},
+                "findings": {"type": "integer", "minimum": 0},
+                "errors": {"type": "integer", "minimum": 0},
+                "warnings": {"type": "integer", "minimum": 0},
+            },
+        },
+        "manual_completion": {
+            "description": "null when the completeness stage did not run",
+            "oneOf": [
+                {"type": "null"},
+                {
+                    "type": "object",
+                    "required": ["handler_lines", "lines_to_write", "share", "handlers"],
+                    "properties": {
+                        "handler_lines": {"type": "integer", "minimum": 0},
+                        "lines_to_write": {"type": "integer", "minimum": 0},
+                        "share": {
+                            "type": ["number", "null"],
+                            "minimum": 0,
+                            "maximum": 1,
+                            "description": "lines_to_write / handler_lines; null without handlers",
+                        },
+                        "handlers": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["file", "line", "name", "lines", "to_write", "reason"],
+                                "properties": {
+                                    "file": {"type": "string"},
+                                    "line": {"type": "integer", "minimum": 1},
+                                    "name": {"type": "string", "description": "Class.method"},
+                                    "lines": {"type": "integer", "minimum": 1},
+                                    "to_write": {"type": "boolean"},
+                                    "reason": {"type": "string"},
+                                },
+                            },
+                        },
+                    },
+                },
+            ],
+        },
+        "files": {
+            "type": "array",
+            "description": "every checked file, sorted by path, with its findings",
+            "items": {
+                "type": "object",
+                "required": ["path", "findings"],
+                "properties": {
+                    "path": {"type": "string"},
+                    "findings": {"type": "array", "items": _FINDING_SCHEMA},
+                },
+            },
+        },
+    },
+}

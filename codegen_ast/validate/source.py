@@ -1,0 +1,173 @@
+"""The files one validation run looks at, read and parsed once.
+
+``discover`` turns the paths a user gave into a :class:`Workspace`: every Python
+file and every ``contract.yaml`` below them, with hidden folders, caches and
+virtual environments left out. Each Python file is read and parsed once; the
+stages share the result.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import os
+import tokenize
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from codegen_ast.errors import CodegenError
+
+CONTRACT_NAME = "contract.yaml"
+# Folders that hold copies or caches, never the code under review. Virtual
+# environments are recognised by their pyvenv.cfg, whatever their name.
+_SKIPPED_DIRS = frozenset({"__pycache__", "node_modules", "site-packages", "build", "dist"})
+
+
+class ValidationInputError(CodegenError):
+    """The paths or the environment given to the validator cannot be used (exit code 2)."""
+
+
+@dataclass
+class SourceFile:
+    """One Python file: its text and syntax tree, or why it has none."""
+
+    path: Path  # absolute
+    display: str
+    text: str = ""
+    tree: ast.Module | None = None
+    syntax_error: SyntaxError | None = None
+    decode_error: str | None = None
+
+    @classmethod
+    def read(cls, path: Path, display: str) -> SourceFile:
+        source = cls(path=path, display=display)
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise ValidationInputError(f"{display}: cannot read: {error.strerror}") from error
+        try:
+            encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+            source.text = data.decode(encoding)
+        except (SyntaxError, UnicodeDecodeError, LookupError) as error:
+            source.decode_error = f"not readable as Python source text: {error}"
+            return source
+        try:
+            # compile() also rejects what ast.parse accepts (a `return` outside a
+            # function, `nonlocal` at module level): "the file compiles".
+            compile(source.text, str(path), "exec", dont_inherit=True)
+            source.tree = ast.parse(source.text, str(path))
+        except SyntaxError as error:
+            source.syntax_error = error
+        except ValueError as error:  # null bytes
+            source.decode_error = str(error)
+        return source
+
+    @property
+    def ok(self) -> bool:
+        """True when the file parsed: the AST-based stages can look at it."""
+        return self.tree is not None
+
+    @cached_property
+    def lines(self) -> list[str]:
+        return self.text.splitlines()
+
+    @cached_property
+    def tokens(self) -> list[tokenize.TokenInfo]:
+        if not self.ok:
+            return []
+        return list(tokenize.generate_tokens(io.StringIO(self.text).readline))
+
+    @property
+    def is_test(self) -> bool:
+        name = self.path.name
+        return name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py"
+
+
+@dataclass
+class Workspace:
+    """Everything one run validates, in a stable order."""
+
+    inputs: list[Path]
+    sources: list[SourceFile] = field(default_factory=list)
+    contracts: list[Path] = field(default_factory=list)
+    display_root: Path | None = None
+
+    def display(self, path: Path) -> str:
+        return display_path(path, self.display_root)
+
+    def source_at(self, path: Path) -> SourceFile | None:
+        for source in self.sources:
+            if source.path == path:
+                return source
+        return None
+
+    @property
+    def files(self) -> list[str]:
+        shown = [source.display for source in self.sources]
+        shown += [self.display(path) for path in self.contracts]
+        return sorted(shown)
+
+
+def display_path(path: Path, root: Path | None) -> str:
+    """``path`` relative to ``root`` (or the current folder) when inside it, else absolute."""
+    base = root if root is not None else Path.cwd()
+    try:
+        return path.relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _skipped(directory: Path) -> bool:
+    name = directory.name
+    return (
+        name.startswith(".")
+        or name in _SKIPPED_DIRS
+        or (directory / "pyvenv.cfg").exists()
+    )
+
+
+def _walk(directory: Path) -> Iterable[Path]:
+    for current, dirnames, filenames in os.walk(directory):
+        here = Path(current)
+        dirnames[:] = sorted(d for d in dirnames if not _skipped(here / d))
+        for filename in sorted(filenames):
+            if filename.endswith(".py") or filename == CONTRACT_NAME:
+                yield here / filename
+
+
+def discover(paths: Iterable[str | Path], display_root: Path | None = None) -> Workspace:
+    """Read every Python file and contract below ``paths``; raise on unusable input."""
+    inputs = [Path(path) for path in paths]
+    if not inputs:
+        raise ValidationInputError("nothing to validate: give at least one file or folder")
+    workspace = Workspace(inputs=inputs, display_root=display_root)
+    seen: set[Path] = set()
+    for given in inputs:
+        if not given.exists():
+            raise ValidationInputError(f"{given}: no such file or folder")
+        if given.is_dir():
+            found = list(_walk(given))
+            if not found:
+                raise ValidationInputError(
+                    f"{given}: no Python files or {CONTRACT_NAME} in this folder"
+                )
+        elif given.suffix == ".py" or given.name == CONTRACT_NAME:
+            found = [given]
+        else:
+            raise ValidationInputError(
+                f"{given}: not a Python file or {CONTRACT_NAME}; give a node package folder or .py files"
+            )
+        for path in found:
+            absolute = path.resolve()
+            if absolute in seen:
+                continue
+            seen.add(absolute)
+            if absolute.name == CONTRACT_NAME:
+                workspace.contracts.append(absolute)
+            else:
+                workspace.sources.append(SourceFile.read(absolute, workspace.display(absolute)))
+    workspace.sources.sort(key=lambda source: source.display)
+    workspace.contracts.sort(key=workspace.display)
+    return workspace
