@@ -66,3 +66,8 @@ def main() -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def package_dirs() -> list[Path]:
+    """The committed package folder of every case."""
+    return sorted(p for case in case_dirs() for p in case.glob("node_*") if p.is_dir())
