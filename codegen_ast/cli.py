@@ -12,6 +12,8 @@ from codegen_ast.errors import CodegenError
 from codegen_ast.generate import generate
 from codegen_ast.readers import read_node_spec
 from codegen_ast.selection import select
+from codegen_ast.validate.command import LEVEL_HELP, PYTHON_HELP, check_before_write, validate_command
+from codegen_ast.validate.report import LEVELS
 
 
 class _Group(click.Group):
@@ -49,25 +51,50 @@ def main() -> None:
 )
 @click.option("--force", is_flag=True, help="Replace the package if it already exists.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing on success.")
-def new(spec_file: Path, output_dir: Path, force: bool, quiet: bool) -> None:
+@click.option(
+    "--level",
+    type=click.Choice(LEVELS),
+    default="standard",
+    show_default=True,
+    help="Validate the generated files at this level before writing; nothing is written "
+    "when they fail. " + LEVEL_HELP,
+)
+@click.option("--no-validate", is_flag=True, help="Write without validating (same as --level none).")
+@click.option("--python", metavar="PATH", default=None, help=PYTHON_HELP)
+def new(
+    spec_file: Path,
+    output_dir: Path,
+    force: bool,
+    quiet: bool,
+    level: str,
+    no_validate: bool,
+    python: str | None,
+) -> None:
     """Write the node package described by SPEC_FILE into OUTPUT.
 
-    The package is built completely in memory, formatted with black, then
-    written atomically as OUTPUT/node_<name>_<type>/; nothing is written when
-    the spec is invalid.
+    The package is built completely in memory, formatted with black, validated
+    (--level, default standard), then written atomically as
+    OUTPUT/node_<name>_<type>/; nothing is written when the spec is invalid or
+    the package fails validation.
 
     \b
     Examples:
       codegen-ast new examples/orders_effect.yaml -o out/
       codegen-ast new examples/orders_effect.yaml -o out/ --force
+      codegen-ast new examples/orders_effect.yaml -o out/ --level strict
+      codegen-ast new examples/orders_effect.yaml -o out/ --no-validate
     """
     spec = read_node_spec(spec_file)
     package = generate(spec)
+    report = None if no_validate else check_before_write(package, level=level, python=python)
     target = package.write(output_dir, force=force)
     if not quiet:
         click.echo(f"wrote {target} ({len(package.files)} files)")
         for relative in sorted(package.files):
             click.echo(f"  {relative}")
+        if report is not None and report.stages:
+            completion = report.manual_completion
+            click.echo(f"validated at level {level}" + (f"; {completion.describe()}" if completion else ""))
 
 
 @main.command()
@@ -104,3 +131,6 @@ def explain(spec_file: Path, output_format: str) -> None:
     click.echo("decisions:")
     for decision in selection.log:
         click.echo(f"  {decision.topic:<12} {decision.choice:<26} {decision.reason}")
+
+
+main.add_command(validate_command)

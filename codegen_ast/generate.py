@@ -46,8 +46,6 @@ class GeneratedPackage:
 
 
 def node_context(spec: NodeSpec) -> NodeContext:
-    if spec.node_type != "effect":
-        raise NotImplementedError(f"node_type {spec.node_type!r} is not generated yet")
     return NodeContext(spec=spec, selection=select(spec))
 
 

@@ -31,6 +31,11 @@ FEATURES: tuple[str, ...] = (
 
 _SNAKE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
 _VERSION = re.compile(r"\d+\.\d+\.\d+")
+# onex validate --strict rejects class names containing these words (outside
+# handlers/, errors/ and services/ folders), so node names must avoid them.
+_ONEX_FORBIDDEN_WORDS = (
+    "Manager", "Handler", "Helper", "Utility", "Util", "Service", "Controller", "Processor", "Worker",
+)
 # Names a field of a pydantic model may not take.
 _RESERVED_FIELDS = frozenset({"operation", "correlation_id"}) | frozenset(dir(BaseModel))
 
@@ -177,7 +182,16 @@ class NodeSpec(BaseModel):
     @field_validator("name")
     @classmethod
     def _check_name(cls, value: str) -> str:
-        return check_snake_case(value, "node name")
+        check_snake_case(value, "node name")
+        camel = "".join(part.capitalize() for part in value.split("_"))
+        for word in _ONEX_FORBIDDEN_WORDS:
+            if word.lower() in camel.lower():
+                raise ValueError(
+                    f"node name {value!r} gives the class Node{camel}..., and onex validate "
+                    f"--strict rejects class names containing {word!r}: name the node after "
+                    "what it does (e.g. 'orders', not 'order_service')"
+                )
+        return value
 
     @field_validator("version")
     @classmethod

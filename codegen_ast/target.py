@@ -119,3 +119,34 @@ REMOVED_MIXINS = {
     "MixinHybridExecution": "no replacement in omnibase-core 0.47",
     "MixinLogData": "logging goes through emit_log_event_sync (always generated)",
 }
+
+# Typed input/output models of each node type. Compute and Reducer models are
+# generic: generated code parametrises them with SERIALIZED_DICT.
+NODE_INPUTS = {
+    "effect": EFFECT_INPUT,
+    "compute": Symbol("omnibase_core.models.compute.model_compute_input", "ModelComputeInput"),
+    "reducer": Symbol("omnibase_core.models.reducer.model_reducer_input", "ModelReducerInput"),
+    "orchestrator": Symbol(
+        "omnibase_core.models.orchestrator.model_orchestrator_input", "ModelOrchestratorInput"
+    ),
+}
+NODE_OUTPUTS = {
+    "effect": EFFECT_OUTPUT,
+    "compute": Symbol("omnibase_core.models.compute.model_compute_output", "ModelComputeOutput"),
+    "reducer": Symbol("omnibase_core.models.reducer.model_reducer_output", "ModelReducerOutput"),
+    "orchestrator": Symbol(
+        "omnibase_core.models.orchestrator.model_orchestrator_output", "ModelOrchestratorOutput"
+    ),
+}
+GENERIC_NODE_TYPES = frozenset({"compute", "reducer"})
+SERIALIZED_DICT = Symbol("omnibase_core.types.type_serializable_value", "SerializedDict")
+REDUCTION_TYPE = Symbol("omnibase_core.enums", "EnumReductionType")
+REDUCER_METADATA = Symbol("omnibase_core.models.common.model_reducer_metadata", "ModelReducerMetadata")
+PROJECTION_INTENT = Symbol(
+    "omnibase_core.models.projectors.model_projection_intent", "ModelProjectionIntent"
+)
+WORKFLOW_STEP = Symbol("omnibase_core.models.contracts.model_workflow_step", "ModelWorkflowStep")
+ORCHESTRATOR_METADATA = Symbol(
+    "omnibase_core.models.orchestrator.model_orchestrator_input_metadata",
+    "ModelOrchestratorInputMetadata",
+)

@@ -29,17 +29,27 @@ CASES = case_dirs()
 # The selector's decision for each golden spec: base class, integrations, and
 # the patterns beyond the ones every node gets.
 ALWAYS = ("logging", "health_check_mode", "routing", "errors", "metrics", "health")
-EXPECTED_SELECTION = {
-    "effect_minimal": ("ModelServiceEffect", (), ("publish_event_fix",)),
-    "effect_database": ("ModelServiceEffect", ("postgres",), ("postgres", "lifecycle", "publish_event_fix")),
-    "effect_api": ("ModelServiceEffect", ("http",), ("http", "lifecycle", "publish_event_fix")),
-    "effect_events": ("ModelServiceEffect", ("kafka",), ("kafka", "events", "lifecycle", "publish_event_fix")),
-    "effect_cache": ("ModelServiceEffect", ("redis",), ("redis", "lifecycle", "publish_event_fix")),
-    "effect_everything": (
-        "ModelServiceEffect",
+_VARIANTS = {
+    "minimal": ((), ()),
+    "database": (("postgres",), ("postgres", "lifecycle")),
+    "api": (("http",), ("http", "lifecycle")),
+    "events": (("kafka",), ("kafka", "events", "lifecycle")),
+    "cache": (("redis",), ("redis", "lifecycle")),
+    "everything": (
         ("postgres", "redis", "http", "kafka"),
-        ("postgres", "redis", "http", "kafka", "consul", "events", "lifecycle", "publish_event_fix"),
+        ("postgres", "redis", "http", "kafka", "consul", "events", "lifecycle"),
     ),
+}
+_WRAPPERS = {
+    "effect": ("ModelServiceEffect", ("publish_event_fix",)),
+    "compute": ("ModelServiceCompute", ()),
+    "reducer": ("ModelServiceReducer", ()),
+    "orchestrator": ("ModelServiceOrchestrator", ("publish_event_fix",)),
+}
+EXPECTED_SELECTION = {
+    f"{node_type}_{variant}": (base, integrations, patterns + fix)
+    for node_type, (base, fix) in _WRAPPERS.items()
+    for variant, (integrations, patterns) in _VARIANTS.items()
 }
 
 

@@ -123,12 +123,16 @@ def or_(*values: ExprLike) -> Expr:
     return result
 
 
-def list_(*items: ExprLike) -> cst.List:
-    return cst.List([cst.Element(expr(item)) for item in items])
+def _element(item: ExprLike | cst.StarredElement) -> cst.BaseElement:
+    return item if isinstance(item, cst.StarredElement) else cst.Element(expr(item))
 
 
-def tuple_(*items: ExprLike) -> cst.Tuple:
-    return cst.Tuple([cst.Element(expr(item)) for item in items])
+def list_(*items: ExprLike | cst.StarredElement) -> cst.List:
+    return cst.List([_element(item) for item in items])
+
+
+def tuple_(*items: ExprLike | cst.StarredElement) -> cst.Tuple:
+    return cst.Tuple([_element(item) for item in items])
 
 
 def dict_(entries: dict[str, ExprLike] | list[tuple[Expr, ExprLike]]) -> cst.Dict:
@@ -165,3 +169,12 @@ def if_exp(test: ExprLike, body: ExprLike, orelse: ExprLike) -> cst.IfExp:
 def list_comp(element: ExprLike, target: str, iterable: ExprLike) -> cst.ListComp:
     """``[element for target in iterable]``"""
     return cst.ListComp(expr(element), cst.CompFor(target=name(target), iter=expr(iterable)))
+
+
+def set_(*items: ExprLike) -> cst.Set:
+    return cst.Set([cst.Element(expr(item)) for item in items])
+
+
+def starred(value: ExprLike) -> cst.StarredElement:
+    """``*value`` inside a list or tuple display."""
+    return cst.StarredElement(expr(value))

@@ -6,6 +6,7 @@ import io
 from typing import Any
 
 from ruamel.yaml import YAML
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from codegen_ast.patterns.contribution import NodeContext
 from codegen_ast.target import CONTRACT_NODE_TYPES
@@ -16,6 +17,31 @@ def _version(text: str) -> dict[str, int]:
     return {"major": major, "minor": minor, "patch": patch}
 
 
+def _kind_sections(context: NodeContext) -> dict[str, Any]:
+    """What each contract model requires beyond the common keys."""
+    node_type = context.spec.node_type
+    if node_type == "effect":
+        return {"io_operations": [{"operation_type": op} for op in context.operations]}
+    if node_type == "compute":
+        return {
+            "performance": {"single_operation_max_ms": 1000},
+            # without an algorithm every load logs "migration debt" (OMN-9770)
+            "algorithm": {
+                "algorithm_type": "operation_dispatch",
+                "factors": {"operation": {"weight": 1.0, "calculation_method": "handler_routing"}},
+            },
+        }
+    if node_type == "orchestrator":
+        return {"performance": {"single_operation_max_ms": 5000}}
+    return {}
+
+
+def _text(value: str) -> str:
+    # ruamel writes U+0085 (NEL) raw into a plain or single-quoted scalar, where
+    # YAML readers fold it to a space; a double-quoted scalar escapes it as \N.
+    return DoubleQuotedScalarString(value) if "\x85" in value else value
+
+
 def contract_data(context: NodeContext) -> dict[str, Any]:
     spec = context.spec
     package = spec.package_name
@@ -24,10 +50,10 @@ def contract_data(context: NodeContext) -> dict[str, Any]:
         "contract_version": _version("1.0.0"),
         "node_version": _version(spec.version),
         "node_type": CONTRACT_NODE_TYPES[spec.node_type],
-        "description": spec.description,
+        "description": _text(spec.description),
         "input_model": f"{package}.models.model_{spec.name}_input.{context.input_model}",
         "output_model": f"{package}.models.model_{spec.name}_output.{context.output_model}",
-        "io_operations": [{"operation_type": op} for op in context.operations],
+        **_kind_sections(context),
         "handler_routing": {
             "version": _version("1.0.0"),
             "routing_strategy": "operation_match",

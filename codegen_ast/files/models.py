@@ -8,7 +8,17 @@ import libcst as cst
 
 from codegen_ast import builders as b
 from codegen_ast.spec import FieldSpec, FieldType, NodeSpec
-from codegen_ast.target import EFFECT_INPUT, EFFECT_OUTPUT, EFFECT_TYPE, TRANSACTION_STATE, Symbol
+from codegen_ast.target import (
+    EFFECT_TYPE,
+    GENERIC_NODE_TYPES,
+    NODE_INPUTS,
+    NODE_OUTPUTS,
+    REDUCTION_TYPE,
+    SERIALIZED_DICT,
+    TRANSACTION_STATE,
+    WORKFLOW_STEP,
+    Symbol,
+)
 
 
 def type_expression(field_type: FieldType) -> cst.BaseExpression:
@@ -59,6 +69,7 @@ def _model_module(
     class_name: str,
     doc: str,
     base: Symbol,
+    base_type: cst.BaseExpression,
     head: Sequence[cst.BaseStatement],
     fields: Sequence[FieldSpec],
     imports: b.ImportSet,
@@ -69,7 +80,7 @@ def _model_module(
             imports.add(module, item)
     config = b.assign("model_config", b.call("ConfigDict", extra=b.string_literal("forbid")))
     body = [config, *head, *(_field_statement(field) for field in fields)]
-    node_class = b.class_(class_name, [base.name], body, doc=doc)
+    node_class = b.class_(class_name, [base_type], body, doc=doc)
     return b.module([*imports.statements(), node_class], doc=doc)
 
 
@@ -91,11 +102,16 @@ def output_model_name(spec: NodeSpec) -> str:
     return f"Model{spec.camel}Output"
 
 
-def build_input_model(spec: NodeSpec) -> cst.Module:
+def _base_type(base: Symbol, spec: NodeSpec) -> cst.BaseExpression:
+    """The framework model, parametrised with SerializedDict where it is generic."""
+    if spec.node_type in GENERIC_NODE_TYPES:
+        return b.subscript(base.name, SERIALIZED_DICT.name)
+    return b.name(base.name)
+
+
+def _operation_and_correlation(spec: NodeSpec) -> list[cst.BaseStatement]:
     operation_type = b.subscript("Literal", *(b.string_literal(op.name) for op in spec.effective_operations))
-    kind = effect_type(spec)
-    head = [
-        b.assign("effect_type", f"EnumEffectType.{kind}", "EnumEffectType"),
+    return [
         b.assign("operation", _described(None, "Which operation of the node to run."), operation_type),
         b.assign(
             "correlation_id",
@@ -103,12 +119,96 @@ def build_input_model(spec: NodeSpec) -> cst.Module:
             "UUID",
         ),
     ]
+
+
+_UNUSED_PAYLOAD = "Unused by typed requests: their fields are declared below."
+
+
+def _input_head(spec: NodeSpec, imports: b.ImportSet) -> list[cst.BaseStatement]:
+    """Defaults for the framework model's required fields, so that a typed
+    request needs only its operation and the spec's fields."""
+    if spec.node_type == "effect":
+        imports.add(EFFECT_TYPE.module, EFFECT_TYPE.name)
+        return [b.assign("effect_type", f"EnumEffectType.{effect_type(spec)}", "EnumEffectType")]
+    if spec.node_type == "compute":
+        return [b.assign("data", _described(None, _UNUSED_PAYLOAD, "dict"), SERIALIZED_DICT.name)]
+    if spec.node_type == "reducer":
+        imports.add(REDUCTION_TYPE.module, REDUCTION_TYPE.name)
+        return [
+            b.assign("data", _described(None, _UNUSED_PAYLOAD, "list"), b.subscript("list", SERIALIZED_DICT.name)),
+            b.assign("reduction_type", "EnumReductionType.FOLD", "EnumReductionType"),
+        ]
+    imports.add(WORKFLOW_STEP.module, WORKFLOW_STEP.name)
+    return [
+        b.assign("workflow_id", _described(None, "Identifier of this workflow run.", "uuid4"), "UUID"),
+        b.assign(
+            "steps",
+            _described(None, "Steps to run as given; when empty the operation's handler plans them.", "list"),
+            b.subscript("list", WORKFLOW_STEP.name),
+        ),
+    ]
+
+
+def _output_head(spec: NodeSpec, imports: b.ImportSet) -> list[cst.BaseStatement]:
+    """Defaults for the framework model's required fields: the node fills them."""
+    correlation = b.assign(
+        "correlation_id",
+        _described(b.name("None"), "Correlation id of the request."),
+        b.binop("UUID", "|", "None"),
+    )
+    if spec.node_type == "orchestrator":
+        by_node = "(set by the node)."
+        return [
+            b.assign("execution_status", _described(b.string_literal("pending"), f"Status of the workflow run {by_node}"), "str"),
+            b.assign("execution_time_ms", b.literal(0), "int"),
+            b.assign("start_time", _described(b.string_literal(""), f"ISO timestamp of the workflow run {by_node}"), "str"),
+            b.assign("end_time", _described(b.string_literal(""), f"ISO timestamp of the workflow run {by_node}"), "str"),
+            correlation,
+        ]
+    result_type: b.ExprLike = SERIALIZED_DICT.name
+    if spec.node_type == "effect":
+        imports.add("omnibase_core.types.type_effect_result", "EffectResultType")
+        result_type = "EffectResultType"
+    head = [
+        b.assign("result", _described(None, "The declared output fields as plain data (set by the node).", "dict"), result_type),
+        b.assign("operation_id", _described(None, "Operation id of the request this output answers.", "uuid4"), "UUID"),
+    ]
+    if spec.node_type == "effect":
+        imports.add(EFFECT_TYPE.module, EFFECT_TYPE.name, TRANSACTION_STATE.name)
+        head += [
+            b.assign("effect_type", f"EnumEffectType.{effect_type(spec)}", "EnumEffectType"),
+            b.assign("transaction_state", "EnumTransactionState.COMMITTED", "EnumTransactionState"),
+        ]
+    elif spec.node_type == "compute":
+        head.append(
+            b.assign(
+                "computation_type",
+                _described(b.string_literal("default"), "The operation that produced this output (set by the node)."),
+                "str",
+            )
+        )
+    else:
+        imports.add(REDUCTION_TYPE.module, REDUCTION_TYPE.name)
+        head.append(b.assign("reduction_type", "EnumReductionType.FOLD", "EnumReductionType"))
+    head.append(b.assign("processing_time_ms", b.literal(0.0), "float"))
+    if spec.node_type == "reducer":
+        head.append(
+            b.assign("items_processed", _described(b.literal(1), "Events folded into the state: one per process()."), "int")
+        )
+    return [*head, correlation]
+
+
+def build_input_model(spec: NodeSpec) -> cst.Module:
     imports = b.ImportSet().add("typing", "Literal").add("uuid", "UUID", "uuid4")
-    imports.add(EFFECT_TYPE.module, EFFECT_TYPE.name)
+    base = NODE_INPUTS[spec.node_type]
+    if spec.node_type in GENERIC_NODE_TYPES:
+        imports.add(SERIALIZED_DICT.module, SERIALIZED_DICT.name)
+    head = [*_input_head(spec, imports), *_operation_and_correlation(spec)]
     return _model_module(
         input_model_name(spec),
         f"Input of {spec.class_name}: the operation to run and its arguments.",
-        EFFECT_INPUT,
+        base,
+        _base_type(base, spec),
         head,
         spec.input_fields,
         imports,
@@ -116,35 +216,18 @@ def build_input_model(spec: NodeSpec) -> cst.Module:
 
 
 def build_output_model(spec: NodeSpec) -> cst.Module:
-    kind = effect_type(spec)
-    head = [
-        b.assign(
-            "result",
-            _described(None, "The declared output fields as plain data (set by the node).", "dict"),
-            "EffectResultType",
-        ),
-        b.assign(
-            "operation_id",
-            _described(None, "Operation id of the request this output answers.", "uuid4"),
-            "UUID",
-        ),
-        b.assign("effect_type", f"EnumEffectType.{kind}", "EnumEffectType"),
-        b.assign("transaction_state", "EnumTransactionState.COMMITTED", "EnumTransactionState"),
-        b.assign("processing_time_ms", b.literal(0.0), "float"),
-        b.assign(
-            "correlation_id",
-            _described(b.name("None"), "Correlation id of the request."),
-            b.binop("UUID", "|", "None"),
-        ),
-    ]
-    imports = b.ImportSet().add("uuid", "UUID", "uuid4")
-    imports.add(EFFECT_TYPE.module, EFFECT_TYPE.name, TRANSACTION_STATE.name)
-    imports.add("omnibase_core.types.type_effect_result", "EffectResultType")
+    imports = b.ImportSet().add("uuid", "UUID")
+    if spec.node_type != "orchestrator":
+        imports.add("uuid", "uuid4")
+    base = NODE_OUTPUTS[spec.node_type]
+    if spec.node_type in GENERIC_NODE_TYPES:
+        imports.add(SERIALIZED_DICT.module, SERIALIZED_DICT.name)
     return _model_module(
         output_model_name(spec),
         f"Output of {spec.class_name}.",
-        EFFECT_OUTPUT,
-        head,
+        base,
+        _base_type(base, spec),
+        _output_head(spec, imports),
         spec.output_fields,
         imports,
     )

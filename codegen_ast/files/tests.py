@@ -12,21 +12,23 @@ from codegen_ast.patterns.contribution import NodeContext
 from codegen_ast.target import (
     CONTAINER,
     CONTRACT_MODELS,
-    EFFECT_INPUT,
     EFFECT_TYPE,
     ERROR_CODE,
-    EVENT_ENVELOPE,
     HEALTH_STATUS,
     HEALTH_VALUE,
+    NODE_INPUTS,
     ONEX_ERROR,
+    ORCHESTRATOR_METADATA,
+    REDUCER_METADATA,
+    REDUCTION_TYPE,
+    SERIALIZED_DICT,
 )
 
 _ASYNC = "pytest.mark.asyncio"
+Statements = list[cst.BaseStatement]
 
 
-def _test(
-    name: str, body: list[cst.BaseStatement], *, node: str | None, is_async: bool = False
-) -> cst.FunctionDef:
+def _test(name: str, body: Statements, *, node: str | None, is_async: bool = False) -> cst.FunctionDef:
     """A test function; ``node`` is the node class when it takes the fixture."""
     return b.function(
         name,
@@ -38,17 +40,129 @@ def _test(
     )
 
 
+def _metric(name: str, operator: str, value: float) -> cst.BaseStatement:
+    return b.assert_(b.compare(b.subscript("metrics", b.string_literal(name)), operator, b.literal(value)))
+
+
+def _plain_input(
+    context: NodeContext, operation: str, samples: dict[str, b.ExprLike], imports: b.ImportSet
+) -> Statements | None:
+    """Statements that build ``request``, a plain framework input for
+    ``operation``; None when the node type cannot carry the fields that way."""
+    node_type = context.spec.node_type
+    base = NODE_INPUTS[node_type].name
+    imports.add(NODE_INPUTS[node_type].module, base)
+    data = b.dict_({**({"operation": b.string_literal(operation)} if node_type == "effect" else {}), **samples})
+    if node_type == "effect":
+        imports.add(EFFECT_TYPE.module, EFFECT_TYPE.name)
+        kind = f"EnumEffectType.{effect_type(context.spec)}"
+        return [b.assign("request", b.call(base, effect_type=kind, operation_data=data))]
+    if node_type == "compute":
+        imports.add(SERIALIZED_DICT.module, SERIALIZED_DICT.name)
+        return [
+            b.assign("data", data, SERIALIZED_DICT.name),
+            b.assign(
+                "request",
+                b.call(b.subscript(base, SERIALIZED_DICT.name), data="data", computation_type=b.string_literal(operation)),
+            ),
+        ]
+    if node_type == "reducer":
+        imports.add(SERIALIZED_DICT.module, SERIALIZED_DICT.name)
+        imports.add(REDUCTION_TYPE.module, REDUCTION_TYPE.name).add(REDUCER_METADATA.module, REDUCER_METADATA.name)
+        return [
+            b.assign("data", b.list_(data), b.subscript("list", SERIALIZED_DICT.name)),
+            b.assign(
+                "request",
+                b.call(
+                    b.subscript(base, SERIALIZED_DICT.name),
+                    data="data",
+                    reduction_type="EnumReductionType.FOLD",
+                    metadata=b.call(REDUCER_METADATA.name, trigger=b.string_literal(operation)),
+                ),
+            ),
+        ]
+    if samples and any(field.required and not field.type.optional for field in context.spec.input_fields):
+        return None  # a plain orchestrator input has no room for the fields
+    imports.add(ORCHESTRATOR_METADATA.module, ORCHESTRATOR_METADATA.name)
+    return [
+        b.assign(
+            "request",
+            b.call(
+                base,
+                workflow_id=b.call("uuid4"),
+                steps=b.list_(),
+                metadata=b.call(ORCHESTRATOR_METADATA.name, trigger=b.string_literal(operation)),
+            ),
+        )
+    ]
+
+
+def _contract_load(context: NodeContext, imports: b.ImportSet) -> cst.BaseExpression:
+    contract = CONTRACT_MODELS[context.spec.node_type]
+    imports.add(contract.module, contract.name)
+    if context.spec.node_type == "orchestrator":
+        # ModelContractOrchestrator has no from_yaml
+        loader = "omnibase_core.utils.util_safe_yaml_loader"
+        imports.add(loader, "load_and_validate_yaml_model")
+        return b.call("load_and_validate_yaml_model", "CONTRACT_PATH", contract.name)
+    return b.call(f"{contract.name}.from_yaml", b.call("CONTRACT_PATH.read_text", encoding=b.string_literal("utf-8")))
+
+
+def _event_bus_tests(context: NodeContext, node_class: str, imports: b.ImportSet) -> Statements:
+    imports.add("typing", "cast")
+    imports.add("omnibase_core.protocols.event_bus", "ProtocolEventBus")
+    imports.add("omnibase_core.models.core.model_onex_event", "ModelOnexEvent")
+    imports.add("omnibase_core.models.events.model_event_envelope", "ModelEventEnvelope")
+    envelopes = b.annotation("list[ModelEventEnvelope[ModelOnexEvent]]")
+    bus = b.class_(
+        "RecordingEventBus",
+        [],
+        [
+            b.method("__init__", [], [b.assign("self.envelopes", b.list_(), envelopes)], returns="None"),
+            b.method(
+                "publish_async",
+                [Param("envelope", b.annotation("ModelEventEnvelope[ModelOnexEvent]"))],
+                [b.do(b.call("self.envelopes.append", "envelope"))],
+                returns="None",
+                is_async=True,
+            ),
+        ],
+        doc="In-process stand-in for an event bus: records the envelopes it is given.",
+    )
+    first_payload = b.attr(b.subscript("bus.envelopes", b.literal(0)), "payload")
+    test = _test(
+        "test_publish_event_delivers_without_error",
+        [
+            b.assign("bus", b.call("RecordingEventBus")),
+            b.do(b.call("node.bind_event_bus", b.call("cast", "ProtocolEventBus", "bus"))),
+            b.assign("correlation_id", b.call("uuid4")),
+            b.do(
+                b.await_(
+                    b.call(
+                        "node.publish_event",
+                        b.string_literal(f"{context.spec.name}.test_event"),
+                        correlation_id="correlation_id",
+                    )
+                )
+            ),
+            b.assert_(b.compare(b.call("len", "bus.envelopes"), "==", b.literal(1))),
+            b.assert_(b.compare(b.attr(first_payload, "correlation_id"), "==", "correlation_id")),
+        ],
+        node=node_class,
+        is_async=True,
+    )
+    return [bus, test]
+
+
 def build_tests(context: NodeContext, dependency_checks: int) -> cst.Module:
     """The package's tests; ``dependency_checks`` counts the health checks
     beyond the self check (each reports DEGRADED before initialize())."""
     spec = context.spec
     node_class = spec.class_name
-    contract = CONTRACT_MODELS[spec.node_type]
-    imports = b.ImportSet().add("pathlib", "Path").add("typing", "cast").add("uuid", "uuid4").add("pytest")
-    for symbol in (CONTAINER, contract, EFFECT_INPUT, EFFECT_TYPE, ERROR_CODE, EVENT_ENVELOPE, HEALTH_STATUS, HEALTH_VALUE, ONEX_ERROR):
+    orchestrator = spec.node_type == "orchestrator"
+    imports = b.ImportSet().add("pathlib", "Path").add("uuid", "uuid4").add("pytest")
+    for symbol in (CONTAINER, ERROR_CODE, HEALTH_STATUS, HEALTH_VALUE, ONEX_ERROR):
         imports.add(symbol.module, symbol.name)
-    imports.add("omnibase_core.protocols.event_bus", "ProtocolEventBus")
-    imports.add("omnibase_core.models.core.model_onex_event", "ModelOnexEvent")
     imports.add(f"..models.model_{spec.name}_input", context.input_model)
     imports.add(f"..models.model_{spec.name}_output", context.output_model)
     imports.add("..node", node_class).add("..node", "SUPPORTED_OPERATIONS")
@@ -63,15 +177,9 @@ def build_tests(context: NodeContext, dependency_checks: int) -> cst.Module:
         return b.call(context.input_model, operation=b.string_literal(operation), **samples)
 
     first = context.operations[0]
-    tests: list[cst.BaseStatement] = [
-        b.assign(
-            "CONTRACT_PATH",
-            b.binop(
-                b.attr(b.attr(b.call(b.attr(b.call("Path", "__file__"), "resolve")), "parent"), "parent"),
-                "/",
-                b.string_literal("contract.yaml"),
-            ),
-        ),
+    here = b.call(b.attr(b.call("Path", "__file__"), "resolve"))
+    tests: Statements = [
+        b.assign("CONTRACT_PATH", b.binop(b.attr(b.attr(here, "parent"), "parent"), "/", b.string_literal("contract.yaml"))),
         b.function(
             "node",
             [],
@@ -81,6 +189,14 @@ def build_tests(context: NodeContext, dependency_checks: int) -> cst.Module:
         ),
     ]
     for operation in context.operations:
+        finished = (
+            [b.assert_(b.compare("output.execution_status", "==", b.string_literal("completed")))]
+            if orchestrator
+            else [
+                b.assert_(b.compare("output.operation_id", "==", "request.operation_id")),
+                b.assert_(b.compare("output.processing_time_ms", ">", b.literal(0.0))),
+            ]
+        )
         tests.append(
             _test(
                 f"test_{operation}_returns_typed_output",
@@ -89,44 +205,33 @@ def build_tests(context: NodeContext, dependency_checks: int) -> cst.Module:
                     b.assign("output", b.await_(b.call("node.process", "request"))),
                     b.assert_(b.call("isinstance", "output", context.output_model)),
                     b.assert_(b.compare("output.correlation_id", "==", "request.correlation_id")),
-                    b.assert_(b.compare("output.operation_id", "==", "request.operation_id")),
-                    b.assert_(b.compare("output.processing_time_ms", ">", b.literal(0.0))),
+                    *finished,
                 ],
                 node=node_class,
                 is_async=True,
             )
         )
-    operation_data = b.dict_({"operation": b.string_literal(first), **samples})
-    tests += [
-        _test(
-            "test_plain_effect_input_is_routed",
-            [
-                b.assign(
-                    "request",
-                    b.call(
-                        EFFECT_INPUT.name,
-                        effect_type=f"EnumEffectType.{effect_type(spec)}",
-                        operation_data=operation_data,
-                    ),
-                ),
-                b.assign("output", b.await_(b.call("node.process", "request"))),
-                b.assert_(b.call("isinstance", "output", context.output_model)),
-                b.assert_(b.compare("output.operation_id", "==", "request.operation_id")),
-            ],
-            node=node_class,
+    plain = _plain_input(context, first, samples, imports)
+    if plain is not None:
+        tests.append(
+            _test(
+                "test_plain_framework_input_is_routed",
+                [
+                    *plain,
+                    b.assign("output", b.await_(b.call("node.process", "request"))),
+                    b.assert_(b.call("isinstance", "output", context.output_model)),
+                ],
+                node=node_class,
                 is_async=True,
-        ),
+            )
+        )
+    invalid = _plain_input(context, "no_such_operation", {}, imports)
+    assert invalid is not None  # without fields every node type can carry a request
+    tests += [
         _test(
             "test_invalid_input_raises_validation_error",
             [
-                b.assign(
-                    "request",
-                    b.call(
-                        EFFECT_INPUT.name,
-                        effect_type=f"EnumEffectType.{effect_type(spec)}",
-                        operation_data=b.dict_({"operation": b.string_literal("no_such_operation")}),
-                    ),
-                ),
+                *invalid,
                 b.with_(
                     [(b.call("pytest.raises", ONEX_ERROR.name), "caught")],
                     [b.do(b.await_(b.call("node.process", "request")))],
@@ -134,7 +239,7 @@ def build_tests(context: NodeContext, dependency_checks: int) -> cst.Module:
                 b.assert_(b.compare("caught.value.error_code", "==", "EnumCoreErrorCode.VALIDATION_ERROR")),
             ],
             node=node_class,
-                is_async=True,
+            is_async=True,
         ),
         _test(
             "test_health_checks_report_status",
@@ -148,11 +253,7 @@ def build_tests(context: NodeContext, dependency_checks: int) -> cst.Module:
                         b.do(
                             b.call(
                                 "statuses.append",
-                                b.if_exp(
-                                    b.call("isinstance", "outcome", HEALTH_STATUS.name),
-                                    "outcome",
-                                    b.await_("outcome"),
-                                ),
+                                b.if_exp(b.call("isinstance", "outcome", HEALTH_STATUS.name), "outcome", b.await_("outcome")),
                             )
                         ),
                     ],
@@ -179,62 +280,22 @@ def build_tests(context: NodeContext, dependency_checks: int) -> cst.Module:
             [
                 b.do(b.await_(b.call("node.process", request(first)))),
                 b.assign("metrics", b.call("node.get_operation_metrics")),
-                b.assert_(b.compare(b.subscript("metrics", b.string_literal("operations")), "==", b.literal(1))),
-                b.assert_(b.compare(b.subscript("metrics", b.string_literal("successes")), "==", b.literal(1))),
-                b.assert_(b.compare(b.subscript("metrics", b.string_literal("failures")), "==", b.literal(0))),
-                b.assert_(b.compare(b.subscript("metrics", b.string_literal("duration_ms_total")), ">", b.literal(0.0))),
+                _metric("operations", "==", 1),
+                _metric("successes", "==", 1),
+                _metric("failures", "==", 0),
+                _metric("duration_ms_total", ">", 0.0),
             ],
             node=node_class,
-                is_async=True,
+            is_async=True,
         ),
-        b.class_(
-            "RecordingEventBus",
-            [],
-            [
-                b.method(
-                    "__init__",
-                    [],
-                    [b.assign("self.envelopes", b.list_(), b.annotation("list[ModelEventEnvelope[ModelOnexEvent]]"))],
-                    returns="None",
-                ),
-                b.method(
-                    "publish_async",
-                    [Param("envelope", b.annotation("ModelEventEnvelope[ModelOnexEvent]"))],
-                    [b.do(b.call("self.envelopes.append", "envelope"))],
-                    returns="None",
-                    is_async=True,
-                ),
-            ],
-            doc="In-process stand-in for an event bus: records the envelopes it is given.",
-        ),
-        _test(
-            "test_publish_event_delivers_without_error",
-            [
-                b.assign("bus", b.call("RecordingEventBus")),
-                b.do(b.call("node.bind_event_bus", b.call("cast", "ProtocolEventBus", "bus"))),
-                b.assign("correlation_id", b.call("uuid4")),
-                b.do(
-                    b.await_(
-                        b.call(
-                            "node.publish_event",
-                            b.string_literal(f"{spec.name}.test_event"),
-                            correlation_id="correlation_id",
-                        )
-                    )
-                ),
-                b.assert_(b.compare(b.call("len", "bus.envelopes"), "==", b.literal(1))),
-                b.assert_(b.compare(b.attr(b.attr(b.subscript("bus.envelopes", b.literal(0)), "payload"), "correlation_id"), "==", "correlation_id")),
-            ],
-            node=node_class,
-                is_async=True,
-        ),
+    ]
+    if "MixinEventBus" in context.selection.provides:
+        tests += _event_bus_tests(context, node_class, imports)
+    tests.append(
         _test(
             "test_contract_loads_with_the_framework_model",
             [
-                b.assign(
-                    "contract",
-                    b.call(f"{contract.name}.from_yaml", b.call("CONTRACT_PATH.read_text", encoding=b.string_literal("utf-8"))),
-                ),
+                b.assign("contract", _contract_load(context, imports)),
                 b.assert_(b.compare("contract.handler_routing", "is not", "None")),
                 b.assert_(
                     b.compare(
@@ -251,7 +312,6 @@ def build_tests(context: NodeContext, dependency_checks: int) -> cst.Module:
                 ),
             ],
             node=None,
-        ),
-    ]
-    body = [*imports.statements(), *tests]
-    return b.module(body, doc=f"Tests of {node_class}, generated with the node by codegen-ast.")
+        )
+    )
+    return b.module([*imports.statements(), *tests], doc=f"Tests of {node_class}, generated with the node by codegen-ast.")

@@ -43,7 +43,7 @@ def build_health_check_mode(context: NodeContext) -> Contribution:
             b.assign("HEALTH_CHECK_TIMEOUT_ENV", b.string_literal("HEALTH_CHECK_TIMEOUT_S")),
             b.assign(
                 "TRUE_VALUES",
-                b.call("frozenset", cst.Set([cst.Element(b.string_literal(v)) for v in ("1", "true", "yes", "on")])),
+                b.call("frozenset", b.set_(*(b.string_literal(v) for v in ("1", "true", "yes", "on")))),
             ),
             _detect(),
         ],

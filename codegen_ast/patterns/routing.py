@@ -12,6 +12,9 @@ After::
         ...
         handler = self._handlers.get(request.operation)
         output = await handler(request)
+
+What differs by node type (signature, request conversion, how the output is
+finished) lives in :mod:`codegen_ast.patterns.node_kinds`.
 """
 
 from __future__ import annotations
@@ -19,15 +22,14 @@ from __future__ import annotations
 import libcst as cst
 
 from codegen_ast import builders as b
-from codegen_ast.builders.definitions import Param
+from codegen_ast.patterns import node_kinds
 from codegen_ast.patterns.contribution import Contribution, ErrorMapping, NodeContext
 from codegen_ast.patterns.errors import build_errors
-from codegen_ast.patterns.metrics import _elapsed
-from codegen_ast.target import EFFECT_INPUT, EFFECT_OUTPUT, ERROR_CODE, ONEX_ERROR
+from codegen_ast.target import ERROR_CODE, NODE_OUTPUTS, ONEX_ERROR
 
 
-def _publish_completed() -> cst.BaseStatement:
-    payload = b.dict_({"operation": b.name("operation"), "result": b.dotted("result.result")})
+def _publish_completed(context: NodeContext) -> cst.BaseStatement:
+    payload = b.dict_({"operation": b.name("operation"), "result": node_kinds.result_payload(context)})
     return b.do(
         b.await_(
             b.call(
@@ -59,28 +61,14 @@ def _process(context: NodeContext, handlers: list[cst.ExceptHandler], events: bo
         b.assign("correlation_id", "request.correlation_id"),
         b.assign("handler", b.call("self._handlers.get", "request.operation")),
         b.if_(b.compare("handler", "is", "None"), [unknown]),
-        b.assign("output", b.await_(b.call("handler", "request"))),
-        b.assign(
-            "result",
-            b.call(
-                "output.model_copy",
-                update=b.dict_(
-                    {
-                        "processing_time_ms": b.binop(_elapsed("started"), "*", b.literal(1000.0)),
-                        "result": b.call(
-                            "output.model_dump", mode=b.string_literal("json"), exclude="_ENVELOPE_FIELDS"
-                        ),
-                    }
-                ),
-            ),
-        ),
-        *([_publish_completed()] if events else []),
+        *node_kinds.run(context),
+        *([_publish_completed(context)] if events else []),
         b.assign("succeeded", "True"),
         b.return_("result"),
     ]
     return b.method(
         "process",
-        [Param("input_data", EFFECT_INPUT.name)],
+        node_kinds.process_params(context),
         [
             b.assign("started", b.call("time.perf_counter")),
             b.assign("operation", b.string_literal("unknown")),
@@ -98,61 +86,25 @@ def _process(context: NodeContext, handlers: list[cst.ExceptHandler], events: bo
     )
 
 
-def _to_request(context: NodeContext) -> cst.FunctionDef:
-    model = context.input_model
-    return b.method(
-        "_to_request",
-        [Param("input_data", EFFECT_INPUT.name)],
-        [
-            b.if_(b.call("isinstance", "input_data", model), [b.return_("input_data")]),
-            b.if_(
-                b.not_(b.call("isinstance", "input_data.operation_data", "dict")),
-                [
-                    b.raise_(
-                        b.call(
-                            "ModelOnexError",
-                            message=b.string_literal(f"operation_data must be a dict of {model} fields"),
-                            error_code="EnumCoreErrorCode.VALIDATION_ERROR",
-                        )
-                    )
-                ],
-            ),
-            b.assign(
-                "fields",
-                b.call("input_data.model_dump", exclude=cst.Set([cst.Element(b.string_literal("operation_data"))])),
-            ),
-            b.do(b.call("fields.update", "input_data.operation_data")),
-            b.return_(b.call(f"{model}.model_validate", "fields")),
-        ],
-        returns=model,
-        doc=f"Accept a {model}, or a {EFFECT_INPUT.name} whose operation_data holds its fields.",
-    )
-
-
 def build_routing(context: NodeContext, error_mappings: list[ErrorMapping], *, events: bool) -> Contribution:
     """``process``, the handler table and the request conversion; ``events``
     publishes a ``<name>.<operation>.completed`` event after each success."""
-    handler_type = b.subscript(
-        "Callable", b.list_(context.input_model), b.subscript("Awaitable", context.output_model)
-    )
-    handlers = b.dict_(
-        {op: b.attr(b.call(context.handler_class(op)), "handle") for op in context.operations}
-    )
+    spec = context.spec
+    handler_type = f"{spec.camel}Handler"
     errors = build_errors(error_mappings)
-    imports = errors.imports | {
+    imports = errors.imports | node_kinds.kind_imports(context) | {
         ("time", ""),
         ("uuid", "UUID"),
-        ("collections.abc", "Awaitable"),
-        ("collections.abc", "Callable"),
-        (EFFECT_INPUT.module, EFFECT_INPUT.name),
-        (EFFECT_OUTPUT.module, EFFECT_OUTPUT.name),
         (ONEX_ERROR.module, ONEX_ERROR.name),
         (ERROR_CODE.module, ERROR_CODE.name),
-        (f".models.model_{context.spec.name}_input", context.input_model),
-        (f".models.model_{context.spec.name}_output", context.output_model),
+        (f".models.model_{spec.name}_input", context.input_model),
+        (f".models.model_{spec.name}_output", context.output_model),
     }
+    if spec.node_type != "orchestrator":
+        imports |= {("collections.abc", "Awaitable"), ("collections.abc", "Callable")}
     imports |= {(f".handlers.handler_{op}", context.handler_class(op)) for op in context.operations}
-    constants = [
+    output_base = NODE_OUTPUTS[spec.node_type].name
+    constants: list[cst.BaseStatement] = [
         b.assign(
             "SUPPORTED_OPERATIONS",
             b.tuple_(*(b.string_literal(op) for op in context.operations)),
@@ -160,23 +112,25 @@ def build_routing(context: NodeContext, error_mappings: list[ErrorMapping], *, e
         ),
         b.assign(
             "_ENVELOPE_FIELDS",
-            b.binop(
-                b.call("set", f"{EFFECT_OUTPUT.name}.model_fields"),
-                "|",
-                cst.Set([cst.Element(b.string_literal("correlation_id"))]),
-            ),
+            b.binop(b.call("set", f"{output_base}.model_fields"), "|", b.set_(b.string_literal("correlation_id"))),
         ),
-        b.assign(f"{context.spec.camel}Handler", handler_type),
     ]
+    if spec.node_type != "orchestrator":
+        constants.append(b.assign(handler_type, node_kinds.handler_table_type(context)))
+    table_type = node_kinds.handler_table_type(context) if spec.node_type == "orchestrator" else b.name(handler_type)
+    handlers = b.dict_({op: node_kinds.handler_entry(context, op) for op in context.operations})
+    kind = node_kinds.extras(context)
     return Contribution(
-        imports=imports,
-        module_statements=constants,
+        imports=imports | kind.imports,
+        module_statements=[*constants, *kind.module_statements],
         init_statements=[
-            b.assign(
-                "self._handlers",
-                handlers,
-                b.subscript("dict", "str", f"{context.spec.camel}Handler"),
-            )
+            b.assign("self._handlers", handlers, b.subscript("dict", "str", table_type)),
+            *kind.init_statements,
         ],
-        methods=[_process(context, errors.except_handlers, events), _to_request(context), *errors.methods],
+        methods=[
+            _process(context, errors.except_handlers, events),
+            node_kinds.to_request(context),
+            *kind.methods,
+            *errors.methods,
+        ],
     )

@@ -43,14 +43,13 @@ async def test_call_remote_returns_typed_output(
 
 
 @pytest.mark.asyncio
-async def test_plain_effect_input_is_routed(node: NodePaymentsGatewayEffect) -> None:
+async def test_plain_framework_input_is_routed(node: NodePaymentsGatewayEffect) -> None:
     request = ModelEffectInput(
         effect_type=EnumEffectType.API_CALL,
         operation_data={"operation": "call_remote", "item_id": "sample", "quantity": 1},
     )
     output = await node.process(request)
     assert isinstance(output, ModelPaymentsGatewayOutput)
-    assert output.operation_id == request.operation_id
 
 
 @pytest.mark.asyncio

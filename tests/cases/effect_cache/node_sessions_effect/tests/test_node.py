@@ -39,14 +39,13 @@ async def test_lookup_returns_typed_output(node: NodeSessionsEffect) -> None:
 
 
 @pytest.mark.asyncio
-async def test_plain_effect_input_is_routed(node: NodeSessionsEffect) -> None:
+async def test_plain_framework_input_is_routed(node: NodeSessionsEffect) -> None:
     request = ModelEffectInput(
         effect_type=EnumEffectType.API_CALL,
         operation_data={"operation": "lookup", "item_id": "sample", "quantity": 1},
     )
     output = await node.process(request)
     assert isinstance(output, ModelSessionsOutput)
-    assert output.operation_id == request.operation_id
 
 
 @pytest.mark.asyncio

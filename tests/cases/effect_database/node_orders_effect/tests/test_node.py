@@ -49,7 +49,7 @@ async def test_read_record_returns_typed_output(node: NodeOrdersEffect) -> None:
 
 
 @pytest.mark.asyncio
-async def test_plain_effect_input_is_routed(node: NodeOrdersEffect) -> None:
+async def test_plain_framework_input_is_routed(node: NodeOrdersEffect) -> None:
     request = ModelEffectInput(
         effect_type=EnumEffectType.DATABASE_OPERATION,
         operation_data={
@@ -60,7 +60,6 @@ async def test_plain_effect_input_is_routed(node: NodeOrdersEffect) -> None:
     )
     output = await node.process(request)
     assert isinstance(output, ModelOrdersOutput)
-    assert output.operation_id == request.operation_id
 
 
 @pytest.mark.asyncio

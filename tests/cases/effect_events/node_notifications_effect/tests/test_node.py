@@ -41,7 +41,7 @@ async def test_handle_order_returns_typed_output(node: NodeNotificationsEffect) 
 
 
 @pytest.mark.asyncio
-async def test_plain_effect_input_is_routed(node: NodeNotificationsEffect) -> None:
+async def test_plain_framework_input_is_routed(node: NodeNotificationsEffect) -> None:
     request = ModelEffectInput(
         effect_type=EnumEffectType.EVENT_EMISSION,
         operation_data={
@@ -52,7 +52,6 @@ async def test_plain_effect_input_is_routed(node: NodeNotificationsEffect) -> No
     )
     output = await node.process(request)
     assert isinstance(output, ModelNotificationsOutput)
-    assert output.operation_id == request.operation_id
 
 
 @pytest.mark.asyncio

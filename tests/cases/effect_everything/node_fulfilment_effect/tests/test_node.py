@@ -49,14 +49,13 @@ async def test_cancel_returns_typed_output(node: NodeFulfilmentEffect) -> None:
 
 
 @pytest.mark.asyncio
-async def test_plain_effect_input_is_routed(node: NodeFulfilmentEffect) -> None:
+async def test_plain_framework_input_is_routed(node: NodeFulfilmentEffect) -> None:
     request = ModelEffectInput(
         effect_type=EnumEffectType.DATABASE_OPERATION,
         operation_data={"operation": "submit", "item_id": "sample", "quantity": 1},
     )
     output = await node.process(request)
     assert isinstance(output, ModelFulfilmentOutput)
-    assert output.operation_id == request.operation_id
 
 
 @pytest.mark.asyncio

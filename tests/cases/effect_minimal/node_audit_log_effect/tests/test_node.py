@@ -39,14 +39,13 @@ async def test_run_returns_typed_output(node: NodeAuditLogEffect) -> None:
 
 
 @pytest.mark.asyncio
-async def test_plain_effect_input_is_routed(node: NodeAuditLogEffect) -> None:
+async def test_plain_framework_input_is_routed(node: NodeAuditLogEffect) -> None:
     request = ModelEffectInput(
         effect_type=EnumEffectType.API_CALL,
         operation_data={"operation": "run", "item_id": "sample", "quantity": 1},
     )
     output = await node.process(request)
     assert isinstance(output, ModelAuditLogOutput)
-    assert output.operation_id == request.operation_id
 
 
 @pytest.mark.asyncio

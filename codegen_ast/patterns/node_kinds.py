@@ -1,0 +1,345 @@
+"""What differs between Effect, Compute, Reducer and Orchestrator nodes.
+
+The framework gives each node type its own ``process`` signature and its own
+input/output models; this module holds those differences so that the routing
+pattern stays one piece of code:
+
+- ``process_params``: the override's parameters (the input type must stay the
+  base's own, by Liskov; Reducer keeps ``projection_intents``);
+- ``to_request``: how a plain framework input becomes the typed request;
+- ``run``: how a handler's answer becomes the finished output (envelope
+  fields, reducer state, orchestrator workflow);
+- ``extras``: the state and helpers a node type needs beyond that.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from codegen_ast import builders as b
+from codegen_ast.builders.definitions import Param
+from codegen_ast.patterns.contribution import Contribution, NodeContext
+from codegen_ast.target import (
+    GENERIC_NODE_TYPES,
+    NODE_INPUTS,
+    NODE_OUTPUTS,
+    PROJECTION_INTENT,
+    SERIALIZED_DICT,
+    WORKFLOW_STEP,
+)
+
+Statements = list[cst.BaseStatement]
+
+
+def framework_input(context: NodeContext) -> cst.BaseExpression:
+    base = NODE_INPUTS[context.spec.node_type]
+    if context.spec.node_type in GENERIC_NODE_TYPES:
+        return b.subscript(base.name, SERIALIZED_DICT.name)
+    return b.name(base.name)
+
+
+def process_params(context: NodeContext) -> list[Param]:
+    params = [Param("input_data", framework_input(context))]
+    if context.spec.node_type == "reducer":
+        params.append(
+            Param("projection_intents", b.annotation("tuple[ModelProjectionIntent, ...]"), b.tuple_())
+        )
+    return params
+
+
+def kind_imports(context: NodeContext) -> set[tuple[str, str]]:
+    node_type = context.spec.node_type
+    imports = {
+        (NODE_INPUTS[node_type].module, NODE_INPUTS[node_type].name),
+        (NODE_OUTPUTS[node_type].module, NODE_OUTPUTS[node_type].name),
+    }
+    if node_type in GENERIC_NODE_TYPES:
+        imports.add((SERIALIZED_DICT.module, SERIALIZED_DICT.name))
+    if node_type == "reducer":
+        imports.add((PROJECTION_INTENT.module, PROJECTION_INTENT.name))
+    if node_type == "orchestrator":
+        imports |= {
+            (WORKFLOW_STEP.module, WORKFLOW_STEP.name),
+            ("omnibase_core.models.common.model_schema_value", "ModelSchemaValue"),
+            ("omnibase_core.models.contracts.subcontracts.model_execution_graph", "ModelExecutionGraph"),
+            ("omnibase_core.models.contracts.subcontracts.model_workflow_definition", "ModelWorkflowDefinition"),
+            (
+                "omnibase_core.models.contracts.subcontracts.model_workflow_definition_metadata",
+                "ModelWorkflowDefinitionMetadata",
+            ),
+            ("omnibase_core.models.primitives.model_semver", "ModelSemVer"),
+            ("typing", "Protocol"),
+        }
+    return imports
+
+
+def _invalid(message: str) -> cst.BaseStatement:
+    return b.raise_(
+        b.call(
+            "ModelOnexError",
+            message=b.string_literal(message),
+            error_code="EnumCoreErrorCode.VALIDATION_ERROR",
+        )
+    )
+
+
+def to_request(context: NodeContext) -> cst.FunctionDef:
+    """Accept the typed request as it is, or build it from a plain framework input."""
+    node_type = context.spec.node_type
+    model = context.input_model
+    base = NODE_INPUTS[node_type].name
+    body: Statements = [b.if_(b.call("isinstance", "input_data", model), [b.return_("input_data")])]
+    if node_type == "effect":
+        doc = f"Accept a {model}, or a {base} whose operation_data holds its fields."
+        body += [
+            b.if_(
+                b.not_(b.call("isinstance", "input_data.operation_data", "dict")),
+                [_invalid(f"operation_data must be a dict of {model} fields")],
+            ),
+            b.assign("fields", b.call("input_data.model_dump", exclude=b.set_(b.string_literal("operation_data")))),
+            b.do(b.call("fields.update", "input_data.operation_data")),
+        ]
+    elif node_type == "compute":
+        doc = f"Accept a {model}, or a {base} whose data holds its fields (computation_type names the operation)."
+        body += [
+            b.assign("fields", b.call("input_data.model_dump", exclude=b.set_(b.string_literal("data")))),
+            b.assign(b.subscript("fields", b.string_literal("operation")), "input_data.computation_type"),
+            b.do(b.call("fields.update", "input_data.data")),
+        ]
+    elif node_type == "reducer":
+        doc = f"Accept a {model}, or a {base} whose data holds one dict of its fields (metadata.trigger names the operation)."
+        body += [
+            b.if_(
+                b.compare(b.call("len", "input_data.data"), "!=", b.literal(1)),
+                [_invalid(f"data must hold exactly one dict of {model} fields")],
+            ),
+            b.assign("fields", b.call("input_data.model_dump", exclude=b.set_(b.string_literal("data")))),
+            b.assign(b.subscript("fields", b.string_literal("operation")), "input_data.metadata.trigger"),
+            b.do(b.call("fields.update", b.subscript("input_data.data", b.literal(0)))),
+        ]
+    else:
+        doc = f"Accept a {model}, or a {base} whose metadata.trigger names the operation."
+        body += [
+            b.assign("fields", b.call("dict", "input_data")),
+            b.assign(b.subscript("fields", b.string_literal("operation")), "input_data.metadata.trigger"),
+            b.if_(
+                b.compare("input_data.metadata.correlation_id", "is not", "None"),
+                [
+                    b.assign(
+                        b.subscript("fields", b.string_literal("correlation_id")),
+                        "input_data.metadata.correlation_id",
+                    )
+                ],
+            ),
+        ]
+    body.append(b.return_(b.call(f"{model}.model_validate", "fields")))
+    return b.method("_to_request", [Param("input_data", framework_input(context))], body, returns=model, doc=doc)
+
+
+def _elapsed_ms() -> cst.BaseExpression:
+    return b.binop(b.parens(b.binop(b.call("time.perf_counter"), "-", "started")), "*", b.literal(1000.0))
+
+
+def _declared_fields(source: str) -> cst.Call:
+    return b.call(f"{source}.model_dump", mode=b.string_literal("json"), exclude="_ENVELOPE_FIELDS")
+
+
+def run(context: NodeContext) -> Statements:
+    """Statements that leave the finished output in ``result``."""
+    node_type = context.spec.node_type
+    if node_type in ("effect", "compute"):
+        update: dict[str, b.ExprLike] = {}
+        if node_type == "compute":
+            update["computation_type"] = b.name("operation")
+        update |= {"processing_time_ms": _elapsed_ms(), "result": _declared_fields("output")}
+        return [
+            b.assign("output", b.await_(b.call("handler", "request"))),
+            b.assign("result", b.call("output.model_copy", update=b.dict_(update))),
+        ]
+    if node_type == "reducer":
+        intents = b.tuple_(b.starred("output.intents"), b.starred("projections"))
+        return [
+            b.assign("projections", b.call("self._build_projection_intents", "projection_intents")),
+            b.with_(
+                [("self._state_lock", None)],
+                [
+                    b.assign("output", b.await_(b.call("handler", "request", "self._reduced"))),
+                    b.assign(
+                        "result",
+                        b.call(
+                            "output.model_copy",
+                            update=b.dict_(
+                                {
+                                    "processing_time_ms": _elapsed_ms(),
+                                    "result": _declared_fields("output"),
+                                    "intents": intents,
+                                }
+                            ),
+                        ),
+                    ),
+                    b.assign("self._reduced", "result"),
+                ],
+                is_async=True,
+            ),
+        ]
+    workflow_fields = cst.DictComp(
+        key=b.name("name"),
+        value=b.call("getattr", "workflow", "name"),
+        for_in=cst.CompFor(target=b.name("name"), iter=b.name("_WORKFLOW_FIELDS")),
+    )
+    variables = cst.DictComp(
+        key=b.name("name"),
+        value=b.call("ModelSchemaValue.from_value", "value"),
+        for_in=cst.CompFor(
+            target=cst.Tuple([cst.Element(b.name("name")), cst.Element(b.name("value"))], lpar=[], rpar=[]),
+            iter=b.call("declared.items"),
+        ),
+    )
+    return [
+        b.assign("steps", b.or_("request.steps", b.call("handler.plan", "request"))),
+        b.assign("workflow", b.await_(b.call("self._run_workflow", "request", "steps"))),
+        b.assign("output", b.await_(b.call("handler.handle", "request", "workflow"))),
+        b.assign("declared", _declared_fields("output")),
+        b.assign(
+            "result",
+            b.call(
+                "output.model_copy",
+                update=cst.Dict(
+                    [
+                        cst.StarredDictElement(workflow_fields),
+                        cst.DictElement(b.string_literal("output_variables"), variables),
+                    ]
+                ),
+            ),
+        ),
+    ]
+
+
+def result_payload(context: NodeContext) -> cst.BaseExpression:
+    """The declared output fields as plain data, for events."""
+    return b.name("declared") if context.spec.node_type == "orchestrator" else b.dotted("result.result")
+
+
+def handler_table_type(context: NodeContext) -> cst.BaseExpression:
+    """The value type of ``self._handlers``."""
+    if context.spec.node_type == "orchestrator":
+        return b.name(operation_protocol(context))
+    arguments = [context.input_model]
+    if context.spec.node_type == "reducer":
+        arguments.append(b.binop(context.output_model, "|", "None"))
+    return b.subscript("Callable", b.list_(*arguments), b.subscript("Awaitable", context.output_model))
+
+
+def handler_entry(context: NodeContext, operation: str) -> cst.BaseExpression:
+    instance = b.call(context.handler_class(operation))
+    return instance if context.spec.node_type == "orchestrator" else b.attr(instance, "handle")
+
+
+def operation_protocol(context: NodeContext) -> str:
+    return f"Protocol{context.spec.camel}Operation"
+
+
+def _protocol(context: NodeContext) -> cst.ClassDef:
+    """What an orchestrator handler provides: a plan and an answer.
+
+    The methods carry docstrings only: a docstring is a complete body, so the
+    protocol needs no ``...`` placeholders."""
+    plan = b.method(
+        "plan",
+        [Param("request", context.input_model)],
+        [],
+        returns=b.subscript("list", WORKFLOW_STEP.name),
+        doc="The workflow steps that carry the operation out.",
+    )
+    handle = b.method(
+        "handle",
+        [Param("request", context.input_model), Param("workflow", NODE_OUTPUTS["orchestrator"].name)],
+        [],
+        returns=context.output_model,
+        is_async=True,
+        doc="The operation's answer, given the outcome of its workflow run.",
+    )
+    return b.class_(
+        operation_protocol(context),
+        ["Protocol"],
+        [plan, handle],
+        doc="What the node needs from an operation handler.",
+    )
+
+
+def _workflow_constants(context: NodeContext) -> Statements:
+    version = b.call("ModelSemVer", major=b.literal(1), minor=b.literal(0), patch=b.literal(0))
+    definition = b.call(
+        "ModelWorkflowDefinition",
+        version="_VERSION",
+        workflow_metadata=b.call(
+            "ModelWorkflowDefinitionMetadata",
+            version="_VERSION",
+            workflow_name=b.string_literal(context.spec.name),
+            workflow_version="_VERSION",
+            description=b.string_literal(context.spec.description),
+        ),
+        execution_graph=b.call("ModelExecutionGraph", version="_VERSION"),
+    )
+    fields = (
+        "execution_status", "execution_time_ms", "start_time", "end_time", "completed_steps",
+        "failed_steps", "skipped_steps", "actions_emitted", "metrics",
+    )
+    return [
+        b.assign("_WORKFLOW_FIELDS", b.tuple_(*(b.string_literal(f) for f in fields))),
+        b.assign("_VERSION", version),
+        b.assign("DEFAULT_WORKFLOW_DEFINITION", definition),
+    ]
+
+
+def _run_workflow(context: NodeContext) -> cst.FunctionDef:
+    return b.method(
+        "_run_workflow",
+        [Param("request", context.input_model), Param("steps", b.subscript("list", WORKFLOW_STEP.name))],
+        [
+            b.assign("definition", b.or_("self.workflow_definition", "DEFAULT_WORKFLOW_DEFINITION")),
+            b.assign(
+                "executed",
+                b.await_(
+                    b.call(
+                        "self.execute_workflow_from_contract",
+                        "definition",
+                        "steps",
+                        "request.workflow_id",
+                        execution_mode="request.execution_mode",
+                    )
+                ),
+            ),
+            b.return_(b.call("self._convert_workflow_result_to_output", "executed")),
+        ],
+        returns=NODE_OUTPUTS["orchestrator"].name,
+        is_async=True,
+        doc="Run the steps through the framework's workflow executor (one action per step); an injected workflow_definition wins.",
+    )
+
+
+def extras(context: NodeContext) -> Contribution:
+    """State and helpers that only one node type needs."""
+    if context.spec.node_type == "reducer":
+        return Contribution(
+            imports={("asyncio", "")},
+            init_statements=[
+                b.assign("self._reduced", "None", b.binop(context.output_model, "|", "None")),
+                b.assign("self._state_lock", b.call("asyncio.Lock")),
+            ],
+            methods=[
+                b.method(
+                    "get_reduced_state",
+                    [],
+                    [b.return_("self._reduced")],
+                    returns=b.binop(context.output_model, "|", "None"),
+                    doc="The output of the last successful operation: the state reduced so far.",
+                )
+            ],
+        )
+    if context.spec.node_type == "orchestrator":
+        return Contribution(
+            module_statements=[*_workflow_constants(context), _protocol(context)],
+            methods=[_run_workflow(context)],
+        )
+    return Contribution()

@@ -1,0 +1,108 @@
+"""contract.yaml: loaded by omnibase-core's contract models in the target Python,
+with every problem pointed at the line of the key it concerns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError
+
+
+# pydantic errors that only repeat that another field failed
+_CASCADES = frozenset({"default_factory_not_called"})
+
+
+@dataclass
+class ContractProblem:
+    line: int
+    key: str  # dotted location, "" for the whole contract
+    message: str
+    kind: str  # pydantic error type, "yaml", "node_type", ...
+
+
+@dataclass
+class LoadedContract:
+    """What the framework said about one contract.yaml."""
+
+    path: Path
+    kind: str | None = None
+    loaded: bool = False
+    errors: list[ContractProblem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    data: Any = None  # the ruamel round-trip tree (line numbers), None when unparsable
+    name: str | None = None
+
+    def key_line(self, *loc: object) -> int:
+        return locate(self.data, list(loc))
+
+    def model_reference(self, key: str) -> tuple[str, str] | None:
+        """(module, class) of ``input_model`` / ``output_model``, in either dialect."""
+        if not isinstance(self.data, dict):
+            return None
+        value = self.data.get(key)
+        if isinstance(value, str) and "." in value:
+            module, _, name = value.rpartition(".")
+            return module, name
+        if isinstance(value, dict) and isinstance(value.get("module"), str) and isinstance(value.get("name"), str):
+            return str(value["module"]), str(value["name"])
+        return None
+
+
+def read_tree(text: str) -> Any:
+    try:
+        return YAML(typ="rt").load(text)
+    except YAMLError:
+        return None
+
+
+def locate(data: Any, loc: list[object]) -> int:
+    """The 1-based line of the deepest key of ``loc`` that exists in ``data``."""
+    line = 1
+    node = data
+    for part in loc:
+        if isinstance(node, CommentedMap) and isinstance(part, str) and part in node:
+            line = node.lc.key(part)[0] + 1
+            node = node[part]
+        elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
+            line = node.lc.item(part)[0] + 1
+            node = node[part]
+        # anything else is a pydantic union tag ("function-after[...]"): skip it
+    return line
+
+
+def from_answer(path: Path, text: str, answer: dict[str, Any]) -> LoadedContract:
+    contract = LoadedContract(path=path, kind=answer.get("kind"), loaded=bool(answer.get("loaded")))
+    contract.data = read_tree(text)
+    if isinstance(contract.data, dict) and isinstance(contract.data.get("name"), str):
+        contract.name = str(contract.data["name"])
+    yaml_error = answer.get("yaml_error")
+    if yaml_error:
+        contract.errors.append(ContractProblem(int(yaml_error["line"]), "", str(yaml_error["message"]), "yaml"))
+    for error in answer.get("errors", []):
+        if error.get("type") in _CASCADES:
+            continue
+        loc = list(error.get("loc", []))
+        key = ".".join(str(part) for part in loc if isinstance(part, int) or "[" not in str(part))
+        contract.errors.append(
+            ContractProblem(contract.key_line(*loc), key, str(error.get("msg", "")), str(error.get("type", "")))
+        )
+    contract.warnings = [str(message) for message in answer.get("warnings", [])]
+    return contract
+
+
+def fix_for(problem: ContractProblem, model: str) -> str:
+    leaf = problem.key.rsplit(".", 1)[-1] if problem.key else ""
+    if problem.kind == "yaml":
+        return "fix the YAML syntax at this line"
+    if problem.kind == "missing":
+        return f"add the required key {problem.key!r}"
+    if problem.kind == "extra_forbidden":
+        return f"remove {leaf!r}: {model} forbids keys it does not define"
+    if problem.kind == "node_type":
+        return "set node_type to EFFECT_GENERIC, COMPUTE_GENERIC, REDUCER_GENERIC or ORCHESTRATOR_GENERIC"
+    where = f"the value of {problem.key!r}" if problem.key else "the contract"
+    return f"correct {where} so that omnibase-core's {model} accepts it"

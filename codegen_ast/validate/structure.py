@@ -1,0 +1,358 @@
+"""Stage 2, structure: is each node an ONEX node the framework can load and run?
+
+Checks every node class (see ``nodes.find_node_classes``) against its package's
+contract.yaml, which is loaded by omnibase-core's own contract model in the
+target Python; and checks the production patterns the seed plan's 8.4 test asked
+for (health checks, metrics, envelope events), adapted to omnibase-core 0.47.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from codegen_ast.validate.contracts import LoadedContract, fix_for, from_answer
+from codegen_ast.validate.modules import ModuleIndex
+from codegen_ast.validate.nodes import (
+    KIND_SUFFIX,
+    ClassResolver,
+    NodeClass,
+    find_node_classes,
+    is_node_file,
+)
+from codegen_ast.validate.rules import Finding, Rule
+from codegen_ast.validate.source import CONTRACT_NAME, Workspace
+
+_RECOMMENDED_BASE = {
+    "effect": "ModelServiceEffect (or NodeEffect)",
+    "compute": "ModelServiceCompute (or NodeCompute)",
+    "reducer": "ModelServiceReducer (or NodeReducer)",
+    "orchestrator": "ModelServiceOrchestrator (or NodeOrchestrator)",
+}
+_CONTRACT_MODEL = {
+    "effect": "ModelContractEffect",
+    "compute": "ModelContractCompute",
+    "reducer": "ModelContractReducer",
+    "orchestrator": "ModelContractOrchestrator",
+}
+_METRIC_CALLS = frozenset(
+    {"increment_counter", "record_metric", "record_histogram", "_update_processing_metrics", "inc", "observe"}
+)
+_EVENT_NAMES = frozenset({"ModelEventEnvelope", "publish_event", "publish_async", "bind_event_bus"})
+
+CLASS_NAME = Rule(
+    "STR001", "structure", "error",
+    "node class is not named Node<Name><Kind>",
+    "rename the class Node<Name><Kind>, e.g. NodeOrdersEffect for an effect node named orders",
+)
+BASE_CLASS = Rule(
+    "STR002", "structure", "error",
+    "node class does not extend the ONEX base class its node_type needs",
+    "extend the base class of the contract's node_type (EFFECT_GENERIC: ModelServiceEffect or NodeEffect)",
+)
+NO_PROCESS = Rule(
+    "STR003", "structure", "error",
+    "node class does not override process()",
+    "define `async def process(self, input_data)`: the framework's default fails at run time "
+    "with CONFIGURATION_ERROR unless a subcontract is loaded",
+)
+PROCESS_SIGNATURE = Rule(
+    "STR004", "structure", "error",
+    "process() is not async or has the wrong parameters",
+    "declare `async def process(self, input_data: ...) -> ...` "
+    "(reducers: `async def process(self, input_data, projection_intents=())`)",
+)
+NO_CONTRACT = Rule(
+    "STR005", "structure", "error",
+    "no contract.yaml beside the node",
+    "add contract.yaml beside the node module (name, contract_version, node_version, node_type, "
+    "description, input_model, output_model)",
+)
+CONTRACT_INVALID = Rule(
+    "STR006", "structure", "error",
+    "contract.yaml is not accepted by omnibase-core's contract model",
+    "correct the contract so that omnibase-core's contract model loads it",
+)
+CONTRACT_WARNING = Rule(
+    "STR007", "structure", "warning",
+    "omnibase-core warned while loading contract.yaml",
+    "address the framework's warning (for effects: declare io_operations)",
+)
+MODEL_MISSING = Rule(
+    "STR008", "structure", "error",
+    "the input/output model class named in contract.yaml does not exist",
+    "point input_model/output_model at the dotted path of an existing class, or create the class",
+)
+NO_HEALTH_CHECKS = Rule(
+    "PAT001", "structure", "warning",
+    "node defines no health checks",
+    "override get_health_checks() to return at least a self check "
+    "(list[Callable[[], ModelHealthStatus | asyncio.Future[ModelHealthStatus]]])",
+)
+NO_METRICS = Rule(
+    "PAT002", "structure", "warning",
+    "node records no metrics",
+    "mix in MixinMetrics (the ModelService* wrappers include it) and record operations with "
+    "increment_counter / record_histogram in process()",
+)
+NO_EVENTS = Rule(
+    "PAT003", "structure", "warning",
+    "node cannot publish envelope events",
+    "extend ModelServiceEffect / ModelServiceOrchestrator, or mix in MixinEventBus and publish "
+    "ModelEventEnvelope events with publish_event()",
+)
+PUBLISH_DEFECT = Rule(
+    "PAT004", "structure", "warning",
+    "publish_event() raises TypeError on this class (omnibase-core 0.47 defect)",
+    "override _log_info(message, pattern=None) and _log_error(message, pattern=None, error=None) "
+    "to dispatch to MixinNodeService or MixinEventBus by whether `pattern` was given",
+)
+RULES = (
+    CLASS_NAME, BASE_CLASS, NO_PROCESS, PROCESS_SIGNATURE, NO_CONTRACT, CONTRACT_INVALID,
+    CONTRACT_WARNING, MODEL_MISSING, NO_HEALTH_CHECKS, NO_METRICS, NO_EVENTS, PUBLISH_DEFECT,
+)
+
+
+@dataclass
+class _Context:
+    workspace: Workspace
+    index: ModuleIndex
+    contracts: dict[str, LoadedContract]  # by folder
+
+
+def check_structure(workspace: Workspace, index: ModuleIndex) -> list[Finding]:
+    resolver = ClassResolver(index)
+    nodes = find_node_classes(workspace, resolver)
+    contract_paths = set(workspace.contracts)
+    contract_paths |= {
+        node.package_dir / CONTRACT_NAME for node in nodes if (node.package_dir / CONTRACT_NAME).is_file()
+    }
+    context = _Context(workspace, index, _load_contracts(sorted(contract_paths), index))
+    findings: list[Finding] = []
+    for contract in context.contracts.values():
+        findings += _check_contract(contract, context)
+    for node in nodes:
+        findings += _check_node(node, context)
+    return findings
+
+
+def _load_contracts(paths: list[Path], index: ModuleIndex) -> dict[str, LoadedContract]:
+    if not paths:
+        return {}
+    texts = {str(path): path.read_text(encoding="utf-8") for path in paths}
+    answer = index.target.ask({"contracts": [{"id": key, "text": text} for key, text in texts.items()]})
+    loaded: dict[str, LoadedContract] = {}
+    for path in paths:
+        contract = from_answer(path, texts[str(path)], answer["contracts"][str(path)])
+        loaded[str(path.parent)] = contract
+    # the model classes named by the contracts: ask the target about them now, in one go
+    wanted: list[str] = []
+    for contract in loaded.values():
+        for key in ("input_model", "output_model"):
+            reference = contract.model_reference(key)
+            if reference is not None:
+                _, decided = index.local(reference[0], contract.path)
+                if not decided:
+                    wanted.append(reference[0])
+    index.ask_target(wanted)
+    return loaded
+
+
+def _check_contract(contract: LoadedContract, context: _Context) -> list[Finding]:
+    shown = context.workspace.display(contract.path)
+    model = _CONTRACT_MODEL.get(contract.kind or "", "contract model")
+    findings = [
+        CONTRACT_INVALID.finding(
+            shown,
+            problem.line,
+            f"{problem.key}: {problem.message}" if problem.key else problem.message,
+            fix=fix_for(problem, model),
+        )
+        for problem in contract.errors
+    ]
+    findings += [
+        CONTRACT_WARNING.finding(shown, 1, f"omnibase-core warned: {message}") for message in contract.warnings
+    ]
+    for key in ("input_model", "output_model"):
+        reference = contract.model_reference(key)
+        if reference is None:
+            continue
+        module, name = reference
+        location, _ = context.index.resolve(module, contract.path)
+        line = contract.key_line(key)
+        if location is None:
+            findings.append(
+                MODEL_MISSING.finding(shown, line, f"{key}: module {module!r} not found (looking for {name})")
+            )
+        elif context.index.defines(location, name) is False:
+            findings.append(MODEL_MISSING.finding(shown, line, f"{key}: {module} defines no class {name!r}"))
+    return findings
+
+
+def _check_node(node: NodeClass, context: _Context) -> list[Finding]:
+    shown = node.source.display
+    line = node.node.lineno
+    contract = context.contracts.get(str(node.package_dir))
+    findings: list[Finding] = []
+    if contract is None:
+        findings.append(
+            NO_CONTRACT.finding(shown, line, f"{node.name}: no {CONTRACT_NAME} in {node.package_dir.name}/")
+        )
+    base_kinds = node.lineage.kinds
+    kind = (contract.kind if contract else None) or _only(base_kinds) or _kind_from_names(node)
+    findings += _check_name(node, kind, contract, shown)
+    findings += _check_base(node, kind if contract and contract.kind else None, shown)
+    findings += _check_process(node, kind, shown)
+    findings += _check_patterns(node, kind, shown)
+    return findings
+
+
+def _only(kinds: set[str]) -> str | None:
+    return next(iter(kinds)) if len(kinds) == 1 else None
+
+
+def _kind_from_names(node: NodeClass) -> str | None:
+    for kind, suffix in KIND_SUFFIX.items():
+        if node.name.endswith(suffix) or (is_node_file(node.source.path) and node.source.path.stem.endswith(kind)):
+            return kind
+    return None
+
+
+def _camel(name: str) -> str:
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", name) if part)
+
+
+def _check_name(node: NodeClass, kind: str | None, contract: LoadedContract | None, shown: str) -> list[Finding]:
+    suffixes = [KIND_SUFFIX[kind]] if kind else list(KIND_SUFFIX.values())
+    pattern = rf"Node[A-Z][A-Za-z0-9]*?({'|'.join(suffixes)})"
+    if re.fullmatch(pattern, node.name) and node.name not in {f"Node{s}" for s in suffixes}:
+        return []
+    stem = node.name.removeprefix("Node")
+    for suffix in KIND_SUFFIX.values():
+        stem = stem.removesuffix(suffix)
+    if contract is not None and contract.name:
+        stem = _camel(contract.name)
+    suffix = KIND_SUFFIX[kind] if kind else "<Kind>"
+    expected = f"Node{stem or '<Name>'}{suffix}"
+    return [
+        CLASS_NAME.finding(
+            shown, node.node.lineno, f"{node.name} is not named Node<Name><Kind>", fix=f"rename it {expected}",
+        )
+    ]
+
+
+def _check_base(node: NodeClass, contract_kind: str | None, shown: str) -> list[Finding]:
+    kinds = node.lineage.kinds
+    line = node.node.lineno
+    if not kinds:
+        if node.lineage.unresolved:
+            return []  # it may inherit a node base through a package we do not read
+        wanted = _RECOMMENDED_BASE[contract_kind] if contract_kind else "an ONEX node base class"
+        return [BASE_CLASS.finding(shown, line, f"{node.name} does not extend an ONEX node base class",
+                                   fix=f"extend {wanted}")]
+    if contract_kind and contract_kind not in kinds:
+        bases = ", ".join(sorted(name for name in node.lineage.framework if "Mixin" not in name))
+        return [
+            BASE_CLASS.finding(
+                shown, line,
+                f"{node.name} extends {bases} ({'/'.join(sorted(kinds))}) but its contract's "
+                f"node_type is {contract_kind.upper()}_GENERIC",
+                fix=f"extend {_RECOMMENDED_BASE[contract_kind]}, or correct node_type in {CONTRACT_NAME}",
+            )
+        ]
+    return []
+
+
+def _check_process(node: NodeClass, kind: str | None, shown: str) -> list[Finding]:
+    found = node.lineage.method("process")
+    if found is None:
+        return [NO_PROCESS.finding(shown, node.node.lineno, f"{node.name} does not override process()")]
+    owner, method = found
+    where = shown if owner.path == node.source.path else str(owner.path)
+    problems: list[str] = []
+    if not isinstance(method, ast.AsyncFunctionDef):
+        problems.append("process must be `async def`: callers await it")
+    arguments = method.args
+    names = [argument.arg for argument in (*arguments.posonlyargs, *arguments.args)]
+    required = names[: len(names) - len(arguments.defaults)]
+    expected = "self, input_data, projection_intents=()" if kind == "reducer" else "self, input_data"
+    if names[:2] != ["self", "input_data"]:
+        problems.append(f"parameters are ({', '.join(names)}); expected ({expected})")
+    else:
+        fixed = 2
+        if kind == "reducer":
+            fixed = 3
+            if names[2:3] != ["projection_intents"]:
+                problems.append(f"parameters are ({', '.join(names)}); expected ({expected})")
+            elif "projection_intents" in required:
+                problems.append("projection_intents needs a default: `projection_intents=()`")
+        if required[fixed:]:
+            problems.append(f"extra required parameters: {', '.join(required[fixed:])}")
+    keyword_only = [
+        argument.arg
+        for argument, default in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True)
+        if default is None
+    ]
+    if keyword_only:
+        problems.append(f"required keyword-only parameters: {', '.join(keyword_only)}")
+    return [
+        PROCESS_SIGNATURE.finding(where, method.lineno, f"{node.name}.process: {problem}")
+        for problem in problems
+    ]
+
+
+def _check_patterns(node: NodeClass, kind: str | None, shown: str) -> list[Finding]:
+    findings: list[Finding] = []
+    line = node.node.lineno
+    lineage = node.lineage
+    local_bodies = [owner.node for owner in lineage.local]
+    if lineage.method("get_health_checks") is None:
+        findings.append(NO_HEALTH_CHECKS.finding(shown, line, f"{node.name} defines no get_health_checks()"))
+    if not any(_calls(body, _METRIC_CALLS) for body in local_bodies):
+        findings.append(NO_METRICS.finding(shown, line, f"{node.name} records no metrics"))
+    mixins = lineage.mixins
+    if kind in ("effect", "orchestrator") and not lineage.unresolved:
+        module_tree = node.source.tree
+        uses_events = module_tree is not None and _mentions(module_tree, _EVENT_NAMES)
+        if "MixinEventBus" not in mixins and not uses_events:
+            findings.append(
+                NO_EVENTS.finding(
+                    shown, line,
+                    f"{node.name} cannot publish envelope events: no MixinEventBus, no ModelEventEnvelope",
+                )
+            )
+    if {"MixinNodeService", "MixinEventBus"} <= mixins:
+        missing = [name for name in ("_log_info", "_log_error") if lineage.method(name) is None]
+        if missing:
+            findings.append(
+                PUBLISH_DEFECT.finding(
+                    shown, line,
+                    f"{node.name}.publish_event() raises TypeError after delivering: "
+                    f"MixinNodeService's {' and '.join(missing)} shadow MixinEventBus's",
+                )
+            )
+    return findings
+
+
+def _calls(tree: ast.AST, names: frozenset[str]) -> bool:
+    for item in ast.walk(tree):
+        if isinstance(item, ast.Call):
+            function = item.func
+            called = function.attr if isinstance(function, ast.Attribute) else getattr(function, "id", None)
+            if called in names:
+                return True
+    return False
+
+
+def _mentions(tree: ast.AST, names: frozenset[str]) -> bool:
+    for item in ast.walk(tree):
+        if isinstance(item, ast.Name) and item.id in names:
+            return True
+        if isinstance(item, ast.Attribute) and item.attr in names:
+            return True
+        if isinstance(item, ast.alias) and (item.asname or item.name).split(".")[-1] in names:
+            return True
+    return False
+

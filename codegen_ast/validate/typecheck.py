@@ -1,0 +1,131 @@
+"""Stage 6, types: ``mypy --strict`` against the target environment.
+
+mypy runs in this process through ``mypy.api.run``, with a persistent cache
+directory (``.mypy_cache`` in the current folder unless told otherwise), and on
+every package of the run in a single call: mypy's cost is dominated by following
+omnibase-core (~2,900 modules), which one call pays once. Only when two packages
+share a top-level name (mypy refuses duplicate module names in one call) are
+they split over the fewest calls that keep names unique. When the target Python
+is not this one, mypy is pointed at it with ``--python-executable``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from mypy import api as mypy_api
+
+from codegen_ast.validate.modules import package_parts
+from codegen_ast.validate.rules import Finding, Rule
+from codegen_ast.validate.source import SourceFile, ValidationInputError, Workspace
+from codegen_ast.validate.target_env import TargetPython
+
+DEFAULT_CACHE_DIR = Path(".mypy_cache")
+
+TYPE_ERROR = Rule(
+    "TYP001", "types", "error",
+    "mypy --strict reports a type error",
+    "correct the types; the [code] in the message is explained at "
+    "https://mypy.readthedocs.io/en/stable/error_code_list.html",
+)
+RULES = (TYPE_ERROR,)
+
+_LINE = re.compile(
+    r"^(?P<file>.+?):(?P<line>-?\d+):(?:(?P<column>-?\d+):)? (?P<severity>error|note): "
+    r"(?P<message>.*?)(?:  \[(?P<code>[a-z0-9-]+)\])?$"
+)
+_FLAGS = (
+    "--strict",
+    "--show-absolute-path",
+    "--show-column-numbers",
+    "--show-error-codes",
+    "--no-pretty",
+    "--hide-error-context",
+    "--no-error-summary",
+    "--no-color-output",
+)
+
+Unit = tuple[Path, str]  # (folder holding it, top-level package or module name)
+
+
+def _unit(path: Path) -> Unit:
+    root, parts = package_parts(path)
+    return root, parts[0] if parts else path.stem
+
+
+def partition(sources: list[SourceFile]) -> list[list[SourceFile]]:
+    """Groups of files in which no two packages share a top-level name."""
+    units: dict[Unit, list[SourceFile]] = {}
+    for source in sources:
+        units.setdefault(_unit(source.path), []).append(source)
+    groups: list[tuple[set[str], list[SourceFile]]] = []
+    for (root, name), members in sorted(units.items(), key=lambda item: (item[0][1], str(item[0][0]))):
+        for names, group in groups:
+            if name not in names:
+                names.add(name)
+                group.extend(members)
+                break
+        else:
+            groups.append(({name}, list(members)))
+    return [group for _, group in groups]
+
+
+def mypy_arguments(files: list[Path], target: TargetPython, cache_dir: Path) -> list[str]:
+    arguments = [*_FLAGS, "--cache-dir", str(cache_dir)]
+    if not target.in_process:
+        major, minor = target.version
+        arguments += ["--python-executable", target.executable, "--python-version", f"{major}.{minor}"]
+    return arguments + [str(path) for path in files]
+
+
+def check_types(workspace: Workspace, target: TargetPython, cache_dir: Path | None = None) -> list[Finding]:
+    cache = (cache_dir or DEFAULT_CACHE_DIR).absolute()
+    broken = {_unit(source.path) for source in workspace.sources if not source.ok}
+    checkable = [source for source in workspace.sources if source.ok and _unit(source.path) not in broken]
+    findings: list[Finding] = []
+    for group in partition(checkable):
+        findings += _run(group, target, cache)
+    return findings
+
+
+def _run(group: list[SourceFile], target: TargetPython, cache: Path) -> list[Finding]:
+    by_path = {source.path: source for source in group}
+    stdout, stderr, status = mypy_api.run(mypy_arguments(sorted(by_path), target, cache))
+    findings: list[Finding] = []
+    parsed = 0
+    last: tuple[SourceFile, int, int | None, str, str | None] | None = None
+    notes: list[str] = []
+
+    def flush() -> None:
+        if last is not None:
+            source, line, column, message, code = last
+            text = message + (f"  [{code}]" if code else "")
+            if notes:
+                text += " (" + "; ".join(notes) + ")"
+            findings.append(TYPE_ERROR.finding(source.display, line, text, column=column))
+
+    for raw in stdout.splitlines():
+        match = _LINE.match(raw)
+        if match is None:
+            continue
+        parsed += 1
+        source = by_path.get(Path(match["file"]).absolute())
+        if match["severity"] == "note":
+            if last is not None and source is last[0]:
+                notes.append(match["message"])
+            continue
+        flush()
+        notes = []
+        last = None
+        if source is None:
+            continue  # an error in a module mypy followed but nobody asked about
+        column = int(match["column"]) if match["column"] and int(match["column"]) > 0 else None
+        last = (source, max(int(match["line"]), 1), column, match["message"], match["code"])
+    flush()
+    if status == 2 and not findings:
+        detail = (stderr.strip() or stdout.strip()).splitlines()
+        raise ValidationInputError(f"mypy could not check the files: {detail[-1] if detail else 'no output'}")
+    if status == 1 and not parsed:
+        raise ValidationInputError(f"mypy failed without saying where: {stdout.strip()[-300:]}")
+    return findings

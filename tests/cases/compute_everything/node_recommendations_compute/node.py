@@ -1,0 +1,932 @@
+"""NodeRecommendationsCompute: the compute node 'recommendations'."""
+
+import asyncio
+import os
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any, cast
+from uuid import UUID
+
+import aiokafka.errors  # type: ignore[import-untyped, unused-ignore]
+import asyncpg  # type: ignore[import-untyped, unused-ignore]
+import httpx
+import redis.asyncio
+import redis.exceptions
+from aiokafka import AIOKafkaProducer  # type: ignore[import-untyped, unused-ignore]
+from omnibase_core.enums import EnumCoreErrorCode
+from omnibase_core.enums.enum_log_level import EnumLogLevel
+from omnibase_core.enums.enum_node_lifecycle_status import EnumNodeLifecycleStatus
+from omnibase_core.errors import ModelOnexError
+from omnibase_core.logging.logging_structured import emit_log_event_sync
+from omnibase_core.models.compute.model_compute_input import ModelComputeInput
+from omnibase_core.models.compute.model_compute_output import ModelComputeOutput
+from omnibase_core.models.container.model_onex_container import ModelONEXContainer
+from omnibase_core.models.events.model_event_envelope import ModelEventEnvelope
+from omnibase_core.models.health.model_health_issue import ModelHealthIssue
+from omnibase_core.models.health.model_health_status import ModelHealthStatus
+from omnibase_core.nodes.node_service_compute import ModelServiceCompute
+from omnibase_core.protocols.protocol_event_bus_duck_typed import (
+    ProtocolEventBusDuckTyped,
+)
+from omnibase_core.types.type_serializable_value import SerializedDict
+from omnibase_core.types.typed_dict_mixin_types import TypedDictMetricEntry
+from pydantic import ValidationError
+
+from .handlers.handler_cancel import HandlerCancel
+from .handlers.handler_submit import HandlerSubmit
+from .models.model_recommendations_input import ModelRecommendationsInput
+from .models.model_recommendations_output import ModelRecommendationsOutput
+
+__all__ = ["NodeRecommendationsCompute", "SUPPORTED_OPERATIONS"]
+NODE_NAME = "recommendations"
+HEALTH_CHECK_MODE_ENV = "ONEX_HEALTH_CHECK_MODE"
+HEALTH_CHECK_TIMEOUT_ENV = "HEALTH_CHECK_TIMEOUT_S"
+TRUE_VALUES = frozenset({"1", "true", "yes", "on"})
+
+
+def _detect_health_check_mode(container: ModelONEXContainer) -> bool:
+    """The container's config decides; otherwise the environment variable."""
+    configured = container.config.get("health_check_mode")
+    if configured is not None:
+        return bool(configured)
+    flag = os.getenv(HEALTH_CHECK_MODE_ENV, "").strip().lower()
+    return flag in TRUE_VALUES
+
+
+POSTGRES_DSN_ENV = "POSTGRES_DSN"
+POSTGRES_DSN_DEFAULT = "postgresql://postgres@127.0.0.1:5432/postgres"
+POSTGRES_POOL_MIN_SIZE_ENV = "POSTGRES_POOL_MIN_SIZE"
+POSTGRES_POOL_MIN_SIZE_DEFAULT = "1"
+POSTGRES_POOL_MAX_SIZE_ENV = "POSTGRES_POOL_MAX_SIZE"
+POSTGRES_POOL_MAX_SIZE_DEFAULT = "10"
+POSTGRES_COMMAND_TIMEOUT_S_ENV = "POSTGRES_COMMAND_TIMEOUT_S"
+POSTGRES_COMMAND_TIMEOUT_S_DEFAULT = "30"
+REDIS_URL_ENV = "REDIS_URL"
+REDIS_URL_DEFAULT = "redis://127.0.0.1:6379/0"
+REDIS_SOCKET_TIMEOUT_S_ENV = "REDIS_SOCKET_TIMEOUT_S"
+REDIS_SOCKET_TIMEOUT_S_DEFAULT = "5"
+HTTP_BASE_URL_ENV = "HTTP_BASE_URL"
+HTTP_BASE_URL_DEFAULT = "http://127.0.0.1:8080"
+HTTP_TIMEOUT_S_ENV = "HTTP_TIMEOUT_S"
+HTTP_TIMEOUT_S_DEFAULT = "10"
+HTTP_HEALTH_PATH_ENV = "HTTP_HEALTH_PATH"
+HTTP_HEALTH_PATH_DEFAULT = "/health"
+KAFKA_BOOTSTRAP_SERVERS_ENV = "KAFKA_BOOTSTRAP_SERVERS"
+KAFKA_BOOTSTRAP_SERVERS_DEFAULT = "127.0.0.1:9092"
+KAFKA_CLIENT_ID_ENV = "KAFKA_CLIENT_ID"
+KAFKA_CLIENT_ID_DEFAULT = "onex-node"
+CONSUL_HOST_ENV = "CONSUL_HOST"
+CONSUL_HOST_DEFAULT = "127.0.0.1"
+CONSUL_PORT_ENV = "CONSUL_PORT"
+CONSUL_PORT_DEFAULT = "8500"
+CONSUL_ENABLE_REGISTRATION_ENV = "CONSUL_ENABLE_REGISTRATION"
+CONSUL_ENABLE_REGISTRATION_DEFAULT = "true"
+SERVICE_HOST_ENV = "SERVICE_HOST"
+SERVICE_HOST_DEFAULT = "127.0.0.1"
+SERVICE_PORT_ENV = "SERVICE_PORT"
+SERVICE_PORT_DEFAULT = "8060"
+
+
+def _consul_agent() -> Any:
+    """The py-consul agent API (imported here: the library is optional)."""
+    import consul  # type: ignore[import-untyped, unused-ignore]
+
+    client = consul.Consul(
+        host=os.getenv(CONSUL_HOST_ENV, CONSUL_HOST_DEFAULT),
+        port=int(os.getenv(CONSUL_PORT_ENV, CONSUL_PORT_DEFAULT)),
+    )
+    return client.agent
+
+
+def _consul_register(service_id: str) -> None:
+    """Register this node's service with the local Consul agent."""
+    import consul  # type: ignore[import-untyped, unused-ignore]
+
+    agent = _consul_agent()
+    host = os.getenv(SERVICE_HOST_ENV, SERVICE_HOST_DEFAULT)
+    port = int(os.getenv(SERVICE_PORT_ENV, SERVICE_PORT_DEFAULT))
+    agent.service.register(
+        "onex-recommendations",
+        service_id=service_id,
+        address=host,
+        port=port,
+        tags=["onex", "compute", "version:1.0.0", "recommendations"],
+        check=consul.Check.http(
+            f"http://{host}:{port}/health", interval="30s", timeout="5s"
+        ),
+    )
+
+
+def _consul_deregister(service_id: str) -> None:
+    """Remove this node's service from the local Consul agent."""
+    _consul_agent().service.deregister(service_id)
+
+
+def _consul_service_ids() -> set[str]:
+    """The service ids the local Consul agent knows."""
+    services: dict[str, Any] = _consul_agent().services()
+    return set(services)
+
+
+EVENTS_TOPIC = os.getenv("ONEX_EVENTS_TOPIC", "onex.events.recommendations.v1")
+SUPPORTED_OPERATIONS: tuple[str, ...] = ("submit", "cancel")
+_ENVELOPE_FIELDS = set(ModelComputeOutput.model_fields) | {"correlation_id"}
+RecommendationsHandler = Callable[
+    [ModelRecommendationsInput], Awaitable[ModelRecommendationsOutput]
+]
+METRIC_OPERATIONS = "recommendations.operations"
+METRIC_SUCCESSES = "recommendations.successes"
+METRIC_FAILURES = "recommendations.failures"
+METRIC_QUERIES = "recommendations.queries"
+METRIC_CACHE_COMMANDS = "recommendations.cache_commands"
+METRIC_API_CALLS = "recommendations.api_calls"
+METRIC_MESSAGES_SENT = "recommendations.messages_sent"
+METRIC_EVENTS_PUBLISHED = "recommendations.events_published"
+METRIC_EVENTS_FAILED = "recommendations.events_failed"
+METRIC_DURATION_MS_LAST = "recommendations.duration_ms_last"
+METRIC_DURATION_MS_TOTAL = "recommendations.duration_ms_total"
+
+
+def _metric_value(recorded: dict[str, TypedDictMetricEntry], name: str) -> float:
+    """The recorded value of one metric, 0.0 when it was never recorded."""
+    entry = recorded.get(name)
+    return 0.0 if entry is None else float(entry["value"])
+
+
+_UNHEALTHY_STATES = frozenset(
+    {
+        EnumNodeLifecycleStatus.FAILED.value,
+        EnumNodeLifecycleStatus.CLEANED_UP.value,
+        EnumNodeLifecycleStatus.CLEANUP_FAILED.value,
+    }
+)
+
+
+class NodeRecommendationsCompute(ModelServiceCompute[SerializedDict, SerializedDict]):
+    """Every integration and pattern at once."""
+
+    def __init__(self, container: ModelONEXContainer) -> None:
+        """Set up state only: no network I/O happens before initialize()."""
+        super().__init__(container)
+        self._health_check_mode = _detect_health_check_mode(container)
+        self._health_timeout_s = float(os.getenv(HEALTH_CHECK_TIMEOUT_ENV, "5"))
+        self._postgres: asyncpg.Pool | None = None
+        self._redis: redis.asyncio.Redis | None = None
+        self._http: httpx.AsyncClient | None = None
+        self._kafka: AIOKafkaProducer | None = None
+        self._kafka_last_error: str | None = None
+        self._consul_service_id: str | None = None
+        self._started = False
+        self._handlers: dict[str, RecommendationsHandler] = {
+            "submit": HandlerSubmit().handle,
+            "cancel": HandlerCancel().handle,
+        }
+        self._duration_ms_total = 0.0
+
+    def _emit_log(
+        self,
+        level: EnumLogLevel,
+        message: str,
+        correlation_id: UUID | None = None,
+        **context: object,
+    ) -> None:
+        """One structured log line with the node id and correlation id."""
+        emit_log_event_sync(
+            level,
+            message,
+            {
+                "node_id": str(self.node_id),
+                "node": NODE_NAME,
+                "correlation_id": (
+                    None if correlation_id is None else str(correlation_id)
+                ),
+                **context,
+            },
+        )
+
+    async def _start_postgres(self) -> None:
+        """Create the postgres client from the environment unless one was injected."""
+        if self._postgres is None:
+            client = await asyncpg.create_pool(
+                dsn=os.getenv(POSTGRES_DSN_ENV, POSTGRES_DSN_DEFAULT),
+                min_size=int(
+                    os.getenv(
+                        POSTGRES_POOL_MIN_SIZE_ENV, POSTGRES_POOL_MIN_SIZE_DEFAULT
+                    )
+                ),
+                max_size=int(
+                    os.getenv(
+                        POSTGRES_POOL_MAX_SIZE_ENV, POSTGRES_POOL_MAX_SIZE_DEFAULT
+                    )
+                ),
+                command_timeout=float(
+                    os.getenv(
+                        POSTGRES_COMMAND_TIMEOUT_S_ENV,
+                        POSTGRES_COMMAND_TIMEOUT_S_DEFAULT,
+                    )
+                ),
+            )
+            self._postgres = client
+
+    async def _stop_postgres(self) -> None:
+        """Close the postgres client; a second call does nothing."""
+        client = self._postgres
+        if client is not None:
+            self._postgres = None
+            await client.close()
+
+    async def _check_postgres_health(self) -> ModelHealthStatus:
+        """Probe postgres: DEGRADED before start, UNHEALTHY when the probe fails or times out."""
+        client = self._postgres
+        if client is None:
+            return ModelHealthStatus.create_degraded(
+                issues=[
+                    ModelHealthIssue.create_connectivity_issue(
+                        message="postgres client is not initialised (node not started)",
+                        severity="medium",
+                    )
+                ]
+            )
+        try:
+            async with asyncio.timeout(self._health_timeout_s):
+                async with client.acquire() as connection:
+                    await connection.fetchval("SELECT 1")
+        except Exception as error:
+            return ModelHealthStatus.create_unhealthy(
+                score=0.0,
+                issues=[
+                    ModelHealthIssue.create_connectivity_issue(
+                        message=f"postgres health check failed: {type(error).__name__}: {error}",
+                        severity="critical",
+                    )
+                ],
+            )
+        return ModelHealthStatus.create_healthy(score=1.0)
+
+    async def postgres_fetch(self, query: str, *args: object) -> list[asyncpg.Record]:
+        """Run a parametrised query ($1, $2, ...) and return its rows."""
+        client = self._postgres
+        if client is None:
+            raise ModelOnexError(
+                message="postgres is not initialised: await node.initialize() first",
+                error_code=EnumCoreErrorCode.DATABASE_CONNECTION_ERROR,
+            )
+        self.increment_counter(METRIC_QUERIES)
+        rows: list[asyncpg.Record] = await client.fetch(query, *args)
+        return rows
+
+    async def postgres_execute(self, query: str, *args: object) -> str:
+        """Run a parametrised statement ($1, $2, ...) and return its status."""
+        client = self._postgres
+        if client is None:
+            raise ModelOnexError(
+                message="postgres is not initialised: await node.initialize() first",
+                error_code=EnumCoreErrorCode.DATABASE_CONNECTION_ERROR,
+            )
+        self.increment_counter(METRIC_QUERIES)
+        status: str = await client.execute(query, *args)
+        return status
+
+    async def _start_redis(self) -> None:
+        """Create the redis client from the environment unless one was injected."""
+        if self._redis is None:
+            client: redis.asyncio.Redis = redis.asyncio.Redis.from_url(
+                os.getenv(REDIS_URL_ENV, REDIS_URL_DEFAULT),
+                socket_timeout=float(
+                    os.getenv(
+                        REDIS_SOCKET_TIMEOUT_S_ENV, REDIS_SOCKET_TIMEOUT_S_DEFAULT
+                    )
+                ),
+                decode_responses=True,
+            )
+            await client.ping()
+            self._redis = client
+
+    async def _stop_redis(self) -> None:
+        """Close the redis client; a second call does nothing."""
+        client = self._redis
+        if client is not None:
+            self._redis = None
+            await client.aclose()
+
+    async def _check_redis_health(self) -> ModelHealthStatus:
+        """Probe redis: DEGRADED before start, UNHEALTHY when the probe fails or times out."""
+        client = self._redis
+        if client is None:
+            return ModelHealthStatus.create_degraded(
+                issues=[
+                    ModelHealthIssue.create_connectivity_issue(
+                        message="redis client is not initialised (node not started)",
+                        severity="medium",
+                    )
+                ]
+            )
+        try:
+            async with asyncio.timeout(self._health_timeout_s):
+                await client.ping()
+        except Exception as error:
+            return ModelHealthStatus.create_unhealthy(
+                score=0.0,
+                issues=[
+                    ModelHealthIssue.create_connectivity_issue(
+                        message=f"redis health check failed: {type(error).__name__}: {error}",
+                        severity="critical",
+                    )
+                ],
+            )
+        return ModelHealthStatus.create_healthy(score=1.0)
+
+    async def cache_get(self, key: str) -> str | None:
+        """The cached text under ``key``, or None."""
+        client = self._redis
+        if client is None:
+            raise ModelOnexError(
+                message="redis is not initialised: await node.initialize() first",
+                error_code=EnumCoreErrorCode.CACHE_CONNECTION_ERROR,
+            )
+        self.increment_counter(METRIC_CACHE_COMMANDS)
+        value: bytes | str | None = await client.get(key)
+        if isinstance(value, bytes):
+            return value.decode()
+        return value
+
+    async def cache_set(self, key: str, value: str, *, ttl_s: int = 300) -> None:
+        """Cache ``value`` under ``key`` for ``ttl_s`` seconds."""
+        client = self._redis
+        if client is None:
+            raise ModelOnexError(
+                message="redis is not initialised: await node.initialize() first",
+                error_code=EnumCoreErrorCode.CACHE_CONNECTION_ERROR,
+            )
+        self.increment_counter(METRIC_CACHE_COMMANDS)
+        await client.set(key, value, ex=ttl_s)
+
+    async def _start_http(self) -> None:
+        """Create the http client from the environment unless one was injected."""
+        if self._http is None:
+            client = httpx.AsyncClient(
+                base_url=os.getenv(HTTP_BASE_URL_ENV, HTTP_BASE_URL_DEFAULT),
+                timeout=float(os.getenv(HTTP_TIMEOUT_S_ENV, HTTP_TIMEOUT_S_DEFAULT)),
+            )
+            self._http = client
+
+    async def _stop_http(self) -> None:
+        """Close the http client; a second call does nothing."""
+        client = self._http
+        if client is not None:
+            self._http = None
+            await client.aclose()
+
+    async def _check_http_health(self) -> ModelHealthStatus:
+        """Probe http: DEGRADED before start, UNHEALTHY when the probe fails or times out."""
+        client = self._http
+        if client is None:
+            return ModelHealthStatus.create_degraded(
+                issues=[
+                    ModelHealthIssue.create_connectivity_issue(
+                        message="http client is not initialised (node not started)",
+                        severity="medium",
+                    )
+                ]
+            )
+        try:
+            async with asyncio.timeout(self._health_timeout_s):
+                response = await client.get(
+                    os.getenv(HTTP_HEALTH_PATH_ENV, HTTP_HEALTH_PATH_DEFAULT)
+                )
+                response.raise_for_status()
+        except Exception as error:
+            return ModelHealthStatus.create_unhealthy(
+                score=0.0,
+                issues=[
+                    ModelHealthIssue.create_connectivity_issue(
+                        message=f"http health check failed: {type(error).__name__}: {error}",
+                        severity="critical",
+                    )
+                ],
+            )
+        return ModelHealthStatus.create_healthy(score=1.0)
+
+    async def http_request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: object = None,
+        params: dict[str, str] | None = None,
+    ) -> httpx.Response:
+        """Send one request; a 4xx/5xx answer raises httpx.HTTPStatusError."""
+        client = self._http
+        if client is None:
+            raise ModelOnexError(
+                message="http is not initialised: await node.initialize() first",
+                error_code=EnumCoreErrorCode.NETWORK_ERROR,
+            )
+        self.increment_counter(METRIC_API_CALLS)
+        response = await client.request(method, path, json=json, params=params)
+        response.raise_for_status()
+        return response
+
+    async def _start_kafka(self) -> None:
+        """Create the kafka client from the environment unless one was injected."""
+        if self._kafka is None:
+            client = AIOKafkaProducer(
+                bootstrap_servers=os.getenv(
+                    KAFKA_BOOTSTRAP_SERVERS_ENV, KAFKA_BOOTSTRAP_SERVERS_DEFAULT
+                ),
+                client_id=os.getenv(KAFKA_CLIENT_ID_ENV, KAFKA_CLIENT_ID_DEFAULT),
+            )
+            await client.start()
+            self._kafka = client
+
+    async def _stop_kafka(self) -> None:
+        """Close the kafka client; a second call does nothing."""
+        client = self._kafka
+        if client is not None:
+            self._kafka = None
+            await client.stop()
+
+    async def _check_kafka_health(self) -> ModelHealthStatus:
+        """Probe kafka: DEGRADED before start, UNHEALTHY when the probe fails or times out."""
+        client = self._kafka
+        if client is None:
+            return ModelHealthStatus.create_degraded(
+                issues=[
+                    ModelHealthIssue.create_connectivity_issue(
+                        message="kafka client is not initialised (node not started)",
+                        severity="medium",
+                    )
+                ]
+            )
+        try:
+            async with asyncio.timeout(self._health_timeout_s):
+                if self._kafka_last_error is not None:
+                    raise ConnectionError(
+                        f"the last send failed: {self._kafka_last_error}"
+                    )
+        except Exception as error:
+            return ModelHealthStatus.create_unhealthy(
+                score=0.0,
+                issues=[
+                    ModelHealthIssue.create_connectivity_issue(
+                        message=f"kafka health check failed: {type(error).__name__}: {error}",
+                        severity="critical",
+                    )
+                ],
+            )
+        return ModelHealthStatus.create_healthy(score=1.0)
+
+    async def kafka_send(
+        self, topic: str, value: bytes, *, key: bytes | None = None
+    ) -> None:
+        """Send one message and wait for the broker's acknowledgement."""
+        client = self._kafka
+        if client is None:
+            raise ModelOnexError(
+                message="kafka is not initialised: await node.initialize() first",
+                error_code=EnumCoreErrorCode.SERVICE_UNAVAILABLE,
+            )
+        try:
+            await client.send_and_wait(topic, value=value, key=key)
+        except Exception as error:
+            self._kafka_last_error = repr(error)
+            raise
+        self._kafka_last_error = None
+        self.increment_counter(METRIC_MESSAGES_SENT)
+
+    async def _register_with_consul(self) -> None:
+        """Register with Consul; failures are logged and never stop the node."""
+        enabled = (
+            os.getenv(
+                CONSUL_ENABLE_REGISTRATION_ENV, CONSUL_ENABLE_REGISTRATION_DEFAULT
+            ).lower()
+            in TRUE_VALUES
+        )
+        if not enabled:
+            self._emit_log(
+                EnumLogLevel.INFO,
+                "consul registration disabled by CONSUL_ENABLE_REGISTRATION",
+            )
+            return
+        service_id = f"onex-recommendations-{self.node_id}"
+        try:
+            await asyncio.to_thread(_consul_register, service_id)
+            self._consul_service_id = service_id
+            self._emit_log(
+                EnumLogLevel.INFO, "registered with consul", service_id=service_id
+            )
+        except ImportError:
+            self._emit_log(
+                EnumLogLevel.WARNING,
+                "py-consul is not installed: consul registration skipped",
+            )
+        except Exception as error:
+            self._emit_log(
+                EnumLogLevel.ERROR,
+                f"consul registration failed, continuing without it: {error}",
+                error_type=type(error).__name__,
+            )
+
+    async def _deregister_from_consul(self) -> None:
+        """Deregister from Consul; a second call does nothing."""
+        service_id = self._consul_service_id
+        if service_id is None:
+            return
+        self._consul_service_id = None
+        try:
+            await asyncio.to_thread(_consul_deregister, service_id)
+            self._emit_log(
+                EnumLogLevel.INFO, "deregistered from consul", service_id=service_id
+            )
+        except Exception as error:
+            self._emit_log(
+                EnumLogLevel.WARNING, f"consul deregistration failed: {error}"
+            )
+
+    async def _check_consul_health(self) -> ModelHealthStatus:
+        """HEALTHY while the local agent lists this node's service."""
+        service_id = self._consul_service_id
+        if service_id is None:
+            return ModelHealthStatus.create_degraded(
+                issues=[
+                    ModelHealthIssue.create_connectivity_issue(
+                        message="not registered with consul", severity="medium"
+                    )
+                ]
+            )
+        try:
+            async with asyncio.timeout(self._health_timeout_s):
+                known = await asyncio.to_thread(_consul_service_ids)
+        except Exception as error:
+            return ModelHealthStatus.create_unhealthy(
+                score=0.0,
+                issues=[
+                    ModelHealthIssue.create_connectivity_issue(
+                        message=f"consul agent unreachable: {error}",
+                        severity="critical",
+                    )
+                ],
+            )
+        if service_id not in known:
+            return ModelHealthStatus.create_unhealthy(
+                score=0.0,
+                issues=[
+                    ModelHealthIssue.create_connectivity_issue(
+                        message="the consul agent no longer lists this node",
+                        severity="critical",
+                    )
+                ],
+            )
+        return ModelHealthStatus.create_healthy(score=1.0)
+
+    async def _publish_domain_event(
+        self, event_type: str, payload: dict[str, object], correlation_id: UUID | None
+    ) -> bool:
+        """Publish one event in a ModelEventEnvelope; returns whether it was delivered."""
+        envelope = ModelEventEnvelope[dict[str, object]](
+            payload=payload,
+            correlation_id=correlation_id,
+            event_type=event_type,
+            source_tool=NODE_NAME,
+        )
+        delivered = False
+        try:
+            if self._kafka is not None:
+                await self.kafka_send(EVENTS_TOPIC, envelope.model_dump_json().encode())
+                delivered = True
+        except Exception as error:
+            self.increment_counter(METRIC_EVENTS_FAILED)
+            self._emit_log(
+                EnumLogLevel.WARNING,
+                f"publishing {event_type} failed: {error}",
+                correlation_id,
+                event_type=event_type,
+            )
+            return False
+        if not delivered:
+            self._emit_log(
+                EnumLogLevel.DEBUG,
+                "no event bus bound and no kafka producer: event not published",
+                correlation_id,
+                event_type=event_type,
+            )
+            return False
+        self.increment_counter(METRIC_EVENTS_PUBLISHED)
+        return True
+
+    async def initialize(self) -> None:
+        """Start every integration in order; a second call does nothing."""
+        if self._started:
+            return
+        await super().initialize()
+        if self._health_check_mode:
+            self._emit_log(
+                EnumLogLevel.INFO, "health check mode: integrations are not started"
+            )
+            self._started = True
+            return
+        try:
+            await self._start_postgres()
+        except Exception as error:
+            await self._stop_integrations()
+            raise ModelOnexError(
+                message=f"could not start postgres: {error}",
+                error_code=EnumCoreErrorCode.DATABASE_CONNECTION_ERROR,
+                integration="postgres",
+            ) from error
+        try:
+            await self._start_redis()
+        except Exception as error:
+            await self._stop_integrations()
+            raise ModelOnexError(
+                message=f"could not start redis: {error}",
+                error_code=EnumCoreErrorCode.CACHE_CONNECTION_ERROR,
+                integration="redis",
+            ) from error
+        try:
+            await self._start_http()
+        except Exception as error:
+            await self._stop_integrations()
+            raise ModelOnexError(
+                message=f"could not start http: {error}",
+                error_code=EnumCoreErrorCode.NETWORK_ERROR,
+                integration="http",
+            ) from error
+        try:
+            await self._start_kafka()
+        except Exception as error:
+            await self._stop_integrations()
+            raise ModelOnexError(
+                message=f"could not start kafka: {error}",
+                error_code=EnumCoreErrorCode.SERVICE_UNAVAILABLE,
+                integration="kafka",
+            ) from error
+        await self._register_with_consul()
+        self._started = True
+        self._emit_log(
+            EnumLogLevel.INFO, "node started", integrations="postgres,redis,http,kafka"
+        )
+
+    async def cleanup(self) -> None:
+        """Release every resource in reverse order, even when one step fails; safe to call twice."""
+        await self._deregister_from_consul()
+        await self._stop_integrations()
+        self._started = False
+        await super().cleanup()
+
+    async def _stop_integrations(self) -> None:
+        """Stop every integration in reverse start order; one failure does not stop the rest."""
+        for name, stop in (
+            ("kafka", self._stop_kafka),
+            ("http", self._stop_http),
+            ("redis", self._stop_redis),
+            ("postgres", self._stop_postgres),
+        ):
+            try:
+                await stop()
+            except Exception as error:
+                self._emit_log(
+                    EnumLogLevel.WARNING,
+                    f"stopping {name} failed: {error}",
+                    integration=name,
+                )
+
+    async def start_service_mode(self) -> None:
+        """Start the integrations, then serve (MixinNodeService)."""
+        await self.initialize()
+        await super().start_service_mode()
+
+    async def stop_service_mode(self) -> None:
+        """Stop serving, then release every integration."""
+        try:
+            await super().stop_service_mode()
+        finally:
+            await self.cleanup()
+
+    async def process(
+        self, input_data: ModelComputeInput[SerializedDict]
+    ) -> ModelRecommendationsOutput:
+        """Run the requested operation through its handler; record metrics; map errors."""
+        started = time.perf_counter()
+        operation = "unknown"
+        correlation_id: UUID | None = None
+        succeeded = False
+        try:
+            request = self._to_request(input_data)
+            operation = request.operation
+            correlation_id = request.correlation_id
+            handler = self._handlers.get(request.operation)
+            if handler is None:
+                raise ModelOnexError(
+                    message=f"unknown operation {request.operation!r}; expected one of submit, cancel",
+                    error_code=EnumCoreErrorCode.INVALID_OPERATION,
+                    correlation_id=correlation_id,
+                    operation=request.operation,
+                )
+            output = await handler(request)
+            result = output.model_copy(
+                update={
+                    "computation_type": operation,
+                    "processing_time_ms": (time.perf_counter() - started) * 1000.0,
+                    "result": output.model_dump(mode="json", exclude=_ENVELOPE_FIELDS),
+                }
+            )
+            await self._publish_domain_event(
+                f"{NODE_NAME}.{operation}.completed",
+                {"operation": operation, "result": result.result},
+                correlation_id,
+            )
+            succeeded = True
+            return result
+        except ModelOnexError as error:
+            self._emit_log(
+                EnumLogLevel.ERROR,
+                error.message,
+                error.correlation_id,
+                operation=operation,
+                error_code=str(error.error_code),
+            )
+            raise
+        except ValidationError as error:
+            raise self._wrap_error(
+                error, EnumCoreErrorCode.VALIDATION_ERROR, operation, correlation_id
+            ) from error
+        except (asyncpg.PostgresConnectionError, asyncpg.InterfaceError) as error:
+            raise self._wrap_error(
+                error,
+                EnumCoreErrorCode.DATABASE_CONNECTION_ERROR,
+                operation,
+                correlation_id,
+            ) from error
+        except asyncpg.PostgresError as error:
+            raise self._wrap_error(
+                error, EnumCoreErrorCode.DATABASE_QUERY_ERROR, operation, correlation_id
+            ) from error
+        except redis.exceptions.ConnectionError as error:
+            raise self._wrap_error(
+                error,
+                EnumCoreErrorCode.CACHE_CONNECTION_ERROR,
+                operation,
+                correlation_id,
+            ) from error
+        except redis.exceptions.TimeoutError as error:
+            raise self._wrap_error(
+                error, EnumCoreErrorCode.CACHE_TIMEOUT_ERROR, operation, correlation_id
+            ) from error
+        except redis.exceptions.RedisError as error:
+            raise self._wrap_error(
+                error,
+                EnumCoreErrorCode.CACHE_OPERATION_FAILED,
+                operation,
+                correlation_id,
+            ) from error
+        except httpx.TimeoutException as error:
+            raise self._wrap_error(
+                error, EnumCoreErrorCode.TIMEOUT, operation, correlation_id
+            ) from error
+        except httpx.HTTPStatusError as error:
+            raise self._wrap_error(
+                error, EnumCoreErrorCode.SERVICE_UNAVAILABLE, operation, correlation_id
+            ) from error
+        except httpx.TransportError as error:
+            raise self._wrap_error(
+                error, EnumCoreErrorCode.NETWORK_ERROR, operation, correlation_id
+            ) from error
+        except aiokafka.errors.KafkaTimeoutError as error:
+            raise self._wrap_error(
+                error, EnumCoreErrorCode.TIMEOUT, operation, correlation_id
+            ) from error
+        except aiokafka.errors.KafkaConnectionError as error:
+            raise self._wrap_error(
+                error, EnumCoreErrorCode.SERVICE_UNAVAILABLE, operation, correlation_id
+            ) from error
+        except aiokafka.errors.KafkaError as error:
+            raise self._wrap_error(
+                error, EnumCoreErrorCode.EVENT_BUS_ERROR, operation, correlation_id
+            ) from error
+        except TimeoutError as error:
+            raise self._wrap_error(
+                error, EnumCoreErrorCode.TIMEOUT, operation, correlation_id
+            ) from error
+        except Exception as error:
+            raise self._wrap_error(
+                error, EnumCoreErrorCode.OPERATION_FAILED, operation, correlation_id
+            ) from error
+        finally:
+            await self._record_operation(operation, started, succeeded)
+
+    def _to_request(
+        self, input_data: ModelComputeInput[SerializedDict]
+    ) -> ModelRecommendationsInput:
+        """Accept a ModelRecommendationsInput, or a ModelComputeInput whose data holds its fields (computation_type names the operation)."""
+        if isinstance(input_data, ModelRecommendationsInput):
+            return input_data
+        fields = input_data.model_dump(exclude={"data"})
+        fields["operation"] = input_data.computation_type
+        fields.update(input_data.data)
+        return ModelRecommendationsInput.model_validate(fields)
+
+    def _wrap_error(
+        self,
+        error: Exception,
+        code: EnumCoreErrorCode,
+        operation: str,
+        correlation_id: UUID | None,
+    ) -> ModelOnexError:
+        """Log ``error`` and turn it into a ModelOnexError with ``code``."""
+        exception_type = type(error).__name__
+        wrapped = ModelOnexError(
+            message=f"operation {operation!r} failed: {exception_type}: {error}",
+            error_code=code,
+            correlation_id=correlation_id,
+            operation=operation,
+            exception_type=exception_type,
+        )
+        self._emit_log(
+            EnumLogLevel.ERROR,
+            wrapped.message,
+            wrapped.correlation_id,
+            operation=operation,
+            error_code=str(wrapped.error_code),
+        )
+        return wrapped
+
+    def get_operation_metrics(self) -> dict[str, float | int]:
+        """Counters and durations recorded by process(), as plain numbers."""
+        recorded = self.get_metrics()
+        return {
+            "operations": int(_metric_value(recorded, METRIC_OPERATIONS)),
+            "successes": int(_metric_value(recorded, METRIC_SUCCESSES)),
+            "failures": int(_metric_value(recorded, METRIC_FAILURES)),
+            "queries": int(_metric_value(recorded, METRIC_QUERIES)),
+            "cache_commands": int(_metric_value(recorded, METRIC_CACHE_COMMANDS)),
+            "api_calls": int(_metric_value(recorded, METRIC_API_CALLS)),
+            "messages_sent": int(_metric_value(recorded, METRIC_MESSAGES_SENT)),
+            "events_published": int(_metric_value(recorded, METRIC_EVENTS_PUBLISHED)),
+            "events_failed": int(_metric_value(recorded, METRIC_EVENTS_FAILED)),
+            "duration_ms_last": _metric_value(recorded, METRIC_DURATION_MS_LAST),
+            "duration_ms_total": _metric_value(recorded, METRIC_DURATION_MS_TOTAL),
+        }
+
+    async def _record_operation(
+        self, operation: str, started: float, succeeded: bool
+    ) -> None:
+        """Count the operation and its outcome and record how long it took."""
+        duration_ms = (time.perf_counter() - started) * 1000.0
+        tags = {"operation": operation}
+        self.increment_counter(METRIC_OPERATIONS, tags=tags)
+        if succeeded:
+            self.increment_counter(METRIC_SUCCESSES, tags=tags)
+        else:
+            self.increment_counter(METRIC_FAILURES, tags=tags)
+        self.record_histogram(METRIC_DURATION_MS_LAST, duration_ms, tags=tags)
+        self._duration_ms_total += duration_ms
+        self.record_metric(METRIC_DURATION_MS_TOTAL, self._duration_ms_total)
+        await self._update_processing_metrics(duration_ms, succeeded)
+
+    def get_health_checks(
+        self,
+    ) -> list[Callable[[], ModelHealthStatus | asyncio.Future[ModelHealthStatus]]]:
+        """The checks MixinHealthCheck runs: self, then every dependency (not in health check mode)."""
+        checks: list[Callable[[], ModelHealthStatus | Awaitable[ModelHealthStatus]]] = [
+            self._check_self_health
+        ]
+        if not self._health_check_mode:
+            checks += [
+                self._check_postgres_health,
+                self._check_redis_health,
+                self._check_http_health,
+                self._check_kafka_health,
+                self._check_consul_health,
+            ]
+        # MixinHealthCheck awaits coroutine checks, though its annotation names Future
+        return cast(
+            list[Callable[[], ModelHealthStatus | asyncio.Future[ModelHealthStatus]]],
+            checks,
+        )
+
+    def _check_self_health(self) -> ModelHealthStatus:
+        """Healthy while every operation has a handler and the lifecycle is sound."""
+        issues: list[ModelHealthIssue] = []
+        missing = [
+            operation
+            for operation in SUPPORTED_OPERATIONS
+            if operation not in self._handlers
+        ]
+        if missing:
+            names = ", ".join(missing)
+            issues.append(
+                ModelHealthIssue.create_resource_issue(
+                    message=f"no handler registered for: {names}", severity="critical"
+                )
+            )
+        lifecycle = self.state.get("status", "")
+        if lifecycle in _UNHEALTHY_STATES:
+            issues.append(
+                ModelHealthIssue.create_resource_issue(
+                    message=f"node lifecycle status is {lifecycle}", severity="critical"
+                )
+            )
+        if issues:
+            return ModelHealthStatus.create_unhealthy(score=0.0, issues=issues)
+        return ModelHealthStatus.create_healthy(score=1.0)

@@ -1,0 +1,492 @@
+"""NodeOnboardingOrchestrator: the orchestrator node 'onboarding'."""
+
+import asyncio
+import os
+import time
+from collections.abc import Awaitable, Callable
+from typing import Protocol, cast
+from uuid import UUID
+
+import httpx
+from omnibase_core.enums import EnumCoreErrorCode
+from omnibase_core.enums.enum_log_level import EnumLogLevel
+from omnibase_core.enums.enum_node_lifecycle_status import EnumNodeLifecycleStatus
+from omnibase_core.errors import ModelOnexError
+from omnibase_core.logging.logging_structured import emit_log_event_sync
+from omnibase_core.mixins.mixin_event_bus import MixinEventBus
+from omnibase_core.mixins.mixin_node_service import MixinNodeService
+from omnibase_core.models.common.model_schema_value import ModelSchemaValue
+from omnibase_core.models.container.model_onex_container import ModelONEXContainer
+from omnibase_core.models.contracts.model_workflow_step import ModelWorkflowStep
+from omnibase_core.models.contracts.subcontracts.model_execution_graph import (
+    ModelExecutionGraph,
+)
+from omnibase_core.models.contracts.subcontracts.model_workflow_definition import (
+    ModelWorkflowDefinition,
+)
+from omnibase_core.models.contracts.subcontracts.model_workflow_definition_metadata import (
+    ModelWorkflowDefinitionMetadata,
+)
+from omnibase_core.models.health.model_health_issue import ModelHealthIssue
+from omnibase_core.models.health.model_health_status import ModelHealthStatus
+from omnibase_core.models.orchestrator.model_orchestrator_input import (
+    ModelOrchestratorInput,
+)
+from omnibase_core.models.orchestrator.model_orchestrator_output import (
+    ModelOrchestratorOutput,
+)
+from omnibase_core.models.primitives.model_semver import ModelSemVer
+from omnibase_core.nodes.node_service_orchestrator import ModelServiceOrchestrator
+from omnibase_core.types.typed_dict_mixin_types import TypedDictMetricEntry
+from pydantic import ValidationError
+
+from .handlers.handler_call_remote import HandlerCallRemote
+from .models.model_onboarding_input import ModelOnboardingInput
+from .models.model_onboarding_output import ModelOnboardingOutput
+
+__all__ = ["NodeOnboardingOrchestrator", "SUPPORTED_OPERATIONS"]
+NODE_NAME = "onboarding"
+HEALTH_CHECK_MODE_ENV = "ONEX_HEALTH_CHECK_MODE"
+HEALTH_CHECK_TIMEOUT_ENV = "HEALTH_CHECK_TIMEOUT_S"
+TRUE_VALUES = frozenset({"1", "true", "yes", "on"})
+
+
+def _detect_health_check_mode(container: ModelONEXContainer) -> bool:
+    """The container's config decides; otherwise the environment variable."""
+    configured = container.config.get("health_check_mode")
+    if configured is not None:
+        return bool(configured)
+    flag = os.getenv(HEALTH_CHECK_MODE_ENV, "").strip().lower()
+    return flag in TRUE_VALUES
+
+
+HTTP_BASE_URL_ENV = "HTTP_BASE_URL"
+HTTP_BASE_URL_DEFAULT = "http://127.0.0.1:8080"
+HTTP_TIMEOUT_S_ENV = "HTTP_TIMEOUT_S"
+HTTP_TIMEOUT_S_DEFAULT = "10"
+HTTP_HEALTH_PATH_ENV = "HTTP_HEALTH_PATH"
+HTTP_HEALTH_PATH_DEFAULT = "/health"
+SUPPORTED_OPERATIONS: tuple[str, ...] = ("call_remote",)
+_ENVELOPE_FIELDS = set(ModelOrchestratorOutput.model_fields) | {"correlation_id"}
+_WORKFLOW_FIELDS = (
+    "execution_status",
+    "execution_time_ms",
+    "start_time",
+    "end_time",
+    "completed_steps",
+    "failed_steps",
+    "skipped_steps",
+    "actions_emitted",
+    "metrics",
+)
+_VERSION = ModelSemVer(major=1, minor=0, patch=0)
+DEFAULT_WORKFLOW_DEFINITION = ModelWorkflowDefinition(
+    version=_VERSION,
+    workflow_metadata=ModelWorkflowDefinitionMetadata(
+        version=_VERSION,
+        workflow_name="onboarding",
+        workflow_version=_VERSION,
+        description="Calls a remote HTTP API.",
+    ),
+    execution_graph=ModelExecutionGraph(version=_VERSION),
+)
+
+
+class ProtocolOnboardingOperation(Protocol):
+    """What the node needs from an operation handler."""
+
+    def plan(self, request: ModelOnboardingInput) -> list[ModelWorkflowStep]:
+        """The workflow steps that carry the operation out."""
+
+    async def handle(
+        self, request: ModelOnboardingInput, workflow: ModelOrchestratorOutput
+    ) -> ModelOnboardingOutput:
+        """The operation's answer, given the outcome of its workflow run."""
+
+
+METRIC_OPERATIONS = "onboarding.operations"
+METRIC_SUCCESSES = "onboarding.successes"
+METRIC_FAILURES = "onboarding.failures"
+METRIC_API_CALLS = "onboarding.api_calls"
+METRIC_DURATION_MS_LAST = "onboarding.duration_ms_last"
+METRIC_DURATION_MS_TOTAL = "onboarding.duration_ms_total"
+
+
+def _metric_value(recorded: dict[str, TypedDictMetricEntry], name: str) -> float:
+    """The recorded value of one metric, 0.0 when it was never recorded."""
+    entry = recorded.get(name)
+    return 0.0 if entry is None else float(entry["value"])
+
+
+_UNHEALTHY_STATES = frozenset(
+    {
+        EnumNodeLifecycleStatus.FAILED.value,
+        EnumNodeLifecycleStatus.CLEANED_UP.value,
+        EnumNodeLifecycleStatus.CLEANUP_FAILED.value,
+    }
+)
+
+
+class NodeOnboardingOrchestrator(ModelServiceOrchestrator):
+    """Calls a remote HTTP API."""
+
+    def __init__(self, container: ModelONEXContainer) -> None:
+        """Set up state only: no network I/O happens before initialize()."""
+        super().__init__(container)
+        self._health_check_mode = _detect_health_check_mode(container)
+        self._health_timeout_s = float(os.getenv(HEALTH_CHECK_TIMEOUT_ENV, "5"))
+        self._http: httpx.AsyncClient | None = None
+        self._started = False
+        self._handlers: dict[str, ProtocolOnboardingOperation] = {
+            "call_remote": HandlerCallRemote()
+        }
+        self._duration_ms_total = 0.0
+
+    def _emit_log(
+        self,
+        level: EnumLogLevel,
+        message: str,
+        correlation_id: UUID | None = None,
+        **context: object,
+    ) -> None:
+        """One structured log line with the node id and correlation id."""
+        emit_log_event_sync(
+            level,
+            message,
+            {
+                "node_id": str(self.node_id),
+                "node": NODE_NAME,
+                "correlation_id": (
+                    None if correlation_id is None else str(correlation_id)
+                ),
+                **context,
+            },
+        )
+
+    async def _start_http(self) -> None:
+        """Create the http client from the environment unless one was injected."""
+        if self._http is None:
+            client = httpx.AsyncClient(
+                base_url=os.getenv(HTTP_BASE_URL_ENV, HTTP_BASE_URL_DEFAULT),
+                timeout=float(os.getenv(HTTP_TIMEOUT_S_ENV, HTTP_TIMEOUT_S_DEFAULT)),
+            )
+            self._http = client
+
+    async def _stop_http(self) -> None:
+        """Close the http client; a second call does nothing."""
+        client = self._http
+        if client is not None:
+            self._http = None
+            await client.aclose()
+
+    async def _check_http_health(self) -> ModelHealthStatus:
+        """Probe http: DEGRADED before start, UNHEALTHY when the probe fails or times out."""
+        client = self._http
+        if client is None:
+            return ModelHealthStatus.create_degraded(
+                issues=[
+                    ModelHealthIssue.create_connectivity_issue(
+                        message="http client is not initialised (node not started)",
+                        severity="medium",
+                    )
+                ]
+            )
+        try:
+            async with asyncio.timeout(self._health_timeout_s):
+                response = await client.get(
+                    os.getenv(HTTP_HEALTH_PATH_ENV, HTTP_HEALTH_PATH_DEFAULT)
+                )
+                response.raise_for_status()
+        except Exception as error:
+            return ModelHealthStatus.create_unhealthy(
+                score=0.0,
+                issues=[
+                    ModelHealthIssue.create_connectivity_issue(
+                        message=f"http health check failed: {type(error).__name__}: {error}",
+                        severity="critical",
+                    )
+                ],
+            )
+        return ModelHealthStatus.create_healthy(score=1.0)
+
+    async def http_request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: object = None,
+        params: dict[str, str] | None = None,
+    ) -> httpx.Response:
+        """Send one request; a 4xx/5xx answer raises httpx.HTTPStatusError."""
+        client = self._http
+        if client is None:
+            raise ModelOnexError(
+                message="http is not initialised: await node.initialize() first",
+                error_code=EnumCoreErrorCode.NETWORK_ERROR,
+            )
+        self.increment_counter(METRIC_API_CALLS)
+        response = await client.request(method, path, json=json, params=params)
+        response.raise_for_status()
+        return response
+
+    async def initialize(self) -> None:
+        """Start every integration in order; a second call does nothing."""
+        if self._started:
+            return
+        await super().initialize()
+        if self._health_check_mode:
+            self._emit_log(
+                EnumLogLevel.INFO, "health check mode: integrations are not started"
+            )
+            self._started = True
+            return
+        try:
+            await self._start_http()
+        except Exception as error:
+            await self._stop_integrations()
+            raise ModelOnexError(
+                message=f"could not start http: {error}",
+                error_code=EnumCoreErrorCode.NETWORK_ERROR,
+                integration="http",
+            ) from error
+        self._started = True
+        self._emit_log(EnumLogLevel.INFO, "node started", integrations="http")
+
+    async def cleanup(self) -> None:
+        """Release every resource in reverse order, even when one step fails; safe to call twice."""
+        await self._stop_integrations()
+        self._started = False
+        await super().cleanup()
+
+    async def _stop_integrations(self) -> None:
+        """Stop every integration in reverse start order; one failure does not stop the rest."""
+        for name, stop in (("http", self._stop_http),):
+            try:
+                await stop()
+            except Exception as error:
+                self._emit_log(
+                    EnumLogLevel.WARNING,
+                    f"stopping {name} failed: {error}",
+                    integration=name,
+                )
+
+    async def start_service_mode(self) -> None:
+        """Start the integrations, then serve (MixinNodeService)."""
+        await self.initialize()
+        await super().start_service_mode()
+
+    async def stop_service_mode(self) -> None:
+        """Stop serving, then release every integration."""
+        try:
+            await super().stop_service_mode()
+        finally:
+            await self.cleanup()
+
+    async def process(
+        self, input_data: ModelOrchestratorInput
+    ) -> ModelOnboardingOutput:
+        """Run the requested operation through its handler; record metrics; map errors."""
+        started = time.perf_counter()
+        operation = "unknown"
+        correlation_id: UUID | None = None
+        succeeded = False
+        try:
+            request = self._to_request(input_data)
+            operation = request.operation
+            correlation_id = request.correlation_id
+            handler = self._handlers.get(request.operation)
+            if handler is None:
+                raise ModelOnexError(
+                    message=f"unknown operation {request.operation!r}; expected one of call_remote",
+                    error_code=EnumCoreErrorCode.INVALID_OPERATION,
+                    correlation_id=correlation_id,
+                    operation=request.operation,
+                )
+            steps = request.steps or handler.plan(request)
+            workflow = await self._run_workflow(request, steps)
+            output = await handler.handle(request, workflow)
+            declared = output.model_dump(mode="json", exclude=_ENVELOPE_FIELDS)
+            result = output.model_copy(
+                update={
+                    **{name: getattr(workflow, name) for name in _WORKFLOW_FIELDS},
+                    "output_variables": {
+                        name: ModelSchemaValue.from_value(value)
+                        for name, value in declared.items()
+                    },
+                }
+            )
+            succeeded = True
+            return result
+        except ModelOnexError as error:
+            self._emit_log(
+                EnumLogLevel.ERROR,
+                error.message,
+                error.correlation_id,
+                operation=operation,
+                error_code=str(error.error_code),
+            )
+            raise
+        except ValidationError as error:
+            raise self._wrap_error(
+                error, EnumCoreErrorCode.VALIDATION_ERROR, operation, correlation_id
+            ) from error
+        except httpx.TimeoutException as error:
+            raise self._wrap_error(
+                error, EnumCoreErrorCode.TIMEOUT, operation, correlation_id
+            ) from error
+        except httpx.HTTPStatusError as error:
+            raise self._wrap_error(
+                error, EnumCoreErrorCode.SERVICE_UNAVAILABLE, operation, correlation_id
+            ) from error
+        except httpx.TransportError as error:
+            raise self._wrap_error(
+                error, EnumCoreErrorCode.NETWORK_ERROR, operation, correlation_id
+            ) from error
+        except TimeoutError as error:
+            raise self._wrap_error(
+                error, EnumCoreErrorCode.TIMEOUT, operation, correlation_id
+            ) from error
+        except Exception as error:
+            raise self._wrap_error(
+                error, EnumCoreErrorCode.OPERATION_FAILED, operation, correlation_id
+            ) from error
+        finally:
+            await self._record_operation(operation, started, succeeded)
+
+    def _to_request(self, input_data: ModelOrchestratorInput) -> ModelOnboardingInput:
+        """Accept a ModelOnboardingInput, or a ModelOrchestratorInput whose metadata.trigger names the operation."""
+        if isinstance(input_data, ModelOnboardingInput):
+            return input_data
+        fields = dict(input_data)
+        fields["operation"] = input_data.metadata.trigger
+        if input_data.metadata.correlation_id is not None:
+            fields["correlation_id"] = input_data.metadata.correlation_id
+        return ModelOnboardingInput.model_validate(fields)
+
+    async def _run_workflow(
+        self, request: ModelOnboardingInput, steps: list[ModelWorkflowStep]
+    ) -> ModelOrchestratorOutput:
+        """Run the steps through the framework's workflow executor (one action per step); an injected workflow_definition wins."""
+        definition = self.workflow_definition or DEFAULT_WORKFLOW_DEFINITION
+        executed = await self.execute_workflow_from_contract(
+            definition,
+            steps,
+            request.workflow_id,
+            execution_mode=request.execution_mode,
+        )
+        return self._convert_workflow_result_to_output(executed)
+
+    def _wrap_error(
+        self,
+        error: Exception,
+        code: EnumCoreErrorCode,
+        operation: str,
+        correlation_id: UUID | None,
+    ) -> ModelOnexError:
+        """Log ``error`` and turn it into a ModelOnexError with ``code``."""
+        exception_type = type(error).__name__
+        wrapped = ModelOnexError(
+            message=f"operation {operation!r} failed: {exception_type}: {error}",
+            error_code=code,
+            correlation_id=correlation_id,
+            operation=operation,
+            exception_type=exception_type,
+        )
+        self._emit_log(
+            EnumLogLevel.ERROR,
+            wrapped.message,
+            wrapped.correlation_id,
+            operation=operation,
+            error_code=str(wrapped.error_code),
+        )
+        return wrapped
+
+    def get_operation_metrics(self) -> dict[str, float | int]:
+        """Counters and durations recorded by process(), as plain numbers."""
+        recorded = self.get_metrics()
+        return {
+            "operations": int(_metric_value(recorded, METRIC_OPERATIONS)),
+            "successes": int(_metric_value(recorded, METRIC_SUCCESSES)),
+            "failures": int(_metric_value(recorded, METRIC_FAILURES)),
+            "api_calls": int(_metric_value(recorded, METRIC_API_CALLS)),
+            "duration_ms_last": _metric_value(recorded, METRIC_DURATION_MS_LAST),
+            "duration_ms_total": _metric_value(recorded, METRIC_DURATION_MS_TOTAL),
+        }
+
+    async def _record_operation(
+        self, operation: str, started: float, succeeded: bool
+    ) -> None:
+        """Count the operation and its outcome and record how long it took."""
+        duration_ms = (time.perf_counter() - started) * 1000.0
+        tags = {"operation": operation}
+        self.increment_counter(METRIC_OPERATIONS, tags=tags)
+        if succeeded:
+            self.increment_counter(METRIC_SUCCESSES, tags=tags)
+        else:
+            self.increment_counter(METRIC_FAILURES, tags=tags)
+        self.record_histogram(METRIC_DURATION_MS_LAST, duration_ms, tags=tags)
+        self._duration_ms_total += duration_ms
+        self.record_metric(METRIC_DURATION_MS_TOTAL, self._duration_ms_total)
+        await self._update_processing_metrics(duration_ms, succeeded)
+
+    def get_health_checks(
+        self,
+    ) -> list[Callable[[], ModelHealthStatus | asyncio.Future[ModelHealthStatus]]]:
+        """The checks MixinHealthCheck runs: self, then every dependency (not in health check mode)."""
+        checks: list[Callable[[], ModelHealthStatus | Awaitable[ModelHealthStatus]]] = [
+            self._check_self_health
+        ]
+        if not self._health_check_mode:
+            checks += [self._check_http_health]
+        # MixinHealthCheck awaits coroutine checks, though its annotation names Future
+        return cast(
+            list[Callable[[], ModelHealthStatus | asyncio.Future[ModelHealthStatus]]],
+            checks,
+        )
+
+    def _check_self_health(self) -> ModelHealthStatus:
+        """Healthy while every operation has a handler and the lifecycle is sound."""
+        issues: list[ModelHealthIssue] = []
+        missing = [
+            operation
+            for operation in SUPPORTED_OPERATIONS
+            if operation not in self._handlers
+        ]
+        if missing:
+            names = ", ".join(missing)
+            issues.append(
+                ModelHealthIssue.create_resource_issue(
+                    message=f"no handler registered for: {names}", severity="critical"
+                )
+            )
+        lifecycle = self.state.get("status", "")
+        if lifecycle in _UNHEALTHY_STATES:
+            issues.append(
+                ModelHealthIssue.create_resource_issue(
+                    message=f"node lifecycle status is {lifecycle}", severity="critical"
+                )
+            )
+        if issues:
+            return ModelHealthStatus.create_unhealthy(score=0.0, issues=issues)
+        return ModelHealthStatus.create_healthy(score=1.0)
+
+    def _log_info(self, message: str, pattern: str | None = None) -> None:
+        """Serve both callers: MixinNodeService (message) and MixinEventBus (message, pattern)."""
+        if pattern is None:
+            MixinNodeService._log_info(self, message)
+        else:
+            MixinEventBus._log_info(self, message, pattern)
+
+    def _log_error(
+        self,
+        message: str,
+        pattern: str | None = None,
+        error: BaseException | None = None,
+    ) -> None:
+        """Serve both callers: MixinNodeService (message) and MixinEventBus (message, pattern, error=)."""
+        if pattern is None:
+            if error is not None:
+                message = f"{message}: {error!r}"
+            MixinNodeService._log_error(self, message)
+        else:
+            MixinEventBus._log_error(self, message, pattern, error=error)

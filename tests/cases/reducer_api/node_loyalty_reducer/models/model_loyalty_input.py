@@ -1,0 +1,29 @@
+"""Input of NodeLoyaltyReducer: the operation to run and its arguments."""
+
+from typing import Literal
+from uuid import UUID, uuid4
+
+from omnibase_core.enums import EnumReductionType
+from omnibase_core.models.reducer.model_reducer_input import ModelReducerInput
+from omnibase_core.types.type_serializable_value import SerializedDict
+from pydantic import ConfigDict, Field
+
+
+class ModelLoyaltyInput(ModelReducerInput[SerializedDict]):
+    """Input of NodeLoyaltyReducer: the operation to run and its arguments."""
+
+    model_config = ConfigDict(extra="forbid")
+    data: list[SerializedDict] = Field(
+        default_factory=list,
+        description="Unused by typed requests: their fields are declared below.",
+    )
+    reduction_type: EnumReductionType = EnumReductionType.FOLD
+    operation: Literal["call_remote"] = Field(
+        description="Which operation of the node to run."
+    )
+    correlation_id: UUID = Field(
+        default_factory=uuid4,
+        description="Correlation id carried into the output, logs and errors.",
+    )
+    item_id: str = Field(description="Identifier of the item.")
+    quantity: int | None = None

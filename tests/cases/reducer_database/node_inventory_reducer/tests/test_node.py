@@ -1,0 +1,111 @@
+"""Tests of NodeInventoryReducer, generated with the node by codegen-ast."""
+
+from pathlib import Path
+from uuid import uuid4
+
+import pytest
+from omnibase_core.enums import EnumCoreErrorCode, EnumReductionType
+from omnibase_core.enums.enum_health_status_value import EnumHealthStatusValue
+from omnibase_core.errors import ModelOnexError
+from omnibase_core.models.common.model_reducer_metadata import ModelReducerMetadata
+from omnibase_core.models.container.model_onex_container import ModelONEXContainer
+from omnibase_core.models.contracts import ModelContractReducer
+from omnibase_core.models.health.model_health_status import ModelHealthStatus
+from omnibase_core.models.reducer.model_reducer_input import ModelReducerInput
+from omnibase_core.types.type_serializable_value import SerializedDict
+
+from ..models.model_inventory_input import ModelInventoryInput
+from ..models.model_inventory_output import ModelInventoryOutput
+from ..node import NodeInventoryReducer, SUPPORTED_OPERATIONS
+
+CONTRACT_PATH = Path(__file__).resolve().parent.parent / "contract.yaml"
+
+
+@pytest.fixture
+def node() -> NodeInventoryReducer:
+    return NodeInventoryReducer(ModelONEXContainer())
+
+
+@pytest.mark.asyncio
+async def test_create_record_returns_typed_output(node: NodeInventoryReducer) -> None:
+    request = ModelInventoryInput(
+        operation="create_record", item_id="sample", quantity=1
+    )
+    output = await node.process(request)
+    assert isinstance(output, ModelInventoryOutput)
+    assert output.correlation_id == request.correlation_id
+    assert output.operation_id == request.operation_id
+    assert output.processing_time_ms > 0.0
+
+
+@pytest.mark.asyncio
+async def test_read_record_returns_typed_output(node: NodeInventoryReducer) -> None:
+    request = ModelInventoryInput(operation="read_record", item_id="sample", quantity=1)
+    output = await node.process(request)
+    assert isinstance(output, ModelInventoryOutput)
+    assert output.correlation_id == request.correlation_id
+    assert output.operation_id == request.operation_id
+    assert output.processing_time_ms > 0.0
+
+
+@pytest.mark.asyncio
+async def test_plain_framework_input_is_routed(node: NodeInventoryReducer) -> None:
+    data: list[SerializedDict] = [{"item_id": "sample", "quantity": 1}]
+    request = ModelReducerInput[SerializedDict](
+        data=data,
+        reduction_type=EnumReductionType.FOLD,
+        metadata=ModelReducerMetadata(trigger="create_record"),
+    )
+    output = await node.process(request)
+    assert isinstance(output, ModelInventoryOutput)
+
+
+@pytest.mark.asyncio
+async def test_invalid_input_raises_validation_error(
+    node: NodeInventoryReducer,
+) -> None:
+    data: list[SerializedDict] = [{}]
+    request = ModelReducerInput[SerializedDict](
+        data=data,
+        reduction_type=EnumReductionType.FOLD,
+        metadata=ModelReducerMetadata(trigger="no_such_operation"),
+    )
+    with pytest.raises(ModelOnexError) as caught:
+        await node.process(request)
+    assert caught.value.error_code == EnumCoreErrorCode.VALIDATION_ERROR
+
+
+@pytest.mark.asyncio
+async def test_health_checks_report_status(node: NodeInventoryReducer) -> None:
+    statuses: list[ModelHealthStatus] = []
+    for check in node.get_health_checks():
+        outcome = check()
+        statuses.append(
+            outcome if isinstance(outcome, ModelHealthStatus) else await outcome
+        )
+    # before initialize() the node is healthy and its clients are not started yet
+    assert [status.status for status in statuses] == [
+        EnumHealthStatusValue.HEALTHY,
+        EnumHealthStatusValue.DEGRADED,
+    ]
+
+
+@pytest.mark.asyncio
+async def test_metrics_count_operations(node: NodeInventoryReducer) -> None:
+    await node.process(
+        ModelInventoryInput(operation="create_record", item_id="sample", quantity=1)
+    )
+    metrics = node.get_operation_metrics()
+    assert metrics["operations"] == 1
+    assert metrics["successes"] == 1
+    assert metrics["failures"] == 0
+    assert metrics["duration_ms_total"] > 0.0
+
+
+def test_contract_loads_with_the_framework_model() -> None:
+    contract = ModelContractReducer.from_yaml(CONTRACT_PATH.read_text(encoding="utf-8"))
+    assert contract.handler_routing is not None
+    assert (
+        tuple((entry.operation for entry in contract.handler_routing.handlers))
+        == SUPPORTED_OPERATIONS
+    )
