@@ -9,7 +9,8 @@ every choice is recorded in ``Selection.log`` with its reason, which
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from codegen_ast.errors import CodegenError
 from codegen_ast.spec import NodeSpec
@@ -37,8 +38,9 @@ class SelectionError(CodegenError):
     """The spec asks for a combination the framework cannot build."""
 
 
-@dataclass(frozen=True)
-class Decision:
+class Decision(NamedTuple):
+    """One choice of the selector and why (a NamedTuple: selection is hot)."""
+
     topic: str  # "base", "mixin", "integration", "pattern"
     choice: str
     reason: str
@@ -76,19 +78,22 @@ class Selection:
             "mixins": list(self.mixins),
             "integrations": list(self.integrations),
             "patterns": list(self.patterns),
-            "log": [asdict(decision) for decision in self.log],
+            "log": [decision._asdict() for decision in self.log],
         }
 
 
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+
+
 def _words(text: str) -> set[str]:
-    return {word for word in re.split(r"[^a-z0-9]+", text.lower()) if word}
+    return set(_NOT_WORD.split(text.lower()))
 
 
 def detect_integrations(spec: NodeSpec) -> tuple[tuple[str, ...], list[Decision]]:
     log: list[Decision] = []
     found: set[str] = set()
     domain_words = _words(spec.domain)
-    operation_words = {word for op in spec.operations for word in _words(op.name)}
+    operation_words = set("_".join(op.name for op in spec.operations).split("_"))
     for integration in _INTEGRATION_ORDER:
         if integration in spec.dependencies:
             reason = "declared in dependencies"

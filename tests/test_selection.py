@@ -1,0 +1,146 @@
+"""The mixin selector: deterministic choices, explained, and refusals that say why."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from mypy import api as mypy_api
+
+from codegen_ast.cli import main
+from codegen_ast.errors import SpecError
+from codegen_ast.generate import generate
+from codegen_ast.readers import spec_from_data
+from codegen_ast.selection import SelectionError, select
+from codegen_ast.spec import NodeSpec
+from tests.conftest import MYPY_CACHE
+from tests.imports import imported
+
+
+def spec(**fields: Any) -> NodeSpec:
+    return NodeSpec.model_validate({"name": "orders", "node_type": "effect", "description": "Orders.", **fields})
+
+
+def test_selection_is_deterministic() -> None:
+    everything = spec(dependencies=["kafka", "postgres", "consul"], features=["events", "consul"])
+    assert select(everything) == select(everything)
+    assert select(everything).integrations == ("postgres", "kafka")  # start order, not spec order
+
+
+@pytest.mark.parametrize(
+    ("fields", "integration", "reason"),
+    [
+        ({"dependencies": ["redis"]}, "redis", "declared in dependencies"),
+        ({"domain": "SQL reporting"}, "postgres", "domain 'SQL reporting' mentions 'sql'"),
+        ({"operations": ["publish_invoice"]}, "kafka", "an operation name mentions 'publish'"),
+        ({"domain": "REST gateway"}, "http", "domain 'REST gateway' mentions 'rest'"),
+    ],
+)
+def test_integrations_are_detected_with_a_reason(fields: dict[str, Any], integration: str, reason: str) -> None:
+    selection = select(spec(**fields))
+    assert selection.integrations == (integration,)
+    assert ("integration", integration, reason) in selection.log
+
+
+def test_words_inside_other_words_do_not_count() -> None:
+    assert select(spec(domain="restaurants", operations=["restore_backup"])).integrations == ()
+
+
+def test_wrapper_by_default_and_requested_wrapper_mixins_are_noted() -> None:
+    selection = select(spec(mixins=["MixinHealthCheck"]))
+    assert selection.base.name == "ModelServiceEffect"
+    assert selection.mixins == ()
+    assert ("mixin", "MixinHealthCheck", "already provided by ModelServiceEffect") in selection.log
+
+
+@pytest.mark.parametrize(
+    ("fields", "bases", "why"),
+    [
+        (
+            {"features": ["no_service_mode"]},
+            ("NodeEffect", "MixinHealthCheck", "MixinEventBus", "MixinMetrics"),
+            "features has no_service_mode",
+        ),
+        (
+            {"mixins": ["Caching"]},
+            ("MixinNodeService", "NodeEffect", "MixinHealthCheck", "MixinEventBus", "MixinMetrics", "MixinCaching"),
+            "MixinCaching is not part of ModelServiceEffect",
+        ),
+    ],
+)
+def test_custom_composition(fields: dict[str, Any], bases: tuple[str, ...], why: str) -> None:
+    selection = select(spec(**fields))
+    assert selection.bases == bases
+    assert selection.log[0] == ("base", "NodeEffect", f"plain base with explicit mixins: {why}")
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"node_type": "effect", "mixins": ["MixinFSMExecution"]}, "belongs to reducer nodes"),
+        ({"features": ["no_service_mode"], "mixins": ["MixinNodeService"]}, "keep one of them"),
+        ({"mixins": ["MixinDiscovery"]}, "not supported by codegen-ast yet"),
+    ],
+)
+def test_incompatible_combinations_are_rejected(fields: dict[str, Any], message: str) -> None:
+    with pytest.raises(SelectionError, match=message):
+        select(spec(**fields))
+
+
+@pytest.mark.parametrize(
+    ("mixin", "message"),
+    [
+        ("MixinRetry", "does not exist in omnibase-core 0.47: retry is built into NodeEffect"),
+        ("MixinCachingg", "did you mean 'MixinCaching'?"),
+    ],
+)
+def test_unknown_and_removed_mixins_are_rejected(mixin: str, message: str) -> None:
+    with pytest.raises(SpecError, match=message):
+        spec_from_data({"name": "orders", "node_type": "effect", "description": "x", "mixins": [mixin]})
+
+
+def test_custom_compositions_of_every_node_type_work(tmp_path: Path) -> None:
+    packages = [
+        generate(spec(name="plain", node_type=node_type, features=["no_service_mode"], mixins=["Caching"])).write(tmp_path)
+        for node_type in ("effect", "compute", "reducer", "orchestrator")
+    ]
+    stdout, stderr, status = mypy_api.run(["--strict", "--cache-dir", str(MYPY_CACHE), *map(str, packages)])
+    assert status == 0, stdout + stderr
+    import asyncio
+
+    from omnibase_core.models.container.model_onex_container import ModelONEXContainer
+
+    for package in packages:
+        with imported(package) as module:
+            node_class = next(getattr(module, n) for n in module.__all__ if n.startswith("Node"))
+            assert "ModelService" not in " ".join(c.__name__ for c in node_class.__mro__)
+            node = node_class(ModelONEXContainer())
+            request = next(getattr(module, n) for n in module.__all__ if n.endswith("Input"))(operation="execute")
+            asyncio.run(node.process(request))
+            assert node.get_operation_metrics()["successes"] == 1
+
+
+def test_explain_prints_every_decision(tmp_path: Path) -> None:
+    spec_file = tmp_path / "spec.yaml"
+    spec_file.write_text("name: orders\nnode_type: effect\ndescription: Orders.\ndomain: database\n")
+    text = CliRunner().invoke(main, ["explain", str(spec_file)])
+    assert text.exit_code == 0
+    assert "base class:   ModelServiceEffect" in text.output
+    assert "postgres                   domain 'database' mentions 'database'" in text.output
+
+    data = CliRunner().invoke(main, ["explain", str(spec_file), "--format", "json"])
+    decoded = json.loads(data.output)
+    assert decoded["base"] == "omnibase_core.nodes.node_service_effect.ModelServiceEffect"
+    assert decoded["integrations"] == ["postgres"]
+    assert {"topic": "integration", "choice": "postgres", "reason": "domain 'database' mentions 'database'"} in decoded["log"]
+
+
+def test_explain_rejects_a_conflict_with_exit_code_2(tmp_path: Path) -> None:
+    spec_file = tmp_path / "spec.yaml"
+    spec_file.write_text("name: orders\nnode_type: effect\ndescription: x\nmixins: [MixinFSMExecution]\n")
+    result = CliRunner().invoke(main, ["explain", str(spec_file)])
+    assert result.exit_code == 2
+    assert "MixinFSMExecution belongs to reducer nodes" in result.output
