@@ -230,3 +230,51 @@ async def test_domain_events_reach_the_bound_event_bus(kafka_node: ModuleType) -
     assert envelope.payload == {"operation": "ship", "result": {"item_id": "B-1"}}
     await node.publish_event("shipments.custom", correlation_id=request.correlation_id)  # framework path, no raise
     assert len(bus.envelopes) == 2
+
+
+@pytest.fixture
+def store_node(tmp_path: Path) -> Iterator[ModuleType]:
+    yield from _package(tmp_path, name="store", dependencies=["postgres", "redis"], operations=["save"])
+
+
+async def test_cleanup_releases_everything_even_when_one_step_fails(
+    store_node: ModuleType,
+    postgres_server: PostgresServer,
+    redis_server: RedisServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("POSTGRES_DSN", postgres_server.dsn)
+    monkeypatch.setenv("REDIS_URL", redis_server.url)
+    node = store_node.NodeStoreEffect(ModelONEXContainer())
+    await node.initialize()
+    redis_client = node._redis
+
+    async def broken_stop() -> None:
+        raise RuntimeError("redis refused to close")
+
+    monkeypatch.setattr(node, "_stop_redis", broken_stop)
+    await node.cleanup()  # logs the redis failure, still closes postgres
+    assert node._postgres is None
+    assert await _other_connections(postgres_server) == 0
+    await redis_client.aclose()
+
+
+async def test_database_errors_map_to_specific_codes_with_cause_and_correlation(
+    postgres_node: ModuleType, postgres_server: PostgresServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("POSTGRES_DSN", postgres_server.dsn)
+    node = postgres_node.NodeStockEffect(ModelONEXContainer())
+    await node.initialize()
+
+    async def bad_query(request: Any) -> Any:
+        await node.postgres_fetch("SELECT * FROM no_such_table WHERE id = $1", request.item_id)
+
+    node._handlers["reserve"] = bad_query
+    request = postgres_node.ModelStockInput(operation="reserve", item_id="A-1")
+    with pytest.raises(ModelOnexError) as caught:
+        await node.process(request)
+    assert caught.value.error_code == EnumCoreErrorCode.DATABASE_QUERY_ERROR
+    assert caught.value.correlation_id == request.correlation_id
+    assert isinstance(caught.value.__cause__, asyncpg.UndefinedTableError)
+    assert node.get_operation_metrics()["failures"] == 1
+    await node.cleanup()
