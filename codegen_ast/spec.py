@@ -11,7 +11,7 @@ import keyword
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 NodeType = Literal["effect", "compute", "reducer", "orchestrator"]
 NODE_TYPES: tuple[str, ...] = ("effect", "compute", "reducer", "orchestrator")
@@ -239,19 +239,18 @@ class NodeSpec(BaseModel):
                 )
         return sorted(set(names), key=names.index)
 
-    @model_validator(mode="after")
-    def _check_unique(self) -> NodeSpec:
-        for what, names in (
-            ("operation", [op.name for op in self.operations]),
-            ("input field", [f.name for f in self.input_fields]),
-            ("output field", [f.name for f in self.output_fields]),
-        ):
-            seen: set[str] = set()
-            for item in names:
-                if item in seen:
-                    raise ValueError(f"{what} {item!r} is declared twice: remove one")
-                seen.add(item)
-        return self
+    @field_validator("operations", "input_fields", "output_fields")
+    @classmethod
+    def _check_unique(cls, items: list[Any], info: ValidationInfo) -> list[Any]:
+        # A field validator (not a model validator) so the error names the list
+        # and its line in the spec file.
+        what = {"operations": "operation", "input_fields": "input field", "output_fields": "output field"}
+        seen: set[str] = set()
+        for item in items:
+            if item.name in seen:
+                raise ValueError(f"{what[str(info.field_name)]} {item.name!r} is declared twice: remove one")
+            seen.add(item.name)
+        return items
 
     # --- derived names ------------------------------------------------------
 
