@@ -20,11 +20,11 @@ from codegen_ast.patterns.integrations.base import Setting, setting, setting_con
 from codegen_ast.target import HEALTH_STATUS
 
 SETTINGS = (
-    Setting("CONSUL_HOST", "CONSUL_HOST", "127.0.0.1"),
-    Setting("CONSUL_PORT", "CONSUL_PORT", "8500"),
-    Setting("CONSUL_ENABLE_REGISTRATION", "CONSUL_ENABLE_REGISTRATION", "true"),
-    Setting("SERVICE_HOST", "SERVICE_HOST", "127.0.0.1"),
-    Setting("SERVICE_PORT", "SERVICE_PORT", "8060"),
+    Setting("CONSUL_HOST", "127.0.0.1"),
+    Setting("CONSUL_PORT", "8500"),
+    Setting("CONSUL_ENABLE_REGISTRATION", "true"),
+    Setting("SERVICE_HOST", "127.0.0.1"),
+    Setting("SERVICE_PORT", "8060"),
 )
 _IMPORT_CONSUL = b.with_comment(
     b.line(cst.Import([cst.ImportAlias(b.name("consul"))])),

@@ -27,9 +27,9 @@ Statements = list[cst.BaseStatement]
 
 @dataclass(frozen=True)
 class Setting:
-    """A module constant read from the environment with a safe default."""
+    """An environment variable with a safe default, as two module constants:
+    ``<VARIABLE>_ENV`` (its name) and ``<VARIABLE>_DEFAULT``."""
 
-    constant: str  # e.g. POSTGRES_DSN_ENV
     variable: str  # e.g. POSTGRES_DSN
     default: str
 
@@ -62,13 +62,14 @@ def setting(name: str) -> cst.Call:
 def setting_constants(settings: tuple[Setting, ...]) -> Statements:
     statements: Statements = []
     for item in settings:
-        statements.append(b.assign(f"{item.constant}_ENV", b.string_literal(item.variable)))
-        statements.append(b.assign(f"{item.constant}_DEFAULT", b.string_literal(item.default)))
+        statements.append(b.assign(f"{item.variable}_ENV", b.string_literal(item.variable)))
+        statements.append(b.assign(f"{item.variable}_DEFAULT", b.string_literal(item.default)))
     return statements
 
 
-def require_client(integration: Integration) -> Statements:
-    """``client = self._x`` and a typed error when it was never started."""
+def ready_client(integration: Integration) -> Statements:
+    """Start of every helper: ``client = self._x``, a typed error when it was
+    never started, and one count of the integration's counter."""
     return [
         b.assign("client", integration.attribute),
         b.if_(
@@ -85,11 +86,8 @@ def require_client(integration: Integration) -> Statements:
                 )
             ],
         ),
+        b.do(b.call("self.increment_counter", f"METRIC_{integration.counter.upper()}")),
     ]
-
-
-def count(counter: str) -> cst.BaseStatement:
-    return b.do(b.call("self.increment_counter", f"METRIC_{counter.upper()}"))
 
 
 def _health_issue(message: b.ExprLike, severity: str) -> cst.Call:

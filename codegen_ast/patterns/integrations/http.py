@@ -15,9 +15,8 @@ from codegen_ast.patterns.integrations.base import (
     Integration,
     Setting,
     Statements,
-    count,
     helper,
-    require_client,
+    ready_client,
     setting,
 )
 from codegen_ast.target import Symbol
@@ -54,8 +53,7 @@ def _helpers(context: NodeContext) -> list[cst.FunctionDef]:
                 Param("params", b.annotation("dict[str, str] | None"), "None", keyword_only=True),
             ],
             [
-                *require_client(HTTP),
-                count("api_calls"),
+                *ready_client(HTTP),
                 b.assign(
                     "response",
                     b.await_(b.call("client.request", "method", "path", json="json", params="params")),
@@ -74,9 +72,9 @@ HTTP = Integration(
     client_annotation="httpx.AsyncClient",
     imports=frozenset({("httpx", "")}),
     settings=(
-        Setting("HTTP_BASE_URL", "HTTP_BASE_URL", "http://127.0.0.1:8080"),
-        Setting("HTTP_TIMEOUT_S", "HTTP_TIMEOUT_S", "10"),
-        Setting("HTTP_HEALTH_PATH", "HTTP_HEALTH_PATH", "/health"),
+        Setting("HTTP_BASE_URL", "http://127.0.0.1:8080"),
+        Setting("HTTP_TIMEOUT_S", "10"),
+        Setting("HTTP_HEALTH_PATH", "/health"),
     ),
     create=_create,
     close=_close,

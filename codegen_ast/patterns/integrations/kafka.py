@@ -16,9 +16,8 @@ from codegen_ast.patterns.integrations.base import (
     Integration,
     Setting,
     Statements,
-    count,
     helper,
-    require_client,
+    ready_client,
     setting,
 )
 from codegen_ast.target import Symbol
@@ -63,7 +62,7 @@ def _helpers(context: NodeContext) -> list[cst.FunctionDef]:
                 Param("key", b.annotation("bytes | None"), "None", keyword_only=True),
             ],
             [
-                *require_client(KAFKA),
+                *ready_client(KAFKA),
                 b.try_(
                     [b.do(b.await_(b.call("client.send_and_wait", "topic", value="value", key="key")))],
                     [
@@ -75,10 +74,9 @@ def _helpers(context: NodeContext) -> list[cst.FunctionDef]:
                     ],
                 ),
                 b.assign("self._kafka_last_error", "None"),
-                count("messages_sent"),
             ],
             "None",
-            "Send one message and wait for the broker's acknowledgement.",
+            "Send one message and wait for the broker's acknowledgement (counted as a kafka send).",
         )
     ]
 
@@ -88,14 +86,14 @@ KAFKA = Integration(
     client_annotation="AIOKafkaProducer",
     imports=frozenset({("aiokafka", "AIOKafkaProducer"), ("aiokafka.errors", "")}),
     settings=(
-        Setting("KAFKA_BOOTSTRAP_SERVERS", "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"),
-        Setting("KAFKA_CLIENT_ID", "KAFKA_CLIENT_ID", "onex-node"),
+        Setting("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"),
+        Setting("KAFKA_CLIENT_ID", "onex-node"),
     ),
     create=_create,
     close=_close,
     probe=_probe,
     failure_code="SERVICE_UNAVAILABLE",
-    counter="messages_sent",
+    counter="kafka_sends",
     helpers=_helpers,
     errors=(
         ErrorMapping(Symbol("aiokafka.errors", "KafkaTimeoutError"), "TIMEOUT"),

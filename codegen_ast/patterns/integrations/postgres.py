@@ -16,9 +16,8 @@ from codegen_ast.patterns.integrations.base import (
     Integration,
     Setting,
     Statements,
-    count,
     helper,
-    require_client,
+    ready_client,
     setting,
 )
 from codegen_ast.target import Symbol
@@ -54,8 +53,7 @@ def _helpers(context: NodeContext) -> list[cst.FunctionDef]:
 
     def run(method: str, result: str, annotation: b.ExprLike) -> Statements:
         return [
-            *require_client(POSTGRES),
-            count("queries"),
+            *ready_client(POSTGRES),
             b.assign(result, b.await_(b.call(f"client.{method}", "query", b.star("args"))), annotation),
             b.return_(result),
         ]
@@ -83,10 +81,10 @@ POSTGRES = Integration(
     client_annotation="asyncpg.Pool",
     imports=frozenset({("asyncpg", "")}),
     settings=(
-        Setting("POSTGRES_DSN", "POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/postgres"),
-        Setting("POSTGRES_POOL_MIN_SIZE", "POSTGRES_POOL_MIN_SIZE", "1"),
-        Setting("POSTGRES_POOL_MAX_SIZE", "POSTGRES_POOL_MAX_SIZE", "10"),
-        Setting("POSTGRES_COMMAND_TIMEOUT_S", "POSTGRES_COMMAND_TIMEOUT_S", "30"),
+        Setting("POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/postgres"),
+        Setting("POSTGRES_POOL_MIN_SIZE", "1"),
+        Setting("POSTGRES_POOL_MAX_SIZE", "10"),
+        Setting("POSTGRES_COMMAND_TIMEOUT_S", "30"),
     ),
     create=_create,
     close=_close,

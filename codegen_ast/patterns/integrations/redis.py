@@ -15,9 +15,8 @@ from codegen_ast.patterns.integrations.base import (
     Integration,
     Setting,
     Statements,
-    count,
     helper,
-    require_client,
+    ready_client,
     setting,
 )
 from codegen_ast.target import Symbol
@@ -51,8 +50,7 @@ def _helpers(context: NodeContext) -> list[cst.FunctionDef]:
             "cache_get",
             [Param("key", "str")],
             [
-                *require_client(REDIS),
-                count("cache_commands"),
+                *ready_client(REDIS),
                 b.assign("value", b.await_(b.call("client.get", "key")), b.annotation("bytes | str | None")),
                 b.if_(b.call("isinstance", "value", "bytes"), [b.return_(b.call("value.decode"))]),
                 b.return_("value"),
@@ -64,8 +62,7 @@ def _helpers(context: NodeContext) -> list[cst.FunctionDef]:
             "cache_set",
             [Param("key", "str"), Param("value", "str"), Param("ttl_s", "int", b.literal(300), keyword_only=True)],
             [
-                *require_client(REDIS),
-                count("cache_commands"),
+                *ready_client(REDIS),
                 b.do(b.await_(b.call("client.set", "key", "value", ex="ttl_s"))),
             ],
             "None",
@@ -79,8 +76,8 @@ REDIS = Integration(
     client_annotation="redis.asyncio.Redis",
     imports=frozenset({("redis.asyncio", ""), ("redis.exceptions", "")}),
     settings=(
-        Setting("REDIS_URL", "REDIS_URL", "redis://127.0.0.1:6379/0"),
-        Setting("REDIS_SOCKET_TIMEOUT_S", "REDIS_SOCKET_TIMEOUT_S", "5"),
+        Setting("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        Setting("REDIS_SOCKET_TIMEOUT_S", "5"),
     ),
     create=_create,
     close=_close,

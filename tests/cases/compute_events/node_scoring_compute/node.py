@@ -59,7 +59,7 @@ ScoringHandler = Callable[[ModelScoringInput], Awaitable[ModelScoringOutput]]
 METRIC_OPERATIONS = "scoring.operations"
 METRIC_SUCCESSES = "scoring.successes"
 METRIC_FAILURES = "scoring.failures"
-METRIC_MESSAGES_SENT = "scoring.messages_sent"
+METRIC_KAFKA_SENDS = "scoring.kafka_sends"
 METRIC_EVENTS_PUBLISHED = "scoring.events_published"
 METRIC_EVENTS_FAILED = "scoring.events_failed"
 METRIC_DURATION_MS_LAST = "scoring.duration_ms_last"
@@ -170,20 +170,20 @@ class NodeScoringCompute(ModelServiceCompute[SerializedDict, SerializedDict]):
     async def kafka_send(
         self, topic: str, value: bytes, *, key: bytes | None = None
     ) -> None:
-        """Send one message and wait for the broker's acknowledgement."""
+        """Send one message and wait for the broker's acknowledgement (counted as a kafka send)."""
         client = self._kafka
         if client is None:
             raise ModelOnexError(
                 message="kafka is not initialised: await node.initialize() first",
                 error_code=EnumCoreErrorCode.SERVICE_UNAVAILABLE,
             )
+        self.increment_counter(METRIC_KAFKA_SENDS)
         try:
             await client.send_and_wait(topic, value=value, key=key)
         except Exception as error:
             self._kafka_last_error = repr(error)
             raise
         self._kafka_last_error = None
-        self.increment_counter(METRIC_MESSAGES_SENT)
 
     async def _publish_domain_event(
         self, event_type: str, payload: dict[str, object], correlation_id: UUID | None
@@ -387,7 +387,7 @@ class NodeScoringCompute(ModelServiceCompute[SerializedDict, SerializedDict]):
             "operations": int(_metric_value(recorded, METRIC_OPERATIONS)),
             "successes": int(_metric_value(recorded, METRIC_SUCCESSES)),
             "failures": int(_metric_value(recorded, METRIC_FAILURES)),
-            "messages_sent": int(_metric_value(recorded, METRIC_MESSAGES_SENT)),
+            "kafka_sends": int(_metric_value(recorded, METRIC_KAFKA_SENDS)),
             "events_published": int(_metric_value(recorded, METRIC_EVENTS_PUBLISHED)),
             "events_failed": int(_metric_value(recorded, METRIC_EVENTS_FAILED)),
             "duration_ms_last": _metric_value(recorded, METRIC_DURATION_MS_LAST),

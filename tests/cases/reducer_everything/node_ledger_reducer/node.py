@@ -143,7 +143,7 @@ METRIC_FAILURES = "ledger.failures"
 METRIC_QUERIES = "ledger.queries"
 METRIC_CACHE_COMMANDS = "ledger.cache_commands"
 METRIC_API_CALLS = "ledger.api_calls"
-METRIC_MESSAGES_SENT = "ledger.messages_sent"
+METRIC_KAFKA_SENDS = "ledger.kafka_sends"
 METRIC_EVENTS_PUBLISHED = "ledger.events_published"
 METRIC_EVENTS_FAILED = "ledger.events_failed"
 METRIC_DURATION_MS_LAST = "ledger.duration_ms_last"
@@ -484,20 +484,20 @@ class NodeLedgerReducer(ModelServiceReducer[SerializedDict, SerializedDict]):
     async def kafka_send(
         self, topic: str, value: bytes, *, key: bytes | None = None
     ) -> None:
-        """Send one message and wait for the broker's acknowledgement."""
+        """Send one message and wait for the broker's acknowledgement (counted as a kafka send)."""
         client = self._kafka
         if client is None:
             raise ModelOnexError(
                 message="kafka is not initialised: await node.initialize() first",
                 error_code=EnumCoreErrorCode.SERVICE_UNAVAILABLE,
             )
+        self.increment_counter(METRIC_KAFKA_SENDS)
         try:
             await client.send_and_wait(topic, value=value, key=key)
         except Exception as error:
             self._kafka_last_error = repr(error)
             raise
         self._kafka_last_error = None
-        self.increment_counter(METRIC_MESSAGES_SENT)
 
     async def _register_with_consul(self) -> None:
         """Register with Consul; failures are logged and never stop the node."""
@@ -882,7 +882,7 @@ class NodeLedgerReducer(ModelServiceReducer[SerializedDict, SerializedDict]):
             "queries": int(_metric_value(recorded, METRIC_QUERIES)),
             "cache_commands": int(_metric_value(recorded, METRIC_CACHE_COMMANDS)),
             "api_calls": int(_metric_value(recorded, METRIC_API_CALLS)),
-            "messages_sent": int(_metric_value(recorded, METRIC_MESSAGES_SENT)),
+            "kafka_sends": int(_metric_value(recorded, METRIC_KAFKA_SENDS)),
             "events_published": int(_metric_value(recorded, METRIC_EVENTS_PUBLISHED)),
             "events_failed": int(_metric_value(recorded, METRIC_EVENTS_FAILED)),
             "duration_ms_last": _metric_value(recorded, METRIC_DURATION_MS_LAST),
