@@ -34,6 +34,14 @@ _TRIGGERS = {
 _INTEGRATION_ORDER = ("postgres", "redis", "http", "kafka")
 
 
+# Features the spec may name whose code this version does not generate yet.
+_NOT_GENERATED = {
+    "retry": "no generated retry loop yet: requests carry ModelEffectInput.retry_enabled / max_retries",
+    "circuit_breaker": "no generated circuit breaker yet: NodeEffect.get_circuit_breaker() is available to handlers",
+    "caching": "no generated cache-aside yet: handlers can use MixinCaching (compute, reducer) or the redis helpers",
+}
+
+
 class SelectionError(CodegenError):
     """The spec asks for a combination the framework cannot build."""
 
@@ -197,4 +205,7 @@ def select(spec: NodeSpec) -> Selection:
     for pattern in patterns:
         if pattern in reasons:
             log.append(Decision("pattern", pattern, reasons[pattern]))
+    for feature in spec.features:
+        if feature in _NOT_GENERATED:
+            log.append(Decision("feature", feature, _NOT_GENERATED[feature]))
     return Selection(spec.node_type, base, mixins, integrations, tuple(patterns), tuple(log))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -47,15 +48,22 @@ def _message(error: Any, location: tuple[str | int, ...]) -> str:
     return message.removeprefix("Value error, ")
 
 
-def spec_from_data(data: Any, document: YamlDocument | None = None, path: Path | None = None) -> NodeSpec:
+def spec_from_data(
+    data: Any,
+    document: YamlDocument | None = None,
+    path: Path | None = None,
+    source_of: Callable[[tuple[str | int, ...]], tuple[str | int, ...]] | None = None,
+) -> NodeSpec:
+    """Validate NodeSpec data; ``source_of`` maps a NodeSpec location to the
+    input file's own (for other dialects), so errors name the right line."""
     try:
         return NodeSpec.model_validate(data)
     except ValidationError as failure:
         problems = []
         for error in failure.errors():
             location = tuple(error["loc"])
-            # pydantic appends the validator name for union/"before" types; drop non-keys
-            line = document.line_of(location) if document else None
+            source = source_of(location) if source_of else location
+            line = document.line_of(source) if document else None
             field = ".".join(str(part) for part in location) or None
             problems.append(
                 InputProblem(document.path if document else path, line, field, _message(error, location))

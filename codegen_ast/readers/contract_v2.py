@@ -1,0 +1,157 @@
+"""Read the older "v2" contract dialect (the generator the seed plan describes).
+
+Keys: node_id, node_type (lowercase), version (``v1_0_0``), namespace,
+metadata {name, description, author, tags}, mixin_configuration.mixins
+[{mixin_name, config}], event_patterns {subscribes, publishes}, input_schema /
+output_schema (JSON Schema objects, which become typed fields),
+advanced_features, subcontracts, dependencies.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from codegen_ast.readers.dialect import Conversion, dependency_for
+from codegen_ast.target import KNOWN_MIXINS, REMOVED_MIXINS
+
+KNOWN_KEYS = frozenset(
+    {
+        "node_id", "node_type", "version", "namespace", "metadata", "mixin_configuration",
+        "event_patterns", "input_schema", "output_schema", "advanced_features", "subcontracts",
+        "dependencies", "description", "operations",
+    }
+)
+# older mixin names -> the feature that replaces them
+_LEGACY_FEATURES = {
+    "MixinRetry": "retry",
+    "MixinCircuitBreaker": "circuit_breaker",
+    "MixinEventListener": "events",
+    "MixinHybridExecution": None,
+    "MixinLogData": None,
+}
+# mixins that only work together with others
+COMPANIONS = {
+    "MixinEventDrivenNode": ("MixinEventBus",),
+    "MixinDiscoveryResponder": ("MixinEventBus",),
+    "MixinIntrospectionPublisher": ("MixinEventBus",),
+}
+_JSON_TYPES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
+_FORMATS = {"uuid": "uuid", "date-time": "datetime", "date": "date"}
+_VERSION = re.compile(r"v?(\d+)[_.](\d+)[_.](\d+)")
+
+
+def _json_type(conversion: Conversion, schema: Any, where: tuple[str | int, ...]) -> str:
+    if not isinstance(schema, dict):
+        raise conversion.fail(where, "a property schema must be a mapping with a type")
+    kind = schema.get("type")
+    if isinstance(kind, list):  # ["string", "null"]
+        others = [k for k in kind if k != "null"]
+        inner = _json_type(conversion, {**schema, "type": others[0] if others else "string"}, where)
+        return f"{inner} | None" if "null" in kind else inner
+    if kind in _JSON_TYPES:
+        return _FORMATS.get(schema.get("format", ""), _JSON_TYPES[kind]) if kind == "string" else _JSON_TYPES[kind]
+    if kind == "array":
+        return f"list[{_json_type(conversion, schema.get('items', {'type': 'string'}), (*where, 'items'))}]"
+    if kind == "object":
+        values = schema.get("additionalProperties")
+        inner = _json_type(conversion, values, (*where, "additionalProperties")) if isinstance(values, dict) else "str"
+        return f"dict[str, {inner}]"
+    raise conversion.fail((*where, "type"), f"JSON Schema type {kind!r} has no field type: use string, integer, number, boolean, array or object")
+
+
+def _schema_fields(conversion: Conversion, key: str) -> list[dict[str, Any]]:
+    schema = conversion.optional(conversion.document.data, key, dict, "a JSON Schema object", ())
+    if not schema:
+        return []
+    properties = schema.get("properties") or {}
+    if not isinstance(properties, dict):
+        raise conversion.fail((key, "properties"), "properties must map field names to schemas")
+    required = set(schema.get("required") or [])
+    fields = []
+    for name, prop in properties.items():
+        field: dict[str, Any] = {"name": name, "type": _json_type(conversion, prop, (key, "properties", name))}
+        if name not in required:
+            field["required"] = False
+        if isinstance(prop, dict) and isinstance(prop.get("description"), str):
+            field["description"] = prop["description"]
+        fields.append(field)
+    return fields
+
+
+def _mixins(conversion: Conversion, features: list[str]) -> list[str]:
+    configuration = conversion.optional(conversion.document.data, "mixin_configuration", dict, "a mapping", ()) or {}
+    requested: list[str] = []
+    for index, entry in enumerate(configuration.get("mixins") or []):
+        where = ("mixin_configuration", "mixins", index)
+        name = entry.get("mixin_name") if isinstance(entry, dict) else entry
+        if not isinstance(name, str):
+            raise conversion.fail(where, "each mixin needs a mixin_name")
+        if name in _LEGACY_FEATURES or name in REMOVED_MIXINS:
+            feature = _LEGACY_FEATURES.get(name)
+            if feature:
+                features.append(feature)
+                conversion.warn(where, f"{name} does not exist in omnibase-core 0.47: mapped to the '{feature}' feature")
+            else:
+                conversion.warn(where, f"{name} does not exist in omnibase-core 0.47: {REMOVED_MIXINS.get(name, 'dropped')}")
+            continue
+        if name not in KNOWN_MIXINS:
+            raise conversion.fail(where, f"unknown mixin {name!r}: omnibase-core 0.47 has no such mixin")
+        requested.append(name)
+    for name in list(requested):
+        for companion in COMPANIONS.get(name, ()):
+            if companion not in requested:
+                requested.append(companion)
+                conversion.warn(
+                    ("mixin_configuration", "mixins"),
+                    f"{name} needs {companion}, which was missing: added",
+                )
+    return requested
+
+
+def convert_v2(conversion: Conversion) -> None:
+    raw = conversion.document.data
+    conversion.reject_unknown(raw, KNOWN_KEYS, (), "v2 contract")
+    node_type = conversion.require("node_type", str, "effect, compute, reducer or orchestrator").lower()
+    conversion.set("node_type", node_type, ("node_type",))
+    node_id = conversion.require("node_id", str, "the node's snake_case id")
+    name = re.sub(rf"^node_|_{re.escape(node_type)}$", "", node_id) if node_id.startswith("node_") else node_id
+    conversion.set("name", name, ("node_id",))
+    metadata = conversion.optional(raw, "metadata", dict, "a mapping", ()) or {}
+    description = raw.get("description", metadata.get("description"))
+    if not isinstance(description, str):
+        raise conversion.fail(("metadata",), "metadata.description is missing: add a one-line description")
+    conversion.set("description", description, ("description",) if "description" in raw else ("metadata", "description"))
+    if isinstance(metadata.get("author"), str):
+        conversion.set("author", metadata["author"], ("metadata", "author"))
+    if isinstance(raw.get("namespace"), str):
+        conversion.set("domain", raw["namespace"], ("namespace",))
+    version = raw.get("version")
+    if version is not None:
+        match = _VERSION.fullmatch(str(version))
+        if not match:
+            raise conversion.fail(("version",), f"version {version!r} is not like v1_0_0")
+        conversion.set("version", ".".join(match.groups()), ("version",))
+    if isinstance(raw.get("operations"), list):
+        conversion.set("operations", raw["operations"], ("operations",))
+    features: list[str] = []
+    mixins = _mixins(conversion, features)
+    if mixins:
+        conversion.set("mixins", mixins, ("mixin_configuration",))
+    if raw.get("event_patterns"):
+        features.append("events")
+    dependencies = []
+    for index, dependency in enumerate(conversion.optional(raw, "dependencies", (list, dict), "a list or mapping", ()) or []):
+        client = dependency_for(str(dependency))
+        if client:
+            dependencies.append(client)
+        else:
+            conversion.warn(("dependencies", index), f"dependency {dependency!r} is not a client codegen-ast integrates: ignored")
+    if dependencies:
+        conversion.set("dependencies", dependencies, ("dependencies",))
+    if features:
+        conversion.set("features", sorted(set(features), key=features.index), ("mixin_configuration",))
+    for key, target in (("input_schema", "input_fields"), ("output_schema", "output_fields")):
+        fields = _schema_fields(conversion, key)
+        if fields:
+            conversion.set(target, fields, (key,))

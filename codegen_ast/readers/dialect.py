@@ -1,0 +1,88 @@
+"""Shared pieces of the contract readers: a conversion that remembers where
+each NodeSpec key came from, so validation errors point at the source line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from codegen_ast.errors import InputProblem, SpecError
+from codegen_ast.readers.yaml_source import YamlDocument
+from codegen_ast.spec import suggestion
+
+Location = tuple[str | int, ...]
+
+
+@dataclass
+class Conversion:
+    """NodeSpec data being built from another dialect."""
+
+    document: YamlDocument
+    data: dict[str, Any] = field(default_factory=dict)
+    origin: dict[str, Location] = field(default_factory=dict)  # NodeSpec key -> source location
+    warnings: list[InputProblem] = field(default_factory=list)
+
+    def set(self, key: str, value: Any, source: Location) -> None:
+        self.data[key] = value
+        self.origin[key] = source
+
+    def warn(self, source: Location, message: str) -> None:
+        self.warnings.append(
+            InputProblem(self.document.path, self.document.line_of(source), ".".join(map(str, source)), message)
+        )
+
+    def fail(self, source: Location, message: str) -> SpecError:
+        return SpecError(
+            [InputProblem(self.document.path, self.document.line_of(source), ".".join(map(str, source)), message)]
+        )
+
+    def source_of(self, location: Location) -> Location:
+        """Where a NodeSpec location came from in the input file."""
+        if location and isinstance(location[0], str) and location[0] in self.origin:
+            return self.origin[location[0]]
+        return location
+
+    def require(self, key: str, kind: type | tuple[type, ...], what: str) -> Any:
+        raw = self.document.data
+        if key not in raw:
+            raise self.fail((), f"required key {key!r} is missing: add {what}")
+        value = raw[key]
+        if not isinstance(value, kind):
+            raise self.fail((key,), f"{key} must be {what}, found {type(value).__name__}")
+        return value
+
+    def optional(self, container: Any, key: str, kind: type | tuple[type, ...], what: str, where: Location) -> Any:
+        if not isinstance(container, dict) or key not in container or container[key] is None:
+            return None
+        value = container[key]
+        if not isinstance(value, kind):
+            raise self.fail((*where, key), f"{key} must be {what}, found {type(value).__name__}")
+        return value
+
+    def reject_unknown(self, mapping: dict[str, Any], known: frozenset[str], where: Location, dialect: str) -> None:
+        for key in mapping:
+            if key not in known:
+                choices = sorted(known)
+                raise self.fail(
+                    (*where, key),
+                    f"unknown key {key!r} in a {dialect}: {suggestion(key, choices)}"
+                    f"known keys: {', '.join(choices)}",
+                )
+
+
+# what a dependency's type or name says about the client a node needs
+DEPENDENCY_WORDS = {
+    "postgres": frozenset({"postgres", "postgresql", "database", "db", "sql", "asyncpg"}),
+    "redis": frozenset({"redis", "cache"}),
+    "http": frozenset({"http", "api", "rest", "httpx", "service"}),
+    "kafka": frozenset({"kafka", "event_bus", "events", "aiokafka", "redpanda"}),
+    "consul": frozenset({"consul", "service_discovery", "discovery"}),
+}
+
+
+def dependency_for(*words: str) -> str | None:
+    lowered = {word.lower() for word in words if isinstance(word, str)}
+    for dependency, triggers in DEPENDENCY_WORDS.items():
+        if lowered & triggers:
+            return dependency
+    return None
