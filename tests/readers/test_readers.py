@@ -1,0 +1,96 @@
+"""The three input dialects, read from realistic files under tests/readers/files/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from codegen_ast.errors import SpecError
+from codegen_ast.generate import generate
+from codegen_ast.readers import read_spec
+
+FILES = Path(__file__).resolve().parent / "files"
+
+
+def _fields(fields: list) -> dict[str, str]:  # type: ignore[type-arg]
+    return {field.name: field.type.spelling() for field in fields}
+
+
+def test_current_contract_with_every_key() -> None:
+    result = read_spec(FILES / "current_full.yaml")
+    spec = result.spec
+    assert result.dialect == "contract"
+    assert (spec.name, spec.node_type, spec.description, spec.version) == ("payments", "effect", "Charge cards.", "2.1.0")
+    assert (spec.author, spec.domain) == ("Payments team", "payments")
+    assert [op.name for op in spec.operations] == ["charge", "refund"]
+    assert _fields(spec.input_fields) == {"card_token": "str", "amount": "float", "charge_id": "str"}
+    assert _fields(spec.output_fields) == {"charge_id": "str"}
+    assert spec.dependencies == ["postgres", "http"]
+    assert spec.features == ["events", "retry", "circuit_breaker"]
+    warnings = [str(w) for w in result.warnings]
+    assert any(":17: event_bus.publish_topics:" in w for w in warnings)
+    assert any(":21: dependencies.2: dependency" in w and "vault" in w for w in warnings)
+    assert len(generate(spec).files["node.py"]) > 0
+
+
+def test_drifted_contract_lowercase_type_single_handler_state_machine() -> None:
+    result = read_spec(FILES / "current_lowercase.yaml")
+    assert result.dialect == "contract"
+    assert (result.spec.name, result.spec.node_type) == ("cart", "reducer")
+    assert result.spec.features == ["caching"]
+    warnings = [str(w) for w in result.warnings]
+    assert any("capabilities.1: capability 'audit_trail'" in w for w in warnings)
+    assert any("state_machine: state machines are not generated" in w for w in warnings)
+
+
+def test_v2_contract_with_schemas_mixins_and_events() -> None:
+    result = read_spec(FILES / "v2_full.yaml")
+    spec = result.spec
+    assert result.dialect == "contract-v2"
+    assert (spec.name, spec.node_type, spec.version, spec.domain, spec.author) == (
+        "ledger", "reducer", "1.2.0", "finance", "Finance",
+    )
+    assert _fields(spec.input_fields) == {
+        "account_id": "UUID", "amount": "float", "memo": "str | None", "tags": "list[str]",
+    }
+    assert [f.required for f in spec.input_fields] == [True, True, False, False]
+    assert spec.input_fields[0].description == "Account to post to."
+    assert _fields(spec.output_fields) == {"balance": "float"}
+    assert spec.features == ["retry", "events"]
+    assert spec.mixins == ["MixinHealthCheck"]
+    warnings = [str(w) for w in result.warnings]
+    assert any(":8: mixin_configuration.mixins.0: MixinRetry does not exist" in w and "'retry' feature" in w for w in warnings)
+    assert any("MixinLogData does not exist" in w for w in warnings)
+
+
+def test_v2_missing_companion_is_completed_and_said() -> None:
+    result = read_spec(FILES / "v2_companion.yaml")
+    assert (result.spec.name, result.spec.version) == ("alerts", "2.0.1")
+    assert result.spec.mixins == ["MixinEventDrivenNode", "MixinEventBus"]
+    assert result.spec.features == ["circuit_breaker"]
+    assert any("MixinEventDrivenNode needs MixinEventBus, which was missing: added" in str(w) for w in result.warnings)
+
+
+@pytest.mark.parametrize(
+    ("file", "expected"),
+    [
+        ("bad_unknown_key.yaml", "bad_unknown_key.yaml:5: io_operatons: unknown key 'io_operatons' in a contract.yaml: did you mean 'io_operations'?"),
+        ("bad_node_type.yaml", "bad_node_type.yaml:3: node_type: unknown node_type 'EFFECTOR_GENERIC': use EFFECT_GENERIC"),
+        ("bad_missing_description.yaml", "bad_missing_description.yaml: required key 'description' is missing: add a one-line description"),
+        ("bad_wrong_type.yaml", "bad_wrong_type.yaml:5: io_operations: io_operations must be a list of operations, found str"),
+        ("bad_name.yaml", "bad_name.yaml:1: name: node name 'payment-service' is not snake_case"),
+        ("bad_v2_mixin.yaml", "bad_v2_mixin.yaml:6: mixin_configuration.mixins.0: unknown mixin 'MixinTeleport'"),
+        ("bad_v2_schema.yaml", "bad_v2_schema.yaml:7: input_schema.properties.amount.type: JSON Schema type 'money' has no field type"),
+    ],
+)
+def test_invalid_files_give_one_clear_message_with_file_and_line(file: str, expected: str) -> None:
+    with pytest.raises(SpecError) as caught:
+        read_spec(FILES / file)
+    assert len(caught.value.problems) == 1
+    assert expected in str(caught.value)
+
+
+def test_our_own_spec_is_still_read_as_a_spec() -> None:
+    root = Path(__file__).resolve().parent.parent.parent
+    assert read_spec(root / "examples" / "orders_effect.yaml").dialect == "spec"
