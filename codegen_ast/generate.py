@@ -7,6 +7,7 @@ from pathlib import Path
 
 import libcst as cst
 
+from codegen_ast._version import __version__
 from codegen_ast.assemble import assemble_node_module
 from codegen_ast.emit import emit
 from codegen_ast.files.contract import render_contract
@@ -14,6 +15,7 @@ from codegen_ast.files.handlers import build_handler
 from codegen_ast.files.models import build_input_model, build_output_model
 from codegen_ast.files.package_init import build_reexports
 from codegen_ast.files.tests import build_tests
+from codegen_ast.manifest import MANIFEST, render_manifest
 from codegen_ast.patterns.consul import build_consul
 from codegen_ast.patterns.contribution import Contribution, NodeContext
 from codegen_ast.patterns.events import build_event_publishing, build_publish_event_fix
@@ -124,4 +126,5 @@ def generate(spec: NodeSpec, *, check_stable: bool = False) -> GeneratedPackage:
     for path, tree in sorted(build_modules(spec).items()):
         package.files[path] = emit(tree, check_stable=check_stable)
     package.files["contract.yaml"] = render_contract(node_context(spec))
+    package.files[MANIFEST] = render_manifest(spec, package.files, __version__)
     return package

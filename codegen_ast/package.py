@@ -25,8 +25,28 @@ def _inside(root: Path, relative: str) -> Path:
     return target
 
 
-def write_package(package: GeneratedPackage, output_dir: Path, *, force: bool = False) -> Path:
-    """Write ``package`` as ``output_dir/<package name>/``; returns that path."""
+def _copy_user_files(target: Path, staging: Path, generated: set[str], dropped: set[str]) -> None:
+    """Files in ``target`` the generator does not write (the user's own) move along."""
+    for path in target.rglob("*"):
+        relative = path.relative_to(target).as_posix()
+        if path.is_file() and not path.is_symlink() and relative not in generated | dropped and "__pycache__" not in path.parts:
+            destination = staging / relative
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, destination)
+
+
+def write_package(
+    package: GeneratedPackage,
+    output_dir: Path,
+    *,
+    force: bool = False,
+    keep_user_files: bool = False,
+    dropped: frozenset[str] = frozenset(),
+) -> Path:
+    """Write ``package`` as ``output_dir/<package name>/``; returns that path.
+
+    ``keep_user_files`` (regenerate) carries over files of an existing package
+    that the generator does not write, except the ``dropped`` ones."""
     output_dir.mkdir(parents=True, exist_ok=True)
     target = output_dir / package.name
     if target.is_symlink():
@@ -41,6 +61,8 @@ def write_package(package: GeneratedPackage, output_dir: Path, *, force: bool = 
             path = _inside(staging, relative)
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
+        if keep_user_files and target.is_dir():
+            _copy_user_files(target, staging, set(package.files), set(dropped))
         if target.exists():
             backup = Path(tempfile.mkdtemp(prefix=f".{package.name}.old.", dir=output_dir))
             os.replace(target, backup / package.name)

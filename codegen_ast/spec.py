@@ -11,7 +11,7 @@ import keyword
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_serializer
 
 NodeType = Literal["effect", "compute", "reducer", "orchestrator"]
 NODE_TYPES: tuple[str, ...] = ("effect", "compute", "reducer", "orchestrator")
@@ -113,6 +113,11 @@ class FieldType(BaseModel):
             if python_name == self.scalar and module:
                 return {(module, python_name)}
         return set()
+
+    @model_serializer(mode="plain")
+    def _as_text(self) -> str:
+        """Dump as the spelling a spec uses (``list[str] | None``), which parse() reads back."""
+        return self.spelling()
 
     def spelling(self) -> str:
         if self.kind == "scalar":

@@ -43,6 +43,7 @@ def test_layout_is_the_production_one(example_package: GeneratedPackage) -> None
         "models/model_orders_output.py",
         "tests/__init__.py",
         "tests/test_node.py",
+        "codegen-manifest.json",
     }
 
 
