@@ -1,6 +1,7 @@
-"""events: the fix for the framework's ``publish_event`` defect.
+"""events: domain events in a ModelEventEnvelope with the correlation id, and the publish_event fix.
 
-In ``ModelServiceEffect`` and ``ModelServiceOrchestrator``,
+``_publish_domain_event`` sends to the bound event bus and/or Kafka; a failed
+publish is logged and counted, never raised. In ``ModelServiceEffect`` and ``ModelServiceOrchestrator``,
 ``MixinNodeService._log_info(message)`` / ``_log_error(message)`` shadow
 ``MixinEventBus._log_info(message, pattern)`` / ``_log_error(message, pattern,
 error=)``: the event is delivered, then a ``TypeError`` is raised. The node

@@ -1,0 +1,39 @@
+"""``codegen-ast explain``: what the selector chooses for a spec, and why."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from codegen_ast.readers import read_node_spec
+from codegen_ast.selection import select
+
+
+@click.command("explain")
+@click.argument("spec_file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text for people, json for tools.")
+def explain_command(spec_file: Path, output_format: str) -> None:
+    """Show what the selector chooses for SPEC_FILE, and why.
+
+    Prints the base class, the mixins, the detected integrations and the
+    production patterns, each with the reason it was chosen.
+
+    \b
+    Examples:
+      codegen-ast explain examples/orders_effect.yaml
+      codegen-ast explain examples/orders_effect.yaml --format json
+    """
+    selection = select(read_node_spec(spec_file))
+    if output_format == "json":
+        click.echo(json.dumps(selection.as_dict(), indent=2))
+        return
+    click.echo(f"base class:   {selection.base.name}  ({selection.base.module})")
+    click.echo(f"mixins:       {', '.join(selection.mixins) or '(those of the base class)'}")
+    click.echo(f"integrations: {', '.join(selection.integrations) or 'none'}")
+    click.echo(f"patterns:     {', '.join(selection.patterns)}")
+    click.echo("decisions:")
+    for decision in selection.log:
+        click.echo(f"  {decision.topic:<12} {decision.choice:<26} {decision.reason}")

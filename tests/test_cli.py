@@ -1,0 +1,162 @@
+"""The command line as a user drives it: every --help example, the README
+quickstart, exit codes, and the conventions (dry-run, diff, check, defaults)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from codegen_ast import __version__
+from codegen_ast.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def _examples(command: str) -> list[str]:
+    text = CliRunner().invoke(main, [command, "--help"] if command else ["--help"]).output
+    block = text.split("Examples:\n", 1)[1].split("\n\n", 1)[0]
+    return [line.strip().split("  #")[0].strip() for line in block.splitlines()]
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    """A project folder with the bundled examples, as a user's checkout would have."""
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copytree(ROOT / "examples", project / "examples")
+    return project
+
+
+def _run(command: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+    return subprocess.run(command, shell=True, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+
+
+# example -> the exit code it documents (0 unless it shows a finding)
+COMMANDS = ("", "new", "regenerate", "explain", "patterns")
+
+
+def test_every_help_example_runs(workspace: Path) -> None:
+    examples = list(dict.fromkeys(example for command in COMMANDS for example in _examples(command)))
+    assert len(examples) >= 13
+    for example in examples:
+        result = _run(example, workspace)
+        assert "Traceback" not in result.stderr, example
+        assert result.returncode == 0, f"{example}\n{result.stdout}\n{result.stderr}"
+    assert (workspace / "out" / "node_orders_effect" / "node.py").is_file()
+    assert (workspace / "out" / "node_stock_effect" / "node.py").is_file()
+
+
+def test_version() -> None:
+    result = CliRunner().invoke(main, ["--version"])
+    assert result.exit_code == 0
+    assert __version__ in result.output
+
+
+def test_dry_run_diff_and_check(workspace: Path) -> None:
+    spec = str(workspace / "examples" / "orders_effect.yaml")
+    out = str(workspace / "out")
+    runner = CliRunner()
+    dry = runner.invoke(main, ["new", spec, "-o", out, "--dry-run", "--format", "json"])
+    assert dry.exit_code == 0
+    [outcome] = json.loads(dry.output)
+    assert outcome["status"] == "would-write" and "node.py" in outcome["files"]
+    assert not (workspace / "out").exists()  # dry run writes nothing
+
+    assert runner.invoke(main, ["new", spec, "-o", out, "--check"]).exit_code == 1
+    assert runner.invoke(main, ["new", spec, "-o", out, "-q"]).exit_code == 0
+    assert runner.invoke(main, ["new", spec, "-o", out, "--check"]).exit_code == 0
+
+    node = workspace / "out" / "node_orders_effect" / "node.py"
+    node.write_text(node.read_text().replace("Order persistence", "Edited"))
+    diff = runner.invoke(main, ["new", spec, "-o", out, "--diff"])
+    assert diff.exit_code == 0
+    assert "-    \"\"\"Edited for the shop.\"\"\"" in diff.output
+    assert "+    \"\"\"Order persistence for the shop.\"\"\"" in diff.output
+    assert runner.invoke(main, ["new", spec, "-o", out, "--check"]).exit_code == 1
+
+
+def test_many_specs_one_failure_does_not_stop_the_others(workspace: Path) -> None:
+    bad = workspace / "bad.yaml"
+    bad.write_text("name: my-node\nnode_type: effect\ndescription: x\n")
+    good = workspace / "examples" / "orders_effect.yaml"
+    result = CliRunner().invoke(main, ["new", str(bad), str(good), "-o", str(workspace / "out")])
+    assert result.exit_code == 2
+    assert "1 of 2 specs done, 1 failed:" in result.output
+    assert f"  {bad}" in result.output
+    assert (workspace / "out" / "node_orders_effect").is_dir()
+
+
+def test_quick_path_without_a_file(workspace: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["new", "--name", "stock", "--type", "effect", "--dep", "postgres", "--feature", "retry", "-o", str(workspace)]
+    )
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((workspace / "node_stock_effect" / "codegen-manifest.json").read_text())
+    assert manifest["spec"]["dependencies"] == ["postgres"]
+    assert "_check_postgres_health" in (workspace / "node_stock_effect" / "node.py").read_text()
+    missing_type = CliRunner().invoke(main, ["new", "--name", "stock", "-o", str(workspace)])
+    assert missing_type.exit_code == 2
+    assert "--name needs --type" in missing_type.output
+
+
+def test_defaults_come_from_the_nearest_pyproject(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (workspace / "pyproject.toml").write_text('[tool.codegen-ast]\noutput = "generated"\nlevel = "basic"\n')
+    (workspace / "examples" / "deep").mkdir()
+    monkeypatch.chdir(workspace / "examples" / "deep")
+    result = CliRunner().invoke(main, ["new", "../orders_effect.yaml"])
+    assert result.exit_code == 0, result.output
+    assert (workspace / "generated" / "node_orders_effect").is_dir()
+    assert "validated at level basic" in result.output
+    (workspace / "pyproject.toml").write_text('[tool.codegen-ast]\noutpt = "x"\n')
+    wrong = CliRunner().invoke(main, ["new", "../orders_effect.yaml"])
+    assert wrong.exit_code == 2
+    assert "tool.codegen-ast.outpt: unknown setting" in wrong.output
+
+
+def test_regenerate_reports_a_conflict_with_exit_code_1(workspace: Path) -> None:
+    spec = workspace / "examples" / "orders_effect.yaml"
+    out = workspace / "out"
+    assert CliRunner().invoke(main, ["new", str(spec), "-o", str(out), "-q"]).exit_code == 0
+    node = out / "node_orders_effect" / "node.py"
+    node.write_text(node.read_text().replace('"""Order persistence for the shop."""', '"""Mine."""'))
+    spec.write_text(spec.read_text().replace("Order persistence for the shop.", "Orders, v2."))
+    result = CliRunner().invoke(main, ["regenerate", str(out / "node_orders_effect"), "--spec", str(spec)])
+    assert result.exit_code == 1
+    assert "changed by you and by the generator" in result.output
+    assert '"""Mine."""' in node.read_text()
+
+
+def test_patterns_lists_one_line_each() -> None:
+    result = CliRunner().invoke(main, ["patterns"])
+    lines = result.output.splitlines()
+    assert result.exit_code == 0
+    assert len(lines) >= 12
+    assert all(re.match(r"^[a-z_]+\s{2,}\S", line) for line in lines)
+
+
+def test_readme_quickstart_demo_runs() -> None:
+    readme = (ROOT / "README.md").read_text()
+    quickstart = readme.split("## Quickstart", 1)[1].split("\n## ", 1)[0]
+    commands = re.findall(r"```bash\n(.+?)\n```", quickstart)
+    assert commands == ["bash scripts/demo", "bash scripts/test"]
+    result = subprocess.run(
+        ["bash", "scripts/demo", str(Path(os.environ.get("TMPDIR", "/tmp")) / f"demo-{os.getpid()}")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "process(create_order) -> ModelOrdersOutput" in result.stdout
+    assert "All validations passed!" in result.stdout
+    assert "8 passed" in result.stdout
