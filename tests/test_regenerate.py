@@ -101,3 +101,16 @@ def test_a_failure_mid_write_leaves_the_target_unchanged(tmp_path: Path, monkeyp
     monkeypatch.undo()
     assert {p: p.read_bytes() for p in package.rglob("*") if p.is_file()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["node_orders_effect"]  # no staging left behind
+
+
+def test_never_writes_through_a_symlink_out_of_the_output_folder(tmp_path: Path) -> None:
+    from codegen_ast.errors import OutputError
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "node_orders_effect").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(OutputError, match="symbolic link"):
+        generate(NodeSpec.model_validate(SPEC)).write(out, force=True)
+    assert list(outside.iterdir()) == []
