@@ -105,6 +105,8 @@ def detect_integrations(spec: NodeSpec) -> tuple[tuple[str, ...], list[Decision]
     for integration in _INTEGRATION_ORDER:
         if integration in spec.dependencies:
             reason = "declared in dependencies"
+        elif integration == "postgres" and spec.database is not None:
+            reason = f"database table {spec.database.table!r} is declared"
         elif hits := sorted(domain_words & _TRIGGERS[integration]):
             reason = f"domain {spec.domain!r} mentions {hits[0]!r}"
         elif hits := sorted(operation_words & _TRIGGERS[integration]):

@@ -11,7 +11,7 @@ import keyword
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_serializer
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_serializer, model_validator
 
 NodeType = Literal["effect", "compute", "reducer", "orchestrator"]
 NODE_TYPES: tuple[str, ...] = ("effect", "compute", "reducer", "orchestrator")
@@ -154,16 +154,45 @@ class FieldSpec(BaseModel):
         return FieldType.parse(value) if isinstance(value, str) else value
 
 
+CrudKind = Literal["create", "read", "update", "delete", "list"]
+_CRUD_PREFIXES: dict[str, CrudKind] = {
+    "create": "create", "insert": "create", "add": "create",
+    "read": "read", "get": "read", "fetch": "read",
+    "update": "update", "modify": "update",
+    "delete": "delete", "remove": "delete",
+    "list": "list",
+}
+
+
 class OperationSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str
     description: str = ""
+    kind: CrudKind | None = None  # for database nodes; else read from the name's first word
+
+    @property
+    def crud_kind(self) -> CrudKind | None:
+        return self.kind or _CRUD_PREFIXES.get(self.name.split("_")[0])
 
     @field_validator("name")
     @classmethod
     def _check_name(cls, value: str) -> str:
         return check_snake_case(value, "operation name")
+
+
+class DatabaseSpec(BaseModel):
+    """A table the node's create/read/update/delete/list operations work on."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    table: str
+    key: str  # the primary key: one of the input fields
+
+    @field_validator("table", "key")
+    @classmethod
+    def _check_identifier(cls, value: str, info: ValidationInfo) -> str:
+        return check_snake_case(value, f"database {info.field_name}")
 
 
 class NodeSpec(BaseModel):
@@ -181,6 +210,7 @@ class NodeSpec(BaseModel):
     features: list[str] = Field(default_factory=list)
     dependencies: list[str] = Field(default_factory=list)
     mixins: list[str] = Field(default_factory=list)
+    database: DatabaseSpec | None = None
     input_fields: list[FieldSpec] = Field(default_factory=list)
     output_fields: list[FieldSpec] = Field(default_factory=list)
 
@@ -256,6 +286,36 @@ class NodeSpec(BaseModel):
                 raise ValueError(f"{what[str(info.field_name)]} {item.name!r} is declared twice: remove one")
             seen.add(item.name)
         return items
+
+    @model_validator(mode="after")
+    def _check_database(self) -> NodeSpec:
+        if self.database is None:
+            return self
+        if self.node_type != "effect":
+            raise ValueError("database: only effect nodes talk to a database; use node_type: effect")
+        if self.output_fields:
+            raise ValueError(
+                "output_fields: a database node's output is its table's columns (plus records and "
+                "total): remove output_fields"
+            )
+        columns = {field.name: field for field in self.input_fields}
+        if self.database.key not in columns:
+            raise ValueError(
+                f"database.key {self.database.key!r} is not an input field: add it to input_fields"
+            )
+        for field in self.input_fields:
+            if field.type.kind != "scalar":
+                raise ValueError(
+                    f"input field {field.name!r} is a {field.type.spelling()}: database columns "
+                    "must be scalar types (str, int, float, bool, bytes, datetime, date, uuid, decimal)"
+                )
+        for operation in self.effective_operations:
+            if operation.crud_kind is None:
+                raise ValueError(
+                    f"operation {operation.name!r} is not create/read/update/delete/list: start its "
+                    "name with one of those words or give it a kind"
+                )
+        return self
 
     # --- derived names ------------------------------------------------------
 

@@ -28,6 +28,7 @@ from codegen_ast.builders.expressions import (
     if_exp,
     subscript,
     tuple_,
+    yield_,
 )
 from codegen_ast.builders.imports import ImportSet
 from codegen_ast.builders.literals import (
@@ -116,4 +117,5 @@ __all__ = [
     "with_",
     "with_comment",
     "with_leading_comment",
+    "yield_",
 ]

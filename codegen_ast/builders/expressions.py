@@ -178,3 +178,7 @@ def set_(*items: ExprLike) -> cst.Set:
 def starred(value: ExprLike) -> cst.StarredElement:
     """``*value`` inside a list or tuple display."""
     return cst.StarredElement(expr(value))
+
+
+def yield_(value: ExprLike | None = None) -> cst.Yield:
+    return cst.Yield(None if value is None else expr(value))

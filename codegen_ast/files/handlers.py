@@ -6,6 +6,7 @@ import libcst as cst
 
 from codegen_ast import builders as b
 from codegen_ast.builders.definitions import Param
+from codegen_ast.files.crud import build_crud_handler
 from codegen_ast.files.values import effectively_optional, value_imports, value_of
 from codegen_ast.patterns.contribution import NodeContext
 from codegen_ast.spec import FieldSpec, OperationSpec
@@ -27,6 +28,8 @@ def _echo_source(output: FieldSpec, inputs: list[FieldSpec]) -> FieldSpec | None
 
 def build_handler(context: NodeContext, operation: OperationSpec) -> cst.Module:
     spec = context.spec
+    if spec.database is not None:
+        return build_crud_handler(context, operation)
     imports = b.ImportSet()
     imports.add(f"..models.model_{spec.name}_input", context.input_model)
     imports.add(f"..models.model_{spec.name}_output", context.output_model)

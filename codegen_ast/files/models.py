@@ -210,9 +210,37 @@ def build_input_model(spec: NodeSpec) -> cst.Module:
         base,
         _base_type(base, spec),
         head,
-        spec.input_fields,
+        input_fields(spec),
         imports,
     )
+
+
+def input_fields(spec: NodeSpec) -> list[FieldSpec]:
+    """Declared input fields; a database node's key is optional (list needs none,
+    the other operations check it)."""
+    if spec.database is None:
+        return list(spec.input_fields)
+    key = spec.database.key
+    return [f.model_copy(update={"required": False}) if f.name == key else f for f in spec.input_fields]
+
+
+def output_fields(spec: NodeSpec) -> list[FieldSpec]:
+    """Declared output fields; a database node answers with its columns, each optional."""
+    if spec.database is None:
+        return list(spec.output_fields)
+    return [field.model_copy(update={"required": False}) for field in spec.input_fields]
+
+
+def _row_fields(imports: b.ImportSet) -> list[cst.BaseStatement]:
+    imports.add("typing", "Any")
+    return [
+        b.assign(
+            "records",
+            _described(None, "The rows a list operation returned.", "list"),
+            b.annotation("list[dict[str, Any]]"),
+        ),
+        b.assign("total", _described(b.literal(0), "How many rows the operation matched."), "int"),
+    ]
 
 
 def build_output_model(spec: NodeSpec) -> cst.Module:
@@ -227,7 +255,7 @@ def build_output_model(spec: NodeSpec) -> cst.Module:
         f"Output of {spec.class_name}.",
         base,
         _base_type(base, spec),
-        _output_head(spec, imports),
-        spec.output_fields,
+        [*_output_head(spec, imports), *(_row_fields(imports) if spec.database else [])],
+        output_fields(spec),
         imports,
     )

@@ -154,6 +154,22 @@ def _event_bus_tests(context: NodeContext, node_class: str, imports: b.ImportSet
     return [bus, test]
 
 
+def _needs_database_test(context: NodeContext, node_class: str, operation: str, request: cst.Call) -> cst.FunctionDef:
+    """Without a started database an operation fails with a typed error, not a crash."""
+    return _test(
+        f"test_{operation}_needs_a_started_database",
+        [
+            b.with_(
+                [(b.call("pytest.raises", ONEX_ERROR.name), "caught")],
+                [b.do(b.await_(b.call("node.process", request)))],
+            ),
+            b.assert_(b.compare("caught.value.error_code", "==", "EnumCoreErrorCode.DATABASE_CONNECTION_ERROR")),
+        ],
+        node=node_class,
+        is_async=True,
+    )
+
+
 def build_tests(context: NodeContext, dependency_checks: int) -> cst.Module:
     """The package's tests; ``dependency_checks`` counts the health checks
     beyond the self check (each reports DEGRADED before initialize())."""
@@ -188,7 +204,11 @@ def build_tests(context: NodeContext, dependency_checks: int) -> cst.Module:
             decorators=["pytest.fixture"],
         ),
     ]
+    database = spec.database is not None
     for operation in context.operations:
+        if database:
+            tests.append(_needs_database_test(context, node_class, operation, request(operation)))
+            continue
         finished = (
             [b.assert_(b.compare("output.execution_status", "==", b.string_literal("completed")))]
             if orchestrator
@@ -211,7 +231,7 @@ def build_tests(context: NodeContext, dependency_checks: int) -> cst.Module:
                 is_async=True,
             )
         )
-    plain = _plain_input(context, first, samples, imports)
+    plain = None if database else _plain_input(context, first, samples, imports)
     if plain is not None:
         tests.append(
             _test(
@@ -278,11 +298,15 @@ def build_tests(context: NodeContext, dependency_checks: int) -> cst.Module:
         _test(
             "test_metrics_count_operations",
             [
-                b.do(b.await_(b.call("node.process", request(first)))),
+                *(
+                    [b.with_([(b.call("pytest.raises", ONEX_ERROR.name), None)], [b.do(b.await_(b.call("node.process", request(first))))])]
+                    if database
+                    else [b.do(b.await_(b.call("node.process", request(first))))]
+                ),
                 b.assign("metrics", b.call("node.get_operation_metrics")),
                 _metric("operations", "==", 1),
-                _metric("successes", "==", 1),
-                _metric("failures", "==", 0),
+                _metric("successes", "==", 0 if database else 1),
+                _metric("failures", "==", 1 if database else 0),
                 _metric("duration_ms_total", ">", 0.0),
             ],
             node=node_class,

@@ -231,7 +231,8 @@ def handler_table_type(context: NodeContext) -> cst.BaseExpression:
 
 
 def handler_entry(context: NodeContext, operation: str) -> cst.BaseExpression:
-    instance = b.call(context.handler_class(operation))
+    # database handlers query through the node's postgres helpers
+    instance = b.call(context.handler_class(operation), *(["self"] if context.spec.database else []))
     return instance if context.spec.node_type == "orchestrator" else b.attr(instance, "handle")
 
 

@@ -67,11 +67,40 @@ def _helpers(context: NodeContext) -> list[cst.FunctionDef]:
             "Run a parametrised query ($1, $2, ...) and return its rows.",
         ),
         helper(
+            "postgres_fetchrow",
+            params,
+            run("fetchrow", "row", b.annotation("asyncpg.Record | None")),
+            b.annotation("asyncpg.Record | None"),
+            "Run a parametrised query and return its first row, or None.",
+        ),
+        helper(
             "postgres_execute",
             params,
             run("execute", "status", "str"),
             "str",
             "Run a parametrised statement ($1, $2, ...) and return its status.",
+        ),
+        b.method(
+            "postgres_transaction",
+            [],
+            [
+                *ready_client(POSTGRES),
+                b.with_(
+                    [(b.call("client.acquire"), "connection")],
+                    [
+                        b.with_(
+                            [(b.call("connection.transaction"), None)],
+                            [b.do(b.yield_("connection"))],
+                            is_async=True,
+                        )
+                    ],
+                    is_async=True,
+                ),
+            ],
+            returns=b.annotation("AsyncIterator[asyncpg.Connection]"),
+            is_async=True,
+            decorators=["contextlib.asynccontextmanager"],
+            doc="A connection inside a transaction: committed on success, rolled back on error.",
         ),
     ]
 
@@ -79,7 +108,7 @@ def _helpers(context: NodeContext) -> list[cst.FunctionDef]:
 POSTGRES = Integration(
     name="postgres",
     client_annotation="asyncpg.Pool",
-    imports=frozenset({("asyncpg", "")}),
+    imports=frozenset({("asyncpg", ""), ("contextlib", ""), ("collections.abc", "AsyncIterator")}),
     settings=(
         Setting("POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/postgres"),
         Setting("POSTGRES_POOL_MIN_SIZE", "1"),

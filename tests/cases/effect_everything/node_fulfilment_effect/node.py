@@ -1,9 +1,10 @@
 """NodeFulfilmentEffect: the effect node 'fulfilment'."""
 
 import asyncio
+import contextlib
 import os
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, cast
 from uuid import UUID
 
@@ -274,6 +275,20 @@ class NodeFulfilmentEffect(ModelServiceEffect):
         rows: list[asyncpg.Record] = await client.fetch(query, *args)
         return rows
 
+    async def postgres_fetchrow(
+        self, query: str, *args: object
+    ) -> asyncpg.Record | None:
+        """Run a parametrised query and return its first row, or None."""
+        client = self._postgres
+        if client is None:
+            raise ModelOnexError(
+                message="postgres is not initialised: await node.initialize() first",
+                error_code=EnumCoreErrorCode.DATABASE_CONNECTION_ERROR,
+            )
+        self.increment_counter(METRIC_QUERIES)
+        row: asyncpg.Record | None = await client.fetchrow(query, *args)
+        return row
+
     async def postgres_execute(self, query: str, *args: object) -> str:
         """Run a parametrised statement ($1, $2, ...) and return its status."""
         client = self._postgres
@@ -285,6 +300,20 @@ class NodeFulfilmentEffect(ModelServiceEffect):
         self.increment_counter(METRIC_QUERIES)
         status: str = await client.execute(query, *args)
         return status
+
+    @contextlib.asynccontextmanager
+    async def postgres_transaction(self) -> AsyncIterator[asyncpg.Connection]:
+        """A connection inside a transaction: committed on success, rolled back on error."""
+        client = self._postgres
+        if client is None:
+            raise ModelOnexError(
+                message="postgres is not initialised: await node.initialize() first",
+                error_code=EnumCoreErrorCode.DATABASE_CONNECTION_ERROR,
+            )
+        self.increment_counter(METRIC_QUERIES)
+        async with client.acquire() as connection:
+            async with connection.transaction():
+                yield connection
 
     async def _start_redis(self) -> None:
         """Create the redis client from the environment unless one was injected."""

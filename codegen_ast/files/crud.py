@@ -1,0 +1,206 @@
+"""Database effect nodes: handlers that run parametrised SQL through asyncpg,
+and the migration that creates their table.
+
+The SQL text is assembled here from the table and column names, which the
+spec has validated as snake_case identifiers (and which are quoted anyway);
+every value travels as a ``$n`` parameter, never inside the SQL.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from codegen_ast import builders as b
+from codegen_ast.builders.definitions import Param
+from codegen_ast.patterns.contribution import NodeContext
+from codegen_ast.spec import FieldSpec, NodeSpec, OperationSpec
+
+LIST_LIMIT = 1000
+_SQL_TYPES = {
+    "str": "TEXT", "int": "BIGINT", "float": "DOUBLE PRECISION", "bool": "BOOLEAN", "bytes": "BYTEA",
+    "datetime": "TIMESTAMPTZ", "date": "DATE", "UUID": "UUID", "Decimal": "NUMERIC",
+}
+
+
+def _quoted(identifier: str) -> str:
+    return f'"{identifier}"'
+
+
+def columns(spec: NodeSpec) -> list[FieldSpec]:
+    return list(spec.input_fields)
+
+
+def _column_list(spec: NodeSpec) -> str:
+    return ", ".join(_quoted(field.name) for field in columns(spec))
+
+
+def migration_sql(spec: NodeSpec) -> str:
+    """``CREATE TABLE IF NOT EXISTS`` for the node's table."""
+    assert spec.database is not None
+    lines = []
+    for field in columns(spec):
+        sql_type = _SQL_TYPES[field.type.scalar]
+        if field.name == spec.database.key:
+            lines.append(f"    {_quoted(field.name)} {sql_type} PRIMARY KEY")
+        elif field.required and not field.type.optional:
+            lines.append(f"    {_quoted(field.name)} {sql_type} NOT NULL")
+        else:
+            lines.append(f"    {_quoted(field.name)} {sql_type}")
+    body = ",\n".join(lines)
+    return (
+        f"-- Table of {spec.class_name}, written by codegen-ast.\n"
+        f"CREATE TABLE IF NOT EXISTS {_quoted(spec.database.table)} (\n{body}\n);\n"
+    )
+
+
+def migration_path(spec: NodeSpec) -> str:
+    assert spec.database is not None
+    return f"migrations/001_create_{spec.database.table}.sql"
+
+
+def _sql(spec: NodeSpec, kind: str) -> str:
+    assert spec.database is not None
+    table, key = _quoted(spec.database.table), _quoted(spec.database.key)
+    names = [field.name for field in columns(spec)]
+    returning = f"RETURNING {_column_list(spec)}"
+    if kind == "create":
+        placeholders = ", ".join(f"${i}" for i in range(1, len(names) + 1))
+        return f"INSERT INTO {table} ({_column_list(spec)}) VALUES ({placeholders}) {returning}"
+    if kind == "read":
+        return f"SELECT {_column_list(spec)} FROM {table} WHERE {key} = $1"
+    if kind == "update":
+        others = [n for n in names if n != spec.database.key]
+        sets = ", ".join(f"{_quoted(n)} = COALESCE(${i}, {_quoted(n)})" for i, n in enumerate(others, start=2))
+        return f"UPDATE {table} SET {sets} WHERE {key} = $1 {returning}"
+    if kind == "delete":
+        return f"DELETE FROM {table} WHERE {key} = $1 {returning}"
+    return f"SELECT {_column_list(spec)} FROM {table} ORDER BY {key} LIMIT {LIST_LIMIT}"
+
+
+def _arguments(spec: NodeSpec, kind: str) -> list[b.ExprLike]:
+    assert spec.database is not None
+    key = f"request.{spec.database.key}"
+    if kind == "create":
+        return [f"request.{field.name}" for field in columns(spec)]
+    if kind == "update":
+        return [key, *(f"request.{f.name}" for f in columns(spec) if f.name != spec.database.key)]
+    if kind in ("read", "delete"):
+        return [key]
+    return []
+
+
+def _answer(context: NodeContext, **extra: b.ExprLike) -> cst.Call:
+    return b.call(
+        context.output_model,
+        operation_id="request.operation_id",
+        effect_type="request.effect_type",
+        correlation_id="request.correlation_id",
+        **extra,
+    )
+
+
+def _not_found(spec: NodeSpec) -> cst.BaseStatement:
+    assert spec.database is not None
+    return b.raise_(
+        b.call(
+            "ModelOnexError",
+            message=b.formatted_string(
+                f"no {spec.database.table} row with {spec.database.key} ",
+                (b.dotted(f"request.{spec.database.key}"), "r"),
+            ),
+            error_code="EnumCoreErrorCode.NOT_FOUND",
+            correlation_id="request.correlation_id",
+            table=b.string_literal(spec.database.table),
+        )
+    )
+
+
+def _body(context: NodeContext, operation: OperationSpec) -> list[cst.BaseStatement]:
+    spec = context.spec
+    kind = operation.crud_kind or "read"
+    query = b.string_literal(_sql(spec, kind))
+    assert spec.database is not None
+    if kind == "list":
+        count = b.string_literal(f"SELECT count(*) FROM {_quoted(spec.database.table)}")
+        return [
+            b.with_(
+                [(b.call("self._node.postgres_transaction"), "connection")],
+                [
+                    b.assign("rows", b.await_(b.call("connection.fetch", query))),
+                    b.assign("total", b.await_(b.call("connection.fetchval", count))),
+                ],
+                is_async=True,
+            ),
+            b.return_(
+                _answer(
+                    context,
+                    records=b.list_comp(b.call("dict", "row"), "row", "rows"),
+                    total=b.call("int", "total"),
+                )
+            ),
+        ]
+    fetch = b.await_(b.call("self._node.postgres_fetchrow", query, *_arguments(spec, kind)))
+    values = {field.name: b.subscript("row", b.string_literal(field.name)) for field in columns(spec)}
+    key = spec.database.key
+    missing_key = b.raise_(
+        b.call(
+            "ModelOnexError",
+            message=b.string_literal(f"{operation.name} needs {key}"),
+            error_code="EnumCoreErrorCode.VALIDATION_ERROR",
+            correlation_id="request.correlation_id",
+        )
+    )
+    return [
+        b.if_(b.compare(f"request.{key}", "is", "None"), [missing_key]),
+        b.assign("row", fetch),
+        b.if_(b.compare("row", "is", "None"), [_not_found(spec)]),
+        b.return_(_answer(context, **values, total=b.literal(1))),
+    ]
+
+
+_DOCS = {
+    "create": "Insert the row; its columns come back as the output.",
+    "read": "Fetch the row by its key; NOT_FOUND when there is none.",
+    "update": "Set the given columns (None keeps the stored value); NOT_FOUND when there is no row.",
+    "delete": "Delete the row by its key and return what it held; NOT_FOUND when there is none.",
+    "list": f"Every row in key order (at most {LIST_LIMIT}) and the total count, read in one transaction.",
+}
+
+
+def build_crud_handler(context: NodeContext, operation: OperationSpec) -> cst.Module:
+    spec = context.spec
+    kind = operation.crud_kind or "read"
+    imports = b.ImportSet().add("__future__", "annotations").add("typing", "TYPE_CHECKING")
+    imports.add(f"..models.model_{spec.name}_input", context.input_model)
+    imports.add(f"..models.model_{spec.name}_output", context.output_model)
+    if kind != "list":
+        imports.add("omnibase_core.enums", "EnumCoreErrorCode").add("omnibase_core.errors", "ModelOnexError")
+    init = b.method(
+        "__init__",
+        [Param("node", spec.class_name)],
+        [b.assign("self._node", "node")],
+        returns="None",
+        doc="Queries run through the node's postgres helpers (pool, metrics).",
+    )
+    handle = b.method(
+        "handle",
+        [Param("request", context.input_model)],
+        _body(context, operation),
+        returns=context.output_model,
+        is_async=True,
+        doc=_DOCS[kind],
+    )
+    assert spec.database is not None
+    handler = b.class_(
+        context.handler_class(operation.name),
+        [],
+        [init, handle],
+        doc=operation.description or f"The {operation.name} operation ({kind}) on the {spec.database.table} table.",
+    )
+    # the node imports its handlers, so a handler names the node's type only for mypy
+    node_import = b.ImportSet().add("..node", spec.class_name).statements()
+    type_only = b.if_("TYPE_CHECKING", node_import)
+    return b.module(
+        [*imports.statements(), type_only, handler],
+        doc=f"Handler of the {operation.name} operation of {spec.class_name}.",
+    )
