@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import black
 import libcst as cst
 
@@ -16,9 +20,31 @@ class EmitError(CodegenError):
     exit_code = 1
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Run the block with the cyclic garbage collector paused, then collect once.
+
+    Formatting allocates about a million objects per package (black's parse trees
+    are cyclic); with the collector on, a collection every 700 allocations keeps
+    re-traversing the trees still in use, about a fifth of black's time. One
+    young-generation collection afterwards frees the same garbage for less, and
+    peak memory stays the same (benchmarks/README.md). Nested use is a no-op.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.collect(0)
+
+
 def format_source(source: str) -> str:
     try:
-        return black.format_str(source, mode=_MODE)
+        with collector_paused():
+            return black.format_str(source, mode=_MODE)
     except black.InvalidInput as error:  # pragma: no cover - a builder bug
         raise EmitError(f"generated code does not parse: {error}") from error
 

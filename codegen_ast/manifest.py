@@ -32,7 +32,7 @@ def render_manifest(spec: NodeSpec, files: dict[str, str], tool_version: str) ->
     data = {
         "tool": "codegen-ast",
         "tool_version": tool_version,
-        "spec": spec.model_dump(mode="json", exclude_defaults=True),
+        "spec": spec.model_dump(mode="json", exclude_defaults=True, by_alias=True),
         "files": {path: digest(text) for path, text in sorted(files.items())},
     }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

@@ -195,6 +195,55 @@ class DatabaseSpec(BaseModel):
         return check_snake_case(value, f"database {info.field_name}")
 
 
+class TransitionSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    source: str = Field(alias="from")
+    target: str = Field(alias="to")
+    trigger: str
+
+
+class StateMachineSpec(BaseModel):
+    """A reducer's states and the operations (triggers) that move between them."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    initial_state: str
+    states: list[str]
+    transitions: list[TransitionSpec]
+    persist: bool = False  # emit the framework's persist_state intent on every transition
+
+    @field_validator("states")
+    @classmethod
+    def _check_states(cls, value: list[str]) -> list[str]:
+        for state in value:
+            check_snake_case(state, "state")
+        if len(set(value)) != len(value):
+            raise ValueError("a state is declared twice: remove one")
+        return value
+
+    @model_validator(mode="after")
+    def _check_references(self) -> StateMachineSpec:
+        seen: set[tuple[str, str]] = set()
+        for transition in self.transitions:
+            if (transition.source, transition.trigger) in seen:
+                raise ValueError(
+                    f"two transitions leave {transition.source!r} on {transition.trigger!r}: keep one"
+                )
+            seen.add((transition.source, transition.trigger))
+        if self.initial_state not in self.states:
+            raise ValueError(f"initial_state {self.initial_state!r} is not one of the states: add it to states")
+        for transition in self.transitions:
+            for state in (transition.source, transition.target):
+                if state not in self.states:
+                    raise ValueError(f"transition {transition.trigger!r} uses the undeclared state {state!r}: add it to states")
+        return self
+
+    @property
+    def triggers(self) -> list[str]:
+        return list(dict.fromkeys(t.trigger for t in self.transitions))
+
+
 class NodeSpec(BaseModel):
     """The user's request for one node package."""
 
@@ -211,6 +260,7 @@ class NodeSpec(BaseModel):
     dependencies: list[str] = Field(default_factory=list)
     mixins: list[str] = Field(default_factory=list)
     database: DatabaseSpec | None = None
+    state_machine: StateMachineSpec | None = None
     input_fields: list[FieldSpec] = Field(default_factory=list)
     output_fields: list[FieldSpec] = Field(default_factory=list)
 
@@ -317,12 +367,30 @@ class NodeSpec(BaseModel):
                 )
         return self
 
-    # --- derived names ------------------------------------------------------
+    @model_validator(mode="after")
+    def _check_state_machine(self) -> NodeSpec:
+        machine = self.state_machine
+        if machine is None:
+            return self
+        if self.node_type != "reducer":
+            raise ValueError("state_machine: only reducer nodes run a state machine; use node_type: reducer")
+        operations = {op.name for op in self.effective_operations}
+        for trigger in machine.triggers:
+            if self.operations and trigger not in operations:
+                raise ValueError(f"state_machine trigger {trigger!r} is not an operation: add it to operations")
+        return self
 
     @property
     def effective_operations(self) -> list[OperationSpec]:
-        """Declared operations, or one named ``execute`` when none are."""
-        return self.operations or [OperationSpec(name="execute")]
+        """Declared operations; else a state machine's triggers; else one named ``execute``."""
+        if self.operations:
+            return self.operations
+        if self.state_machine is not None:
+            return [OperationSpec(name=trigger) for trigger in self.state_machine.triggers]
+        return [OperationSpec(name="execute")]
+
+    # --- derived names ------------------------------------------------------
+
 
     @property
     def camel(self) -> str:

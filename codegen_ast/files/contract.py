@@ -17,6 +17,10 @@ def _version(text: str) -> dict[str, int]:
     return {"major": major, "minor": minor, "patch": patch}
 
 
+# Compute and Orchestrator contracts do not load without a time budget per operation.
+OPERATION_BUDGET_MS = {"compute": 1000, "orchestrator": 5000}
+
+
 def _kind_sections(context: NodeContext) -> dict[str, Any]:
     """What each contract model requires beyond the common keys."""
     node_type = context.spec.node_type
@@ -24,7 +28,7 @@ def _kind_sections(context: NodeContext) -> dict[str, Any]:
         return {"io_operations": [{"operation_type": op} for op in context.operations]}
     if node_type == "compute":
         return {
-            "performance": {"single_operation_max_ms": 1000},
+            "performance": {"single_operation_max_ms": OPERATION_BUDGET_MS["compute"]},
             # without an algorithm every load logs "migration debt" (OMN-9770)
             "algorithm": {
                 "algorithm_type": "operation_dispatch",
@@ -32,8 +36,39 @@ def _kind_sections(context: NodeContext) -> dict[str, Any]:
             },
         }
     if node_type == "orchestrator":
-        return {"performance": {"single_operation_max_ms": 5000}}
+        return {"performance": {"single_operation_max_ms": OPERATION_BUDGET_MS["orchestrator"]}}
+    if context.spec.state_machine is not None:
+        return {"state_machine": _state_machine(context)}
     return {}
+
+
+def _state_machine(context: NodeContext) -> dict[str, Any]:
+    """The FSM subcontract omnibase-core's MixinFSMExecution runs."""
+    machine = context.spec.state_machine
+    assert machine is not None
+    version = _version("1.0.0")
+    return {
+        "version": version,
+        "state_machine_name": f"{context.spec.name}_state",
+        "state_machine_version": version,
+        "description": f"States of {context.spec.class_name}.",
+        "initial_state": machine.initial_state,
+        "persistence_enabled": machine.persist,
+        "states": [
+            {"version": version, "state_name": state, "state_type": "operational", "description": f"The {state} state."}
+            for state in machine.states
+        ],
+        "transitions": [
+            {
+                "version": version,
+                "transition_name": f"{t.trigger}_from_{t.source}",
+                "from_state": t.source,
+                "to_state": t.target,
+                "trigger": t.trigger,
+            }
+            for t in machine.transitions
+        ],
+    }
 
 
 def _text(value: str) -> str:

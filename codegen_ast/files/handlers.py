@@ -72,7 +72,11 @@ def build_handler(context: NodeContext, operation: OperationSpec) -> cst.Module:
             [b.return_(b.call(context.output_model, **answers))],
             returns=context.output_model,
             is_async=True,
-            doc="Generated default: echo same-named input fields; put the business logic here.",
+            doc=(
+                "Carry the request's fields into the output; the state machine decides the transition."
+                if spec.state_machine is not None
+                else "Generated default: echo same-named input fields; put the business logic here."
+            ),
         )
     )
     handler = b.class_(context.handler_class(operation.name), [], methods, doc=purpose)

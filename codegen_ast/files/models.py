@@ -243,6 +243,12 @@ def _row_fields(imports: b.ImportSet) -> list[cst.BaseStatement]:
     ]
 
 
+def _state_field(spec: NodeSpec) -> list[cst.BaseStatement]:
+    if spec.state_machine is None:
+        return []
+    return [b.assign("state", _described(b.string_literal(""), "State after the operation (set by the node)."), "str")]
+
+
 def build_output_model(spec: NodeSpec) -> cst.Module:
     imports = b.ImportSet().add("uuid", "UUID")
     if spec.node_type != "orchestrator":
@@ -255,7 +261,7 @@ def build_output_model(spec: NodeSpec) -> cst.Module:
         f"Output of {spec.class_name}.",
         base,
         _base_type(base, spec),
-        [*_output_head(spec, imports), *(_row_fields(imports) if spec.database else [])],
+        [*_output_head(spec, imports), *(_row_fields(imports) if spec.database else []), *_state_field(spec)],
         output_fields(spec),
         imports,
     )

@@ -9,6 +9,7 @@ from codegen_ast.builders.definitions import Param
 from codegen_ast.files.models import effect_type
 from codegen_ast.files.values import value_imports, value_of
 from codegen_ast.patterns.contribution import NodeContext
+from codegen_ast.spec import StateMachineSpec
 from codegen_ast.target import (
     CONTAINER,
     CONTRACT_MODELS,
@@ -170,6 +171,30 @@ def _needs_database_test(context: NodeContext, node_class: str, operation: str, 
     )
 
 
+def _paths(machine: StateMachineSpec) -> dict[str, tuple[list[str], str]]:
+    """For each state, the shortest trigger path from the initial state, and for
+    each trigger: the path that makes it allowed and the state it leads to."""
+    reach: dict[str, list[str]] = {machine.initial_state: []}
+    frontier = [machine.initial_state]
+    while frontier:
+        state = frontier.pop(0)
+        for t in machine.transitions:
+            if t.source == state and t.target not in reach:
+                reach[t.target] = [*reach[state], t.trigger]
+                frontier.append(t.target)
+    found: dict[str, tuple[list[str], str]] = {}
+    for t in sorted(machine.transitions, key=lambda t: len(reach.get(t.source, [])) if t.source in reach else 1 << 30):
+        if t.source in reach and t.trigger not in found:
+            found[t.trigger] = (reach[t.source], t.target)
+    return found
+
+
+def _refused(machine: StateMachineSpec) -> str | None:
+    """A trigger the initial state does not allow, if any."""
+    allowed = {t.trigger for t in machine.transitions if t.source == machine.initial_state}
+    return next((trigger for trigger in machine.triggers if trigger not in allowed), None)
+
+
 def build_tests(context: NodeContext, dependency_checks: int) -> cst.Module:
     """The package's tests; ``dependency_checks`` counts the health checks
     beyond the self check (each reports DEGRADED before initialize())."""
@@ -205,9 +230,33 @@ def build_tests(context: NodeContext, dependency_checks: int) -> cst.Module:
         ),
     ]
     database = spec.database is not None
+    machine = spec.state_machine
+    paths = _paths(machine) if machine is not None else {}
+    if machine is not None:
+        first = next(iter(paths), first)
     for operation in context.operations:
         if database:
             tests.append(_needs_database_test(context, node_class, operation, request(operation)))
+            continue
+        if machine is not None:
+            if operation not in paths:
+                continue  # no declared path reaches a state that allows it
+            before, target = paths[operation]
+            tests.append(
+                _test(
+                    f"test_{operation}_moves_the_state_machine",
+                    [
+                        *(b.do(b.await_(b.call("node.process", request(step)))) for step in before),
+                        b.assign("request", request(operation)),
+                        b.assign("output", b.await_(b.call("node.process", "request"))),
+                        b.assert_(b.call("isinstance", "output", context.output_model)),
+                        b.assert_(b.compare("output.state", "==", b.string_literal(target))),
+                        b.assert_(b.compare("output.correlation_id", "==", "request.correlation_id")),
+                    ],
+                    node=node_class,
+                    is_async=True,
+                )
+            )
             continue
         finished = (
             [b.assert_(b.compare("output.execution_status", "==", b.string_literal("completed")))]
@@ -226,6 +275,22 @@ def build_tests(context: NodeContext, dependency_checks: int) -> cst.Module:
                     b.assert_(b.call("isinstance", "output", context.output_model)),
                     b.assert_(b.compare("output.correlation_id", "==", "request.correlation_id")),
                     *finished,
+                ],
+                node=node_class,
+                is_async=True,
+            )
+        )
+    refused = _refused(machine) if machine is not None else None
+    if refused is not None:
+        tests.append(
+            _test(
+                "test_an_undeclared_transition_is_refused",
+                [
+                    b.with_(
+                        [(b.call("pytest.raises", ONEX_ERROR.name), "caught")],
+                        [b.do(b.await_(b.call("node.process", request(refused))))],
+                    ),
+                    b.assert_(b.compare("caught.value.error_code", "==", "EnumCoreErrorCode.INVALID_STATE")),
                 ],
                 node=node_class,
                 is_async=True,

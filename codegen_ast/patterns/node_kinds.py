@@ -157,26 +157,35 @@ def run(context: NodeContext) -> Statements:
             b.assign("result", b.call("output.model_copy", update=b.dict_(update))),
         ]
     if node_type == "reducer":
-        intents = b.tuple_(b.starred("output.intents"), b.starred("projections"))
+        fsm = context.spec.state_machine is not None
+        intents = b.tuple_(
+            *([b.starred("fsm_intents")] if fsm else []), b.starred("output.intents"), b.starred("projections")
+        )
+        update: dict[str, b.ExprLike] = {
+            "processing_time_ms": _elapsed_ms(),
+            "result": _declared_fields("output"),
+            "intents": intents,
+        }
+        if fsm:
+            update["metadata"] = b.call(
+                "request.metadata.model_copy", update=b.call("dict", b.call("transition.to_dict"))
+            )
+            update["fsm_metadata"] = b.name("transition")
+            update["state"] = b.dotted("transition.fsm_state")
+        transition = [
+            b.assign(
+                b.tuple_("transition", "fsm_intents").with_changes(lpar=[], rpar=[]),
+                b.await_(b.call("self._transition", "request")),
+            )
+        ]
         return [
             b.assign("projections", b.call("self._build_projection_intents", "projection_intents")),
             b.with_(
                 [("self._state_lock", None)],
                 [
                     b.assign("output", b.await_(b.call("handler", "request", "self._reduced"))),
-                    b.assign(
-                        "result",
-                        b.call(
-                            "output.model_copy",
-                            update=b.dict_(
-                                {
-                                    "processing_time_ms": _elapsed_ms(),
-                                    "result": _declared_fields("output"),
-                                    "intents": intents,
-                                }
-                            ),
-                        ),
-                    ),
+                    *(transition if fsm else []),
+                    b.assign("result", b.call("output.model_copy", update=b.dict_(update))),
                     b.assign("self._reduced", "result"),
                 ],
                 is_async=True,
@@ -321,14 +330,20 @@ def _run_workflow(context: NodeContext) -> cst.FunctionDef:
 
 def extras(context: NodeContext) -> Contribution:
     """State and helpers that only one node type needs."""
+    if context.spec.node_type == "reducer" and context.spec.state_machine is not None:
+        machine = _state_machine_extras(context)
+    else:
+        machine = Contribution()
     if context.spec.node_type == "reducer":
         return Contribution(
-            imports={("asyncio", "")},
+            imports={("asyncio", "")} | machine.imports,
+            module_statements=machine.module_statements,
             init_statements=[
                 b.assign("self._reduced", "None", b.binop(context.output_model, "|", "None")),
                 b.assign("self._state_lock", b.call("asyncio.Lock")),
+                *machine.init_statements,
             ],
-            methods=[
+            methods=[*machine.methods,
                 b.method(
                     "get_reduced_state",
                     [],
@@ -344,3 +359,134 @@ def extras(context: NodeContext) -> Contribution:
             methods=[_run_workflow(context)],
         )
     return Contribution()
+
+
+_FSM = "omnibase_core.models.contracts.subcontracts.model_fsm_subcontract"
+_FSM_METADATA = "omnibase_core.models.reducer.model_reducer_fsm_metadata"
+
+
+def _configuration_error(message: cst.BaseExpression) -> cst.BaseStatement:
+    return b.raise_(b.call("ModelOnexError", message=message, error_code="EnumCoreErrorCode.CONFIGURATION_ERROR"))
+
+
+def _state_machine_extras(context: NodeContext) -> Contribution:
+    """A reducer with a declared state machine runs it through the framework's
+    MixinFSMExecution: each operation is a trigger; an undeclared transition is
+    refused with INVALID_STATE; the transition's intents (persist_state when the
+    spec says persist) travel in the output."""
+    load = b.function(
+        "_load_state_machine",
+        [],
+        [
+            b.try_(
+                [b.assign("text", b.call("CONTRACT_PATH.read_text", encoding=b.string_literal("utf-8")))],
+                [
+                    b.except_(
+                        "OSError",
+                        [_configuration_error(b.formatted_string("cannot read the node contract ", b.name("CONTRACT_PATH"), ": ", b.name("error")))],
+                        as_name="error",
+                    )
+                ],
+            ),
+            b.assign("state_machine", b.attr(b.call("ModelContractReducer.from_yaml", "text"), "state_machine")),
+            b.if_(
+                b.compare("state_machine", "is", "None"),
+                [_configuration_error(b.formatted_string("the node contract ", b.name("CONTRACT_PATH"), " declares no state_machine"))],
+            ),
+            b.return_("state_machine"),
+        ],
+        returns="ModelFSMSubcontract",
+        decorators=["functools.cache"],
+        doc="The state machine declared in contract.yaml, read once per process.",
+    )
+    refused = b.raise_(
+        b.call(
+            "ModelOnexError",
+            message=b.formatted_string(
+                "operation ", (b.dotted("request.operation"), "r"), " is not allowed in state ",
+                (b.dotted("fired.old_state"), "r"), ": ", b.dotted("fired.error"),
+            ),
+            error_code="EnumCoreErrorCode.INVALID_STATE",
+            correlation_id="request.correlation_id",
+            operation="request.operation",
+        )
+    )
+    undeclared = b.raise_(
+        b.call(
+            "ModelOnexError",
+            message=b.formatted_string(
+                "operation ", (b.dotted("request.operation"), "r"), " is not allowed in state ", (b.name("state"), "r")
+            ),
+            error_code="EnumCoreErrorCode.INVALID_STATE",
+            correlation_id="request.correlation_id",
+            operation="request.operation",
+            state="state",
+        )
+    )
+    transition = b.method(
+        "_transition",
+        [Param("request", context.input_model)],
+        [
+            b.assign("state", b.call("self.get_current_fsm_state")),
+            b.if_(b.compare(b.tuple_("state", "request.operation"), "not in", "self._allowed"), [undeclared]),
+            b.assign(
+                "fired",
+                b.await_(
+                    b.call(
+                        "self.execute_fsm_transition",
+                        "self._state_machine",
+                        trigger="request.operation",
+                        context=b.call("request.model_dump", mode=b.string_literal("json"), exclude="_REQUEST_ENVELOPE_FIELDS"),
+                    )
+                ),
+            ),
+            b.if_(b.not_("fired.success"), [refused]),
+            b.assign(
+                "transition",
+                b.call(
+                    "ModelReducerFsmMetadata",
+                    fsm_state="fired.new_state",
+                    fsm_previous_state="fired.old_state",
+                    fsm_transition_success="True",
+                    fsm_transition_name="fired.transition_name",
+                ),
+            ),
+            b.return_(b.tuple_("transition", "fired.intents")),
+        ],
+        returns=b.annotation("tuple[ModelReducerFsmMetadata, tuple[ModelIntent, ...]]"),
+        is_async=True,
+        doc="Fire the operation as the state machine's trigger; refuse what it refuses.",
+    )
+    here = b.call(b.attr(b.call("Path", "__file__"), "resolve"))
+    return Contribution(
+        imports={
+            ("functools", ""),
+            ("pathlib", "Path"),
+            ("omnibase_core.models.contracts", "ModelContractReducer"),
+            (_FSM, "ModelFSMSubcontract"),
+            (_FSM_METADATA, "ModelReducerFsmMetadata"),
+            ("omnibase_core.models.reducer.model_intent", "ModelIntent"),
+        },
+        module_statements=[
+            b.assign("CONTRACT_PATH", b.binop(b.attr(here, "parent"), "/", b.string_literal("contract.yaml"))),
+            b.assign(
+                "_REQUEST_ENVELOPE_FIELDS",
+                b.binop(b.call("set", "ModelReducerInput.model_fields"), "|", b.set_(b.string_literal("correlation_id"))),
+            ),
+            load,
+        ],
+        init_statements=[
+            b.assign("self._state_machine", b.call("_load_state_machine")),
+            b.assign("self.fsm_contract", "self._state_machine"),
+            b.assign(
+                "self._allowed",
+                cst.SetComp(
+                    b.tuple_("declared.from_state", "declared.trigger"),
+                    cst.CompFor(target=b.name("declared"), iter=b.dotted("self._state_machine.transitions")),
+                ),
+                b.annotation("set[tuple[str | None, str]]"),
+            ),
+            b.do(b.call("self.initialize_fsm_state", "self._state_machine", context=b.dict_({}))),
+        ],
+        methods=[transition],
+    )
