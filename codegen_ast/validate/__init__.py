@@ -1,8 +1,10 @@
 """The validation pipeline: six stages, four levels, one report.
 
->>> from codegen_ast.validate import validate
->>> report = validate(["out/node_orders_effect"], level="strict")
->>> report.passed, report.manual_completion.share
+    from codegen_ast.validate import validate
+
+    report = validate(["out/node_orders_effect"], level="strict")
+    report.passed, report.findings, report.manual_completion
+    print(report.render_text())  # or report.to_json()
 
 Stages: syntax, structure (ONEX compliance), imports, security, completeness,
 types (mypy --strict). Levels: none (nothing runs), basic (syntax, structure),

@@ -12,6 +12,9 @@ imported packages print before it is ignored).
   framework loads it): the pydantic errors with their ``loc``, and the warnings
   the framework logs while loading.
 - ``modules``: dotted names -> ``importlib.util.find_spec`` in this interpreter.
+- ``attributes``: ``[[module, name]]`` -> whether the imported module has the
+  attribute; asked only of installed modules whose names cannot be read from
+  source (a lazy module ``__getattr__``), never of the code under review.
 """
 
 from __future__ import annotations
@@ -95,10 +98,13 @@ def _load_contract(models: Any, yaml: Any, text: str) -> dict[str, Any]:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
-                model.from_yaml(text)
+                if hasattr(model, "from_yaml"):
+                    model.from_yaml(text)
+                else:  # ModelContractOrchestrator has no from_yaml; it does what from_yaml does
+                    model.model_validate(data)
                 result["loaded"] = True
-            except Exception as error:  # the framework wraps pydantic's error
-                cause = error.__cause__
+            except Exception as error:  # from_yaml wraps pydantic's error in ModelOnexError
+                cause = error if type(error).__name__ == "ValidationError" else error.__cause__
                 details = getattr(cause, "errors", None)
                 if callable(details):
                     for item in details(include_url=False):
@@ -141,6 +147,15 @@ def _find_module(name: str) -> dict[str, Any]:
     }
 
 
+def _has_attribute(module: str, name: str) -> bool | None:
+    """Whether ``module.name`` exists once the module is imported; None if it cannot be."""
+    try:
+        imported = importlib.import_module(module)
+        return hasattr(imported, name)
+    except Exception:
+        return None
+
+
 def probe(request: dict[str, Any]) -> dict[str, Any]:
     """Answer one request (see the module docstring)."""
     answer: dict[str, Any] = {
@@ -148,6 +163,7 @@ def probe(request: dict[str, Any]) -> dict[str, Any]:
         "environment_error": None,
         "contracts": {},
         "modules": {},
+        "attributes": {},
     }
     contracts = request.get("contracts") or []
     if contracts:
@@ -164,6 +180,8 @@ def probe(request: dict[str, Any]) -> dict[str, Any]:
             answer["contracts"][item["id"]] = _load_contract(models, yaml, item["text"])
     for name in request.get("modules") or []:
         answer["modules"][name] = _find_module(name)
+    for module, name in request.get("attributes") or []:
+        answer["attributes"][module + ":" + name] = _has_attribute(module, name)
     return answer
 
 

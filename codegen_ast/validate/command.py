@@ -36,7 +36,7 @@ def check_before_write(package: GeneratedPackage, *, level: str, python: str | N
     if not report.passed:
         raise GeneratedPackageInvalid(
             f"refusing to write {package.name}: it fails validation level {level!r} "
-            f"({len(report.errors)} errors, {len(report.warnings)} warnings). "
+            f"({len(report.errors)} error(s), {len(report.warnings)} warning(s)). "
             "Pass --no-validate (or --level none) to write it anyway.\n\n" + report.render_text()
         )
     return report

@@ -77,6 +77,7 @@ def check_imports(workspace: Workspace, index: ModuleIndex) -> list[Finding]:
     checked = [(source, item) for source in workspace.sources if source.tree is not None
                for item in collect_imports(source.tree) if not item.guarded]
     index.ask_target(_target_questions(checked, index))
+    index.ask_attributes(_dynamic_names(checked, index))
     findings: list[Finding] = []
     for source, item in checked:
         findings += _check_one(source, item.node, index)
@@ -101,6 +102,19 @@ def _target_questions(checked: list[tuple[SourceFile, _Import]], index: ModuleIn
                 names.append(module)
                 names += [f"{module}.{member}" for member in members]
     return names
+
+
+def _dynamic_names(checked: list[tuple[SourceFile, _Import]], index: ModuleIndex) -> list[tuple[str, str]]:
+    """(module, name) of `from M import name` where installed M decides names at run time."""
+    pairs: list[tuple[str, str]] = []
+    for source, item in checked:
+        node = item.node
+        if isinstance(node, ast.ImportFrom) and not node.level and node.module not in (None, "__future__"):
+            location, _ = index.resolve(node.module or "", source.path)
+            if location is not None and not location.local:
+                pairs += [(location.name, alias.name) for alias in node.names
+                          if alias.name != "*" and index.defines(location, alias.name) is None]
+    return pairs
 
 
 def _check_one(source: SourceFile, node: ast.Import | ast.ImportFrom, index: ModuleIndex) -> list[Finding]:
@@ -129,7 +143,7 @@ def _check_one(source: SourceFile, node: ast.Import | ast.ImportFrom, index: Mod
     return [
         NAME_NOT_FOUND.finding(shown, line, f"{name} has no name {alias.name!r}", column=column)
         for alias in node.names
-        if alias.name != "*" and index.defines(location, alias.name) is False
+        if alias.name != "*" and index.has_attribute(location, alias.name) is False
     ]
 
 

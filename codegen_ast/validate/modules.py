@@ -100,6 +100,7 @@ class ModuleIndex:
     target: TargetPython
     _target_answers: dict[str, dict[str, object]] = field(default_factory=dict)
     _names: dict[Path, DefinedNames | None] = field(default_factory=dict)
+    _attributes: dict[tuple[str, str], bool | None] = field(default_factory=dict)
 
     # --- where modules are -------------------------------------------------------
     def local(self, name: str, importer: Path) -> tuple[ModuleLocation | None, bool]:
@@ -144,6 +145,22 @@ class ModuleIndex:
         missing = sorted({name for name in names if name not in self._target_answers})
         if missing:
             self._target_answers.update(self.target.ask({"modules": missing})["modules"])
+
+    def ask_attributes(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """Ask the target whether installed modules have these attributes, in one request."""
+        missing = sorted({pair for pair in pairs if pair not in self._attributes})
+        if missing:
+            answer = self.target.ask({"attributes": [list(pair) for pair in missing]})["attributes"]
+            for module, name in missing:
+                self._attributes[(module, name)] = answer.get(f"{module}:{name}")
+
+    def has_attribute(self, location: ModuleLocation, name: str) -> bool | None:
+        """defines(), falling back to the imported module for installed ones that are dynamic."""
+        answer = self.defines(location, name)
+        if answer is None and not location.local:
+            self.ask_attributes([(location.name, name)])
+            return self._attributes[(location.name, name)]
+        return answer
 
     def in_target(self, name: str) -> tuple[ModuleLocation | None, str | None]:
         """(location, error) from the target environment; call ask_target first."""

@@ -58,6 +58,8 @@ ENTRY_METHODS = (
     "orchestrate",
 )
 _FRAMEWORK_PACKAGE = "omnibase_core"
+_FRAMEWORK_BASES = frozenset({*FRAMEWORK_KIND, "NodeCoreBase"})
+_EXCEPTION_SUFFIXES = ("Error", "Exception", "Warning")
 _MAX_DEPTH = 12
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
@@ -217,21 +219,34 @@ class ClassResolver:
 
 
 def is_node_file(path: Path) -> bool:
-    return path.stem == "node" or path.stem.startswith("node_")
+    """node.py, or node_<name>_<kind>.py (the production layout)."""
+    return path.stem == "node" or (
+        path.stem.startswith("node_") and path.stem.rsplit("_", 1)[-1] in KINDS
+    )
+
+
+def _looks_like_node(statement: ast.ClassDef, path: Path) -> bool:
+    """A Node* class in a node module, or named Node<...><Kind>; exceptions excluded."""
+    name = statement.name
+    exception_like = name.endswith(_EXCEPTION_SUFFIXES) or any(
+        (base_name(base) or "").endswith(_EXCEPTION_SUFFIXES) for base in statement.bases
+    )
+    if not name.startswith("Node") or exception_like:
+        return False
+    return is_node_file(path) or name.endswith(tuple(KIND_SUFFIX.values()))
 
 
 def find_node_classes(workspace: Workspace, resolver: ClassResolver) -> list[NodeClass]:
-    """The leaf node classes: ONEX descendants, or Node* classes in node*.py files."""
+    """The leaf node classes: ONEX descendants, or classes that look like node shells."""
     candidates: list[NodeClass] = []
     for source in workspace.sources:
         if source.tree is None or source.is_test:
             continue
         for statement in source.tree.body:
-            if not isinstance(statement, ast.ClassDef):
-                continue
+            if not isinstance(statement, ast.ClassDef) or statement.name in _FRAMEWORK_BASES:
+                continue  # the framework's own base classes (when validating omnibase-core itself)
             lineage = resolver.lineage(statement, source.path, source.tree)
-            named_node = statement.name.startswith("Node") and is_node_file(source.path)
-            if lineage.kinds or named_node:
+            if lineage.kinds or _looks_like_node(statement, source.path):
                 candidates.append(NodeClass(source, lineage))
     inherited = {id(ancestor.node) for node in candidates for ancestor in node.lineage.local[1:]}
     return [node for node in candidates if id(node.node) not in inherited]

@@ -177,7 +177,7 @@ class Report:
         if out:
             out.append("")
         out.append(
-            f"level {self.level} ({', '.join(self.stages)}): {len(self.files)} files"
+            f"level {self.level} ({', '.join(self.stages)}): {_count(len(self.files), 'file')}"
             + (f", python {self.python}" if self.python else "")
         )
         if self.manual_completion is not None:
@@ -185,9 +185,14 @@ class Report:
         verdict = "passed" if self.passed else "FAILED"
         fails = " and ".join(f"{severity}s" for severity in self.fail_on)
         out.append(
-            f"{len(self.errors)} errors, {len(self.warnings)} warnings: {verdict} ({fails} fail at this level)"
+            f"{_count(len(self.errors), 'error')}, {_count(len(self.warnings), 'warning')}: "
+            f"{verdict} ({fails} fail at this level)"
         )
         return "\n".join(out)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
 def _finding_order(finding: Finding) -> tuple[str, int, int, str, str]:

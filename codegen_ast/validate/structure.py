@@ -186,7 +186,7 @@ def _check_contract(contract: LoadedContract, context: _Context) -> list[Finding
             findings.append(
                 MODEL_MISSING.finding(shown, line, f"{key}: module {module!r} not found (looking for {name})")
             )
-        elif context.index.defines(location, name) is False:
+        elif context.index.has_attribute(location, name) is False:
             findings.append(MODEL_MISSING.finding(shown, line, f"{key}: {module} defines no class {name!r}"))
     return findings
 
@@ -204,7 +204,7 @@ def _check_node(node: NodeClass, context: _Context) -> list[Finding]:
     kind = (contract.kind if contract else None) or _only(base_kinds) or _kind_from_names(node)
     findings += _check_name(node, kind, contract, shown)
     findings += _check_base(node, kind if contract and contract.kind else None, shown)
-    findings += _check_process(node, kind, shown)
+    findings += _check_process(node, kind, context.workspace)
     findings += _check_patterns(node, kind, shown)
     return findings
 
@@ -265,12 +265,12 @@ def _check_base(node: NodeClass, contract_kind: str | None, shown: str) -> list[
     return []
 
 
-def _check_process(node: NodeClass, kind: str | None, shown: str) -> list[Finding]:
+def _check_process(node: NodeClass, kind: str | None, workspace: Workspace) -> list[Finding]:
     found = node.lineage.method("process")
     if found is None:
-        return [NO_PROCESS.finding(shown, node.node.lineno, f"{node.name} does not override process()")]
+        return [NO_PROCESS.finding(node.source.display, node.node.lineno, f"{node.name} does not override process()")]
     owner, method = found
-    where = shown if owner.path == node.source.path else str(owner.path)
+    where = workspace.display(owner.path)  # process may be inherited from a local base
     problems: list[str] = []
     if not isinstance(method, ast.AsyncFunctionDef):
         problems.append("process must be `async def`: callers await it")

@@ -1,0 +1,5 @@
+"""Cancels an order: not written yet."""
+
+
+def cancel(order_id: str) -> None:
+    ...  # expect: CMP004
