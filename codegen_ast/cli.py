@@ -12,6 +12,7 @@ from codegen_ast.commands.new import new_command
 from codegen_ast.commands.patterns import patterns_command
 from codegen_ast.commands.regenerate import regenerate_command
 from codegen_ast.errors import CodegenError
+from codegen_ast.upgrade.command import upgrade_command
 from codegen_ast.validate.command import validate_command
 
 
@@ -45,5 +46,6 @@ for command in (
     explain_command,
     patterns_command,
     validate_command,
+    upgrade_command,
 ):
     main.add_command(command)

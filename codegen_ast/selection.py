@@ -186,10 +186,14 @@ def select(spec: NodeSpec) -> Selection:
     if "consul" in spec.features or "consul" in spec.dependencies:
         patterns.append("consul")
         reasons["consul"] = "consul in features or dependencies"
-    if "events" in spec.features or "kafka" in integrations:
+    targets = [t for t, ok in (("event bus", "MixinEventBus" in provides), ("kafka", "kafka" in integrations)) if ok]
+    if ("events" in spec.features or "kafka" in integrations) and targets:
         patterns.append("events")
-        targets = [t for t, ok in (("event bus", "MixinEventBus" in provides), ("kafka", "kafka" in integrations)) if ok]
-        reasons["events"] = f"events feature or kafka integration; delivers to {' and '.join(targets) or 'nothing bound yet'}"
+        reasons["events"] = f"events feature or kafka integration; delivers to {' and '.join(targets)}"
+    elif "events" in spec.features:
+        log.append(
+            Decision("feature", "events", f"skipped: a {spec.node_type} node has no event bus; add the kafka dependency to publish")
+        )
     if integrations or "consul" in patterns:
         patterns.append("lifecycle")
         reasons["lifecycle"] = "integrations to start in initialize() and stop in cleanup()"

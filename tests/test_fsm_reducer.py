@@ -1,4 +1,4 @@
-"""The generated state-machine reducer (examples/cart_fsm_reducer.yaml) against
+"""The generated state-machine reducer (examples/basket_fsm_reducer.yaml) against
 a reference model, over random event sequences."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from codegen_ast.readers import read_node_spec
 from codegen_ast.spec import NodeSpec
 from tests.imports import imported
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "cart_fsm_reducer.yaml"
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "basket_fsm_reducer.yaml"
 SPEC: NodeSpec = read_node_spec(EXAMPLE)
 assert SPEC.state_machine is not None
 REFERENCE = {(t.source, t.trigger): t.target for t in SPEC.state_machine.transitions}
@@ -35,10 +35,10 @@ def cart(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
 
 
 async def _replay(cart: ModuleType, events: list[str]) -> None:
-    node = cart.NodeCartReducer(ModelONEXContainer())
+    node = cart.NodeBasketReducer(ModelONEXContainer())
     state = SPEC.state_machine.initial_state  # type: ignore[union-attr]
     for index, event in enumerate(events):
-        request = cart.ModelCartInput(operation=event, sku=f"sku-{index}")
+        request = cart.ModelBasketInput(operation=event, sku=f"sku-{index}")
         expected = REFERENCE.get((state, event))
         if expected is None:
             with pytest.raises(ModelOnexError) as caught:

@@ -7,6 +7,7 @@ contain names that are valid Python identifiers.
 from __future__ import annotations
 
 import keyword
+from functools import lru_cache
 
 import libcst as cst
 
@@ -146,12 +147,14 @@ def dict_(entries: dict[str, ExprLike] | list[tuple[Expr, ExprLike]]) -> cst.Dic
     return cst.Dict([cst.DictElement(key, expr(value)) for key, value in pairs])
 
 
+@lru_cache(maxsize=512)
 def annotation(text: str) -> Expr:
     """Parse a constant, data-free type annotation such as ``dict[str, int]``.
 
     Only annotations written in this package's source pass through here
     (DESIGN.md allows parsing those); user-given types go through
-    :func:`codegen_ast.spec.FieldType` and are built node by node.
+    :func:`codegen_ast.spec.FieldType` and are built node by node. Cached:
+    libcst nodes are immutable, and the same few annotations recur in every node.
     """
     return cst.parse_expression(text)
 

@@ -14,7 +14,8 @@ def _module_expr(module: str) -> cst.Attribute | cst.Name | None:
     return dotted(module) if module else None
 
 
-def _group(module: str) -> int:
+def import_group(module: str) -> int:
+    """0 __future__, 1 standard library, 2 third party, 3 local (relative)."""
     if module == "__future__":
         return 0
     if module.startswith("."):
@@ -54,7 +55,7 @@ class ImportSet:
             stmt = cst.SimpleStatementLine(
                 [cst.Import([cst.ImportAlias(dotted(module))])]
             )
-            entries.append((_group(module), 0, module, stmt))
+            entries.append((import_group(module), 0, module, stmt))
         for module, names in self._from.items():
             level = len(module) - len(module.lstrip("."))
             stmt = cst.SimpleStatementLine(
@@ -66,7 +67,7 @@ class ImportSet:
                     )
                 ]
             )
-            entries.append((_group(module), 1, module, stmt))
+            entries.append((import_group(module), 1, module, stmt))
         entries = [
             (group, kind, module, _untyped(stmt) if module in untyped else stmt)
             for group, kind, module, stmt in entries

@@ -31,7 +31,7 @@ def _issue(message: b.ExprLike) -> b.ExprLike:
     )
 
 
-def _check_self_health() -> cst.FunctionDef:
+def _check_self_health(routed: bool) -> cst.FunctionDef:
     missing = cst.ListComp(
         elt=b.name("operation"),
         for_in=cst.CompFor(
@@ -40,24 +40,27 @@ def _check_self_health() -> cst.FunctionDef:
             ifs=[cst.CompIf(b.compare("operation", "not in", "self._handlers"))],
         ),
     )
+    handler_check = [
+        b.assign("missing", missing),
+        b.if_(
+            "missing",
+            [
+                b.assign("names", b.call(b.attr(b.string_literal(", "), "join"), "missing")),
+                b.do(
+                    b.call(
+                        "issues.append",
+                        _issue(b.formatted_string("no handler registered for: ", b.name("names"))),
+                    )
+                ),
+            ],
+        ),
+    ]
     return b.method(
         "_check_self_health",
         [],
         [
             b.assign("issues", b.list_(), b.annotation("list[ModelHealthIssue]")),
-            b.assign("missing", missing),
-            b.if_(
-                "missing",
-                [
-                    b.assign("names", b.call(b.attr(b.string_literal(", "), "join"), "missing")),
-                    b.do(
-                        b.call(
-                            "issues.append",
-                            _issue(b.formatted_string("no handler registered for: ", b.name("names"))),
-                        )
-                    ),
-                ],
-            ),
+            *(handler_check if routed else []),
             b.assign(
                 "lifecycle",
                 b.call("self.state.get", b.string_literal("status"), b.string_literal("")),
@@ -88,7 +91,9 @@ def _check_self_health() -> cst.FunctionDef:
             b.return_(b.call("ModelHealthStatus.create_healthy", score=b.literal(1.0))),
         ],
         returns="ModelHealthStatus",
-        doc="Healthy while every operation has a handler and the lifecycle is sound.",
+        doc="Healthy while every operation has a handler and the lifecycle is sound."
+        if routed
+        else "Healthy while the node's lifecycle is sound.",
     )
 
 
@@ -125,7 +130,9 @@ def _get_health_checks(dependency_checks: list[str]) -> cst.FunctionDef:
     )
 
 
-def build_health(context: NodeContext, dependency_checks: list[str]) -> Contribution:
+def build_health(context: NodeContext, dependency_checks: list[str], *, routed: bool = True) -> Contribution:
+    """``routed=False`` (a hand-written node being upgraded: no handler table)
+    leaves the handler check out of ``_check_self_health``."""
     unhealthy_states = b.call(
         "frozenset",
         cst.Set(
@@ -146,7 +153,7 @@ def build_health(context: NodeContext, dependency_checks: list[str]) -> Contribu
         }
         | typing_imports,
         module_statements=[b.assign("_UNHEALTHY_STATES", unhealthy_states)],
-        methods=[get_health_checks, _check_self_health()],
+        methods=[get_health_checks, _check_self_health(routed)],
         health_checks=["_check_self_health", *dependency_checks],
     )
     return contribution.need(HEALTH_STATUS)

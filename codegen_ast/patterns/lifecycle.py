@@ -49,6 +49,15 @@ def _start(step: LifecycleStep) -> cst.BaseStatement:
 
 
 def _stop_all(steps: list[LifecycleStep]) -> cst.FunctionDef:
+    if not steps:  # consul alone: a loop over `()` would leave mypy no type for its targets
+        return b.method(
+            "_stop_integrations",
+            [],
+            [],
+            returns="None",
+            is_async=True,
+            doc="Nothing to stop: the node has no client integrations.",
+        )
     stops = b.tuple_(*(b.tuple_(b.string_literal(s.name), f"self.{s.stop}") for s in reversed(steps)))
     return b.method(
         "_stop_integrations",

@@ -1,0 +1,172 @@
+"""``upgrade(source, add=...)``: parse, plan, merge, verify — one file in memory.
+
+Phases (timed for benchmarks/upgrade.py): ``parse`` (libcst), ``transform``
+(inference, pattern contributions, merging into the tree), ``format`` (black
+on the inserted nodes, rendering the module), ``verify`` (the result compiles
+and keeps every original statement). A source that does not parse, or whose
+upgrade would not compile or would lose a statement, comes back unchanged with
+``error`` set.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from codegen_ast import builders as b
+from codegen_ast.errors import CodegenError
+from codegen_ast.patterns.contribution import Contribution, NodeContext
+from codegen_ast.spec import NodeSpec
+from codegen_ast.upgrade.concerns import build_plan, parse_concerns
+from codegen_ast.upgrade.formatting import PhaseTimer
+from codegen_ast.upgrade.infer import SourceFacts, infer_context, infer_spec
+from codegen_ast.upgrade.merge import ClassPlan, ImportConflict, merge_class
+from codegen_ast.upgrade.nodes import NodeClass, find_node_classes
+from codegen_ast.upgrade.preserve import lost_statements
+
+
+class UpgradeError(CodegenError):
+    """A source the upgrade leaves alone: it does not parse, or its upgrade
+    would not compile or would lose a statement."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class NodeUpgrade:
+    """What the upgrade did to one node class."""
+
+    class_name: str
+    spec: NodeSpec  # inferred from the class
+    concerns: tuple[str, ...]  # the patterns applied (missing parts added)
+    added: tuple[str, ...]  # one line per addition, e.g. "method _emit_log()"
+    notes: tuple[str, ...]  # what is left for the user to do by hand
+
+
+@dataclass
+class UpgradeResult:
+    original: str
+    source: str  # the upgraded text (the original when nothing changed or on error)
+    nodes: list[NodeUpgrade] = field(default_factory=list)
+    error: str | None = None
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def changed(self) -> bool:
+        return self.error is None and self.source != self.original
+
+    @property
+    def notes(self) -> list[str]:
+        return [note for node in self.nodes for note in node.notes]
+
+
+PlanBuilder = Callable[[cst.Module, NodeClass, cst.ClassDef, SourceFacts], tuple[ClassPlan, NodeContext, list[str]]]
+
+
+def upgrade(source: str, *, add: str | Iterable[str] | None = None) -> UpgradeResult:
+    """Upgrade every node class of ``source``; never raises for bad input."""
+    requested = parse_concerns(add)
+    return _run(source, lambda module, node, class_def, facts: build_plan(module, node, class_def, requested, facts))
+
+
+def add_contributions(
+    source: str, build: Callable[[NodeContext], Iterable[Contribution]], *, add_bases: Iterable[str] = ()
+) -> UpgradeResult:
+    """Your own refactor: for every node class of ``source``, ``build(context)``
+    returns Contributions (made with the pattern builders, or by hand with
+    :mod:`codegen_ast.builders`) and whatever of them the class lacks is added,
+    matched by name, exactly as the upgrade does; ``health_checks`` of the
+    contributions are appended to an existing ``get_health_checks``."""
+    bases = tuple(add_bases)
+
+    def plan(
+        module: cst.Module, node: NodeClass, class_def: cst.ClassDef, facts: SourceFacts
+    ) -> tuple[ClassPlan, NodeContext, list[str]]:
+        context = infer_context(node, infer_spec(node, class_def, (), ()), (), (), [])
+        contributions = list(build(context))
+        checks = [
+            check
+            for contribution in contributions
+            for check in contribution.health_checks
+            if not facts.reads(node.name, "get_health_checks", check)
+        ]
+        return ClassPlan(node.name, contributions, health_checks=checks, bases=[b.name(base) for base in bases]), context, []
+
+    return _run(source, plan)
+
+
+def _run(source: str, plan_for: PlanBuilder) -> UpgradeResult:
+    timer = PhaseTimer()
+    result = UpgradeResult(original=source, source=source, seconds=timer.seconds)
+    started = time.perf_counter()
+    try:
+        module = cst.parse_module(source)
+    except cst.ParserSyntaxError as error:
+        timer.add("parse", started)
+        result.error = f"does not parse: line {error.raw_line}: {error.message}"
+        return result
+    timer.add("parse", started)
+
+    started = time.perf_counter()
+    formatting_before = timer.seconds["format"]
+    original = module
+    renames: dict[str, str] = {}
+    nodes = find_node_classes(module)
+    try:
+        facts = SourceFacts.read(source) if nodes else None
+    except SyntaxError as error:
+        result.error = f"does not compile: line {error.lineno}: {error.msg}"
+        return result
+    for node in nodes:
+        assert facts is not None
+        class_def = next(c for c in module.body if isinstance(c, cst.ClassDef) and c.name.value == node.name)
+        plan, context, notes = plan_for(module, node, class_def, facts)
+        try:
+            module, log = merge_class(module, plan, timer)
+        except ImportConflict as error:
+            result.error = f"{error}; file left alone"
+            return result
+        if plan.rename:
+            renames[node.name] = plan.rename
+        result.nodes.append(
+            NodeUpgrade(node.name, context.spec, context.selection.patterns, tuple(log.added), tuple(notes + log.notes))
+        )
+    timer.seconds["transform"] += time.perf_counter() - started - (timer.seconds["format"] - formatting_before)
+
+    if module is original:
+        return result
+    started = time.perf_counter()
+    upgraded = module.code
+    timer.add("format", started)
+    if upgraded == source:
+        return result
+
+    started = time.perf_counter()
+    try:
+        compile(upgraded, "<upgraded>", "exec")
+    except SyntaxError as error:
+        result.error = f"the upgrade would not compile (line {error.lineno}: {error.msg}); file left alone"
+    else:
+        lost = lost_statements(original, module, renames)
+        if lost:
+            result.error = "the upgrade would not keep every statement (" + "; ".join(lost[:3]) + "); file left alone"
+    timer.add("verify", started)
+    if result.error is None:
+        result.source = upgraded
+    return result
+
+
+def upgrade_source(source: str, *, add: str | Iterable[str] | None = None) -> str:
+    """``source`` with the missing production patterns added to every node class.
+
+    ``add`` names the concerns (``"health,metrics"`` or a list; see
+    :data:`codegen_ast.upgrade.CONCERNS`); None adds every applicable one.
+    Raises :class:`UpgradeError` when the source cannot be upgraded.
+    """
+    result = upgrade(source, add=add)
+    if result.error is not None:
+        raise UpgradeError(result.error)
+    return result.source

@@ -1,0 +1,150 @@
+"""Upgrade files on disk: find them, upgrade them (in parallel), write them atomically.
+
+Workers only read and compute; the parent process writes, so an interrupted
+run never leaves a half-written file. Scaffold adoption also brings the
+stub's contract.yaml in line with the framework's contract model (see
+:mod:`codegen_ast.upgrade.contract`), which needs the target Python.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import tempfile
+import threading
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from codegen_ast.errors import CodegenError
+from codegen_ast.upgrade.engine import UpgradeResult, upgrade
+from codegen_ast.validate.source import CONTRACT_NAME, _walk
+
+
+class UpgradeInputError(CodegenError):
+    """A path given to ``codegen-ast upgrade`` cannot be used."""
+
+
+@dataclass
+class ContractChange:
+    path: Path
+    original: str
+    text: str
+    done: list[str] = field(default_factory=list)
+    left: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return self.text != self.original
+
+
+@dataclass
+class FileUpgrade:
+    path: Path
+    result: UpgradeResult
+    contract: ContractChange | None = None
+
+    @property
+    def changed(self) -> bool:
+        return self.result.changed or (self.contract is not None and self.contract.changed)
+
+
+def python_files(paths: Iterable[str | Path]) -> list[Path]:
+    """The .py files below ``paths`` (hidden folders, caches and virtual environments left out)."""
+    found: dict[Path, None] = {}
+    for given in map(Path, paths):
+        if given.is_dir():
+            found |= dict.fromkeys(path for path in _walk(given) if path.suffix == ".py")
+        elif given.suffix == ".py" and given.is_file():
+            found[given] = None
+        elif not given.exists():
+            raise UpgradeInputError(f"{given}: no such file or folder")
+        else:
+            raise UpgradeInputError(f"{given}: not a Python file or a folder")
+    return sorted(found)
+
+
+def upgrade_file(path: Path, add: tuple[str, ...] | None) -> FileUpgrade:
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        return FileUpgrade(path, UpgradeResult("", "", error=f"cannot read it: {error}"))
+    # files that cannot hold a node class are not parsed at all
+    if "class " not in text:
+        return FileUpgrade(path, UpgradeResult(text, text))
+    return FileUpgrade(path, upgrade(text, add=add))
+
+
+def _upgrade_one(job: tuple[Path, tuple[str, ...] | None]) -> FileUpgrade:
+    return upgrade_file(*job)
+
+
+def upgrade_files(
+    paths: Iterable[str | Path],
+    *,
+    add: Iterable[str] | None = None,
+    jobs: int = 1,
+    python: str | None = None,
+) -> list[FileUpgrade]:
+    """Upgrade every Python file below ``paths`` in memory (nothing is written)."""
+    concerns = None if add is None else tuple(add)
+    files = python_files(paths)
+    work = [(path, concerns) for path in files]
+    if jobs > 1 and len(work) > 1:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=_worker_context()) as pool:
+            results = list(pool.map(_upgrade_one, work, chunksize=max(1, len(work) // (jobs * 4))))
+    else:
+        results = [_upgrade_one(item) for item in work]
+    _adopt_contracts(results, python)
+    return results
+
+
+def _worker_context() -> multiprocessing.context.BaseContext:
+    """fork (workers start warm, nothing is imported again) unless this process
+    runs threads, which a fork can deadlock; then forkserver, which needs the
+    caller's main module to be import-safe (``if __name__ == "__main__":``)."""
+    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["codegen_ast.upgrade.engine"])
+    return context
+
+
+def _adopt_contracts(results: list[FileUpgrade], python: str | None) -> None:
+    adopted = [
+        (item, node) for item in results for node in item.result.nodes if "scaffold" in node.concerns and item.result.changed
+    ]
+    if not adopted:
+        return
+    from codegen_ast.upgrade.contract import adopt_contract
+    from codegen_ast.validate.target_env import TargetPython
+
+    target = TargetPython(python)
+    for item, node in adopted:
+        path = item.path.parent / CONTRACT_NAME
+        if path.is_file() and item.contract is None:
+            original = path.read_text(encoding="utf-8")
+            text, done, left = adopt_contract(path, node.spec.description, target)
+            item.contract = ContractChange(path, original, text, done, left)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` in one step, keeping its permissions."""
+    mode = path.stat().st_mode & 0o7777
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write(item: FileUpgrade) -> None:
+    if item.result.changed:
+        write_atomically(item.path, item.result.source)
+    if item.contract is not None and item.contract.changed:
+        write_atomically(item.contract.path, item.contract.text)

@@ -1,0 +1,161 @@
+"""Find the node classes of a module and what their bases already provide.
+
+A node class is a top-level class that inherits an omnibase-core node base or
+wrapper (``NodeEffect``, ``ModelServiceEffect``, ... — matched by name, so the
+older import paths of the seed's API count too), directly or through a local
+class of the same module; a ``Node<Name><Kind>`` class whose bases we cannot
+see (an in-house base from another package); or the class ``onex new node``
+writes (no base, one ``apply_effect``-style method that raises
+NotImplementedError). Local intermediate bases are not upgraded, only leaves.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import libcst as cst
+
+from codegen_ast.spec import NODE_TYPES
+
+KIND_SUFFIX = {kind: kind.capitalize() for kind in NODE_TYPES}
+# the framework's node bases and convenience wrappers, by name -> (node type, is wrapper)
+FRAMEWORK_BASES: dict[str, tuple[str, bool]] = {
+    **{f"Node{suffix}": (kind, False) for kind, suffix in KIND_SUFFIX.items()},
+    **{f"ModelService{suffix}": (kind, True) for kind, suffix in KIND_SUFFIX.items()},
+}
+# the method `onex new node` writes, by node type
+SCAFFOLD_METHODS = {
+    "effect": "apply_effect",
+    "compute": "compute",
+    "reducer": "reduce_state",
+    "orchestrator": "orchestrate",
+}
+# entry points a hand-written node may have, in order of preference
+ENTRY_METHODS = {
+    "effect": ("process", "execute_effect"),
+    "compute": ("process", "execute_compute"),
+    "reducer": ("process", "execute_reduction"),
+    "orchestrator": ("process", "execute_orchestration"),
+}
+_NODE_NAME = re.compile(r"Node[A-Z]\w*?(Effect|Compute|Reducer|Orchestrator)")
+
+
+@dataclass(frozen=True)
+class NodeClass:
+    """One node class of a module, as the upgrade sees it."""
+
+    name: str
+    node_type: str
+    base: str | None  # the framework base or wrapper it inherits, None if unknown
+    mixins: tuple[str, ...]  # mixins listed on it or on its local bases
+    resolved: bool  # every base is a framework name or a local class
+    scaffold: bool  # the stub `onex new node` writes
+
+    @property
+    def uses_wrapper(self) -> bool:
+        return self.base is not None and FRAMEWORK_BASES[self.base][1]
+
+
+def base_name(expression: cst.BaseExpression) -> str | None:
+    """``NodeEffect``, ``nodes.NodeEffect`` and ``ModelServiceCompute[A, B]`` -> the class name."""
+    if isinstance(expression, cst.Subscript):
+        expression = expression.value
+    if isinstance(expression, cst.Name):
+        return expression.value
+    if isinstance(expression, cst.Attribute):
+        return expression.attr.value
+    return None
+
+
+def class_bases(node: cst.ClassDef) -> list[str | None]:
+    return [base_name(arg.value) for arg in node.bases if arg.keyword is None and arg.star == ""]
+
+
+def methods(node: cst.ClassDef) -> dict[str, cst.FunctionDef]:
+    body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+    return {item.name.value: item for item in body if isinstance(item, cst.FunctionDef)}
+
+
+def docstring_free(body: cst.BaseSuite) -> list[cst.BaseStatement]:
+    """The statements of an indented body after its docstring (none for a one-line body)."""
+    statements = list(body.body) if isinstance(body, cst.IndentedBlock) else []
+    if statements and _is_docstring(statements[0]):
+        statements = statements[1:]
+    return statements
+
+
+def _is_docstring(statement: cst.CSTNode) -> bool:
+    return (
+        isinstance(statement, cst.SimpleStatementLine)
+        and len(statement.body) == 1
+        and isinstance(statement.body[0], cst.Expr)
+        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+    )
+
+
+def placeholder(function: cst.FunctionDef) -> cst.SimpleStatementLine | None:
+    """The ``raise NotImplementedError(...)`` that is a function's whole body, if it is."""
+    rest = docstring_free(function.body)
+    if len(rest) != 1 or not isinstance(rest[0], cst.SimpleStatementLine) or len(rest[0].body) != 1:
+        return None
+    statement = rest[0].body[0]
+    if not isinstance(statement, cst.Raise) or statement.exc is None:
+        return None
+    raised = statement.exc.func if isinstance(statement.exc, cst.Call) else statement.exc
+    if isinstance(raised, cst.Name) and raised.value == "NotImplementedError":
+        return rest[0]
+    return None
+
+
+def _scaffold_kind(node: cst.ClassDef) -> str | None:
+    if node.bases or not node.name.value.startswith("Node"):
+        return None
+    own = methods(node)
+    found = [kind for kind, method in SCAFFOLD_METHODS.items() if method in own and placeholder(own[method])]
+    return found[0] if len(found) == 1 else None
+
+
+def find_node_classes(module: cst.Module) -> list[NodeClass]:
+    """The node classes of ``module`` (leaves only), in source order."""
+    classes = {item.name.value: item for item in module.body if isinstance(item, cst.ClassDef)}
+    lineage: dict[str, tuple[str | None, tuple[str, ...], bool]] = {}
+
+    def resolve(name: str, seen: frozenset[str] = frozenset()) -> tuple[str | None, tuple[str, ...], bool]:
+        if name in lineage:
+            return lineage[name]
+        base: str | None = None
+        mixins: list[str] = []
+        resolved = True
+        for parent in class_bases(classes[name]):
+            if parent in FRAMEWORK_BASES:
+                base = base or parent
+            elif parent is not None and parent.startswith("Mixin"):
+                mixins.append(parent)
+            elif parent in classes and parent not in seen:
+                parent_base, parent_mixins, parent_resolved = resolve(parent, seen | {name})
+                base = base or parent_base
+                mixins += [m for m in parent_mixins if m not in mixins]
+                resolved = resolved and parent_resolved
+            elif parent not in ("object", "ABC", "Generic", "Protocol"):
+                resolved = False
+        lineage[name] = (base, tuple(mixins), resolved)
+        return lineage[name]
+
+    used_as_base = {parent for node in classes.values() for parent in class_bases(node)}
+    found: list[NodeClass] = []
+    for name, node in classes.items():
+        if name in used_as_base:
+            continue
+        base, mixins, resolved = resolve(name)
+        scaffold = _scaffold_kind(node)
+        if base is not None:
+            kind = FRAMEWORK_BASES[base][0]
+        elif scaffold is not None:
+            kind = scaffold
+        elif not resolved and (match := _NODE_NAME.fullmatch(name)):
+            kind = match.group(1).lower()
+        else:
+            continue
+        found.append(NodeClass(name, kind, base, mixins, resolved, scaffold is not None))
+    return found

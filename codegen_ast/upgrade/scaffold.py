@@ -1,0 +1,199 @@
+"""Adopting the stub ``onex new node`` writes.
+
+The stub is a class ``Node<Name>`` with no base and one method
+(``apply_effect``, ``compute``, ``reduce_state`` or ``orchestrate``) whose body
+is ``raise NotImplementedError``, beside ``handlers/handler_<name>.py`` (a
+``Handler<Name>`` whose ``handle`` answers with an empty output model) and
+``models/model_<name>_input.py``. Adoption turns it into a node the framework
+can run — and ``codegen-ast validate`` accepts:
+
+- the class gets the convenience wrapper of its kind as base and is named
+  ``Node<Name><Kind>``; the scaffold's name stays importable as an alias;
+- the placeholder ``raise NotImplementedError`` (scaffold text, not user code:
+  the one statement an upgrade replaces) becomes a call to the scaffold's
+  handler;
+- ``process`` (the framework's entry point) runs that method on the input's
+  payload and answers with the framework's output model.
+
+Everything else (health, metrics, errors, logging) comes from the ordinary
+patterns, exactly as for any other node.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from codegen_ast import builders as b
+from codegen_ast.builders.definitions import Param
+from codegen_ast.patterns import node_kinds
+from codegen_ast.patterns.contribution import Contribution, NodeContext
+from codegen_ast.target import (
+    ERROR_CODE,
+    GENERIC_NODE_TYPES,
+    NODE_INPUTS,
+    NODE_OUTPUTS,
+    ONEX_ERROR,
+    PROJECTION_INTENT,
+    SERIALIZED_DICT,
+    SERVICE_WRAPPERS,
+    TRANSACTION_STATE,
+)
+from codegen_ast.upgrade.infer import snake_case
+from codegen_ast.upgrade.nodes import KIND_SUFFIX, SCAFFOLD_METHODS, NodeClass
+
+_SCHEMA_VALUE = ("omnibase_core.models.common.model_schema_value", "ModelSchemaValue")
+
+
+def scaffold_stem(node: NodeClass) -> str:
+    """``NodeWidgets`` -> ``widgets``: the name ``onex new node`` was given."""
+    return snake_case(node.name.removeprefix("Node"))
+
+
+def adopted_name(node: NodeClass) -> str:
+    suffix = KIND_SUFFIX[node.node_type]
+    return node.name if node.name.endswith(suffix) else node.name + suffix
+
+
+def wrapper_base(node_type: str) -> cst.BaseExpression:
+    wrapper = SERVICE_WRAPPERS[node_type].name
+    if node_type in GENERIC_NODE_TYPES:
+        return b.subscript(wrapper, SERIALIZED_DICT.name, SERIALIZED_DICT.name)
+    return b.name(wrapper)
+
+
+def _scaffold_result() -> cst.FunctionDef:
+    return b.function(
+        "_scaffold_result",
+        [Param("answer", "object")],
+        [
+            b.if_(b.call("isinstance", "answer", "BaseModel"), [b.return_(b.call("answer.model_dump", mode=b.string_literal("json")))]),
+            b.if_(
+                b.call("isinstance", "answer", "dict"),
+                [
+                    b.return_(
+                        cst.DictComp(
+                            b.call("str", "key"),
+                            b.name("value"),
+                            cst.CompFor(
+                                target=cst.Tuple([cst.Element(b.name("key")), cst.Element(b.name("value"))], lpar=[], rpar=[]),
+                                iter=b.call("answer.items"),
+                            ),
+                        )
+                    )
+                ],
+            ),
+            b.raise_(
+                b.call(
+                    "ModelOnexError",
+                    message=b.formatted_string(
+                        "the handler must answer with a pydantic model or a dict, not ",
+                        b.attr(b.call("type", "answer"), "__name__"),
+                    ),
+                    error_code="EnumCoreErrorCode.VALIDATION_ERROR",
+                )
+            ),
+        ],
+        returns=SERIALIZED_DICT.name,
+        doc="The scaffold handler's answer as plain data.",
+    )
+
+
+def _elapsed_ms() -> cst.BaseExpression:
+    return b.binop(b.parens(b.binop(b.call("time.perf_counter"), "-", "started")), "*", b.literal(1000.0))
+
+
+def _output(node_type: str) -> cst.BaseExpression:
+    output = NODE_OUTPUTS[node_type].name
+    if node_type in GENERIC_NODE_TYPES:
+        return b.subscript(output, SERIALIZED_DICT.name)
+    return b.name(output)
+
+
+def _process(context: NodeContext, method: str) -> cst.FunctionDef:
+    node_type = context.spec.node_type
+    payload = {"effect": "input_data.operation_data", "orchestrator": "input_data"}.get(node_type, "input_data.data")
+    result = b.call("_scaffold_result", "answer")
+    common = {"operation_id": b.dotted("input_data.operation_id"), "processing_time_ms": _elapsed_ms()}
+    if node_type == "effect":
+        fields = {
+            "result": result,
+            **common,
+            "effect_type": b.dotted("input_data.effect_type"),
+            "transaction_state": b.dotted(f"{TRANSACTION_STATE.name}.COMMITTED"),
+        }
+    elif node_type == "compute":
+        fields = {"result": result, **common, "computation_type": b.dotted("input_data.computation_type")}
+    elif node_type == "reducer":
+        fields = {
+            "result": result,
+            **common,
+            "reduction_type": b.dotted("input_data.reduction_type"),
+            "items_processed": b.call("len", "input_data.data"),
+        }
+    else:
+        variables = cst.DictComp(
+            b.name("key"),
+            b.call("ModelSchemaValue.from_value", "value"),
+            cst.CompFor(
+                target=cst.Tuple([cst.Element(b.name("key")), cst.Element(b.name("value"))], lpar=[], rpar=[]),
+                iter=b.call(b.attr(result, "items")),
+            ),
+        )
+        fields = {
+            "execution_status": b.string_literal("completed"),
+            "execution_time_ms": b.call("int", _elapsed_ms()),
+            "start_time": b.name("started_at"),
+            "end_time": b.call(b.attr(b.call("datetime.now", "UTC"), "isoformat")),
+            "output_variables": variables,
+        }
+    body: list[cst.BaseStatement] = [b.assign("started", b.call("time.perf_counter"))]
+    if node_type == "orchestrator":
+        body.append(b.assign("started_at", b.call(b.attr(b.call("datetime.now", "UTC"), "isoformat"))))
+    body += [
+        b.assign("answer", b.call(f"self.{method}", payload)),
+        b.return_(b.call(_output(node_type), **fields)),
+    ]
+    return b.method(
+        "process",
+        node_kinds.process_params(context),
+        body,
+        returns=_output(node_type),
+        is_async=True,
+        doc=f"Run {method}() on the input and answer with the framework's output model.",
+    )
+
+
+def build_scaffold(
+    context: NodeContext, node: NodeClass, argument: str
+) -> tuple[Contribution, cst.BaseStatement, cst.BaseStatement]:
+    """The adoption's contribution (``process`` and its helper), the statement
+    that replaces the placeholder, and the alias that keeps the old name."""
+    node_type = node.node_type
+    method = SCAFFOLD_METHODS[node_type]
+    stem = scaffold_stem(node)
+    camel = node.name.removeprefix("Node")
+    handler, request = f"Handler{camel}", f"Model{camel}Input"
+    imports = {
+        ("time", ""),
+        ("pydantic", "BaseModel"),
+        (SERIALIZED_DICT.module, SERIALIZED_DICT.name),
+        (ONEX_ERROR.module, ONEX_ERROR.name),
+        (ERROR_CODE.module, ERROR_CODE.name),
+        (SERVICE_WRAPPERS[node_type].module, SERVICE_WRAPPERS[node_type].name),
+        (NODE_INPUTS[node_type].module, NODE_INPUTS[node_type].name),
+        (NODE_OUTPUTS[node_type].module, NODE_OUTPUTS[node_type].name),
+        (f".handlers.handler_{stem}", handler),
+        (f".models.model_{stem}_input", request),
+    }
+    if node_type == "effect":
+        imports.add((TRANSACTION_STATE.module, TRANSACTION_STATE.name))
+    if node_type == "reducer":
+        imports.add((PROJECTION_INTENT.module, PROJECTION_INTENT.name))
+    if node_type == "orchestrator":
+        imports |= {("datetime", "UTC"), ("datetime", "datetime"), _SCHEMA_VALUE}
+    contribution = Contribution(imports=imports, module_statements=[_scaffold_result()], methods=[_process(context, method)])
+    replacement = b.return_(b.call(b.attr(b.call(handler), "handle"), b.call(f"{request}.model_validate", argument)))
+    alias = b.with_leading_comment(
+        b.assign(node.name, adopted_name(node)), "the name `onex new node` gave the class, kept for existing imports"
+    )
+    return contribution, replacement, alias
