@@ -55,6 +55,22 @@ def test_every_help_example_runs(workspace: Path) -> None:
     assert (workspace / "out" / "node_orders_effect" / "node.py").is_file()
     assert (workspace / "out" / "node_stock_effect" / "node.py").is_file()
 
+    # validate's examples name a src/ tree, a lone node.py and another project's venv
+    from tests.conftest import MYPY_CACHE
+
+    shutil.copytree(workspace / "out" / "node_orders_effect", workspace / "src" / "node_orders_effect")
+    shutil.copy(workspace / "out" / "node_orders_effect" / "node.py", workspace / "node.py")
+    (workspace.parent / "service" / ".venv" / "bin").mkdir(parents=True)
+    (workspace.parent / "service" / ".venv" / "bin" / "python").symlink_to(sys.executable)
+    MYPY_CACHE.mkdir(exist_ok=True)
+    (workspace / ".mypy_cache").symlink_to(MYPY_CACHE, target_is_directory=True)
+    for example in _examples("validate"):
+        result = _run(example, workspace)
+        assert "Traceback" not in result.stderr, example
+        # 1 = findings: a lone node.py has no contract.yaml beside it
+        assert result.returncode == (1 if " node.py " in example else 0), f"{example}\n{result.stdout}\n{result.stderr}"
+    assert json.loads((workspace / "report.json").read_text())["passed"] is True
+
 
 def test_version() -> None:
     result = CliRunner().invoke(main, ["--version"])
