@@ -9,7 +9,7 @@ import libcst as cst
 
 from codegen_ast._version import __version__
 from codegen_ast.assemble import assemble_node_module
-from codegen_ast.emit import collector_paused, emit
+from codegen_ast.emit import emit
 from codegen_ast.files.contract import render_contract
 from codegen_ast.files.crud import migration_path, migration_sql
 from codegen_ast.files.handlers import build_handler
@@ -124,9 +124,8 @@ def build_modules(spec: NodeSpec) -> dict[str, cst.Module]:
 def generate(spec: NodeSpec, *, check_stable: bool = False) -> GeneratedPackage:
     """Build, format and collect every file of the node package for ``spec``."""
     package = GeneratedPackage(spec)
-    with collector_paused():  # a fifth of the time otherwise (benchmarks/README.md)
-        for path, tree in sorted(build_modules(spec).items()):
-            package.files[path] = emit(tree, check_stable=check_stable)
+    for path, tree in sorted(build_modules(spec).items()):
+        package.files[path] = emit(tree, check_stable=check_stable)
     package.files["contract.yaml"] = render_contract(node_context(spec))
     if spec.database is not None:
         package.files[migration_path(spec)] = migration_sql(spec)

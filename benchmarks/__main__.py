@@ -1,0 +1,165 @@
+"""Run every benchmark, print one table, write benchmarks/results/all.json (benchmarks are not tests).
+
+    .venv/bin/python -m benchmarks                 # all of them, ~15 minutes
+    .venv/bin/python -m benchmarks --quick         # generation with fewer runs, noisier
+    .venv/bin/python -m benchmarks --only selection,generation
+
+Each benchmark runs as ``python -m benchmarks.<name>`` in its own process (so none
+inherits another's imports, caches or garbage), prints its own tables and writes
+benchmarks/results/<name>.json; this command then collects those files. ``upgrade``
+runs only when benchmarks/upgrade.py exists. Generation needs the ``bench`` extra:
+``.venv/bin/pip install -e '.[bench]'``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks.generation import machine
+
+ROOT = Path(__file__).resolve().parent.parent
+HERE = ROOT / "benchmarks"
+RESULTS = HERE / "results"
+ORDER = ("selection", "generation", "typecheck", "upgrade")
+
+
+def run_one(name: str, arguments: list[str]) -> dict[str, Any]:
+    """Run ``python -m benchmarks.<name>`` and collect results/<name>.json."""
+    if not (HERE / f"{name}.py").is_file():
+        return {"status": "not available (no benchmarks/%s.py)" % name}
+    output = RESULTS / f"{name}.json"
+    before = output.stat().st_mtime if output.exists() else None
+    print(f"\n=== {name} " + "=" * (60 - len(name)), flush=True)
+    started = time.perf_counter()
+    completed = subprocess.run([sys.executable, "-m", f"benchmarks.{name}", *arguments], cwd=ROOT, check=False)
+    seconds = round(time.perf_counter() - started, 1)
+    if completed.returncode != 0:
+        return {"status": f"failed (exit {completed.returncode})", "seconds": seconds}
+    if not output.exists() or output.stat().st_mtime == before:
+        return {"status": f"ran, but wrote no {output.relative_to(ROOT)}", "seconds": seconds}
+    return {"status": "ok", "seconds": seconds, "result": json.loads(output.read_text(encoding="utf-8"))}
+
+
+def _get(data: Any, *path: str) -> Any:
+    for key in path:
+        if not isinstance(data, dict) or key not in data:
+            return None
+        data = data[key]
+    return data
+
+
+def _flat(data: Any, prefix: str = "", depth: int = 2) -> list[tuple[str, Any]]:
+    """Numeric leaves of a result, for benchmarks whose schema this command does not know."""
+    rows: list[tuple[str, Any]] = []
+    if isinstance(data, dict) and depth >= 0:
+        for key, value in data.items():
+            rows += _flat(value, f"{prefix}{key}" if not prefix else f"{prefix}.{key}", depth - 1)
+    elif isinstance(data, (int, float)) and not isinstance(data, bool):
+        rows.append((prefix, data))
+    return rows
+
+
+def summary_rows(results: dict[str, dict[str, Any]]) -> list[tuple[str, str, str, str]]:
+    """(benchmark, measure, value, goal) for the table."""
+    rows: list[tuple[str, str, str, str]] = []
+    for name, entry in results.items():
+        data = entry.get("result")
+        if data is None:
+            rows.append((name, "-", entry["status"], ""))
+            continue
+        if name == "selection":
+            rows.append((name, "median select()", f"{data['median_select_us']:.1f} us", "< 20 us"))
+        elif name == "generation":
+            summary = data["summary"]
+            where = data["where_time_goes"]
+            rows += [
+                (name, "package: build+format+validate(1-5), median", f"{summary['median_package_ms']:.0f} ms", "< 50 ms"),
+                (name, "  of which generate (build+format)", f"{statistics_median(data, 'generate_ms'):.0f} ms", ""),
+                (name, "  of which validate (stages 1-5)", f"{statistics_median(data, 'validate_ms'):.0f} ms", ""),
+                (name, "node.py ours / Jinja2+black, median", f"{summary['median_node_ratio']:.2f}x", "<= 1.5x"),
+                (name, "node.py texts identical", summary["node_py_identical"], "all"),
+                (name, "selection (inside generation)", f"{summary['selection_us']:.1f} us", "< 20 us"),
+            ]
+            for key in sorted(where, key=lambda k: -where[k])[:4]:
+                rows.append((name, f"  time: {key}", f"{where[key]:.1f} ms", ""))
+            memory = data["memory"]
+            rows.append(
+                (name, f"peak RSS, {memory['packages']} packages, 1 process", f"{memory['peak_rss_mib']:.0f} MiB", "")
+            )
+            cli = data.get("command_line", {})
+            if cli:
+                rows += [
+                    (name, "codegen-ast new (level standard), wall", f"{cli['new_level_standard_ms'] / 1000:.2f} s", ""),
+                    (name, "  of which importing the CLI", f"{cli['import_cli_ms'] / 1000:.2f} s", ""),
+                    (name, "codegen-ast new --level strict, warm mypy cache", f"{cli['new_level_strict_warm_ms'] / 1000:.2f} s", "< 2 s"),
+                    (name, "codegen-ast new --level strict, cold mypy cache", f"{cli['new_level_strict_cold_ms'] / 1000:.1f} s", ""),
+                ]
+        elif name == "typecheck" and _get(data, "ratio_24_to_1") is not None:
+            for label, key in (("1 package", "one_package"), ("24 packages, 1 call", "all_packages_one_call")):
+                row = data.get(key, {})
+                rows.append(
+                    (
+                        name,
+                        f"{label}: cold / warm framework / warm",
+                        " / ".join(f"{row.get(k, float('nan')):.2f}" for k in ("cold_s", "warm_framework_s", "warm_s"))
+                        + " s",
+                        "",
+                    )
+                )
+            ratio = data["ratio_24_to_1"]
+            rows.append((name, "ratio 24 / 1, cold / warm", f"{ratio.get('cold')}x / {ratio.get('warm')}x", "<= ~2x"))
+            for key, value in _flat(data):
+                if "strict" in key or "new" in key:
+                    rows.append((name, key, f"{value}", "< 2 s warm" if "warm" in key else ""))
+        elif name == "upgrade" and _get(data, "j1", "files_per_s") is not None:
+            for jobs in ("j1", "j2"):
+                row = data.get(jobs, {})
+                phases = ", ".join(f"{k} {v:.2f}" for k, v in row.get("phases_s", {}).items())
+                rows.append(
+                    (name, f"-{jobs}: {data.get('files', '?')} files, phases (s): {phases}", f"{row.get('files_per_s')} files/s", "")
+                )
+            if "speedup_j2" in data:
+                rows.append((name, "speed-up -j2 over -j1", f"{data['speedup_j2']}x", ""))
+        else:
+            for key, value in _flat(data)[:12]:
+                rows.append((name, key, f"{value}", ""))
+        rows.append((name, "(benchmark wall time)", f"{entry['seconds']:.0f} s", ""))
+    return rows
+
+
+def statistics_median(data: dict[str, Any], key: str) -> float:
+    return statistics.median(row[key] for row in data["packages"])
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n")[0])
+    parser.add_argument("--only", default=",".join(ORDER), help="comma-separated: " + ", ".join(ORDER))
+    parser.add_argument("--quick", action="store_true", help="generation with 5 runs and 30 packages for memory")
+    arguments = parser.parse_args(argv)
+    chosen = [name for name in ORDER if name in arguments.only.split(",")]
+    extra = {"generation": ["--runs", "5", "--memory-packages", "30"]} if arguments.quick else {}
+    results = {name: run_one(name, extra.get(name, [])) for name in chosen}
+    rows = summary_rows(results)
+    widths = [max(len(row[i]) for row in rows + [("benchmark", "measure", "value", "goal")]) for i in range(4)]
+    print("\n=== all benchmarks " + "=" * 48)
+    print(f"{'benchmark':<{widths[0]}}  {'measure':<{widths[1]}}  {'value':>{widths[2]}}  goal")
+    for row in rows:
+        print(f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:>{widths[2]}}  {row[3]}")
+    info = machine()
+    print(f"machine: {info['nproc']} CPUs, {info['cpu']}, Python {info['python']}, load average {info['load_average']}")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "all.json").write_text(
+        json.dumps({"machine": info, "quick": arguments.quick, "benchmarks": results}, indent=2) + "\n", encoding="utf-8"
+    )
+    print(f"wrote {(RESULTS / 'all.json').relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
