@@ -32,7 +32,7 @@ def plan_regeneration(package_dir: Path, spec: NodeSpec | None = None) -> Regene
     """Work out, in memory, what regenerating ``package_dir`` writes."""
     manifest = read_manifest(package_dir)
     base = generate(manifest.spec)
-    ours = generate(spec or manifest.spec)
+    ours = base if spec is None or spec == manifest.spec else generate(spec)
     result = Regeneration(GeneratedPackage(ours.spec))
     for relative, text in ours.files.items():
         path = package_dir / relative
