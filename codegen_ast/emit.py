@@ -7,11 +7,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import black
+from black.mode import TargetVersion
+from black.parsing import InvalidInput
 import libcst as cst
 
 from codegen_ast.errors import CodegenError
 
-_MODE = black.Mode(target_versions={black.TargetVersion.PY312})
+_MODE = black.Mode(target_versions={TargetVersion.PY312})
 
 
 class EmitError(CodegenError):
@@ -47,7 +49,7 @@ def format_source(source: str) -> str:
     try:
         with collector_paused():
             return black.format_str(source, mode=_MODE)
-    except black.InvalidInput as error:  # pragma: no cover - a builder bug
+    except InvalidInput as error:  # pragma: no cover - a builder bug
         raise EmitError(f"generated code does not parse: {error}") from error
 
 

@@ -94,7 +94,7 @@ def _merge_block(
         if isinstance(statement, cst.ClassDef) and isinstance(mine, cst.ClassDef):
             merged.append(_merge_class(old, statement, mine, where, result))
             continue
-        if key.startswith("from:"):
+        if key is not None and key.startswith("from:"):
             merged.append(_union_import(statement, mine))
             continue
         if _same(mine, old) or _same(mine, statement):

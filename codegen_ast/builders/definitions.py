@@ -112,5 +112,8 @@ def class_(
 
 
 def module(body: Sequence[cst.BaseStatement | cst.BaseCompoundStatement], *, doc: str | None = None) -> cst.Module:
-    statements = ([docstring_statement(doc)] if doc else []) + list(body)
+    statements: list[cst.SimpleStatementLine | cst.BaseCompoundStatement] = [docstring_statement(doc)] if doc else []
+    for statement in body:
+        assert isinstance(statement, cst.SimpleStatementLine | cst.BaseCompoundStatement)
+        statements.append(statement)
     return cst.Module(body=statements)

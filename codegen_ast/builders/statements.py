@@ -21,20 +21,27 @@ def do(value: ExprLike) -> cst.SimpleStatementLine:
     return line(cst.Expr(expr(value)))
 
 
+def _target(value: ExprLike) -> cst.BaseAssignTargetExpression:
+    node = expr(value)
+    if not isinstance(node, cst.BaseAssignTargetExpression):
+        raise TypeError(f"cannot assign to a {type(node).__name__}")
+    return node
+
+
 def assign(target: ExprLike, value: ExprLike, annotation: ExprLike | None = None) -> Stmt:
     if annotation is not None:
-        return line(cst.AnnAssign(expr(target), cst.Annotation(expr(annotation)), expr(value)))
-    return line(cst.Assign([cst.AssignTarget(expr(target))], expr(value)))
+        return line(cst.AnnAssign(_target(target), cst.Annotation(expr(annotation)), expr(value)))
+    return line(cst.Assign([cst.AssignTarget(_target(target))], expr(value)))
 
 
 def declare(target: ExprLike, annotation: ExprLike) -> Stmt:
     """``target: annotation`` with no value (a class-level field declaration)."""
-    return line(cst.AnnAssign(expr(target), cst.Annotation(expr(annotation)), None))
+    return line(cst.AnnAssign(_target(target), cst.Annotation(expr(annotation)), None))
 
 
 def augment(target: ExprLike, operator: str, value: ExprLike) -> Stmt:
     operators: dict[str, cst.BaseAugOp] = {"+=": cst.AddAssign(), "-=": cst.SubtractAssign()}
-    return line(cst.AugAssign(expr(target), operators[operator], expr(value)))
+    return line(cst.AugAssign(_target(target), operators[operator], expr(value)))
 
 
 def return_(value: ExprLike | None = None) -> Stmt:
@@ -144,4 +151,5 @@ def with_leading_comment(statement: Stmt, comment: str) -> Stmt:
     if "\n" in comment or "\r" in comment:
         raise ValueError("a comment must be one line")
     line_comment = cst.EmptyLine(comment=cst.Comment(f"# {comment}"))
+    assert isinstance(statement, cst.SimpleStatementLine | cst.BaseCompoundStatement)
     return statement.with_changes(leading_lines=[*statement.leading_lines, line_comment])

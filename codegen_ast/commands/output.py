@@ -19,7 +19,7 @@ def changed_files(package: GeneratedPackage, target: Path) -> list[str]:
 
 
 def unified_diff(package: GeneratedPackage, target: Path) -> str:
-    chunks = []
+    chunks: list[str] = []
     for relative in changed_files(package, target):
         path = target / relative
         before = path.read_text(encoding="utf-8").splitlines(keepends=True) if path.is_file() else []

@@ -161,7 +161,7 @@ def run(context: NodeContext) -> Statements:
         intents = b.tuple_(
             *([b.starred("fsm_intents")] if fsm else []), b.starred("output.intents"), b.starred("projections")
         )
-        update: dict[str, b.ExprLike] = {
+        update = {
             "processing_time_ms": _elapsed_ms(),
             "result": _declared_fields("output"),
             "intents": intents,
@@ -233,7 +233,7 @@ def handler_table_type(context: NodeContext) -> cst.BaseExpression:
     """The value type of ``self._handlers``."""
     if context.spec.node_type == "orchestrator":
         return b.name(operation_protocol(context))
-    arguments = [context.input_model]
+    arguments: list[b.ExprLike] = [context.input_model]
     if context.spec.node_type == "reducer":
         arguments.append(b.binop(context.output_model, "|", "None"))
     return b.subscript("Callable", b.list_(*arguments), b.subscript("Awaitable", context.output_model))

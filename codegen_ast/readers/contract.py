@@ -28,7 +28,7 @@ _CAPABILITY_FEATURES = {
 
 
 def _node_type(conversion: Conversion) -> str:
-    raw = conversion.require("node_type", str, "one of EFFECT_GENERIC, COMPUTE_GENERIC, REDUCER_GENERIC, ORCHESTRATOR_GENERIC")
+    raw: str = conversion.require("node_type", str, "one of EFFECT_GENERIC, COMPUTE_GENERIC, REDUCER_GENERIC, ORCHESTRATOR_GENERIC")
     kind = raw.lower().removesuffix("_generic")
     if kind not in ("effect", "compute", "reducer", "orchestrator"):
         raise conversion.fail(
