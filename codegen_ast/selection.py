@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from codegen_ast.errors import CodegenError
+from codegen_ast.profiles import choose_profile
 from codegen_ast.spec import NodeSpec
 from codegen_ast.target import (
     BASE_CLASSES,
@@ -36,9 +37,8 @@ _INTEGRATION_ORDER = ("postgres", "redis", "http", "kafka")
 
 # Features the spec may name whose code this version does not generate yet.
 _NOT_GENERATED = {
-    "retry": "no generated retry loop yet: requests carry ModelEffectInput.retry_enabled / max_retries",
+    "retry": "no generated retry loop for plain operations: declared endpoints (operations[].http) retry idempotent methods",
     "circuit_breaker": "no generated circuit breaker yet: NodeEffect.get_circuit_breaker() is available to handlers",
-    "caching": "no generated cache-aside yet: handlers can use MixinCaching (compute, reducer) or the redis helpers",
 }
 
 
@@ -62,6 +62,7 @@ class Selection:
     integrations: tuple[str, ...]  # in start order
     patterns: tuple[str, ...]  # in assembly order
     log: tuple[Decision, ...]
+    variant: str | None = None  # the pattern profile (seed 6.1), if one applies
 
     @property
     def uses_wrapper(self) -> bool:
@@ -82,6 +83,7 @@ class Selection:
     def as_dict(self) -> dict[str, object]:
         return {
             "node_type": self.node_type,
+            "variant": self.variant,
             "base": f"{self.base.module}.{self.base.name}",
             "mixins": list(self.mixins),
             "integrations": list(self.integrations),
@@ -102,11 +104,14 @@ def detect_integrations(spec: NodeSpec) -> tuple[tuple[str, ...], list[Decision]
     found: set[str] = set()
     domain_words = _words(spec.domain)
     operation_words = set("_".join(op.name for op in spec.operations).split("_"))
+    calls = [op.name for op in spec.http_operations] or [op.name for op in spec.workflow_operations if spec.step_calls]
     for integration in _INTEGRATION_ORDER:
         if integration in spec.dependencies:
             reason = "declared in dependencies"
         elif integration == "postgres" and spec.database is not None:
             reason = f"database table {spec.database.table!r} is declared"
+        elif integration == "http" and calls:
+            reason = f"operation {calls[0]!r} calls an HTTP endpoint"
         elif hits := sorted(domain_words & _TRIGGERS[integration]):
             reason = f"domain {spec.domain!r} mentions {hits[0]!r}"
         elif hits := sorted(operation_words & _TRIGGERS[integration]):
@@ -138,12 +143,38 @@ def _check_conflicts(spec: NodeSpec) -> None:
             )
 
 
+def _declares_events(spec: NodeSpec) -> str | None:
+    """Why the node publishes or consumes declared events, if it does."""
+    if spec.events is not None and (spec.events.subscribes or spec.events.publishes):
+        return "events are declared"
+    if spec.step_events:
+        return "workflow steps publish events"
+    if spec.state_machine is not None:
+        return "a state machine publishes an event per transition"
+    return None
+
+
 def select(spec: NodeSpec) -> Selection:
     """Choose base class, mixins, integrations and patterns for ``spec``."""
     _check_conflicts(spec)
     log: list[Decision] = []
+    integrations, integration_log = detect_integrations(spec)
+    chosen = choose_profile(spec, integrations, _words(spec.domain))
+    variant_patterns: tuple[str, ...] = ()
+    if chosen is not None:
+        profile, why = chosen
+        log.append(Decision("variant", profile.name, f"{why}: {profile.summary}"))
+        added = [i for i in profile.integrations if i not in integrations]
+        integration_log += [Decision("integration", i, f"the {profile.name} variant brings it") for i in added]
+        integrations = tuple(i for i in _INTEGRATION_ORDER if i in integrations or i in added)
+        variant_patterns = profile.patterns
+
     wrapper_mixins = WRAPPER_MIXINS[spec.node_type]
-    missing = [m for m in spec.mixins if m not in wrapper_mixins]
+    requested = list(spec.mixins)
+    events_reason = _declares_events(spec)
+    if events_reason and "MixinEventBus" not in wrapper_mixins and "MixinEventBus" not in requested:
+        requested.append("MixinEventBus")
+    missing = [m for m in requested if m not in wrapper_mixins]
     custom = "no_service_mode" in spec.features or "custom_mixins" in spec.features or bool(missing)
 
     if not custom:
@@ -168,14 +199,18 @@ def select(spec: NodeSpec) -> Selection:
             why = f"{', '.join(missing)} is not part of {SERVICE_WRAPPERS[spec.node_type].name}"
         keep_service = "no_service_mode" not in spec.features
         composed = [m for m in wrapper_mixins if m != "MixinNodeService" or keep_service]
-        composed += [m for m in spec.mixins if m not in composed]
+        composed += [m for m in requested if m not in composed]
         mixins = tuple(composed)
         log.append(Decision("base", base.name, f"plain base with explicit mixins: {why}"))
         for mixin in mixins:
-            source = "requested in mixins" if mixin in spec.mixins else "re-creates the wrapper's behaviour"
+            if mixin in spec.mixins:
+                source = "requested in mixins"
+            elif mixin not in wrapper_mixins:
+                source = f"publishes events: {events_reason}"
+            else:
+                source = "re-creates the wrapper's behaviour"
             log.append(Decision("mixin", mixin, source))
 
-    integrations, integration_log = detect_integrations(spec)
     log += integration_log
     provides = set(wrapper_mixins) if not custom else set(mixins)
     patterns = ["logging", "health_check_mode", *integrations]
@@ -187,19 +222,25 @@ def select(spec: NodeSpec) -> Selection:
         patterns.append("consul")
         reasons["consul"] = "consul in features or dependencies"
     targets = [t for t, ok in (("event bus", "MixinEventBus" in provides), ("kafka", "kafka" in integrations)) if ok]
-    if ("events" in spec.features or "kafka" in integrations) and targets:
+    wants_events = "events" in spec.features or "kafka" in integrations or "events" in variant_patterns
+    if (wants_events or events_reason) and targets:
         patterns.append("events")
-        reasons["events"] = f"events feature or kafka integration; delivers to {' and '.join(targets)}"
+        why_events = events_reason or "events feature, kafka integration or variant"
+        reasons["events"] = f"{why_events}; delivers to {' and '.join(targets)}"
     elif "events" in spec.features:
         log.append(
             Decision("feature", "events", f"skipped: a {spec.node_type} node has no event bus; add the kafka dependency to publish")
         )
-    if integrations or "consul" in patterns:
+    if integrations or "consul" in patterns or (spec.events is not None and spec.events.subscribes):
         patterns.append("lifecycle")
-        reasons["lifecycle"] = "integrations to start in initialize() and stop in cleanup()"
-    patterns += ["routing", "errors", "metrics", "health"]
+        reasons["lifecycle"] = "integrations and subscriptions to start in initialize() and stop in cleanup()"
+    patterns.append("routing")
+    reasons["routing"] = "always: one typed handler per operation"
+    for pattern, reason in _declared_patterns(spec, variant_patterns, log):
+        patterns.append(pattern)
+        reasons[pattern] = reason
+    patterns += ["errors", "metrics", "health"]
     reasons |= {
-        "routing": "always: one typed handler per operation",
         "errors": "always: specific exceptions map to EnumCoreErrorCode",
         "metrics": "always: MixinMetrics counters and perf_counter durations",
         "health": f"always: self check{''.join(', ' + i for i in integrations)}"
@@ -214,4 +255,37 @@ def select(spec: NodeSpec) -> Selection:
     for feature in spec.features:
         if feature in _NOT_GENERATED:
             log.append(Decision("feature", feature, _NOT_GENERATED[feature]))
-    return Selection(spec.node_type, base, mixins, integrations, tuple(patterns), tuple(log))
+    variant = chosen[0].name if chosen is not None else None
+    return Selection(spec.node_type, base, mixins, integrations, tuple(patterns), tuple(log), variant)
+
+
+def _declared_patterns(
+    spec: NodeSpec, variant_patterns: tuple[str, ...], log: list[Decision]
+) -> list[tuple[str, str]]:
+    """Patterns that turn what the spec declares into working code."""
+    chosen: list[tuple[str, str]] = []
+    if spec.http_operations:
+        chosen.append(("http_endpoints", f"{len(spec.http_operations)} operation(s) declare an endpoint"))
+    if spec.events is not None and spec.events.subscribes:
+        chosen.append(("event_handlers", f"{len(spec.events.subscribes)} subscribed event type(s)"))
+    if spec.state_machine is not None:
+        chosen.append(("transition_events", "a state machine: one event per transition"))
+    if spec.workflow_operations:
+        chosen.append(("workflow", f"{len(spec.workflow_operations)} operation(s) declare workflow steps"))
+    cacheable = spec.node_type in ("compute", "reducer") and spec.state_machine is None
+    if spec.cache is not None:
+        chosen.append(("caching", f"cache declared: cache-aside, TTL {spec.cache_ttl_s} s"))
+    elif "caching" in spec.features or "caching" in variant_patterns:
+        why = "caching feature" if "caching" in spec.features else "the variant brings it"
+        if cacheable:
+            chosen.append(("caching", f"{why}: cache-aside, TTL {spec.cache_ttl_s} s"))
+        elif "caching" in spec.features:
+            log.append(
+                Decision(
+                    "feature",
+                    "caching",
+                    "skipped: cache-aside is generated for compute and reducer nodes without a state machine; "
+                    "an effect's or orchestrator's answer depends on the outside world",
+                )
+            )
+    return chosen

@@ -164,12 +164,156 @@ _CRUD_PREFIXES: dict[str, CrudKind] = {
 }
 
 
+HttpMethod = Literal["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
+# RFC 9110 9.2.2: repeating one of these has the same effect as sending it once.
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE"})
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+_EVENT_TYPE = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+")
+_TOPIC = re.compile(r"[A-Za-z0-9._-]+")
+
+
+class HttpCallSpec(BaseModel):
+    """One HTTP request: ``{method: GET, path: /orders/{order_id}}``.
+
+    ``{name}`` in the path is filled from the request's field of that name
+    (URL-quoted). Idempotent methods (GET, HEAD, PUT, DELETE) are retried with
+    exponential backoff on timeouts, transport errors and 502/503/504; POST and
+    PATCH are sent once, because repeating them could repeat their effect.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    method: HttpMethod
+    path: str
+    timeout_s: Annotated[float, Field(gt=0, le=300)] = 10.0
+    retries: Annotated[int, Field(ge=0, le=10)] | None = None  # None: 2 if idempotent, else 0
+
+    @field_validator("method", mode="before")
+    @classmethod
+    def _upper(cls, value: Any) -> Any:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("path")
+    @classmethod
+    def _check_path(cls, value: str) -> str:
+        if not value.startswith("/") or any(c in value for c in " ?#\\\"'"):
+            raise ValueError(
+                f"path {value!r} must start with '/' and hold no spaces, quotes, '?' or '#': "
+                "write it relative to HTTP_BASE_URL, e.g. '/orders/{order_id}'"
+            )
+        for name in _PLACEHOLDER.findall(value):
+            check_snake_case(name, "path placeholder")
+        return value
+
+    @model_validator(mode="after")
+    def _check_retries(self) -> HttpCallSpec:
+        if self.retries and self.method not in IDEMPOTENT_METHODS:
+            raise ValueError(
+                f"retries: {self.method} is not idempotent, so a retry could repeat its effect: "
+                "remove retries (or use PUT for an idempotent write)"
+            )
+        return self
+
+    @property
+    def idempotent(self) -> bool:
+        return self.method in IDEMPOTENT_METHODS
+
+    @property
+    def attempts(self) -> int:
+        """How many times the request may be sent in all."""
+        retries = self.retries if self.retries is not None else (2 if self.idempotent else 0)
+        return 1 + retries
+
+    @property
+    def placeholders(self) -> list[str]:
+        return _PLACEHOLDER.findall(self.path)
+
+
+def check_event_type(value: str) -> str:
+    if not isinstance(value, str) or not _EVENT_TYPE.fullmatch(value):
+        raise ValueError(
+            f"event type {value!r} must be dotted lowercase words, e.g. 'payment.captured' "
+            "(at least two parts; letters, digits and underscores)"
+        )
+    return value
+
+
+def check_topic(value: str | None) -> str | None:
+    if value is not None and not _TOPIC.fullmatch(value):
+        raise ValueError(f"topic {value!r} may hold only letters, digits, '.', '_' and '-'")
+    return value
+
+
+class StepActionSpec(BaseModel):
+    """What a workflow step (or its compensation) does: one HTTP call or one event."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    call: HttpCallSpec | None = None
+    publish: str | None = None  # an event type
+
+    @field_validator("publish")
+    @classmethod
+    def _check_publish(cls, value: str | None) -> str | None:
+        return None if value is None else check_event_type(value)
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> StepActionSpec:
+        if (self.call is None) == (self.publish is None):
+            raise ValueError("a step does one thing: give either 'call' (an HTTP request) or 'publish' (an event type)")
+        return self
+
+
+class StepSpec(StepActionSpec):
+    """One workflow step: an action, its time limit, and how to undo it."""
+
+    name: str
+    timeout_s: Annotated[float, Field(gt=0, le=3600)] = 30.0
+    compensate: StepActionSpec | None = None  # run, newest first, when a later step fails
+
+    @field_validator("name")
+    @classmethod
+    def _check_name(cls, value: str) -> str:
+        return check_snake_case(value, "step name")
+
+
+class ParallelStepsSpec(BaseModel):
+    """Steps that run concurrently; the workflow goes on when all have finished."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    parallel: Annotated[list[StepSpec], Field(min_length=2)]
+
+
+WorkflowStage = StepSpec | ParallelStepsSpec
+
+
 class OperationSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str
     description: str = ""
     kind: CrudKind | None = None  # for database nodes; else read from the name's first word
+    http: HttpCallSpec | None = None  # effect nodes: the endpoint this operation calls
+    steps: list[WorkflowStage] | None = None  # orchestrator nodes: the workflow this operation runs
+
+    @property
+    def stages(self) -> list[list[StepSpec]]:
+        """The declared steps as stages: one step, or the steps that run together."""
+        return [[s] if isinstance(s, StepSpec) else list(s.parallel) for s in self.steps or []]
+
+    @field_validator("steps")
+    @classmethod
+    def _check_steps(cls, value: list[WorkflowStage] | None) -> list[WorkflowStage] | None:
+        if value is None:
+            return None
+        names = [s.name for stage in value for s in ([stage] if isinstance(stage, StepSpec) else stage.parallel)]
+        for name in names:
+            if names.count(name) > 1:
+                raise ValueError(f"step {name!r} is declared twice: rename one")
+        if not names:
+            raise ValueError("steps is empty: declare at least one step or remove 'steps'")
+        return value
 
     @property
     def crud_kind(self) -> CrudKind | None:
@@ -244,6 +388,75 @@ class StateMachineSpec(BaseModel):
         return list(dict.fromkeys(t.trigger for t in self.transitions))
 
 
+class SubscribedEventSpec(BaseModel):
+    """An event the node consumes: its payload becomes the request of ``operation``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    event_type: str
+    operation: str  # the declared operation the event triggers
+    topic: str | None = None  # default: ONEX_EVENTS_TOPIC
+    fields: list[str] | None = None  # input fields the payload carries; default: all
+
+    @field_validator("event_type")
+    @classmethod
+    def _check_type(cls, value: str) -> str:
+        return check_event_type(value)
+
+    @field_validator("topic")
+    @classmethod
+    def _check_topic(cls, value: str | None) -> str | None:
+        return check_topic(value)
+
+
+class PublishedEventSpec(BaseModel):
+    """An event the node emits after an operation succeeds; the payload is the operation's output fields."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    event_type: str
+    after: list[str] | None = None  # operations that emit it; default: all
+    topic: str | None = None
+
+    @field_validator("event_type")
+    @classmethod
+    def _check_type(cls, value: str) -> str:
+        return check_event_type(value)
+
+    @field_validator("topic")
+    @classmethod
+    def _check_topic(cls, value: str | None) -> str | None:
+        return check_topic(value)
+
+
+class EventsSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    subscribes: list[SubscribedEventSpec] = Field(default_factory=list)
+    publishes: list[PublishedEventSpec] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique(self) -> EventsSpec:
+        for what, items in (("subscribes", self.subscribes), ("publishes", self.publishes)):
+            types = [item.event_type for item in items]
+            for event_type in types:
+                if types.count(event_type) > 1:
+                    raise ValueError(f"{what}: event type {event_type!r} is declared twice: keep one")
+        return self
+
+
+class CacheSpec(BaseModel):
+    """Cache-aside for Compute and Reducer nodes: the answer to an identical request is reused for ``ttl_s``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    ttl_s: Annotated[int, Field(gt=0, le=30 * 24 * 3600)] = 300
+    operations: list[str] | None = None  # default: all
+
+
+VARIANTS: tuple[str, ...] = ("database", "api", "kafka", "ml", "analytics", "workflow")
+
+
 class NodeSpec(BaseModel):
     """The user's request for one node package."""
 
@@ -261,6 +474,9 @@ class NodeSpec(BaseModel):
     mixins: list[str] = Field(default_factory=list)
     database: DatabaseSpec | None = None
     state_machine: StateMachineSpec | None = None
+    events: EventsSpec | None = None
+    cache: CacheSpec | None = None
+    variant: str | None = None  # a pattern profile; default: chosen by the selector
     input_fields: list[FieldSpec] = Field(default_factory=list)
     output_fields: list[FieldSpec] = Field(default_factory=list)
 
@@ -379,6 +595,113 @@ class NodeSpec(BaseModel):
             if self.operations and trigger not in operations:
                 raise ValueError(f"state_machine trigger {trigger!r} is not an operation: add it to operations")
         return self
+
+    @field_validator("variant")
+    @classmethod
+    def _check_variant(cls, value: str | None) -> str | None:
+        if value is not None and value not in VARIANTS:
+            raise ValueError(f"unknown variant {value!r}: {suggestion(value, VARIANTS)}known: {', '.join(VARIANTS)}")
+        return value
+
+    @model_validator(mode="after")
+    def _check_http(self) -> NodeSpec:
+        inputs = {field.name for field in self.input_fields}
+        for operation in self.operations:
+            if operation.http is not None and self.node_type != "effect":
+                raise ValueError(f"operation {operation.name!r}: only effect nodes call endpoints (http); use node_type: effect")
+            if operation.steps is not None and self.node_type != "orchestrator":
+                raise ValueError(f"operation {operation.name!r}: only orchestrator nodes run steps; use node_type: orchestrator")
+            if operation.http is not None and self.database is not None:
+                raise ValueError(f"operation {operation.name!r}: a database node's operations run SQL; remove http")
+            calls = [operation.http] if operation.http else []
+            for stage in operation.stages:
+                for step in stage:
+                    calls += [c for c in (step.call, step.compensate.call if step.compensate else None) if c]
+            for call in calls:
+                for placeholder in call.placeholders:
+                    if placeholder not in inputs:
+                        raise ValueError(
+                            f"operation {operation.name!r}: path {call.path!r} uses {{{placeholder}}}, "
+                            "which is not an input field: add it to input_fields"
+                        )
+        return self
+
+    @model_validator(mode="after")
+    def _check_events(self) -> NodeSpec:
+        if self.events is None:
+            return self
+        operations = {op.name for op in self.effective_operations}
+        inputs = {field.name for field in self.input_fields}
+        for event in self.events.subscribes:
+            if event.operation not in operations:
+                raise ValueError(
+                    f"events.subscribes: {event.event_type!r} triggers {event.operation!r}, which is not "
+                    f"an operation: use one of {', '.join(sorted(operations))}"
+                )
+            for name in event.fields or []:
+                if name not in inputs:
+                    raise ValueError(f"events.subscribes: {event.event_type!r} carries {name!r}, which is not an input field: add it to input_fields")
+        for published in self.events.publishes:
+            for name in published.after or []:
+                if name not in operations:
+                    raise ValueError(
+                        f"events.publishes: {published.event_type!r} follows {name!r}, which is not an "
+                        f"operation: use one of {', '.join(sorted(operations))}"
+                    )
+        return self
+
+    @model_validator(mode="after")
+    def _check_cache(self) -> NodeSpec:
+        if self.cache is None:
+            return self
+        if self.node_type not in ("compute", "reducer"):
+            raise ValueError(
+                "cache: cache-aside is for compute and reducer nodes, whose answer depends only on the "
+                "request (and the reduced state); remove cache"
+            )
+        if self.state_machine is not None:
+            raise ValueError("cache: a state machine transition must run every time, so it cannot be cached; remove cache")
+        operations = {op.name for op in self.effective_operations}
+        for name in self.cache.operations or []:
+            if name not in operations:
+                raise ValueError(f"cache.operations: {name!r} is not an operation: use one of {', '.join(sorted(operations))}")
+        return self
+
+    @property
+    def cache_ttl_s(self) -> int:
+        return self.cache.ttl_s if self.cache is not None else CacheSpec().ttl_s
+
+    @property
+    def http_operations(self) -> list[OperationSpec]:
+        return [op for op in self.operations if op.http is not None]
+
+    @property
+    def workflow_operations(self) -> list[OperationSpec]:
+        return [op for op in self.operations if op.steps is not None]
+
+    @property
+    def step_calls(self) -> list[HttpCallSpec]:
+        """Every HTTP call a workflow step or compensation makes."""
+        return [
+            call
+            for op in self.workflow_operations
+            for stage in op.stages
+            for step in stage
+            for call in (step.call, step.compensate.call if step.compensate else None)
+            if call is not None
+        ]
+
+    @property
+    def step_events(self) -> list[str]:
+        """Every event type a workflow step or compensation publishes."""
+        return [
+            event
+            for op in self.workflow_operations
+            for stage in op.stages
+            for step in stage
+            for event in (step.publish, step.compensate.publish if step.compensate else None)
+            if event is not None
+        ]
 
     @property
     def effective_operations(self) -> list[OperationSpec]:

@@ -144,3 +144,50 @@ def test_explain_rejects_a_conflict_with_exit_code_2(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["explain", str(spec_file)])
     assert result.exit_code == 2
     assert "MixinFSMExecution belongs to reducer nodes" in result.output
+
+
+def _node(node_type: str, **fields: Any) -> NodeSpec:
+    return NodeSpec.model_validate({"name": "orders", "node_type": node_type, "description": "Orders.", **fields})
+
+
+@pytest.mark.parametrize(
+    ("node", "variant", "brings"),
+    [
+        (_node("effect", database={"table": "orders", "key": "order_id"}, operations=["read_order"],
+               input_fields=[{"name": "order_id", "type": "str"}]),
+         "database", {"postgres"}),
+        (_node("effect", input_fields=[{"name": "sku", "type": "str"}],
+               operations=[{"name": "get_item", "http": {"method": "GET", "path": "/items/{sku}"}}]),
+         "api", {"http", "http_endpoints"}),
+        (_node("effect", dependencies=["kafka"]), "kafka", {"kafka", "events"}),
+        (_node("compute", domain="ML inference"), "ml", {"caching"}),
+        (_node("reducer", domain="sales analytics"), "analytics", {"caching"}),
+        (_node("orchestrator", operations=[{"name": "place", "steps": [{"name": "notify", "publish": "order.placed"}]}]),
+         "workflow", {"workflow", "events"}),
+        (_node("effect", variant="database"), "database", {"postgres"}),  # declared: brings its integration
+        (_node("compute"), None, set()),
+    ],
+)
+def test_variants_are_pattern_profiles_chosen_by_the_selector(node: NodeSpec, variant: str | None, brings: set[str]) -> None:
+    selection = select(node)
+    assert selection.variant == variant
+    assert brings <= set(selection.patterns)
+    if variant is not None:
+        assert any(d.topic == "variant" and d.choice == variant for d in selection.log)
+
+
+def test_a_variant_of_another_node_type_is_refused() -> None:
+    with pytest.raises(SelectionError, match="variant 'ml' is for compute nodes, not effect nodes"):
+        select(_node("effect", variant="ml"))
+
+
+def test_compute_and_reducer_nodes_get_an_event_bus_when_they_declare_events() -> None:
+    selection = select(_node("reducer", events={"publishes": [{"event_type": "orders.counted"}]}))
+    assert "MixinEventBus" in selection.mixins and "events" in selection.patterns
+    assert ("mixin", "MixinEventBus", "publishes events: events are declared") in selection.log
+
+
+def test_caching_on_an_effect_is_explained_not_generated() -> None:
+    selection = select(_node("effect", features=["caching"]))
+    assert "caching" not in selection.patterns
+    assert any(d.choice == "caching" and d.reason.startswith("skipped: cache-aside is generated for compute") for d in selection.log)

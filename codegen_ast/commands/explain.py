@@ -18,8 +18,10 @@ from codegen_ast.selection import select
 def explain_command(spec_file: Path, output_format: str) -> None:
     """Show what the selector chooses for SPEC_FILE, and why.
 
-    Prints the base class, the mixins, the detected integrations and the
-    production patterns, each with the reason it was chosen.
+    Prints the variant (a pattern profile: database, api, kafka, ml,
+    analytics, workflow), the base class, the mixins, the detected
+    integrations and the production patterns, each with the reason it was
+    chosen.
 
     \b
     Examples:
@@ -30,6 +32,7 @@ def explain_command(spec_file: Path, output_format: str) -> None:
     if output_format == "json":
         click.echo(json.dumps(selection.as_dict(), indent=2))
         return
+    click.echo(f"variant:      {selection.variant or 'none (the plain ' + selection.node_type + ' node)'}")
     click.echo(f"base class:   {selection.base.name}  ({selection.base.module})")
     click.echo(f"mixins:       {', '.join(selection.mixins) or '(those of the base class)'}")
     click.echo(f"integrations: {', '.join(selection.integrations) or 'none'}")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from codegen_ast.readers import declared
 from codegen_ast.readers.dialect import Conversion, dependency_for
 from codegen_ast.target import KNOWN_MIXINS, REMOVED_MIXINS
 
@@ -140,6 +141,13 @@ def convert_v2(conversion: Conversion) -> None:
         conversion.set("mixins", mixins, ("mixin_configuration",))
     if raw.get("event_patterns"):
         features.append("events")
+        operations = [op if isinstance(op, str) else op.get("name") for op in raw.get("operations") or []]
+        declared.event_patterns(conversion, raw["event_patterns"], ("event_patterns",), [o for o in operations if isinstance(o, str)])
+    subcontracts = raw.get("subcontracts") if isinstance(raw.get("subcontracts"), dict) else {}
+    if subcontracts.get("fsm"):
+        declared.state_machine(conversion, subcontracts["fsm"], ("subcontracts", "fsm"))
+    if subcontracts.get("caching"):
+        declared.caching(conversion, subcontracts["caching"], ("subcontracts", "caching"), node_type)
     dependencies = []
     for index, dependency in enumerate(conversion.optional(raw, "dependencies", (list, dict), "a list or mapping", ()) or []):
         client = dependency_for(str(dependency))

@@ -41,7 +41,9 @@ def test_drifted_contract_lowercase_type_single_handler_state_machine() -> None:
     assert result.spec.features == ["caching"]
     warnings = [str(w) for w in result.warnings]
     assert any("capabilities.1: capability 'audit_trail'" in w for w in warnings)
-    assert any("state_machine: state machines are not generated" in w for w in warnings)
+    machine = result.spec.state_machine
+    assert machine is not None and (machine.initial_state, machine.states) == ("empty", ["empty", "active"])
+    assert [(t.source, t.target, t.trigger) for t in machine.transitions] == [("empty", "active", "add_item")]
 
 
 def test_v2_contract_with_schemas_mixins_and_events() -> None:
@@ -62,6 +64,9 @@ def test_v2_contract_with_schemas_mixins_and_events() -> None:
     warnings = [str(w) for w in result.warnings]
     assert any(":8: mixin_configuration.mixins.0: MixinRetry does not exist" in w and "'retry' feature" in w for w in warnings)
     assert any("MixinLogData does not exist" in w for w in warnings)
+    assert spec.events is not None
+    assert [(e.event_type, e.topic) for e in spec.events.publishes] == [("ledger.updated", "ledger.updated")]
+    assert any("event_patterns.publishes.0: event type 'LedgerUpdated' read as 'ledger.updated'" in w for w in warnings)
 
 
 def test_v2_missing_companion_is_completed_and_said() -> None:
@@ -94,3 +99,23 @@ def test_invalid_files_give_one_clear_message_with_file_and_line(file: str, expe
 def test_our_own_spec_is_still_read_as_a_spec() -> None:
     root = Path(__file__).resolve().parent.parent.parent
     assert read_spec(root / "examples" / "orders_effect.yaml").dialect == "spec"
+
+
+def test_framework_state_machine_spelling_becomes_a_generated_state_machine() -> None:
+    spec = read_spec(FILES / "current_fsm.yaml").spec
+    machine = spec.state_machine
+    assert machine is not None and machine.persist
+    assert [(t.source, t.target, t.trigger) for t in machine.transitions] == [
+        ("closed", "open", "open_door"), ("open", "closed", "close_door"),
+    ]
+    assert [op.name for op in spec.effective_operations] == ["open_door", "close_door"]
+
+
+def test_v2_subscriptions_and_caching_subcontract_become_declared_behaviour() -> None:
+    result = read_spec(FILES / "v2_declared.yaml")
+    spec = result.spec
+    assert spec.events is not None
+    assert [(e.event_type, e.operation, e.topic) for e in spec.events.subscribes] == [("page.viewed", "count_view", "web.views")]
+    assert spec.events.publishes == []
+    assert spec.cache is not None and spec.cache.ttl_s == 60
+    assert any("event_patterns.publishes.0: event type 'Bad Type' is not dotted words" in str(w) for w in result.warnings)

@@ -1,0 +1,66 @@
+"""Variants (seed plan 6.1) as pattern profiles, not separate templates.
+
+A profile names the integrations and patterns a kind of node needs; the
+selector picks one (the spec's ``variant``, else what the spec reveals, in the
+seed's priority order: integrations first, then the domain) and merges its
+patterns into the selection. Every variant is built from the same pattern
+modules as any other node.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from codegen_ast.spec import NodeSpec
+
+
+class Profile(NamedTuple):
+    name: str
+    node_type: str  # the node type the variant is for
+    integrations: tuple[str, ...]  # integrations the variant always brings
+    patterns: tuple[str, ...]  # patterns the variant always brings
+    summary: str
+
+
+PROFILES: dict[str, Profile] = {
+    profile.name: profile
+    for profile in (
+        Profile("database", "effect", ("postgres",), (), "PostgreSQL pool, query helpers; CRUD handlers when a table is declared"),
+        Profile("api", "effect", ("http",), (), "httpx client; one handler per declared endpoint, retries for idempotent methods"),
+        Profile("kafka", "effect", ("kafka",), ("events",), "Kafka producer, enveloped events; typed handlers for subscribed events"),
+        Profile("ml", "compute", (), ("caching",), "inference answers cached (cache-aside with a TTL): the same input is not scored twice"),
+        Profile("analytics", "reducer", (), ("caching",), "aggregates cached per request and reduced state"),
+        Profile("workflow", "orchestrator", (), ("events",), "declared steps with timeouts, concurrency and compensation"),
+    )
+}
+
+# domain words -> variant (seed 6.1, checked after the integrations)
+_DOMAIN_WORDS = (
+    ("ml", frozenset({"ml", "inference", "model", "prediction", "scoring"})),
+    ("analytics", frozenset({"analytics", "aggregation", "aggregate", "statistics"})),
+    ("workflow", frozenset({"workflow", "orchestration", "saga"})),
+)
+
+
+def choose_profile(spec: NodeSpec, integrations: tuple[str, ...], domain_words: set[str]) -> tuple[Profile, str] | None:
+    """The variant for ``spec`` and why, or None for the plain node of its type."""
+    if spec.variant is not None:
+        profile = PROFILES[spec.variant]
+        if profile.node_type != spec.node_type:
+            from codegen_ast.selection import SelectionError
+
+            raise SelectionError(
+                f"variant {spec.variant!r} is for {profile.node_type} nodes, not {spec.node_type} nodes: "
+                "remove 'variant' or change node_type"
+            )
+        return profile, "declared in variant"
+    if spec.node_type == "effect":
+        for name, integration in (("database", "postgres"), ("api", "http"), ("kafka", "kafka")):
+            if integration in integrations:
+                return PROFILES[name], f"the {integration} integration is selected"
+    if spec.node_type == "orchestrator" and spec.workflow_operations:
+        return PROFILES["workflow"], "an operation declares workflow steps"
+    for name, words in _DOMAIN_WORDS:
+        if PROFILES[name].node_type == spec.node_type and (hits := sorted(domain_words & words)):
+            return PROFILES[name], f"domain {spec.domain!r} mentions {hits[0]!r}"
+    return None

@@ -1,0 +1,109 @@
+"""Contract sections that declare behaviour (seed 6.5): state machines, event
+patterns and caching, turned into the NodeSpec keys that generate working code.
+
+Shared by both contract dialects: a current ONEX ``state_machine`` and a v2
+``subcontracts.fsm`` have the same shape, as do the two ways of naming events.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from codegen_ast.readers.dialect import Conversion, Location
+
+_EVENT_TYPE = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+")
+_CAMEL_WORD = re.compile(r"[A-Z][a-z0-9]*")
+
+
+def _event_type(conversion: Conversion, raw: Any, where: Location) -> str | None:
+    """Dotted lowercase as written, or read from CamelCase (``LedgerUpdated`` -> ``ledger.updated``)."""
+    if not isinstance(raw, str):
+        conversion.warn(where, "an event needs an event_type: left out")
+        return None
+    if _EVENT_TYPE.fullmatch(raw):
+        return raw
+    words = _CAMEL_WORD.findall(raw)
+    if len(words) >= 2 and "".join(words) == raw:
+        dotted = ".".join(word.lower() for word in words)
+        conversion.warn(where, f"event type {raw!r} read as {dotted!r} (event types are dotted lowercase words)")
+        return dotted
+    conversion.warn(where, f"event type {raw!r} is not dotted words like 'order.created': left out")
+    return None
+
+
+def _first(item: dict[str, Any], *keys: str) -> Any:
+    return next((item[key] for key in keys if key in item), None)
+
+
+def state_machine(conversion: Conversion, raw: Any, where: Location) -> None:
+    """``{initial_state, states, transitions}`` in the framework's spelling
+    (``state_name``, ``from_state``, ``to_state``) or ours (``from``, ``to``)."""
+    if not isinstance(raw, dict):
+        raise conversion.fail(where, "a state machine must be a mapping with initial_state, states and transitions")
+    states = []
+    for index, state in enumerate(raw.get("states") or []):
+        name = state if isinstance(state, str) else _first(state, "state_name", "name") if isinstance(state, dict) else None
+        if not isinstance(name, str):
+            raise conversion.fail((*where, "states", index), "each state needs a name (state_name)")
+        states.append(name)
+    transitions = []
+    for index, item in enumerate(raw.get("transitions") or []):
+        if not isinstance(item, dict):
+            raise conversion.fail((*where, "transitions", index), "each transition needs from_state, to_state and trigger")
+        transition = {
+            "from": _first(item, "from_state", "from", "source_state"),
+            "to": _first(item, "to_state", "to", "target_state"),
+            "trigger": _first(item, "trigger", "event"),
+        }
+        missing = [key for key, value in transition.items() if not isinstance(value, str)]
+        if missing:
+            raise conversion.fail((*where, "transitions", index), f"transition lacks {', '.join(missing)}: add it")
+        transitions.append(transition)
+    machine: dict[str, Any] = {"initial_state": raw.get("initial_state"), "states": states, "transitions": transitions}
+    if raw.get("persistence_enabled") or raw.get("persist"):
+        machine["persist"] = True
+    conversion.set("state_machine", machine, where)
+
+
+def event_patterns(conversion: Conversion, raw: Any, where: Location, operations: list[str]) -> None:
+    """v2 ``event_patterns {subscribes, publishes: [{topic, event_type}]}``.
+
+    A subscribed event needs the operation it triggers: with one operation that
+    is clear; otherwise the event is left out with a warning that says how to
+    declare it."""
+    if not isinstance(raw, dict):
+        return
+    events: dict[str, list[dict[str, Any]]] = {"subscribes": [], "publishes": []}
+    for key in ("subscribes", "publishes"):
+        for index, item in enumerate(raw.get(key) or []):
+            place = (*where, key, index)
+            event_type = _event_type(conversion, item.get("event_type") if isinstance(item, dict) else item, place)
+            if event_type is None:
+                continue
+            event: dict[str, Any] = {"event_type": event_type}
+            if isinstance(item, dict) and isinstance(item.get("topic"), str):
+                event["topic"] = item["topic"]
+            if key == "subscribes":
+                if len(operations) != 1:
+                    conversion.warn(
+                        place,
+                        f"subscribed event {event_type!r} does not say which operation it triggers: left out "
+                        "(write a NodeSpec with events.subscribes[].operation)",
+                    )
+                    continue
+                event["operation"] = operations[0]
+            events[key].append(event)
+    if events["subscribes"] or events["publishes"]:
+        conversion.set("events", {k: v for k, v in events.items() if v}, where)
+
+
+def caching(conversion: Conversion, raw: Any, where: Location, node_type: str) -> None:
+    """A caching subcontract becomes cache-aside on compute and reducer nodes."""
+    if not isinstance(raw, dict) and raw is not True:
+        return
+    if node_type not in ("compute", "reducer"):
+        conversion.warn(where, f"caching is generated for compute and reducer nodes, not {node_type} nodes: ignored")
+        return
+    ttl = _first(raw, "default_ttl_seconds", "ttl_seconds", "ttl_s", "ttl") if isinstance(raw, dict) else None
+    conversion.set("cache", {"ttl_s": ttl} if isinstance(ttl, int) and ttl > 0 else {}, where)
