@@ -44,16 +44,8 @@ _DOMAIN_WORDS = (
 
 def choose_profile(spec: NodeSpec, integrations: tuple[str, ...], domain_words: set[str]) -> tuple[Profile, str] | None:
     """The variant for ``spec`` and why, or None for the plain node of its type."""
-    if spec.variant is not None:
-        profile = PROFILES[spec.variant]
-        if profile.node_type != spec.node_type:
-            from codegen_ast.selection import SelectionError
-
-            raise SelectionError(
-                f"variant {spec.variant!r} is for {profile.node_type} nodes, not {spec.node_type} nodes: "
-                "remove 'variant' or change node_type"
-            )
-        return profile, "declared in variant"
+    if spec.variant is not None:  # the spec has checked it suits the node type
+        return PROFILES[spec.variant], "declared in variant"
     if spec.node_type == "effect":
         for name, integration in (("database", "postgres"), ("api", "http"), ("kafka", "kafka")):
             if integration in integrations:

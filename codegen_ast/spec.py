@@ -11,7 +11,17 @@ import keyword
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_serializer, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationInfo,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 NodeType = Literal["effect", "compute", "reducer", "orchestrator"]
 NODE_TYPES: tuple[str, ...] = ("effect", "compute", "reducer", "orchestrator")
@@ -38,6 +48,18 @@ _ONEX_FORBIDDEN_WORDS = (
 )
 # Names a field of a pydantic model may not take.
 _RESERVED_FIELDS = frozenset({"operation", "correlation_id"}) | frozenset(dir(BaseModel))
+
+
+Location = tuple[str | int, ...]
+
+
+class SpecFieldError(ValueError):
+    """A check across fields that knows which field is wrong, so the reader can
+    name its line (a plain ValueError in a model validator points at the root)."""
+
+    def __init__(self, location: Location, message: str) -> None:
+        super().__init__(message)
+        self.location = location
 
 
 def suggestion(value: str, choices: tuple[str, ...] | list[str]) -> str:
@@ -285,7 +307,15 @@ class ParallelStepsSpec(BaseModel):
     parallel: Annotated[list[StepSpec], Field(min_length=2)]
 
 
-WorkflowStage = StepSpec | ParallelStepsSpec
+def _stage_kind(value: Any) -> str:
+    return "parallel" if (isinstance(value, dict) and "parallel" in value) or isinstance(value, ParallelStepsSpec) else "step"
+
+
+# a stage is one step, or {parallel: [...]}; the discriminator keeps errors to the branch meant
+WorkflowStage = Annotated[
+    Annotated[StepSpec, Tag("step")] | Annotated[ParallelStepsSpec, Tag("parallel")],
+    Discriminator(_stage_kind),
+]
 
 
 class OperationSpec(BaseModel):
@@ -454,7 +484,12 @@ class CacheSpec(BaseModel):
     operations: list[str] | None = None  # default: all
 
 
-VARIANTS: tuple[str, ...] = ("database", "api", "kafka", "ml", "analytics", "workflow")
+# variant (seed 6.1) -> the node type it is for; the profiles live in codegen_ast.profiles
+VARIANT_NODE_TYPES: dict[str, str] = {
+    "database": "effect", "api": "effect", "kafka": "effect",
+    "ml": "compute", "analytics": "reducer", "workflow": "orchestrator",
+}
+VARIANTS: tuple[str, ...] = tuple(VARIANT_NODE_TYPES)
 
 
 class NodeSpec(BaseModel):
@@ -604,25 +639,42 @@ class NodeSpec(BaseModel):
         return value
 
     @model_validator(mode="after")
+    def _check_variant_node_type(self) -> NodeSpec:
+        if self.variant is not None and VARIANT_NODE_TYPES[self.variant] != self.node_type:
+            raise SpecFieldError(
+                ("variant",),
+                f"variant {self.variant!r} is for {VARIANT_NODE_TYPES[self.variant]} nodes, not "
+                f"{self.node_type} nodes: remove variant or change node_type",
+            )
+        return self
+
+    @model_validator(mode="after")
     def _check_http(self) -> NodeSpec:
         inputs = {field.name for field in self.input_fields}
-        for operation in self.operations:
+        for index, operation in enumerate(self.operations):
+            where: Location = ("operations", index)
             if operation.http is not None and self.node_type != "effect":
-                raise ValueError(f"operation {operation.name!r}: only effect nodes call endpoints (http); use node_type: effect")
+                raise SpecFieldError((*where, "http"), "only effect nodes call endpoints: use node_type: effect")
             if operation.steps is not None and self.node_type != "orchestrator":
-                raise ValueError(f"operation {operation.name!r}: only orchestrator nodes run steps; use node_type: orchestrator")
+                raise SpecFieldError((*where, "steps"), "only orchestrator nodes run steps: use node_type: orchestrator")
             if operation.http is not None and self.database is not None:
-                raise ValueError(f"operation {operation.name!r}: a database node's operations run SQL; remove http")
-            calls = [operation.http] if operation.http else []
-            for stage in operation.stages:
-                for step in stage:
-                    calls += [c for c in (step.call, step.compensate.call if step.compensate else None) if c]
-            for call in calls:
+                raise SpecFieldError((*where, "http"), "a database node's operations run SQL: remove http")
+            calls: list[tuple[Location, HttpCallSpec]] = [((*where, "http", "path"), operation.http)] if operation.http else []
+            for stage_index, stage in enumerate(operation.steps or []):
+                for step_index, step in enumerate([stage] if isinstance(stage, StepSpec) else stage.parallel):
+                    at: Location = (*where, "steps", stage_index)
+                    at = at if isinstance(stage, StepSpec) else (*at, "parallel", step_index)
+                    if step.call is not None:
+                        calls.append(((*at, "call", "path"), step.call))
+                    if step.compensate is not None and step.compensate.call is not None:
+                        calls.append(((*at, "compensate", "call", "path"), step.compensate.call))
+            for location, call in calls:
                 for placeholder in call.placeholders:
                     if placeholder not in inputs:
-                        raise ValueError(
-                            f"operation {operation.name!r}: path {call.path!r} uses {{{placeholder}}}, "
-                            "which is not an input field: add it to input_fields"
+                        raise SpecFieldError(
+                            location,
+                            f"path {call.path!r} uses {{{placeholder}}}, which is not an input field: "
+                            "add it to input_fields",
                         )
         return self
 
@@ -630,23 +682,27 @@ class NodeSpec(BaseModel):
     def _check_events(self) -> NodeSpec:
         if self.events is None:
             return self
-        operations = {op.name for op in self.effective_operations}
+        operations = ", ".join(op.name for op in self.effective_operations)
         inputs = {field.name for field in self.input_fields}
-        for event in self.events.subscribes:
-            if event.operation not in operations:
-                raise ValueError(
-                    f"events.subscribes: {event.event_type!r} triggers {event.operation!r}, which is not "
-                    f"an operation: use one of {', '.join(sorted(operations))}"
+        for index, event in enumerate(self.events.subscribes):
+            if event.operation not in operations.split(", "):
+                raise SpecFieldError(
+                    ("events", "subscribes", index, "operation"),
+                    f"{event.event_type!r} triggers {event.operation!r}, which is not an operation: "
+                    f"use one of {operations}",
                 )
             for name in event.fields or []:
                 if name not in inputs:
-                    raise ValueError(f"events.subscribes: {event.event_type!r} carries {name!r}, which is not an input field: add it to input_fields")
-        for published in self.events.publishes:
+                    raise SpecFieldError(
+                        ("events", "subscribes", index, "fields"),
+                        f"{event.event_type!r} carries {name!r}, which is not an input field: add it to input_fields",
+                    )
+        for index, published in enumerate(self.events.publishes):
             for name in published.after or []:
-                if name not in operations:
-                    raise ValueError(
-                        f"events.publishes: {published.event_type!r} follows {name!r}, which is not an "
-                        f"operation: use one of {', '.join(sorted(operations))}"
+                if name not in operations.split(", "):
+                    raise SpecFieldError(
+                        ("events", "publishes", index, "after"),
+                        f"{published.event_type!r} follows {name!r}, which is not an operation: use one of {operations}",
                     )
         return self
 
@@ -655,16 +711,21 @@ class NodeSpec(BaseModel):
         if self.cache is None:
             return self
         if self.node_type not in ("compute", "reducer"):
-            raise ValueError(
-                "cache: cache-aside is for compute and reducer nodes, whose answer depends only on the "
-                "request (and the reduced state); remove cache"
+            raise SpecFieldError(
+                ("cache",),
+                "cache-aside is for compute and reducer nodes, whose answer depends only on the "
+                "request (and the reduced state): remove cache",
             )
         if self.state_machine is not None:
-            raise ValueError("cache: a state machine transition must run every time, so it cannot be cached; remove cache")
-        operations = {op.name for op in self.effective_operations}
+            raise SpecFieldError(
+                ("cache",), "a state machine transition must run every time, so it cannot be cached: remove cache"
+            )
+        operations = [op.name for op in self.effective_operations]
         for name in self.cache.operations or []:
             if name not in operations:
-                raise ValueError(f"cache.operations: {name!r} is not an operation: use one of {', '.join(sorted(operations))}")
+                raise SpecFieldError(
+                    ("cache", "operations"), f"{name!r} is not an operation: use one of {', '.join(operations)}"
+                )
         return self
 
     @property

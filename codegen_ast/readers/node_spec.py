@@ -4,25 +4,36 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from codegen_ast.errors import InputProblem, SpecError
 from codegen_ast.readers.yaml_source import YamlDocument, load_yaml
-from codegen_ast.spec import FieldSpec, NodeSpec, OperationSpec, suggestion
+from codegen_ast.spec import NodeSpec, SpecFieldError, suggestion
 
-_MODELS_BY_LOCATION: dict[str, type[Any]] = {
-    "input_fields": FieldSpec,
-    "output_fields": FieldSpec,
-    "operations": OperationSpec,
-}
+_UNION_TAGS = frozenset({"step", "parallel"})  # the tags of a workflow stage's discriminated union
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The first pydantic model inside ``list[X] | None``, ``Annotated[...]`` and unions."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in get_args(annotation):
+        found = _model_in(argument)
+        if found is not None:
+            return found
+    return None
 
 
 def _known_keys(location: tuple[str | int, ...]) -> list[str]:
-    model: type[Any] = NodeSpec
-    if len(location) >= 3 and location[0] in _MODELS_BY_LOCATION:
-        model = _MODELS_BY_LOCATION[str(location[0])]
+    """The fields of the model that holds the last part of ``location``."""
+    model: type[BaseModel] = NodeSpec
+    for part in location[:-1]:
+        if isinstance(part, str) and part in model.model_fields:
+            inner = _model_in(model.model_fields[part].annotation)
+            if inner is None:
+                break
+            model = inner
     return list(model.model_fields)
 
 
@@ -48,6 +59,18 @@ def _message(error: Any, location: tuple[str | int, ...]) -> str:
     return message.removeprefix("Value error, ")
 
 
+def _plain_location(error: Any) -> tuple[str | int, ...]:
+    """The error's place in the spec: without pydantic's union tags and
+    validator names, plus the field a cross-field check names."""
+    location = tuple(
+        part for part in error["loc"] if not (isinstance(part, str) and (part in _UNION_TAGS or "[" in part))
+    )
+    cause = (error.get("ctx") or {}).get("error")
+    if isinstance(cause, SpecFieldError):
+        location += cause.location
+    return location
+
+
 def spec_from_data(
     data: Any,
     document: YamlDocument | None = None,
@@ -61,7 +84,7 @@ def spec_from_data(
     except ValidationError as failure:
         problems = []
         for error in failure.errors():
-            location = tuple(error["loc"])
+            location = _plain_location(error)
             source = source_of(location) if source_of else location
             line = document.line_of(source) if document else None
             field = ".".join(str(part) for part in location) or None
