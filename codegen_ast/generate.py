@@ -11,12 +11,15 @@ from codegen_ast._version import __version__
 from codegen_ast.assemble import assemble_node_module
 from codegen_ast.emit import emit
 from codegen_ast.files.contract import render_contract
+from codegen_ast.files.event_handlers import build_event_files
 from codegen_ast.files.crud import migration_path, migration_sql
 from codegen_ast.files.handlers import build_handler
 from codegen_ast.files.models import build_input_model, build_output_model
 from codegen_ast.files.package_init import build_reexports
 from codegen_ast.files.tests import build_tests
 from codegen_ast.manifest import MANIFEST, render_manifest
+from codegen_ast.patterns.caching import build_caching
+from codegen_ast.patterns import declared_events, workflow
 from codegen_ast.patterns.consul import build_consul
 from codegen_ast.patterns.contribution import Contribution, NodeContext
 from codegen_ast.patterns.events import build_event_publishing, build_publish_event_fix
@@ -59,14 +62,20 @@ def node_contributions(context: NodeContext) -> list[Contribution]:
     extras = [build_integration(context, INTEGRATIONS[name]) for name in selection.integrations]
     if "consul" in patterns:
         extras.append(build_consul(context))
+    if "caching" in patterns:
+        extras.append(build_caching(context))
     if "events" in patterns:
         extras.append(
             build_event_publishing(
                 context,
                 event_bus="MixinEventBus" in selection.provides,
                 kafka="kafka" in selection.integrations,
+                topics=declared_events.topic_aware(context),
             )
         )
+        extras.append(declared_events.build_declared_events(context))
+    if workflow.enabled(context):
+        extras.append(workflow.build_workflow(context))
     return [
         build_logging(context),
         build_health_check_mode(context),
@@ -103,6 +112,11 @@ def build_modules(spec: NodeSpec) -> dict[str, cst.Module]:
         (f".model_{spec.name}_input", context.input_model),
         (f".model_{spec.name}_output", context.output_model),
     ]
+    event_files = build_event_files(context)
+    handler_exports += event_files.handler_exports
+    model_exports += event_files.model_exports
+    if workflow.enabled(context):
+        model_exports += workflow.model_exports()
     modules = {
         "__init__.py": build_reexports(
             f"The {spec.node_type} node package {spec.package_name}.",
@@ -118,6 +132,9 @@ def build_modules(spec: NodeSpec) -> dict[str, cst.Module]:
     }
     for operation in operations:
         modules[f"handlers/handler_{operation.name}.py"] = build_handler(context, operation)
+    modules |= event_files.modules
+    if workflow.enabled(context):
+        modules |= workflow.build_workflow_modules(context)
     return modules
 
 

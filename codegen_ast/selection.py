@@ -249,6 +249,9 @@ def select(spec: NodeSpec) -> Selection:
     if base.name in ("ModelServiceEffect", "ModelServiceOrchestrator"):
         patterns.append("publish_event_fix")
         reasons["publish_event_fix"] = f"{base.name} shadows MixinEventBus logging (framework defect)"
+    elif {"MixinNodeService", "MixinEventBus"} <= set(mixins):
+        patterns.append("publish_event_fix")
+        reasons["publish_event_fix"] = "MixinNodeService comes before MixinEventBus and shadows its logging (framework defect)"
     for pattern in patterns:
         if pattern in reasons:
             log.append(Decision("pattern", pattern, reasons[pattern]))

@@ -23,6 +23,8 @@ from pydantic import (
     model_validator,
 )
 
+from codegen_ast import formulas
+
 NodeType = Literal["effect", "compute", "reducer", "orchestrator"]
 NODE_TYPES: tuple[str, ...] = ("effect", "compute", "reducer", "orchestrator")
 
@@ -158,6 +160,14 @@ class FieldSpec(BaseModel):
     type: FieldType
     description: str = ""
     required: bool = True
+    formula: str | None = None  # output fields of compute/reducer nodes: see codegen_ast.formulas
+
+    @field_validator("formula")
+    @classmethod
+    def _check_formula(cls, value: str | None) -> str | None:
+        if value is not None:
+            formulas.parse(value)
+        return value
 
     @field_validator("name")
     @classmethod
@@ -290,7 +300,8 @@ class StepSpec(StepActionSpec):
     """One workflow step: an action, its time limit, and how to undo it."""
 
     name: str
-    timeout_s: Annotated[float, Field(gt=0, le=3600)] = 30.0
+    # the framework's ModelWorkflowStep.timeout_ms allows 100 ms .. 5 min per step
+    timeout_s: Annotated[float, Field(ge=0.1, le=300)] = 30.0
     compensate: StepActionSpec | None = None  # run, newest first, when a later step fails
 
     @field_validator("name")
@@ -639,6 +650,44 @@ class NodeSpec(BaseModel):
         return value
 
     @model_validator(mode="after")
+    def _check_formulas(self) -> NodeSpec:
+        for index, field in enumerate(self.input_fields):
+            if field.formula is not None:
+                raise SpecFieldError(("input_fields", index, "formula"), "input fields arrive with the request: move the formula to an output field")
+        numbers = {
+            f.name: f.type.scalar
+            for f in self.input_fields
+            if f.type.kind == "scalar" and f.type.scalar in formulas.NUMERIC and not f.type.optional and f.required
+        }
+        if self.node_type == "reducer":  # an output field's own name is its value so far
+            numbers |= {
+                f.name: f.type.scalar
+                for f in self.output_fields
+                if f.type.kind == "scalar" and f.type.scalar in formulas.NUMERIC and not f.type.optional
+            }
+        for index, field in enumerate(self.output_fields):
+            if field.formula is None:
+                continue
+            where: Location = ("output_fields", index, "formula")
+            if self.node_type not in ("compute", "reducer"):
+                raise SpecFieldError(where, "formulas are for compute and reducer nodes: remove formula")
+            tree = formulas.parse(field.formula)
+            for name in formulas.names(tree):
+                if name not in numbers:
+                    own = " or a non-optional numeric output field" if self.node_type == "reducer" else ""
+                    raise SpecFieldError(
+                        where,
+                        f"formula {field.formula!r} reads {name!r}, which is not a required, non-optional "
+                        f"int or float input field{own}: declare it so",
+                    )
+            kind = formulas.result_type(tree, numbers)
+            if field.type.kind != "scalar" or field.type.scalar not in formulas.NUMERIC:
+                raise SpecFieldError(where, f"formula gives a number, but the field is {field.type.spelling()}: declare it {kind}")
+            if kind == "float" and field.type.scalar == "int":
+                raise SpecFieldError(where, f"formula {field.formula!r} gives a float: declare the field float or use round()")
+        return self
+
+    @model_validator(mode="after")
     def _check_variant_node_type(self) -> NodeSpec:
         if self.variant is not None and VARIANT_NODE_TYPES[self.variant] != self.node_type:
             raise SpecFieldError(
@@ -676,6 +725,31 @@ class NodeSpec(BaseModel):
                             f"path {call.path!r} uses {{{placeholder}}}, which is not an input field: "
                             "add it to input_fields",
                         )
+                    kind = next(f.type for f in self.input_fields if f.name == placeholder)
+                    if kind.kind != "scalar" or kind.scalar == "bytes":
+                        raise SpecFieldError(
+                            location,
+                            f"path {call.path!r} uses {{{placeholder}}}, a {kind.spelling()}: a path segment "
+                            "is one text value; use a scalar input field (str, int, uuid, ...)",
+                        )
+        return self
+
+    @model_validator(mode="after")
+    def _check_step_answers(self) -> NodeSpec:
+        """A workflow's answer comes from its steps' HTTP answers or the request: when
+        every step only publishes, a required output field nothing carries could never be filled."""
+        inputs = {field.name for field in self.input_fields}
+        for index, operation in enumerate(self.operations):
+            if not operation.steps or any(step.call for stage in operation.stages for step in stage):
+                continue
+            for field in self.output_fields:
+                if field.required and not field.type.optional and field.name not in inputs:
+                    raise SpecFieldError(
+                        ("operations", index, "steps"),
+                        f"the steps of {operation.name!r} only publish events, so nothing answers the required "
+                        f"output field {field.name!r}: make it optional ('{field.type.spelling()} | None'), "
+                        "or add an input field of that name",
+                    )
         return self
 
     @model_validator(mode="after")
@@ -697,6 +771,25 @@ class NodeSpec(BaseModel):
                         ("events", "subscribes", index, "fields"),
                         f"{event.event_type!r} carries {name!r}, which is not an input field: add it to input_fields",
                     )
+            if event.fields is not None:
+                for field in self.input_fields:
+                    if field.required and not field.type.optional and field.name not in event.fields:
+                        raise SpecFieldError(
+                            ("events", "subscribes", index, "fields"),
+                            f"{event.event_type!r} leaves out {field.name!r}, which {event.operation!r} requires: "
+                            "add it to fields, or make the input field optional (required: false)",
+                        )
+        handler_names: dict[str, str] = {op: op for op in operations.split(", ")}
+        for index, event in enumerate(self.events.subscribes):
+            # the event's handler module, payload model and constant are named after it
+            name = "on_" + event.event_type.replace(".", "_")
+            if name in handler_names:
+                raise SpecFieldError(
+                    ("events", "subscribes", index, "event_type"),
+                    f"{event.event_type!r} and {handler_names[name]!r} would both get the handler "
+                    f"handler_{name}.py: rename one",
+                )
+            handler_names[name] = event.event_type
         for index, published in enumerate(self.events.publishes):
             for name in published.after or []:
                 if name not in operations.split(", "):

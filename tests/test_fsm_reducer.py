@@ -13,7 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from omnibase_core.enums import EnumCoreErrorCode
 from omnibase_core.errors import ModelOnexError
+from omnibase_core.event_bus.event_bus_inmemory import EventBusInmemory
 from omnibase_core.models.container.model_onex_container import ModelONEXContainer
+from omnibase_core.models.contracts import ModelContractReducer
+from omnibase_core.models.events.model_event_envelope import ModelEventEnvelope
 
 from codegen_ast.generate import generate
 from codegen_ast.readers import read_node_spec
@@ -34,8 +37,25 @@ def cart(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
         yield module
 
 
+async def _transition_events(bus: EventBusInmemory, topic: str) -> list[tuple[object, ...]]:
+    """(event type, trigger, from_state, to_state, correlation id) of every envelope on ``topic``."""
+    seen = []
+    for message in await bus.get_event_history(limit=1000, topic=topic):
+        envelope = ModelEventEnvelope[dict[str, object]].model_validate_json(message.value)
+        payload = envelope.payload
+        seen.append(
+            (envelope.event_type, payload["trigger"], payload["from_state"], payload["to_state"], envelope.correlation_id)
+        )
+    return seen
+
+
 async def _replay(cart: ModuleType, events: list[str]) -> None:
+    # omnibase-core's own in-memory event bus receives the per-transition events
+    bus = EventBusInmemory()
+    await bus.start()
     node = cart.NodeBasketReducer(ModelONEXContainer())
+    node.bind_event_bus(bus)
+    published: list[tuple[object, ...]] = []
     state = SPEC.state_machine.initial_state  # type: ignore[union-attr]
     for index, event in enumerate(events):
         request = cart.ModelBasketInput(operation=event, sku=f"sku-{index}")
@@ -53,11 +73,16 @@ async def _replay(cart: ModuleType, events: list[str]) -> None:
             persisted = [i for i in output.intents if i.intent_type == "persist_state"]
             assert persisted and persisted[0].payload.state_data["state"] == expected
             assert node.get_reduced_state() == output
+            published.append(("basket.transition", event, state, expected, request.correlation_id))
             state = expected
         assert node.get_current_fsm_state() == state
     metrics = node.get_operation_metrics()
     assert metrics["operations"] == len(events)
     assert metrics["successes"] + metrics["failures"] == len(events)
+    # one event per successful transition, in order, none for a refused one
+    assert await _transition_events(bus, cart.node.EVENTS_TOPIC) == published
+    assert metrics["events_published"] == len(published)
+    await bus.close()
 
 
 @settings(max_examples=40, deadline=None)
@@ -75,3 +100,8 @@ def test_contract_declares_the_machine_for_the_framework(cart: ModuleType) -> No
     contract = (Path(cart.__file__).parent / "contract.yaml").read_text()
     assert "persistence_enabled: true" in contract
     assert contract.count("trigger:") == len(SPEC.state_machine.transitions)  # type: ignore[union-attr]
+    # the transition event is declared among the events the node publishes
+    loaded = ModelContractReducer.from_yaml(contract)
+    assert [(e.event_type, e.topic) for e in loaded.yaml_published_events] == [
+        ("basket.transition", "onex.events.basket.v1")
+    ]

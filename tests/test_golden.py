@@ -51,6 +51,11 @@ EXPECTED_SELECTION = {
     for node_type, (base, fix) in _WRAPPERS.items()
     for variant, (integrations, patterns) in _VARIANTS.items()
 }
+# the caching feature gives compute and reducer nodes cache-aside (effect and
+# orchestrator nodes skip it: their answer depends on the outside world)
+for _case in ("compute_cache", "compute_everything", "reducer_cache", "reducer_everything"):
+    _base, _integrations, _patterns = EXPECTED_SELECTION[_case]
+    EXPECTED_SELECTION[_case] = (_base, _integrations, (*_patterns, "caching"))
 
 
 def test_every_node_type_and_variant_has_a_case() -> None:

@@ -92,7 +92,10 @@ _BINARY: dict[str, cst.BaseBinaryOp] = {
     "-": cst.Subtract(),
     "*": cst.Multiply(),
     "/": cst.Divide(),
+    "//": cst.FloorDivide(),
+    "%": cst.Modulo(),
     "|": cst.BitOr(),
+    "**": cst.Power(),
 }
 
 

@@ -8,6 +8,9 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
+from codegen_ast.files.http_handlers import io_operation
+from codegen_ast.patterns.caching import contract_section as caching_section
+from codegen_ast.patterns.declared_events import contract_sections as event_sections
 from codegen_ast.patterns.contribution import NodeContext
 from codegen_ast.target import CONTRACT_NODE_TYPES
 
@@ -25,7 +28,7 @@ def _kind_sections(context: NodeContext) -> dict[str, Any]:
     """What each contract model requires beyond the common keys."""
     node_type = context.spec.node_type
     if node_type == "effect":
-        return {"io_operations": [{"operation_type": op} for op in context.operations]}
+        return {"io_operations": [io_operation(op) for op in context.spec.effective_operations]}
     if node_type == "compute":
         return {
             "performance": {"single_operation_max_ms": OPERATION_BUDGET_MS["compute"]},
@@ -89,6 +92,7 @@ def contract_data(context: NodeContext) -> dict[str, Any]:
         "input_model": f"{package}.models.model_{spec.name}_input.{context.input_model}",
         "output_model": f"{package}.models.model_{spec.name}_output.{context.output_model}",
         **_kind_sections(context),
+        **caching_section(context),
         "handler_routing": {
             "version": _version("1.0.0"),
             "routing_strategy": "operation_match",
@@ -103,6 +107,7 @@ def contract_data(context: NodeContext) -> dict[str, Any]:
                 for op in context.operations
             ],
         },
+        **event_sections(context),
     }
 
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 import libcst as cst
 
 from codegen_ast import builders as b
+from codegen_ast import formulas
 from codegen_ast.builders.definitions import Param
 from codegen_ast.files.crud import build_crud_handler
+from codegen_ast.files.http_handlers import build_http_handler
 from codegen_ast.files.values import effectively_optional, value_imports, value_of
+from codegen_ast.patterns import workflow
 from codegen_ast.patterns.contribution import NodeContext
 from codegen_ast.spec import FieldSpec, OperationSpec
 from codegen_ast.target import NODE_OUTPUTS, WORKFLOW_STEP
@@ -26,10 +29,44 @@ def _echo_source(output: FieldSpec, inputs: list[FieldSpec]) -> FieldSpec | None
     return None
 
 
+def _formula_statements(context: NodeContext) -> list[cst.BaseStatement]:
+    """Each formula into a local of its field's name; a division by zero is the caller's INVALID_INPUT."""
+    spec = context.spec
+    outputs = {field.name for field in spec.output_fields} if spec.node_type == "reducer" else set()
+
+    def value(name: str) -> cst.BaseExpression:
+        if name in outputs:  # the value reduced so far
+            return b.if_exp(b.compare("state", "is not", "None"), b.dotted(f"state.{name}"), b.literal(0))
+        return b.dotted(f"request.{name}")
+
+    assignments: list[cst.BaseStatement] = [
+        b.assign(field.name, formulas.to_cst(formulas.parse(field.formula), value))
+        for field in spec.output_fields
+        if field.formula is not None
+    ]
+    divides = any(formulas.divides(formulas.parse(f.formula)) for f in spec.output_fields if f.formula is not None)
+    if not divides:  # + - * and abs/min/max/round cannot fail on numbers
+        return assignments
+    refused = b.raise_(
+        b.call(
+            "ModelOnexError",
+            message=b.formatted_string("a formula of ", (b.dotted("request.operation"), "r"), " failed: ", b.name("error")),
+            error_code="EnumCoreErrorCode.INVALID_INPUT",
+            correlation_id="request.correlation_id",
+        ),
+        cause="error",
+    )
+    return [b.try_(assignments, [b.except_("ArithmeticError", [refused], as_name="error")])]
+
+
 def build_handler(context: NodeContext, operation: OperationSpec) -> cst.Module:
     spec = context.spec
     if spec.database is not None:
         return build_crud_handler(context, operation)
+    if operation.http is not None:
+        return build_http_handler(context, operation)
+    if workflow.declares_steps(context, operation.name):
+        return workflow.build_workflow_handler(context, operation)
     imports = b.ImportSet()
     imports.add(f"..models.model_{spec.name}_input", context.input_model)
     imports.add(f"..models.model_{spec.name}_output", context.output_model)
@@ -39,9 +76,14 @@ def build_handler(context: NodeContext, operation: OperationSpec) -> cst.Module:
     if spec.node_type == "effect":
         answers["effect_type"] = "request.effect_type"
     answers["correlation_id"] = "request.correlation_id"
+    computed = _formula_statements(context)
+    if any(isinstance(statement, cst.Try) for statement in computed):
+        imports.add("omnibase_core.enums", "EnumCoreErrorCode").add("omnibase_core.errors", "ModelOnexError")
     for field in spec.output_fields:
         source = _echo_source(field, spec.input_fields)
-        if source is not None:
+        if field.formula is not None:
+            answers[field.name] = b.name(field.name)
+        elif source is not None:
             answers[field.name] = f"request.{source.name}"
         elif not effectively_optional(field):
             answers[field.name] = value_of(field.type, sample=False)
@@ -65,18 +107,22 @@ def build_handler(context: NodeContext, operation: OperationSpec) -> cst.Module:
                 doc="Generated default: no steps (an empty workflow completes at once); plan the steps here.",
             )
         )
+    if computed:
+        doc = "Compute the declared formulas" + (
+            " (an output field's own name is its value so far, 0 at first): " if spec.node_type == "reducer" else ": "
+        ) + "; ".join(f"{f.name} = {f.formula}" for f in spec.output_fields if f.formula is not None) + "."
+    elif spec.state_machine is not None:
+        doc = "Carry the request's fields into the output; the state machine decides the transition."
+    else:
+        doc = "Generated default: echo same-named input fields; put the business logic here."
     methods.append(
         b.method(
             "handle",
             params,
-            [b.return_(b.call(context.output_model, **answers))],
+            [*computed, b.return_(b.call(context.output_model, **answers))],
             returns=context.output_model,
             is_async=True,
-            doc=(
-                "Carry the request's fields into the output; the state machine decides the transition."
-                if spec.state_machine is not None
-                else "Generated default: echo same-named input fields; put the business logic here."
-            ),
+            doc=doc,
         )
     )
     handler = b.class_(context.handler_class(operation.name), [], methods, doc=purpose)

@@ -39,7 +39,7 @@ def type_expression(field_type: FieldType) -> cst.BaseExpression:
 def _field_statement(field: FieldSpec) -> cst.BaseStatement:
     annotation = type_expression(field.type)
     keywords: dict[str, b.ExprLike] = {}
-    if not field.required:
+    if not field.required or field.type.optional:  # a field that may be None may also be left out
         if not field.type.optional:
             annotation = b.binop(annotation, "|", "None")
         keywords["default"] = b.name("None")

@@ -6,8 +6,11 @@ import libcst as cst
 
 from codegen_ast import builders as b
 from codegen_ast.builders.definitions import Param
+from codegen_ast.files import http_tests
+from codegen_ast.files.event_handlers import build_event_tests
 from codegen_ast.files.models import effect_type
-from codegen_ast.files.values import value_imports, value_of
+from codegen_ast.files.values import plain_value_of, value_imports, value_of
+from codegen_ast.patterns import caching, workflow
 from codegen_ast.patterns.contribution import NodeContext
 from codegen_ast.spec import StateMachineSpec
 from codegen_ast.target import (
@@ -53,7 +56,8 @@ def _plain_input(
     node_type = context.spec.node_type
     base = NODE_INPUTS[node_type].name
     imports.add(NODE_INPUTS[node_type].module, base)
-    data = b.dict_({**({"operation": b.string_literal(operation)} if node_type == "effect" else {}), **samples})
+    plain = {field.name: plain_value_of(field.type) for field in context.spec.input_fields if field.name in samples}
+    data = b.dict_({**({"operation": b.string_literal(operation)} if node_type == "effect" else {}), **plain})
     if node_type == "effect":
         imports.add(EFFECT_TYPE.module, EFFECT_TYPE.name)
         kind = f"EnumEffectType.{effect_type(context.spec)}"
@@ -228,6 +232,8 @@ def build_tests(context: NodeContext, dependency_checks: int) -> cst.Module:
             returns=node_class,
             decorators=["pytest.fixture"],
         ),
+        *http_tests.stand_in(context, imports),
+        *workflow.test_support(context, imports),
     ]
     database = spec.database is not None
     machine = spec.state_machine
@@ -237,6 +243,12 @@ def build_tests(context: NodeContext, dependency_checks: int) -> cst.Module:
     for operation in context.operations:
         if database:
             tests.append(_needs_database_test(context, node_class, operation, request(operation)))
+            continue
+        if http_tests.calls_endpoint(context, operation):
+            tests.append(http_tests.endpoint_test(context, operation, request(operation), imports))
+            continue
+        if workflow.declares_steps(context, operation):
+            tests += workflow.workflow_tests(context, operation, request(operation), imports)
             continue
         if machine is not None:
             if operation not in paths:
@@ -302,6 +314,8 @@ def build_tests(context: NodeContext, dependency_checks: int) -> cst.Module:
             _test(
                 "test_plain_framework_input_is_routed",
                 [
+                    *http_tests.attach(context, first),
+                    *workflow.attach(context, first),
                     *plain,
                     b.assign("output", b.await_(b.call("node.process", "request"))),
                     b.assert_(b.call("isinstance", "output", context.output_model)),
@@ -363,6 +377,8 @@ def build_tests(context: NodeContext, dependency_checks: int) -> cst.Module:
         _test(
             "test_metrics_count_operations",
             [
+                *http_tests.attach(context, first),
+                *workflow.attach(context, first),
                 *(
                     [b.with_([(b.call("pytest.raises", ONEX_ERROR.name), None)], [b.do(b.await_(b.call("node.process", request(first))))])]
                     if database
@@ -378,8 +394,10 @@ def build_tests(context: NodeContext, dependency_checks: int) -> cst.Module:
             is_async=True,
         ),
     ]
+    tests += caching.generated_tests(context, node_class, request)
     if "MixinEventBus" in context.selection.provides:
         tests += _event_bus_tests(context, node_class, imports)
+    tests += build_event_tests(context, imports)
     tests.append(
         _test(
             "test_contract_loads_with_the_framework_model",

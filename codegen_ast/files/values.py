@@ -45,6 +45,24 @@ def value_of(field_type: FieldType, *, sample: bool) -> b.ExprLike:
     return _scalar(field_type.scalar, sample)
 
 
+# Sample values a plain framework input (SerializedDict) carries as JSON text:
+# its values must be JSON types, which Decimal, bytes and date are not.
+_JSON_SAMPLES = {"Decimal": "1", "bytes": "sample", "date": "2024-01-01"}
+
+
+def plain_value_of(field_type: FieldType) -> b.ExprLike:
+    """A sample as a plain framework input carries it (JSON types); the model parses it back."""
+    if field_type.kind == "list":
+        assert field_type.item is not None
+        return b.list_(plain_value_of(field_type.item))
+    if field_type.kind == "dict":
+        assert field_type.item is not None
+        return b.dict_({"key": plain_value_of(field_type.item)})
+    if field_type.scalar in _JSON_SAMPLES:
+        return b.string_literal(_JSON_SAMPLES[field_type.scalar])
+    return _scalar(field_type.scalar, True)
+
+
 def value_imports(field_type: FieldType, *, sample: bool) -> set[tuple[str, str]]:
     """Imports the expression from :func:`value_of` needs beyond the type's own."""
     if field_type.item is not None:

@@ -20,6 +20,11 @@ PATTERN_MODULES = {
     "metrics": "codegen_ast.patterns.metrics",
     "health": "codegen_ast.patterns.health",
     "publish_event_fix": "codegen_ast.patterns.events",
+    "event_handlers": "codegen_ast.patterns.declared_events",
+    "transition_events": "codegen_ast.patterns.declared_events",
+    "http_endpoints": "codegen_ast.files.http_handlers",
+    "caching": "codegen_ast.patterns.caching",
+    "workflow": "codegen_ast.patterns.workflow",
 }
 
 
@@ -30,5 +35,6 @@ def pattern_summaries() -> dict[str, str]:
         doc = importlib.import_module(module_name).__doc__ or ""
         first = " ".join(doc.strip().split("\n\n")[0].split()).replace("``", "").split(". ")[0]
         summaries[name] = first.split(": ", 1)[-1] if first.startswith(name.split("_")[0]) else first
+    summaries["transition_events"] = "a state-machine reducer publishes one event per successful transition"
     summaries["publish_event_fix"] = "the fix for the framework's publish_event defect on the Effect and Orchestrator wrappers"
     return summaries

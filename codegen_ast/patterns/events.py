@@ -64,16 +64,30 @@ def _log_error() -> cst.FunctionDef:
     )
 
 
+def needs_publish_event_fix(context: NodeContext) -> bool:
+    """The defect lives wherever MixinNodeService comes before MixinEventBus in the
+    MRO: the two wrappers, and a plain base composed with both (MixinNodeService first)."""
+    return context.base.name in DEFECTIVE_WRAPPERS or {"MixinNodeService", "MixinEventBus"} <= set(context.selection.mixins)
+
+
 def build_publish_event_fix(context: NodeContext) -> Contribution:
-    if context.base.name not in DEFECTIVE_WRAPPERS:
+    if not needs_publish_event_fix(context):
         return Contribution()
-    return Contribution(imports={_NODE_SERVICE, _EVENT_BUS}, methods=[_log_info(), _log_error()])
+    # a plain base imports both mixins already, as its bases
+    imports = {_NODE_SERVICE, _EVENT_BUS} if context.base.name in DEFECTIVE_WRAPPERS else set()
+    return Contribution(imports=imports, methods=[_log_info(), _log_error()])
 
 
-def build_event_publishing(context: NodeContext, *, event_bus: bool, kafka: bool) -> Contribution:
+def build_event_publishing(context: NodeContext, *, event_bus: bool, kafka: bool, topics: bool = False) -> Contribution:
     """``_publish_domain_event``: an envelope with the correlation id, sent to
     the bound event bus and/or Kafka; a failure is logged and counted, never
-    raised, so publishing can never fail the operation that triggered it."""
+    raised, so publishing can never fail the operation that triggered it.
+
+    With ``topics`` (a node that declares events) it takes the event's topic
+    (default ``EVENTS_TOPIC``): Kafka sends to it, and a bound bus that is a
+    ``ProtocolEventBusPublisher`` (omnibase-core's ``EventBusInmemory``,
+    ``EventBusKafka``) publishes the envelope's JSON to it; any other bus gets
+    ``publish_async(envelope)`` as before."""
     envelope = b.call(
         b.subscript("ModelEventEnvelope", b.annotation("dict[str, object]")),
         payload="payload",
@@ -82,26 +96,43 @@ def build_event_publishing(context: NodeContext, *, event_bus: bool, kafka: bool
         source_tool="NODE_NAME",
     )
     deliveries: list[cst.BaseStatement] = []
-    if event_bus:
+    publish_async = [
+        b.with_leading_comment(
+            b.do(
+                b.await_(
+                    b.call(
+                        b.attr(b.call("cast", "ProtocolEventBusDuckTyped", "bus"), "publish_async"),
+                        "envelope",
+                    )
+                )
+            ),
+            "the framework's own publish_event delivers through publish_async too",
+        ),
+        b.assign("delivered", "True"),
+    ]
+    if topics:
+        deliveries.append(b.assign("value", b.call(b.attr(b.call("envelope.model_dump_json"), "encode"))))
+    if event_bus and topics:
+        to_topic = [
+            b.with_leading_comment(
+                b.do(b.await_(b.call("bus.publish", "topic", "None", "value"))),
+                "a ProtocolEventBus (EventBusInmemory, EventBusKafka) publishes to the event's topic",
+            ),
+            b.assign("delivered", "True"),
+        ]
         deliveries += [
             b.assign("bus", b.call("self._get_event_bus")),
-            b.if_(
-                b.compare("bus", "is not", "None"),
+            b.if_chain(
                 [
-                    b.with_leading_comment(
-                        b.do(
-                            b.await_(
-                                b.call(
-                                    b.attr(b.call("cast", "ProtocolEventBusDuckTyped", "bus"), "publish_async"),
-                                    "envelope",
-                                )
-                            )
-                        ),
-                        "the framework's own publish_event delivers through publish_async too",
-                    ),
-                    b.assign("delivered", "True"),
-                ],
+                    (b.call("isinstance", "bus", "ProtocolEventBusPublisher"), to_topic),
+                    (b.compare("bus", "is not", "None"), publish_async),
+                ]
             ),
+        ]
+    elif event_bus:
+        deliveries += [
+            b.assign("bus", b.call("self._get_event_bus")),
+            b.if_(b.compare("bus", "is not", "None"), publish_async),
         ]
     if kafka:
         deliveries += [
@@ -112,8 +143,8 @@ def build_event_publishing(context: NodeContext, *, event_bus: bool, kafka: bool
                         b.await_(
                             b.call(
                                 "self.kafka_send",
-                                "EVENTS_TOPIC",
-                                b.call(b.attr(b.call("envelope.model_dump_json"), "encode")),
+                                "topic" if topics else "EVENTS_TOPIC",
+                                "value" if topics else b.call(b.attr(b.call("envelope.model_dump_json"), "encode")),
                             )
                         )
                     ),
@@ -171,6 +202,7 @@ def build_event_publishing(context: NodeContext, *, event_bus: bool, kafka: bool
             Param("event_type", "str"),
             Param("payload", b.annotation("dict[str, object]")),
             Param("correlation_id", b.annotation("UUID | None")),
+            *([Param("topic", "str", "EVENTS_TOPIC")] if topics else []),
         ],
         body,
         returns="bool",
@@ -194,6 +226,7 @@ def build_event_publishing(context: NodeContext, *, event_bus: bool, kafka: bool
             ("typing", "cast"),
             ("omnibase_core.models.events.model_event_envelope", "ModelEventEnvelope"),
             ("omnibase_core.protocols.protocol_event_bus_duck_typed", "ProtocolEventBusDuckTyped"),
+            *([("omnibase_core.protocols.event_bus", "ProtocolEventBusPublisher")] if topics and event_bus else []),
         },
         module_statements=constants,
         methods=[publish],

@@ -18,6 +18,9 @@ import libcst as cst
 
 from codegen_ast import builders as b
 from codegen_ast.builders.definitions import Param
+from codegen_ast.patterns import caching
+from codegen_ast.patterns import workflow as declared_workflow
+from codegen_ast.files import http_handlers
 from codegen_ast.patterns.contribution import Contribution, NodeContext
 from codegen_ast.target import (
     GENERIC_NODE_TYPES,
@@ -147,13 +150,17 @@ def _declared_fields(source: str) -> cst.Call:
 def run(context: NodeContext) -> Statements:
     """Statements that leave the finished output in ``result``."""
     node_type = context.spec.node_type
+    if "caching" in context.selection.patterns:
+        answer = caching.cached_handler_call(context)
+    else:
+        answer = b.await_(b.call("handler", "request", *(["self._reduced"] if node_type == "reducer" else [])))
     if node_type in ("effect", "compute"):
         update: dict[str, b.ExprLike] = {}
         if node_type == "compute":
             update["computation_type"] = b.name("operation")
         update |= {"processing_time_ms": _elapsed_ms(), "result": _declared_fields("output")}
         return [
-            b.assign("output", b.await_(b.call("handler", "request"))),
+            b.assign("output", answer),
             b.assign("result", b.call("output.model_copy", update=b.dict_(update))),
         ]
     if node_type == "reducer":
@@ -183,7 +190,7 @@ def run(context: NodeContext) -> Statements:
             b.with_(
                 [("self._state_lock", None)],
                 [
-                    b.assign("output", b.await_(b.call("handler", "request", "self._reduced"))),
+                    b.assign("output", answer),
                     *(transition if fsm else []),
                     b.assign("result", b.call("output.model_copy", update=b.dict_(update))),
                     b.assign("self._reduced", "result"),
@@ -206,8 +213,14 @@ def run(context: NodeContext) -> Statements:
     )
     return [
         b.assign("steps", b.or_("request.steps", b.call("handler.plan", "request"))),
-        b.assign("workflow", b.await_(b.call("self._run_workflow", "request", "steps"))),
-        b.assign("output", b.await_(b.call("handler.handle", "request", "workflow"))),
+        *(
+            declared_workflow.run_statements(context)  # declared steps run on the node
+            if declared_workflow.enabled(context)
+            else [
+                b.assign("workflow", b.await_(b.call("self._run_workflow", "request", "steps"))),
+                b.assign("output", b.await_(b.call("handler.handle", "request", "workflow"))),
+            ]
+        ),
         b.assign("declared", _declared_fields("output")),
         b.assign(
             "result",
@@ -240,8 +253,9 @@ def handler_table_type(context: NodeContext) -> cst.BaseExpression:
 
 
 def handler_entry(context: NodeContext, operation: str) -> cst.BaseExpression:
-    # database handlers query through the node's postgres helpers
-    instance = b.call(context.handler_class(operation), *(["self"] if context.spec.database else []))
+    # database handlers query through the node's postgres helpers, endpoint handlers through http_call
+    takes_node = context.spec.database is not None or http_handlers.takes_node(context, operation)
+    instance = b.call(context.handler_class(operation), *(["self"] if takes_node else []))
     return instance if context.spec.node_type == "orchestrator" else b.attr(instance, "handle")
 
 
@@ -293,7 +307,7 @@ def _workflow_constants(context: NodeContext) -> Statements:
     )
     fields = (
         "execution_status", "execution_time_ms", "start_time", "end_time", "completed_steps",
-        "failed_steps", "skipped_steps", "actions_emitted", "metrics",
+        "failed_steps", "skipped_steps", "actions_emitted", "metrics", "step_outputs", "parallel_executions",
     )
     return [
         b.assign("_WORKFLOW_FIELDS", b.tuple_(*(b.string_literal(f) for f in fields))),

@@ -22,7 +22,7 @@ from __future__ import annotations
 import libcst as cst
 
 from codegen_ast import builders as b
-from codegen_ast.patterns import node_kinds
+from codegen_ast.patterns import declared_events, node_kinds
 from codegen_ast.patterns.contribution import Contribution, ErrorMapping, NodeContext
 from codegen_ast.patterns.errors import build_errors
 from codegen_ast.target import ERROR_CODE, NODE_OUTPUTS, ONEX_ERROR
@@ -62,7 +62,8 @@ def _process(context: NodeContext, handlers: list[cst.ExceptHandler], events: bo
         b.assign("handler", b.call("self._handlers.get", "request.operation")),
         b.if_(b.compare("handler", "is", "None"), [unknown]),
         *node_kinds.run(context),
-        *([_publish_completed(context)] if events else []),
+        # declared events (and a state machine's transition event) replace the default completed event
+        *((declared_events.after_success(context) or [_publish_completed(context)]) if events else []),
         b.assign("succeeded", "True"),
         b.return_("result"),
     ]

@@ -102,3 +102,20 @@ def test_manual_completion_counts_generated_defaults_as_lines_to_write(strict_ru
     assert seed.name == "NodeTest.execute_effect" and seed.to_write and seed.reason.startswith("CMP002")
     assert figure.lines_to_write == sum(handler.lines for handler in figure.handlers if handler.to_write)
     assert 0 < figure.share < 1  # type: ignore[operator]
+
+
+def test_every_example_but_the_quickstart_needs_no_manual_completion(strict_run: StrictRun) -> None:
+    """Examples that declare their behaviour (table, endpoints, events, state machine,
+    formulas, workflow steps) leave nothing to write; the quickstart example shows
+    the generated default handlers a spec without declarations gets."""
+    figure = strict_run.report.manual_completion
+    assert figure is not None
+    root = strict_run.generated_root.resolve()
+    lines_to_write: dict[str, int] = {}
+    for handler in figure.handlers:
+        if Path(handler.file).is_relative_to(root):
+            package = Path(handler.file).relative_to(root).parts[0]
+            lines_to_write[package] = lines_to_write.get(package, 0) + (handler.lines if handler.to_write else 0)
+    assert len(lines_to_write) == len(EXAMPLES)
+    for package, lines in lines_to_write.items():
+        assert (lines > 0) is (package == "node_orders_effect"), (package, lines)

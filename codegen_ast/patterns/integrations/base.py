@@ -48,6 +48,8 @@ class Integration:
     helpers: Callable[[NodeContext], list[cst.FunctionDef]] = lambda context: []
     errors: tuple[ErrorMapping, ...] = field(default_factory=tuple)
     state: Callable[[], Statements] = lambda: []  # more __init__ statements
+    module_statements: Callable[[], Statements] = lambda: []  # constants and functions beside the settings
+    more_counters: tuple[str, ...] = ()  # further metrics the helpers count
 
     @property
     def attribute(self) -> str:
@@ -176,7 +178,7 @@ def build_integration(context: NodeContext, integration: Integration) -> Contrib
     )
     return Contribution(
         imports=set(integration.imports) | {("os", "")},
-        module_statements=setting_constants(integration.settings),
+        module_statements=[*setting_constants(integration.settings), *integration.module_statements()],
         init_statements=[
             b.assign(
                 integration.attribute,
@@ -189,7 +191,7 @@ def build_integration(context: NodeContext, integration: Integration) -> Contrib
         health_checks=[f"_check_{name}_health"],
         lifecycle=[LifecycleStep(name, f"_start_{name}", f"_stop_{name}", integration.failure_code)],
         error_mappings=list(integration.errors),
-        counters=[integration.counter],
+        counters=[integration.counter, *integration.more_counters],
     )
 
 

@@ -1,6 +1,8 @@
 """NodeShippingQuoteCompute: the compute node 'shipping_quote'."""
 
 import asyncio
+import hashlib
+import json
 import os
 import time
 from collections.abc import Awaitable, Callable
@@ -48,6 +50,18 @@ REDIS_URL_ENV = "REDIS_URL"
 REDIS_URL_DEFAULT = "redis://127.0.0.1:6379/0"
 REDIS_SOCKET_TIMEOUT_S_ENV = "REDIS_SOCKET_TIMEOUT_S"
 REDIS_SOCKET_TIMEOUT_S_DEFAULT = "5"
+CACHE_TTL_S_ENV = "CACHE_TTL_S"
+CACHE_TTL_S_DEFAULT = "300"
+CACHE_ENABLED_ENV = "CACHE_ENABLED"
+CACHE_ENABLED_DEFAULT = "true"
+CACHE_OFF_VALUES = frozenset({"0", "false", "no", "off"})
+CACHED_OPERATIONS: frozenset[str] = frozenset({"lookup"})
+CACHE_KEY_VERSION = "1.0.0"
+CACHE_KEY_PREFIX = "shipping_quote:cache:"
+_CACHE_IGNORED_FIELDS = set(ModelComputeInput.model_fields) | {
+    "operation",
+    "correlation_id",
+}
 SUPPORTED_OPERATIONS: tuple[str, ...] = ("lookup",)
 _ENVELOPE_FIELDS = set(ModelComputeOutput.model_fields) | {"correlation_id"}
 ShippingQuoteHandler = Callable[
@@ -57,6 +71,9 @@ METRIC_OPERATIONS = "shipping_quote.operations"
 METRIC_SUCCESSES = "shipping_quote.successes"
 METRIC_FAILURES = "shipping_quote.failures"
 METRIC_CACHE_COMMANDS = "shipping_quote.cache_commands"
+METRIC_CACHE_HITS = "shipping_quote.cache_hits"
+METRIC_CACHE_MISSES = "shipping_quote.cache_misses"
+METRIC_CACHE_FAILURES = "shipping_quote.cache_failures"
 METRIC_DURATION_MS_LAST = "shipping_quote.duration_ms_last"
 METRIC_DURATION_MS_TOTAL = "shipping_quote.duration_ms_total"
 
@@ -85,6 +102,12 @@ class NodeShippingQuoteCompute(ModelServiceCompute[SerializedDict, SerializedDic
         self._health_check_mode = _detect_health_check_mode(container)
         self._health_timeout_s = float(os.getenv(HEALTH_CHECK_TIMEOUT_ENV, "5"))
         self._redis: redis.asyncio.Redis | None = None
+        self._cache_ttl_s = int(os.getenv(CACHE_TTL_S_ENV, CACHE_TTL_S_DEFAULT))
+        self._cache_active = (
+            self._cache_ttl_s > 0
+            and os.getenv(CACHE_ENABLED_ENV, CACHE_ENABLED_DEFAULT).strip().lower()
+            not in CACHE_OFF_VALUES
+        )
         self._started = False
         self._handlers: dict[str, ShippingQuoteHandler] = {
             "lookup": HandlerLookup().handle
@@ -186,6 +209,132 @@ class NodeShippingQuoteCompute(ModelServiceCompute[SerializedDict, SerializedDic
         self.increment_counter(METRIC_CACHE_COMMANDS)
         await client.set(key, value, ex=ttl_s)
 
+    async def _answer_through_cache(
+        self, request: ModelShippingQuoteInput, handler: ShippingQuoteHandler
+    ) -> ModelShippingQuoteOutput:
+        """Cache-aside: the answer to a request of a cached operation is reused for CACHE_TTL_S seconds, so its handler runs once; a cache failure is logged and counted, and the request is computed."""
+        if (
+            not self._cache_active
+            or not request.cache_enabled
+            or request.operation not in CACHED_OPERATIONS
+        ):
+            return await handler(request)
+        tags: dict[str, str] = {"operation": request.operation}
+        looked_up = time.perf_counter()
+        key = self._cache_key(request)
+        cached, reachable = await self._read_cache(key, request)
+        lookup_ms = (time.perf_counter() - looked_up) * 1000.0
+        if cached is not None:
+            self.increment_counter(METRIC_CACHE_HITS, tags=tags)
+            return cached.model_copy(
+                update={"cache_hit": True, "cache_lookup_time_ms": lookup_ms}
+            )
+        output = await handler(request)
+        if reachable:
+            self.increment_counter(METRIC_CACHE_MISSES, tags=tags)
+            await self._write_cache(key, output, request)
+        return output.model_copy(update={"cache_lookup_time_ms": lookup_ms})
+
+    def _cache_key(self, request: ModelShippingQuoteInput) -> str:
+        """Where the answer to ``request`` is cached: a SHA-256 of the node, its version, the operation, the request's declared fields (not its ids or timestamps)."""
+        material: dict[str, object] = {
+            "node": NODE_NAME,
+            "version": CACHE_KEY_VERSION,
+            "operation": request.operation,
+            "request": request.model_dump(mode="json", exclude=_CACHE_IGNORED_FIELDS),
+        }
+        digest = hashlib.sha256(
+            json.dumps(material, sort_keys=True, separators=(",", ":")).encode("utf-8")
+        ).hexdigest()
+        return f"{CACHE_KEY_PREFIX}{request.operation}:{digest}"
+
+    async def _read_cache(
+        self, key: str, request: ModelShippingQuoteInput
+    ) -> tuple[ModelShippingQuoteOutput | None, bool]:
+        """The answer cached in Redis under ``key``, carrying this request's ids (None on a miss), and whether the cache could be read; a failure is logged and counted, never raised."""
+        try:
+            text = await self.cache_get(key)
+        except (redis.exceptions.RedisError, ModelOnexError, OSError) as error:
+            self._cache_failed("read", key, error, request)
+            return (None, False)
+        if text is None:
+            return (None, True)
+        try:
+            cached = ModelShippingQuoteOutput.model_validate_json(text)
+        except ValidationError as error:
+            self._cache_failed("decode", key, error, request)
+            return (None, True)
+        return (
+            cached.model_copy(
+                update={
+                    "operation_id": request.operation_id,
+                    "correlation_id": request.correlation_id,
+                }
+            ),
+            True,
+        )
+
+    async def _write_cache(
+        self,
+        key: str,
+        output: ModelShippingQuoteOutput,
+        request: ModelShippingQuoteInput,
+    ) -> None:
+        """Store the declared output fields under ``key`` in Redis (SET with EX) for CACHE_TTL_S seconds; a failure is logged and counted, never raised."""
+        try:
+            text = output.model_dump_json(exclude=_ENVELOPE_FIELDS)
+            await self.cache_set(key, text, ttl_s=self._cache_ttl_s)
+        except (
+            redis.exceptions.RedisError,
+            ModelOnexError,
+            OSError,
+            ValueError,
+        ) as error:
+            self._cache_failed("write", key, error, request)
+
+    def _cache_failed(
+        self, step: str, key: str, error: Exception, request: ModelShippingQuoteInput
+    ) -> None:
+        """Log and count a cache failure; the operation goes on without the cache."""
+        self.increment_counter(
+            METRIC_CACHE_FAILURES, tags={"operation": request.operation, "step": step}
+        )
+        self._emit_log(
+            EnumLogLevel.WARNING,
+            f"cache {step} failed, answering without the cache: {type(error).__name__}: {error}",
+            request.correlation_id,
+            operation=request.operation,
+            cache_key=key,
+        )
+
+    async def clear_operation_cache(self, operation: str | None = None) -> int:
+        """Drop the cached answers of ``operation`` (of every operation when None) from Redis; returns how many were dropped."""
+        if operation is not None and operation not in SUPPORTED_OPERATIONS:
+            raise ModelOnexError(
+                message=f"unknown operation {operation!r}; expected one of lookup",
+                error_code=EnumCoreErrorCode.INVALID_OPERATION,
+                operation=operation,
+            )
+        prefix = (
+            CACHE_KEY_PREFIX if operation is None else f"{CACHE_KEY_PREFIX}{operation}:"
+        )
+        client = self._redis
+        if client is None:
+            raise ModelOnexError(
+                message="redis is not initialised: await node.initialize() first",
+                error_code=EnumCoreErrorCode.CACHE_CONNECTION_ERROR,
+            )
+        removed = 0
+        try:
+            async for key in client.scan_iter(match=f"{prefix}*"):
+                removed += await client.delete(key)
+        except redis.exceptions.RedisError as error:
+            raise ModelOnexError(
+                message=f"clearing cached answers failed: {type(error).__name__}: {error}",
+                error_code=EnumCoreErrorCode.CACHE_OPERATION_FAILED,
+            ) from error
+        return removed
+
     async def initialize(self) -> None:
         """Start every integration in order; a second call does nothing."""
         if self._started:
@@ -259,7 +408,7 @@ class NodeShippingQuoteCompute(ModelServiceCompute[SerializedDict, SerializedDic
                     correlation_id=correlation_id,
                     operation=request.operation,
                 )
-            output = await handler(request)
+            output = await self._answer_through_cache(request, handler)
             result = output.model_copy(
                 update={
                     "computation_type": operation,
@@ -355,6 +504,9 @@ class NodeShippingQuoteCompute(ModelServiceCompute[SerializedDict, SerializedDic
             "successes": int(_metric_value(recorded, METRIC_SUCCESSES)),
             "failures": int(_metric_value(recorded, METRIC_FAILURES)),
             "cache_commands": int(_metric_value(recorded, METRIC_CACHE_COMMANDS)),
+            "cache_hits": int(_metric_value(recorded, METRIC_CACHE_HITS)),
+            "cache_misses": int(_metric_value(recorded, METRIC_CACHE_MISSES)),
+            "cache_failures": int(_metric_value(recorded, METRIC_CACHE_FAILURES)),
             "duration_ms_last": _metric_value(recorded, METRIC_DURATION_MS_LAST),
             "duration_ms_total": _metric_value(recorded, METRIC_DURATION_MS_TOTAL),
         }

@@ -3,8 +3,9 @@
 import asyncio
 import contextlib
 import os
+import random
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import Any, cast
 from uuid import UUID
 
@@ -73,6 +74,50 @@ HTTP_TIMEOUT_S_ENV = "HTTP_TIMEOUT_S"
 HTTP_TIMEOUT_S_DEFAULT = "10"
 HTTP_HEALTH_PATH_ENV = "HTTP_HEALTH_PATH"
 HTTP_HEALTH_PATH_DEFAULT = "/health"
+HTTP_BACKOFF_BASE_S_ENV = "HTTP_BACKOFF_BASE_S"
+HTTP_BACKOFF_BASE_S_DEFAULT = "0.2"
+HTTP_BACKOFF_MAX_S_ENV = "HTTP_BACKOFF_MAX_S"
+HTTP_BACKOFF_MAX_S_DEFAULT = "5"
+HTTP_RETRY_STATUSES = frozenset({502, 503, 504})
+HTTP_BACKOFF_JITTER = 0.1
+HTTP_ERROR_CODES: dict[int, EnumCoreErrorCode] = {
+    400: EnumCoreErrorCode.VALIDATION_ERROR,
+    401: EnumCoreErrorCode.AUTHENTICATION_ERROR,
+    403: EnumCoreErrorCode.PERMISSION_DENIED,
+    404: EnumCoreErrorCode.NOT_FOUND,
+    408: EnumCoreErrorCode.TIMEOUT,
+    409: EnumCoreErrorCode.INVALID_STATE,
+    422: EnumCoreErrorCode.VALIDATION_ERROR,
+    429: EnumCoreErrorCode.RATE_LIMIT_ERROR,
+    502: EnumCoreErrorCode.DEPENDENCY_UNAVAILABLE,
+    503: EnumCoreErrorCode.SERVICE_UNAVAILABLE,
+    504: EnumCoreErrorCode.DEPENDENCY_UNAVAILABLE,
+}
+
+
+def http_error_code(status_code: int) -> EnumCoreErrorCode:
+    """The error code of a 4xx/5xx answer: HTTP_ERROR_CODES, else INVALID_INPUT (4xx) or OPERATION_FAILED (5xx)."""
+    code = HTTP_ERROR_CODES.get(status_code)
+    if code is not None:
+        return code
+    return (
+        EnumCoreErrorCode.INVALID_INPUT
+        if status_code < 500
+        else EnumCoreErrorCode.OPERATION_FAILED
+    )
+
+
+def http_backoff_s(attempt: int, retry_after: str | None) -> float:
+    """Seconds to wait after failed attempt ``attempt`` (1, 2, ...): HTTP_BACKOFF_BASE_S doubled per attempt, plus up to 10% jitter, at least a numeric Retry-After, at most HTTP_BACKOFF_MAX_S."""
+    base = float(os.getenv(HTTP_BACKOFF_BASE_S_ENV, HTTP_BACKOFF_BASE_S_DEFAULT))
+    cap = float(os.getenv(HTTP_BACKOFF_MAX_S_ENV, HTTP_BACKOFF_MAX_S_DEFAULT))
+    delay = base * 2.0 ** (attempt - 1)
+    delay += random.uniform(0.0, delay * HTTP_BACKOFF_JITTER)
+    if retry_after is not None and retry_after.strip().isdecimal():
+        delay = max(delay, float(retry_after))
+    return min(cap, delay)
+
+
 KAFKA_BOOTSTRAP_SERVERS_ENV = "KAFKA_BOOTSTRAP_SERVERS"
 KAFKA_BOOTSTRAP_SERVERS_DEFAULT = "127.0.0.1:9092"
 KAFKA_CLIENT_ID_ENV = "KAFKA_CLIENT_ID"
@@ -140,6 +185,7 @@ METRIC_FAILURES = "fulfilment.failures"
 METRIC_QUERIES = "fulfilment.queries"
 METRIC_CACHE_COMMANDS = "fulfilment.cache_commands"
 METRIC_API_CALLS = "fulfilment.api_calls"
+METRIC_API_RETRIES = "fulfilment.api_retries"
 METRIC_KAFKA_SENDS = "fulfilment.kafka_sends"
 METRIC_EVENTS_PUBLISHED = "fulfilment.events_published"
 METRIC_EVENTS_FAILED = "fulfilment.events_failed"
@@ -435,25 +481,100 @@ class NodeFulfilmentEffect(ModelServiceEffect):
             )
         return ModelHealthStatus.create_healthy(score=1.0)
 
-    async def http_request(
+    async def http_call(
         self,
         method: str,
         path: str,
         *,
         json: object = None,
-        params: dict[str, str] | None = None,
+        params: Mapping[str, str] | None = None,
+        timeout_s: float,
+        attempts: int,
+        correlation_id: UUID | None,
     ) -> httpx.Response:
-        """Send one request; a 4xx/5xx answer raises httpx.HTTPStatusError."""
+        """Send one request with its own timeout and the correlation id as X-Correlation-ID; up to ``attempts`` sends (more than one only for idempotent methods), retrying timeouts, transport errors and 502/503/504 with exponential backoff. A final 4xx/5xx answer raises ModelOnexError with the status's code (HTTP_ERROR_CODES), a final timeout TIMEOUT, a transport error NETWORK_ERROR."""
         client = self._http
         if client is None:
             raise ModelOnexError(
                 message="http is not initialised: await node.initialize() first",
                 error_code=EnumCoreErrorCode.NETWORK_ERROR,
+                correlation_id=correlation_id,
             )
-        self.increment_counter(METRIC_API_CALLS)
-        response = await client.request(method, path, json=json, params=params)
-        response.raise_for_status()
-        return response
+        headers: dict[str, str] = (
+            {} if correlation_id is None else {"X-Correlation-ID": str(correlation_id)}
+        )
+        for attempt in range(1, attempts + 1):
+            self.increment_counter(METRIC_API_CALLS)
+            retry_after: str | None = None
+            try:
+                response = await client.request(
+                    method,
+                    path,
+                    json=json,
+                    params=params,
+                    headers=headers,
+                    timeout=timeout_s,
+                )
+            except httpx.TimeoutException as error:
+                if attempt >= attempts:
+                    raise ModelOnexError(
+                        message=f"{method} {path} timed out after {timeout_s} s (attempt {attempt})",
+                        error_code=EnumCoreErrorCode.TIMEOUT,
+                        correlation_id=correlation_id,
+                        method=method,
+                        path=path,
+                        attempts=attempt,
+                    ) from error
+                reason = "timed out"
+            except httpx.TransportError as error:
+                if attempt >= attempts:
+                    raise ModelOnexError(
+                        message=f"{method} {path} failed (attempt {attempt}): {type(error).__name__}: {error}",
+                        error_code=EnumCoreErrorCode.NETWORK_ERROR,
+                        correlation_id=correlation_id,
+                        method=method,
+                        path=path,
+                        attempts=attempt,
+                    ) from error
+                reason = type(error).__name__
+            else:
+                if response.status_code in HTTP_RETRY_STATUSES and attempt < attempts:
+                    reason = f"answered {response.status_code}"
+                    retry_after = response.headers.get("Retry-After")
+                elif response.is_error:
+                    cause = httpx.HTTPStatusError(
+                        f"{method} {path} answered {response.status_code} {response.reason_phrase}",
+                        request=response.request,
+                        response=response,
+                    )
+                    raise ModelOnexError(
+                        message=f"{method} {path} answered {response.status_code} {response.reason_phrase} (attempt {attempt})",
+                        error_code=http_error_code(response.status_code),
+                        correlation_id=correlation_id,
+                        status_code=response.status_code,
+                        response_body=response.text[:500],
+                        method=method,
+                        path=path,
+                        attempts=attempt,
+                    ) from cause
+                else:
+                    return response
+            delay = http_backoff_s(attempt, retry_after)
+            self.increment_counter(METRIC_API_RETRIES)
+            self._emit_log(
+                EnumLogLevel.WARNING,
+                f"{method} {path} {reason}; retrying in {round(delay, 3)} s",
+                correlation_id,
+                method=method,
+                path=path,
+                attempt=attempt,
+            )
+            await asyncio.sleep(delay)
+        raise ModelOnexError(
+            message=f"{method} {path}: attempts must be at least 1, got {attempts}",
+            error_code=EnumCoreErrorCode.VALIDATION_ERROR,
+            correlation_id=correlation_id,
+        )
 
     async def _start_kafka(self) -> None:
         """Create the kafka client from the environment unless one was injected."""
@@ -893,6 +1014,7 @@ class NodeFulfilmentEffect(ModelServiceEffect):
             "queries": int(_metric_value(recorded, METRIC_QUERIES)),
             "cache_commands": int(_metric_value(recorded, METRIC_CACHE_COMMANDS)),
             "api_calls": int(_metric_value(recorded, METRIC_API_CALLS)),
+            "api_retries": int(_metric_value(recorded, METRIC_API_RETRIES)),
             "kafka_sends": int(_metric_value(recorded, METRIC_KAFKA_SENDS)),
             "events_published": int(_metric_value(recorded, METRIC_EVENTS_PUBLISHED)),
             "events_failed": int(_metric_value(recorded, METRIC_EVENTS_FAILED)),

@@ -82,6 +82,8 @@ _WORKFLOW_FIELDS = (
     "skipped_steps",
     "actions_emitted",
     "metrics",
+    "step_outputs",
+    "parallel_executions",
 )
 _VERSION = ModelSemVer(major=1, minor=0, patch=0)
 DEFAULT_WORKFLOW_DEFINITION = ModelWorkflowDefinition(

@@ -1,6 +1,8 @@
 """NodeRateLimitsReducer: the reducer node 'rate_limits'."""
 
 import asyncio
+import hashlib
+import json
 import os
 import time
 from collections.abc import Awaitable, Callable
@@ -51,6 +53,18 @@ REDIS_URL_ENV = "REDIS_URL"
 REDIS_URL_DEFAULT = "redis://127.0.0.1:6379/0"
 REDIS_SOCKET_TIMEOUT_S_ENV = "REDIS_SOCKET_TIMEOUT_S"
 REDIS_SOCKET_TIMEOUT_S_DEFAULT = "5"
+CACHE_TTL_S_ENV = "CACHE_TTL_S"
+CACHE_TTL_S_DEFAULT = "300"
+CACHE_ENABLED_ENV = "CACHE_ENABLED"
+CACHE_ENABLED_DEFAULT = "true"
+CACHE_OFF_VALUES = frozenset({"0", "false", "no", "off"})
+CACHED_OPERATIONS: frozenset[str] = frozenset({"lookup"})
+CACHE_KEY_VERSION = "1.0.0"
+CACHE_KEY_PREFIX = "rate_limits:cache:"
+_CACHE_IGNORED_FIELDS = set(ModelReducerInput.model_fields) | {
+    "operation",
+    "correlation_id",
+}
 SUPPORTED_OPERATIONS: tuple[str, ...] = ("lookup",)
 _ENVELOPE_FIELDS = set(ModelReducerOutput.model_fields) | {"correlation_id"}
 RateLimitsHandler = Callable[
@@ -61,6 +75,9 @@ METRIC_OPERATIONS = "rate_limits.operations"
 METRIC_SUCCESSES = "rate_limits.successes"
 METRIC_FAILURES = "rate_limits.failures"
 METRIC_CACHE_COMMANDS = "rate_limits.cache_commands"
+METRIC_CACHE_HITS = "rate_limits.cache_hits"
+METRIC_CACHE_MISSES = "rate_limits.cache_misses"
+METRIC_CACHE_FAILURES = "rate_limits.cache_failures"
 METRIC_DURATION_MS_LAST = "rate_limits.duration_ms_last"
 METRIC_DURATION_MS_TOTAL = "rate_limits.duration_ms_total"
 
@@ -89,6 +106,12 @@ class NodeRateLimitsReducer(ModelServiceReducer[SerializedDict, SerializedDict])
         self._health_check_mode = _detect_health_check_mode(container)
         self._health_timeout_s = float(os.getenv(HEALTH_CHECK_TIMEOUT_ENV, "5"))
         self._redis: redis.asyncio.Redis | None = None
+        self._cache_ttl_s = int(os.getenv(CACHE_TTL_S_ENV, CACHE_TTL_S_DEFAULT))
+        self._cache_active = (
+            self._cache_ttl_s > 0
+            and os.getenv(CACHE_ENABLED_ENV, CACHE_ENABLED_DEFAULT).strip().lower()
+            not in CACHE_OFF_VALUES
+        )
         self._started = False
         self._handlers: dict[str, RateLimitsHandler] = {
             "lookup": HandlerLookup().handle
@@ -192,6 +215,134 @@ class NodeRateLimitsReducer(ModelServiceReducer[SerializedDict, SerializedDict])
         self.increment_counter(METRIC_CACHE_COMMANDS)
         await client.set(key, value, ex=ttl_s)
 
+    async def _answer_through_cache(
+        self,
+        request: ModelRateLimitsInput,
+        handler: RateLimitsHandler,
+        state: ModelRateLimitsOutput | None,
+    ) -> ModelRateLimitsOutput:
+        """Cache-aside: the answer to a request of a cached operation (given the reduced ``state``) is reused for CACHE_TTL_S seconds, so its handler runs once; a cache failure is logged and counted, and the request is computed."""
+        if not self._cache_active or request.operation not in CACHED_OPERATIONS:
+            return await handler(request, state)
+        tags: dict[str, str] = {"operation": request.operation}
+        key = self._cache_key(request, state)
+        cached, reachable = await self._read_cache(key, request)
+        if cached is not None:
+            self.increment_counter(METRIC_CACHE_HITS, tags=tags)
+            return cached
+        output = await handler(request, state)
+        if reachable:
+            self.increment_counter(METRIC_CACHE_MISSES, tags=tags)
+            await self._write_cache(key, output, request)
+        return output
+
+    def _cache_key(
+        self, request: ModelRateLimitsInput, state: ModelRateLimitsOutput | None
+    ) -> str:
+        """Where the answer to ``request`` is cached: a SHA-256 of the node, its version, the operation, the request's declared fields (not its ids or timestamps) and the reduced state it applies to."""
+        material: dict[str, object] = {
+            "node": NODE_NAME,
+            "version": CACHE_KEY_VERSION,
+            "operation": request.operation,
+            "request": request.model_dump(mode="json", exclude=_CACHE_IGNORED_FIELDS),
+            "state": (
+                None
+                if state is None
+                else state.model_dump(mode="json", exclude=_ENVELOPE_FIELDS)
+            ),
+        }
+        digest = hashlib.sha256(
+            json.dumps(material, sort_keys=True, separators=(",", ":")).encode("utf-8")
+        ).hexdigest()
+        return f"{CACHE_KEY_PREFIX}{request.operation}:{digest}"
+
+    async def _read_cache(
+        self, key: str, request: ModelRateLimitsInput
+    ) -> tuple[ModelRateLimitsOutput | None, bool]:
+        """The answer cached in Redis under ``key``, carrying this request's ids (None on a miss), and whether the cache could be read; a failure is logged and counted, never raised."""
+        try:
+            text = await self.cache_get(key)
+        except (redis.exceptions.RedisError, ModelOnexError, OSError) as error:
+            self._cache_failed("read", key, error, request)
+            return (None, False)
+        if text is None:
+            return (None, True)
+        try:
+            cached = ModelRateLimitsOutput.model_validate_json(text)
+        except ValidationError as error:
+            self._cache_failed("decode", key, error, request)
+            return (None, True)
+        return (
+            cached.model_copy(
+                update={
+                    "operation_id": request.operation_id,
+                    "correlation_id": request.correlation_id,
+                }
+            ),
+            True,
+        )
+
+    async def _write_cache(
+        self, key: str, output: ModelRateLimitsOutput, request: ModelRateLimitsInput
+    ) -> None:
+        """Store the declared output fields under ``key`` in Redis (SET with EX) for CACHE_TTL_S seconds; a failure is logged and counted, never raised. An answer that emits intents is not cached."""
+        # intents carry live payload objects that JSON cannot bring back: such answers are computed each time
+        if output.intents:
+            return
+        try:
+            text = output.model_dump_json(exclude=_ENVELOPE_FIELDS)
+            await self.cache_set(key, text, ttl_s=self._cache_ttl_s)
+        except (
+            redis.exceptions.RedisError,
+            ModelOnexError,
+            OSError,
+            ValueError,
+        ) as error:
+            self._cache_failed("write", key, error, request)
+
+    def _cache_failed(
+        self, step: str, key: str, error: Exception, request: ModelRateLimitsInput
+    ) -> None:
+        """Log and count a cache failure; the operation goes on without the cache."""
+        self.increment_counter(
+            METRIC_CACHE_FAILURES, tags={"operation": request.operation, "step": step}
+        )
+        self._emit_log(
+            EnumLogLevel.WARNING,
+            f"cache {step} failed, answering without the cache: {type(error).__name__}: {error}",
+            request.correlation_id,
+            operation=request.operation,
+            cache_key=key,
+        )
+
+    async def clear_operation_cache(self, operation: str | None = None) -> int:
+        """Drop the cached answers of ``operation`` (of every operation when None) from Redis; returns how many were dropped."""
+        if operation is not None and operation not in SUPPORTED_OPERATIONS:
+            raise ModelOnexError(
+                message=f"unknown operation {operation!r}; expected one of lookup",
+                error_code=EnumCoreErrorCode.INVALID_OPERATION,
+                operation=operation,
+            )
+        prefix = (
+            CACHE_KEY_PREFIX if operation is None else f"{CACHE_KEY_PREFIX}{operation}:"
+        )
+        client = self._redis
+        if client is None:
+            raise ModelOnexError(
+                message="redis is not initialised: await node.initialize() first",
+                error_code=EnumCoreErrorCode.CACHE_CONNECTION_ERROR,
+            )
+        removed = 0
+        try:
+            async for key in client.scan_iter(match=f"{prefix}*"):
+                removed += await client.delete(key)
+        except redis.exceptions.RedisError as error:
+            raise ModelOnexError(
+                message=f"clearing cached answers failed: {type(error).__name__}: {error}",
+                error_code=EnumCoreErrorCode.CACHE_OPERATION_FAILED,
+            ) from error
+        return removed
+
     async def initialize(self) -> None:
         """Start every integration in order; a second call does nothing."""
         if self._started:
@@ -269,7 +420,9 @@ class NodeRateLimitsReducer(ModelServiceReducer[SerializedDict, SerializedDict])
                 )
             projections = self._build_projection_intents(projection_intents)
             async with self._state_lock:
-                output = await handler(request, self._reduced)
+                output = await self._answer_through_cache(
+                    request, handler, self._reduced
+                )
                 result = output.model_copy(
                     update={
                         "processing_time_ms": (time.perf_counter() - started) * 1000.0,
@@ -377,6 +530,9 @@ class NodeRateLimitsReducer(ModelServiceReducer[SerializedDict, SerializedDict])
             "successes": int(_metric_value(recorded, METRIC_SUCCESSES)),
             "failures": int(_metric_value(recorded, METRIC_FAILURES)),
             "cache_commands": int(_metric_value(recorded, METRIC_CACHE_COMMANDS)),
+            "cache_hits": int(_metric_value(recorded, METRIC_CACHE_HITS)),
+            "cache_misses": int(_metric_value(recorded, METRIC_CACHE_MISSES)),
+            "cache_failures": int(_metric_value(recorded, METRIC_CACHE_FAILURES)),
             "duration_ms_last": _metric_value(recorded, METRIC_DURATION_MS_LAST),
             "duration_ms_total": _metric_value(recorded, METRIC_DURATION_MS_TOTAL),
         }

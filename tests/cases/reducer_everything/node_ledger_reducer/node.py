@@ -2,9 +2,12 @@
 
 import asyncio
 import contextlib
+import hashlib
+import json
 import os
+import random
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import Any, cast
 from uuid import UUID
 
@@ -75,6 +78,50 @@ HTTP_TIMEOUT_S_ENV = "HTTP_TIMEOUT_S"
 HTTP_TIMEOUT_S_DEFAULT = "10"
 HTTP_HEALTH_PATH_ENV = "HTTP_HEALTH_PATH"
 HTTP_HEALTH_PATH_DEFAULT = "/health"
+HTTP_BACKOFF_BASE_S_ENV = "HTTP_BACKOFF_BASE_S"
+HTTP_BACKOFF_BASE_S_DEFAULT = "0.2"
+HTTP_BACKOFF_MAX_S_ENV = "HTTP_BACKOFF_MAX_S"
+HTTP_BACKOFF_MAX_S_DEFAULT = "5"
+HTTP_RETRY_STATUSES = frozenset({502, 503, 504})
+HTTP_BACKOFF_JITTER = 0.1
+HTTP_ERROR_CODES: dict[int, EnumCoreErrorCode] = {
+    400: EnumCoreErrorCode.VALIDATION_ERROR,
+    401: EnumCoreErrorCode.AUTHENTICATION_ERROR,
+    403: EnumCoreErrorCode.PERMISSION_DENIED,
+    404: EnumCoreErrorCode.NOT_FOUND,
+    408: EnumCoreErrorCode.TIMEOUT,
+    409: EnumCoreErrorCode.INVALID_STATE,
+    422: EnumCoreErrorCode.VALIDATION_ERROR,
+    429: EnumCoreErrorCode.RATE_LIMIT_ERROR,
+    502: EnumCoreErrorCode.DEPENDENCY_UNAVAILABLE,
+    503: EnumCoreErrorCode.SERVICE_UNAVAILABLE,
+    504: EnumCoreErrorCode.DEPENDENCY_UNAVAILABLE,
+}
+
+
+def http_error_code(status_code: int) -> EnumCoreErrorCode:
+    """The error code of a 4xx/5xx answer: HTTP_ERROR_CODES, else INVALID_INPUT (4xx) or OPERATION_FAILED (5xx)."""
+    code = HTTP_ERROR_CODES.get(status_code)
+    if code is not None:
+        return code
+    return (
+        EnumCoreErrorCode.INVALID_INPUT
+        if status_code < 500
+        else EnumCoreErrorCode.OPERATION_FAILED
+    )
+
+
+def http_backoff_s(attempt: int, retry_after: str | None) -> float:
+    """Seconds to wait after failed attempt ``attempt`` (1, 2, ...): HTTP_BACKOFF_BASE_S doubled per attempt, plus up to 10% jitter, at least a numeric Retry-After, at most HTTP_BACKOFF_MAX_S."""
+    base = float(os.getenv(HTTP_BACKOFF_BASE_S_ENV, HTTP_BACKOFF_BASE_S_DEFAULT))
+    cap = float(os.getenv(HTTP_BACKOFF_MAX_S_ENV, HTTP_BACKOFF_MAX_S_DEFAULT))
+    delay = base * 2.0 ** (attempt - 1)
+    delay += random.uniform(0.0, delay * HTTP_BACKOFF_JITTER)
+    if retry_after is not None and retry_after.strip().isdecimal():
+        delay = max(delay, float(retry_after))
+    return min(cap, delay)
+
+
 KAFKA_BOOTSTRAP_SERVERS_ENV = "KAFKA_BOOTSTRAP_SERVERS"
 KAFKA_BOOTSTRAP_SERVERS_DEFAULT = "127.0.0.1:9092"
 KAFKA_CLIENT_ID_ENV = "KAFKA_CLIENT_ID"
@@ -132,6 +179,18 @@ def _consul_service_ids() -> set[str]:
     return set(services)
 
 
+CACHE_TTL_S_ENV = "CACHE_TTL_S"
+CACHE_TTL_S_DEFAULT = "300"
+CACHE_ENABLED_ENV = "CACHE_ENABLED"
+CACHE_ENABLED_DEFAULT = "true"
+CACHE_OFF_VALUES = frozenset({"0", "false", "no", "off"})
+CACHED_OPERATIONS: frozenset[str] = frozenset({"submit", "cancel"})
+CACHE_KEY_VERSION = "1.0.0"
+CACHE_KEY_PREFIX = "ledger:cache:"
+_CACHE_IGNORED_FIELDS = set(ModelReducerInput.model_fields) | {
+    "operation",
+    "correlation_id",
+}
 EVENTS_TOPIC = os.getenv("ONEX_EVENTS_TOPIC", "onex.events.ledger.v1")
 SUPPORTED_OPERATIONS: tuple[str, ...] = ("submit", "cancel")
 _ENVELOPE_FIELDS = set(ModelReducerOutput.model_fields) | {"correlation_id"}
@@ -144,7 +203,11 @@ METRIC_FAILURES = "ledger.failures"
 METRIC_QUERIES = "ledger.queries"
 METRIC_CACHE_COMMANDS = "ledger.cache_commands"
 METRIC_API_CALLS = "ledger.api_calls"
+METRIC_API_RETRIES = "ledger.api_retries"
 METRIC_KAFKA_SENDS = "ledger.kafka_sends"
+METRIC_CACHE_HITS = "ledger.cache_hits"
+METRIC_CACHE_MISSES = "ledger.cache_misses"
+METRIC_CACHE_FAILURES = "ledger.cache_failures"
 METRIC_EVENTS_PUBLISHED = "ledger.events_published"
 METRIC_EVENTS_FAILED = "ledger.events_failed"
 METRIC_DURATION_MS_LAST = "ledger.duration_ms_last"
@@ -180,6 +243,12 @@ class NodeLedgerReducer(ModelServiceReducer[SerializedDict, SerializedDict]):
         self._kafka: AIOKafkaProducer | None = None
         self._kafka_last_error: str | None = None
         self._consul_service_id: str | None = None
+        self._cache_ttl_s = int(os.getenv(CACHE_TTL_S_ENV, CACHE_TTL_S_DEFAULT))
+        self._cache_active = (
+            self._cache_ttl_s > 0
+            and os.getenv(CACHE_ENABLED_ENV, CACHE_ENABLED_DEFAULT).strip().lower()
+            not in CACHE_OFF_VALUES
+        )
         self._started = False
         self._handlers: dict[str, LedgerHandler] = {
             "submit": HandlerSubmit().handle,
@@ -441,25 +510,100 @@ class NodeLedgerReducer(ModelServiceReducer[SerializedDict, SerializedDict]):
             )
         return ModelHealthStatus.create_healthy(score=1.0)
 
-    async def http_request(
+    async def http_call(
         self,
         method: str,
         path: str,
         *,
         json: object = None,
-        params: dict[str, str] | None = None,
+        params: Mapping[str, str] | None = None,
+        timeout_s: float,
+        attempts: int,
+        correlation_id: UUID | None,
     ) -> httpx.Response:
-        """Send one request; a 4xx/5xx answer raises httpx.HTTPStatusError."""
+        """Send one request with its own timeout and the correlation id as X-Correlation-ID; up to ``attempts`` sends (more than one only for idempotent methods), retrying timeouts, transport errors and 502/503/504 with exponential backoff. A final 4xx/5xx answer raises ModelOnexError with the status's code (HTTP_ERROR_CODES), a final timeout TIMEOUT, a transport error NETWORK_ERROR."""
         client = self._http
         if client is None:
             raise ModelOnexError(
                 message="http is not initialised: await node.initialize() first",
                 error_code=EnumCoreErrorCode.NETWORK_ERROR,
+                correlation_id=correlation_id,
             )
-        self.increment_counter(METRIC_API_CALLS)
-        response = await client.request(method, path, json=json, params=params)
-        response.raise_for_status()
-        return response
+        headers: dict[str, str] = (
+            {} if correlation_id is None else {"X-Correlation-ID": str(correlation_id)}
+        )
+        for attempt in range(1, attempts + 1):
+            self.increment_counter(METRIC_API_CALLS)
+            retry_after: str | None = None
+            try:
+                response = await client.request(
+                    method,
+                    path,
+                    json=json,
+                    params=params,
+                    headers=headers,
+                    timeout=timeout_s,
+                )
+            except httpx.TimeoutException as error:
+                if attempt >= attempts:
+                    raise ModelOnexError(
+                        message=f"{method} {path} timed out after {timeout_s} s (attempt {attempt})",
+                        error_code=EnumCoreErrorCode.TIMEOUT,
+                        correlation_id=correlation_id,
+                        method=method,
+                        path=path,
+                        attempts=attempt,
+                    ) from error
+                reason = "timed out"
+            except httpx.TransportError as error:
+                if attempt >= attempts:
+                    raise ModelOnexError(
+                        message=f"{method} {path} failed (attempt {attempt}): {type(error).__name__}: {error}",
+                        error_code=EnumCoreErrorCode.NETWORK_ERROR,
+                        correlation_id=correlation_id,
+                        method=method,
+                        path=path,
+                        attempts=attempt,
+                    ) from error
+                reason = type(error).__name__
+            else:
+                if response.status_code in HTTP_RETRY_STATUSES and attempt < attempts:
+                    reason = f"answered {response.status_code}"
+                    retry_after = response.headers.get("Retry-After")
+                elif response.is_error:
+                    cause = httpx.HTTPStatusError(
+                        f"{method} {path} answered {response.status_code} {response.reason_phrase}",
+                        request=response.request,
+                        response=response,
+                    )
+                    raise ModelOnexError(
+                        message=f"{method} {path} answered {response.status_code} {response.reason_phrase} (attempt {attempt})",
+                        error_code=http_error_code(response.status_code),
+                        correlation_id=correlation_id,
+                        status_code=response.status_code,
+                        response_body=response.text[:500],
+                        method=method,
+                        path=path,
+                        attempts=attempt,
+                    ) from cause
+                else:
+                    return response
+            delay = http_backoff_s(attempt, retry_after)
+            self.increment_counter(METRIC_API_RETRIES)
+            self._emit_log(
+                EnumLogLevel.WARNING,
+                f"{method} {path} {reason}; retrying in {round(delay, 3)} s",
+                correlation_id,
+                method=method,
+                path=path,
+                attempt=attempt,
+            )
+            await asyncio.sleep(delay)
+        raise ModelOnexError(
+            message=f"{method} {path}: attempts must be at least 1, got {attempts}",
+            error_code=EnumCoreErrorCode.VALIDATION_ERROR,
+            correlation_id=correlation_id,
+        )
 
     async def _start_kafka(self) -> None:
         """Create the kafka client from the environment unless one was injected."""
@@ -613,6 +757,134 @@ class NodeLedgerReducer(ModelServiceReducer[SerializedDict, SerializedDict]):
             )
         return ModelHealthStatus.create_healthy(score=1.0)
 
+    async def _answer_through_cache(
+        self,
+        request: ModelLedgerInput,
+        handler: LedgerHandler,
+        state: ModelLedgerOutput | None,
+    ) -> ModelLedgerOutput:
+        """Cache-aside: the answer to a request of a cached operation (given the reduced ``state``) is reused for CACHE_TTL_S seconds, so its handler runs once; a cache failure is logged and counted, and the request is computed."""
+        if not self._cache_active or request.operation not in CACHED_OPERATIONS:
+            return await handler(request, state)
+        tags: dict[str, str] = {"operation": request.operation}
+        key = self._cache_key(request, state)
+        cached, reachable = await self._read_cache(key, request)
+        if cached is not None:
+            self.increment_counter(METRIC_CACHE_HITS, tags=tags)
+            return cached
+        output = await handler(request, state)
+        if reachable:
+            self.increment_counter(METRIC_CACHE_MISSES, tags=tags)
+            await self._write_cache(key, output, request)
+        return output
+
+    def _cache_key(
+        self, request: ModelLedgerInput, state: ModelLedgerOutput | None
+    ) -> str:
+        """Where the answer to ``request`` is cached: a SHA-256 of the node, its version, the operation, the request's declared fields (not its ids or timestamps) and the reduced state it applies to."""
+        material: dict[str, object] = {
+            "node": NODE_NAME,
+            "version": CACHE_KEY_VERSION,
+            "operation": request.operation,
+            "request": request.model_dump(mode="json", exclude=_CACHE_IGNORED_FIELDS),
+            "state": (
+                None
+                if state is None
+                else state.model_dump(mode="json", exclude=_ENVELOPE_FIELDS)
+            ),
+        }
+        digest = hashlib.sha256(
+            json.dumps(material, sort_keys=True, separators=(",", ":")).encode("utf-8")
+        ).hexdigest()
+        return f"{CACHE_KEY_PREFIX}{request.operation}:{digest}"
+
+    async def _read_cache(
+        self, key: str, request: ModelLedgerInput
+    ) -> tuple[ModelLedgerOutput | None, bool]:
+        """The answer cached in Redis under ``key``, carrying this request's ids (None on a miss), and whether the cache could be read; a failure is logged and counted, never raised."""
+        try:
+            text = await self.cache_get(key)
+        except (redis.exceptions.RedisError, ModelOnexError, OSError) as error:
+            self._cache_failed("read", key, error, request)
+            return (None, False)
+        if text is None:
+            return (None, True)
+        try:
+            cached = ModelLedgerOutput.model_validate_json(text)
+        except ValidationError as error:
+            self._cache_failed("decode", key, error, request)
+            return (None, True)
+        return (
+            cached.model_copy(
+                update={
+                    "operation_id": request.operation_id,
+                    "correlation_id": request.correlation_id,
+                }
+            ),
+            True,
+        )
+
+    async def _write_cache(
+        self, key: str, output: ModelLedgerOutput, request: ModelLedgerInput
+    ) -> None:
+        """Store the declared output fields under ``key`` in Redis (SET with EX) for CACHE_TTL_S seconds; a failure is logged and counted, never raised. An answer that emits intents is not cached."""
+        # intents carry live payload objects that JSON cannot bring back: such answers are computed each time
+        if output.intents:
+            return
+        try:
+            text = output.model_dump_json(exclude=_ENVELOPE_FIELDS)
+            await self.cache_set(key, text, ttl_s=self._cache_ttl_s)
+        except (
+            redis.exceptions.RedisError,
+            ModelOnexError,
+            OSError,
+            ValueError,
+        ) as error:
+            self._cache_failed("write", key, error, request)
+
+    def _cache_failed(
+        self, step: str, key: str, error: Exception, request: ModelLedgerInput
+    ) -> None:
+        """Log and count a cache failure; the operation goes on without the cache."""
+        self.increment_counter(
+            METRIC_CACHE_FAILURES, tags={"operation": request.operation, "step": step}
+        )
+        self._emit_log(
+            EnumLogLevel.WARNING,
+            f"cache {step} failed, answering without the cache: {type(error).__name__}: {error}",
+            request.correlation_id,
+            operation=request.operation,
+            cache_key=key,
+        )
+
+    async def clear_operation_cache(self, operation: str | None = None) -> int:
+        """Drop the cached answers of ``operation`` (of every operation when None) from Redis; returns how many were dropped."""
+        if operation is not None and operation not in SUPPORTED_OPERATIONS:
+            raise ModelOnexError(
+                message=f"unknown operation {operation!r}; expected one of submit, cancel",
+                error_code=EnumCoreErrorCode.INVALID_OPERATION,
+                operation=operation,
+            )
+        prefix = (
+            CACHE_KEY_PREFIX if operation is None else f"{CACHE_KEY_PREFIX}{operation}:"
+        )
+        client = self._redis
+        if client is None:
+            raise ModelOnexError(
+                message="redis is not initialised: await node.initialize() first",
+                error_code=EnumCoreErrorCode.CACHE_CONNECTION_ERROR,
+            )
+        removed = 0
+        try:
+            async for key in client.scan_iter(match=f"{prefix}*"):
+                removed += await client.delete(key)
+        except redis.exceptions.RedisError as error:
+            raise ModelOnexError(
+                message=f"clearing cached answers failed: {type(error).__name__}: {error}",
+                error_code=EnumCoreErrorCode.CACHE_OPERATION_FAILED,
+            ) from error
+        return removed
+
     async def _publish_domain_event(
         self, event_type: str, payload: dict[str, object], correlation_id: UUID | None
     ) -> bool:
@@ -761,7 +1033,9 @@ class NodeLedgerReducer(ModelServiceReducer[SerializedDict, SerializedDict]):
                 )
             projections = self._build_projection_intents(projection_intents)
             async with self._state_lock:
-                output = await handler(request, self._reduced)
+                output = await self._answer_through_cache(
+                    request, handler, self._reduced
+                )
                 result = output.model_copy(
                     update={
                         "processing_time_ms": (time.perf_counter() - started) * 1000.0,
@@ -911,7 +1185,11 @@ class NodeLedgerReducer(ModelServiceReducer[SerializedDict, SerializedDict]):
             "queries": int(_metric_value(recorded, METRIC_QUERIES)),
             "cache_commands": int(_metric_value(recorded, METRIC_CACHE_COMMANDS)),
             "api_calls": int(_metric_value(recorded, METRIC_API_CALLS)),
+            "api_retries": int(_metric_value(recorded, METRIC_API_RETRIES)),
             "kafka_sends": int(_metric_value(recorded, METRIC_KAFKA_SENDS)),
+            "cache_hits": int(_metric_value(recorded, METRIC_CACHE_HITS)),
+            "cache_misses": int(_metric_value(recorded, METRIC_CACHE_MISSES)),
+            "cache_failures": int(_metric_value(recorded, METRIC_CACHE_FAILURES)),
             "events_published": int(_metric_value(recorded, METRIC_EVENTS_PUBLISHED)),
             "events_failed": int(_metric_value(recorded, METRIC_EVENTS_FAILED)),
             "duration_ms_last": _metric_value(recorded, METRIC_DURATION_MS_LAST),

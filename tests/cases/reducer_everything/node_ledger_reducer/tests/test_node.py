@@ -102,6 +102,19 @@ async def test_metrics_count_operations(node: NodeLedgerReducer) -> None:
     assert metrics["duration_ms_total"] > 0.0
 
 
+@pytest.mark.asyncio
+async def test_cache_failure_never_fails_the_operation(node: NodeLedgerReducer) -> None:
+    # redis is not started: the lookup fails, is counted, and the request is computed
+    output = await node.process(
+        ModelLedgerInput(operation="submit", item_id="sample", quantity=1)
+    )
+    assert isinstance(output, ModelLedgerOutput)
+    metrics = node.get_operation_metrics()
+    assert metrics["successes"] == 1
+    assert metrics["cache_failures"] == 1
+    assert metrics["cache_hits"] == 0
+
+
 def test_contract_loads_with_the_framework_model() -> None:
     contract = ModelContractReducer.from_yaml(CONTRACT_PATH.read_text(encoding="utf-8"))
     assert contract.handler_routing is not None

@@ -1,0 +1,573 @@
+"""caching: cache-aside with a TTL for Compute and Reducer nodes.
+
+Before (every request runs its handler)::
+
+    output = await handler(request)
+
+After::
+
+    output = await self._answer_through_cache(request, handler)
+
+For the operations the spec caches (``cache.operations``, default all), the
+node looks the answer up under a key that hashes the node's name and version,
+the operation and the request's declared fields (never its envelope:
+correlation id, operation id, timestamps) -- and for a Reducer also the state
+reduced so far, since its answer depends on it. A hit rebuilds the typed output
+from the cached JSON with this request's operation and correlation ids and the
+handler does not run; a miss runs the handler and stores its declared output
+fields for the TTL. A Reducer's hit then updates the reduced state exactly as
+computing would, because the routing path treats both answers alike.
+
+The backend is the framework's ``MixinCaching`` (in-process L1, part of the
+Compute and Reducer wrappers), or Redis (``SET ... EX ttl``, keys prefixed with
+the node name) when the node has the redis integration. ``CACHE_TTL_S``
+(default: the spec's ``ttl_s``) and ``CACHE_ENABLED`` configure it from the
+environment. A cache that fails -- Redis down, an entry that no longer fits the
+output model -- is logged with the correlation id and counted in
+``cache_failures``; the operation is then answered by computing, never failed.
+``clear_operation_cache(operation)`` drops cached answers on demand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import libcst as cst
+
+from codegen_ast import builders as b
+from codegen_ast.builders.definitions import Param
+from codegen_ast.patterns.contribution import Contribution, NodeContext
+from codegen_ast.patterns.integrations.base import Setting, setting, setting_constants
+from codegen_ast.target import NODE_INPUTS
+
+Statements = list[cst.BaseStatement]
+
+COUNTERS = ("cache_hits", "cache_misses", "cache_failures")
+ANSWER_METHOD = "_answer_through_cache"
+_OFF_VALUES = ("0", "false", "no", "off")
+
+
+def cached_operations(context: NodeContext) -> list[str]:
+    """The operations whose answers are cached: the spec's list, else all."""
+    cache = context.spec.cache
+    if cache is not None and cache.operations:
+        return [op for op in context.operations if op in cache.operations]
+    return list(context.operations)
+
+
+def uses_redis(context: NodeContext) -> bool:
+    return "redis" in context.selection.integrations
+
+
+def cached_handler_call(context: NodeContext) -> cst.BaseExpression:
+    """What ``run`` awaits instead of the bare handler call when caching is selected."""
+    arguments: list[b.ExprLike] = ["request", "handler"]
+    if context.spec.node_type == "reducer":
+        arguments.append("self._reduced")
+    return b.await_(b.call(f"self.{ANSWER_METHOD}", *arguments))
+
+
+def _handler_alias(context: NodeContext) -> str:
+    # the type alias of one entry of self._handlers (module constant of the routing pattern)
+    return f"{context.spec.camel}Handler"
+
+
+def _is_reducer(context: NodeContext) -> bool:
+    return context.spec.node_type == "reducer"
+
+
+def _state_param(context: NodeContext) -> list[Param]:
+    if not _is_reducer(context):
+        return []
+    return [Param("state", b.binop(context.output_model, "|", "None"))]
+
+
+def _constants(context: NodeContext) -> Statements:
+    settings = (
+        Setting("CACHE_TTL_S", str(context.spec.cache_ttl_s)),
+        Setting("CACHE_ENABLED", "true"),
+    )
+    request_base = NODE_INPUTS[context.spec.node_type].name
+    return [
+        *setting_constants(settings),
+        b.assign("CACHE_OFF_VALUES", b.call("frozenset", b.set_(*(b.string_literal(v) for v in _OFF_VALUES)))),
+        b.assign(
+            "CACHED_OPERATIONS",
+            b.call("frozenset", b.set_(*(b.string_literal(op) for op in cached_operations(context)))),
+            b.annotation("frozenset[str]"),
+        ),
+        # a new node version never reads answers an older version cached
+        b.assign("CACHE_KEY_VERSION", b.string_literal(context.spec.version)),
+        b.assign("CACHE_KEY_PREFIX", b.string_literal(f"{context.spec.name}:cache:")),
+        # the request's envelope (ids, timestamps, framework knobs) does not change the answer
+        b.assign(
+            "_CACHE_IGNORED_FIELDS",
+            b.binop(
+                b.call("set", f"{request_base}.model_fields"),
+                "|",
+                b.set_(b.string_literal("operation"), b.string_literal("correlation_id")),
+            ),
+        ),
+    ]
+
+
+def _init_statements() -> Statements:
+    enabled = b.compare(
+        b.call(b.attr(b.call(b.attr(setting("CACHE_ENABLED"), "strip")), "lower")),
+        "not in",
+        "CACHE_OFF_VALUES",
+    )
+    return [
+        b.assign("self._cache_ttl_s", b.call("int", setting("CACHE_TTL_S"))),
+        # CACHE_ENABLED=0 (or a TTL of 0) switches the cache off: every request is computed
+        b.assign("self._cache_active", b.and_(b.compare("self._cache_ttl_s", ">", b.literal(0)), enabled)),
+    ]
+
+
+def _answer(context: NodeContext) -> cst.FunctionDef:
+    compute = context.spec.node_type == "compute"
+    arguments: list[b.ExprLike] = ["request", *(["state"] if _is_reducer(context) else [])]
+    compute_now = b.await_(b.call("handler", *arguments))
+    bypass = b.or_(
+        b.not_("self._cache_active"),
+        *([b.not_("request.cache_enabled")] if compute else []),
+        b.compare("request.operation", "not in", "CACHED_OPERATIONS"),
+    )
+    lookup_ms = b.binop(b.parens(b.binop(b.call("time.perf_counter"), "-", "looked_up")), "*", b.literal(1000.0))
+    hit: b.ExprLike = b.name("cached")
+    computed: b.ExprLike = b.name("output")
+    if compute:
+        # ModelComputeOutput's own fields tell the caller how the answer was found
+        hit = b.call("cached.model_copy", update=b.dict_({"cache_hit": b.name("True"), "cache_lookup_time_ms": b.name("lookup_ms")}))
+        computed = b.call("output.model_copy", update=b.dict_({"cache_lookup_time_ms": b.name("lookup_ms")}))
+    tags = b.dict_({"operation": b.dotted("request.operation")})
+    body: Statements = [
+        b.if_(bypass, [b.return_(compute_now)]),
+        b.assign("tags", tags, b.annotation("dict[str, str]")),
+        *([b.assign("looked_up", b.call("time.perf_counter"))] if compute else []),
+        b.assign("key", b.call("self._cache_key", *arguments)),
+        b.assign(
+            b.tuple_("cached", "reachable").with_changes(lpar=[], rpar=[]),
+            b.await_(b.call("self._read_cache", "key", "request")),
+        ),
+        *([b.assign("lookup_ms", lookup_ms)] if compute else []),
+        b.if_(
+            b.compare("cached", "is not", "None"),
+            [b.do(b.call("self.increment_counter", "METRIC_CACHE_HITS", tags="tags")), b.return_(hit)],
+        ),
+        b.assign("output", compute_now),
+        # an unreachable cache was counted as a failure: do not wait on it a second time
+        b.if_(
+            "reachable",
+            [
+                b.do(b.call("self.increment_counter", "METRIC_CACHE_MISSES", tags="tags")),
+                b.do(b.await_(b.call("self._write_cache", "key", "output", "request"))),
+            ],
+        ),
+        b.return_(computed),
+    ]
+    state_doc = " (given the reduced ``state``)" if _is_reducer(context) else ""
+    return b.method(
+        ANSWER_METHOD,
+        [Param("request", context.input_model), Param("handler", _handler_alias(context)), *_state_param(context)],
+        body,
+        returns=context.output_model,
+        is_async=True,
+        doc=(
+            f"Cache-aside: the answer to a request of a cached operation{state_doc} is reused for "
+            "CACHE_TTL_S seconds, so its handler runs once; a cache failure is logged and counted, "
+            "and the request is computed."
+        ),
+    )
+
+
+def _cache_key(context: NodeContext) -> cst.FunctionDef:
+    material: dict[str, b.ExprLike] = {
+        "node": b.name("NODE_NAME"),
+        "version": b.name("CACHE_KEY_VERSION"),
+        "operation": b.dotted("request.operation"),
+        "request": b.call("request.model_dump", mode=b.string_literal("json"), exclude="_CACHE_IGNORED_FIELDS"),
+    }
+    if _is_reducer(context):
+        material["state"] = b.if_exp(
+            b.compare("state", "is", "None"),
+            "None",
+            b.call("state.model_dump", mode=b.string_literal("json"), exclude="_ENVELOPE_FIELDS"),
+        )
+    canonical = b.call(
+        "json.dumps", "material", sort_keys="True", separators=b.tuple_(b.string_literal(","), b.string_literal(":"))
+    )
+    digest = b.call(b.attr(b.call("hashlib.sha256", b.call(b.attr(canonical, "encode"), b.string_literal("utf-8"))), "hexdigest"))
+    state_doc = " and the reduced state it applies to" if _is_reducer(context) else ""
+    return b.method(
+        "_cache_key",
+        [Param("request", context.input_model), *_state_param(context)],
+        [
+            b.assign("material", b.dict_(material), b.annotation("dict[str, object]")),
+            b.assign("digest", digest),
+            b.return_(b.formatted_string(b.name("CACHE_KEY_PREFIX"), b.dotted("request.operation"), ":", b.name("digest"))),
+        ],
+        returns="str",
+        doc=(
+            "Where the answer to ``request`` is cached: a SHA-256 of the node, its version, the "
+            f"operation, the request's declared fields (not its ids or timestamps){state_doc}."
+        ),
+    )
+
+
+def _failed(step: str) -> cst.BaseStatement:
+    return b.do(b.call("self._cache_failed", b.string_literal(step), "key", "error", "request"))
+
+
+def _read_cache(context: NodeContext) -> cst.FunctionDef:
+    output = context.output_model
+    decode = b.try_(
+        [b.assign("cached", b.call(f"{output}.model_validate_json", "text"))],
+        [b.except_("ValidationError", [_failed("decode"), b.return_(b.tuple_("None", "True"))], as_name="error")],
+    )
+    envelope = b.call(
+        "cached.model_copy",
+        update=b.dict_(
+            {"operation_id": b.dotted("request.operation_id"), "correlation_id": b.dotted("request.correlation_id")}
+        ),
+    )
+    if uses_redis(context):
+        fetch: Statements = [
+            b.try_(
+                [b.assign("text", b.await_(b.call("self.cache_get", "key")))],
+                [
+                    b.except_(
+                        ["redis.exceptions.RedisError", "ModelOnexError", "OSError"],
+                        [_failed("read"), b.return_(b.tuple_("None", "False"))],
+                        as_name="error",
+                    )
+                ],
+            ),
+            b.if_(b.compare("text", "is", "None"), [b.return_(b.tuple_("None", "True"))]),
+        ]
+        where = "Redis"
+    else:
+        # MixinCaching degrades by itself: a lookup never raises
+        fetch = [
+            b.assign("text", b.await_(b.call("self.get_cached", "key"))),
+            b.if_(b.not_(b.call("isinstance", "text", "str")), [b.return_(b.tuple_("None", "True"))]),
+        ]
+        where = "the node's MixinCaching cache"
+    return b.method(
+        "_read_cache",
+        [Param("key", "str"), Param("request", context.input_model)],
+        [*fetch, decode, b.return_(b.tuple_(envelope, "True"))],
+        returns=b.subscript("tuple", b.binop(output, "|", "None"), "bool"),
+        is_async=True,
+        doc=(
+            f"The answer cached in {where} under ``key``, carrying this request's ids (None on a miss), "
+            "and whether the cache could be read; a failure is logged and counted, never raised."
+        ),
+    )
+
+
+def _write_cache(context: NodeContext) -> cst.FunctionDef:
+    text = b.call("output.model_dump_json", exclude="_ENVELOPE_FIELDS")
+    if uses_redis(context):
+        store = b.call("self.cache_set", "key", "text", ttl_s="self._cache_ttl_s")
+        errors: list[b.ExprLike] = ["redis.exceptions.RedisError", "ModelOnexError", "OSError", "ValueError"]
+        where = "Redis (SET with EX)"
+    else:
+        store = b.call("self.set_cached", "key", "text", ttl_seconds="self._cache_ttl_s")
+        errors = ["ValueError"]
+        where = "the node's MixinCaching cache"
+    body: Statements = []
+    doc_tail = ""
+    if _is_reducer(context):
+        body.append(
+            b.with_leading_comment(
+                b.if_("output.intents", [b.return_()]),
+                "intents carry live payload objects that JSON cannot bring back: such answers are computed each time",
+            )
+        )
+        doc_tail = " An answer that emits intents is not cached."
+    body.append(
+        b.try_(
+            [b.assign("text", text), b.do(b.await_(store))],
+            [b.except_(errors, [_failed("write")], as_name="error")],
+        )
+    )
+    return b.method(
+        "_write_cache",
+        [Param("key", "str"), Param("output", context.output_model), Param("request", context.input_model)],
+        body,
+        returns="None",
+        is_async=True,
+        doc=(
+            f"Store the declared output fields under ``key`` in {where} for CACHE_TTL_S seconds; "
+            f"a failure is logged and counted, never raised.{doc_tail}"
+        ),
+    )
+
+
+def _cache_failed(context: NodeContext) -> cst.FunctionDef:
+    message = b.formatted_string(
+        "cache ",
+        b.name("step"),
+        " failed, answering without the cache: ",
+        b.attr(b.call("type", "error"), "__name__"),
+        ": ",
+        b.name("error"),
+    )
+    return b.method(
+        "_cache_failed",
+        [Param("step", "str"), Param("key", "str"), Param("error", "Exception"), Param("request", context.input_model)],
+        [
+            b.do(
+                b.call(
+                    "self.increment_counter",
+                    "METRIC_CACHE_FAILURES",
+                    tags=b.dict_({"operation": b.dotted("request.operation"), "step": b.name("step")}),
+                )
+            ),
+            b.do(
+                b.call(
+                    "self._emit_log",
+                    "EnumLogLevel.WARNING",
+                    message,
+                    "request.correlation_id",
+                    operation="request.operation",
+                    cache_key="key",
+                )
+            ),
+        ],
+        returns="None",
+        doc="Log and count a cache failure; the operation goes on without the cache.",
+    )
+
+
+def _clear(context: NodeContext) -> cst.FunctionDef:
+    unknown = b.if_(
+        b.and_(b.compare("operation", "is not", "None"), b.compare("operation", "not in", "SUPPORTED_OPERATIONS")),
+        [
+            b.raise_(
+                b.call(
+                    "ModelOnexError",
+                    message=b.formatted_string(
+                        "unknown operation ", (b.name("operation"), "r"), f"; expected one of {', '.join(context.operations)}"
+                    ),
+                    error_code="EnumCoreErrorCode.INVALID_OPERATION",
+                    operation="operation",
+                )
+            )
+        ],
+    )
+    prefix = b.assign(
+        "prefix",
+        b.if_exp(
+            b.compare("operation", "is", "None"),
+            "CACHE_KEY_PREFIX",
+            b.formatted_string(b.name("CACHE_KEY_PREFIX"), b.name("operation"), ":"),
+        ),
+    )
+    if uses_redis(context):
+        not_started = b.if_(
+            b.compare("client", "is", "None"),
+            [
+                b.raise_(
+                    b.call(
+                        "ModelOnexError",
+                        message=b.string_literal("redis is not initialised: await node.initialize() first"),
+                        error_code="EnumCoreErrorCode.CACHE_CONNECTION_ERROR",
+                    )
+                )
+            ],
+        )
+        scan = b.for_(
+            "key",
+            b.call("client.scan_iter", match=b.formatted_string(b.name("prefix"), "*")),
+            [b.augment("removed", "+=", b.await_(b.call("client.delete", "key")))],
+        ).with_changes(asynchronous=cst.Asynchronous())
+        failed = b.raise_(
+            b.call(
+                "ModelOnexError",
+                message=b.formatted_string(
+                    "clearing cached answers failed: ", b.attr(b.call("type", "error"), "__name__"), ": ", b.name("error")
+                ),
+                error_code="EnumCoreErrorCode.CACHE_OPERATION_FAILED",
+            ),
+            cause="error",
+        )
+        body: Statements = [
+            unknown,
+            prefix,
+            b.assign("client", "self._redis"),
+            not_started,
+            b.assign("removed", b.literal(0)),
+            b.try_([scan], [b.except_("redis.exceptions.RedisError", [failed], as_name="error")]),
+            b.return_("removed"),
+        ]
+        where = "from Redis"
+    else:
+        keys = b.list_comp(
+            "key",
+            "key",
+            b.subscript(b.call("self.get_cache_stats"), b.string_literal("keys")),
+        )
+        keys = keys.with_changes(
+            for_in=keys.for_in.with_changes(ifs=[cst.CompIf(b.call("key.startswith", "prefix"))])
+        )
+        body = [
+            unknown,
+            prefix,
+            b.assign("keys", keys),
+            b.for_("key", "keys", [b.do(b.await_(b.call("self.invalidate_cache", "key")))]),
+            b.return_(b.call("len", "keys")),
+        ]
+        where = "from the node's MixinCaching cache"
+    return b.method(
+        "clear_operation_cache",
+        [Param("operation", b.annotation("str | None"), "None")],
+        body,
+        returns="int",
+        is_async=True,
+        doc=(
+            f"Drop the cached answers of ``operation`` (of every operation when None) {where}; "
+            "returns how many were dropped."
+        ),
+    )
+
+
+def build_caching(context: NodeContext) -> Contribution:
+    """Cache-aside for the node's cached operations (see the module docstring)."""
+    if context.spec.node_type not in ("compute", "reducer"):
+        raise ValueError(f"caching is generated for compute and reducer nodes, not {context.spec.node_type} nodes")
+    if not uses_redis(context) and "MixinCaching" not in context.selection.provides:
+        raise ValueError("caching needs the redis integration or MixinCaching among the node's mixins")
+    imports = {
+        ("hashlib", ""),
+        ("json", ""),
+        ("os", ""),
+        ("time", ""),
+        ("pydantic", "ValidationError"),
+        ("omnibase_core.enums.enum_log_level", "EnumLogLevel"),
+        ("omnibase_core.errors", "ModelOnexError"),
+        ("omnibase_core.enums", "EnumCoreErrorCode"),
+    }
+    if uses_redis(context):
+        imports.add(("redis.exceptions", ""))
+    return Contribution(
+        imports=imports,
+        module_statements=_constants(context),
+        init_statements=_init_statements(),
+        methods=[
+            _answer(context),
+            _cache_key(context),
+            _read_cache(context),
+            _write_cache(context),
+            _cache_failed(context),
+            _clear(context),
+        ],
+        counters=list(COUNTERS),
+    )
+
+
+def contract_section(context: NodeContext) -> dict[str, object]:
+    """The contract's ``caching`` subcontract (omnibase-core's ModelCachingSubcontract), when selected."""
+    if "caching" not in context.selection.patterns:
+        return {}
+    def version() -> dict[str, int]:
+        return {"major": 1, "minor": 0, "patch": 0}  # a fresh mapping each time: no YAML anchors
+
+    return {
+        "caching": {
+            "version": version(),
+            "caching_enabled": True,
+            "cache_strategy": "cache_aside",
+            "cache_backend": "redis" if uses_redis(context) else "memory",
+            "key_strategy": {
+                "version": version(),
+                "key_generation_method": "composite_hash",
+                "namespace": f"{context.spec.name}:cache",
+                "include_version": True,
+                "hash_algorithm": "sha256",
+            },
+            "invalidation_policy": {
+                "version": version(),
+                "invalidation_strategy": "ttl_based",
+                "ttl_seconds": context.spec.cache_ttl_s,
+            },
+        }
+    }
+
+
+def generated_tests(
+    context: NodeContext, node_class: str, request: Callable[[str], cst.Call]
+) -> list[cst.FunctionDef]:
+    """Tests of the cache for the package's own test module (no service needed).
+
+    With MixinCaching a Compute node answers a repeated request from the cache.
+    With Redis the node under test is not started, so the lookup fails: the test
+    shows that the operation is still answered and the failure counted. A
+    Reducer's answer depends on its state, which a repeated request changes, so
+    its test shows that the second request is computed again."""
+    if "caching" not in context.selection.patterns:
+        return []
+    operation = cached_operations(context)[0]
+
+    def test(name: str, body: Statements) -> cst.FunctionDef:
+        return b.function(
+            name, [Param("node", node_class)], body, returns="None", is_async=True, decorators=["pytest.mark.asyncio"]
+        )
+
+    def metric(name: str, value: int) -> cst.BaseStatement:
+        return b.assert_(b.compare(b.subscript("metrics", b.string_literal(name)), "==", b.literal(value)))
+
+    if uses_redis(context):
+        return [
+            test(
+                "test_cache_failure_never_fails_the_operation",
+                [
+                    b.with_leading_comment(
+                        b.assign("output", b.await_(b.call("node.process", request(operation)))),
+                        "redis is not started: the lookup fails, is counted, and the request is computed",
+                    ),
+                    b.assert_(b.call("isinstance", "output", context.output_model)),
+                    b.assign("metrics", b.call("node.get_operation_metrics")),
+                    metric("successes", 1),
+                    metric("cache_failures", 1),
+                    metric("cache_hits", 0),
+                ],
+            )
+        ]
+    if _is_reducer(context):
+        return [
+            test(
+                "test_reduced_state_is_part_of_the_cache_key",
+                [
+                    b.do(b.await_(b.call("node.process", request(operation)))),
+                    b.with_leading_comment(
+                        b.do(b.await_(b.call("node.process", request(operation)))),
+                        "the same request, applied to the state the first one left: computed again",
+                    ),
+                    b.assign("metrics", b.call("node.get_operation_metrics")),
+                    metric("cache_misses", 2),
+                    metric("cache_hits", 0),
+                ],
+            )
+        ]
+    return [
+        test(
+            "test_identical_request_is_answered_from_cache",
+            [
+                b.assign("first", b.await_(b.call("node.process", request(operation)))),
+                b.assign("request", request(operation)),
+                b.assign("second", b.await_(b.call("node.process", "request"))),
+                b.assert_(b.and_(b.not_("first.cache_hit"), "second.cache_hit")),
+                b.assert_(b.compare("second.result", "==", "first.result")),
+                b.with_leading_comment(
+                    b.assert_(b.compare("second.correlation_id", "==", "request.correlation_id")),
+                    "the cached answer carries this request's ids",
+                ),
+                b.assign("metrics", b.call("node.get_operation_metrics")),
+                metric("cache_hits", 1),
+                metric("cache_misses", 1),
+                b.assert_(b.compare(b.await_(b.call("node.clear_operation_cache")), "==", b.literal(1))),
+            ],
+        )
+    ]
