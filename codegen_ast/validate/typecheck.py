@@ -89,8 +89,30 @@ def check_types(workspace: Workspace, target: TargetPython, cache_dir: Path | No
     return findings
 
 
+def _module_path(path: Path) -> str:
+    """``pkg/sub/mod.py`` relative to the folder holding its top-level package."""
+    root, _ = package_parts(path)
+    return path.relative_to(root).as_posix()
+
+
 def _run(group: list[SourceFile], target: TargetPython, cache: Path) -> list[Finding]:
     by_path = {source.path: source for source in group}
+    # mypy replays the errors of a module its cache finds unchanged under the
+    # path it had when first checked (another temporary folder, say): match
+    # those by their path inside the package, which is unique within a group.
+    by_module = {_module_path(source.path): source for source in group}
+
+    def source_of(reported: str) -> SourceFile | None:
+        path = Path(reported).absolute()
+        if path in by_path:
+            return by_path[path]
+        parts = path.parts
+        for start in range(len(parts)):
+            found = by_module.get("/".join(parts[start:]))
+            if found is not None:
+                return found
+        return None
+
     stdout, stderr, status = mypy_api.run(mypy_arguments(sorted(by_path), target, cache))
     findings: list[Finding] = []
     parsed = 0
@@ -110,7 +132,7 @@ def _run(group: list[SourceFile], target: TargetPython, cache: Path) -> list[Fin
         if match is None:
             continue
         parsed += 1
-        source = by_path.get(Path(match["file"]).absolute())
+        source = source_of(match["file"])
         if match["severity"] == "note":
             if last is not None and source is last[0]:
                 notes.append(match["message"])
@@ -126,6 +148,7 @@ def _run(group: list[SourceFile], target: TargetPython, cache: Path) -> list[Fin
     if status == 2 and not findings:
         detail = (stderr.strip() or stdout.strip()).splitlines()
         raise ValidationInputError(f"mypy could not check the files: {detail[-1] if detail else 'no output'}")
-    if status == 1 and not parsed:
-        raise ValidationInputError(f"mypy failed without saying where: {stdout.strip()[-300:]}")
+    if status == 1 and not findings:
+        # errors were found but none belongs to a checked file: never report that as a pass
+        raise ValidationInputError(f"mypy reported errors outside the checked files: {stdout.strip()[-300:]}")
     return findings
