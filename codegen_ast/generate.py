@@ -20,6 +20,7 @@ from codegen_ast.files.tests import build_tests
 from codegen_ast.manifest import MANIFEST, render_manifest
 from codegen_ast.patterns.caching import build_caching
 from codegen_ast.patterns import declared_events, workflow
+from codegen_ast.patterns.circuit_breaker import build_circuit_breaker
 from codegen_ast.patterns.consul import build_consul
 from codegen_ast.patterns.contribution import Contribution, NodeContext
 from codegen_ast.patterns.events import build_event_publishing, build_publish_event_fix
@@ -60,6 +61,8 @@ def node_contributions(context: NodeContext) -> list[Contribution]:
     selection = context.selection
     patterns = set(selection.patterns)
     extras = [build_integration(context, INTEGRATIONS[name]) for name in selection.integrations]
+    if "circuit_breaker" in patterns:
+        extras.append(build_circuit_breaker(context))
     if "consul" in patterns:
         extras.append(build_consul(context))
     if "caching" in patterns:
@@ -128,7 +131,7 @@ def build_modules(spec: NodeSpec) -> dict[str, cst.Module]:
         f"models/model_{spec.name}_input.py": build_input_model(spec),
         f"models/model_{spec.name}_output.py": build_output_model(spec),
         "tests/__init__.py": cst.Module(body=[]),
-        "tests/test_node.py": build_tests(context, len(_health_checks(contributions)) - 1),
+        "tests/test_node.py": build_tests(context, _health_checks(contributions)[1:]),
     }
     for operation in operations:
         modules[f"handlers/handler_{operation.name}.py"] = build_handler(context, operation)

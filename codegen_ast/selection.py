@@ -38,7 +38,6 @@ _INTEGRATION_ORDER = ("postgres", "redis", "http", "kafka")
 # Features the spec may name whose code this version does not generate yet.
 _NOT_GENERATED = {
     "retry": "no generated retry loop for plain operations: declared endpoints (operations[].http) retry idempotent methods",
-    "circuit_breaker": "no generated circuit breaker yet: NodeEffect.get_circuit_breaker() is available to handlers",
 }
 
 
@@ -218,6 +217,18 @@ def select(spec: NodeSpec) -> Selection:
         "logging": "always: structured logs with node id and correlation id",
         "health_check_mode": "always: probes can start the node without its integrations",
     }
+    if "circuit_breaker" in spec.features:
+        if "http" in integrations:
+            patterns.append("circuit_breaker")
+            reasons["circuit_breaker"] = "circuit_breaker feature: http_call behind the framework's ModelCircuitBreaker"
+        else:
+            log.append(
+                Decision(
+                    "feature",
+                    "circuit_breaker",
+                    "skipped: the circuit breaker guards HTTP calls, and this node calls no HTTP service",
+                )
+            )
     if "consul" in spec.features or "consul" in spec.dependencies:
         patterns.append("consul")
         reasons["consul"] = "consul in features or dependencies"

@@ -11,6 +11,7 @@ from codegen_ast.files.event_handlers import build_event_tests
 from codegen_ast.files.models import effect_type
 from codegen_ast.files.values import plain_value_of, value_imports, value_of
 from codegen_ast.patterns import caching, workflow
+from codegen_ast.patterns.circuit_breaker import HEALTHY_BEFORE_START
 from codegen_ast.patterns.contribution import NodeContext
 from codegen_ast.spec import StateMachineSpec
 from codegen_ast.target import (
@@ -199,9 +200,10 @@ def _refused(machine: StateMachineSpec) -> str | None:
     return next((trigger for trigger in machine.triggers if trigger not in allowed), None)
 
 
-def build_tests(context: NodeContext, dependency_checks: int) -> cst.Module:
-    """The package's tests; ``dependency_checks`` counts the health checks
-    beyond the self check (each reports DEGRADED before initialize())."""
+def build_tests(context: NodeContext, dependency_checks: list[str]) -> cst.Module:
+    """The package's tests; ``dependency_checks`` names the health checks
+    beyond the self check (a client's reports DEGRADED before initialize(),
+    a closed circuit HEALTHY)."""
     spec = context.spec
     node_class = spec.class_name
     orchestrator = spec.node_type == "orchestrator"
@@ -364,7 +366,10 @@ def build_tests(context: NodeContext, dependency_checks: int) -> cst.Module:
                             "==",
                             b.list_(
                                 "EnumHealthStatusValue.HEALTHY",
-                                *(["EnumHealthStatusValue.DEGRADED"] * dependency_checks),
+                                *(
+                                    "EnumHealthStatusValue.HEALTHY" if check in HEALTHY_BEFORE_START else "EnumHealthStatusValue.DEGRADED"
+                                    for check in dependency_checks
+                                ),
                             ),
                         )
                     ),

@@ -12,6 +12,7 @@ PATTERN_MODULES = {
     "redis": "codegen_ast.patterns.integrations.redis",
     "http": "codegen_ast.patterns.integrations.http",
     "kafka": "codegen_ast.patterns.integrations.kafka",
+    "circuit_breaker": "codegen_ast.patterns.circuit_breaker",
     "consul": "codegen_ast.patterns.consul",
     "events": "codegen_ast.patterns.events",
     "lifecycle": "codegen_ast.patterns.lifecycle",

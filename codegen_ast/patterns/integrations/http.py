@@ -20,6 +20,7 @@ import libcst as cst
 
 from codegen_ast import builders as b
 from codegen_ast.builders.definitions import Param
+from codegen_ast.patterns.circuit_breaker import SEND, guards_http
 from codegen_ast.patterns.contribution import ErrorMapping, NodeContext
 from codegen_ast.patterns.integrations.base import (
     Integration,
@@ -168,7 +169,7 @@ def _retry_or_raise(final: cst.BaseStatement, reason: b.ExprLike) -> Statements:
     ]
 
 
-def _http_call() -> cst.FunctionDef:
+def _http_call(name: str) -> cst.FunctionDef:
     timed_out = b.raise_(
         _onex_error(
             _request_line(" timed out after ", b.name("timeout_s"), " s (attempt ", b.name("attempt"), ")"),
@@ -286,7 +287,7 @@ def _http_call() -> cst.FunctionDef:
         b.dict_({"X-Correlation-ID": b.call("str", "correlation_id")}),
     )
     return helper(
-        "http_call",
+        name,
         [
             Param("method", "str"),
             Param("path", "str"),
@@ -319,7 +320,8 @@ def _http_call() -> cst.FunctionDef:
 
 
 def _helpers(context: NodeContext) -> list[cst.FunctionDef]:
-    return [_http_call()]
+    # behind a circuit breaker the sender is _http_send, and http_call guards it
+    return [_http_call(SEND if guards_http(context) else "http_call")]
 
 
 HTTP = Integration(

@@ -16,6 +16,7 @@ from omnibase_core.errors import ModelOnexError
 from omnibase_core.logging.logging_structured import emit_log_event_sync
 from omnibase_core.mixins.mixin_event_bus import MixinEventBus
 from omnibase_core.mixins.mixin_node_service import MixinNodeService
+from omnibase_core.models.configuration.model_circuit_breaker import ModelCircuitBreaker
 from omnibase_core.models.container.model_onex_container import ModelONEXContainer
 from omnibase_core.models.effect.model_effect_input import ModelEffectInput
 from omnibase_core.models.effect.model_effect_output import ModelEffectOutput
@@ -95,6 +96,19 @@ def http_backoff_s(attempt: int, retry_after: str | None) -> float:
     return min(cap, delay)
 
 
+HTTP_CIRCUIT_FAILURES_ENV = "HTTP_CIRCUIT_FAILURES"
+HTTP_CIRCUIT_FAILURES_DEFAULT = "5"
+HTTP_CIRCUIT_RESET_S_ENV = "HTTP_CIRCUIT_RESET_S"
+HTTP_CIRCUIT_RESET_S_DEFAULT = "30"
+CIRCUIT_FAILURE_CODES = frozenset(
+    {
+        EnumCoreErrorCode.TIMEOUT,
+        EnumCoreErrorCode.NETWORK_ERROR,
+        EnumCoreErrorCode.SERVICE_UNAVAILABLE,
+        EnumCoreErrorCode.DEPENDENCY_UNAVAILABLE,
+        EnumCoreErrorCode.OPERATION_FAILED,
+    }
+)
 SUPPORTED_OPERATIONS: tuple[str, ...] = ("call_remote",)
 _ENVELOPE_FIELDS = set(ModelEffectOutput.model_fields) | {"correlation_id"}
 PaymentsGatewayHandler = Callable[
@@ -105,6 +119,7 @@ METRIC_SUCCESSES = "payments_gateway.successes"
 METRIC_FAILURES = "payments_gateway.failures"
 METRIC_API_CALLS = "payments_gateway.api_calls"
 METRIC_API_RETRIES = "payments_gateway.api_retries"
+METRIC_CIRCUIT_REJECTIONS = "payments_gateway.circuit_rejections"
 METRIC_DURATION_MS_LAST = "payments_gateway.duration_ms_last"
 METRIC_DURATION_MS_TOTAL = "payments_gateway.duration_ms_total"
 
@@ -133,6 +148,19 @@ class NodePaymentsGatewayEffect(ModelServiceEffect):
         self._health_check_mode = _detect_health_check_mode(container)
         self._health_timeout_s = float(os.getenv(HEALTH_CHECK_TIMEOUT_ENV, "5"))
         self._http: httpx.AsyncClient | None = None
+        self._http_circuit: ModelCircuitBreaker = ModelCircuitBreaker(
+            failure_threshold=int(
+                os.getenv(HTTP_CIRCUIT_FAILURES_ENV, HTTP_CIRCUIT_FAILURES_DEFAULT)
+            ),
+            minimum_request_threshold=int(
+                os.getenv(HTTP_CIRCUIT_FAILURES_ENV, HTTP_CIRCUIT_FAILURES_DEFAULT)
+            ),
+            success_threshold=1,
+            timeout_seconds=max(
+                10,
+                int(os.getenv(HTTP_CIRCUIT_RESET_S_ENV, HTTP_CIRCUIT_RESET_S_DEFAULT)),
+            ),
+        )
         self._started = False
         self._handlers: dict[str, PaymentsGatewayHandler] = {
             "call_remote": HandlerCallRemote().handle
@@ -206,7 +234,7 @@ class NodePaymentsGatewayEffect(ModelServiceEffect):
             )
         return ModelHealthStatus.create_healthy(score=1.0)
 
-    async def http_call(
+    async def _http_send(
         self,
         method: str,
         path: str,
@@ -300,6 +328,59 @@ class NodePaymentsGatewayEffect(ModelServiceEffect):
             error_code=EnumCoreErrorCode.VALIDATION_ERROR,
             correlation_id=correlation_id,
         )
+
+    async def http_call(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: object = None,
+        params: Mapping[str, str] | None = None,
+        timeout_s: float,
+        attempts: int,
+        correlation_id: UUID | None,
+    ) -> httpx.Response:
+        """Send through _http_send unless the circuit is open (then SERVICE_UNAVAILABLE at once); a timeout, transport error or 5xx counts against the circuit, any other answer for it."""
+        if not self._http_circuit.should_allow_request():
+            self.increment_counter(METRIC_CIRCUIT_REJECTIONS)
+            raise ModelOnexError(
+                message=f"{method} {path}: the http circuit is open after repeated failures; calls resume after {self._http_circuit.timeout_seconds} s",
+                error_code=EnumCoreErrorCode.SERVICE_UNAVAILABLE,
+                correlation_id=correlation_id,
+                method=method,
+                path=path,
+            )
+        try:
+            response = await self._http_send(
+                method,
+                path,
+                json=json,
+                params=params,
+                timeout_s=timeout_s,
+                attempts=attempts,
+                correlation_id=correlation_id,
+            )
+        except ModelOnexError as error:
+            if error.error_code in CIRCUIT_FAILURE_CODES:
+                self._http_circuit.record_failure(correlation_id)
+            else:
+                self._http_circuit.record_success()
+            raise
+        self._http_circuit.record_success()
+        return response
+
+    def _check_http_circuit_health(self) -> ModelHealthStatus:
+        """DEGRADED while the http circuit is open: calls are refused without reaching the service."""
+        if self._http_circuit.is_open:
+            return ModelHealthStatus.create_degraded(
+                issues=[
+                    ModelHealthIssue.create_connectivity_issue(
+                        message=f"the http circuit is open after {self._http_circuit.failure_count} failures",
+                        severity="high",
+                    )
+                ]
+            )
+        return ModelHealthStatus.create_healthy(score=1.0)
 
     async def initialize(self) -> None:
         """Start every integration in order; a second call does nothing."""
@@ -464,6 +545,9 @@ class NodePaymentsGatewayEffect(ModelServiceEffect):
             "failures": int(_metric_value(recorded, METRIC_FAILURES)),
             "api_calls": int(_metric_value(recorded, METRIC_API_CALLS)),
             "api_retries": int(_metric_value(recorded, METRIC_API_RETRIES)),
+            "circuit_rejections": int(
+                _metric_value(recorded, METRIC_CIRCUIT_REJECTIONS)
+            ),
             "duration_ms_last": _metric_value(recorded, METRIC_DURATION_MS_LAST),
             "duration_ms_total": _metric_value(recorded, METRIC_DURATION_MS_TOTAL),
         }
@@ -492,7 +576,7 @@ class NodePaymentsGatewayEffect(ModelServiceEffect):
             self._check_self_health
         ]
         if not self._health_check_mode:
-            checks += [self._check_http_health]
+            checks += [self._check_http_health, self._check_http_circuit_health]
         # MixinHealthCheck awaits coroutine checks, though its annotation names Future
         return cast(
             list[Callable[[], ModelHealthStatus | asyncio.Future[ModelHealthStatus]]],

@@ -77,6 +77,7 @@ async def test_health_checks_report_status(node: NodePaymentsGatewayEffect) -> N
     assert [status.status for status in statuses] == [
         EnumHealthStatusValue.HEALTHY,
         EnumHealthStatusValue.DEGRADED,
+        EnumHealthStatusValue.HEALTHY,
     ]
 
 
