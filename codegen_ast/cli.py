@@ -1,23 +1,68 @@
-"""The codegen-ast command line: the group, its error handling, its commands."""
+"""The codegen-ast command line: the group, its error handling, its commands.
+
+Commands are imported when they run, not when the group loads: ``--help`` and
+``--version`` answer without loading libcst, black, pydantic models or mypy.
+"""
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
 
-from codegen_ast import __version__
-from codegen_ast.commands.explain import explain_command
-from codegen_ast.commands.new import new_command
-from codegen_ast.commands.patterns import patterns_command
-from codegen_ast.commands.regenerate import regenerate_command
+from codegen_ast._version import __version__
 from codegen_ast.errors import CodegenError
-from codegen_ast.upgrade.command import upgrade_command
-from codegen_ast.validate.command import validate_command
+
+# name -> (module, attribute, the first sentence of the command's help, which
+# `--help` lists; tests/test_cli.py checks each against the command itself)
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "explain": ("codegen_ast.commands.explain", "explain_command", "Show what the selector chooses for SPEC_FILE, and why."),
+    "new": (
+        "codegen_ast.commands.new",
+        "new_command",
+        "Write the node package of each SPEC_FILE (or of --name/--type) into OUTPUT.",
+    ),
+    "patterns": (
+        "codegen_ast.commands.patterns",
+        "patterns_command",
+        "List the production patterns the generator and `upgrade` can apply.",
+    ),
+    "regenerate": (
+        "codegen_ast.commands.regenerate",
+        "regenerate_command",
+        "Regenerate each package in PACKAGE_DIRS with the current codegen-ast.",
+    ),
+    "upgrade": ("codegen_ast.upgrade.command", "upgrade_command", "Add the production patterns existing nodes lack, in place."),
+    "validate": (
+        "codegen_ast.validate.command",
+        "validate_command",
+        "Check node packages or Python files: syntax, ONEX structure, imports, security, completeness and types.",
+    ),
+}
 
 
 class _Group(click.Group):
-    """Turn our own errors into a short message and exit code 2, never a traceback."""
+    """Load a command when it is used; turn our own errors into a short
+    message and exit code 2, never a traceback."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module, attribute, _ = COMMANDS[cmd_name]
+        command: click.Command = getattr(importlib.import_module(module), attribute)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(map(len, names))  # as click.Group does
+        # a stand-in command carries the sentence, so click shortens it as its own
+        rows = [(name, click.Command(name, help=COMMANDS[name][2]).get_short_help_str(limit)) for name in names]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -38,14 +83,3 @@ def main() -> None:
       codegen-ast explain examples/orders_effect.yaml
       codegen-ast patterns
     """
-
-
-for command in (
-    new_command,
-    regenerate_command,
-    explain_command,
-    patterns_command,
-    validate_command,
-    upgrade_command,
-):
-    main.add_command(command)

@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -176,3 +177,33 @@ def test_readme_quickstart_demo_runs() -> None:
     assert "process(create_order) -> ModelOrdersOutput" in result.stdout
     assert "All validations passed!" in result.stdout
     assert "8 passed" in result.stdout
+
+
+def test_help_lists_each_command_with_its_own_short_help() -> None:
+    """The group lists commands without loading them; what it lists must be what they say."""
+    from codegen_ast.cli import COMMANDS
+
+    context = click.Context(main)
+    for name in main.list_commands(context):
+        command = main.get_command(context, name)
+        assert command is not None and command.name == name
+        assert COMMANDS[name][2] == command.get_short_help_str(limit=10_000), name
+    listed = CliRunner().invoke(main, ["--help"]).output.split("Commands:\n", 1)[1].splitlines()
+    shown = dict(line.split(None, 1) for line in listed if line.strip())
+    assert list(shown) == sorted(COMMANDS)
+    for name, text in shown.items():  # shortened as click does for an 80-column terminal
+        command = main.get_command(context, name)
+        assert command is not None and text == command.get_short_help_str(limit=64)
+
+
+def test_help_and_the_library_import_load_no_generator_machinery() -> None:
+    """`--help` and `import codegen_ast` stay cheap: libcst, black and mypy load on first use."""
+    probe = (
+        "import sys, codegen_ast, codegen_ast.cli\n"
+        "heavy = [m for m in ('libcst', 'black', 'mypy', 'pydantic', 'codegen_ast.generate') if m in sys.modules]\n"
+        "print(','.join(heavy))\n"
+        "from codegen_ast import generate, NodeSpec\n"
+        "print(generate.__module__, NodeSpec.__module__)\n"
+    )
+    shown = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60)
+    assert shown.stdout.splitlines() == ["", "codegen_ast.generate codegen_ast.spec"]
