@@ -14,6 +14,7 @@ from codegen_ast.files.contract import render_contract
 from codegen_ast.files.event_handlers import build_event_files
 from codegen_ast.files.crud import migration_path, migration_sql
 from codegen_ast.files.handlers import build_handler
+from codegen_ast.files.http_handlers import build_endpoint_modules
 from codegen_ast.files.models import build_input_model, build_output_model
 from codegen_ast.files.package_init import build_reexports
 from codegen_ast.files.tests import build_tests
@@ -138,6 +139,7 @@ def build_modules(spec: NodeSpec) -> dict[str, cst.Module]:
     modules |= event_files.modules
     if workflow.enabled(context):
         modules |= workflow.build_workflow_modules(context)
+    modules |= build_endpoint_modules(context)
     return modules
 
 

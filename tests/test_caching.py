@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 import redis.asyncio
+from pydantic import ValidationError
 from omnibase_core.enums import EnumCoreErrorCode
 from omnibase_core.errors import ModelOnexError
 from omnibase_core.models.compute.model_compute_input import ModelComputeInput
@@ -183,6 +184,22 @@ async def test_clear_operation_cache(quote: ModuleType) -> None:
     assert caught.value.error_code == EnumCoreErrorCode.INVALID_OPERATION
 
 
+async def test_the_in_process_cache_is_bounded(quote: ModuleType, monkeypatch: pytest.MonkeyPatch) -> None:
+    # MixinCaching drops an expired entry only when its key is read again: without a bound,
+    # every distinct request would stay in memory for good
+    monkeypatch.setenv("CACHE_MAX_ENTRIES", "10")
+    node = quote.NodePriceQuoteCompute(ModelONEXContainer())
+    counted = _counted(node, "quote_price")
+    for quantity in range(1, 41):
+        await node.process(_quote_request(quote, quantity=quantity))
+        assert len(node._cache_data) <= 10  # what the process holds, expired or not
+    # the oldest answers made room for the newest, which are still answered from the cache
+    assert (await node.process(_quote_request(quote, quantity=40))).cache_hit
+    assert not (await node.process(_quote_request(quote, quantity=1))).cache_hit
+    assert len(counted.requests) == 41
+    assert node.get_operation_metrics()["cache_evictions"] >= 30
+
+
 async def test_an_entry_that_no_longer_fits_is_recomputed(quote: ModuleType) -> None:
     node = quote.NodePriceQuoteCompute(ModelONEXContainer())
     counted = _counted(node, "quote_price")
@@ -260,6 +277,37 @@ async def test_reducer_key_includes_the_state_and_a_hit_updates_it(
         assert (metrics["cache_hits"], metrics["cache_misses"]) == (2, 0)
     finally:
         await other.cleanup()
+
+
+async def test_a_changed_formula_never_reads_the_answers_of_the_old_one(
+    totals: ModuleType, reducer: Any, redis_client: redis.asyncio.Redis, tmp_path: Path
+) -> None:
+    # the same node and version with another formula (a rolling deploy shares the Redis):
+    # the old answer, folded into the new node's state, would corrupt its totals for good
+    await reducer.process(_sale(totals))
+    changed = TOTALS_SPEC.model_dump()
+    changed["output_fields"][1]["formula"] = "total + amount * 2"
+    for module in _package(NodeSpec.model_validate(changed), tmp_path):
+        node = module.NodeSalesTotalsReducer(ModelONEXContainer())
+        await node.initialize()
+        try:
+            output = await node.process(module.ModelSalesTotalsInput(operation="record_sale", store_id="s-1", amount=10.0))
+        finally:
+            await node.cleanup()
+        assert output.total == 20.0
+        assert node.get_operation_metrics()["cache_hits"] == 0
+    assert len(await _keys(redis_client)) == 2
+
+
+@pytest.mark.parametrize("number", ["Infinity", "-Infinity", "NaN"])
+def test_a_non_finite_number_never_reaches_a_formula(totals: ModuleType, quote: ModuleType, number: str) -> None:
+    # JSON parsers accept these; one sale of inf or nan would make the running totals inf or nan for good
+    sale = '{"operation": "record_sale", "store_id": "s-1", "amount": %s}' % number
+    with pytest.raises(ValidationError, match="amount"):
+        totals.ModelSalesTotalsInput.model_validate_json(sale)
+    line = '{"operation": "quote_price", "sku": "A", "unit_price": %s, "quantity": 1, "discount_pct": 0}' % number
+    with pytest.raises(ValidationError, match="unit_price"):
+        quote.ModelPriceQuoteInput.model_validate_json(line)
 
 
 async def test_reducer_entries_expire(

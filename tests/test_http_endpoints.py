@@ -442,6 +442,12 @@ def test_the_package_is_complete_typed_valid_and_its_own_tests_pass(package_dir:
     assert (report.manual_completion.lines_to_write, len(report.manual_completion.handlers)) == (0, 4)
     handle = (package_dir / "handlers" / "handler_put_item.py").read_text(encoding="utf-8")
     assert '"""PUT /items/{sku} with a 5 s timeout, sent up to 4 times' in handle
+    # what every endpoint handler does alike is written once, in endpoints.py
+    shared = (package_dir / "endpoints.py").read_text(encoding="utf-8")
+    assert shared.count("def path_segment(") == 1 and shared.count("def to_output(") == 1
+    for handler in (package_dir / "handlers").glob("handler_*.py"):
+        text = handler.read_text(encoding="utf-8")
+        assert "def path_segment(" not in text and "def to_output(" not in text, handler.name
 
 
 # ---------------------------------------------------------------- contract and spec errors

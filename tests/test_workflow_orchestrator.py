@@ -65,6 +65,7 @@ class LoopbackServices:
 
     fail: dict[tuple[str, str], int] = field(default_factory=dict)
     delay: dict[tuple[str, str], float] = field(default_factory=dict)
+    answers: dict[tuple[str, str], dict[str, object]] = field(default_factory=lambda: dict(ANSWERS))
     requests: list[Request] = field(default_factory=list)
     url: str = ""
 
@@ -88,7 +89,7 @@ def _handler(services: LoopbackServices) -> type[BaseHTTPRequestHandler]:
             services.requests.append(record)
             time.sleep(services.delay.get(key, 0.0))
             status = services.fail.get(key, 200)
-            body = json.dumps(ANSWERS.get(key, {}) if status == 200 else {"error": "refused"}).encode()
+            body = json.dumps(services.answers.get(key, {}) if status == 200 else {"error": "refused"}).encode()
             # answered: just before the client can have the whole answer
             record.answered = time.monotonic()
             self.send_response(status)
@@ -287,7 +288,7 @@ async def test_a_step_timeout_compensates_newest_first(
     assert (metrics["steps_failed"], metrics["steps_compensated"], metrics["failures"]) == (1, 3, 1)
 
 
-async def test_a_failed_step_compensates_exactly_the_completed_steps(
+async def test_a_step_cut_off_in_flight_is_compensated_too(
     checkout: ModuleType, node: Any, services: LoopbackServices
 ) -> None:
     _bus(node, refuse=frozenset({"order.placed"}), latency_s=0.1)  # notify fails: its event is not delivered
@@ -305,9 +306,41 @@ async def test_a_failed_step_compensates_exactly_the_completed_steps(
     assert isinstance(cause, ModelOnexError) and cause.error_code == EnumCoreErrorCode.EVENT_BUS_ERROR
     context = _context(error)
     assert context["completed_steps"] == ["reserve_stock"]
-    assert context["compensated_steps"] == ["reserve_stock"]
-    # charge_payment was in flight and never completed: no refund; ship never ran
-    assert services.seen() == ["POST /reservations", "POST /payments", f"DELETE /reservations/{QUOTED}"]
+    # charge_payment's request had reached the payment service when it was cut off: the
+    # charge may well go through, so it is refunded too (newest first); ship never ran
+    assert context["interrupted_steps"] == ["charge_payment"]
+    assert context["compensated_steps"] == ["charge_payment", "reserve_stock"]
+    assert services.seen() == [
+        "POST /reservations", "POST /payments", f"POST /payments/{QUOTED}/refund", f"DELETE /reservations/{QUOTED}",
+    ]
+
+
+async def test_a_step_answer_the_framework_cannot_hold_does_not_fail_the_step(
+    checkout: ModuleType, node: Any, services: LoopbackServices
+) -> None:
+    _bus(node)
+    # 2**63 + 1 is no exact float, which ModelSchemaValue refuses: the charge happened all the same
+    services.answers[("POST", "/payments")] = {"payment_id": "pay-1", "ledger_entry": 2**63 + 1, "fees": [1, {"big": 2**70 + 1}]}
+    output = await node.process(_request(checkout, "place_order"))
+    assert output.execution_status == "completed" and output.payment_id == "pay-1"
+    answer = output.step_outputs["charge_payment"]
+    assert answer["ledger_entry"].to_value() == "9223372036854775809"  # kept exactly, as JSON text
+    assert json.loads(answer["fees"].to_value()) == [1, {"big": 2**70 + 1}]
+    assert node.get_operation_metrics()["steps_compensated"] == 0
+
+
+@pytest.mark.parametrize("order_id", ["", ".", ".."])
+async def test_a_path_value_that_would_name_another_resource_is_refused_before_any_step(
+    checkout: ModuleType, node: Any, services: LoopbackServices, order_id: str
+) -> None:
+    # DELETE /shipments/.. is DELETE /, and DELETE /reservations/. is DELETE /reservations
+    _bus(node)
+    for operation in ("cancel_order", "place_order"):  # place_order's compensations use {order_id}
+        with pytest.raises(ModelOnexError) as caught:
+            await node.process(checkout.ModelCheckoutSagaInput(operation=operation, **{**FIELDS, "order_id": order_id}))
+        assert caught.value.error_code == EnumCoreErrorCode.VALIDATION_ERROR
+        assert "order_id" in caught.value.message
+    assert services.requests == []  # nothing was sent
 
 
 async def test_an_http_error_fails_its_step_with_the_mapped_cause(
@@ -384,11 +417,20 @@ async def test_the_plan_is_the_frameworks_and_a_callers_plan_is_checked(
     with pytest.raises(ModelOnexError) as caught:
         await node.process(request.model_copy(update={"steps": unknown}))
     assert caught.value.error_code == EnumCoreErrorCode.VALIDATION_ERROR
+    # a declared step planned twice would run twice (charge the payment twice)
+    twice = [*plan, plan[1].model_copy(update={"step_id": uuid4()})]
+    with pytest.raises(ModelOnexError) as caught:
+        await node.process(request.model_copy(update={"steps": twice}))
+    assert caught.value.error_code == EnumCoreErrorCode.VALIDATION_ERROR
+    assert "charge_payment" in caught.value.message
     loop = [plan[0].model_copy(update={"depends_on": [ids["ship"]]}), *plan[1:]]
     with pytest.raises(ModelOnexError) as caught:
         await node.process(request.model_copy(update={"steps": loop}))
     assert caught.value.error_code == EnumCoreErrorCode.ORCHESTRATOR_SEMANTIC_INVALID_DEPENDENCY
     assert services.requests == []  # a refused plan runs nothing
+
+    # every operation declares its steps: the framework's executor is never called, so no runner for it
+    assert "_run_workflow" not in vars(checkout.NodeCheckoutSagaOrchestrator)
 
     skip = [s.model_copy(update={"enabled": False}) if s.step_name == "notify" else s for s in plan]
     output = await node.process(request.model_copy(update={"steps": skip}))

@@ -12,6 +12,10 @@ contract the spec declares (OPERATION_FAILED would hide it among unexpected
 failures; VALIDATION_ERROR would blame the caller's input). Timeouts, retries,
 the correlation id header, metrics and the status -> error code map live in
 ``http_call`` (see :mod:`codegen_ast.patterns.integrations.http`).
+
+What every endpoint handler does alike -- quoting a path segment, reading the
+answer into the output model -- is written once, in the package's
+``endpoints.py``, which the handler modules import.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from codegen_ast.spec import FieldSpec, HttpCallSpec, OperationSpec
 from codegen_ast.target import ERROR_CODE, ONEX_ERROR
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+MODULE = "endpoints"  # the package module the endpoint handlers share
 MALFORMED_ANSWER = "CONTRACT_VIOLATION"
 Statements = list[cst.BaseStatement]
 
@@ -60,21 +65,22 @@ def _error(message: cst.BaseExpression, code: str, **extra: b.ExprLike) -> cst.C
     )
 
 
-def _path_segment(operation: OperationSpec, call: HttpCallSpec) -> cst.FunctionDef:
+def _path_segment(context: NodeContext) -> cst.FunctionDef:
     refused = b.raise_(
         b.call(
             ONEX_ERROR.name,
             message=b.formatted_string(
-                f"{operation.name} needs ", b.name("field"), f" to fill the path {call.path}; got ", (b.name("value"), "r")
+                b.dotted("request.operation"), " needs ", b.name("field"), " to fill the path ", b.name("path"),
+                "; got ", (b.name("value"), "r"),
             ),
             error_code=f"{ERROR_CODE.name}.VALIDATION_ERROR",
-            correlation_id="correlation_id",
+            correlation_id="request.correlation_id",
             field="field",
         )
     )
     return b.function(
         "path_segment",
-        [Param("value", "object"), Param("field", "str"), Param("correlation_id", "UUID")],
+        [Param("value", "object"), Param("field", "str"), Param("path", "str"), Param("request", context.input_model)],
         [
             b.assign("text", b.if_exp(b.compare("value", "is", "None"), b.string_literal(""), b.call("str", "value"))),
             b.if_(b.compare("text", "in", b.tuple_(*(b.string_literal(s) for s in ("", ".", "..")))), [refused]),
@@ -82,8 +88,8 @@ def _path_segment(operation: OperationSpec, call: HttpCallSpec) -> cst.FunctionD
         ],
         returns="str",
         doc=(
-            "``value`` as one URL-quoted path segment. None, '', '.' and '..' are refused: "
-            "they would make the path name another resource."
+            "``value`` (the request's ``field``) as one URL-quoted segment of ``path``. None, '', '.' and "
+            "'..' are refused: they would make the path name another resource."
         ),
     )
 
@@ -101,7 +107,7 @@ def _path(call: HttpCallSpec) -> tuple[Statements, cst.BaseExpression]:
         statements.append(
             b.assign(
                 local,
-                b.call("path_segment", f"request.{placeholder}", b.string_literal(placeholder), "request.correlation_id"),
+                b.call("path_segment", f"request.{placeholder}", b.string_literal(placeholder), "PATH", "request"),
             )
         )
         parts += [before, b.name(local)] if before else [b.name(local)]
@@ -138,11 +144,11 @@ def _as_query(fields: cst.DictComp) -> cst.DictComp:
 def _to_output(context: NodeContext) -> cst.FunctionDef:
     """The function that validates the answer's declared output fields into the typed output."""
     names = [field.name for field in context.spec.output_fields]
-    context_fields: dict[str, b.ExprLike] = {"status_code": "response.status_code", "method": "METHOD"}
+    context_fields: dict[str, b.ExprLike] = {"status_code": "response.status_code", "method": "method"}
     not_json = b.raise_(
         _error(
             b.formatted_string(
-                b.name("METHOD"), " ", b.dotted("response.url.path"), " answered ",
+                b.name("method"), " ", b.dotted("response.url.path"), " answered ",
                 b.dotted("response.status_code"), " with a body that is not JSON: ", b.name("error"),
             ),
             MALFORMED_ANSWER,
@@ -153,7 +159,7 @@ def _to_output(context: NodeContext) -> cst.FunctionDef:
     not_object = b.raise_(
         _error(
             b.formatted_string(
-                b.name("METHOD"), " ", b.dotted("response.url.path"), " answered ", b.dotted("response.status_code"),
+                b.name("method"), " ", b.dotted("response.url.path"), " answered ", b.dotted("response.status_code"),
                 " with a JSON ", b.attr(b.call("type", "payload"), "__name__"),
                 f", not an object with the output fields {', '.join(names)}",
             ),
@@ -171,7 +177,7 @@ def _to_output(context: NodeContext) -> cst.FunctionDef:
     does_not_fit = b.raise_(
         _error(
             b.formatted_string(
-                b.name("METHOD"), " ", b.dotted("response.url.path"), " answered ", b.dotted("response.status_code"),
+                b.name("method"), " ", b.dotted("response.url.path"), " answered ", b.dotted("response.status_code"),
                 f" with fields that do not fit {context.output_model}: ", b.name("problems"),
             ),
             MALFORMED_ANSWER,
@@ -200,6 +206,7 @@ def _to_output(context: NodeContext) -> cst.FunctionDef:
         "to_output",
         [Param("request", context.input_model), Param("response", "httpx.Response")],
         [
+            b.assign("method", "response.request.method"),
             b.assign("payload", b.dict_({}), "object"),
             b.if_(
                 "response.content",
@@ -224,7 +231,8 @@ def _to_output(context: NodeContext) -> cst.FunctionDef:
         ],
         returns=context.output_model,
         doc=(
-            "The answer's declared output fields, validated into the typed output (other keys are "
+            "The answer to ``request``'s endpoint call: its declared output fields, validated into the typed "
+            "output (other keys are "
             f"ignored; an empty answer such as 204 leaves them unset). A body that is not a JSON "
             f"object, or fields that do not fit, raise {MALFORMED_ANSWER}."
         ),
@@ -255,6 +263,34 @@ def _describe(context: NodeContext, call: HttpCallSpec, sent: list[FieldSpec]) -
     return " ".join(parts)
 
 
+def build_endpoint_modules(context: NodeContext) -> dict[str, cst.Module]:
+    """``endpoints.py``: what the endpoint handlers share (none when no operation declares one)."""
+    spec = context.spec
+    calls = [op.http for op in spec.operations if op.http is not None]
+    if spec.node_type != "effect" or not calls:
+        return {}
+    imports = b.ImportSet()
+    imports.add(f".models.model_{spec.name}_input", context.input_model)
+    body: Statements = []
+    if any(call.placeholders for call in calls):
+        imports.add("urllib.parse", "quote").add(ERROR_CODE.module, ERROR_CODE.name).add(ONEX_ERROR.module, ONEX_ERROR.name)
+        body.append(_path_segment(context))
+    if spec.output_fields:
+        imports.add("httpx").add("pydantic", "ValidationError")
+        imports.add(ERROR_CODE.module, ERROR_CODE.name).add(ONEX_ERROR.module, ONEX_ERROR.name)
+        imports.add(f".models.model_{spec.name}_output", context.output_model)
+        body.insert(0, b.assign("OUTPUT_FIELDS", b.tuple_(*(b.string_literal(f.name) for f in spec.output_fields))))
+        body.append(_to_output(context))
+    if not body:
+        return {}
+    return {
+        f"{MODULE}.py": b.module(
+            [*imports.statements(), *body],
+            doc=f"What the endpoint handlers of {spec.class_name} share: path segments, and reading an answer into the output.",
+        )
+    }
+
+
 def build_http_handler(context: NodeContext, operation: OperationSpec) -> cst.Module:
     spec = context.spec
     call = operation.http
@@ -269,12 +305,9 @@ def build_http_handler(context: NodeContext, operation: OperationSpec) -> cst.Mo
         b.assign("TIMEOUT_S", b.literal(float(call.timeout_s))),
         b.assign("ATTEMPTS", b.literal(call.attempts)),
     ]
-    functions: list[cst.BaseStatement] = []
     path_statements, path = _path(call)
     if call.placeholders:
-        imports.add("urllib.parse", "quote").add("uuid", "UUID")
-        imports.add(ERROR_CODE.module, ERROR_CODE.name).add(ONEX_ERROR.module, ONEX_ERROR.name)
-        functions.append(_path_segment(operation, call))
+        imports.add(f"..{MODULE}", "path_segment")
     keywords: dict[str, b.ExprLike] = {}
     if sent:
         if call.method in BODY_METHODS:
@@ -285,10 +318,7 @@ def build_http_handler(context: NodeContext, operation: OperationSpec) -> cst.Mo
     keywords |= {"timeout_s": "TIMEOUT_S", "attempts": "ATTEMPTS", "correlation_id": "request.correlation_id"}
     send = b.await_(b.call("self._node.http_call", "METHOD", path, **keywords))
     if spec.output_fields:
-        imports.add("httpx").add("pydantic", "ValidationError")
-        imports.add(ERROR_CODE.module, ERROR_CODE.name).add(ONEX_ERROR.module, ONEX_ERROR.name)
-        constants.append(b.assign("OUTPUT_FIELDS", b.tuple_(*(b.string_literal(f.name) for f in spec.output_fields))))
-        functions.append(_to_output(context))
+        imports.add(f"..{MODULE}", "to_output")
         answer: Statements = [
             b.assign("response", send),
             b.return_(b.call("to_output", "request", "response")),
@@ -329,7 +359,7 @@ def build_http_handler(context: NodeContext, operation: OperationSpec) -> cst.Mo
     # the node imports its handlers, so a handler names the node's type only for mypy
     type_only = b.if_("TYPE_CHECKING", b.ImportSet().add("..node", spec.class_name).statements())
     return b.module(
-        [*imports.statements(), type_only, *constants, *functions, handler],
+        [*imports.statements(), type_only, *constants, handler],
         doc=f"Handler of the {operation.name} operation of {spec.class_name}: {call.method} {call.path}.",
     )
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import libcst as cst
 
 from codegen_ast import builders as b
+from codegen_ast import formulas
 from codegen_ast.spec import FieldSpec, FieldType, NodeSpec
 from codegen_ast.target import (
     EFFECT_TYPE,
@@ -36,13 +37,15 @@ def type_expression(field_type: FieldType) -> cst.BaseExpression:
     return b.binop(node, "|", "None") if field_type.optional else node
 
 
-def _field_statement(field: FieldSpec) -> cst.BaseStatement:
+def _field_statement(field: FieldSpec, finite: bool = False) -> cst.BaseStatement:
     annotation = type_expression(field.type)
     keywords: dict[str, b.ExprLike] = {}
     if not field.required or field.type.optional:  # a field that may be None may also be left out
         if not field.type.optional:
             annotation = b.binop(annotation, "|", "None")
         keywords["default"] = b.name("None")
+    if finite:
+        keywords["allow_inf_nan"] = b.name("False")
     if field.description:
         keywords["description"] = b.string_literal(field.description)
     if not keywords:
@@ -73,13 +76,14 @@ def _model_module(
     head: Sequence[cst.BaseStatement],
     fields: Sequence[FieldSpec],
     imports: b.ImportSet,
+    finite: frozenset[str] = frozenset(),
 ) -> cst.Module:
     imports.add("pydantic", "ConfigDict", "Field").add(base.module, base.name)
     for field in fields:
         for module, item in field.type.modules():
             imports.add(module, item)
     config = b.assign("model_config", b.call("ConfigDict", extra=b.string_literal("forbid")))
-    body = [config, *head, *(_field_statement(field) for field in fields)]
+    body = [config, *head, *(_field_statement(field, field.name in finite) for field in fields)]
     node_class = b.class_(class_name, [base_type], body, doc=doc)
     return b.module([*imports.statements(), node_class], doc=doc)
 
@@ -212,7 +216,20 @@ def build_input_model(spec: NodeSpec) -> cst.Module:
         head,
         input_fields(spec),
         imports,
+        formula_inputs(spec),
     )
+
+
+def formula_inputs(spec: NodeSpec) -> frozenset[str]:
+    """The float input fields a declared formula reads: they refuse inf and nan, which JSON
+    parsers accept and which would carry on into every answer (a reducer's running total for good)."""
+    read = {
+        name
+        for field in spec.output_fields
+        if field.formula is not None
+        for name in formulas.names(formulas.parse(field.formula))
+    }
+    return frozenset(f.name for f in spec.input_fields if f.name in read and f.type.scalar == "float")
 
 
 def input_fields(spec: NodeSpec) -> list[FieldSpec]:

@@ -20,7 +20,10 @@ computing would, because the routing path treats both answers alike.
 
 The backend is the framework's ``MixinCaching`` (in-process L1, part of the
 Compute and Reducer wrappers), or Redis (``SET ... EX ttl``, keys prefixed with
-the node name) when the node has the redis integration. ``CACHE_TTL_S``
+the node name) when the node has the redis integration. MixinCaching drops an
+expired entry only when its key is read again, so the node keeps it within
+``CACHE_MAX_ENTRIES``: at the bound the expired entries are swept and, if that
+is not enough, the oldest tenth is dropped (``cache_evictions``). ``CACHE_TTL_S``
 (default: the spec's ``ttl_s``) and ``CACHE_ENABLED`` configure it from the
 environment. A cache that fails -- Redis down, an entry that no longer fits the
 output model -- is logged with the correlation id and counted in
@@ -30,6 +33,8 @@ output model -- is logged with the correlation id and counted in
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
 
 import libcst as cst
@@ -38,13 +43,30 @@ from codegen_ast import builders as b
 from codegen_ast.builders.definitions import Param
 from codegen_ast.patterns.contribution import Contribution, NodeContext
 from codegen_ast.patterns.integrations.base import Setting, setting, setting_constants
+from codegen_ast.spec import NodeSpec
 from codegen_ast.target import NODE_INPUTS
 
 Statements = list[cst.BaseStatement]
 
 COUNTERS = ("cache_hits", "cache_misses", "cache_failures")
+EVICTIONS = "cache_evictions"  # the in-process cache only: Redis bounds itself (maxmemory)
+MAX_ENTRIES = 10000
 ANSWER_METHOD = "_answer_through_cache"
 _OFF_VALUES = ("0", "false", "no", "off")
+
+
+def behaviour_fingerprint(spec: NodeSpec) -> str:
+    """12 hex digits of a SHA-256 over what the spec says about the answers (node, operations,
+    fields with their types and formulas, state machine), not its free text."""
+    material = {
+        "node": [spec.name, spec.node_type],
+        "operations": [operation.model_dump(mode="json", exclude={"description"}) for operation in spec.operations],
+        "inputs": [field.model_dump(mode="json", exclude={"description"}) for field in spec.input_fields],
+        "outputs": [field.model_dump(mode="json", exclude={"description"}) for field in spec.output_fields],
+        "state_machine": None if spec.state_machine is None else spec.state_machine.model_dump(mode="json"),
+    }
+    canonical = json.dumps(material, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
 
 
 def cached_operations(context: NodeContext) -> list[str]:
@@ -86,6 +108,7 @@ def _constants(context: NodeContext) -> Statements:
     settings = (
         Setting("CACHE_TTL_S", str(context.spec.cache_ttl_s)),
         Setting("CACHE_ENABLED", "true"),
+        *(() if uses_redis(context) else (Setting("CACHE_MAX_ENTRIES", str(MAX_ENTRIES)),)),
     )
     request_base = NODE_INPUTS[context.spec.node_type].name
     return [
@@ -96,8 +119,11 @@ def _constants(context: NodeContext) -> Statements:
             b.call("frozenset", b.set_(*(b.string_literal(op) for op in cached_operations(context)))),
             b.annotation("frozenset[str]"),
         ),
-        # a new node version never reads answers an older version cached
-        b.assign("CACHE_KEY_VERSION", b.string_literal(context.spec.version)),
+        b.with_leading_comment(
+            b.assign("CACHE_KEY_VERSION", b.string_literal(f"{context.spec.version}+{behaviour_fingerprint(context.spec)}")),
+            "the node version and a digest of what its spec declares: a regenerated node that answers "
+            "differently never reads what the older one cached (after editing a handler by hand, bump the version)",
+        ),
         b.assign("CACHE_KEY_PREFIX", b.string_literal(f"{context.spec.name}:cache:")),
         # the request's envelope (ids, timestamps, framework knobs) does not change the answer
         b.assign(
@@ -111,16 +137,26 @@ def _constants(context: NodeContext) -> Statements:
     ]
 
 
-def _init_statements() -> Statements:
+def _init_statements(context: NodeContext) -> Statements:
     enabled = b.compare(
         b.call(b.attr(b.call(b.attr(setting("CACHE_ENABLED"), "strip")), "lower")),
         "not in",
         "CACHE_OFF_VALUES",
     )
+    bound: Statements = []
+    if not uses_redis(context):
+        bound = [
+            b.assign("self._cache_max_entries", b.call("max", b.literal(1), b.call("int", setting("CACHE_MAX_ENTRIES")))),
+            b.with_leading_comment(
+                b.assign("self._cache_entries", b.literal(0)),
+                "at least the entries the cache holds (a rewrite or a lapsed entry is counted until the next sweep)",
+            ),
+        ]
     return [
         b.assign("self._cache_ttl_s", b.call("int", setting("CACHE_TTL_S"))),
         # CACHE_ENABLED=0 (or a TTL of 0) switches the cache off: every request is computed
         b.assign("self._cache_active", b.and_(b.compare("self._cache_ttl_s", ">", b.literal(0)), enabled)),
+        *bound,
     ]
 
 
@@ -275,7 +311,7 @@ def _write_cache(context: NodeContext) -> cst.FunctionDef:
     else:
         store = b.call("self.set_cached", "key", "text", ttl_seconds="self._cache_ttl_s")
         errors = ["ValueError"]
-        where = "the node's MixinCaching cache"
+        where = "the node's MixinCaching cache (within CACHE_MAX_ENTRIES)"
     body: Statements = []
     doc_tail = ""
     if _is_reducer(context):
@@ -286,12 +322,15 @@ def _write_cache(context: NodeContext) -> cst.FunctionDef:
             )
         )
         doc_tail = " An answer that emits intents is not cached."
-    body.append(
-        b.try_(
-            [b.assign("text", text), b.do(b.await_(store))],
-            [b.except_(errors, [_failed("write")], as_name="error")],
-        )
-    )
+    stored: Statements = [b.assign("text", text), b.do(b.await_(store))]
+    if not uses_redis(context):
+        stored = [
+            b.assign("text", text),
+            b.do(b.await_(b.call("self._make_cache_room"))),
+            b.do(b.await_(store)),
+            b.augment("self._cache_entries", "+=", b.literal(1)),
+        ]
+    body.append(b.try_(stored, [b.except_(errors, [_failed("write")], as_name="error")]))
     return b.method(
         "_write_cache",
         [Param("key", "str"), Param("output", context.output_model), Param("request", context.input_model)],
@@ -301,6 +340,52 @@ def _write_cache(context: NodeContext) -> cst.FunctionDef:
         doc=(
             f"Store the declared output fields under ``key`` in {where} for CACHE_TTL_S seconds; "
             f"a failure is logged and counted, never raised.{doc_tail}"
+        ),
+    )
+
+
+def _sliced(
+    value: str, lower: cst.BaseExpression | None = None, upper: cst.BaseExpression | None = None
+) -> cst.Subscript:
+    """``value[lower:upper]``"""
+    return cst.Subscript(value=b.name(value), slice=[cst.SubscriptElement(cst.Slice(lower=lower, upper=upper))])
+
+
+def _make_room() -> cst.FunctionDef:
+    dropped = b.binop(
+        b.binop(b.call("len", "keys"), "-", "self._cache_max_entries"),
+        "+",
+        b.call("max", b.literal(1), b.binop("self._cache_max_entries", "//", b.literal(10))),
+    )
+    return b.method(
+        "_make_cache_room",
+        [],
+        [
+            b.if_(b.compare("self._cache_entries", "<", "self._cache_max_entries"), [b.return_()]),
+            b.with_leading_comment(
+                b.assign("keys", b.subscript(b.call("self.get_cache_stats"), b.string_literal("keys"))),
+                "get_cache_stats sweeps the expired entries first; the keys come oldest first",
+            ),
+            b.if_(
+                b.compare(b.call("len", "keys"), ">=", "self._cache_max_entries"),
+                [
+                    b.with_leading_comment(
+                        b.assign("dropped", dropped), "down to nine tenths of the bound: room for the next writes"
+                    ),
+                    b.assign("oldest", _sliced("keys", upper=b.name("dropped"))),
+                    b.for_("key", "oldest", [b.do(b.await_(b.call("self.invalidate_cache", "key")))]),
+                    b.do(b.call("self.increment_counter", "METRIC_CACHE_EVICTIONS", b.call("len", "oldest"))),
+                    b.assign("keys", _sliced("keys", lower=b.call("len", "oldest"))),
+                ],
+            ),
+            b.assign("self._cache_entries", b.call("len", "keys")),
+        ],
+        returns="None",
+        is_async=True,
+        doc=(
+            "Keep the in-process cache within CACHE_MAX_ENTRIES: MixinCaching drops an expired entry only "
+            "when its key is read again. At the bound the expired entries are swept and, when that is not "
+            "enough, the oldest tenth is dropped (cache_evictions), so the sweep runs once per so many writes."
         ),
     )
 
@@ -454,16 +539,17 @@ def build_caching(context: NodeContext) -> Contribution:
     return Contribution(
         imports=imports,
         module_statements=_constants(context),
-        init_statements=_init_statements(),
+        init_statements=_init_statements(context),
         methods=[
             _answer(context),
             _cache_key(context),
             _read_cache(context),
             _write_cache(context),
+            *([] if uses_redis(context) else [_make_room()]),
             _cache_failed(context),
             _clear(context),
         ],
-        counters=list(COUNTERS),
+        counters=[*COUNTERS, *([] if uses_redis(context) else [EVICTIONS])],
     )
 
 

@@ -16,10 +16,14 @@ environment; ``cleanup`` unsubscribes (safe twice). Each delivered message is a
 ``ModelEventEnvelope`` in JSON: its event type picks a typed handler
 (``handlers/handler_on_<event>.py``) that validates the payload into the event's
 model and runs the operation through ``process`` (metrics, error mapping,
-declared events). Success acks the message; malformed JSON, a payload that does
-not fit, or an unknown event type is logged with the correlation id, counted in
-``events_rejected`` and nack'ed; a failed operation is counted in
-``event_operations_failed`` and nack'ed. Nothing is raised out of the callback.
+declared events). Success acks the message. Malformed JSON, a payload that does
+not fit, or an unknown event type is logged at ERROR with the correlation id,
+counted in ``events_rejected`` and acked: it can never be handled, and a nack
+has the bus deliver it again -- on a partitioned log together with every later
+message of its partition -- so one bad message would stall the topic for good.
+A failed operation is counted in ``event_operations_failed`` and nack'ed, so it
+is delivered again (a database that was down may be back). Nothing is raised
+out of the callback.
 
 Before::
 
@@ -338,8 +342,8 @@ def _handle_event_message() -> cst.FunctionDef:
             b.return_(),
         ]
 
-    def settle(accepted: str) -> cst.BaseStatement:
-        return b.do(b.await_(b.call("self._settle_message", "message", accepted, "correlation_id")))
+    def settle(done: str) -> cst.BaseStatement:
+        return b.do(b.await_(b.call("self._settle_message", "message", done, "correlation_id")))
 
     envelope_type = b.subscript("ModelEventEnvelope", b.annotation("dict[str, object]"))
     summary = b.call("_validation_summary", "error")
@@ -423,8 +427,9 @@ def _handle_event_message() -> cst.FunctionDef:
         is_async=True,
         doc=(
             "Subscription callback: decode the ModelEventEnvelope, run the typed handler of its event type and ack. "
-            "Malformed JSON, a payload that does not fit and an unknown event type are logged, counted and nack'ed; "
-            "so is a failed operation. Nothing is raised to the event bus."
+            "Malformed JSON, a payload that does not fit and an unknown event type are logged, counted and "
+            "acked (dropped: delivered again they would fail again, for good); a failed operation is counted and "
+            "nack'ed, to be delivered again. Nothing is raised to the event bus."
         ),
     )
 
@@ -441,30 +446,38 @@ def _reject_event() -> cst.FunctionDef:
         [
             b.do(b.call("self.increment_counter", "METRIC_EVENTS_REJECTED")),
             _log(
-                "WARNING",
-                b.formatted_string("rejected a message from ", b.dotted("message.topic"), ": ", b.name("reason")),
+                "ERROR",
+                b.formatted_string(
+                    "rejected a message from ", b.dotted("message.topic"), " and dropped it: ", b.name("reason")
+                ),
                 "correlation_id",
                 event_type="event_type",
                 topic="message.topic",
             ),
-            b.do(b.await_(b.call("self._settle_message", "message", "False", "correlation_id"))),
+            b.with_leading_comment(
+                b.do(b.await_(b.call("self._settle_message", "message", "True", "correlation_id"))),
+                "acked: a nack would have it delivered again (with the rest of its partition), to fail again",
+            ),
         ],
         returns="None",
         is_async=True,
-        doc="Count the refused message, log why (with the correlation id when known) and nack it.",
+        doc=(
+            "Count the message that can never be handled, log why (with the correlation id when known) "
+            "and ack it, so that it does not come back."
+        ),
     )
 
 
 def _settle_message() -> cst.FunctionDef:
     return b.method(
         "_settle_message",
-        [Param("message", "ProtocolEventMessage"), Param("accepted", "bool"), Param("correlation_id", b.annotation("UUID | None"))],
+        [Param("message", "ProtocolEventMessage"), Param("done", "bool"), Param("correlation_id", b.annotation("UUID | None"))],
         [
             b.try_(
                 [
                     b.if_chain(
                         [
-                            ("accepted", [b.do(b.await_(b.call("message.ack")))]),
+                            ("done", [b.do(b.await_(b.call("message.ack")))]),
                             (
                                 b.call("hasattr", "message", b.string_literal("nack")),
                                 [
@@ -495,7 +508,10 @@ def _settle_message() -> cst.FunctionDef:
         ],
         returns="None",
         is_async=True,
-        doc="Ack a handled message, nack a refused one; a failure to do so is logged, never raised.",
+        doc=(
+            "Ack a message that is done with (handled, or dropped), nack one to be delivered again; a "
+            "failure to do so is logged, never raised."
+        ),
     )
 
 

@@ -147,8 +147,11 @@ def _declared_fields(source: str) -> cst.Call:
     return b.call(f"{source}.model_dump", mode=b.string_literal("json"), exclude="_ENVELOPE_FIELDS")
 
 
-def run(context: NodeContext) -> Statements:
-    """Statements that leave the finished output in ``result``."""
+def run(context: NodeContext, published: Statements) -> Statements:
+    """Statements that leave the finished output in ``result``, then publish
+    its events (``published``). A reducer publishes while it still holds its
+    state: the events of concurrent operations go out in the order the state
+    changed, so a consumer replaying them ends where the reducer did."""
     node_type = context.spec.node_type
     if "caching" in context.selection.patterns:
         answer = caching.cached_handler_call(context)
@@ -162,6 +165,7 @@ def run(context: NodeContext) -> Statements:
         return [
             b.assign("output", answer),
             b.assign("result", b.call("output.model_copy", update=b.dict_(update))),
+            *published,
         ]
     if node_type == "reducer":
         fsm = context.spec.state_machine is not None
@@ -194,6 +198,11 @@ def run(context: NodeContext) -> Statements:
                     *(transition if fsm else []),
                     b.assign("result", b.call("output.model_copy", update=b.dict_(update))),
                     b.assign("self._reduced", "result"),
+                    *(
+                        [b.with_leading_comment(published[0], "published under the lock: in the order the state changed"), *published[1:]]
+                        if published
+                        else []
+                    ),
                 ],
                 is_async=True,
             ),
@@ -234,6 +243,7 @@ def run(context: NodeContext) -> Statements:
                 ),
             ),
         ),
+        *published,
     ]
 
 
@@ -368,9 +378,11 @@ def extras(context: NodeContext) -> Contribution:
             ],
         )
     if context.spec.node_type == "orchestrator":
+        # the framework's executor runs the operations that declare no steps (none: no runner)
+        on_node = declared_workflow.enabled(context) and all(op.steps for op in context.spec.effective_operations)
         return Contribution(
             module_statements=[*_workflow_constants(context), _protocol(context)],
-            methods=[_run_workflow(context)],
+            methods=[] if on_node else [_run_workflow(context)],
         )
     return Contribution()
 

@@ -61,9 +61,8 @@ def _process(context: NodeContext, handlers: list[cst.ExceptHandler], events: bo
         b.assign("correlation_id", "request.correlation_id"),
         b.assign("handler", b.call("self._handlers.get", "request.operation")),
         b.if_(b.compare("handler", "is", "None"), [unknown]),
-        *node_kinds.run(context),
         # declared events (and a state machine's transition event) replace the default completed event
-        *((declared_events.after_success(context) or [_publish_completed(context)]) if events else []),
+        *node_kinds.run(context, (declared_events.after_success(context) or [_publish_completed(context)]) if events else []),
         b.assign("succeeded", "True"),
         b.return_("result"),
     ]

@@ -24,18 +24,26 @@ What is generated:
   stages computed from the plan's dependencies, the steps of a stage
   concurrently, each bounded by ``asyncio.timeout`` of its ``timeout_ms``.
   The first failure cancels the steps of its stage still running; then the
-  completed steps are compensated newest first (each within its step's time
-  limit; a failing compensation is logged, counted and recorded, never hides
-  the original error), and ``ModelOnexError`` is raised:
+  completed steps, and the steps cut off in flight (cancelled, or out of time:
+  their calls may still take effect at the other end), are compensated newest
+  first (each within its step's time limit; a failing compensation is logged,
+  counted and recorded, never hides the original error), and
+  ``ModelOnexError`` is raised:
   ``ORCHESTRATOR_EXEC_STEP_TIMEOUT`` (the step's limit or its request's timeout
   ran out) or ``ORCHESTRATOR_EXEC_STEP_FAILED``, naming the step, with the
-  correlation id, the completed, compensated and not-compensated steps in its
-  context, and the step's own error as cause. When every step has run, the
+  correlation id, the completed, interrupted, compensated and not-compensated
+  steps in its context, and the step's own error as cause. When every step has run, the
   handler builds the answer; if that fails, the steps are compensated too and
   ``ORCHESTRATOR_EXEC_WORKFLOW_FAILED`` is raised. Cancelling the operation
-  compensates the completed steps before the cancellation goes on. A plan step
+  compensates the completed and interrupted steps before the cancellation goes
+  on. Path placeholders are filled from the request, URL-quoted; a request
+  whose value for one is missing, ``''``, ``.`` or ``..`` is refused
+  (``VALIDATION_ERROR``) before any step runs, since ``DELETE
+  /reservations/..`` would be ``DELETE /``. A JSON answer's value that the
+  framework's ``ModelSchemaValue`` cannot hold exactly (an integer beyond
+  2**53) is kept as its JSON text rather than failing a step that took effect. A plan step
   with ``enabled=False`` is skipped (``skipped_steps``); a plan naming an
-  undeclared step is refused (``VALIDATION_ERROR``), and one whose dependencies
+  undeclared step, or one step twice, is refused (``VALIDATION_ERROR``), and one whose dependencies
   can never be met too (``ORCHESTRATOR_SEMANTIC_INVALID_DEPENDENCY``). Metrics:
   ``steps_completed``, ``steps_failed``, ``steps_compensated``,
   ``compensations_failed``, tagged with the operation and the step.
@@ -52,8 +60,11 @@ A publish step whose event is not delivered (no event bus bound and no Kafka
 producer, or the bus failed) fails the step: the workflow declared the event
 as a step, so going on without it would break the saga. (Events published
 *after* an operation, ``<node>.<operation>.completed``, still never fail it.)
-A step cancelled while running (its stage had a failure) counts as not
-completed and is not compensated.
+A step cancelled while running (its stage had a failure) or out of time
+counts as not completed, but its call may have reached the service (the
+payment may go through after the client gave up), so it is compensated with
+the completed steps; a compensation must therefore tolerate finding nothing to
+undo.
 """
 
 from __future__ import annotations
@@ -122,6 +133,22 @@ def _pair(first: str, second: str) -> cst.Tuple:
 
 def _while(test: b.ExprLike, body: Statements) -> cst.While:
     return cst.While(b.expr(test), b.block(body))
+
+
+def _frozenset(names: list[str]) -> cst.Call:
+    return b.call("frozenset", b.set_(*(b.string_literal(n) for n in names)) if names else b.tuple_())
+
+
+def _path_fields(operation: OperationSpec) -> list[str]:
+    """The input fields the paths of the operation's calls and compensations use."""
+    calls = [
+        call
+        for stage in operation.stages
+        for step in stage
+        for call in (step.call, step.compensate.call if step.compensate else None)
+        if call is not None
+    ]
+    return list(dict.fromkeys(name for call in calls for name in call.placeholders))
 
 
 def _tags(step: b.ExprLike) -> cst.Dict:
@@ -438,6 +465,19 @@ def _stages_function() -> cst.FunctionDef:
             step=b.subscript("unknown", b.literal(0)),
         )
     )
+    repeated_error = b.raise_(
+        b.call(
+            ONEX_ERROR.name,
+            message=b.formatted_string(
+                "operation ", (b.name("operation"), "r"), " plans step ", (b.subscript("repeated", b.literal(0)), "r"),
+                " more than once; a declared step runs at most once",
+            ),
+            error_code=_code("VALIDATION_ERROR"),
+            correlation_id="correlation_id",
+            operation="operation",
+            step=b.subscript("repeated", b.literal(0)),
+        )
+    )
     stuck_error = b.raise_(
         b.call(
             ONEX_ERROR.name,
@@ -474,6 +514,18 @@ def _stages_function() -> cst.FunctionDef:
                     unknown_error,
                 ],
             ),
+            b.assign("planned", _list_comp("step.step_name", "step", "steps")),
+            b.assign(
+                "repeated",
+                b.call(
+                    "sorted",
+                    cst.SetComp(
+                        b.name("name"),
+                        _comp("name", "planned", b.compare(b.call("planned.count", "name"), ">", b.literal(1))),
+                    ),
+                ),
+            ),
+            b.if_("repeated", [repeated_error]),
             b.assign(
                 "done",
                 cst.SetComp(b.dotted("step.step_id"), _comp("step", "steps", b.not_("step.enabled"))),
@@ -512,7 +564,8 @@ def _stages_function() -> cst.FunctionDef:
         doc=(
             "The plan's enabled steps in stages: a step runs once every step it depends on has run (a "
             "disabled step counts as run), and the steps that become ready together run together. "
-            "Refuses steps the operation does not declare and dependencies that can never be met."
+            "Refuses steps the operation does not declare, a step planned twice (it would run twice) and "
+            "dependencies that can never be met."
         ),
     )
 
@@ -544,7 +597,7 @@ def _failure_class() -> cst.ClassDef:
 def _timed_out_function() -> cst.FunctionDef:
     return b.function(
         "_step_timed_out",
-        [Param("error", "BaseException")],
+        [Param("error", b.annotation("BaseException | None"))],
         [
             b.return_(
                 b.or_(
@@ -560,6 +613,75 @@ def _timed_out_function() -> cst.FunctionDef:
         ],
         returns="bool",
         doc="Whether a step failed by running out of time: its own limit, or the timeout of its request.",
+    )
+
+
+def _path_segments_function(context: NodeContext) -> cst.FunctionDef:
+    refused = b.raise_(
+        b.call(
+            ONEX_ERROR.name,
+            message=b.formatted_string(
+                "operation ", (b.dotted("request.operation"), "r"), " needs ", b.name("name"),
+                " to fill the paths of its steps; got ", (b.name("value"), "r"),
+            ),
+            error_code=_code("VALIDATION_ERROR"),
+            correlation_id="request.correlation_id",
+            operation="request.operation",
+            field="name",
+        )
+    )
+    names = b.subscript("WORKFLOW_PATH_FIELDS", "request.operation")
+    return b.function(
+        "_path_segments",
+        [Param("request", context.input_model)],
+        [
+            b.assign("fields", b.call("request.model_dump", mode=b.string_literal("json"), include=b.call("set", names))),
+            b.assign("segments", b.dict_({}), b.annotation("dict[str, str]")),
+            b.for_(
+                "name",
+                b.call("sorted", names),
+                [
+                    b.assign("value", b.call("fields.get", "name")),
+                    b.assign("text", b.if_exp(b.compare("value", "is", "None"), b.string_literal(""), b.call("str", "value"))),
+                    b.if_(
+                        b.compare("text", "in", b.tuple_(b.string_literal(""), b.string_literal("."), b.string_literal(".."))),
+                        [refused],
+                    ),
+                    b.assign(b.subscript("segments", "name"), b.call("quote", "text", safe=b.string_literal(""))),
+                ],
+            ),
+            b.return_("segments"),
+        ],
+        returns=b.annotation("dict[str, str]"),
+        doc=(
+            "The request's values for the path placeholders of the operation's calls and compensations, "
+            "each URL-quoted as one segment. A missing, '', '.' or '..' value is refused (VALIDATION_ERROR): "
+            "it would make the path name another resource (DELETE /reservations/.. is DELETE /)."
+        ),
+    )
+
+
+def _answer_value_function() -> cst.FunctionDef:
+    return b.function(
+        "_step_answer_value",
+        [Param("value", "object")],
+        [
+            b.try_(
+                [b.return_(b.call("ModelSchemaValue.from_value", "value"))],
+                [
+                    b.except_(
+                        [ONEX_ERROR.name, "ValueError"],
+                        [b.return_(b.call("ModelSchemaValue.from_value", b.call("json.dumps", "value")))],
+                    )
+                ],
+            )
+        ],
+        returns="ModelSchemaValue",
+        doc=(
+            "One value of a step's JSON answer as the framework's ModelSchemaValue; a value it cannot hold "
+            "exactly (an integer beyond 2**53, say) is kept as its JSON text, so an answer never fails a "
+            "step whose call has already taken effect."
+        ),
     )
 
 
@@ -604,17 +726,18 @@ def _workflow_error_function(context: NodeContext) -> cst.FunctionDef:
             Param("request", context.input_model),
             Param("error", "Exception"),
             Param("completed", b.subscript("list", "str")),
-            Param("compensated", b.subscript("list", "str")),
-            Param("not_compensated", b.subscript("list", "str")),
+            Param("interrupted", b.subscript("list", "str")),
+            Param("undone", b.annotation("tuple[list[str], list[str]]")),
         ],
         [
+            b.assign(b.tuple_("compensated", "not_compensated").with_changes(lpar=[], rpar=[]), "undone"),
             b.if_(b.call("isinstance", "error", FAILURE), step_branch, answer_branch),
-            b.assign("undone", b.or_(b.call(join, "compensated"), b.string_literal("none"))),
+            b.assign("names", b.or_(b.call(join, "compensated"), b.string_literal("none"))),
             b.assign(
                 "message",
                 b.formatted_string(
                     "operation ", (b.dotted("request.operation"), "r"), ": ", b.name("what"), "; compensated: ",
-                    b.name("undone"),
+                    b.name("names"),
                 ),
             ),
             b.if_(
@@ -633,6 +756,7 @@ def _workflow_error_function(context: NodeContext) -> cst.FunctionDef:
                     operation="request.operation",
                     step="step",
                     completed_steps="completed",
+                    interrupted_steps="interrupted",
                     compensated_steps="compensated",
                     failed_compensations="not_compensated",
                 )
@@ -641,13 +765,13 @@ def _workflow_error_function(context: NodeContext) -> cst.FunctionDef:
         returns=ONEX_ERROR.name,
         doc=(
             "The error a stopped workflow raises: STEP_TIMEOUT or STEP_FAILED naming the step, or "
-            "WORKFLOW_FAILED when the answer could not be built; with the completed, compensated and "
-            "not compensated steps."
+            "WORKFLOW_FAILED when the answer could not be built; with the completed steps, those cut off "
+            "in flight, and ``undone``: the compensated and not compensated steps."
         ),
     )
 
 
-def _run_declared_workflow(context: NodeContext, protocol: str) -> cst.FunctionDef:
+def _run_declared_workflow(context: NodeContext, protocol: str, *, calls: bool) -> cst.FunctionDef:
     skipped = _list_comp(b.call("str", "step.step_id"), "step", "steps", b.not_("step.enabled"))
     workflow = b.call(
         _OUTPUT.name,
@@ -673,9 +797,21 @@ def _run_declared_workflow(context: NodeContext, protocol: str) -> cst.FunctionD
         ),
     )
     names = _list_comp("step.step_name", "step", "completed")
-    compensate = b.call("self._compensate_steps", "request", "declared", "completed")
+    cut_off = _list_comp("step.step_name", "step", "interrupted")
+    # the steps cut off in flight started last: reversed, they are undone first
+    undo = cst.List([cst.StarredElement(b.name("completed")), cst.StarredElement(b.name("interrupted"))])
+    compensate = b.call("self._compensate_steps", "request", "declared", undo)
     cause = b.if_exp(b.call("isinstance", "error", FAILURE), "error.cause", "error")
+    check_paths: Statements = []
+    if calls:
+        check_paths = [
+            b.with_leading_comment(
+                b.do(b.call("_path_segments", "request")),
+                "a request whose paths cannot be filled is refused before any step runs",
+            )
+        ]
     body: Statements = [
+        *check_paths,
         b.assign(
             "stages", b.call("_workflow_stages", "request.operation", "steps", "request.correlation_id")
         ),
@@ -694,13 +830,22 @@ def _run_declared_workflow(context: NodeContext, protocol: str) -> cst.FunctionD
         b.assign("started_at", b.call("datetime.now", "UTC")),
         b.assign("started", b.call("time.perf_counter")),
         b.assign("completed", b.list_(), b.subscript("list", WORKFLOW_STEP.name)),
+        b.assign("interrupted", b.list_(), b.subscript("list", WORKFLOW_STEP.name)),
         b.assign("outputs", b.dict_({}), b.annotation("dict[str, dict[str, ModelSchemaValue]]")),
         b.try_(
             [
                 b.for_(
                     "stage",
                     "stages",
-                    [b.do(b.await_(b.call("self._run_step_stage", "request", "stage", "declared", "completed", "outputs")))],
+                    [
+                        b.do(
+                            b.await_(
+                                b.call(
+                                    "self._run_step_stage", "request", "stage", "declared", "completed", "interrupted", "outputs"
+                                )
+                            )
+                        )
+                    ],
                 ),
                 b.assign("skipped", skipped),
                 b.assign("workflow", workflow),
@@ -719,12 +864,9 @@ def _run_declared_workflow(context: NodeContext, protocol: str) -> cst.FunctionD
                 b.except_(
                     "Exception",
                     [
-                        b.assign(
-                            b.tuple_("compensated", "not_compensated").with_changes(lpar=[], rpar=[]),
-                            b.await_(compensate),
-                        ),
+                        b.assign("undone", b.await_(compensate)),
                         b.raise_(
-                            b.call("_workflow_error", "request", "error", names, "compensated", "not_compensated"),
+                            b.call("_workflow_error", "request", "error", names, cut_off, "undone"),
                             cause=cause,
                         ),
                     ],
@@ -747,8 +889,8 @@ def _run_declared_workflow(context: NodeContext, protocol: str) -> cst.FunctionD
         doc=(
             "Run the operation's declared steps as planned: stage after stage, the steps of a stage "
             "concurrently, each within its time limit; then build the answer. When a step fails or times "
-            "out, or the answer cannot be built, the completed steps are compensated newest first and a "
-            "ModelOnexError names the step and the compensated steps."
+            "out, or the answer cannot be built, the completed steps and those cut off in flight are "
+            "compensated newest first and a ModelOnexError names the step and the compensated steps."
         ),
     )
 
@@ -773,6 +915,7 @@ def _run_step_stage(context: NodeContext) -> cst.FunctionDef:
             Param("stage", b.subscript("list", WORKFLOW_STEP.name)),
             Param("declared", b.annotation("dict[str, ModelDeclaredStep]")),
             Param("completed", b.subscript("list", WORKFLOW_STEP.name)),
+            Param("interrupted", b.subscript("list", WORKFLOW_STEP.name)),
             Param("outputs", b.annotation("dict[str, dict[str, ModelSchemaValue]]")),
         ],
         [
@@ -785,6 +928,22 @@ def _run_step_stage(context: NodeContext) -> cst.FunctionDef:
                         "on a failure (or when the caller gives up) the steps still running are cancelled",
                     ),
                     b.do(b.await_(b.call("asyncio.gather", b.star("tasks"), return_exceptions=b.name("True")))),
+                    b.with_leading_comment(
+                        b.do(
+                            b.call(
+                                "interrupted.extend",
+                                cst.ListComp(
+                                    b.name("step"),
+                                    _comp(
+                                        _pair("step", "task"),
+                                        b.call("zip", "stage", "tasks", strict=b.name("True")),
+                                        b.or_(b.call("task.cancelled"), b.call("_step_timed_out", b.call("task.exception"))),
+                                    ),
+                                ),
+                            )
+                        ),
+                        "a step cut off while its call was out (cancelled, or out of time) may still take effect",
+                    ),
                 ],
             ),
             b.for_(
@@ -822,7 +981,8 @@ def _run_step_stage(context: NodeContext) -> cst.FunctionDef:
         is_async=True,
         doc=(
             "Run one stage's steps concurrently. The first failure cancels the steps still running (they "
-            f"count as not completed) and is raised as {FAILURE} naming the step."
+            "count as not completed, but as interrupted, like the steps that ran out of time: their calls "
+            f"may still take effect) and is raised as {FAILURE} naming the step."
         ),
     )
 
@@ -860,32 +1020,8 @@ def _run_declared_step(context: NodeContext) -> cst.FunctionDef:
 
 
 def _http_branch() -> Statements:
-    fill = b.call(
-        "action.path.format_map",
-        cst.DictComp(
-            b.name("name"),
-            b.call("quote", b.call("str", "value"), safe=b.string_literal("")),
-            _comp(_pair("name", "value"), b.call("fields.items"), b.compare("value", "is not", "None")),
-        ),
-    )
-    missing = b.raise_(
-        b.call(
-            ONEX_ERROR.name,
-            message=b.formatted_string(
-                "step ", (b.name("step"), "r"), ": path ", (b.dotted("action.path"), "r"), " needs the field ",
-                b.name("error"), ", which the request does not carry",
-            ),
-            error_code=_code("VALIDATION_ERROR"),
-            correlation_id="request.correlation_id",
-            step="step",
-        ),
-        cause="error",
-    )
     return [
-        b.try_(
-            [b.assign("path", fill)],
-            [b.except_("KeyError", [missing], as_name="error")],
-        ),
+        b.assign("path", b.call("action.path.format_map", b.call("_path_segments", "request"))),
         b.assign(
             "response",
             b.await_(
@@ -913,7 +1049,7 @@ def _http_branch() -> Statements:
         b.return_(
             cst.DictComp(
                 b.call("str", "name"),
-                b.call("ModelSchemaValue.from_value", "value"),
+                b.call("_step_answer_value", "value"),
                 _comp(_pair("name", "value"), b.call("answer.items")),
             )
         ),
@@ -1017,14 +1153,14 @@ def _compensate_steps(context: NodeContext) -> cst.FunctionDef:
         [
             Param("request", context.input_model),
             Param("declared", b.annotation("dict[str, ModelDeclaredStep]")),
-            Param("completed", b.subscript("list", WORKFLOW_STEP.name)),
+            Param("steps", b.subscript("list", WORKFLOW_STEP.name)),
         ],
         [
             b.assign("compensated", b.list_(), b.annotation("list[str]")),
             b.assign("not_compensated", b.list_(), b.annotation("list[str]")),
             b.for_(
                 "step",
-                b.call("reversed", "completed"),
+                b.call("reversed", "steps"),
                 [
                     b.assign("compensation", b.attr(entry, "compensation")),
                     b.if_(
@@ -1050,7 +1186,9 @@ def _compensate_steps(context: NodeContext) -> cst.FunctionDef:
         returns=b.annotation("tuple[list[str], list[str]]"),
         is_async=True,
         doc=(
-            "Undo the completed steps newest first, each within its step's time limit. A failing "
+            "Undo ``steps`` newest first (listed as the completed steps, then those cut off in flight, "
+            "which are therefore undone first), each within its step's time limit; a step that declares "
+            "no compensation is passed over. A failing "
             "compensation is logged, counted and recorded, and the next one still runs: it never hides "
             "the error that stopped the workflow. Returns the steps compensated and those whose "
             "compensation failed."
@@ -1073,14 +1211,25 @@ def build_workflow(context: NodeContext) -> Contribution:
                 b.call("frozenset", b.set_(*(b.string_literal(n) for n in inputs)) if inputs else b.tuple_()),
                 b.annotation("frozenset[str]"),
             ),
-            "the request's declared fields: request bodies, path placeholders, event payloads",
+            "the request's declared fields: request bodies and event payloads",
         ),
     ]
     if calls:
-        constants.append(
-            b.assign("WORKFLOW_BODY_METHODS", b.call("frozenset", b.set_(*(b.string_literal(m) for m in BODY_METHODS))))
-        )
-    constants += [_failure_class(), _timed_out_function(), _stages_function(), _workflow_error_function(context)]
+        constants += [
+            b.assign("WORKFLOW_BODY_METHODS", b.call("frozenset", b.set_(*(b.string_literal(m) for m in BODY_METHODS)))),
+            b.with_leading_comment(
+                b.assign(
+                    "WORKFLOW_PATH_FIELDS",
+                    b.dict_({op.name: _frozenset(_path_fields(op)) for op in spec.workflow_operations}),
+                    b.annotation("dict[str, frozenset[str]]"),
+                ),
+                "the fields each operation's calls and compensations put in their paths",
+            ),
+        ]
+    constants += [_failure_class(), _timed_out_function(), _stages_function()]
+    if calls:
+        constants += [_path_segments_function(context), _answer_value_function()]
+    constants.append(_workflow_error_function(context))
     imports = {
         ("asyncio", ""),
         ("time", ""),
@@ -1099,12 +1248,12 @@ def build_workflow(context: NodeContext) -> Contribution:
         (f".models.{DECLARED_MODULE}", DECLARED),
     }
     if calls:
-        imports.add(("urllib.parse", "quote"))
+        imports |= {("urllib.parse", "quote"), ("json", "")}
     return Contribution(
         imports=imports,
         module_statements=constants,
         methods=[
-            _run_declared_workflow(context, operation_protocol(context)),
+            _run_declared_workflow(context, operation_protocol(context), calls=calls),
             _run_step_stage(context),
             _run_declared_step(context),
             _run_step_action(context, calls=calls, events=events),

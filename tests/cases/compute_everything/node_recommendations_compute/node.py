@@ -182,7 +182,8 @@ CACHE_ENABLED_ENV = "CACHE_ENABLED"
 CACHE_ENABLED_DEFAULT = "true"
 CACHE_OFF_VALUES = frozenset({"0", "false", "no", "off"})
 CACHED_OPERATIONS: frozenset[str] = frozenset({"submit", "cancel"})
-CACHE_KEY_VERSION = "1.0.0"
+# the node version and a digest of what its spec declares: a regenerated node that answers differently never reads what the older one cached (after editing a handler by hand, bump the version)
+CACHE_KEY_VERSION = "1.0.0+c2e0539d6764"
 CACHE_KEY_PREFIX = "recommendations:cache:"
 _CACHE_IGNORED_FIELDS = set(ModelComputeInput.model_fields) | {
     "operation",

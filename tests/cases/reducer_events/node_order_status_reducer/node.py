@@ -316,11 +316,12 @@ class NodeOrderStatusReducer(ModelServiceReducer[SerializedDict, SerializedDict]
                     }
                 )
                 self._reduced = result
-            await self._publish_domain_event(
-                f"{NODE_NAME}.{operation}.completed",
-                {"operation": operation, "result": result.result},
-                correlation_id,
-            )
+                # published under the lock: in the order the state changed
+                await self._publish_domain_event(
+                    f"{NODE_NAME}.{operation}.completed",
+                    {"operation": operation, "result": result.result},
+                    correlation_id,
+                )
             succeeded = True
             return result
         except ModelOnexError as error:

@@ -185,7 +185,8 @@ CACHE_ENABLED_ENV = "CACHE_ENABLED"
 CACHE_ENABLED_DEFAULT = "true"
 CACHE_OFF_VALUES = frozenset({"0", "false", "no", "off"})
 CACHED_OPERATIONS: frozenset[str] = frozenset({"submit", "cancel"})
-CACHE_KEY_VERSION = "1.0.0"
+# the node version and a digest of what its spec declares: a regenerated node that answers differently never reads what the older one cached (after editing a handler by hand, bump the version)
+CACHE_KEY_VERSION = "1.0.0+2da10b7803b7"
 CACHE_KEY_PREFIX = "ledger:cache:"
 _CACHE_IGNORED_FIELDS = set(ModelReducerInput.model_fields) | {
     "operation",
@@ -1046,11 +1047,12 @@ class NodeLedgerReducer(ModelServiceReducer[SerializedDict, SerializedDict]):
                     }
                 )
                 self._reduced = result
-            await self._publish_domain_event(
-                f"{NODE_NAME}.{operation}.completed",
-                {"operation": operation, "result": result.result},
-                correlation_id,
-            )
+                # published under the lock: in the order the state changed
+                await self._publish_domain_event(
+                    f"{NODE_NAME}.{operation}.completed",
+                    {"operation": operation, "result": result.result},
+                    correlation_id,
+                )
             succeeded = True
             return result
         except ModelOnexError as error:
