@@ -51,7 +51,7 @@ OTHER_SERVER_ERROR = "OPERATION_FAILED"
 RETRY_STATUSES = (502, 503, 504)
 JITTER = 0.1  # up to 10% more than the computed delay
 RETRIES_COUNTER = "api_retries"
-BODY_CHARS = 500  # of an error answer's body kept in the error's context
+BODY_BYTES = 500  # of an error answer's body kept (decoded) in the error's context
 
 
 def _create() -> Statements:
@@ -207,8 +207,17 @@ def _http_call(name: str) -> cst.FunctionDef:
                 ),
                 b.call("http_error_code", status),
                 status_code=status,
-                response_body=cst.Subscript(
-                    b.dotted("response.text"), [cst.SubscriptElement(cst.Slice(lower=None, upper=b.literal(BODY_CHARS)))]
+                # only the first bytes are decoded and kept: an error page can be large
+                response_body=b.call(
+                    b.attr(
+                        cst.Subscript(
+                            b.dotted("response.content"),
+                            [cst.SubscriptElement(cst.Slice(lower=None, upper=b.literal(BODY_BYTES)))],
+                        ),
+                        "decode",
+                    ),
+                    b.string_literal("utf-8"),
+                    b.string_literal("replace"),
                 ),
                 **_call_context(),
             ),

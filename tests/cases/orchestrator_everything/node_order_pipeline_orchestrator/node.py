@@ -605,7 +605,7 @@ class NodeOrderPipelineOrchestrator(ModelServiceOrchestrator):
                         error_code=http_error_code(response.status_code),
                         correlation_id=correlation_id,
                         status_code=response.status_code,
-                        response_body=response.text[:500],
+                        response_body=response.content[:500].decode("utf-8", "replace"),
                         method=method,
                         path=path,
                         attempts=attempt,
