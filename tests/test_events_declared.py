@@ -195,6 +195,38 @@ async def test_a_failing_operation_is_counted_and_nacked_for_redelivery(
     assert any("handling payment.captured failed" in text and cid == correlation_id for _, text, cid in logs)
 
 
+async def test_a_redelivered_event_whose_operation_fails_for_good_is_dropped_not_redelivered_forever(
+    payments: ModuleType, postgres_server: PostgresServer, monkeypatch: pytest.MonkeyPatch,
+    logs: list[tuple[EnumLogLevel, str, UUID | None]],
+) -> None:
+    """At-least-once delivery brings order.placed twice: the second INSERT meets the
+    key (DATABASE_QUERY_ERROR), which no redelivery can change, so it is acked and
+    counted as rejected -- a nack would bring it back, and the rest of its partition
+    behind it, for good."""
+    await _migrate(postgres_server, payments)
+    monkeypatch.setenv("POSTGRES_DSN", postgres_server.dsn)
+    node = payments.NodePaymentsEffect(ModelONEXContainer())
+    await node.initialize()
+    try:
+        correlation_id = uuid4()
+        first, again = (
+            MessageStandIn(_bytes("order.placed", {"order_id": "D-1", "amount_due": "5.00"}, correlation_id), topic=PLACED)
+            for _ in range(2)
+        )
+        await node.handle_event_message(first)
+        await node.handle_event_message(again)
+        assert (first.settled, again.settled) == (["ack"], ["ack"])
+        metrics = node.get_operation_metrics()
+        assert (metrics["events_handled"], metrics["event_operations_failed"], metrics["events_rejected"]) == (1, 1, 1)
+        [(level, text, logged_id)] = [entry for entry in logs if "rejected" in entry[1]]
+        assert level == EnumLogLevel.ERROR and logged_id == correlation_id
+        assert "failed for good" in text and "DATABASE_QUERY_ERROR" in text
+        row = await node.process(payments.ModelPaymentsInput(operation="get_order", order_id="D-1"))
+        assert row.amount_due == Decimal("5.00")
+    finally:
+        await node.cleanup()
+
+
 async def test_the_nodes_own_events_are_acknowledged_and_skipped(payments: ModuleType) -> None:
     node = payments.NodePaymentsEffect(ModelONEXContainer())
     message = MessageStandIn(_bytes("order.paid", {"order_id": "A-1"}, uuid4(), source="payments"), topic=PAID)

@@ -21,9 +21,12 @@ not fit, or an unknown event type is logged at ERROR with the correlation id,
 counted in ``events_rejected`` and acked: it can never be handled, and a nack
 has the bus deliver it again -- on a partitioned log together with every later
 message of its partition -- so one bad message would stall the topic for good.
-A failed operation is counted in ``event_operations_failed`` and nack'ed, so it
-is delivered again (a database that was down may be back). Nothing is raised
-out of the callback.
+A failed operation is counted in ``event_operations_failed``; when its error
+code says it may pass later (a timeout, a service or database that is down, a
+row another event has not created yet: ``REDELIVERY_CODES``) the message is
+nack'ed to be delivered again, otherwise (a duplicate key, a validation error,
+an invalid state) it would fail the same way for good, so it is dropped like a
+malformed one. Nothing is raised out of the callback.
 
 Before::
 
@@ -55,6 +58,14 @@ from codegen_ast.spec import NodeSpec, SubscribedEventSpec
 Statements = list[cst.BaseStatement]
 
 TRANSITION_EVENT = "EVENT_TRANSITION"
+# failures that can pass (a service back up, a row whose creating event comes
+# later): their message is nack'ed; any other failed operation would fail the
+# same way again, so its message is dropped like a malformed one
+REDELIVERY_CODES = (
+    "TIMEOUT", "TIMEOUT_ERROR", "NETWORK_ERROR", "DATABASE_CONNECTION_ERROR", "CACHE_CONNECTION_ERROR",
+    "CACHE_TIMEOUT_ERROR", "SERVICE_UNAVAILABLE", "DEPENDENCY_UNAVAILABLE", "RESOURCE_UNAVAILABLE",
+    "RATE_LIMIT_ERROR", "NOT_FOUND", "OPERATION_FAILED",
+)
 COUNTERS = ("events_received", "events_handled", "events_rejected", "event_operations_failed")
 _SUBSCRIBER = ("omnibase_core.protocols.event_bus.protocol_event_bus_subscriber", "ProtocolEventBusSubscriber")
 _MESSAGE = ("omnibase_core.protocols.event_bus.protocol_event_message", "ProtocolEventMessage")
@@ -406,6 +417,19 @@ def _handle_event_message() -> cst.FunctionDef:
                         "Exception",
                         [
                             b.do(b.call("self.increment_counter", "METRIC_EVENT_OPERATIONS_FAILED")),
+                            b.if_(
+                                b.and_(
+                                    b.call("isinstance", "error", "ModelOnexError"),
+                                    b.compare("error.error_code", "not in", "REDELIVERY_CODES"),
+                                ),
+                                reject(
+                                    b.formatted_string(
+                                        "its operation failed for good (", b.dotted("error.error_code"), "): ",
+                                        b.dotted("error.message"),
+                                    ),
+                                    "correlation_id",
+                                ),
+                            ),
                             _log(
                                 "WARNING",
                                 b.formatted_string("handling ", b.name("event_type"), " failed: ", b.name("error")),
@@ -428,8 +452,9 @@ def _handle_event_message() -> cst.FunctionDef:
         doc=(
             "Subscription callback: decode the ModelEventEnvelope, run the typed handler of its event type and ack. "
             "Malformed JSON, a payload that does not fit and an unknown event type are logged, counted and "
-            "acked (dropped: delivered again they would fail again, for good); a failed operation is counted and "
-            "nack'ed, to be delivered again. Nothing is raised to the event bus."
+            "acked (dropped: delivered again they would fail again, for good); a failed operation is counted, and "
+            "nack'ed to be delivered again when its error may pass (REDELIVERY_CODES), else dropped too. "
+            "Nothing is raised to the event bus."
         ),
     )
 
@@ -532,6 +557,13 @@ def _subscription_constants(context: NodeContext, topics: dict[str, str]) -> Sta
                 b.list_(b.annotation("dict[str, object]"), "UUID"),
                 b.subscript("Awaitable", context.output_model),
             ),
+        ),
+        b.with_leading_comment(
+            b.assign(
+                "REDELIVERY_CODES",
+                b.call("frozenset", b.set_(*(b.dotted(f"EnumCoreErrorCode.{code}") for code in REDELIVERY_CODES))),
+            ),
+            "a failed operation with one of these codes may succeed later, so its message is delivered again",
         ),
         _node_identity(),
         _validation_summary(),
