@@ -65,6 +65,7 @@ class LoopbackServices:
 
     fail: dict[tuple[str, str], int] = field(default_factory=dict)
     delay: dict[tuple[str, str], float] = field(default_factory=dict)
+    delay_once: dict[tuple[str, str], float] = field(default_factory=dict)  # the first such request only
     answers: dict[tuple[str, str], dict[str, object]] = field(default_factory=lambda: dict(ANSWERS))
     requests: list[Request] = field(default_factory=list)
     url: str = ""
@@ -87,7 +88,7 @@ def _handler(services: LoopbackServices) -> type[BaseHTTPRequestHandler]:
                 self.headers.get("X-Correlation-ID"), time.monotonic(),
             )
             services.requests.append(record)
-            time.sleep(services.delay.get(key, 0.0))
+            time.sleep(services.delay.get(key, 0.0) + services.delay_once.pop(key, 0.0))
             status = services.fail.get(key, 200)
             body = json.dumps(services.answers.get(key, {}) if status == 200 else {"error": "refused"}).encode()
             # answered: just before the client can have the whole answer
@@ -379,6 +380,21 @@ async def test_a_failing_compensation_does_not_hide_the_error(
     assert services.seen()[-1] == f"DELETE /reservations/{QUOTED}"  # it was tried, after the others
     metrics = node.get_operation_metrics()
     assert (metrics["compensations_failed"], metrics["steps_compensated"]) == (1, 2)
+
+
+async def test_a_retried_step_call_gets_its_retry_within_the_step(
+    checkout: ModuleType, node: Any, services: LoopbackServices
+) -> None:
+    """stop_shipment (DELETE, 3 attempts, step limit 5 s) declares no request timeout:
+    each send gets a third of the step, so a first send that hangs is retried in time
+    (with the client's own 10 s per send the step would have run out first)."""
+    _bus(node)
+    shipment = ("DELETE", f"/shipments/{QUOTED}")
+    services.delay_once[shipment] = 3.0
+    output = await node.process(_request(checkout, "cancel_order"))
+    assert output.execution_status == "completed"
+    assert services.seen().count(f"DELETE /shipments/{QUOTED}") == 2
+    assert node.get_operation_metrics()["api_retries"] == 1
 
 
 async def test_cancelling_the_operation_compensates_what_was_done(

@@ -200,13 +200,21 @@ def describe_steps(operation: OperationSpec) -> str:
 # --- workflows.py: the step table -------------------------------------------------
 
 
-def _action(action: StepActionSpec) -> cst.Call:
+def request_timeout_s(call: HttpCallSpec, step_timeout_s: float) -> float:
+    """Each send's time limit: the call's own when declared, else an even share of
+    the step's limit, so that a retry can still happen within the step."""
+    if "timeout_s" in call.model_fields_set:
+        return float(call.timeout_s)
+    return round(min(call.timeout_s, step_timeout_s / call.attempts), 3)
+
+
+def _action(action: StepActionSpec, step_timeout_s: float) -> cst.Call:
     if action.call is not None:
         return b.call(
             ACTION,
             method=b.string_literal(action.call.method),
             path=b.string_literal(action.call.path),
-            timeout_s=b.literal(float(action.call.timeout_s)),
+            timeout_s=b.literal(request_timeout_s(action.call, step_timeout_s)),
             attempts=b.literal(action.call.attempts),
         )
     assert action.publish is not None
@@ -217,10 +225,10 @@ def _declared(step: StepSpec) -> cst.Call:
     fields: dict[str, b.ExprLike] = {
         "name": b.string_literal(step.name),
         "timeout_s": b.literal(float(step.timeout_s)),
-        "action": _action(step),
+        "action": _action(step, step.timeout_s),
     }
     if step.compensate is not None:
-        fields["compensation"] = _action(step.compensate)
+        fields["compensation"] = _action(step.compensate, step.timeout_s)
     return b.call(DECLARED, **fields)
 
 
