@@ -429,45 +429,36 @@ class StateMachineSpec(BaseModel):
         return list(dict.fromkeys(t.trigger for t in self.transitions))
 
 
-class SubscribedEventSpec(BaseModel):
+class _EventSpec(BaseModel):
+    """What every declared event has: its type and the topic it travels on."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    event_type: str
+    topic: str | None = None  # default: ONEX_EVENTS_TOPIC
+
+    @field_validator("event_type")
+    @classmethod
+    def _check_type(cls, value: str) -> str:
+        return check_event_type(value)
+
+    @field_validator("topic")
+    @classmethod
+    def _check_topic(cls, value: str | None) -> str | None:
+        return check_topic(value)
+
+
+class SubscribedEventSpec(_EventSpec):
     """An event the node consumes: its payload becomes the request of ``operation``."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    event_type: str
     operation: str  # the declared operation the event triggers
-    topic: str | None = None  # default: ONEX_EVENTS_TOPIC
     fields: list[str] | None = None  # input fields the payload carries; default: all
 
-    @field_validator("event_type")
-    @classmethod
-    def _check_type(cls, value: str) -> str:
-        return check_event_type(value)
 
-    @field_validator("topic")
-    @classmethod
-    def _check_topic(cls, value: str | None) -> str | None:
-        return check_topic(value)
-
-
-class PublishedEventSpec(BaseModel):
+class PublishedEventSpec(_EventSpec):
     """An event the node emits after an operation succeeds; the payload is the operation's output fields."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    event_type: str
     after: list[str] | None = None  # operations that emit it; default: all
-    topic: str | None = None
-
-    @field_validator("event_type")
-    @classmethod
-    def _check_type(cls, value: str) -> str:
-        return check_event_type(value)
-
-    @field_validator("topic")
-    @classmethod
-    def _check_topic(cls, value: str | None) -> str | None:
-        return check_topic(value)
 
 
 class EventsSpec(BaseModel):

@@ -25,7 +25,7 @@ BAD_DECLARATIONS = [
         HEAD + "node_type: effect\noperations: [a]\nevents:\n  publishes:\n    - {event_type: a.b, aftr: [a]}\n",
         7,
         "events.publishes.0.aftr",
-        ("unknown field 'aftr'", "did you mean 'after'?", "known fields: event_type, after, topic"),
+        ("unknown field 'aftr'", "did you mean 'after'?", "known fields: event_type, topic, after"),
     ),
     BadSpec(
         "event_type_not_dotted",

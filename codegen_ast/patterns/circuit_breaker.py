@@ -18,26 +18,21 @@ from __future__ import annotations
 import libcst as cst
 
 from codegen_ast import builders as b
-from codegen_ast.builders.definitions import Param
 from codegen_ast.patterns.contribution import Contribution, NodeContext
 from codegen_ast.patterns.integrations.base import Setting, setting, setting_constants
+from codegen_ast.patterns.integrations.http import SEND, guards_http, http_call_params
 from codegen_ast.patterns.metrics import metric_constant
 from codegen_ast.target import ERROR_CODE, ONEX_ERROR
 
 CIRCUIT = "self._http_circuit"
 CHECK = "_check_http_circuit_health"
 HEALTHY_BEFORE_START = frozenset({CHECK})  # a closed circuit is healthy before any call
-SEND = "_http_send"  # the sender http_call guards
 REJECTIONS = "circuit_rejections"
 SETTINGS = (Setting("HTTP_CIRCUIT_FAILURES", "5"), Setting("HTTP_CIRCUIT_RESET_S", "30"))
 # the codes http_call gives a call the service failed (not the caller)
 FAILURE_CODES = ("TIMEOUT", "NETWORK_ERROR", "SERVICE_UNAVAILABLE", "DEPENDENCY_UNAVAILABLE", "OPERATION_FAILED")
 _ISSUE = ("omnibase_core.models.health.model_health_issue", "ModelHealthIssue")
 _BREAKER = ("omnibase_core.models.configuration.model_circuit_breaker", "ModelCircuitBreaker")
-
-
-def guards_http(context: NodeContext) -> bool:
-    return "circuit_breaker" in context.selection.patterns
 
 
 def _breaker() -> cst.Call:
@@ -52,15 +47,7 @@ def _breaker() -> cst.Call:
 
 
 def _http_call() -> cst.FunctionDef:
-    params = [
-        Param("method", "str"),
-        Param("path", "str"),
-        Param("json", "object", "None", keyword_only=True),
-        Param("params", b.annotation("Mapping[str, str] | None"), "None", keyword_only=True),
-        Param("timeout_s", "float", keyword_only=True),
-        Param("attempts", "int", keyword_only=True),
-        Param("correlation_id", b.annotation("UUID | None"), keyword_only=True),
-    ]
+    params = http_call_params()
     open_circuit = b.raise_(
         b.call(
             ONEX_ERROR.name,

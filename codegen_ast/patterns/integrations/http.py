@@ -20,7 +20,6 @@ import libcst as cst
 
 from codegen_ast import builders as b
 from codegen_ast.builders.definitions import Param
-from codegen_ast.patterns.circuit_breaker import SEND, guards_http
 from codegen_ast.patterns.contribution import ErrorMapping, NodeContext
 from codegen_ast.patterns.integrations.base import (
     Integration,
@@ -169,6 +168,27 @@ def _retry_or_raise(final: cst.BaseStatement, reason: b.ExprLike) -> Statements:
     ]
 
 
+SEND = "_http_send"  # the sender's name when a circuit breaker guards http_call
+
+
+def guards_http(context: NodeContext) -> bool:
+    """Whether http_call sits behind a circuit breaker (codegen_ast.patterns.circuit_breaker)."""
+    return "circuit_breaker" in context.selection.patterns
+
+
+def http_call_params() -> list[Param]:
+    """The parameters of http_call (and of the sender it may guard)."""
+    return [
+        Param("method", "str"),
+        Param("path", "str"),
+        Param("json", "object", "None", keyword_only=True),
+        Param("params", b.annotation("Mapping[str, str] | None"), "None", keyword_only=True),
+        Param("timeout_s", "float", keyword_only=True),
+        Param("attempts", "int", keyword_only=True),
+        Param("correlation_id", b.annotation("UUID | None"), keyword_only=True),
+    ]
+
+
 def _http_call(name: str) -> cst.FunctionDef:
     timed_out = b.raise_(
         _onex_error(
@@ -297,15 +317,7 @@ def _http_call(name: str) -> cst.FunctionDef:
     )
     return helper(
         name,
-        [
-            Param("method", "str"),
-            Param("path", "str"),
-            Param("json", "object", "None", keyword_only=True),
-            Param("params", b.annotation("Mapping[str, str] | None"), "None", keyword_only=True),
-            Param("timeout_s", "float", keyword_only=True),
-            Param("attempts", "int", keyword_only=True),
-            Param("correlation_id", b.annotation("UUID | None"), keyword_only=True),
-        ],
+        http_call_params(),
         [
             b.assign("client", HTTP.attribute),
             b.if_(b.compare("client", "is", "None"), [not_ready]),
