@@ -227,6 +227,56 @@ async def test_a_redelivered_event_whose_operation_fails_for_good_is_dropped_not
         await node.cleanup()
 
 
+class FlakyBusStandIn:
+    """STAND-IN for an event bus (publish_async only) that refuses its first `failures` envelopes."""
+
+    def __init__(self, failures: int) -> None:
+        self.failures = failures
+        self.published: list[Any] = []
+
+    async def publish_async(self, envelope: Any) -> None:
+        if self.failures:
+            self.failures -= 1
+            raise ConnectionError("the bus is away")
+        self.published.append(envelope)
+
+
+async def test_a_declared_event_that_could_not_be_published_has_its_message_delivered_again(
+    payments: ModuleType, postgres_server: PostgresServer, monkeypatch: pytest.MonkeyPatch,
+    logs: list[tuple[EnumLogLevel, str, UUID | None]],
+) -> None:
+    """payment.captured runs mark_paid, then order.paid must go out: when publishing
+    fails, the consumed message is nacked, so its redelivery runs the (idempotent)
+    update again and publishes -- at least once, never lost silently."""
+    await _migrate(postgres_server, payments)
+    monkeypatch.setenv("POSTGRES_DSN", postgres_server.dsn)
+    node = payments.NodePaymentsEffect(ModelONEXContainer())
+    bus = FlakyBusStandIn(failures=1)
+    node.bind_event_bus(bus)
+    await node.initialize()
+    try:
+        await node.process(payments.ModelPaymentsInput(operation="open_order", order_id="P-1", amount_due=Decimal("3.00")))
+        correlation_id = uuid4()
+        payment = {"order_id": "P-1", "amount_paid": "3.00", "payment_id": "pay-9"}
+        first, again = (MessageStandIn(_bytes("payment.captured", payment, correlation_id)) for _ in range(2))
+
+        await node.handle_event_message(first)
+        assert first.settled == ["nack"] and bus.published == []
+        assert node.get_operation_metrics()["events_unpublished"] == 1
+        assert any("could not publish order.paid" in text and cid == correlation_id for _, text, cid in logs)
+
+        await node.handle_event_message(again)  # the bus delivers it again
+        assert again.settled == ["ack"]
+        [paid] = bus.published
+        assert (paid.event_type, paid.correlation_id, paid.payload["payment_id"]) == ("order.paid", correlation_id, "pay-9")
+        # outside a message's handling, a failed publish is only counted (it never fails an operation)
+        bus.failures = 1
+        await node.process(payments.ModelPaymentsInput(operation="mark_paid", order_id="P-1", payment_id="pay-9"))
+        assert node.get_operation_metrics()["events_unpublished"] == 1
+    finally:
+        await node.cleanup()
+
+
 async def test_the_nodes_own_events_are_acknowledged_and_skipped(payments: ModuleType) -> None:
     node = payments.NodePaymentsEffect(ModelONEXContainer())
     message = MessageStandIn(_bytes("order.paid", {"order_id": "A-1"}, uuid4(), source="payments"), topic=PAID)

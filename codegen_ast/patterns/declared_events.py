@@ -26,7 +26,9 @@ code says it may pass later (a timeout, a service or database that is down, a
 row another event has not created yet: ``REDELIVERY_CODES``) the message is
 nack'ed to be delivered again, otherwise (a duplicate key, a validation error,
 an invalid state) it would fail the same way for good, so it is dropped like a
-malformed one. Nothing is raised out of the callback.
+malformed one. A handled message whose declared events could not be
+published is nacked as well, so that its redelivery publishes them (at least
+once). Nothing is raised out of the callback.
 
 Before::
 
@@ -172,14 +174,43 @@ def after_success(context: NodeContext) -> Statements:
         statements.append(_publish(TRANSITION_EVENT, payload))
     if spec.events is not None and spec.events.publishes:
         fields = b.call("output.model_dump", mode=b.string_literal("json"), include="PUBLISHED_FIELDS")
-        statements.append(
-            b.for_(
-                "event_type, topic",
-                b.call("PUBLISHED_AFTER.get", "operation", b.tuple_()),
-                [_publish("event_type", fields, "topic")],
-            )
-        )
+        publish: cst.BaseStatement = _publish("event_type", fields, "topic")
+        if tracks_undelivered(context):
+            sent = b.await_(b.call("self._publish_domain_event", "event_type", fields, "correlation_id", "topic"))
+            publish = b.if_(b.not_(sent), [b.do(b.call("_note_undelivered", "event_type"))])
+        statements.append(b.for_("event_type, topic", b.call("PUBLISHED_AFTER.get", "operation", b.tuple_()), [publish]))
     return statements
+
+
+def tracks_undelivered(context: NodeContext) -> bool:
+    """A node that consumes events and publishes declared ones redelivers a
+    consumed message whose operation's events could not be published."""
+    spec = context.spec
+    return spec.events is not None and bool(spec.events.publishes) and "event_handlers" in context.selection.patterns
+
+
+def _undelivered_tracking() -> Statements:
+    note = b.function(
+        "_note_undelivered",
+        [Param("event_type", "str")],
+        [
+            b.assign("pending", b.call("UNDELIVERED_EVENTS.get")),
+            b.if_(b.compare("pending", "is not", "None"), [b.do(b.call("pending.append", "event_type"))]),
+        ],
+        returns="None",
+        doc="Remember an event the handling of the current message could not publish.",
+    )
+    return [
+        b.with_leading_comment(
+            b.assign(
+                "UNDELIVERED_EVENTS",
+                b.call("ContextVar", b.string_literal("undelivered_events"), default="None"),
+                b.subscript("ContextVar", b.annotation("list[str] | None")),
+            ),
+            "the declared events the operation of the message being handled could not publish",
+        ),
+        note,
+    ]
 
 
 def _publishing_constants(context: NodeContext, topics: dict[str, str]) -> Statements:
@@ -346,7 +377,7 @@ def _log(level: str, message: cst.BaseExpression, correlation: b.ExprLike, **con
     return b.do(b.call("self._emit_log", f"EnumLogLevel.{level}", message, correlation, **context))
 
 
-def _handle_event_message() -> cst.FunctionDef:
+def _handle_event_message(track: bool) -> cst.FunctionDef:
     def reject(reason: cst.BaseExpression, correlation: b.ExprLike) -> Statements:
         return [
             b.do(b.await_(b.call("self._reject_event", "message", reason, correlation, "event_type"))),
@@ -405,6 +436,14 @@ def _handle_event_message() -> cst.FunctionDef:
                     *reject(unknown, "correlation_id"),
                 ],
             ),
+            *(
+                [
+                    b.assign("undelivered", b.list_(), b.annotation("list[str]")),
+                    b.assign("token", b.call("UNDELIVERED_EVENTS.set", "undelivered")),
+                ]
+                if track
+                else []
+            ),
             b.try_(
                 [b.do(b.await_(b.call("handle", "envelope.payload", "correlation_id")))],
                 [
@@ -443,6 +482,32 @@ def _handle_event_message() -> cst.FunctionDef:
                         as_name="error",
                     ),
                 ],
+                finally_=[b.do(b.call("UNDELIVERED_EVENTS.reset", "token"))] if track else None,
+            ),
+            *(
+                [
+                    b.if_(
+                        "undelivered",
+                        [
+                            b.do(b.call("self.increment_counter", "METRIC_EVENTS_UNPUBLISHED")),
+                            b.assign("missing", b.call(b.attr(b.string_literal(", "), "join"), "undelivered")),
+                            _log(
+                                "WARNING",
+                                b.formatted_string(
+                                    "handled ", b.name("event_type"), " but could not publish ", b.name("missing"),
+                                    ": delivered again, so that they are published",
+                                ),
+                                "correlation_id",
+                                event_type="event_type",
+                                topic="message.topic",
+                            ),
+                            settle("False"),
+                            b.return_(),
+                        ],
+                    )
+                ]
+                if track
+                else []
             ),
             b.do(b.call("self.increment_counter", "METRIC_EVENTS_HANDLED")),
             settle("True"),
@@ -606,7 +671,7 @@ def _subscriptions(context: NodeContext, topics: dict[str, str]) -> Contribution
         methods=[
             _subscribe(),
             _unsubscribe(),
-            _handle_event_message(),
+            _handle_event_message(tracks_undelivered(context)),
             _reject_event(),
             _settle_message(),
         ],
@@ -630,6 +695,10 @@ def build_declared_events(context: NodeContext) -> Contribution:
         return Contribution(module_statements=constants)
     contribution = _subscriptions(context, topics)
     contribution.module_statements[:0] = constants
+    if tracks_undelivered(context):
+        contribution.module_statements += _undelivered_tracking()
+        contribution.imports.add(("contextvars", "ContextVar"))
+        contribution.counters.append("events_unpublished")
     return contribution
 
 
