@@ -9,6 +9,9 @@ spec's formulas; they are counted by wrapping the entry of the node's handler ta
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from types import ModuleType
@@ -360,6 +363,30 @@ async def test_redis_down_never_fails_the_operation(
         await reducer.process(_sale(totals))
     metrics = reducer.get_operation_metrics()
     assert (metrics["cache_misses"], metrics["cache_hits"], len(counted.requests)) == (1, 2, 2)
+
+
+async def test_a_hung_redis_holds_an_operation_up_for_the_cache_timeout_only(
+    totals: ModuleType, redis_server: RedisServer, redis_client: redis.asyncio.Redis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The real Redis, suspended (SIGSTOP): it accepts the connection and never
+    answers. The cache read is given up after CACHE_TIMEOUT_S (and the write is then
+    skipped), so the operation is computed without waiting out the client's 5 s
+    socket timeout under the reducer's state lock."""
+    monkeypatch.setenv("CACHE_TIMEOUT_S", "0.2")
+    node = await _started(totals)
+    assert redis_server.process is not None
+    os.kill(redis_server.process.pid, signal.SIGSTOP)
+    try:
+        started = time.monotonic()
+        output = await node.process(_sale(totals))
+        waited = time.monotonic() - started
+    finally:
+        os.kill(redis_server.process.pid, signal.SIGCONT)
+    assert output.total == 10.0
+    assert waited < 2.5, f"waited {waited:.2f} s: the cache timeout did not bound the hung Redis"
+    metrics = node.get_operation_metrics()
+    assert (metrics["successes"], metrics["cache_failures"]) == (1, 1)  # the read gave up
+    await node.cleanup()
 
 
 async def test_clear_operation_cache_in_redis(

@@ -98,6 +98,9 @@ def _is_reducer(context: NodeContext) -> bool:
     return context.spec.node_type == "reducer"
 
 
+CACHE_TIMEOUT_S = "0.25"  # default bound of one Redis cache read or write, in seconds
+
+
 def _state_param(context: NodeContext) -> list[Param]:
     if not _is_reducer(context):
         return []
@@ -108,7 +111,7 @@ def _constants(context: NodeContext) -> Statements:
     settings = (
         Setting("CACHE_TTL_S", str(context.spec.cache_ttl_s)),
         Setting("CACHE_ENABLED", "true"),
-        *(() if uses_redis(context) else (Setting("CACHE_MAX_ENTRIES", str(MAX_ENTRIES)),)),
+        *((Setting("CACHE_TIMEOUT_S", CACHE_TIMEOUT_S),) if uses_redis(context) else (Setting("CACHE_MAX_ENTRIES", str(MAX_ENTRIES)),)),
     )
     request_base = NODE_INPUTS[context.spec.node_type].name
     return [
@@ -144,7 +147,14 @@ def _init_statements(context: NodeContext) -> Statements:
         "CACHE_OFF_VALUES",
     )
     bound: Statements = []
-    if not uses_redis(context):
+    if uses_redis(context):
+        bound = [
+            b.with_leading_comment(
+                b.assign("self._cache_timeout_s", b.call("float", setting("CACHE_TIMEOUT_S"))),
+                "a cache read or write that takes longer is given up: a hung Redis must not hold up the operation",
+            )
+        ]
+    else:
         bound = [
             b.assign("self._cache_max_entries", b.call("max", b.literal(1), b.call("int", setting("CACHE_MAX_ENTRIES")))),
             b.with_leading_comment(
@@ -270,10 +280,16 @@ def _read_cache(context: NodeContext) -> cst.FunctionDef:
     if uses_redis(context):
         fetch: Statements = [
             b.try_(
-                [b.assign("text", b.await_(b.call("self.cache_get", "key")))],
+                [
+                    b.with_(
+                        [(b.call("asyncio.timeout", "self._cache_timeout_s"), None)],
+                        [b.assign("text", b.await_(b.call("self.cache_get", "key")))],
+                        is_async=True,
+                    )
+                ],
                 [
                     b.except_(
-                        ["redis.exceptions.RedisError", "ModelOnexError", "OSError"],
+                        ["redis.exceptions.RedisError", "ModelOnexError", "OSError", "TimeoutError"],
                         [_failed("read"), b.return_(b.tuple_("None", "False"))],
                         as_name="error",
                     )
@@ -306,7 +322,8 @@ def _write_cache(context: NodeContext) -> cst.FunctionDef:
     text = b.call("output.model_dump_json", exclude="_ENVELOPE_FIELDS")
     if uses_redis(context):
         store = b.call("self.cache_set", "key", "text", ttl_s="self._cache_ttl_s")
-        errors: list[b.ExprLike] = ["redis.exceptions.RedisError", "ModelOnexError", "OSError", "ValueError"]
+        store = b.call("asyncio.wait_for", store, "self._cache_timeout_s")
+        errors: list[b.ExprLike] = ["redis.exceptions.RedisError", "ModelOnexError", "OSError", "ValueError", "TimeoutError"]
         where = "Redis (SET with EX)"
     else:
         store = b.call("self.set_cached", "key", "text", ttl_seconds="self._cache_ttl_s")
@@ -535,7 +552,7 @@ def build_caching(context: NodeContext) -> Contribution:
         ("omnibase_core.enums", "EnumCoreErrorCode"),
     }
     if uses_redis(context):
-        imports.add(("redis.exceptions", ""))
+        imports |= {("redis.exceptions", ""), ("asyncio", "")}
     return Contribution(
         imports=imports,
         module_statements=_constants(context),

@@ -54,6 +54,8 @@ CACHE_TTL_S_ENV = "CACHE_TTL_S"
 CACHE_TTL_S_DEFAULT = "300"
 CACHE_ENABLED_ENV = "CACHE_ENABLED"
 CACHE_ENABLED_DEFAULT = "true"
+CACHE_TIMEOUT_S_ENV = "CACHE_TIMEOUT_S"
+CACHE_TIMEOUT_S_DEFAULT = "0.25"
 CACHE_OFF_VALUES = frozenset({"0", "false", "no", "off"})
 CACHED_OPERATIONS: frozenset[str] = frozenset({"lookup"})
 # the node version and a digest of what its spec declares: a regenerated node that answers differently never reads what the older one cached (after editing a handler by hand, bump the version)
@@ -108,6 +110,10 @@ class NodeShippingQuoteCompute(ModelServiceCompute[SerializedDict, SerializedDic
             self._cache_ttl_s > 0
             and os.getenv(CACHE_ENABLED_ENV, CACHE_ENABLED_DEFAULT).strip().lower()
             not in CACHE_OFF_VALUES
+        )
+        # a cache read or write that takes longer is given up: a hung Redis must not hold up the operation
+        self._cache_timeout_s = float(
+            os.getenv(CACHE_TIMEOUT_S_ENV, CACHE_TIMEOUT_S_DEFAULT)
         )
         self._started = False
         self._handlers: dict[str, ShippingQuoteHandler] = {
@@ -254,8 +260,14 @@ class NodeShippingQuoteCompute(ModelServiceCompute[SerializedDict, SerializedDic
     ) -> tuple[ModelShippingQuoteOutput | None, bool]:
         """The answer cached in Redis under ``key``, carrying this request's ids (None on a miss), and whether the cache could be read; a failure is logged and counted, never raised."""
         try:
-            text = await self.cache_get(key)
-        except (redis.exceptions.RedisError, ModelOnexError, OSError) as error:
+            async with asyncio.timeout(self._cache_timeout_s):
+                text = await self.cache_get(key)
+        except (
+            redis.exceptions.RedisError,
+            ModelOnexError,
+            OSError,
+            TimeoutError,
+        ) as error:
             self._cache_failed("read", key, error, request)
             return (None, False)
         if text is None:
@@ -284,12 +296,16 @@ class NodeShippingQuoteCompute(ModelServiceCompute[SerializedDict, SerializedDic
         """Store the declared output fields under ``key`` in Redis (SET with EX) for CACHE_TTL_S seconds; a failure is logged and counted, never raised."""
         try:
             text = output.model_dump_json(exclude=_ENVELOPE_FIELDS)
-            await self.cache_set(key, text, ttl_s=self._cache_ttl_s)
+            await asyncio.wait_for(
+                self.cache_set(key, text, ttl_s=self._cache_ttl_s),
+                self._cache_timeout_s,
+            )
         except (
             redis.exceptions.RedisError,
             ModelOnexError,
             OSError,
             ValueError,
+            TimeoutError,
         ) as error:
             self._cache_failed("write", key, error, request)
 

@@ -183,6 +183,8 @@ CACHE_TTL_S_ENV = "CACHE_TTL_S"
 CACHE_TTL_S_DEFAULT = "300"
 CACHE_ENABLED_ENV = "CACHE_ENABLED"
 CACHE_ENABLED_DEFAULT = "true"
+CACHE_TIMEOUT_S_ENV = "CACHE_TIMEOUT_S"
+CACHE_TIMEOUT_S_DEFAULT = "0.25"
 CACHE_OFF_VALUES = frozenset({"0", "false", "no", "off"})
 CACHED_OPERATIONS: frozenset[str] = frozenset({"submit", "cancel"})
 # the node version and a digest of what its spec declares: a regenerated node that answers differently never reads what the older one cached (after editing a handler by hand, bump the version)
@@ -249,6 +251,10 @@ class NodeLedgerReducer(ModelServiceReducer[SerializedDict, SerializedDict]):
             self._cache_ttl_s > 0
             and os.getenv(CACHE_ENABLED_ENV, CACHE_ENABLED_DEFAULT).strip().lower()
             not in CACHE_OFF_VALUES
+        )
+        # a cache read or write that takes longer is given up: a hung Redis must not hold up the operation
+        self._cache_timeout_s = float(
+            os.getenv(CACHE_TIMEOUT_S_ENV, CACHE_TIMEOUT_S_DEFAULT)
         )
         self._started = False
         self._handlers: dict[str, LedgerHandler] = {
@@ -804,8 +810,14 @@ class NodeLedgerReducer(ModelServiceReducer[SerializedDict, SerializedDict]):
     ) -> tuple[ModelLedgerOutput | None, bool]:
         """The answer cached in Redis under ``key``, carrying this request's ids (None on a miss), and whether the cache could be read; a failure is logged and counted, never raised."""
         try:
-            text = await self.cache_get(key)
-        except (redis.exceptions.RedisError, ModelOnexError, OSError) as error:
+            async with asyncio.timeout(self._cache_timeout_s):
+                text = await self.cache_get(key)
+        except (
+            redis.exceptions.RedisError,
+            ModelOnexError,
+            OSError,
+            TimeoutError,
+        ) as error:
             self._cache_failed("read", key, error, request)
             return (None, False)
         if text is None:
@@ -834,12 +846,16 @@ class NodeLedgerReducer(ModelServiceReducer[SerializedDict, SerializedDict]):
             return
         try:
             text = output.model_dump_json(exclude=_ENVELOPE_FIELDS)
-            await self.cache_set(key, text, ttl_s=self._cache_ttl_s)
+            await asyncio.wait_for(
+                self.cache_set(key, text, ttl_s=self._cache_ttl_s),
+                self._cache_timeout_s,
+            )
         except (
             redis.exceptions.RedisError,
             ModelOnexError,
             OSError,
             ValueError,
+            TimeoutError,
         ) as error:
             self._cache_failed("write", key, error, request)
 
