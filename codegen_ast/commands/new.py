@@ -143,7 +143,7 @@ def new_command(
       codegen-ast new examples/orders_effect.yaml -o out/ --check
       codegen-ast new examples/orders_effect.yaml -o out/ --diff
       codegen-ast new examples/*.yaml -o out/ --force
-      codegen-ast new --name stock --type effect --dep postgres --feature retry -o out/
+      codegen-ast new --name stock --type effect --dep http --feature circuit_breaker -o out/
       codegen-ast new examples/orders_effect.yaml -o out/ --dry-run --format json
     """
     defaults = load_defaults()
