@@ -245,7 +245,24 @@ class ModuleIndex:
         return self._names[path]
 
 
+# What a module file defines, for the life of the process: keyed by the file's
+# path, size and modification time, so an edited file is read again. Each
+# validation reads the same framework modules (a package imports ~33 of them).
+_NAMES_READ: dict[tuple[Path, int, int], DefinedNames | None] = {}
+
+
 def _read_names(path: Path) -> DefinedNames | None:
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    key = (path, status.st_size, status.st_mtime_ns)
+    if key not in _NAMES_READ:
+        _NAMES_READ[key] = _parse_names(path)
+    return _NAMES_READ[key]
+
+
+def _parse_names(path: Path) -> DefinedNames | None:
     try:
         tree = ast.parse(path.read_bytes(), str(path))
     except (OSError, SyntaxError, ValueError):
