@@ -137,21 +137,34 @@ def check_security(workspace: Workspace) -> list[Finding]:
 def check_source(source: SourceFile) -> list[Finding]:
     if source.tree is None:
         return []
-    aliases = _import_aliases(source.tree)
-    findings = []
-    for rule, check in _CHECKS:
-        for node, message in check(source.tree, aliases):
-            line = getattr(node, "lineno", 1)
-            column = getattr(node, "col_offset", None)
-            findings.append(rule.finding(source.display, line, message,
-                                         column=None if column is None else column + 1))
-    return findings
+    _WALKED[id(source.tree)] = list(ast.walk(source.tree))  # one walk serves every rule
+    try:
+        aliases = _import_aliases(source.tree)
+        findings = []
+        for rule, check in _CHECKS:
+            for node, message in check(source.tree, aliases):
+                line = getattr(node, "lineno", 1)
+                column = getattr(node, "col_offset", None)
+                findings.append(rule.finding(source.display, line, message,
+                                             column=None if column is None else column + 1))
+        return findings
+    finally:
+        del _WALKED[id(source.tree)]
+
+
+# the nodes of the tree being checked, walked once for all the rules
+_WALKED: dict[int, list[ast.AST]] = {}
+
+
+def _walk(tree: ast.AST) -> list[ast.AST]:
+    walked = _WALKED.get(id(tree))
+    return walked if walked is not None else list(ast.walk(tree))
 
 
 # --- helpers -----------------------------------------------------------------------
 def _import_aliases(tree: ast.Module) -> dict[str, str]:
     aliases: dict[str, str] = {}
-    for node in ast.walk(tree):
+    for node in _walk(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 aliases[alias.asname or alias.name.split(".")[0]] = alias.name if alias.asname else alias.name.split(".")[0]
@@ -173,7 +186,7 @@ def _dotted(expression: ast.expr, aliases: dict[str, str]) -> str | None:
 
 
 def _calls(tree: ast.AST, aliases: dict[str, str]) -> Iterator[tuple[ast.Call, str | None]]:
-    for node in ast.walk(tree):
+    for node in _walk(tree):
         if isinstance(node, ast.Call):
             yield node, _dotted(node.func, aliases)
 
@@ -224,7 +237,7 @@ def _secrets(tree: ast.Module, aliases: dict[str, str]) -> Iterator[Hit]:
     def message(name: str) -> str:
         return f"{name!r} is given a literal secret value"
 
-    for node in ast.walk(tree):
+    for node in _walk(tree):
         if isinstance(node, ast.Assign | ast.AnnAssign):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for target in targets:
@@ -283,7 +296,7 @@ def _scope_nodes(scope: ast.AST) -> Iterator[ast.AST]:
 
 
 def _sql(tree: ast.Module, aliases: dict[str, str]) -> Iterator[Hit]:
-    scopes: list[ast.AST] = [tree, *(n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef))]
+    scopes: list[ast.AST] = [tree, *(n for n in _walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef))]
     for scope in scopes:
         nodes = list(_scope_nodes(scope))
         built: dict[str, int] = {}
@@ -316,7 +329,7 @@ def _sql(tree: ast.Module, aliases: dict[str, str]) -> Iterator[Hit]:
 
 
 def _tls(tree: ast.Module, aliases: dict[str, str]) -> Iterator[Hit]:
-    for node in ast.walk(tree):
+    for node in _walk(tree):
         if isinstance(node, ast.keyword) and node.arg in ("verify", "verify_ssl") and _is_false(node.value):
             yield node.value, f"{node.arg}=False turns certificate verification off"
         elif isinstance(node, ast.keyword) and node.arg == "cert_reqs" and isinstance(node.value, ast.Constant) \
@@ -356,7 +369,7 @@ def _catches_everything(handler: ast.ExceptHandler) -> bool:
 
 
 def _swallowed(tree: ast.Module, aliases: dict[str, str]) -> Iterator[Hit]:
-    for node in ast.walk(tree):
+    for node in _walk(tree):
         if not isinstance(node, ast.ExceptHandler):
             continue
         if node.type is None and not _raises(node.body):
