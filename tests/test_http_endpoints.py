@@ -9,6 +9,7 @@ real loopback HTTP through httpx, as it would to the real service.
 
 from __future__ import annotations
 
+import gzip
 import json
 import socket
 import subprocess
@@ -270,6 +271,27 @@ async def test_an_answer_that_breaks_the_declared_output_is_a_contract_violation
     assert error.error_code == EnumCoreErrorCode.CONTRACT_VIOLATION
     assert problem in error.message
     assert context(error)["status_code"] == 200
+
+
+async def test_an_answer_is_read_only_up_to_the_size_limit(
+    node: Any, inventory: ModuleType, api_server: InventoryApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HTTP_MAX_RESPONSE_BYTES", "2000")
+    api_server.script(Answer(body={**InventoryApi.item(), "notes": "x" * 5000}))
+    sent = request(inventory, "get_item")
+    error = await refused(node, sent)
+    assert error.error_code == EnumCoreErrorCode.CONTRACT_VIOLATION
+    assert "answered more than 2000 bytes (HTTP_MAX_RESPONSE_BYTES)" in error.message
+    assert context(error)["status_code"] == 200
+    # within the limit the same node reads answers as before
+    assert (await node.process(request(inventory, "get_item"))).name == "Widget"
+
+
+async def test_a_compressed_answer_is_decoded(node: Any, inventory: ModuleType, api_server: InventoryApi) -> None:
+    body = gzip.compress(json.dumps(InventoryApi.item()).encode())
+    api_server.script(Answer(body=body, headers={"Content-Encoding": "gzip"}))
+    output = await node.process(request(inventory, "get_item"))
+    assert (output.name, output.quantity, output.reservation_id) == ("Widget", 7, RESERVATION)
 
 
 # ---------------------------------------------------------------- retries

@@ -172,9 +172,18 @@ def if_exp(test: ExprLike, body: ExprLike, orelse: ExprLike) -> cst.IfExp:
     return cst.IfExp(test=expr(test), body=expr(body), orelse=expr(orelse))
 
 
-def list_comp(element: ExprLike, target: str, iterable: ExprLike) -> cst.ListComp:
-    """``[element for target in iterable]``"""
-    return cst.ListComp(expr(element), cst.CompFor(target=name(target), iter=expr(iterable)))
+def list_comp(element: ExprLike, target: str, iterable: ExprLike, condition: ExprLike | None = None) -> cst.ListComp:
+    """``[element for target in iterable if condition]``; ``target`` may unpack: ``"name, value"``."""
+    ifs = [] if condition is None else [cst.CompIf(expr(condition))]
+    return cst.ListComp(expr(element), cst.CompFor(target=target_of(target), iter=expr(iterable), ifs=ifs))
+
+
+def target_of(target: str) -> cst.BaseAssignTargetExpression:
+    """A loop target: ``"name"``, or ``"name, stop"`` to unpack."""
+    names = [part.strip() for part in target.split(",")]
+    if len(names) == 1:
+        return name(names[0])
+    return cst.Tuple([cst.Element(name(item)) for item in names], lpar=[], rpar=[])
 
 
 def set_(*items: ExprLike) -> cst.Set:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import libcst as cst
 
-from codegen_ast.builders.expressions import ExprLike, expr, name
+from codegen_ast.builders.expressions import ExprLike, expr, name, target_of
 
 Stmt = cst.BaseStatement
 Body = Sequence[Stmt]
@@ -120,15 +120,11 @@ def with_(items: Sequence[tuple[ExprLike, str | None]], body: Body, *, is_async:
     )
 
 
-def for_(target: str, iterable: ExprLike, body: Body) -> cst.For:
-    """``for target in iterable:``; ``target`` may unpack: ``"name, stop"``."""
-    names = [part.strip() for part in target.split(",")]
-    target_node: cst.BaseAssignTargetExpression = (
-        name(names[0])
-        if len(names) == 1
-        else cst.Tuple([cst.Element(name(item)) for item in names], lpar=[], rpar=[])
+def for_(target: str, iterable: ExprLike, body: Body, *, is_async: bool = False) -> cst.For:
+    """``[async] for target in iterable:``; ``target`` may unpack: ``"name, stop"``."""
+    return cst.For(
+        target_of(target), expr(iterable), block(body), asynchronous=cst.Asynchronous() if is_async else None
     )
-    return cst.For(target_node, expr(iterable), block(body))
 
 
 def assert_(test: ExprLike, message: ExprLike | None = None) -> Stmt:

@@ -11,7 +11,9 @@ answer raises ``ModelOnexError`` with the code ``HTTP_ERROR_CODES`` gives the
 status, a final timeout ``TIMEOUT``, a transport error ``NETWORK_ERROR``.
 
 Configuration from the environment: ``HTTP_BASE_URL``, ``HTTP_TIMEOUT_S``,
-``HTTP_HEALTH_PATH``, ``HTTP_BACKOFF_BASE_S``, ``HTTP_BACKOFF_MAX_S``.
+``HTTP_HEALTH_PATH``, ``HTTP_BACKOFF_BASE_S``, ``HTTP_BACKOFF_MAX_S``,
+``HTTP_MAX_RESPONSE_BYTES`` (10 MiB: a longer answer is not read further and
+raises ``CONTRACT_VIOLATION``).
 """
 
 from __future__ import annotations
@@ -131,6 +133,67 @@ def _module_statements() -> Statements:
             "attempt, plus up to 10% jitter, at least a numeric Retry-After, at most HTTP_BACKOFF_MAX_S."
         ),
     )
+    dropped = b.set_(*(b.string_literal(h) for h in ("content-encoding", "content-length", "transfer-encoding")))
+    too_large = b.raise_(
+        _onex_error(
+            b.formatted_string(
+                b.dotted("streamed.request.method"), " ", b.dotted("streamed.request.url.path"),
+                " answered more than ", b.name("limit"), " bytes (HTTP_MAX_RESPONSE_BYTES): not read further",
+            ),
+            _code("CONTRACT_VIOLATION"),
+            status_code="streamed.status_code",
+        )
+    )
+    read = b.function(
+        "http_read_answer",
+        [
+            Param("streamed", "httpx.Response"),
+            Param("limit", "int"),
+            Param("correlation_id", b.annotation("UUID | None")),
+        ],
+        [
+            b.assign("body", b.call("bytearray")),
+            b.try_(
+                [
+                    b.for_(
+                        "chunk",
+                        b.call("streamed.aiter_bytes"),
+                        [
+                            b.augment("body", "+=", "chunk"),
+                            b.if_(b.compare(b.call("len", "body"), ">", "limit"), [too_large]),
+                        ],
+                        is_async=True,
+                    )
+                ],
+                [],
+                finally_=[b.do(b.await_(b.call("streamed.aclose")))],
+            ),
+            b.assign(
+                "headers",
+                b.list_comp(
+                    b.tuple_("name", "value"),
+                    "name, value",
+                    b.call("streamed.headers.multi_items"),
+                    b.compare(b.call("name.lower"), "not in", dropped),
+                ),
+            ),
+            b.return_(
+                b.call(
+                    "httpx.Response",
+                    "streamed.status_code",
+                    headers="headers",
+                    content=b.call("bytes", "body"),
+                    request="streamed.request",
+                )
+            ),
+        ],
+        returns="httpx.Response",
+        is_async=True,
+        doc=(
+            "The whole answer, read (decoded) up to ``limit`` bytes: a longer one raises CONTRACT_VIOLATION "
+            "instead of filling the memory. The connection is released either way."
+        ),
+    )
     return [
         b.assign(
             "HTTP_RETRY_STATUSES",
@@ -140,6 +203,7 @@ def _module_statements() -> Statements:
         b.assign("HTTP_ERROR_CODES", b.dict_(codes), b.subscript("dict", "int", ERROR_CODE.name)),
         error_code,
         backoff,
+        read,
     ]
 
 
@@ -259,20 +323,38 @@ def _http_call(name: str) -> cst.FunctionDef:
             [b.return_("response")],
         )
     ]
+    # streamed, so that an answer is read only up to HTTP_MAX_RESPONSE_BYTES
     send = b.call(
-        "client.request",
-        "method",
-        "path",
-        json="json",
-        params="params",
-        headers="headers",
-        timeout="timeout_s",
+        "client.send",
+        b.call(
+            "client.build_request",
+            "method",
+            "path",
+            json="json",
+            params="params",
+            headers="headers",
+            timeout="timeout_s",
+        ),
+        stream="True",
     )
     attempt_body: Statements = [
         b.do(b.call("self.increment_counter", metric_constant("api_calls"))),
         b.assign("retry_after", "None", b.annotation("str | None")),
         b.try_(
-            [b.assign("response", b.await_(send))],
+            [
+                b.assign("streamed", b.await_(send)),
+                b.assign(
+                    "response",
+                    b.await_(
+                        b.call(
+                            "http_read_answer",
+                            "streamed",
+                            b.call("int", setting("HTTP_MAX_RESPONSE_BYTES")),
+                            "correlation_id",
+                        )
+                    ),
+                ),
+            ],
             [
                 b.except_("httpx.TimeoutException", _retry_or_raise(timed_out, b.string_literal("timed out")), as_name="error"),
                 b.except_(
@@ -366,6 +448,7 @@ HTTP = Integration(
         Setting("HTTP_HEALTH_PATH", "/health"),
         Setting("HTTP_BACKOFF_BASE_S", "0.2"),
         Setting("HTTP_BACKOFF_MAX_S", "5"),
+        Setting("HTTP_MAX_RESPONSE_BYTES", str(10 * 1024 * 1024)),
     ),
     create=_create,
     close=_close,

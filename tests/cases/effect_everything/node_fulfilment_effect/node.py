@@ -78,6 +78,8 @@ HTTP_BACKOFF_BASE_S_ENV = "HTTP_BACKOFF_BASE_S"
 HTTP_BACKOFF_BASE_S_DEFAULT = "0.2"
 HTTP_BACKOFF_MAX_S_ENV = "HTTP_BACKOFF_MAX_S"
 HTTP_BACKOFF_MAX_S_DEFAULT = "5"
+HTTP_MAX_RESPONSE_BYTES_ENV = "HTTP_MAX_RESPONSE_BYTES"
+HTTP_MAX_RESPONSE_BYTES_DEFAULT = "10485760"
 HTTP_RETRY_STATUSES = frozenset({502, 503, 504})
 HTTP_BACKOFF_JITTER = 0.1
 HTTP_ERROR_CODES: dict[int, EnumCoreErrorCode] = {
@@ -116,6 +118,37 @@ def http_backoff_s(attempt: int, retry_after: str | None) -> float:
     if retry_after is not None and retry_after.strip().isdecimal():
         delay = max(delay, float(retry_after))
     return min(cap, delay)
+
+
+async def http_read_answer(
+    streamed: httpx.Response, limit: int, correlation_id: UUID | None
+) -> httpx.Response:
+    """The whole answer, read (decoded) up to ``limit`` bytes: a longer one raises CONTRACT_VIOLATION instead of filling the memory. The connection is released either way."""
+    body = bytearray()
+    try:
+        async for chunk in streamed.aiter_bytes():
+            body += chunk
+            if len(body) > limit:
+                raise ModelOnexError(
+                    message=f"{streamed.request.method} {streamed.request.url.path} answered more than {limit} bytes (HTTP_MAX_RESPONSE_BYTES): not read further",
+                    error_code=EnumCoreErrorCode.CONTRACT_VIOLATION,
+                    correlation_id=correlation_id,
+                    status_code=streamed.status_code,
+                )
+    finally:
+        await streamed.aclose()
+    headers = [
+        (name, value)
+        for name, value in streamed.headers.multi_items()
+        if name.lower()
+        not in {"content-encoding", "content-length", "transfer-encoding"}
+    ]
+    return httpx.Response(
+        streamed.status_code,
+        headers=headers,
+        content=bytes(body),
+        request=streamed.request,
+    )
 
 
 KAFKA_BOOTSTRAP_SERVERS_ENV = "KAFKA_BOOTSTRAP_SERVERS"
@@ -507,13 +540,25 @@ class NodeFulfilmentEffect(ModelServiceEffect):
             self.increment_counter(METRIC_API_CALLS)
             retry_after: str | None = None
             try:
-                response = await client.request(
-                    method,
-                    path,
-                    json=json,
-                    params=params,
-                    headers=headers,
-                    timeout=timeout_s,
+                streamed = await client.send(
+                    client.build_request(
+                        method,
+                        path,
+                        json=json,
+                        params=params,
+                        headers=headers,
+                        timeout=timeout_s,
+                    ),
+                    stream=True,
+                )
+                response = await http_read_answer(
+                    streamed,
+                    int(
+                        os.getenv(
+                            HTTP_MAX_RESPONSE_BYTES_ENV, HTTP_MAX_RESPONSE_BYTES_DEFAULT
+                        )
+                    ),
+                    correlation_id,
                 )
             except httpx.TimeoutException as error:
                 if attempt >= attempts:
