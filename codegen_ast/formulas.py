@@ -13,6 +13,7 @@ running totals and counts one line: ``total: "total + amount"``.
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Callable, Mapping
 
 import libcst as cst
@@ -30,6 +31,7 @@ class FormulaError(ValueError):
     """A formula the generator will not turn into code; the message says why."""
 
 
+@functools.cache  # the spec checks a formula, then the handler builds it: parse once
 def parse(text: str) -> ast.expr:
     try:
         tree = ast.parse(text, mode="eval").body

@@ -17,7 +17,7 @@ import libcst as cst
 
 from codegen_ast import builders as b
 from codegen_ast.builders.definitions import Param
-from codegen_ast.files.models import _field_statement
+from codegen_ast.files.models import field_statement
 from codegen_ast.files.values import value_imports, value_of
 from codegen_ast.patterns.contribution import NodeContext
 from codegen_ast.patterns.declared_events import (
@@ -69,7 +69,7 @@ def build_payload_model(context: NodeContext, event: SubscribedEventSpec) -> cst
     model = b.class_(
         payload_model(event.event_type),
         [_PAYLOAD_BASE[1]],
-        [config, *(_field_statement(item) for item in fields)],
+        [config, *(field_statement(item) for item in fields)],
         doc=doc,
     )
     return b.module([*imports.statements(), model], doc=f"Payload of the {event.event_type} event of {context.spec.class_name}.")

@@ -9,24 +9,11 @@ from codegen_ast import formulas
 from codegen_ast.builders.definitions import Param
 from codegen_ast.files.crud import build_crud_handler
 from codegen_ast.files.http_handlers import build_http_handler
-from codegen_ast.files.values import effectively_optional, value_imports, value_of
+from codegen_ast.files.values import echo_source, effectively_optional, value_imports, value_of
 from codegen_ast.patterns import workflow
 from codegen_ast.patterns.contribution import NodeContext
 from codegen_ast.spec import FieldSpec, OperationSpec
 from codegen_ast.target import NODE_OUTPUTS, WORKFLOW_STEP
-
-
-def _echo_source(output: FieldSpec, inputs: list[FieldSpec]) -> FieldSpec | None:
-    """The input field an output field can honestly be answered from."""
-    for candidate in inputs:
-        if (
-            candidate.name == output.name
-            and candidate.type.model_copy(update={"optional": False})
-            == output.type.model_copy(update={"optional": False})
-            and (effectively_optional(output) or not effectively_optional(candidate))
-        ):
-            return candidate
-    return None
 
 
 def _formula_statements(context: NodeContext) -> list[cst.BaseStatement]:
@@ -80,7 +67,7 @@ def build_handler(context: NodeContext, operation: OperationSpec) -> cst.Module:
     if any(isinstance(statement, cst.Try) for statement in computed):
         imports.add("omnibase_core.enums", "EnumCoreErrorCode").add("omnibase_core.errors", "ModelOnexError")
     for field in spec.output_fields:
-        source = _echo_source(field, spec.input_fields)
+        source = echo_source(field, spec.input_fields)
         if field.formula is not None:
             answers[field.name] = b.name(field.name)
         elif source is not None:

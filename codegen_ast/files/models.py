@@ -37,7 +37,7 @@ def type_expression(field_type: FieldType) -> cst.BaseExpression:
     return b.binop(node, "|", "None") if field_type.optional else node
 
 
-def _field_statement(field: FieldSpec, finite: bool = False) -> cst.BaseStatement:
+def field_statement(field: FieldSpec, finite: bool = False) -> cst.BaseStatement:
     annotation = type_expression(field.type)
     keywords: dict[str, b.ExprLike] = {}
     if not field.required or field.type.optional:  # a field that may be None may also be left out
@@ -83,7 +83,7 @@ def _model_module(
         for module, item in field.type.modules():
             imports.add(module, item)
     config = b.assign("model_config", b.call("ConfigDict", extra=b.string_literal("forbid")))
-    body = [config, *head, *(_field_statement(field, field.name in finite) for field in fields)]
+    body = [config, *head, *(field_statement(field, field.name in finite) for field in fields)]
     node_class = b.class_(class_name, [base_type], body, doc=doc)
     return b.module([*imports.statements(), node_class], doc=doc)
 

@@ -77,3 +77,16 @@ def value_imports(field_type: FieldType, *, sample: bool) -> set[tuple[str, str]
 
 def effectively_optional(field: FieldSpec) -> bool:
     return field.type.optional or not field.required
+
+
+def echo_source(output: FieldSpec, inputs: list[FieldSpec]) -> FieldSpec | None:
+    """The input field an output field can honestly be answered from."""
+    for candidate in inputs:
+        if (
+            candidate.name == output.name
+            and candidate.type.model_copy(update={"optional": False})
+            == output.type.model_copy(update={"optional": False})
+            and (effectively_optional(output) or not effectively_optional(candidate))
+        ):
+            return candidate
+    return None

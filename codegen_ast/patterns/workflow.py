@@ -73,6 +73,7 @@ import libcst as cst
 
 from codegen_ast import builders as b
 from codegen_ast.builders.definitions import Param
+from codegen_ast.files.values import echo_source, value_imports, value_of
 from codegen_ast.files.http_tests import stand_in_class
 from codegen_ast.patterns.contribution import Contribution, NodeContext
 from codegen_ast.patterns.metrics import metric_constant
@@ -367,8 +368,6 @@ def build_workflow_modules(context: NodeContext) -> dict[str, cst.Module]:
 def build_workflow_handler(context: NodeContext, operation: OperationSpec) -> cst.Module:
     """A handler whose plan is the declared steps and whose answer comes from
     the steps' answers and the request."""
-    from codegen_ast.files.handlers import _echo_source as echo_source
-
     spec = context.spec
     imports = b.ImportSet()
     imports.add(f"..models.model_{spec.name}_input", context.input_model)
@@ -1340,8 +1339,6 @@ def test_support(context: NodeContext, imports: b.ImportSet) -> Statements:
 
 def _answered_samples(context: NodeContext, imports: b.ImportSet) -> list[tuple[str, b.ExprLike]]:
     """(name, sample) of each output field a step answer has to fill (the request carries no field of its name)."""
-    from codegen_ast.files.handlers import _echo_source as echo_source
-    from codegen_ast.files.values import value_imports, value_of
 
     chosen: list[tuple[str, b.ExprLike]] = []
     for field in context.spec.output_fields:
