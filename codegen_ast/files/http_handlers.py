@@ -27,6 +27,7 @@ import libcst as cst
 
 from codegen_ast import builders as b
 from codegen_ast.builders.definitions import Param
+from codegen_ast.patterns.integrations.http import UNSAFE_PATH_VALUES
 from codegen_ast.patterns.contribution import NodeContext
 from codegen_ast.spec import FieldSpec, HttpCallSpec, OperationSpec
 from codegen_ast.target import ERROR_CODE, ONEX_ERROR
@@ -83,7 +84,7 @@ def _path_segment(context: NodeContext) -> cst.FunctionDef:
         [Param("value", "object"), Param("field", "str"), Param("path", "str"), Param("request", context.input_model)],
         [
             b.assign("text", b.if_exp(b.compare("value", "is", "None"), b.string_literal(""), b.call("str", "value"))),
-            b.if_(b.compare("text", "in", b.tuple_(*(b.string_literal(s) for s in ("", ".", "..")))), [refused]),
+            b.if_(b.compare("text", "in", b.tuple_(*(b.string_literal(s) for s in UNSAFE_PATH_VALUES))), [refused]),
             b.return_(b.call("quote", "text", safe=b.string_literal(""))),
         ],
         returns="str",

@@ -75,6 +75,7 @@ from codegen_ast import builders as b
 from codegen_ast.builders.definitions import Param
 from codegen_ast.files.values import echo_source, value_imports, value_of
 from codegen_ast.files.http_tests import stand_in_class
+from codegen_ast.patterns.integrations.http import UNSAFE_PATH_VALUES
 from codegen_ast.patterns.contribution import Contribution, NodeContext
 from codegen_ast.patterns.metrics import metric_constant
 from codegen_ast.spec import HttpCallSpec, OperationSpec, StepActionSpec, StepSpec
@@ -651,7 +652,7 @@ def _path_segments_function(context: NodeContext) -> cst.FunctionDef:
                     b.assign("value", b.call("fields.get", "name")),
                     b.assign("text", b.if_exp(b.compare("value", "is", "None"), b.string_literal(""), b.call("str", "value"))),
                     b.if_(
-                        b.compare("text", "in", b.tuple_(b.string_literal(""), b.string_literal("."), b.string_literal(".."))),
+                        b.compare("text", "in", b.tuple_(*(b.string_literal(s) for s in UNSAFE_PATH_VALUES))),
                         [refused],
                     ),
                     b.assign(b.subscript("segments", "name"), b.call("quote", "text", safe=b.string_literal(""))),

@@ -232,6 +232,9 @@ def _retry_or_raise(final: cst.BaseStatement, reason: b.ExprLike) -> Statements:
     ]
 
 
+# path values that would make a path name another resource once httpx
+# normalises it (``/items/..`` is ``/``): generated code refuses them
+UNSAFE_PATH_VALUES = ("", ".", "..")
 SEND = "_http_send"  # the sender's name when a circuit breaker guards http_call
 
 
