@@ -106,9 +106,9 @@ def _health_checks(contributions: list[Contribution]) -> list[str]:
     return next(c.health_checks for c in contributions if "_check_self_health" in c.health_checks)
 
 
-def build_modules(spec: NodeSpec) -> dict[str, cst.Module]:
-    """Every Python file of the package as a syntax tree."""
-    context = node_context(spec)
+def build_modules(spec: NodeSpec, context: NodeContext | None = None) -> dict[str, cst.Module]:
+    """Every Python file of the package as a syntax tree (``context``: the spec's, when already selected)."""
+    context = context or node_context(spec)
     contributions = node_contributions(context)
     operations = spec.effective_operations
     handler_exports = [(f".handler_{op.name}", context.handler_class(op.name)) for op in operations]
@@ -146,9 +146,10 @@ def build_modules(spec: NodeSpec) -> dict[str, cst.Module]:
 def generate(spec: NodeSpec, *, check_stable: bool = False) -> GeneratedPackage:
     """Build, format and collect every file of the node package for ``spec``."""
     package = GeneratedPackage(spec)
-    for path, tree in sorted(build_modules(spec).items()):
+    context = node_context(spec)  # the selector runs once per package
+    for path, tree in sorted(build_modules(spec, context).items()):
         package.files[path] = emit(tree, check_stable=check_stable)
-    package.files["contract.yaml"] = render_contract(node_context(spec))
+    package.files["contract.yaml"] = render_contract(context)
     if spec.database is not None:
         package.files[migration_path(spec)] = migration_sql(spec)
     package.files[MANIFEST] = render_manifest(spec, package.files, __version__)
