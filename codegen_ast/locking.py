@@ -8,6 +8,9 @@ that names the package and the lock file (exit code 2).
 The lock files live in a ``.codegen-ast/`` folder beside the package, which
 ignores itself for git (it holds a ``.gitignore`` of ``*``, as pytest's
 cache folder does), so locks never show up in a user's ``git status``.
+
+The lock is re-entrant within a process: ``regenerate`` can hold it around its
+read-merge-write while ``write_package`` takes it again inside.
 """
 
 from __future__ import annotations
@@ -61,7 +64,7 @@ def package_lock(
     ignore = path.parent / ".gitignore"
     if not ignore.exists():
         ignore.write_text("# written by codegen-ast: its lock files\n*\n", encoding="utf-8")
-    lock = FileLock(path)
+    lock = FileLock(path, is_singleton=True)  # one object per path: re-entrant in this process
     try:
         lock.acquire(timeout=0)
     except Timeout:
