@@ -11,27 +11,28 @@ from codegen_ast._version import __version__
 from codegen_ast.assemble import assemble_node_module
 from codegen_ast.emit import emit
 from codegen_ast.files.contract import render_contract
-from codegen_ast.files.event_handlers import build_event_files
-from codegen_ast.files.crud import migration_path, migration_sql
+from codegen_ast.patterns.events.handlers import build_event_files
+from codegen_ast.patterns.crud.handlers import migration_path, migration_sql
 from codegen_ast.files.handlers import build_handler
-from codegen_ast.files.http_handlers import build_endpoint_modules
+from codegen_ast.patterns.http.endpoints import build_endpoint_modules
 from codegen_ast.files.models import build_input_model, build_output_model
 from codegen_ast.files.package_init import build_reexports
 from codegen_ast.files.tests import build_tests
 from codegen_ast.manifest import MANIFEST, render_manifest
-from codegen_ast.patterns.caching import build_caching
-from codegen_ast.patterns import declared_events, workflow
-from codegen_ast.patterns.circuit_breaker import build_circuit_breaker
+from codegen_ast.patterns.caching.node import build_caching
+from codegen_ast.patterns.events import declared as declared_events
+from codegen_ast.patterns.workflow import runner as workflow
+from codegen_ast.patterns.http.circuit_breaker import build_circuit_breaker
 from codegen_ast.patterns.consul import build_consul
 from codegen_ast.patterns.contribution import Contribution, NodeContext
-from codegen_ast.patterns.events import build_event_publishing, build_publish_event_fix
-from codegen_ast.patterns.health import build_health
-from codegen_ast.patterns.health_check_mode import build_health_check_mode
+from codegen_ast.patterns.events.publishing import build_event_publishing, build_publish_event_fix
+from codegen_ast.patterns.core.health import build_health
+from codegen_ast.patterns.core.health_check_mode import build_health_check_mode
 from codegen_ast.patterns.integrations import INTEGRATIONS, build_integration
-from codegen_ast.patterns.lifecycle import build_lifecycle
-from codegen_ast.patterns.logging import build_logging
-from codegen_ast.patterns.metrics import build_metrics
-from codegen_ast.patterns.routing import build_routing
+from codegen_ast.patterns.core.lifecycle import build_lifecycle
+from codegen_ast.patterns.core.logging import build_logging
+from codegen_ast.patterns.core.metrics import build_metrics
+from codegen_ast.patterns.core.routing import build_routing
 from codegen_ast.selection import select
 from codegen_ast.spec import NodeSpec
 

@@ -7,10 +7,10 @@ import libcst as cst
 from codegen_ast import builders as b
 from codegen_ast import formulas
 from codegen_ast.builders.definitions import Param
-from codegen_ast.files.crud import build_crud_handler
-from codegen_ast.files.http_handlers import build_http_handler
+from codegen_ast.patterns.crud.handlers import build_crud_handler
+from codegen_ast.patterns.http.endpoints import build_http_handler
 from codegen_ast.files.values import echo_source, effectively_optional, value_imports, value_of
-from codegen_ast.patterns import workflow
+from codegen_ast.patterns.workflow import runner as workflow
 from codegen_ast.patterns.contribution import NodeContext
 from codegen_ast.spec import FieldSpec, OperationSpec
 from codegen_ast.target import NODE_OUTPUTS, WORKFLOW_STEP

@@ -6,12 +6,13 @@ import libcst as cst
 
 from codegen_ast import builders as b
 from codegen_ast.builders.definitions import Param
-from codegen_ast.files import http_tests
-from codegen_ast.files.event_handlers import build_event_tests
+from codegen_ast.patterns.http import tests as http_tests
+from codegen_ast.patterns.events.handlers import build_event_tests
 from codegen_ast.files.models import effect_type
 from codegen_ast.files.values import plain_value_of, value_imports, value_of
-from codegen_ast.patterns import caching, workflow
-from codegen_ast.patterns.circuit_breaker import HEALTHY_BEFORE_START
+from codegen_ast.patterns.caching import node as caching
+from codegen_ast.patterns.workflow import runner as workflow
+from codegen_ast.patterns.http.circuit_breaker import HEALTHY_BEFORE_START
 from codegen_ast.patterns.contribution import NodeContext
 from codegen_ast.spec import StateMachineSpec
 from codegen_ast.target import (

@@ -18,9 +18,9 @@ import libcst as cst
 
 from codegen_ast import builders as b
 from codegen_ast.builders.definitions import Param
-from codegen_ast.patterns import caching
-from codegen_ast.patterns import workflow as declared_workflow
-from codegen_ast.files import http_handlers
+from codegen_ast.patterns.caching import node as caching
+from codegen_ast.patterns.http import endpoints as http_handlers
+from codegen_ast.patterns.workflow import runner as declared_workflow
 from codegen_ast.patterns.contribution import Contribution, NodeContext
 from codegen_ast.target import (
     GENERIC_NODE_TYPES,

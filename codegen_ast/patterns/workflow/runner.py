@@ -74,10 +74,10 @@ import libcst as cst
 from codegen_ast import builders as b
 from codegen_ast.builders.definitions import Param
 from codegen_ast.files.values import echo_source, value_imports, value_of
-from codegen_ast.files.http_tests import stand_in_class
+from codegen_ast.patterns.http.tests import stand_in_class
 from codegen_ast.patterns.integrations.http import UNSAFE_PATH_VALUES
 from codegen_ast.patterns.contribution import Contribution, NodeContext
-from codegen_ast.patterns.metrics import metric_constant
+from codegen_ast.patterns.core.metrics import metric_constant
 from codegen_ast.spec import HttpCallSpec, OperationSpec, StepActionSpec, StepSpec
 from codegen_ast.target import ERROR_CODE, LOG_LEVEL, NODE_OUTPUTS, ONEX_ERROR, WORKFLOW_STEP
 
@@ -1206,7 +1206,7 @@ def _compensate_steps(context: NodeContext) -> cst.FunctionDef:
 
 def build_workflow(context: NodeContext) -> Contribution:
     """The node's step runner (see the module docstring)."""
-    from codegen_ast.patterns.node_kinds import operation_protocol
+    from codegen_ast.patterns.core.node_kinds import operation_protocol
 
     spec = context.spec
     calls = bool(spec.step_calls)

@@ -1,0 +1,1 @@
+"""An orchestrator's declared steps: timeouts, concurrency, compensation."""
