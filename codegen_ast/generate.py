@@ -21,7 +21,10 @@ from codegen_ast.files.tests import build_tests
 from codegen_ast.manifest import MANIFEST, render_manifest
 from codegen_ast.patterns.caching.node import build_caching
 from codegen_ast.patterns.events import declared as declared_events
-from codegen_ast.patterns.workflow import runner as workflow
+from codegen_ast.patterns.events import names as event_names
+from codegen_ast.patterns.workflow import common as workflow
+from codegen_ast.patterns.workflow import runner as workflow_runner
+from codegen_ast.patterns.workflow import steps as workflow_steps
 from codegen_ast.patterns.http.circuit_breaker import build_circuit_breaker
 from codegen_ast.patterns.consul import build_consul
 from codegen_ast.patterns.contribution import Contribution, NodeContext
@@ -75,12 +78,12 @@ def node_contributions(context: NodeContext) -> list[Contribution]:
                 context,
                 event_bus="MixinEventBus" in selection.provides,
                 kafka="kafka" in selection.integrations,
-                topics=declared_events.topic_aware(context),
+                topics=event_names.topic_aware(context),
             )
         )
         extras.append(declared_events.build_declared_events(context))
     if workflow.enabled(context):
-        extras.append(workflow.build_workflow(context))
+        extras.append(workflow_runner.build_workflow(context))
     return [
         build_logging(context),
         build_health_check_mode(context),
@@ -121,7 +124,7 @@ def build_modules(spec: NodeSpec, context: NodeContext | None = None) -> dict[st
     handler_exports += event_files.handler_exports
     model_exports += event_files.model_exports
     if workflow.enabled(context):
-        model_exports += workflow.model_exports()
+        model_exports += workflow_steps.model_exports()
     modules = {
         "__init__.py": build_reexports(
             f"The {spec.node_type} node package {spec.package_name}.",
@@ -139,7 +142,7 @@ def build_modules(spec: NodeSpec, context: NodeContext | None = None) -> dict[st
         modules[f"handlers/handler_{operation.name}.py"] = build_handler(context, operation)
     modules |= event_files.modules
     if workflow.enabled(context):
-        modules |= workflow.build_workflow_modules(context)
+        modules |= workflow_steps.build_workflow_modules(context)
     modules |= build_endpoint_modules(context)
     return modules
 

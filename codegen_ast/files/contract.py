@@ -9,7 +9,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from codegen_ast.patterns.http.endpoints import io_operation
-from codegen_ast.patterns.caching.node import contract_section as caching_section
+from codegen_ast.patterns.caching.contract import contract_section as caching_section
 from codegen_ast.patterns.events.declared import contract_sections as event_sections
 from codegen_ast.patterns.contribution import NodeContext
 from codegen_ast.target import CONTRACT_NODE_TYPES

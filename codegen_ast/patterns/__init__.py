@@ -25,7 +25,7 @@ PATTERN_MODULES = {
     "transition_events": "codegen_ast.patterns.events.declared",
     "http_endpoints": "codegen_ast.patterns.http.endpoints",
     "caching": "codegen_ast.patterns.caching.node",
-    "workflow": "codegen_ast.patterns.workflow.runner",
+    "workflow": "codegen_ast.patterns.workflow",
 }
 
 

@@ -70,7 +70,7 @@ from codegen_ast.spec import suggestion
 from codegen_ast.target import CONTAINER, MIXINS, SERVICE_WRAPPERS
 from codegen_ast.upgrade.imports import conflicting_imports
 from codegen_ast.upgrade.infer import SourceFacts, infer_context, infer_spec
-from codegen_ast.upgrade.merge import ClassPlan
+from codegen_ast.upgrade.additions import ClassPlan
 from codegen_ast.upgrade.nodes import ENTRY_METHODS, SCAFFOLD_METHODS, NodeClass, methods
 from codegen_ast.upgrade.process_path import CALLED_BY, MAP_ERRORS, RECORD_METRICS, build_process_path
 from codegen_ast.upgrade.scaffold import adopted_name, build_scaffold, wrapper_base
