@@ -42,7 +42,7 @@ class _Refused(Exception):
         self.message = message
 
 
-class _BoundedComposer(Composer):  # type: ignore[misc]
+class _BoundedComposer(Composer):
     """Composes as ruamel does, counting depth and the expanded size of every node."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
