@@ -9,6 +9,7 @@ import libcst as cst
 
 from codegen_ast._version import __version__
 from codegen_ast.assemble import assemble_node_module
+from codegen_ast.collisions import check_modules, check_spec
 from codegen_ast.emit import emit
 from codegen_ast.files.contract import render_contract
 from codegen_ast.patterns.events.handlers import build_event_files
@@ -126,7 +127,7 @@ def build_modules(spec: NodeSpec, context: NodeContext | None = None) -> dict[st
     model_exports += event_files.model_exports
     if workflow.enabled(context):
         model_exports += workflow_steps.model_exports()
-    modules = {
+    package = {
         "__init__.py": build_reexports(
             f"The {spec.node_type} node package {spec.package_name}.",
             [(".node", spec.class_name), *((".models", item) for _, item in model_exports)],
@@ -139,17 +140,21 @@ def build_modules(spec: NodeSpec, context: NodeContext | None = None) -> dict[st
         "tests/__init__.py": cst.Module(body=[]),
         "tests/test_node.py": build_tests(context, _health_checks(contributions)[1:]),
     }
-    for operation in operations:
-        modules[f"handlers/handler_{operation.name}.py"] = build_handler(context, operation)
-    modules |= event_files.modules
-    if workflow.enabled(context):
-        modules |= workflow_steps.build_workflow_modules(context)
-    modules |= build_endpoint_modules(context)
-    return modules
+    handlers = {f"handlers/handler_{operation.name}.py": build_handler(context, operation) for operation in operations}
+    return check_modules(
+        {
+            "the package": package,
+            "the operation handlers": handlers,
+            "the event handlers": event_files.modules,
+            "the workflow": workflow_steps.build_workflow_modules(context) if workflow.enabled(context) else {},
+            "the endpoint calls": build_endpoint_modules(context),
+        }
+    )
 
 
 def generate(spec: NodeSpec, *, check_stable: bool = False) -> GeneratedPackage:
     """Build, format and collect every file of the node package for ``spec``."""
+    check_spec(spec)  # two spec items never become one name
     package = GeneratedPackage(spec)
     context = node_context(spec)  # the selector runs once per package
     for path, tree in sorted(build_modules(spec, context).items()):

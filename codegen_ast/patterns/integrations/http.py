@@ -137,8 +137,8 @@ def _module_statements() -> Statements:
     too_large = b.raise_(
         _onex_error(
             b.formatted_string(
-                b.dotted("streamed.request.method"), " ", b.dotted("streamed.request.url.path"),
-                " answered more than ", b.name("limit"), " bytes (HTTP_MAX_RESPONSE_BYTES): not read further",
+                "the answer to ", b.dotted("streamed.request.method"),
+                " is longer than ", b.name("limit"), " bytes (HTTP_MAX_RESPONSE_BYTES): not read further",
             ),
             _code("CONTRACT_VIOLATION"),
             status_code="streamed.status_code",
@@ -201,10 +201,48 @@ def _module_statements() -> Statements:
         ),
         b.assign("HTTP_BACKOFF_JITTER", b.literal(JITTER)),
         b.assign("HTTP_ERROR_CODES", b.dict_(codes), b.subscript("dict", "int", ERROR_CODE.name)),
+        b.assign("HTTP_LOGGED_HOSTS", b.call("set"), b.annotation("set[str]")),
         error_code,
         backoff,
         read,
+        _log_without_values(),
     ]
+
+
+def _log_without_values() -> cst.FunctionDef:
+    """A filter of httpx's request log lines: the node's own keep scheme and host only."""
+    url = b.name("url")
+    shown = b.formatted_string(b.dotted("url.scheme"), "://", b.call("url.netloc.decode", b.string_literal("ascii")), "/...")
+    return b.function(
+        "http_log_without_values",
+        [Param("record", "logging.LogRecord")],
+        [
+            b.assign("arguments", "record.args"),
+            b.if_(
+                b.and_(b.call("isinstance", "arguments", "tuple"), b.compare(b.call("len", "arguments"), ">", b.literal(1))),
+                [
+                    b.assign("url", b.subscript("arguments", b.literal(1))),
+                    b.if_(
+                        b.and_(b.call("isinstance", url, "httpx.URL"), b.compare("url.host", "in", "HTTP_LOGGED_HOSTS")),
+                        [
+                            b.assign(
+                                "record.args",
+                                b.tuple_(b.subscript("arguments", b.literal(0)), shown,
+                                         b.starred(cst.Subscript(b.name("arguments"), [cst.SubscriptElement(
+                                             cst.Slice(lower=b.literal(2), upper=None))]))),
+                            )
+                        ],
+                    ),
+                ],
+            ),
+            b.return_("True"),
+        ],
+        returns="bool",
+        doc=(
+            "httpx logs each request's URL at INFO; for the node's own requests keep the scheme and host: "
+            "the path and query hold the request's values, secrets among them."
+        ),
+    )
 
 
 def _onex_error(message: cst.BaseExpression, code: b.ExprLike, **context: b.ExprLike) -> cst.Call:
@@ -218,11 +256,12 @@ def _onex_error(message: cst.BaseExpression, code: b.ExprLike, **context: b.Expr
 
 
 def _call_context() -> dict[str, b.ExprLike]:
-    return {"method": "method", "path": "path", "attempts": "attempt"}
+    return {"method": "method", "path": "shown", "attempts": "attempt"}
 
 
 def _request_line(*rest: str | cst.BaseExpression) -> cst.FormattedString:
-    return b.formatted_string(b.name("method"), " ", b.name("path"), *rest)
+    """``GET /items/{sku} ...``: messages and logs name the route, not the path with the request's values."""
+    return b.formatted_string(b.name("method"), " ", b.name("shown"), *rest)
 
 
 def _retry_or_raise(final: cst.BaseStatement, reason: b.ExprLike) -> Statements:
@@ -253,6 +292,7 @@ def http_call_params() -> list[Param]:
         Param("timeout_s", "float", keyword_only=True),
         Param("attempts", "int", keyword_only=True),
         Param("correlation_id", b.annotation("UUID | None"), keyword_only=True),
+        Param("route", b.annotation("str | None"), "None", keyword_only=True),
     ]
 
 
@@ -267,10 +307,7 @@ def _http_call(name: str) -> cst.FunctionDef:
     )
     unreachable = b.raise_(
         _onex_error(
-            _request_line(
-                " failed (attempt ", b.name("attempt"), "): ",
-                b.attr(b.call("type", "error"), "__name__"), ": ", b.name("error"),
-            ),
+            _request_line(" failed (attempt ", b.name("attempt"), "): ", b.attr(b.call("type", "error"), "__name__")),
             _code("NETWORK_ERROR"),
             **_call_context(),
         ),
@@ -377,7 +414,7 @@ def _http_call(name: str) -> cst.FunctionDef:
                 _request_line(" ", b.name("reason"), "; retrying in ", b.call("round", "delay", b.literal(3)), " s"),
                 "correlation_id",
                 method="method",
-                path="path",
+                path="shown",
                 attempt="attempt",
             )
         ),
@@ -405,7 +442,12 @@ def _http_call(name: str) -> cst.FunctionDef:
         http_call_params(),
         [
             b.assign("client", HTTP.attribute),
+            b.assign("shown", b.if_exp(b.compare("route", "is", "None"), "path", "route")),
             b.if_(b.compare("client", "is", "None"), [not_ready]),
+            # httpx logs each request's URL: for this client's host, without the request's values
+            b.do(b.call("HTTP_LOGGED_HOSTS.add", "client.base_url.host")),
+            b.do(b.call(b.attr(b.call("logging.getLogger", b.string_literal("httpx")), "addFilter"),
+                        "http_log_without_values")),
             b.assign("headers", headers, b.annotation("dict[str, str]")),
             b.for_(
                 "attempt",
@@ -436,6 +478,7 @@ HTTP = Integration(
     imports=frozenset(
         {
             ("httpx", ""),
+            ("logging", ""),
             ("asyncio", ""),
             ("random", ""),
             ("collections.abc", "Mapping"),
