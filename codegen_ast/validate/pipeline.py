@@ -7,6 +7,7 @@ Errors fail every level; at ``strict`` warnings fail too.
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import tempfile
 from collections.abc import Iterable
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from codegen_ast import __version__
 from codegen_ast.validate.completeness import check_completeness, manual_completion
+from codegen_ast.validate.import_check import start_import
 from codegen_ast.validate.imports import check_imports
 from codegen_ast.validate.modules import ModuleIndex
 from codegen_ast.validate.nodes import ClassResolver
@@ -92,7 +94,8 @@ def validate_generated(
 
     The files go to a private temporary folder (the stages read files, and
     mypy needs them on disk); the report names them relative to it, e.g.
-    ``node_orders_effect/node.py``.
+    ``node_orders_effect/node.py``. At every level but ``none`` the package is
+    also imported in the target Python (rule IMP003).
     """
     chosen = as_level(level)
     if not LEVEL_STAGES[chosen]:
@@ -104,6 +107,12 @@ def validate_generated(
             path = root / relative
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
-        return validate([root], level=chosen, python=python, mypy_cache=mypy_cache, display_root=staging)
+        # imported in the target Python while the other stages run (IMP003, at every level)
+        pending = start_import(TargetPython(python).executable, staging, package.name)
+        try:
+            report = validate([root], level=chosen, python=python, mypy_cache=mypy_cache, display_root=staging)
+        finally:
+            imported = pending.findings()
+        return dataclasses.replace(report, findings=[*report.findings, *imported]) if imported else report
     finally:
         shutil.rmtree(staging, ignore_errors=True)
