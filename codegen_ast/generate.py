@@ -33,10 +33,11 @@ class GeneratedPackage:
     def name(self) -> str:
         return self.spec.package_name
 
-    def write(self, output_dir: Path, *, force: bool = False) -> Path:
+    def write(self, output_dir: Path, *, force: bool = False, follow_symlinks: bool = False) -> Path:
+        """Write the package atomically as ``output_dir/<name>/`` (see :func:`codegen_ast.package.write_package`)."""
         from codegen_ast.package import write_package
 
-        return write_package(self, output_dir, force=force)
+        return write_package(self, output_dir, force=force, follow_symlinks=follow_symlinks)
 
 
 def node_context(spec: NodeSpec) -> NodeContext:

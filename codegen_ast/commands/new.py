@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,8 +13,9 @@ import click
 
 from codegen_ast.commands.output import changed_files, unified_diff
 from codegen_ast.config import load_defaults
-from codegen_ast.errors import CodegenError, InputProblem, OutputError, SpecError
+from codegen_ast.errors import CodegenError, InputProblem, SpecError, as_codegen_error
 from codegen_ast.generate import generate
+from codegen_ast.package import write_package
 from codegen_ast.readers import ReadResult, read_spec, spec_from_data
 from codegen_ast.selection import select
 from codegen_ast.spec import DEPENDENCIES, FEATURES, NODE_TYPES
@@ -60,6 +62,7 @@ def _one(
     *,
     mode: str,
     force: bool,
+    follow_symlinks: bool,
     level: str,
     python: str | None,
     verbose: bool,
@@ -86,7 +89,8 @@ def _one(
         outcome.status = "would-change" if outcome.changed else "unchanged"
         outcome.exit_code = 1 if outcome.changed else 0
     else:
-        package.write(output_dir, force=force)
+        write_package(package, output_dir, force=force, follow_symlinks=follow_symlinks,
+                      notify=outcome.warnings.append)
         outcome.status = "written"
     return outcome
 
@@ -101,6 +105,7 @@ def _one(
 @click.option("--feature", "features", multiple=True, type=click.Choice(FEATURES), help="Quick path: a feature (repeatable).")
 @click.option("--op", "ops", multiple=True, help="Quick path: an operation name (repeatable).")
 @click.option("--force", is_flag=True, help="Replace packages that already exist.")
+@click.option("--follow-symlinks", is_flag=True, help="Write into OUTPUT even when it is a symbolic link (refused otherwise).")
 @click.option("--dry-run", "mode", flag_value="dry-run", help="List the files that would be written; write nothing.")
 @click.option("--diff", "mode", flag_value="diff", help="Print a unified diff against what is on disk; write nothing.")
 @click.option("--check", "mode", flag_value="check", help="Exit 1 if generating would change anything (for CI); write nothing.")
@@ -121,6 +126,7 @@ def new_command(
     features: tuple[str, ...],
     ops: tuple[str, ...],
     force: bool,
+    follow_symlinks: bool,
     mode: str | None,
     level: str | None,
     no_validate: bool,
@@ -166,10 +172,13 @@ def new_command(
         for source, path in bar:
             try:
                 read = read_spec(path) if path is not None else _quick_spec(name or "", node_type, deps, features, ops)
-                outcome = _one(read, source, output_dir, mode=mode or "write", force=force, level=level,
-                               python=python, verbose=verbose)
-            except (CodegenError, OutputError) as error:
-                outcome = Outcome(source, error=str(error), exit_code=error.exit_code)
+                outcome = _one(read, source, output_dir, mode=mode or "write", force=force,
+                               follow_symlinks=follow_symlinks, level=level, python=python, verbose=verbose)
+            except Exception as error:  # one bad spec never stops the others
+                if os.environ.get("CODEGEN_AST_TRACEBACK") and not isinstance(error, CodegenError):
+                    raise
+                shown = as_codegen_error(error)
+                outcome = Outcome(source, error=str(shown), exit_code=shown.exit_code)
             outcomes.append(outcome)
 
     _report(outcomes, output_dir, output_format, quiet)
