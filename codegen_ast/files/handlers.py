@@ -9,7 +9,7 @@ from codegen_ast import formulas
 from codegen_ast.builders.definitions import Param
 from codegen_ast.files.values import echo_source, effectively_optional, value_imports, value_of
 from codegen_ast.patterns.contribution import NodeContext
-from codegen_ast.spec import FieldSpec, OperationSpec
+from codegen_ast.spec import OperationSpec
 from codegen_ast.target import NODE_OUTPUTS, WORKFLOW_STEP
 
 

@@ -16,7 +16,7 @@ import libcst as cst
 
 from codegen_ast import builders as b
 from codegen_ast.patterns.contribution import Contribution, NodeContext
-from codegen_ast.patterns.record import Earlier, Example, Pattern, PatternName, always
+from codegen_ast.patterns.record import Earlier, Example, Pattern, PatternName
 from codegen_ast.decisions import Selection
 from codegen_ast.spec import NodeSpec
 from codegen_ast.target import HEALTH_STATUS

@@ -11,8 +11,6 @@ other request.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import libcst as cst
 
 from codegen_ast import builders as b
