@@ -11,14 +11,12 @@ from codegen_ast.builders.definitions import Param
 from codegen_ast.patterns.contribution import Contribution, LifecycleStep, NodeContext
 from codegen_ast.patterns.integrations.base import Setting, setting_constants
 from codegen_ast.spec import NodeSpec
-from codegen_ast.patterns.events.names import ENVELOPE, topic_name, event_constant, handler_class, handler_module, subscribed, tracks_undelivered
+from codegen_ast.patterns.events.names import topic_name, event_constant, handler_class, handler_module, subscribed, tracks_undelivered
+from codegen_ast.target import EMITTER_IDENTITY, EVENT_BUS_SUBSCRIBER, EVENT_ENVELOPE, EVENT_MESSAGE
 
 Statements = list[cst.BaseStatement]
 
 COUNTERS = ("events_received", "events_handled", "events_rejected", "event_operations_failed")
-_SUBSCRIBER = ("omnibase_core.protocols.event_bus.protocol_event_bus_subscriber", "ProtocolEventBusSubscriber")
-_MESSAGE = ("omnibase_core.protocols.event_bus.protocol_event_message", "ProtocolEventMessage")
-_IDENTITY = ("omnibase_core.models.envelope.model_emitter_identity", "ModelEmitterIdentity")
 
 
 def _identity_settings(spec: NodeSpec) -> tuple[Setting, ...]:
@@ -229,10 +227,10 @@ def build_subscriptions(context: NodeContext, topics: dict[str, str]) -> Contrib
             ("collections.abc", "Awaitable"),
             ("collections.abc", "Callable"),
             ("pydantic", "ValidationError"),
-            _SUBSCRIBER,
-            _MESSAGE,
-            _IDENTITY,
-            ENVELOPE,
+            EVENT_BUS_SUBSCRIBER,
+            EVENT_MESSAGE,
+            EMITTER_IDENTITY,
+            EVENT_ENVELOPE,
             *((f".handlers.{handler_module(e.event_type)}", handler_class(e.event_type)) for e in events),
         },
         module_statements=_subscription_constants(context, topics),
