@@ -8,17 +8,15 @@ good ones; a problem no single handler explains is charged to all of them.
 from __future__ import annotations
 
 import ast
-import shutil
 import subprocess
 import sys
-import tempfile
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from codegen_ast.validate.pipeline import validate_generated
+from codegen_ast.validate.pipeline import staged, validate_generated
 
 if TYPE_CHECKING:
     from codegen_ast.generate import GeneratedPackage
@@ -54,13 +52,8 @@ def check_candidates(
 
 
 def run_tests(package: GeneratedPackage, operations: Collection[str], *, python: str | None = None) -> list[Problem]:
-    staging = Path(tempfile.mkdtemp(prefix="codegen-ast-fill-"))
-    try:
-        root = staging / package.name
-        for relative, text in package.files.items():
-            path = root / relative
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
+    with staged(package, "codegen-ast-fill-") as root:
+        staging = root.parent
         junit = staging / "junit.xml"
         command = [
             python or sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
@@ -77,8 +70,6 @@ def run_tests(package: GeneratedPackage, operations: Collection[str], *, python:
             tail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
             return [Problem(None, f"the package's tests could not run with {command[0]} (needs pytest and pytest-asyncio): {tail[0]}")]
         return _failures(junit, root / TEST_FILE, operations)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _failures(junit: Path, test_file: Path, operations: Collection[str]) -> list[Problem]:
