@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,9 +16,10 @@ import click
 from codegen_ast.classify import AmbiguousNodeType, settle_node_type
 from codegen_ast.commands.output import changed_files, unified_diff
 from codegen_ast.config import load_defaults
-from codegen_ast.errors import CodegenError, InputProblem, OutputError, SpecError
+from codegen_ast.errors import CodegenError, InputProblem, SpecError, as_codegen_error
 from codegen_ast.generate import generate
 from codegen_ast.llm import Provider, choose_provider
+from codegen_ast.package import write_package
 from codegen_ast.readers import ReadResult, read_spec, spec_from_data
 from codegen_ast.selection import select
 from codegen_ast.spec import DEPENDENCIES, FEATURES, NODE_TYPES
@@ -85,6 +87,7 @@ def _one(
     *,
     mode: str,
     force: bool,
+    follow_symlinks: bool,
     level: str,
     python: str | None,
     verbose: bool,
@@ -120,7 +123,8 @@ def _one(
         outcome.status = "would-change" if outcome.changed else "unchanged"
         outcome.exit_code = 1 if outcome.changed else 0
     else:
-        package.write(output_dir, force=force)
+        write_package(package, output_dir, force=force, follow_symlinks=follow_symlinks,
+                      notify=outcome.warnings.append)
         outcome.status = "written"
     return outcome
 
@@ -146,6 +150,7 @@ def _one(
 @click.option("--llm-fixture", type=click.Path(path_type=Path, dir_okay=False),
               help="Replay recorded completions from FILE instead of asking the CODEGEN_AST_LLM_* endpoint.")
 @click.option("--force", is_flag=True, help="Replace packages that already exist.")
+@click.option("--follow-symlinks", is_flag=True, help="Write into OUTPUT even when it is a symbolic link (refused otherwise).")
 @click.option("--dry-run", "mode", flag_value="dry-run", help="List the files that would be written; write nothing.")
 @click.option("--diff", "mode", flag_value="diff", help="Print a unified diff against what is on disk; write nothing.")
 @click.option("--check", "mode", flag_value="check", help="Exit 1 if generating would change anything (for CI); write nothing.")
@@ -171,6 +176,7 @@ def new_command(
     fill: str,
     llm_fixture: Path | None,
     force: bool,
+    follow_symlinks: bool,
     mode: str | None,
     level: str | None,
     no_validate: bool,
@@ -237,10 +243,14 @@ def new_command(
                     read = _read(partial(read_spec, path), node_type, ask)
                 else:
                     read = _read(partial(_quick_spec, name or "", deps=deps, features=features, ops=ops), node_type, ask)
-                outcome = _one(read, source, output_dir, mode=mode or "write", force=force, level=level,
-                               python=python, verbose=verbose, provider=provider if fill == "llm" else None)
-            except (CodegenError, OutputError) as error:
-                outcome = Outcome(source, error=str(error), exit_code=error.exit_code)
+                outcome = _one(read, source, output_dir, mode=mode or "write", force=force,
+                               follow_symlinks=follow_symlinks, level=level, python=python, verbose=verbose,
+                               provider=provider if fill == "llm" else None)
+            except Exception as error:  # one bad spec never stops the others
+                if os.environ.get("CODEGEN_AST_TRACEBACK") and not isinstance(error, CodegenError):
+                    raise
+                shown = as_codegen_error(error)
+                outcome = Outcome(source, error=str(shown), exit_code=shown.exit_code)
             outcomes.append(outcome)
 
     _report(outcomes, output_dir, output_format, quiet)
