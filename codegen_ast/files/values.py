@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import libcst as cst
+
 from codegen_ast import builders as b
+from codegen_ast.patterns.contribution import NodeContext
 from codegen_ast.spec import FieldSpec, FieldType
 
 _EMPTY: dict[str, b.ExprLike] = {}
@@ -105,3 +108,13 @@ def sent_value(field: FieldSpec, *, optional: bool) -> b.ExprLike:
         return value
     revealed = b.call(f"{value}.get_secret_value")
     return b.if_exp(b.compare(value, "is", "None"), "None", revealed) if optional else revealed
+
+
+def sample_request(context: NodeContext, operation: str, imports: b.ImportSet) -> cst.Call:
+    """The typed request of ``operation`` with a sample value in every input field (for tests)."""
+    samples: dict[str, b.ExprLike] = {}
+    for field in context.spec.input_fields:
+        samples[field.name] = value_of(field.type, sample=True)
+        for module, item in value_imports(field.type, sample=True):
+            imports.add(module, item)
+    return b.call(context.input_model, operation=b.string_literal(operation), **samples)
