@@ -99,6 +99,7 @@ HTTP_MAX_RESPONSE_BYTES_ENV = "HTTP_MAX_RESPONSE_BYTES"
 HTTP_MAX_RESPONSE_BYTES_DEFAULT = "10485760"
 HTTP_RETRY_STATUSES = frozenset({502, 503, 504})
 HTTP_BACKOFF_JITTER = 0.1
+HTTP_LOGGED_HOSTS: set[str] = set()
 HTTP_ERROR_CODES: dict[int, EnumCoreErrorCode] = {
     400: EnumCoreErrorCode.VALIDATION_ERROR,
     401: EnumCoreErrorCode.AUTHENTICATION_ERROR,
@@ -112,7 +113,6 @@ HTTP_ERROR_CODES: dict[int, EnumCoreErrorCode] = {
     503: EnumCoreErrorCode.SERVICE_UNAVAILABLE,
     504: EnumCoreErrorCode.DEPENDENCY_UNAVAILABLE,
 }
-HTTP_LOGGED_HOSTS: set[str] = set()
 
 
 def http_error_code(status_code: int) -> EnumCoreErrorCode:
@@ -177,7 +177,7 @@ def http_log_without_values(record: logging.LogRecord) -> bool:
         if isinstance(url, httpx.URL) and url.host in HTTP_LOGGED_HOSTS:
             record.args = (
                 arguments[0],
-                f"{url.scheme}://{url.netloc.decode("ascii")}/...",
+                f"{url.scheme}://{url.netloc.decode('ascii')}/...",
                 *arguments[2:],
             )
     return True
@@ -595,7 +595,7 @@ class NodeOrderPipelineOrchestrator(ModelServiceOrchestrator):
         correlation_id: UUID | None,
         route: str | None = None,
     ) -> httpx.Response:
-        """Send one request with its own timeout and the correlation id as X-Correlation-ID; up to ``attempts`` sends (more than one only for idempotent methods), retrying timeouts, transport errors and 502/503/504 with exponential backoff. A final 4xx/5xx answer raises ModelOnexError with the status's code (HTTP_ERROR_CODES), a final timeout TIMEOUT, a transport error NETWORK_ERROR."""
+        """Send one request with its own timeout and the correlation id as X-Correlation-ID; up to ``attempts`` sends (more than one only for idempotent methods), retrying timeouts, transport errors and 502/503/504 with exponential backoff. A final 4xx/5xx answer raises ModelOnexError with the status's code (HTTP_ERROR_CODES), a final timeout TIMEOUT, a transport error NETWORK_ERROR. Messages and logs name ``route`` (the path before its values were filled in), never the request's values."""
         client = self._http
         shown = path if route is None else route
         if client is None:
@@ -604,6 +604,7 @@ class NodeOrderPipelineOrchestrator(ModelServiceOrchestrator):
                 error_code=EnumCoreErrorCode.NETWORK_ERROR,
                 correlation_id=correlation_id,
             )
+        # httpx logs each request's URL: for this client's host, without the request's values
         HTTP_LOGGED_HOSTS.add(client.base_url.host)
         logging.getLogger("httpx").addFilter(http_log_without_values)
         headers: dict[str, str] = (
