@@ -51,39 +51,27 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import libcst as cst
-
-from codegen_ast import builders as b
+from codegen_ast.decisions import Decision
 from codegen_ast.errors import CodegenError
-from codegen_ast.patterns.contribution import Contribution, NodeContext
-from codegen_ast.patterns.core.errors import build_errors
-from codegen_ast.patterns.core.health import build_health
 from codegen_ast.patterns.events.publishing import DEFECTIVE_WRAPPERS
 from codegen_ast.patterns.integrations import INTEGRATIONS
-from codegen_ast.patterns.record import Earlier
-from codegen_ast.patterns.registry import REGISTRY, find
-from codegen_ast.decisions import Decision
+from codegen_ast.patterns.registry import REGISTRY
 from codegen_ast.spec import suggestion
-from codegen_ast.target import CONTAINER, MIXINS, SERVICE_WRAPPERS
-from codegen_ast.upgrade.imports import conflicting_imports
-from codegen_ast.upgrade.infer import SourceFacts, infer_context, infer_spec
-from codegen_ast.upgrade.additions import ClassPlan
-from codegen_ast.upgrade.nodes import ENTRY_METHODS, SCAFFOLD_METHODS, NodeClass, methods
-from codegen_ast.upgrade.process_path import CALLED_BY, MAP_ERRORS, RECORD_METRICS, build_process_path
-from codegen_ast.upgrade.scaffold import adopted_name, build_scaffold, wrapper_base
+from codegen_ast.target import SERVICE_WRAPPERS
+from codegen_ast.upgrade.nodes import NodeClass
 
 INTEGRATION_NAMES: tuple[str, ...] = tuple(INTEGRATIONS)
 # the registry's upgradable patterns, after the adoption of the `onex new node` stub
 CONCERNS: tuple[str, ...] = ("scaffold", *(pattern.name.value for pattern in REGISTRY if pattern.upgradable))
-_REQUIRES: dict[str, frozenset[str]] = {
+REQUIRES: dict[str, frozenset[str]] = {
     "errors": frozenset({"logging"}),
     "lifecycle": frozenset({"logging", "health_check_mode"}),
     "consul": frozenset({"lifecycle", "health", "health_check_mode", "logging"}),
     "events": frozenset({"logging", "metrics"}),
     **{name: frozenset({"lifecycle", "health", "metrics", "health_check_mode", "logging"}) for name in INTEGRATION_NAMES},
 }
-# what a plain NodeX base needs for a concern (in the wrappers' MRO order)
-_MIXINS = {"health": "MixinHealthCheck", "events": "MixinEventBus", "metrics": "MixinMetrics"}
+# offered to every node; each is still checked (codegen_ast.upgrade.plan), and errors
+# is only applied when asked for by name (it changes the exceptions callers see)
 _ALWAYS = ("logging", "health_check_mode", "health", "metrics", "errors")
 
 
@@ -107,7 +95,7 @@ def closure(concerns: Iterable[str]) -> frozenset[str]:
     result = set(concerns)
     pending = list(result)
     while pending:
-        for needed in _REQUIRES.get(pending.pop(), frozenset()):
+        for needed in REQUIRES.get(pending.pop(), frozenset()):
             if needed not in result:
                 result.add(needed)
                 pending.append(needed)
@@ -143,108 +131,3 @@ def choose_concerns(
     ordered = tuple(name for name in CONCERNS if name in full)
     log += [Decision("pattern", name, reasons.get(name, "needed by another concern")) for name in ordered]
     return ordered, log
-
-
-def _entry_point(node: NodeClass, class_def: cst.ClassDef) -> cst.FunctionDef | None:
-    own = methods(class_def)
-    for name in ENTRY_METHODS[node.node_type]:
-        if name in own and own[name].asynchronous is not None:
-            return own[name]
-    return None
-
-
-def _adopt_scaffold(plan: ClassPlan, context: NodeContext, node: NodeClass, class_def: cst.ClassDef) -> Contribution:
-    """Scaffold adoption's part of the plan; returns its contribution (``process``)."""
-    method = methods(class_def)[SCAFFOLD_METHODS[node.node_type]]
-    argument = method.params.params[1].name.value if len(method.params.params) > 1 else "input_data"
-    scaffold, replacement, alias = build_scaffold(context, node, argument)
-    plan.contributions.append(scaffold)
-    plan.bases = [wrapper_base(node.node_type)]
-    plan.placeholders = {SCAFFOLD_METHODS[node.node_type]: replacement}
-    if adopted_name(node) != node.name:
-        plan.rename = adopted_name(node)
-        plan.after_class = [alias]
-    return scaffold
-
-
-def build_plan(
-    module: cst.Module,
-    node: NodeClass,
-    class_def: cst.ClassDef,
-    requested: frozenset[str] | None,
-    facts: SourceFacts,
-) -> tuple[ClassPlan, NodeContext, list[str]]:
-    """The additions the concerns want for ``node`` (merge keeps what is missing),
-    its inferred context, and notes for the user."""
-    detected = dict(facts.libraries)
-    notes: list[str] = []
-    for name in INTEGRATION_NAMES:
-        conflicts = conflicting_imports(module, INTEGRATIONS[name].imports)
-        if conflicts and (name in detected or (requested is not None and name in requested)):
-            detected.pop(name, None)
-            requested = None if requested is None else requested - {name}
-            notes.append(f"{node.name}: the {name} integration is not added: {conflicts[0]}")
-    concerns, log = choose_concerns(requested, node, detected)
-    integrations = tuple(name for name in INTEGRATION_NAMES if name in concerns)
-    features = tuple(name for name in ("consul", "events") if name in concerns)
-    spec = infer_spec(node, class_def, integrations, features)
-    added_mixins: tuple[str, ...] = ()
-    if node.resolved and node.base is not None and not node.uses_wrapper:
-        added_mixins = tuple(
-            mixin for name, mixin in _MIXINS.items() if name in concerns and mixin not in node.mixins
-        )
-    elif not node.resolved:
-        notes.append(
-            f"{node.name}: its base class is not visible here; it is assumed to provide "
-            "MixinHealthCheck and MixinMetrics (as the ModelService* wrappers do)"
-        )
-    context = infer_context(node, spec, added_mixins, concerns, log)
-
-    def build(name: str, earlier: Earlier = Earlier()) -> Contribution:
-        return find(name).build(context, earlier)
-
-    extras = [build(name) for name in (*integrations, "consul", "events") if name in concerns]
-    earlier = Earlier(tuple(extras))
-    checks = earlier.health_checks
-    contributions: list[Contribution] = [Contribution(imports={(CONTAINER.module, CONTAINER.name)})]
-    contributions += [build(name) for name in ("logging", "health_check_mode") if name in concerns]
-    contributions += extras
-    if "lifecycle" in concerns:
-        steps = earlier.lifecycle
-        contributions.append(build("lifecycle", earlier))
-        if steps and "initialize" in methods(class_def):
-            starts = ", ".join(f"self.{step.start}()" for step in steps)
-            notes.append(f"{node.name}.initialize() is yours and is kept: await {starts} in it (and _stop_integrations() in cleanup())")
-
-    plan = ClassPlan(class_name=node.name, contributions=contributions)
-    scaffold = _adopt_scaffold(plan, context, node, class_def) if "scaffold" in concerns else None
-    errors = build_errors(earlier.error_mappings)
-    if "errors" in concerns:
-        contributions.append(Contribution(imports=errors.imports, methods=errors.methods))
-    wanted = [name for name, concern in ((RECORD_METRICS, "metrics"), (MAP_ERRORS, "errors")) if concern in concerns]
-    entry = scaffold.methods[0] if scaffold is not None else _entry_point(node, class_def)
-    if entry is not None:
-        decorators = [d for d in wanted if not facts.reads(node.name, entry.name.value, CALLED_BY[d])]
-        if decorators:
-            handlers = errors.except_handlers if MAP_ERRORS in decorators else None
-            contributions.append(build_process_path(record=RECORD_METRICS in decorators, handlers=handlers))
-            plan.decorators[entry.name.value] = decorators
-            if scaffold is not None:  # the new process() gets them as it is built
-                scaffold.methods[0] = entry.with_changes(decorators=[cst.Decorator(b.name(d)) for d in decorators])
-    elif wanted:
-        notes.append(f"{node.name} has no async process(): metrics and error mapping are not wired to an entry point")
-    if "metrics" in concerns:
-        contributions.append(build("metrics", earlier))
-    if "health" in concerns:
-        contributions.append(build_health(context, checks, routed=False))
-        plan.health_checks = [
-            check for check in ["_check_self_health", *checks] if not facts.reads(node.name, "get_health_checks", check)
-        ]
-    if "publish_event_fix" in concerns:
-        contributions.append(build("publish_event_fix"))
-    if added_mixins:
-        # MixinEventBus is generic in its event and payload types (as in generated compositions)
-        plan.bases = [b.subscript(m, "Any", "Any") if m == "MixinEventBus" else b.name(m) for m in added_mixins]
-        imports = {(MIXINS[name].module, name) for name in added_mixins} | {("typing", "Any")}
-        contributions.append(Contribution(imports=imports))
-    return plan, context, notes

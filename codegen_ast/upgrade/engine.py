@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import libcst as cst
 
@@ -20,12 +21,14 @@ from codegen_ast import builders as b
 from codegen_ast.errors import CodegenError
 from codegen_ast.patterns.contribution import Contribution, NodeContext
 from codegen_ast.spec import NodeSpec
-from codegen_ast.upgrade.concerns import build_plan, parse_concerns
+from codegen_ast.upgrade.concerns import parse_concerns
 from codegen_ast.upgrade.formatting import PhaseTimer
 from codegen_ast.upgrade.infer import SourceFacts, infer_context, infer_spec
 from codegen_ast.upgrade.additions import ClassPlan, ImportConflict, merge_class
 from codegen_ast.upgrade.nodes import NodeClass, find_node_classes
+from codegen_ast.upgrade.plan import Outcome, Skip, build_plan
 from codegen_ast.upgrade.preserve import lost_statements
+from codegen_ast.upgrade.surface import Resolver, class_surface
 
 
 class UpgradeError(CodegenError):
@@ -40,10 +43,11 @@ class NodeUpgrade:
     """What the upgrade did to one node class."""
 
     class_name: str
-    spec: NodeSpec  # inferred from the class
+    spec: NodeSpec  # inferred from the class (its name from the contract beside it)
     concerns: tuple[str, ...]  # the patterns applied (missing parts added)
     added: tuple[str, ...]  # one line per addition, e.g. "method _emit_log()"
     notes: tuple[str, ...]  # what is left for the user to do by hand
+    skipped: tuple[Skip, ...] = ()  # the patterns not applied, each with the reason
 
 
 @dataclass
@@ -63,13 +67,30 @@ class UpgradeResult:
         return [note for node in self.nodes for note in node.notes]
 
 
-PlanBuilder = Callable[[cst.Module, NodeClass, cst.ClassDef, SourceFacts], tuple[ClassPlan, NodeContext, list[str]]]
+PlanBuilder = Callable[[cst.Module, NodeClass, cst.ClassDef, SourceFacts], Outcome]
 
 
-def upgrade(source: str, *, add: str | Iterable[str] | None = None) -> UpgradeResult:
-    """Upgrade every node class of ``source``; never raises for bad input."""
+def upgrade(
+    source: str,
+    *,
+    add: str | Iterable[str] | None = None,
+    path: Path | None = None,
+    name: str | None = None,
+) -> UpgradeResult:
+    """Upgrade every node class of ``source``; never raises for bad input.
+
+    ``path`` is where the source lives: bases imported from modules beside it
+    are read from there (without it, only installed packages are). ``name`` is
+    the node's name from its contract (without it, from the class name).
+    """
     requested = parse_concerns(add)
-    return _run(source, lambda module, node, class_def, facts: build_plan(module, node, class_def, requested, facts))
+    resolver = Resolver(path)
+
+    def plan(module: cst.Module, node: NodeClass, class_def: cst.ClassDef, facts: SourceFacts) -> Outcome:
+        surface = class_surface(source, node.name, path, resolver)
+        return build_plan(module, node, class_def, requested, facts, surface, resolver, name=name)
+
+    return _run(source, plan)
 
 
 def add_contributions(
@@ -82,9 +103,7 @@ def add_contributions(
     contributions are appended to an existing ``get_health_checks``."""
     bases = tuple(add_bases)
 
-    def plan(
-        module: cst.Module, node: NodeClass, class_def: cst.ClassDef, facts: SourceFacts
-    ) -> tuple[ClassPlan, NodeContext, list[str]]:
+    def plan(module: cst.Module, node: NodeClass, class_def: cst.ClassDef, facts: SourceFacts) -> Outcome:
         context = infer_context(node, infer_spec(node, class_def, (), ()), (), (), [])
         contributions = list(build(context))
         checks = [
@@ -93,7 +112,8 @@ def add_contributions(
             for check in contribution.health_checks
             if not facts.reads(node.name, "get_health_checks", check)
         ]
-        return ClassPlan(node.name, contributions, health_checks=checks, bases=[b.name(base) for base in bases]), context, []
+        class_plan = ClassPlan(node.name, contributions, health_checks=checks, bases=[b.name(base) for base in bases])
+        return Outcome(class_plan, context)
 
     return _run(source, plan)
 
@@ -123,7 +143,8 @@ def _run(source: str, plan_for: PlanBuilder) -> UpgradeResult:
     for node in nodes:
         assert facts is not None
         class_def = next(c for c in module.body if isinstance(c, cst.ClassDef) and c.name.value == node.name)
-        plan, context, notes = plan_for(module, node, class_def, facts)
+        outcome = plan_for(module, node, class_def, facts)
+        plan, context, notes = outcome.plan, outcome.context, outcome.notes
         try:
             module, log = merge_class(module, plan, timer)
         except ImportConflict as error:
@@ -131,8 +152,9 @@ def _run(source: str, plan_for: PlanBuilder) -> UpgradeResult:
             return result
         if plan.rename:
             renames[node.name] = plan.rename
+        applied = outcome.applied if outcome.applied or outcome.skipped else context.selection.patterns
         result.nodes.append(
-            NodeUpgrade(node.name, context.spec, context.selection.patterns, tuple(log.added), tuple(notes + log.notes))
+            NodeUpgrade(node.name, context.spec, applied, tuple(log.added), tuple(notes + log.notes), outcome.skipped)
         )
     timer.seconds["transform"] += time.perf_counter() - started - (timer.seconds["format"] - formatting_before)
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from codegen_ast.errors import CodegenError
+from codegen_ast.readers.yaml_source import parse_yaml
 from codegen_ast.upgrade.engine import UpgradeResult, upgrade
 from codegen_ast.validate.contracts import read_contract
 from codegen_ast.validate.source import CONTRACT_NAME, _walk
@@ -79,6 +80,22 @@ def read_python(path: Path) -> tuple[str, str]:
     return data.decode(encoding), encoding
 
 
+def contract_name(path: Path) -> str | None:
+    """The node's name from the ``contract.yaml`` beside ``path`` (``name``, or the
+    older dialect's ``node_id``), None without one."""
+    contract = path.parent / CONTRACT_NAME
+    if not contract.is_file():
+        return None
+    text, _ = read_contract(contract)  # bounded: what it refuses has no name
+    if text is None:
+        return None
+    loaded = parse_yaml(text, contract)
+    if not isinstance(loaded, dict):
+        return None
+    value = loaded.get("name") or loaded.get("node_id")
+    return str(value) if isinstance(value, str) else None
+
+
 def upgrade_file(path: Path, add: tuple[str, ...] | None) -> FileUpgrade:
     try:
         text, encoding = read_python(path)
@@ -87,7 +104,7 @@ def upgrade_file(path: Path, add: tuple[str, ...] | None) -> FileUpgrade:
     # files that cannot hold a node class are not parsed at all
     if "class " not in text:
         return FileUpgrade(path, UpgradeResult(text, text), encoding=encoding)
-    result = upgrade(text, add=add)
+    result = upgrade(text, add=add, path=path, name=contract_name(path))
     if result.changed:
         try:
             result.source.encode(encoding)

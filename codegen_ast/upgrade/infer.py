@@ -99,9 +99,18 @@ def docstring(node: cst.ClassDef) -> str | None:
     return value.strip().splitlines()[0].strip() if value and value.strip() else None
 
 
-def infer_spec(node: NodeClass, class_def: cst.ClassDef, integrations: tuple[str, ...], features: tuple[str, ...]) -> NodeSpec:
-    # a scaffold's class is Node<Name> for the name `onex new node` was given
-    name = snake_name(node.name, node.node_type, keep_suffix=node.scaffold)
+def infer_spec(
+    node: NodeClass,
+    class_def: cst.ClassDef,
+    integrations: tuple[str, ...],
+    features: tuple[str, ...],
+    *,
+    name: str | None = None,
+) -> NodeSpec:
+    """``name``: the node's name from the contract beside it; else from the class
+    name (a scaffold's class is Node<Name> for the name `onex new node` was given)."""
+    if name is None or not _SNAKE.fullmatch(name):
+        name = snake_name(node.name, node.node_type, keep_suffix=node.scaffold)
     handlers = [m.group(1) for method in methods(class_def) if (m := _HANDLER.fullmatch(method))]
     operations = [operation for operation in dict.fromkeys(handlers) if _SNAKE.fullmatch(operation)]
     description = docstring(class_def) or f"The {node.node_type} node {name}."

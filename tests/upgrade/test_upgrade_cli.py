@@ -42,7 +42,7 @@ def test_the_default_shows_a_diff_and_writes_nothing(repo: Path) -> None:
     assert status == 0
     assert snapshot(repo) == before
     assert stdout.count("--- a/") == len(SAMPLE)
-    assert "+    def _emit_log(" in stdout and "+    @_record_metrics" in stdout
+    assert "+    def _check_self_health(" in stdout and "+    @_record_metrics" in stdout
     assert "5 files, 4 to upgrade" in stderr
 
 
@@ -110,4 +110,4 @@ def test_every_help_example_runs(tmp_path: Path) -> None:
             assert result.exit_code == 0, (arguments, result.output)
     finally:
         os.chdir(previous)
-    assert all("def _emit_log(" in path.read_text() for path in nodes.glob("*.py"))
+    assert all("def _check_self_health(" in path.read_text() for path in nodes.glob("*.py"))

@@ -42,7 +42,7 @@ def test_a_latin1_file_with_a_coding_line_stays_latin1(tmp_path: Path) -> None:
     written = path.read_bytes()
     assert b"Caf\xe9 inventory" in written  # é as one latin-1 byte, not UTF-8's two
     assert written.decode("latin-1") == upgrade(text).source
-    assert "_emit_log" in written.decode("latin-1")
+    assert "def get_health_checks" in written.decode("latin-1")
 
 
 def test_windows_line_endings_are_kept_on_every_line(tmp_path: Path) -> None:

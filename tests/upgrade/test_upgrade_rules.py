@@ -108,15 +108,22 @@ def test_an_entry_point_that_records_itself_is_not_wrapped() -> None:
     assert "async def _record_operation(" in source
 
 
-def test_an_own_initialize_is_kept_and_the_user_told_what_to_call() -> None:
+def test_an_own_initialize_is_kept_and_nothing_it_would_have_to_start_is_added() -> None:
+    """The upgrade never rewrites the user's initialize(): a Redis client it
+    would add could never be started (its health check would stay DEGRADED)."""
     own = NODE.replace(
         "    async def process",
         "    async def initialize(self) -> None:\n        await super().initialize()\n\n    async def process",
     )
     result = upgrade(own, add="redis")
+    assert result.error is None
     assert result.source.count("async def initialize") == 1
-    assert any("await self._start_redis()" in note for note in result.notes)
-    assert "async def _start_redis(self) -> None:" in result.source
+    assert "_start_redis" not in result.source and "_check_redis_health" not in result.source
+    (node,) = result.nodes
+    skipped = {skip.concern: skip.reason for skip in node.skipped}
+    assert "initialize() is the node's own" in skipped["lifecycle"]
+    assert skipped["redis"].startswith("nothing would start it: lifecycle is skipped")
+    assert "redis" not in node.concerns and "health" in node.concerns
 
 
 def test_an_import_that_would_rebind_a_users_name_drops_the_integration() -> None:
@@ -124,7 +131,7 @@ def test_an_import_that_would_rebind_a_users_name_drops_the_integration() -> Non
     result = upgrade(aliased)
     assert result.error is None
     assert "import redis.asyncio\n" not in result.source and "_check_redis_health" not in result.source
-    assert any("would rebind 'redis'" in note for note in result.notes)
+    assert any(skip.concern == "redis" and "would rebind 'redis'" in skip.reason for skip in result.nodes[0].skipped)
 
 
 def test_a_file_that_does_not_parse_is_reported_and_left_alone() -> None:

@@ -14,10 +14,8 @@ from omnibase_core.enums import EnumTransactionState
 from omnibase_core.models.effect.model_effect_input import ModelEffectInput
 from omnibase_core.models.effect.model_effect_output import ModelEffectOutput
 from omnibase_core.nodes.node_service_effect import ModelServiceEffect
-from omnibase_core.enums import EnumCoreErrorCode
 from omnibase_core.enums.enum_log_level import EnumLogLevel
 from omnibase_core.enums.enum_node_lifecycle_status import EnumNodeLifecycleStatus
-from omnibase_core.errors import ModelOnexError
 from omnibase_core.logging.logging_structured import emit_log_event_sync
 from omnibase_core.mixins.mixin_event_bus import MixinEventBus
 from omnibase_core.mixins.mixin_node_service import MixinNodeService
@@ -25,7 +23,6 @@ from omnibase_core.models.container.model_onex_container import ModelONEXContain
 from omnibase_core.models.health.model_health_issue import ModelHealthIssue
 from omnibase_core.models.health.model_health_status import ModelHealthStatus
 from omnibase_core.types.typed_dict_mixin_types import TypedDictMetricEntry
-from pydantic import ValidationError
 
 
 def consul_available() -> bool:
@@ -123,43 +120,6 @@ def _record_metrics[**P, R](
     return recorded
 
 
-def _map_errors[**P, R](
-    entry: Callable[Concatenate[Any, P], Coroutine[Any, Any, R]],
-) -> Callable[Concatenate[Any, P], Coroutine[Any, Any, R]]:
-    """Turn exceptions escaping ``entry`` into ModelOnexError with specific codes (the node's _wrap_error)."""
-    operation: str = getattr(entry, "__name__", "process")
-
-    @functools.wraps(entry)
-    async def mapped(self: Any, /, *args: P.args, **kwargs: P.kwargs) -> R:
-        found = getattr(args[0], "correlation_id", None) if args else None
-        correlation_id = found if isinstance(found, UUID) else None
-        try:
-            return await entry(self, *args, **kwargs)
-        except ModelOnexError as error:
-            self._emit_log(
-                EnumLogLevel.ERROR,
-                error.message,
-                error.correlation_id,
-                operation=operation,
-                error_code=str(error.error_code),
-            )
-            raise
-        except ValidationError as error:
-            raise self._wrap_error(
-                error, EnumCoreErrorCode.VALIDATION_ERROR, operation, correlation_id
-            ) from error
-        except TimeoutError as error:
-            raise self._wrap_error(
-                error, EnumCoreErrorCode.TIMEOUT, operation, correlation_id
-            ) from error
-        except Exception as error:
-            raise self._wrap_error(
-                error, EnumCoreErrorCode.OPERATION_FAILED, operation, correlation_id
-            ) from error
-
-    return mapped
-
-
 METRIC_OPERATIONS = "directory.operations"
 METRIC_SUCCESSES = "directory.successes"
 METRIC_FAILURES = "directory.failures"
@@ -195,7 +155,6 @@ class NodeDirectoryEffect(ModelServiceEffect):
         self._duration_ms_total = 0.0
 
     @_record_metrics
-    @_map_errors
     async def process(self, input_data: ModelEffectInput) -> ModelEffectOutput:
         return ModelEffectOutput(
             result={"on_call": "nobody", "consul": consul_available()},
@@ -347,41 +306,6 @@ class NodeDirectoryEffect(ModelServiceEffect):
             await super().stop_service_mode()
         finally:
             await self.cleanup()
-
-    def _wrap_error(
-        self,
-        error: Exception,
-        code: EnumCoreErrorCode,
-        operation: str,
-        correlation_id: UUID | None,
-    ) -> ModelOnexError:
-        """Log ``error`` and turn it into a ModelOnexError with ``code``; neither repeats the request's values."""
-        exception_type = type(error).__name__
-        problems: list[str] = []
-        if isinstance(error, ValidationError):
-            for item in error.errors(
-                include_url=False, include_input=False, include_context=False
-            ):
-                where = ".".join([str(part) for part in item["loc"]])
-                problems.append(where + ": " + item["msg"])
-        message = f"operation {operation!r} failed: {exception_type}"
-        if problems:
-            message += " (" + "; ".join(problems) + ")"
-        wrapped = ModelOnexError(
-            message=message,
-            error_code=code,
-            correlation_id=correlation_id,
-            operation=operation,
-            exception_type=exception_type,
-        )
-        self._emit_log(
-            EnumLogLevel.ERROR,
-            wrapped.message,
-            wrapped.correlation_id,
-            operation=operation,
-            error_code=str(wrapped.error_code),
-        )
-        return wrapped
 
     def get_operation_metrics(self) -> dict[str, float | int]:
         """Counters and durations recorded by process(), as plain numbers."""

@@ -6,7 +6,6 @@ import functools
 import time
 from collections.abc import Callable, Coroutine
 from typing import Concatenate
-from uuid import UUID
 
 import redis.asyncio as redis
 from omnibase_core.mixins.mixin_health_check import MixinHealthCheck
@@ -14,28 +13,8 @@ from omnibase_core.mixins.mixin_metrics import MixinMetrics
 from omnibase_core.models.core import ModelContainer
 from omnibase_core.models.health.model_health_status import ModelHealthStatus
 from omnibase_core.nodes import NodeEffect
-from omnibase_core.enums import EnumCoreErrorCode
-from omnibase_core.enums.enum_log_level import EnumLogLevel
 from omnibase_core.enums.enum_node_lifecycle_status import EnumNodeLifecycleStatus
-from omnibase_core.errors import ModelOnexError
-from omnibase_core.logging.logging_structured import emit_log_event_sync
-from omnibase_core.models.container.model_onex_container import ModelONEXContainer
 from omnibase_core.types.typed_dict_mixin_types import TypedDictMetricEntry
-from pydantic import ValidationError
-
-NODE_NAME = "cache_warmer"
-HEALTH_CHECK_MODE_ENV = "ONEX_HEALTH_CHECK_MODE"
-HEALTH_CHECK_TIMEOUT_ENV = "HEALTH_CHECK_TIMEOUT_S"
-TRUE_VALUES = frozenset({"1", "true", "yes", "on"})
-
-
-def _detect_health_check_mode(container: ModelONEXContainer) -> bool:
-    """The container's config decides; otherwise the environment variable."""
-    configured = container.config.get("health_check_mode")
-    if configured is not None:
-        return bool(configured)
-    flag = os.getenv(HEALTH_CHECK_MODE_ENV, "").strip().lower()
-    return flag in TRUE_VALUES
 
 
 def _record_metrics[**P, R](
@@ -56,43 +35,6 @@ def _record_metrics[**P, R](
             await self._record_operation(operation, started, succeeded)
 
     return recorded
-
-
-def _map_errors[**P, R](
-    entry: Callable[Concatenate[Any, P], Coroutine[Any, Any, R]],
-) -> Callable[Concatenate[Any, P], Coroutine[Any, Any, R]]:
-    """Turn exceptions escaping ``entry`` into ModelOnexError with specific codes (the node's _wrap_error)."""
-    operation: str = getattr(entry, "__name__", "process")
-
-    @functools.wraps(entry)
-    async def mapped(self: Any, /, *args: P.args, **kwargs: P.kwargs) -> R:
-        found = getattr(args[0], "correlation_id", None) if args else None
-        correlation_id = found if isinstance(found, UUID) else None
-        try:
-            return await entry(self, *args, **kwargs)
-        except ModelOnexError as error:
-            self._emit_log(
-                EnumLogLevel.ERROR,
-                error.message,
-                error.correlation_id,
-                operation=operation,
-                error_code=str(error.error_code),
-            )
-            raise
-        except ValidationError as error:
-            raise self._wrap_error(
-                error, EnumCoreErrorCode.VALIDATION_ERROR, operation, correlation_id
-            ) from error
-        except TimeoutError as error:
-            raise self._wrap_error(
-                error, EnumCoreErrorCode.TIMEOUT, operation, correlation_id
-            ) from error
-        except Exception as error:
-            raise self._wrap_error(
-                error, EnumCoreErrorCode.OPERATION_FAILED, operation, correlation_id
-            ) from error
-
-    return mapped
 
 
 METRIC_OPERATIONS = "cache_warmer.operations"
@@ -132,8 +74,6 @@ class NodeCacheWarmerEffect(NodeEffect, MixinHealthCheck, MixinMetrics):
             "collect_latency": True,
         }
         self.client = redis.from_url(os.getenv("REDIS_URL", "redis://localhost:6379/0"))
-        self._health_check_mode = _detect_health_check_mode(container)
-        self._health_timeout_s = float(os.getenv(HEALTH_CHECK_TIMEOUT_ENV, "5"))
         self._duration_ms_total = 0.0
 
     def get_health_checks(self) -> list[tuple[str, Any]]:
@@ -147,68 +87,11 @@ class NodeCacheWarmerEffect(NodeEffect, MixinHealthCheck, MixinMetrics):
         return ModelHealthStatus.create_healthy()
 
     @_record_metrics
-    @_map_errors
     async def execute_effect(self, contract: Any) -> Any:
         keys = contract.input_state.get("keys", [])
         for key in keys:
             await self.client.get(key)
         return {"warmed": len(keys)}
-
-    def _emit_log(
-        self,
-        level: EnumLogLevel,
-        message: str,
-        correlation_id: UUID | None = None,
-        **context: object,
-    ) -> None:
-        """One structured log line with the node id and correlation id."""
-        emit_log_event_sync(
-            level,
-            message,
-            {
-                "node_id": str(self.node_id),
-                "node": NODE_NAME,
-                "correlation_id": (
-                    None if correlation_id is None else str(correlation_id)
-                ),
-                **context,
-            },
-        )
-
-    def _wrap_error(
-        self,
-        error: Exception,
-        code: EnumCoreErrorCode,
-        operation: str,
-        correlation_id: UUID | None,
-    ) -> ModelOnexError:
-        """Log ``error`` and turn it into a ModelOnexError with ``code``; neither repeats the request's values."""
-        exception_type = type(error).__name__
-        problems: list[str] = []
-        if isinstance(error, ValidationError):
-            for item in error.errors(
-                include_url=False, include_input=False, include_context=False
-            ):
-                where = ".".join([str(part) for part in item["loc"]])
-                problems.append(where + ": " + item["msg"])
-        message = f"operation {operation!r} failed: {exception_type}"
-        if problems:
-            message += " (" + "; ".join(problems) + ")"
-        wrapped = ModelOnexError(
-            message=message,
-            error_code=code,
-            correlation_id=correlation_id,
-            operation=operation,
-            exception_type=exception_type,
-        )
-        self._emit_log(
-            EnumLogLevel.ERROR,
-            wrapped.message,
-            wrapped.correlation_id,
-            operation=operation,
-            error_code=str(wrapped.error_code),
-        )
-        return wrapped
 
     def get_operation_metrics(self) -> dict[str, float | int]:
         """Counters and durations recorded by process(), as plain numbers."""

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import os
 import time
 from collections.abc import Callable, Coroutine
 from typing import Any, Concatenate
@@ -32,20 +31,6 @@ from pydantic import BaseModel, ValidationError
 from .handlers.handler_widgets import HandlerWidgets
 from .models.model_widgets_input import ModelWidgetsInput
 
-NODE_NAME = "widgets"
-HEALTH_CHECK_MODE_ENV = "ONEX_HEALTH_CHECK_MODE"
-HEALTH_CHECK_TIMEOUT_ENV = "HEALTH_CHECK_TIMEOUT_S"
-TRUE_VALUES = frozenset({"1", "true", "yes", "on"})
-
-
-def _detect_health_check_mode(container: ModelONEXContainer) -> bool:
-    """The container's config decides; otherwise the environment variable."""
-    configured = container.config.get("health_check_mode")
-    if configured is not None:
-        return bool(configured)
-    flag = os.getenv(HEALTH_CHECK_MODE_ENV, "").strip().lower()
-    return flag in TRUE_VALUES
-
 
 def _scaffold_result(answer: object) -> SerializedDict:
     """The scaffold handler's answer as plain data."""
@@ -59,24 +44,7 @@ def _scaffold_result(answer: object) -> SerializedDict:
     )
 
 
-def _record_metrics[**P, R](
-    entry: Callable[Concatenate[Any, P], Coroutine[Any, Any, R]],
-) -> Callable[Concatenate[Any, P], Coroutine[Any, Any, R]]:
-    """Count every call of ``entry``, its outcome and duration (the node's _record_operation)."""
-    operation: str = getattr(entry, "__name__", "process")
-
-    @functools.wraps(entry)
-    async def recorded(self: Any, /, *args: P.args, **kwargs: P.kwargs) -> R:
-        started = time.perf_counter()
-        succeeded = False
-        try:
-            result = await entry(self, *args, **kwargs)
-            succeeded = True
-            return result
-        finally:
-            await self._record_operation(operation, started, succeeded)
-
-    return recorded
+NODE_NAME = "widgets"
 
 
 def _map_errors[**P, R](
@@ -116,6 +84,26 @@ def _map_errors[**P, R](
     return mapped
 
 
+def _record_metrics[**P, R](
+    entry: Callable[Concatenate[Any, P], Coroutine[Any, Any, R]],
+) -> Callable[Concatenate[Any, P], Coroutine[Any, Any, R]]:
+    """Count every call of ``entry``, its outcome and duration (the node's _record_operation)."""
+    operation: str = getattr(entry, "__name__", "process")
+
+    @functools.wraps(entry)
+    async def recorded(self: Any, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        started = time.perf_counter()
+        succeeded = False
+        try:
+            result = await entry(self, *args, **kwargs)
+            succeeded = True
+            return result
+        finally:
+            await self._record_operation(operation, started, succeeded)
+
+    return recorded
+
+
 METRIC_OPERATIONS = "widgets.operations"
 METRIC_SUCCESSES = "widgets.successes"
 METRIC_FAILURES = "widgets.failures"
@@ -147,8 +135,6 @@ class NodeWidgetsEffect(ModelServiceEffect):
     def __init__(self, container: ModelONEXContainer) -> None:
         """Set up state only: no network I/O happens before initialize()."""
         super().__init__(container)
-        self._health_check_mode = _detect_health_check_mode(container)
-        self._health_timeout_s = float(os.getenv(HEALTH_CHECK_TIMEOUT_ENV, "5"))
         self._duration_ms_total = 0.0
 
     def apply_effect(self, input_data: object) -> object:
@@ -160,6 +146,20 @@ class NodeWidgetsEffect(ModelServiceEffect):
         TODO(OMN-XXXX): Implement effect logic for widgets.
         """
         return HandlerWidgets().handle(ModelWidgetsInput.model_validate(input_data))
+
+    @_record_metrics
+    @_map_errors
+    async def process(self, input_data: ModelEffectInput) -> ModelEffectOutput:
+        """Run apply_effect() on the input and answer with the framework's output model."""
+        started = time.perf_counter()
+        answer = self.apply_effect(input_data.operation_data)
+        return ModelEffectOutput(
+            result=_scaffold_result(answer),
+            operation_id=input_data.operation_id,
+            processing_time_ms=(time.perf_counter() - started) * 1000.0,
+            effect_type=input_data.effect_type,
+            transaction_state=EnumTransactionState.COMMITTED,
+        )
 
     def _emit_log(
         self,
@@ -180,20 +180,6 @@ class NodeWidgetsEffect(ModelServiceEffect):
                 ),
                 **context,
             },
-        )
-
-    @_record_metrics
-    @_map_errors
-    async def process(self, input_data: ModelEffectInput) -> ModelEffectOutput:
-        """Run apply_effect() on the input and answer with the framework's output model."""
-        started = time.perf_counter()
-        answer = self.apply_effect(input_data.operation_data)
-        return ModelEffectOutput(
-            result=_scaffold_result(answer),
-            operation_id=input_data.operation_id,
-            processing_time_ms=(time.perf_counter() - started) * 1000.0,
-            effect_type=input_data.effect_type,
-            transaction_state=EnumTransactionState.COMMITTED,
         )
 
     def _wrap_error(

@@ -7,13 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 import asyncio
-import contextlib
 import functools
-import os
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
-from typing import Concatenate, cast
-from uuid import UUID
+from collections.abc import Callable, Coroutine
+from typing import Concatenate
 
 import asyncpg  # type: ignore[import-untyped]
 from omnibase_core.enums import EnumTransactionState
@@ -21,43 +18,14 @@ from omnibase_core.models.container.model_onex_container import ModelONEXContain
 from omnibase_core.models.effect.model_effect_input import ModelEffectInput
 from omnibase_core.models.effect.model_effect_output import ModelEffectOutput
 from omnibase_core.nodes.node_service_effect import ModelServiceEffect
-from omnibase_core.enums import EnumCoreErrorCode
-from omnibase_core.enums.enum_log_level import EnumLogLevel
 from omnibase_core.enums.enum_node_lifecycle_status import EnumNodeLifecycleStatus
-from omnibase_core.errors import ModelOnexError
-from omnibase_core.logging.logging_structured import emit_log_event_sync
 from omnibase_core.mixins.mixin_event_bus import MixinEventBus
 from omnibase_core.mixins.mixin_node_service import MixinNodeService
 from omnibase_core.models.health.model_health_issue import ModelHealthIssue
 from omnibase_core.models.health.model_health_status import ModelHealthStatus
 from omnibase_core.types.typed_dict_mixin_types import TypedDictMetricEntry
-from pydantic import ValidationError
 
 ORDERS_TABLE = "orders"  # the schema lives in migrations/, not here
-
-NODE_NAME = "orders"
-HEALTH_CHECK_MODE_ENV = "ONEX_HEALTH_CHECK_MODE"
-HEALTH_CHECK_TIMEOUT_ENV = "HEALTH_CHECK_TIMEOUT_S"
-TRUE_VALUES = frozenset({"1", "true", "yes", "on"})
-
-
-def _detect_health_check_mode(container: ModelONEXContainer) -> bool:
-    """The container's config decides; otherwise the environment variable."""
-    configured = container.config.get("health_check_mode")
-    if configured is not None:
-        return bool(configured)
-    flag = os.getenv(HEALTH_CHECK_MODE_ENV, "").strip().lower()
-    return flag in TRUE_VALUES
-
-
-POSTGRES_DSN_ENV = "POSTGRES_DSN"
-POSTGRES_DSN_DEFAULT = "postgresql://postgres@127.0.0.1:5432/postgres"
-POSTGRES_POOL_MIN_SIZE_ENV = "POSTGRES_POOL_MIN_SIZE"
-POSTGRES_POOL_MIN_SIZE_DEFAULT = "1"
-POSTGRES_POOL_MAX_SIZE_ENV = "POSTGRES_POOL_MAX_SIZE"
-POSTGRES_POOL_MAX_SIZE_DEFAULT = "10"
-POSTGRES_COMMAND_TIMEOUT_S_ENV = "POSTGRES_COMMAND_TIMEOUT_S"
-POSTGRES_COMMAND_TIMEOUT_S_DEFAULT = "30"
 
 
 def _record_metrics[**P, R](
@@ -80,58 +48,9 @@ def _record_metrics[**P, R](
     return recorded
 
 
-def _map_errors[**P, R](
-    entry: Callable[Concatenate[Any, P], Coroutine[Any, Any, R]],
-) -> Callable[Concatenate[Any, P], Coroutine[Any, Any, R]]:
-    """Turn exceptions escaping ``entry`` into ModelOnexError with specific codes (the node's _wrap_error)."""
-    operation: str = getattr(entry, "__name__", "process")
-
-    @functools.wraps(entry)
-    async def mapped(self: Any, /, *args: P.args, **kwargs: P.kwargs) -> R:
-        found = getattr(args[0], "correlation_id", None) if args else None
-        correlation_id = found if isinstance(found, UUID) else None
-        try:
-            return await entry(self, *args, **kwargs)
-        except ModelOnexError as error:
-            self._emit_log(
-                EnumLogLevel.ERROR,
-                error.message,
-                error.correlation_id,
-                operation=operation,
-                error_code=str(error.error_code),
-            )
-            raise
-        except ValidationError as error:
-            raise self._wrap_error(
-                error, EnumCoreErrorCode.VALIDATION_ERROR, operation, correlation_id
-            ) from error
-        except (asyncpg.PostgresConnectionError, asyncpg.InterfaceError) as error:
-            raise self._wrap_error(
-                error,
-                EnumCoreErrorCode.DATABASE_CONNECTION_ERROR,
-                operation,
-                correlation_id,
-            ) from error
-        except asyncpg.PostgresError as error:
-            raise self._wrap_error(
-                error, EnumCoreErrorCode.DATABASE_QUERY_ERROR, operation, correlation_id
-            ) from error
-        except TimeoutError as error:
-            raise self._wrap_error(
-                error, EnumCoreErrorCode.TIMEOUT, operation, correlation_id
-            ) from error
-        except Exception as error:
-            raise self._wrap_error(
-                error, EnumCoreErrorCode.OPERATION_FAILED, operation, correlation_id
-            ) from error
-
-    return mapped
-
-
 METRIC_OPERATIONS = "orders.operations"
 METRIC_SUCCESSES = "orders.successes"
 METRIC_FAILURES = "orders.failures"
-METRIC_QUERIES = "orders.queries"
 METRIC_DURATION_MS_LAST = "orders.duration_ms_last"
 METRIC_DURATION_MS_TOTAL = "orders.duration_ms_total"
 
@@ -157,14 +76,9 @@ class NodeOrdersEffect(ModelServiceEffect):
     def __init__(self, container: ModelONEXContainer) -> None:
         super().__init__(container)
         self._pool: Any = None  # created lazily by _connection()
-        self._health_check_mode = _detect_health_check_mode(container)
-        self._health_timeout_s = float(os.getenv(HEALTH_CHECK_TIMEOUT_ENV, "5"))
-        self._postgres: asyncpg.Pool | None = None
-        self._started = False
         self._duration_ms_total = 0.0
 
     @_record_metrics
-    @_map_errors
     async def process(self, input_data: ModelEffectInput) -> ModelEffectOutput:
         data = dict(input_data.operation_data)
         operation = str(data.pop("operation", "get_order"))
@@ -201,226 +115,6 @@ class NodeOrdersEffect(ModelServiceEffect):
             self._pool = await asyncpg.create_pool("postgresql://localhost/orders")
         return self._pool
 
-    def _emit_log(
-        self,
-        level: EnumLogLevel,
-        message: str,
-        correlation_id: UUID | None = None,
-        **context: object,
-    ) -> None:
-        """One structured log line with the node id and correlation id."""
-        emit_log_event_sync(
-            level,
-            message,
-            {
-                "node_id": str(self.node_id),
-                "node": NODE_NAME,
-                "correlation_id": (
-                    None if correlation_id is None else str(correlation_id)
-                ),
-                **context,
-            },
-        )
-
-    async def _start_postgres(self) -> None:
-        """Create the postgres client from the environment unless one was injected."""
-        if self._postgres is None:
-            client = await asyncpg.create_pool(
-                dsn=os.getenv(POSTGRES_DSN_ENV, POSTGRES_DSN_DEFAULT),
-                min_size=int(
-                    os.getenv(
-                        POSTGRES_POOL_MIN_SIZE_ENV, POSTGRES_POOL_MIN_SIZE_DEFAULT
-                    )
-                ),
-                max_size=int(
-                    os.getenv(
-                        POSTGRES_POOL_MAX_SIZE_ENV, POSTGRES_POOL_MAX_SIZE_DEFAULT
-                    )
-                ),
-                command_timeout=float(
-                    os.getenv(
-                        POSTGRES_COMMAND_TIMEOUT_S_ENV,
-                        POSTGRES_COMMAND_TIMEOUT_S_DEFAULT,
-                    )
-                ),
-            )
-            self._postgres = client
-
-    async def _stop_postgres(self) -> None:
-        """Close the postgres client; a second call does nothing."""
-        client = self._postgres
-        if client is not None:
-            self._postgres = None
-            await client.close()
-
-    async def _check_postgres_health(self) -> ModelHealthStatus:
-        """Probe postgres: DEGRADED before start, UNHEALTHY when the probe fails or times out."""
-        client = self._postgres
-        if client is None:
-            return ModelHealthStatus.create_degraded(
-                issues=[
-                    ModelHealthIssue.create_connectivity_issue(
-                        message="postgres client is not initialised (node not started)",
-                        severity="medium",
-                    )
-                ]
-            )
-        try:
-            async with asyncio.timeout(self._health_timeout_s):
-                async with client.acquire() as connection:
-                    await connection.fetchval("SELECT 1")
-        except Exception as error:
-            return ModelHealthStatus.create_unhealthy(
-                score=0.0,
-                issues=[
-                    ModelHealthIssue.create_connectivity_issue(
-                        message=f"postgres health check failed: {type(error).__name__}: {error}",
-                        severity="critical",
-                    )
-                ],
-            )
-        return ModelHealthStatus.create_healthy(score=1.0)
-
-    async def postgres_fetch(self, query: str, *args: object) -> list[asyncpg.Record]:
-        """Run a parametrised query ($1, $2, ...) and return its rows."""
-        client = self._postgres
-        if client is None:
-            raise ModelOnexError(
-                message="postgres is not initialised: await node.initialize() first",
-                error_code=EnumCoreErrorCode.DATABASE_CONNECTION_ERROR,
-            )
-        self.increment_counter(METRIC_QUERIES)
-        rows: list[asyncpg.Record] = await client.fetch(query, *args)
-        return rows
-
-    async def postgres_fetchrow(
-        self, query: str, *args: object
-    ) -> asyncpg.Record | None:
-        """Run a parametrised query and return its first row, or None."""
-        client = self._postgres
-        if client is None:
-            raise ModelOnexError(
-                message="postgres is not initialised: await node.initialize() first",
-                error_code=EnumCoreErrorCode.DATABASE_CONNECTION_ERROR,
-            )
-        self.increment_counter(METRIC_QUERIES)
-        row: asyncpg.Record | None = await client.fetchrow(query, *args)
-        return row
-
-    async def postgres_execute(self, query: str, *args: object) -> str:
-        """Run a parametrised statement ($1, $2, ...) and return its status."""
-        client = self._postgres
-        if client is None:
-            raise ModelOnexError(
-                message="postgres is not initialised: await node.initialize() first",
-                error_code=EnumCoreErrorCode.DATABASE_CONNECTION_ERROR,
-            )
-        self.increment_counter(METRIC_QUERIES)
-        status: str = await client.execute(query, *args)
-        return status
-
-    @contextlib.asynccontextmanager
-    async def postgres_transaction(self) -> AsyncIterator[asyncpg.Connection]:
-        """A connection inside a transaction: committed on success, rolled back on error."""
-        client = self._postgres
-        if client is None:
-            raise ModelOnexError(
-                message="postgres is not initialised: await node.initialize() first",
-                error_code=EnumCoreErrorCode.DATABASE_CONNECTION_ERROR,
-            )
-        self.increment_counter(METRIC_QUERIES)
-        async with client.acquire() as connection:
-            async with connection.transaction():
-                yield connection
-
-    async def initialize(self) -> None:
-        """Start every integration in order; a second call does nothing."""
-        if self._started:
-            return
-        await super().initialize()
-        if self._health_check_mode:
-            self._emit_log(
-                EnumLogLevel.INFO, "health check mode: integrations are not started"
-            )
-            self._started = True
-            return
-        try:
-            await self._start_postgres()
-        except Exception as error:
-            await self._stop_integrations()
-            raise ModelOnexError(
-                message=f"could not start postgres: {error}",
-                error_code=EnumCoreErrorCode.DATABASE_CONNECTION_ERROR,
-                integration="postgres",
-            ) from error
-        self._started = True
-        self._emit_log(EnumLogLevel.INFO, "node started", integrations="postgres")
-
-    async def cleanup(self) -> None:
-        """Release every resource in reverse order, even when one step fails; safe to call twice."""
-        await self._stop_integrations()
-        self._started = False
-        await super().cleanup()
-
-    async def _stop_integrations(self) -> None:
-        """Stop every integration in reverse start order; one failure does not stop the rest."""
-        for name, stop in (("postgres", self._stop_postgres),):
-            try:
-                await stop()
-            except Exception as error:
-                self._emit_log(
-                    EnumLogLevel.WARNING,
-                    f"stopping {name} failed: {error}",
-                    integration=name,
-                )
-
-    async def start_service_mode(self) -> None:
-        """Start the integrations, then serve (MixinNodeService)."""
-        await self.initialize()
-        await super().start_service_mode()
-
-    async def stop_service_mode(self) -> None:
-        """Stop serving, then release every integration."""
-        try:
-            await super().stop_service_mode()
-        finally:
-            await self.cleanup()
-
-    def _wrap_error(
-        self,
-        error: Exception,
-        code: EnumCoreErrorCode,
-        operation: str,
-        correlation_id: UUID | None,
-    ) -> ModelOnexError:
-        """Log ``error`` and turn it into a ModelOnexError with ``code``; neither repeats the request's values."""
-        exception_type = type(error).__name__
-        problems: list[str] = []
-        if isinstance(error, ValidationError):
-            for item in error.errors(
-                include_url=False, include_input=False, include_context=False
-            ):
-                where = ".".join([str(part) for part in item["loc"]])
-                problems.append(where + ": " + item["msg"])
-        message = f"operation {operation!r} failed: {exception_type}"
-        if problems:
-            message += " (" + "; ".join(problems) + ")"
-        wrapped = ModelOnexError(
-            message=message,
-            error_code=code,
-            correlation_id=correlation_id,
-            operation=operation,
-            exception_type=exception_type,
-        )
-        self._emit_log(
-            EnumLogLevel.ERROR,
-            wrapped.message,
-            wrapped.correlation_id,
-            operation=operation,
-            error_code=str(wrapped.error_code),
-        )
-        return wrapped
-
     def get_operation_metrics(self) -> dict[str, float | int]:
         """Counters and durations recorded by process(), as plain numbers."""
         recorded = self.get_metrics()
@@ -428,7 +122,6 @@ class NodeOrdersEffect(ModelServiceEffect):
             "operations": int(_metric_value(recorded, METRIC_OPERATIONS)),
             "successes": int(_metric_value(recorded, METRIC_SUCCESSES)),
             "failures": int(_metric_value(recorded, METRIC_FAILURES)),
-            "queries": int(_metric_value(recorded, METRIC_QUERIES)),
             "duration_ms_last": _metric_value(recorded, METRIC_DURATION_MS_LAST),
             "duration_ms_total": _metric_value(recorded, METRIC_DURATION_MS_TOTAL),
         }
@@ -453,16 +146,7 @@ class NodeOrdersEffect(ModelServiceEffect):
         self,
     ) -> list[Callable[[], ModelHealthStatus | asyncio.Future[ModelHealthStatus]]]:
         """The checks MixinHealthCheck runs: self, then every dependency (not in health check mode)."""
-        checks: list[Callable[[], ModelHealthStatus | Awaitable[ModelHealthStatus]]] = [
-            self._check_self_health
-        ]
-        if not self._health_check_mode:
-            checks += [self._check_postgres_health]
-        # MixinHealthCheck awaits coroutine checks, though its annotation names Future
-        return cast(
-            list[Callable[[], ModelHealthStatus | asyncio.Future[ModelHealthStatus]]],
-            checks,
-        )
+        return [self._check_self_health]
 
     def _check_self_health(self) -> ModelHealthStatus:
         """Healthy while the node's lifecycle is sound."""

@@ -2,54 +2,15 @@
 
 from typing import Any
 import asyncio
-import os
-import time
 from collections.abc import Callable
-from uuid import UUID
 
 from omnibase_core.nodes import NodeCompute
-from omnibase_core.enums import EnumCoreErrorCode
-from omnibase_core.enums.enum_log_level import EnumLogLevel
 from omnibase_core.enums.enum_node_lifecycle_status import EnumNodeLifecycleStatus
-from omnibase_core.errors import ModelOnexError
-from omnibase_core.logging.logging_structured import emit_log_event_sync
 from omnibase_core.mixins import MixinHealthCheck
-from omnibase_core.mixins.mixin_metrics import MixinMetrics
-from omnibase_core.models.container.model_onex_container import ModelONEXContainer
 from omnibase_core.models.health.model_health_issue import ModelHealthIssue
 from omnibase_core.models.health.model_health_status import ModelHealthStatus
-from omnibase_core.types.typed_dict_mixin_types import TypedDictMetricEntry
-from pydantic import ValidationError
 
 FACTORS = {"km": 1000.0, "m": 1.0, "cm": 0.01}
-
-NODE_NAME = "units"
-HEALTH_CHECK_MODE_ENV = "ONEX_HEALTH_CHECK_MODE"
-HEALTH_CHECK_TIMEOUT_ENV = "HEALTH_CHECK_TIMEOUT_S"
-TRUE_VALUES = frozenset({"1", "true", "yes", "on"})
-
-
-def _detect_health_check_mode(container: ModelONEXContainer) -> bool:
-    """The container's config decides; otherwise the environment variable."""
-    configured = container.config.get("health_check_mode")
-    if configured is not None:
-        return bool(configured)
-    flag = os.getenv(HEALTH_CHECK_MODE_ENV, "").strip().lower()
-    return flag in TRUE_VALUES
-
-
-METRIC_OPERATIONS = "units.operations"
-METRIC_SUCCESSES = "units.successes"
-METRIC_FAILURES = "units.failures"
-METRIC_DURATION_MS_LAST = "units.duration_ms_last"
-METRIC_DURATION_MS_TOTAL = "units.duration_ms_total"
-
-
-def _metric_value(recorded: dict[str, TypedDictMetricEntry], name: str) -> float:
-    """The recorded value of one metric, 0.0 when it was never recorded."""
-    entry = recorded.get(name)
-    return 0.0 if entry is None else float(entry["value"])
-
 
 _UNHEALTHY_STATES = frozenset(
     {
@@ -60,102 +21,12 @@ _UNHEALTHY_STATES = frozenset(
 )
 
 
-class NodeUnitsCompute(NodeCompute, MixinHealthCheck, MixinMetrics):  # type: ignore[type-arg]
+class NodeUnitsCompute(NodeCompute, MixinHealthCheck):  # type: ignore[type-arg]
     """Converts lengths to metres."""
-
-    def __init__(self, container: ModelONEXContainer) -> None:
-        """Set up state only: no network I/O happens before initialize()."""
-        super().__init__(container)
-        self._health_check_mode = _detect_health_check_mode(container)
-        self._health_timeout_s = float(os.getenv(HEALTH_CHECK_TIMEOUT_ENV, "5"))
-        self._duration_ms_total = 0.0
 
     def execute_compute(self, contract: Any) -> Any:
         value = float(contract.input_state["value"])
         return {"metres": value * FACTORS[contract.input_state["unit"]]}
-
-    def _emit_log(
-        self,
-        level: EnumLogLevel,
-        message: str,
-        correlation_id: UUID | None = None,
-        **context: object,
-    ) -> None:
-        """One structured log line with the node id and correlation id."""
-        emit_log_event_sync(
-            level,
-            message,
-            {
-                "node_id": str(self.node_id),
-                "node": NODE_NAME,
-                "correlation_id": (
-                    None if correlation_id is None else str(correlation_id)
-                ),
-                **context,
-            },
-        )
-
-    def _wrap_error(
-        self,
-        error: Exception,
-        code: EnumCoreErrorCode,
-        operation: str,
-        correlation_id: UUID | None,
-    ) -> ModelOnexError:
-        """Log ``error`` and turn it into a ModelOnexError with ``code``; neither repeats the request's values."""
-        exception_type = type(error).__name__
-        problems: list[str] = []
-        if isinstance(error, ValidationError):
-            for item in error.errors(
-                include_url=False, include_input=False, include_context=False
-            ):
-                where = ".".join([str(part) for part in item["loc"]])
-                problems.append(where + ": " + item["msg"])
-        message = f"operation {operation!r} failed: {exception_type}"
-        if problems:
-            message += " (" + "; ".join(problems) + ")"
-        wrapped = ModelOnexError(
-            message=message,
-            error_code=code,
-            correlation_id=correlation_id,
-            operation=operation,
-            exception_type=exception_type,
-        )
-        self._emit_log(
-            EnumLogLevel.ERROR,
-            wrapped.message,
-            wrapped.correlation_id,
-            operation=operation,
-            error_code=str(wrapped.error_code),
-        )
-        return wrapped
-
-    def get_operation_metrics(self) -> dict[str, float | int]:
-        """Counters and durations recorded by process(), as plain numbers."""
-        recorded = self.get_metrics()
-        return {
-            "operations": int(_metric_value(recorded, METRIC_OPERATIONS)),
-            "successes": int(_metric_value(recorded, METRIC_SUCCESSES)),
-            "failures": int(_metric_value(recorded, METRIC_FAILURES)),
-            "duration_ms_last": _metric_value(recorded, METRIC_DURATION_MS_LAST),
-            "duration_ms_total": _metric_value(recorded, METRIC_DURATION_MS_TOTAL),
-        }
-
-    async def _record_operation(
-        self, operation: str, started: float, succeeded: bool
-    ) -> None:
-        """Count the operation and its outcome and record how long it took."""
-        duration_ms = (time.perf_counter() - started) * 1000.0
-        tags = {"operation": operation}
-        self.increment_counter(METRIC_OPERATIONS, tags=tags)
-        if succeeded:
-            self.increment_counter(METRIC_SUCCESSES, tags=tags)
-        else:
-            self.increment_counter(METRIC_FAILURES, tags=tags)
-        self.record_histogram(METRIC_DURATION_MS_LAST, duration_ms, tags=tags)
-        self._duration_ms_total += duration_ms
-        self.record_metric(METRIC_DURATION_MS_TOTAL, self._duration_ms_total)
-        await self._update_processing_metrics(duration_ms, succeeded)
 
     def get_health_checks(
         self,
