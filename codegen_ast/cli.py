@@ -7,7 +7,9 @@ Commands are imported when they run, not when the group loads: ``--help`` and
 from __future__ import annotations
 
 import importlib
+import os
 import sys
+import traceback
 
 import click
 
@@ -31,7 +33,12 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "regenerate": (
         "codegen_ast.commands.regenerate",
         "regenerate_command",
-        "Regenerate each package in PACKAGE_DIRS with the current codegen-ast.",
+        "Bring each generated package up to date, merging your edits three ways.",
+    ),
+    "schema": (
+        "codegen_ast.commands.schema",
+        "schema_command",
+        "Print the JSON Schema of a spec file or of the validation report, for editors and tools.",
     ),
     "upgrade": ("codegen_ast.upgrade.command", "upgrade_command", "Add the production patterns existing nodes lack, in place."),
     "validate": (
@@ -43,8 +50,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 
 
 class _Group(click.Group):
-    """Load a command when it is used; turn our own errors into a short
-    message and exit code 2, never a traceback."""
+    """Load a command when it is used; turn every error into a short message
+    and exit code 2 (our own errors carry theirs), never a traceback."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
@@ -70,10 +77,37 @@ class _Group(click.Group):
         except CodegenError as error:
             click.echo(f"error: {error}", err=True)
             sys.exit(error.exit_code)
+        except OSError as error:
+            click.echo(f"error: {describe_os_error(error)}", err=True)
+            sys.exit(2)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as error:  # a bug of ours: say so, in one line, and how to see more
+            if os.environ.get("CODEGEN_AST_TRACEBACK"):
+                traceback.print_exc()
+            click.echo(
+                f"error: internal error ({type(error).__name__}: {error}); this is a bug in codegen-ast "
+                "- please report it (CODEGEN_AST_TRACEBACK=1 shows the traceback)",
+                err=True,
+            )
+            sys.exit(2)
+
+
+def describe_os_error(error: OSError) -> str:
+    """``path: reason`` for any OSError, naming the path it is about."""
+    reason = error.strerror or str(error)
+    paths = [str(name) for name in (error.filename, error.filename2) if name is not None]
+    return f"{' -> '.join(paths)}: {reason}" if paths else reason
+
+
+def _version_message() -> str:
+    from codegen_ast.target import FRAMEWORK_VERSION
+
+    return f"%(prog)s %(version)s (targets omnibase-core {FRAMEWORK_VERSION})"
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="codegen-ast")
+@click.version_option(__version__, "--version", prog_name="codegen-ast", message=_version_message())
 def main() -> None:
     """Generate production-grade ONEX nodes as LibCST syntax trees.
 

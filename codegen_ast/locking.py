@@ -26,6 +26,10 @@ LOCK_FOLDER = ".codegen-ast"
 DEFAULT_TIMEOUT_S = 60.0
 
 
+# locks this process holds: taking one again (a command, then the writer it calls) is a no-op
+_held: dict[Path, int] = {}
+
+
 class PackageBusy(CodegenError):
     """Another codegen-ast run holds the package's lock (exit code 2)."""
 
@@ -57,6 +61,13 @@ def package_lock(
     and this one starts waiting. Raises :class:`PackageBusy` after ``timeout``
     seconds (default ``CODEGEN_AST_LOCK_TIMEOUT`` or 60)."""
     path = lock_path(package_dir)
+    if path in _held:
+        _held[path] += 1
+        try:
+            yield path
+        finally:
+            _held[path] -= 1
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     ignore = path.parent / ".gitignore"
     if not ignore.exists():
@@ -75,7 +86,9 @@ def package_lock(
                 f"{package_dir}: another codegen-ast run is writing this package (lock {path}, "
                 f"waited {wait:g} s): run again when it has finished"
             ) from None
+    _held[path] = 1
     try:
         yield path
     finally:
+        del _held[path]
         lock.release()

@@ -61,3 +61,12 @@ def test_the_lock_lives_beside_the_package_and_git_ignores_it(tmp_path: Path) ->
     with package_lock(package) as held:
         assert held == tmp_path / "out" / ".codegen-ast" / "node_orders_effect.lock"
     assert (tmp_path / "out" / ".codegen-ast" / ".gitignore").read_text().splitlines()[-1] == "*"
+
+
+def test_taking_a_lock_this_process_holds_is_a_no_op(tmp_path: Path) -> None:
+    package = tmp_path / "node_orders_effect"
+    with package_lock(package, timeout=0.1):
+        with package_lock(package, timeout=0.1) as inner:  # the command, then the writer it calls
+            assert inner == lock_path(package)
+    holder = _holder(package, 0.1)  # released for other processes afterwards
+    holder.wait()

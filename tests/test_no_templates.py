@@ -27,7 +27,7 @@ LIBCST_PARSERS = frozenset({"parse_module", "parse_statement", "parse_expression
 PARSER_HOME = ("builders/expressions.py", "annotation")
 # Modules that read code already on disk (the user's files, or what we wrote
 # before) may parse it whole with parse_module; that is not source assembly.
-EXISTING_CODE_READERS = ("merge.py", "upgrade/", "validate/")
+EXISTING_CODE_READERS = ("regenerate/", "upgrade/", "validate/")
 # libcst nodes whose constructor takes raw source text.
 RAW_SOURCE_NODES = frozenset({"SimpleString", "Name", "Integer", "Float", "Imaginary", "FormattedStringText"})
 BUILDERS = "builders/"
