@@ -32,17 +32,17 @@ _EXPORTS = {
     "ErrorMapping": "codegen_ast.patterns.contribution",
     "LifecycleStep": "codegen_ast.patterns.contribution",
     "NodeContext": "codegen_ast.patterns.contribution",
-    "build_errors": "codegen_ast.patterns.errors",
-    "build_event_publishing": "codegen_ast.patterns.events",
-    "build_publish_event_fix": "codegen_ast.patterns.events",
-    "build_health": "codegen_ast.patterns.health",
-    "build_health_check_mode": "codegen_ast.patterns.health_check_mode",
+    "build_errors": "codegen_ast.patterns.core.errors",
+    "build_event_publishing": "codegen_ast.patterns.events.publishing",
+    "build_publish_event_fix": "codegen_ast.patterns.events.publishing",
+    "build_health": "codegen_ast.patterns.core.health",
+    "build_health_check_mode": "codegen_ast.patterns.core.health_check_mode",
     "INTEGRATIONS": "codegen_ast.patterns.integrations",
     "Integration": "codegen_ast.patterns.integrations",
     "build_integration": "codegen_ast.patterns.integrations",
-    "build_lifecycle": "codegen_ast.patterns.lifecycle",
-    "build_logging": "codegen_ast.patterns.logging",
-    "build_metrics": "codegen_ast.patterns.metrics",
+    "build_lifecycle": "codegen_ast.patterns.core.lifecycle",
+    "build_logging": "codegen_ast.patterns.core.logging",
+    "build_metrics": "codegen_ast.patterns.core.metrics",
     "FieldSpec": "codegen_ast.spec",
     "NodeSpec": "codegen_ast.spec",
     "OperationSpec": "codegen_ast.spec",
@@ -61,14 +61,14 @@ if TYPE_CHECKING:
     from codegen_ast.generate import GeneratedPackage, generate, node_context
     from codegen_ast.patterns.consul import build_consul
     from codegen_ast.patterns.contribution import Contribution, ErrorMapping, LifecycleStep, NodeContext
-    from codegen_ast.patterns.errors import build_errors
-    from codegen_ast.patterns.events import build_event_publishing, build_publish_event_fix
-    from codegen_ast.patterns.health import build_health
-    from codegen_ast.patterns.health_check_mode import build_health_check_mode
+    from codegen_ast.patterns.core.errors import build_errors
+    from codegen_ast.patterns.events.publishing import build_event_publishing, build_publish_event_fix
+    from codegen_ast.patterns.core.health import build_health
+    from codegen_ast.patterns.core.health_check_mode import build_health_check_mode
     from codegen_ast.patterns.integrations import INTEGRATIONS, Integration, build_integration
-    from codegen_ast.patterns.lifecycle import build_lifecycle
-    from codegen_ast.patterns.logging import build_logging
-    from codegen_ast.patterns.metrics import build_metrics
+    from codegen_ast.patterns.core.lifecycle import build_lifecycle
+    from codegen_ast.patterns.core.logging import build_logging
+    from codegen_ast.patterns.core.metrics import build_metrics
     from codegen_ast.spec import FieldSpec, NodeSpec, OperationSpec
     from codegen_ast.upgrade import (
         CONCERNS,

@@ -9,12 +9,11 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-import traceback
 
 import click
 
 from codegen_ast._version import __version__
-from codegen_ast.errors import CodegenError
+from codegen_ast.errors import CodegenError, as_codegen_error
 
 # name -> (module, attribute, the first sentence of the command's help, which
 # `--help` lists; tests/test_cli.py checks each against the command itself)
@@ -74,30 +73,14 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
-        except CodegenError as error:
-            click.echo(f"error: {error}", err=True)
-            sys.exit(error.exit_code)
-        except OSError as error:
-            click.echo(f"error: {describe_os_error(error)}", err=True)
-            sys.exit(2)
-        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit, KeyboardInterrupt):
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
-        except Exception as error:  # a bug of ours: say so, in one line, and how to see more
-            if os.environ.get("CODEGEN_AST_TRACEBACK"):
-                traceback.print_exc()
-            click.echo(
-                f"error: internal error ({type(error).__name__}: {error}); this is a bug in codegen-ast "
-                "- please report it (CODEGEN_AST_TRACEBACK=1 shows the traceback)",
-                err=True,
-            )
-            sys.exit(2)
-
-
-def describe_os_error(error: OSError) -> str:
-    """``path: reason`` for any OSError, naming the path it is about."""
-    reason = error.strerror or str(error)
-    paths = [str(name) for name in (error.filename, error.filename2) if name is not None]
-    return f"{' -> '.join(paths)}: {reason}" if paths else reason
+        except Exception as error:  # an OS error, a too deep input, or a defect: one line, no traceback
+            if os.environ.get("CODEGEN_AST_TRACEBACK") and not isinstance(error, CodegenError):
+                raise
+            shown = as_codegen_error(error)
+            click.echo(f"error: {shown}", err=True)
+            sys.exit(shown.exit_code)
 
 
 def _version_message() -> str:

@@ -11,27 +11,31 @@ from codegen_ast._version import __version__
 from codegen_ast.assemble import assemble_node_module
 from codegen_ast.emit import emit
 from codegen_ast.files.contract import render_contract
-from codegen_ast.files.event_handlers import build_event_files
-from codegen_ast.files.crud import migration_path, migration_sql
+from codegen_ast.patterns.events.handlers import build_event_files
+from codegen_ast.patterns.crud.handlers import migration_path, migration_sql
 from codegen_ast.files.handlers import build_handler
-from codegen_ast.files.http_handlers import build_endpoint_modules
+from codegen_ast.patterns.http.endpoints import build_endpoint_modules
 from codegen_ast.files.models import build_input_model, build_output_model
 from codegen_ast.files.package_init import build_reexports
 from codegen_ast.files.tests import build_tests
 from codegen_ast.manifest import MANIFEST, render_manifest
-from codegen_ast.patterns.caching import build_caching
-from codegen_ast.patterns import declared_events, workflow
-from codegen_ast.patterns.circuit_breaker import build_circuit_breaker
+from codegen_ast.patterns.caching.node import build_caching
+from codegen_ast.patterns.events import declared as declared_events
+from codegen_ast.patterns.events import names as event_names
+from codegen_ast.patterns.workflow import common as workflow
+from codegen_ast.patterns.workflow import runner as workflow_runner
+from codegen_ast.patterns.workflow import steps as workflow_steps
+from codegen_ast.patterns.http.circuit_breaker import build_circuit_breaker
 from codegen_ast.patterns.consul import build_consul
 from codegen_ast.patterns.contribution import Contribution, NodeContext
-from codegen_ast.patterns.events import build_event_publishing, build_publish_event_fix
-from codegen_ast.patterns.health import build_health
-from codegen_ast.patterns.health_check_mode import build_health_check_mode
+from codegen_ast.patterns.events.publishing import build_event_publishing, build_publish_event_fix
+from codegen_ast.patterns.core.health import build_health
+from codegen_ast.patterns.core.health_check_mode import build_health_check_mode
 from codegen_ast.patterns.integrations import INTEGRATIONS, build_integration
-from codegen_ast.patterns.lifecycle import build_lifecycle
-from codegen_ast.patterns.logging import build_logging
-from codegen_ast.patterns.metrics import build_metrics
-from codegen_ast.patterns.routing import build_routing
+from codegen_ast.patterns.core.lifecycle import build_lifecycle
+from codegen_ast.patterns.core.logging import build_logging
+from codegen_ast.patterns.core.metrics import build_metrics
+from codegen_ast.patterns.core.routing import build_routing
 from codegen_ast.selection import select
 from codegen_ast.spec import NodeSpec
 
@@ -47,10 +51,11 @@ class GeneratedPackage:
     def name(self) -> str:
         return self.spec.package_name
 
-    def write(self, output_dir: Path, *, force: bool = False) -> Path:
+    def write(self, output_dir: Path, *, force: bool = False, follow_symlinks: bool = False) -> Path:
+        """Write the package atomically as ``output_dir/<name>/`` (see :func:`codegen_ast.package.write_package`)."""
         from codegen_ast.package import write_package
 
-        return write_package(self, output_dir, force=force)
+        return write_package(self, output_dir, force=force, follow_symlinks=follow_symlinks)
 
 
 def node_context(spec: NodeSpec) -> NodeContext:
@@ -74,12 +79,12 @@ def node_contributions(context: NodeContext) -> list[Contribution]:
                 context,
                 event_bus="MixinEventBus" in selection.provides,
                 kafka="kafka" in selection.integrations,
-                topics=declared_events.topic_aware(context),
+                topics=event_names.topic_aware(context),
             )
         )
         extras.append(declared_events.build_declared_events(context))
     if workflow.enabled(context):
-        extras.append(workflow.build_workflow(context))
+        extras.append(workflow_runner.build_workflow(context))
     return [
         build_logging(context),
         build_health_check_mode(context),
@@ -120,7 +125,7 @@ def build_modules(spec: NodeSpec, context: NodeContext | None = None) -> dict[st
     handler_exports += event_files.handler_exports
     model_exports += event_files.model_exports
     if workflow.enabled(context):
-        model_exports += workflow.model_exports()
+        model_exports += workflow_steps.model_exports()
     modules = {
         "__init__.py": build_reexports(
             f"The {spec.node_type} node package {spec.package_name}.",
@@ -138,7 +143,7 @@ def build_modules(spec: NodeSpec, context: NodeContext | None = None) -> dict[st
         modules[f"handlers/handler_{operation.name}.py"] = build_handler(context, operation)
     modules |= event_files.modules
     if workflow.enabled(context):
-        modules |= workflow.build_workflow_modules(context)
+        modules |= workflow_steps.build_workflow_modules(context)
     modules |= build_endpoint_modules(context)
     return modules
 

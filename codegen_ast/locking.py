@@ -8,6 +8,9 @@ that names the package and the lock file (exit code 2).
 The lock files live in a ``.codegen-ast/`` folder beside the package, which
 ignores itself for git (it holds a ``.gitignore`` of ``*``, as pytest's
 cache folder does), so locks never show up in a user's ``git status``.
+
+The lock is re-entrant within a process: ``regenerate`` can hold it around its
+read-merge-write while ``write_package`` takes it again inside.
 """
 
 from __future__ import annotations
@@ -24,10 +27,6 @@ from codegen_ast.errors import CodegenError
 LOCK_FOLDER = ".codegen-ast"
 # how long a second run waits for the first (CODEGEN_AST_LOCK_TIMEOUT overrides it)
 DEFAULT_TIMEOUT_S = 60.0
-
-
-# locks this process holds: taking one again (a command, then the writer it calls) is a no-op
-_held: dict[Path, int] = {}
 
 
 class PackageBusy(CodegenError):
@@ -61,18 +60,11 @@ def package_lock(
     and this one starts waiting. Raises :class:`PackageBusy` after ``timeout``
     seconds (default ``CODEGEN_AST_LOCK_TIMEOUT`` or 60)."""
     path = lock_path(package_dir)
-    if path in _held:
-        _held[path] += 1
-        try:
-            yield path
-        finally:
-            _held[path] -= 1
-        return
     path.parent.mkdir(parents=True, exist_ok=True)
     ignore = path.parent / ".gitignore"
     if not ignore.exists():
         ignore.write_text("# written by codegen-ast: its lock files\n*\n", encoding="utf-8")
-    lock = FileLock(path)
+    lock = FileLock(path, is_singleton=True)  # one object per path: re-entrant in this process
     try:
         lock.acquire(timeout=0)
     except Timeout:
@@ -86,9 +78,7 @@ def package_lock(
                 f"{package_dir}: another codegen-ast run is writing this package (lock {path}, "
                 f"waited {wait:g} s): run again when it has finished"
             ) from None
-    _held[path] = 1
     try:
         yield path
     finally:
-        del _held[path]
         lock.release()

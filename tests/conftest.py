@@ -30,55 +30,57 @@ def example_dir(example_package: GeneratedPackage, tmp_path_factory: pytest.Temp
 
 
 # --- Services for tests of generated nodes (helpers in tests/services.py) -------------
-# postgres_server / redis_server: real servers, one per session; a service that cannot
-# start FAILS the test that asked for it. consul_agent / kafka_producer: stand-ins
-# (no Consul or Kafka can be installed here), fresh for each test.
+# postgres_server / redis_server / kafka_broker: real servers, one per session; a service
+# that cannot start FAILS the test that asked for it. consul_agent: a stand-in (no Consul
+# can be installed here), fresh for each test.
 
 import sys  # noqa: E402
-from collections.abc import Iterator  # noqa: E402
+from collections.abc import Callable, Iterator  # noqa: E402
+from typing import TypeVar  # noqa: E402
 
 if str(ROOT) not in sys.path:  # plain `pytest` (not `python -m pytest`) leaves it out
     sys.path.insert(0, str(ROOT))
 
 from tests.services import (  # noqa: E402
     ConsulAgentStandIn,
-    KafkaProducerStandIn,
+    KafkaBroker,
     PostgresServer,
     RedisServer,
     ServiceStartError,
 )
 
+Service = TypeVar("Service", PostgresServer, RedisServer, KafkaBroker)
 
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[PostgresServer]:
+
+def _session_service(create: Callable[[], Service], what: str) -> Iterator[Service]:
     try:
-        server = PostgresServer.create()
+        service = create()
     except ServiceStartError as error:
         problem = str(error)
     else:
         problem = ""
     if problem:
-        pytest.fail(f"cannot start the PostgreSQL test server: {problem}", pytrace=False)
+        pytest.fail(f"cannot start {what}: {problem}", pytrace=False)
     try:
-        yield server
+        yield service
     finally:
-        server.destroy()
+        service.destroy()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    yield from _session_service(PostgresServer.create, "the PostgreSQL test server")
 
 
 @pytest.fixture(scope="session")
 def redis_server() -> Iterator[RedisServer]:
-    try:
-        server = RedisServer.create()
-    except ServiceStartError as error:
-        problem = str(error)
-    else:
-        problem = ""
-    if problem:
-        pytest.fail(f"cannot start the Redis test server: {problem}", pytrace=False)
-    try:
-        yield server
-    finally:
-        server.destroy()
+    yield from _session_service(RedisServer.create, "the Redis test server")
+
+
+@pytest.fixture(scope="session")
+def kafka_broker() -> Iterator[KafkaBroker]:
+    """The Tansu broker; each test makes its own topics (``await kafka_broker.create_topic()``)."""
+    yield from _session_service(KafkaBroker.create, "the Kafka test broker (Tansu)")
 
 
 @pytest.fixture
@@ -86,9 +88,3 @@ def consul_agent() -> Iterator[ConsulAgentStandIn]:
     """A started Consul agent STAND-IN (local HTTP server), empty for each test."""
     with ConsulAgentStandIn() as agent:
         yield agent
-
-
-@pytest.fixture
-def kafka_producer() -> KafkaProducerStandIn:
-    """A Kafka producer STAND-IN (not started: the code under test calls start())."""
-    return KafkaProducerStandIn()

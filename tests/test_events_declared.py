@@ -33,7 +33,7 @@ from codegen_ast.generate import generate
 from codegen_ast.readers import read_node_spec
 from codegen_ast.spec import NodeSpec
 from tests.imports import imported
-from tests.services import KafkaProducerStandIn, PostgresServer
+from tests.services import KafkaBroker, PostgresServer, unique_topic
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "payments_events_effect.yaml"
 PLACED = "onex.evt.orders.order-placed.v1"
@@ -335,16 +335,19 @@ def _spec(**events: Any) -> NodeSpec:
 
 
 async def test_kafka_publishes_declared_events_to_their_topics(
-    tmp_path: Path, kafka_producer: KafkaProducerStandIn, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, kafka_broker: KafkaBroker, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    forwarded_topic = await kafka_broker.create_topic(unique_topic("relay.forwarded"))
+    handled_topic = await kafka_broker.create_topic(unique_topic("relay.handled"))
     spec = _spec(
         publishes=[
-            {"event_type": "item.forwarded", "after": ["forward"], "topic": "relay.forwarded"},
+            {"event_type": "item.forwarded", "after": ["forward"], "topic": forwarded_topic},
             {"event_type": "item.handled"},  # after every operation, to ONEX_EVENTS_TOPIC
         ]
     )
+    monkeypatch.setenv("ONEX_EVENTS_TOPIC", handled_topic)  # read when the package is imported
+    monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", kafka_broker.bootstrap_servers)
     with imported(generate(spec).write(tmp_path)) as relay:
-        monkeypatch.setattr(relay.node, "AIOKafkaProducer", kafka_producer.factory)
         node = relay.NodeRelayEffect(ModelONEXContainer())
         await node.initialize()
         try:
@@ -353,12 +356,15 @@ async def test_kafka_publishes_declared_events_to_their_topics(
             await node.process(relay.ModelRelayInput(operation="archive", item_id="X-2"))
         finally:
             await node.cleanup()
-        [forwarded] = kafka_producer.messages("relay.forwarded")
-        envelope = json.loads(forwarded.value)
-        assert (envelope["event_type"], envelope["correlation_id"]) == ("item.forwarded", str(request.correlation_id))
-        assert envelope["payload"] == {"item_id": "X-1"}
-        handled = [json.loads(m.value) for m in kafka_producer.messages(relay.node.EVENTS_TOPIC)]
-        assert [(e["event_type"], e["payload"]["item_id"]) for e in handled] == [("item.handled", "X-1"), ("item.handled", "X-2")]
+    [forwarded] = await kafka_broker.records(forwarded_topic)
+    envelope = json.loads(forwarded.value)
+    assert (envelope["event_type"], envelope["correlation_id"]) == ("item.forwarded", str(request.correlation_id))
+    assert envelope["payload"] == {"item_id": "X-1"}
+    handled = [json.loads(record.value) for record in await kafka_broker.records(handled_topic)]
+    assert [(e["event_type"], e["payload"]["item_id"]) for e in handled] == [
+        ("item.handled", "X-1"),
+        ("item.handled", "X-2"),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -1,15 +1,18 @@
-"""Generated nodes against real services: PostgreSQL and Redis servers started
-by the tests, a Consul agent stand-in (a local HTTP server speaking the agent
-API) and a Kafka producer stand-in (no broker can be installed here)."""
+"""Generated nodes against real services: PostgreSQL and Redis servers and a Kafka-wire
+broker (Tansu) started by the tests, and a Consul agent stand-in (a local HTTP server
+speaking the agent API; no Consul can be installed here)."""
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import aiokafka
+import aiokafka.errors
 import asyncpg
 import pytest
 import redis.asyncio
@@ -21,7 +24,7 @@ from omnibase_core.models.container.model_onex_container import ModelONEXContain
 from codegen_ast.generate import generate
 from codegen_ast.spec import NodeSpec
 from tests.imports import imported
-from tests.services import ConsulAgentStandIn, KafkaProducerStandIn, PostgresServer, RedisServer
+from tests.services import ConsulAgentStandIn, KafkaBroker, PostgresServer, RedisServer, unique_topic
 
 HEALTHY = EnumHealthStatusValue.HEALTHY
 UNHEALTHY = EnumHealthStatusValue.UNHEALTHY
@@ -51,7 +54,16 @@ def consul_node(tmp_path: Path) -> Iterator[ModuleType]:
 
 
 @pytest.fixture
-def kafka_node(tmp_path: Path) -> Iterator[ModuleType]:
+async def events_topic(kafka_broker: KafkaBroker, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A fresh topic on the test broker, configured as the node's events topic."""
+    topic = await kafka_broker.create_topic(unique_topic("shipments.events"))
+    monkeypatch.setenv("ONEX_EVENTS_TOPIC", topic)  # read when the generated package is imported
+    monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", kafka_broker.bootstrap_servers)
+    return topic
+
+
+@pytest.fixture
+def kafka_node(tmp_path: Path, events_topic: str) -> Iterator[ModuleType]:
     yield from _package(tmp_path, name="shipments", dependencies=["kafka"], features=["events"], operations=["ship"])
 
 
@@ -181,32 +193,67 @@ async def test_unreachable_consul_never_stops_the_node(
     assert consul_agent.deregistrations == []
 
 
-async def test_kafka_events_are_enveloped_and_never_fail_the_operation(
-    kafka_node: ModuleType, kafka_producer: KafkaProducerStandIn, monkeypatch: pytest.MonkeyPatch
+def _envelopes(records: list[Any]) -> list[dict[str, Any]]:
+    return [json.loads(record.value) for record in records]
+
+
+async def test_kafka_events_reach_the_broker_in_an_envelope(
+    kafka_node: ModuleType, kafka_broker: KafkaBroker, events_topic: str
 ) -> None:
-    monkeypatch.setattr(kafka_node.node, "AIOKafkaProducer", kafka_producer.factory)
+    node = kafka_node.NodeShipmentsEffect(ModelONEXContainer())
+    await node.initialize()  # the producer is made from KAFKA_BOOTSTRAP_SERVERS and started
+    try:
+        assert await _status(node._check_kafka_health) == HEALTHY
+        request = kafka_node.ModelShipmentsInput(operation="ship", item_id="A-1")
+        await node.process(request)
+        [envelope] = _envelopes(await kafka_broker.records(events_topic))
+        assert envelope["correlation_id"] == str(request.correlation_id)
+        assert (envelope["event_type"], envelope["source_tool"]) == ("shipments.ship.completed", "shipments")
+        assert envelope["payload"] == {"operation": "ship", "result": {"item_id": "A-1"}}
+        metrics = node.get_operation_metrics()
+        assert (metrics["kafka_sends"], metrics["events_published"], metrics["events_failed"]) == (1, 1, 0)
+    finally:
+        await node.cleanup()
+    assert node._kafka is None
+    assert await _status(node._check_kafka_health) == DEGRADED
+
+
+async def test_a_failed_publish_is_counted_and_never_fails_the_operation(
+    kafka_node: ModuleType, kafka_broker: KafkaBroker, events_topic: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a real producer; only its delivery timeout is shortened (aiokafka waits 40 s by default)
+    short_timeout = functools.partial(aiokafka.AIOKafkaProducer, request_timeout_ms=500)
+    monkeypatch.setattr(kafka_node.node, "AIOKafkaProducer", short_timeout)
     node = kafka_node.NodeShipmentsEffect(ModelONEXContainer())
     await node.initialize()
-    assert kafka_producer.started
+    try:
+        await node.process(kafka_node.ModelShipmentsInput(operation="ship", item_id="A-1"))
+        with kafka_broker.stopped():
+            output = await node.process(kafka_node.ModelShipmentsInput(operation="ship", item_id="A-2"))
+            assert output.item_id == "A-2"  # the operation succeeded although its event was lost
+            metrics = node.get_operation_metrics()
+            assert (metrics["events_published"], metrics["events_failed"], metrics["successes"]) == (1, 1, 2)
+            assert await _status(node._check_kafka_health) == UNHEALTHY
+        await kafka_broker.create_topic(events_topic)  # the broker is back, empty (it keeps topics in memory)
+        await node.process(kafka_node.ModelShipmentsInput(operation="ship", item_id="A-3"))
+        assert await _status(node._check_kafka_health) == HEALTHY
+        published = _envelopes(await kafka_broker.records(events_topic))
+        assert [envelope["payload"]["result"]["item_id"] for envelope in published] == ["A-3"]
+        assert node.get_operation_metrics()["events_published"] == 2
+    finally:
+        await node.cleanup()
 
-    request = kafka_node.ModelShipmentsInput(operation="ship", item_id="A-1")
-    await node.process(request)
-    [message] = kafka_producer.messages(kafka_node.node.EVENTS_TOPIC)
-    envelope = json.loads(message.value)
-    assert envelope["correlation_id"] == str(request.correlation_id)
-    assert envelope["event_type"] == "shipments.ship.completed"
-    assert envelope["payload"]["result"] == {"item_id": "A-1"}
-    assert await _status(node._check_kafka_health) == HEALTHY
 
-    kafka_producer.fail_with()
-    output = await node.process(kafka_node.ModelShipmentsInput(operation="ship", item_id="A-2"))
-    assert output.item_id == "A-2"  # a failed publish does not fail the operation
-    metrics = node.get_operation_metrics()
-    assert (metrics["events_published"], metrics["events_failed"], metrics["successes"]) == (1, 1, 2)
-    assert await _status(node._check_kafka_health) == UNHEALTHY
-
-    await node.cleanup()
-    assert kafka_producer.closed
+async def test_initialize_fails_cleanly_when_kafka_is_unreachable(
+    kafka_node: ModuleType, kafka_broker: KafkaBroker
+) -> None:
+    node = kafka_node.NodeShipmentsEffect(ModelONEXContainer())
+    with kafka_broker.stopped():
+        with pytest.raises(ModelOnexError) as caught:
+            await node.initialize()
+    assert caught.value.error_code == EnumCoreErrorCode.SERVICE_UNAVAILABLE
+    assert isinstance(caught.value.__cause__, aiokafka.errors.KafkaConnectionError)
+    assert node._kafka is None
 
 
 class RecordingEventBus:

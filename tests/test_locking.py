@@ -63,10 +63,11 @@ def test_the_lock_lives_beside_the_package_and_git_ignores_it(tmp_path: Path) ->
     assert (tmp_path / "out" / ".codegen-ast" / ".gitignore").read_text().splitlines()[-1] == "*"
 
 
-def test_taking_a_lock_this_process_holds_is_a_no_op(tmp_path: Path) -> None:
+def test_the_lock_is_reentrant_in_one_process(tmp_path: Path) -> None:
     package = tmp_path / "node_orders_effect"
-    with package_lock(package, timeout=0.1):
-        with package_lock(package, timeout=0.1) as inner:  # the command, then the writer it calls
+    with package_lock(package, timeout=0.2):
+        with package_lock(package, timeout=0.2) as inner:  # write_package inside regenerate's lock
             assert inner == lock_path(package)
-    holder = _holder(package, 0.1)  # released for other processes afterwards
-    holder.wait()
+    taken = subprocess.run([sys.executable, "-c", HOLD.replace("package_lock(Path(sys.argv[1]))", "package_lock(Path(sys.argv[1]), timeout=0)"),
+                            str(package), "0"], capture_output=True, text=True, timeout=60)
+    assert taken.stdout == "held\n", taken.stderr  # released: another process gets it at once

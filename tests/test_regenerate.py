@@ -17,8 +17,11 @@ import yaml
 from click.testing import CliRunner, Result
 
 from codegen_ast.cli import main
+from codegen_ast.errors import OutputError
+from codegen_ast.generate import generate
 from codegen_ast.manifest import MANIFEST, read_manifest
 from codegen_ast.regenerate import plan_regeneration
+from codegen_ast.spec import NodeSpec
 
 SPEC = {
     "name": "orders",
@@ -268,3 +271,42 @@ def test_the_plan_lists_what_happens_to_each_file(project: Path) -> None:
     assert plan.by_action("merged") == [] and plan.by_action("kept") == [HANDLER]  # no longer generated, edited
     assert "handlers/handler_cancel_order.py" in plan.by_action("added")
     assert "node.py" in plan.by_action("replaced")
+
+
+# --- writing a package with `new` (codegen_ast.package): atomic, never through a link ---
+
+
+def _written(tmp_path: Path) -> Path:
+    return generate(NodeSpec.model_validate(SPEC)).write(tmp_path)
+
+
+def test_a_failure_mid_write_leaves_the_target_unchanged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    package = _written(tmp_path)
+    before = {p: p.read_bytes() for p in package.rglob("*") if p.is_file()}
+    calls = {"n": 0}
+    real_write = Path.write_text
+
+    def failing_write(self: Path, *args: object, **kwargs: object) -> int:
+        calls["n"] += 1
+        if calls["n"] == 5:
+            raise OSError("disk full")
+        return real_write(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "write_text", failing_write)
+    with pytest.raises(OutputError, match="cannot write .*: disk full"):
+        generate(NodeSpec.model_validate({**SPEC, "description": "Changed."})).write(tmp_path, force=True)
+    monkeypatch.undo()
+    assert {p: p.read_bytes() for p in package.rglob("*") if p.is_file()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".codegen-ast", "node_orders_effect"]
+    assert sorted(p.name for p in (tmp_path / ".codegen-ast").iterdir()) == [".gitignore", "node_orders_effect.lock"]
+
+
+def test_never_writes_through_a_symlink_out_of_the_output_folder(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "node_orders_effect").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(OutputError, match="symbolic link"):
+        generate(NodeSpec.model_validate(SPEC)).write(out, force=True)
+    assert list(outside.iterdir()) == []

@@ -223,7 +223,8 @@ def test_valid_spec_is_written_then_protected_unless_forced(tmp_path: Path) -> N
     assert again.stderr.startswith(f"error: {package_dir} already exists")
     assert "codegen-ast regenerate" in again.stderr and "--force" in again.stderr
     assert snapshot(output_dir) == written, "a refused run changed files"
-    assert [path.name for path in output_dir.iterdir() if path.name != ".codegen-ast"] == ["node_orders_effect"]
+    assert sorted(path.name for path in output_dir.iterdir()) == [".codegen-ast", "node_orders_effect"]
+    assert sorted(path.name for path in (output_dir / ".codegen-ast").iterdir()) == [".gitignore", "node_orders_effect.lock"]
 
     # --force replaces the package, but a user's edit or file only when given twice
     (package_dir / "node.py").write_text("edited\n", encoding="utf-8")
@@ -233,8 +234,8 @@ def test_valid_spec_is_written_then_protected_unless_forced(tmp_path: Path) -> N
     forced = run_new(spec_path, "-o", output_dir, "--force", "--force")
     assert forced.exit_code == 0, forced.output
     assert _without_manifest(contents(package_dir)) == _without_manifest(expected)
-    # beside the package only the lock folder, which git ignores (it holds a .gitignore of *)
     assert sorted(path.name for path in output_dir.iterdir()) == [".codegen-ast", "node_orders_effect"]
+    assert sorted(path.name for path in (output_dir / ".codegen-ast").iterdir()) == [".gitignore", "node_orders_effect.lock"]
 
 
 def _without_manifest(files: Mapping[str, str | bytes]) -> dict[str, bytes]:

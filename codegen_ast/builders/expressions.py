@@ -172,10 +172,25 @@ def if_exp(test: ExprLike, body: ExprLike, orelse: ExprLike) -> cst.IfExp:
     return cst.IfExp(test=expr(test), body=expr(body), orelse=expr(orelse))
 
 
-def list_comp(element: ExprLike, target: str, iterable: ExprLike, condition: ExprLike | None = None) -> cst.ListComp:
-    """``[element for target in iterable if condition]``; ``target`` may unpack: ``"name, value"``."""
-    ifs = [] if condition is None else [cst.CompIf(expr(condition))]
-    return cst.ListComp(expr(element), cst.CompFor(target=target_of(target), iter=expr(iterable), ifs=ifs))
+def comp_for(
+    target: str | cst.BaseAssignTargetExpression,
+    iterable: ExprLike,
+    *conditions: ExprLike,
+    inner: cst.CompFor | None = None,
+) -> cst.CompFor:
+    """``for target in iterable if condition ...`` of a comprehension; ``inner``
+    chains a further ``for`` clause (``for stage in stages for step in stage``)."""
+    return cst.CompFor(
+        target=target_of(target) if isinstance(target, str) else target,
+        iter=expr(iterable),
+        ifs=[cst.CompIf(expr(condition)) for condition in conditions],
+        inner_for_in=inner,
+    )
+
+
+def list_comp(element: ExprLike, target: str, iterable: ExprLike, *conditions: ExprLike) -> cst.ListComp:
+    """``[element for target in iterable if condition ...]``; ``target`` may unpack: ``"name, value"``."""
+    return cst.ListComp(expr(element), comp_for(target, iterable, *conditions))
 
 
 def target_of(target: str) -> cst.BaseAssignTargetExpression:

@@ -1,4 +1,4 @@
-"""Statement builders: assignments, returns, raises, if/try/with, for."""
+"""Statement builders: assignments, returns, raises, if/try/with, for, while."""
 
 from __future__ import annotations
 
@@ -118,6 +118,10 @@ def with_(items: Sequence[tuple[ExprLike, str | None]], body: Body, *, is_async:
         block(body),
         asynchronous=cst.Asynchronous() if is_async else None,
     )
+
+
+def while_(test: ExprLike, body: Body) -> cst.While:
+    return cst.While(expr(test), block(body))
 
 
 def for_(target: str, iterable: ExprLike, body: Body, *, is_async: bool = False) -> cst.For:

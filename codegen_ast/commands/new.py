@@ -15,10 +15,11 @@ import click
 from codegen_ast._version import __version__
 from codegen_ast.commands.common import Diagnostic, Progress, Run, read_stdin, shared_options
 from codegen_ast.commands.output import changed_files, unified_diff
-from codegen_ast.errors import CodegenError, InputProblem, OutputError, SpecError
+from codegen_ast.errors import CodegenError, InputProblem, OutputError, SpecError, as_codegen_error
 from codegen_ast.generate import GeneratedPackage, generate
 from codegen_ast.locking import package_lock
 from codegen_ast.manifest import MANIFEST, read_manifest, render_manifest
+from codegen_ast.package import write_package
 from codegen_ast.readers import ReadResult, read_spec, spec_from_data
 from codegen_ast.regenerate import enclosing_package, user_work
 from codegen_ast.selection import select
@@ -126,6 +127,7 @@ class Mode:
     dry_run: bool = False
     force: int = 0
     discard_edits: bool = False
+    follow_symlinks: bool = False
 
     @property
     def writing(self) -> bool:
@@ -153,7 +155,8 @@ def _one(read: ReadResult, source: str, spec_file: Path | None, output_dir: Path
     if mode.writing:
         with package_lock(target, on_wait=lambda lock: run.info(f"waiting for another codegen-ast run on {target}")):
             _check_replace(target, mode.force, mode.discard_edits)
-            package.write(output_dir, force=True)
+            write_package(package, output_dir, force=True, follow_symlinks=mode.follow_symlinks,
+                          notify=outcome.warnings.append)
         outcome.status = "written"
     else:
         outcome.status = ("would-write" if not target.exists() else "would-change") if outcome.changed else "unchanged"
@@ -173,6 +176,7 @@ def _one(read: ReadResult, source: str, spec_file: Path | None, output_dir: Path
 @click.option("--force", count=True,
               help="Replace a package that exists; twice to destroy your edits and files in it too.")
 @click.option("--discard-edits", is_flag=True, help="With --force: replace the package even where you changed it.")
+@click.option("--follow-symlinks", is_flag=True, help="Write into OUTPUT even when it is a symbolic link (refused otherwise).")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if generating would change anything (CI).")
 @click.option("--diff", is_flag=True, help="Write nothing; print a unified diff against what is on disk.")
 @click.option("--dry-run", is_flag=True, help="Write nothing; list the files that would be written.")
@@ -191,6 +195,7 @@ def new_command(
     ops: tuple[str, ...],
     force: int,
     discard_edits: bool,
+    follow_symlinks: bool,
     check: bool,
     diff: bool,
     dry_run: bool,
@@ -232,7 +237,8 @@ def new_command(
         raise click.UsageError("- (standard input) can be given once")
     level = "none" if no_validate else run.level(level)
     python = run.python(python)
-    mode = Mode(check=check, diff=diff, dry_run=dry_run, force=force, discard_edits=discard_edits)
+    mode = Mode(check=check, diff=diff, dry_run=dry_run, force=force, discard_edits=discard_edits,
+                follow_symlinks=follow_symlinks)
     jobs: list[tuple[str, Path | None]] = [(str(path), path) for path in spec_files]
     if name is not None:
         jobs.append((f"--name {name}", None))
@@ -260,12 +266,11 @@ def _attempt(source: str, path: Path | None, output_dir: Path, *, mode: Mode, le
     except GeneratedPackageInvalid as error:
         message = str(error).split("\n\n", 1)[0]
         return Outcome(source, error=message, diagnostics=report_diagnostics(error.report), exit_code=error.exit_code)
-    except (CodegenError, OutputError) as error:
-        return Outcome(source, error=str(error), exit_code=error.exit_code)
-    except OSError as error:
-        from codegen_ast.cli import describe_os_error
-
-        return Outcome(source, error=describe_os_error(error), exit_code=2)
+    except Exception as error:  # one bad spec never stops the others
+        if os.environ.get("CODEGEN_AST_TRACEBACK") and not isinstance(error, CodegenError):
+            raise
+        shown = as_codegen_error(error)
+        return Outcome(source, error=str(shown), exit_code=shown.exit_code)
 
 
 def _report(outcomes: list[Outcome], output_dir: Path, run: Run, mode: Mode) -> None:

@@ -8,9 +8,9 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-from codegen_ast.files.http_handlers import io_operation
-from codegen_ast.patterns.caching import contract_section as caching_section
-from codegen_ast.patterns.declared_events import contract_sections as event_sections
+from codegen_ast.patterns.http.endpoints import io_operation
+from codegen_ast.patterns.caching.contract import contract_section as caching_section
+from codegen_ast.patterns.events.declared import contract_sections as event_sections
 from codegen_ast.patterns.contribution import NodeContext
 from codegen_ast.target import CONTRACT_NODE_TYPES
 

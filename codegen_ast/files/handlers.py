@@ -7,10 +7,11 @@ import libcst as cst
 from codegen_ast import builders as b
 from codegen_ast import formulas
 from codegen_ast.builders.definitions import Param
-from codegen_ast.files.crud import build_crud_handler
-from codegen_ast.files.http_handlers import build_http_handler
+from codegen_ast.patterns.crud.handlers import build_crud_handler
+from codegen_ast.patterns.http.endpoints import build_http_handler
 from codegen_ast.files.values import echo_source, effectively_optional, value_imports, value_of
-from codegen_ast.patterns import workflow
+from codegen_ast.patterns.workflow import common as workflow
+from codegen_ast.patterns.workflow import handler as workflow_handler
 from codegen_ast.patterns.contribution import NodeContext
 from codegen_ast.spec import FieldSpec, OperationSpec
 from codegen_ast.target import NODE_OUTPUTS, WORKFLOW_STEP
@@ -53,7 +54,7 @@ def build_handler(context: NodeContext, operation: OperationSpec) -> cst.Module:
     if operation.http is not None:
         return build_http_handler(context, operation)
     if workflow.declares_steps(context, operation.name):
-        return workflow.build_workflow_handler(context, operation)
+        return workflow_handler.build_workflow_handler(context, operation)
     imports = b.ImportSet()
     imports.add(f"..models.model_{spec.name}_input", context.input_model)
     imports.add(f"..models.model_{spec.name}_output", context.output_model)

@@ -6,12 +6,14 @@ import libcst as cst
 
 from codegen_ast import builders as b
 from codegen_ast.builders.definitions import Param
-from codegen_ast.files import http_tests
-from codegen_ast.files.event_handlers import build_event_tests
+from codegen_ast.patterns.http import tests as http_tests
+from codegen_ast.patterns.events.handlers import build_event_tests
 from codegen_ast.files.models import effect_type
 from codegen_ast.files.values import plain_value_of, value_imports, value_of
-from codegen_ast.patterns import caching, workflow
-from codegen_ast.patterns.circuit_breaker import HEALTHY_BEFORE_START
+from codegen_ast.patterns.caching import tests as caching_tests
+from codegen_ast.patterns.workflow import common as workflow
+from codegen_ast.patterns.workflow import tests as workflow_tests
+from codegen_ast.patterns.http.circuit_breaker import HEALTHY_BEFORE_START
 from codegen_ast.patterns.contribution import NodeContext
 from codegen_ast.spec import StateMachineSpec
 from codegen_ast.target import (
@@ -235,7 +237,7 @@ def build_tests(context: NodeContext, dependency_checks: list[str]) -> cst.Modul
             decorators=["pytest.fixture"],
         ),
         *http_tests.stand_in(context, imports),
-        *workflow.test_support(context, imports),
+        *workflow_tests.test_support(context, imports),
     ]
     database = spec.database is not None
     machine = spec.state_machine
@@ -250,7 +252,7 @@ def build_tests(context: NodeContext, dependency_checks: list[str]) -> cst.Modul
             tests.append(http_tests.endpoint_test(context, operation, request(operation), imports))
             continue
         if workflow.declares_steps(context, operation):
-            tests += workflow.workflow_tests(context, operation, request(operation), imports)
+            tests += workflow_tests.workflow_tests(context, operation, request(operation), imports)
             continue
         if machine is not None:
             if operation not in paths:
@@ -317,7 +319,7 @@ def build_tests(context: NodeContext, dependency_checks: list[str]) -> cst.Modul
                 "test_plain_framework_input_is_routed",
                 [
                     *http_tests.attach(context, first),
-                    *workflow.attach(context, first),
+                    *workflow_tests.attach(context, first),
                     *plain,
                     b.assign("output", b.await_(b.call("node.process", "request"))),
                     b.assert_(b.call("isinstance", "output", context.output_model)),
@@ -383,7 +385,7 @@ def build_tests(context: NodeContext, dependency_checks: list[str]) -> cst.Modul
             "test_metrics_count_operations",
             [
                 *http_tests.attach(context, first),
-                *workflow.attach(context, first),
+                *workflow_tests.attach(context, first),
                 *(
                     [b.with_([(b.call("pytest.raises", ONEX_ERROR.name), None)], [b.do(b.await_(b.call("node.process", request(first))))])]
                     if database
@@ -399,7 +401,7 @@ def build_tests(context: NodeContext, dependency_checks: list[str]) -> cst.Modul
             is_async=True,
         ),
     ]
-    tests += caching.generated_tests(context, node_class, request)
+    tests += caching_tests.generated_tests(context, node_class, request)
     if "MixinEventBus" in context.selection.provides:
         tests += _event_bus_tests(context, node_class, imports)
     tests += build_event_tests(context, imports)

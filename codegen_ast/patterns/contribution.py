@@ -46,6 +46,11 @@ class NodeContext:
     def operations(self) -> list[str]:
         return [op.name for op in self.spec.effective_operations]
 
+    @property
+    def operation_protocol(self) -> str:
+        """What an orchestrator needs from an operation handler (a plan and an answer)."""
+        return f"Protocol{self.spec.camel}Operation"
+
     def handler_class(self, operation: str) -> str:
         return "Handler" + "".join(part.capitalize() for part in operation.split("_"))
 

@@ -57,20 +57,20 @@ from codegen_ast import builders as b
 from codegen_ast.errors import CodegenError
 from codegen_ast.patterns.consul import build_consul
 from codegen_ast.patterns.contribution import Contribution, NodeContext
-from codegen_ast.patterns.errors import build_errors
-from codegen_ast.patterns.events import DEFECTIVE_WRAPPERS, build_event_publishing, build_publish_event_fix
-from codegen_ast.patterns.health import build_health
-from codegen_ast.patterns.health_check_mode import build_health_check_mode
+from codegen_ast.patterns.core.errors import build_errors
+from codegen_ast.patterns.events.publishing import DEFECTIVE_WRAPPERS, build_event_publishing, build_publish_event_fix
+from codegen_ast.patterns.core.health import build_health
+from codegen_ast.patterns.core.health_check_mode import build_health_check_mode
 from codegen_ast.patterns.integrations import INTEGRATIONS, build_integration
-from codegen_ast.patterns.lifecycle import build_lifecycle
-from codegen_ast.patterns.logging import build_logging
-from codegen_ast.patterns.metrics import build_metrics
+from codegen_ast.patterns.core.lifecycle import build_lifecycle
+from codegen_ast.patterns.core.logging import build_logging
+from codegen_ast.patterns.core.metrics import build_metrics
 from codegen_ast.selection import Decision
 from codegen_ast.spec import suggestion
 from codegen_ast.target import CONTAINER, MIXINS, SERVICE_WRAPPERS
 from codegen_ast.upgrade.imports import conflicting_imports
 from codegen_ast.upgrade.infer import SourceFacts, infer_context, infer_spec
-from codegen_ast.upgrade.merge import ClassPlan
+from codegen_ast.upgrade.additions import ClassPlan
 from codegen_ast.upgrade.nodes import ENTRY_METHODS, SCAFFOLD_METHODS, NodeClass, methods
 from codegen_ast.upgrade.process_path import CALLED_BY, MAP_ERRORS, RECORD_METRICS, build_process_path
 from codegen_ast.upgrade.scaffold import adopted_name, build_scaffold, wrapper_base

@@ -23,7 +23,7 @@ from codegen_ast.spec import NodeSpec
 from codegen_ast.upgrade.concerns import build_plan, parse_concerns
 from codegen_ast.upgrade.formatting import PhaseTimer
 from codegen_ast.upgrade.infer import SourceFacts, infer_context, infer_spec
-from codegen_ast.upgrade.merge import ClassPlan, ImportConflict, merge_class
+from codegen_ast.upgrade.additions import ClassPlan, ImportConflict, merge_class
 from codegen_ast.upgrade.nodes import NodeClass, find_node_classes
 from codegen_ast.upgrade.preserve import lost_statements
 

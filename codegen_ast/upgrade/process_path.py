@@ -11,7 +11,7 @@ directly above the ``def`` (inside any decorators the user already has)::
         ...                   # untouched
 
 The decorators are module functions built from the same pieces as generated
-code: the ``except`` clauses come from :func:`codegen_ast.patterns.errors.build_errors`
+code: the ``except`` clauses come from :func:`codegen_ast.patterns.core.errors.build_errors`
 and the recording from the metrics pattern's ``_record_operation``. An entry
 point that already calls ``self._record_operation`` / ``self._wrap_error``
 (generated code, or a user who did it by hand) is left alone.

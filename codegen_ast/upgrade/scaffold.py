@@ -25,7 +25,7 @@ import libcst as cst
 
 from codegen_ast import builders as b
 from codegen_ast.builders.definitions import Param
-from codegen_ast.patterns import node_kinds
+from codegen_ast.patterns.core import node_kinds
 from codegen_ast.patterns.contribution import Contribution, NodeContext
 from codegen_ast.target import (
     ERROR_CODE,

@@ -30,7 +30,7 @@ from codegen_ast.patterns.integrations.base import (
     helper,
     setting,
 )
-from codegen_ast.patterns.metrics import metric_constant
+from codegen_ast.patterns.core.metrics import metric_constant
 from codegen_ast.target import ERROR_CODE, LOG_LEVEL, ONEX_ERROR, Symbol
 
 # status -> EnumCoreErrorCode member; other 4xx are INVALID_INPUT, other 5xx OPERATION_FAILED
@@ -239,7 +239,7 @@ SEND = "_http_send"  # the sender's name when a circuit breaker guards http_call
 
 
 def guards_http(context: NodeContext) -> bool:
-    """Whether http_call sits behind a circuit breaker (codegen_ast.patterns.circuit_breaker)."""
+    """Whether http_call sits behind a circuit breaker (codegen_ast.patterns.http.circuit_breaker)."""
     return "circuit_breaker" in context.selection.patterns
 
 

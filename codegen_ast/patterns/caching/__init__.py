@@ -1,0 +1,1 @@
+"""Cache-aside with a TTL for compute and reducer answers."""

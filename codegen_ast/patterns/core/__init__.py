@@ -1,0 +1,1 @@
+"""What every node gets: logging, health-check mode, lifecycle, routing, errors, metrics, health."""

@@ -1,0 +1,1 @@
+"""CRUD on a declared PostgreSQL table: handlers with parametrised SQL, the migration."""

@@ -1,0 +1,1 @@
+"""Events: publishing, declared (subscribed and published) events, typed event handlers."""

@@ -1,0 +1,1 @@
+"""Calls to HTTP services: declared endpoint handlers, their tests, the circuit breaker."""
