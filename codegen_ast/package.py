@@ -136,9 +136,12 @@ def write_package(
     force: bool = False,
     follow_symlinks: bool = False,
     notify: Callable[[str], None] | None = None,
+    guard: Callable[[Path], None] | None = None,
 ) -> Path:
     """Write ``package`` as ``output_dir/<package name>/``; returns that path.
 
+    ``guard`` is called with the target, under the lock, before anything is
+    written (``new --force`` refuses there to destroy the user's work).
     ``notify`` receives what recovering from an interrupted run did. An
     output folder that is a symbolic link is refused unless
     ``follow_symlinks``. Every OS error becomes an :class:`OutputError`
@@ -158,6 +161,8 @@ def write_package(
                 raise OutputError(
                     f"{target} already exists: pass --force to replace it, or choose another -o folder"
                 )
+            if guard is not None:
+                guard(target)
             staging = work / f"{package.name}.{_STAGING}-{secrets.token_hex(4)}"
             try:
                 _stage(package, staging)

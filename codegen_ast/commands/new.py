@@ -17,7 +17,6 @@ from codegen_ast.commands.common import Diagnostic, Progress, Run, read_stdin, s
 from codegen_ast.commands.output import changed_files, unified_diff
 from codegen_ast.errors import CodegenError, InputProblem, OutputError, SpecError, as_codegen_error
 from codegen_ast.generate import GeneratedPackage, generate
-from codegen_ast.locking import package_lock
 from codegen_ast.manifest import MANIFEST, read_manifest, render_manifest
 from codegen_ast.package import write_package
 from codegen_ast.readers import ReadResult, read_spec, spec_from_data
@@ -153,10 +152,9 @@ def _one(read: ReadResult, source: str, spec_file: Path | None, output_dir: Path
     if mode.diff:
         run.diff(unified_diff(package, target))
     if mode.writing:
-        with package_lock(target, on_wait=lambda lock: run.info(f"waiting for another codegen-ast run on {target}")):
-            _check_replace(target, mode.force, mode.discard_edits)
-            write_package(package, output_dir, force=True, follow_symlinks=mode.follow_symlinks,
-                          notify=outcome.warnings.append)
+        write_package(package, output_dir, force=True, follow_symlinks=mode.follow_symlinks,
+                      notify=outcome.warnings.append,
+                      guard=lambda path: _check_replace(path, mode.force, mode.discard_edits))
         outcome.status = "written"
     else:
         outcome.status = ("would-write" if not target.exists() else "would-change") if outcome.changed else "unchanged"
