@@ -3,8 +3,9 @@
 pre-commit builds each hook's environment as a user's machine would: a fresh
 virtual environment with codegen-ast and omnibase-core installed from the
 package index (CI has PyPI), so this test checks that the environment has what
-the hooks need. Environments are kept in `.cache/pre-commit` (git ignores it)
-and reused while the commit under test is the same.
+the hooks need. try-repo builds it afresh each time (one to two minutes), so
+the test is marked slow: `bash scripts/test` leaves it out, `bash scripts/test
+-m slow` runs it, and so does CI (.ci/run).
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ import pytest
 from tests.conftest import EXAMPLE_SPEC, ROOT
 
 PRE_COMMIT = Path(sys.executable).parent / "pre-commit"
-HOOK_CACHE = ROOT / ".cache" / "pre-commit"
 
 
 def git(repo: Path, *arguments: str) -> None:
@@ -29,10 +29,10 @@ def git(repo: Path, *arguments: str) -> None:
                         "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"})
 
 
-def try_repo(repo: Path, hook: str) -> subprocess.CompletedProcess[str]:
-    environment = {**os.environ, "PRE_COMMIT_HOME": str(HOOK_CACHE), "PRE_COMMIT_COLOR": "never"}
+def try_repo(repo: Path) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "PRE_COMMIT_COLOR": "never"}
     return subprocess.run(
-        [str(PRE_COMMIT), "try-repo", str(ROOT), hook, "--all-files", "--verbose"],
+        [str(PRE_COMMIT), "try-repo", str(ROOT), "--all-files", "--verbose"],
         cwd=repo, env=environment, capture_output=True, text=True, timeout=900,
     )
 
@@ -58,21 +58,21 @@ def scratch(tmp_path: Path, example_dir: Path) -> Path:
     return repo
 
 
+@pytest.mark.slow  # one hook environment is built (minutes): run with -m slow
 @pytest.mark.skipif(shutil.which("git") is None, reason="pre-commit needs git")
 def test_the_hooks_select_specs_and_contracts_and_their_environment_has_omnibase_core(scratch: Path) -> None:
-    passed = try_repo(scratch, "codegen-ast-validate")
-    assert passed.returncode == 0, passed.stdout + passed.stderr
-    # the contract was loaded by omnibase-core's own model, in the hook's environment
-    assert "codegen-ast validate" in passed.stdout and "Passed" in passed.stdout
-    assert "compose.yaml" not in passed.stdout and ".pre-commit-config.yaml" not in passed.stdout
-
     (scratch / "specs" / "bad_effect.yaml").write_text("name: Bad-Name\nnode_type: effect\ndescription: x\n")
     git(scratch, "add", ".")
-    failed = try_repo(scratch, "codegen-ast-validate")
-    assert failed.returncode == 1, failed.stdout + failed.stderr
-    assert "specs/bad_effect.yaml:1:1: SPC001 name:" in failed.stdout
-
-    upgrade = try_repo(scratch, "codegen-ast-upgrade")
-    assert upgrade.returncode == 1, upgrade.stdout + upgrade.stderr
-    assert "would upgrade src/legacy_node.py" in upgrade.stdout
-    assert "would upgrade src/node_orders_effect" not in upgrade.stdout  # generated nodes lack nothing
+    result = try_repo(scratch)  # both hooks, one environment (same language and dependencies)
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    validate = output.split("codegen-ast validate", 1)[1]
+    upgrade = output.split("codegen-ast upgrade --check", 1)[1].split("codegen-ast validate", 1)[0]
+    # specs and contracts only: the good spec and the package's contract (loaded by omnibase-core's
+    # own contract model, in the hook's environment) pass; other YAML is not looked at
+    findings = [line for line in validate.splitlines() if ": SPC" in line or ": STR" in line or ": IMP" in line]
+    assert findings == ["specs/bad_effect.yaml:1:1: SPC001 name: node name 'Bad-Name' is not snake_case: "
+                        + findings[0].split("is not snake_case: ", 1)[1]] if findings else False, validate
+    assert "compose.yaml" not in validate and ".pre-commit-config.yaml" not in validate
+    assert "would upgrade src/legacy_node.py" in upgrade
+    assert "would upgrade src/node_orders_effect" not in upgrade  # generated nodes lack nothing
