@@ -10,18 +10,23 @@ import click
 from codegen_ast.commands.common import Run, shared_options
 from codegen_ast.readers import read_spec
 from codegen_ast.selection import select
+from codegen_ast.spec import NODE_TYPES
 
 
 @click.command("explain")
 @click.argument("spec_file", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
+@click.option("--type", "node_type", type=click.Choice(NODE_TYPES),
+              help="The node type, for a spec that does not give one (else it is inferred).")
 @shared_options(output_formats=("text", "json"))
-def explain_command(spec_file: Path, run: Run) -> None:
+def explain_command(spec_file: Path, node_type: str | None, run: Run) -> None:
     """Show what the selector chooses for SPEC_FILE, and why.
 
-    Prints the variant (a pattern profile: database, api, kafka, ml,
+    Prints the node type (and, when the spec does not give it, why it was
+    inferred), the variant (a pattern profile: database, api, kafka, ml,
     analytics, workflow), the base class, the mixins, the detected
     integrations and the production patterns, each with the reason it was
-    chosen. `-` reads the spec from standard input.
+    chosen. An ambiguous node type stops with exit code 2 and the candidates.
+    `-` reads the spec from standard input.
 
     \b
     Examples:
@@ -32,15 +37,20 @@ def explain_command(spec_file: Path, run: Run) -> None:
     if str(spec_file) == "-":
         from codegen_ast.commands.new import read_stdin_spec
 
-        read = read_stdin_spec()
+        read = read_stdin_spec(node_type)
     else:
-        read = read_spec(spec_file)
+        read = read_spec(spec_file, node_type)
     for warning in read.warnings:
         run.warning(str(warning))
     selection = select(read.spec)
+    classification = read.classification
     if run.output_format == "json":
-        run.out(json.dumps(selection.as_dict(), indent=2))
+        data = selection.as_dict()
+        if classification is not None:
+            data["node_type_source"] = classification.as_dict()
+        run.out(json.dumps(data, indent=2))
         return
+    run.out(f"node type:    {classification.describe() if classification else selection.node_type}")
     run.out(f"variant:      {selection.variant or 'none (the plain ' + selection.node_type + ' node)'}")
     run.out(f"base class:   {selection.base.name}  ({selection.base.module})")
     run.out(f"mixins:       {', '.join(selection.mixins) or '(those of the base class)'}")

@@ -6,17 +6,21 @@ import json
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import click
 
 from codegen_ast._version import __version__
+from codegen_ast.classify import AmbiguousNodeType, settle_node_type
 from codegen_ast.commands.common import Diagnostic, Progress, Run, read_stdin, shared_options
 from codegen_ast.commands.output import changed_files, unified_diff
 from codegen_ast.errors import CodegenError, InputProblem, OutputError, SpecError, as_codegen_error
 from codegen_ast.generate import GeneratedPackage, generate
+from codegen_ast.llm import Provider, choose_provider
 from codegen_ast.manifest import MANIFEST, read_manifest, render_manifest
 from codegen_ast.package import write_package
 from codegen_ast.readers import ReadResult, read_spec, spec_from_data
@@ -41,36 +45,58 @@ class Outcome:
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
     validation: str | None = None
+    node_type: str | None = None  # how the node type was settled, when it was not written in the spec
+    fill: list[dict[str, object]] | None = None  # --fill llm: each open handler, accepted or rejected
+    fill_text: list[str] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     exit_code: int = 0
 
     def as_dict(self) -> dict[str, Any]:
-        data = {key: value for key, value in self.__dict__.items() if key not in ("exit_code", "diagnostics")}
+        data = {key: value for key, value in self.__dict__.items()
+                if key not in ("exit_code", "diagnostics", "fill_text")}
         data["findings"] = [item.as_dict() for item in self.diagnostics]
         return data
 
 
-def _quick_spec(name: str, node_type: str | None, deps: tuple[str, ...], features: tuple[str, ...], ops: tuple[str, ...]) -> ReadResult:
-    if node_type is None:
-        raise SpecError([InputProblem(None, None, "--type", "--name needs --type (effect, compute, reducer or orchestrator)")])
+def _quick_spec(
+    name: str, node_type: str | None, *, deps: tuple[str, ...], features: tuple[str, ...], ops: tuple[str, ...]
+) -> ReadResult:
     data: dict[str, Any] = {
         "name": name,
-        "node_type": node_type,
-        "description": f"The {name.replace('_', ' ')} {node_type} node.",
+        "description": f"The {name.replace('_', ' ')} node.",
         "dependencies": list(deps),
         "features": list(features),
         "operations": list(ops),
     }
-    return ReadResult(spec_from_data(data), "spec")
+    data, classification = settle_node_type(data, node_type, path=None)
+    data["description"] = f"The {name.replace('_', ' ')} {data['node_type']} node."
+    return ReadResult(spec_from_data(data), "spec", classification=classification)
 
 
-def read_stdin_spec() -> ReadResult:
+def interactive() -> bool:
+    """Whether a person can answer a question (stdin and stderr are terminals)."""
+    return sys.stdin.isatty() and sys.stderr.isatty()
+
+
+def _read(read: Callable[[str | None], ReadResult], node_type: str | None, ask: bool) -> ReadResult:
+    """``read`` with ``--type``; when the node type is ambiguous and a person is there, ask them."""
+    try:
+        return read(node_type)
+    except AmbiguousNodeType as ambiguity:
+        if not ask:
+            raise
+        click.echo(str(ambiguity), err=True)
+        chosen: str = click.prompt("node type", type=click.Choice(ambiguity.candidates), err=True)
+        return read(chosen)
+
+
+def read_stdin_spec(node_type: str | None = None) -> ReadResult:
     """The spec on standard input (any dialect); problems name it ``-``."""
     with tempfile.TemporaryDirectory(prefix="codegen-ast-stdin-") as folder:
         path = Path(folder) / "stdin.yaml"
         path.write_text(read_stdin(), encoding="utf-8")
         try:
-            return read_spec(path)
+            return read_spec(path, node_type)
         except SpecError as error:
             raise SpecError([InputProblem(Path(STDIN) if p.path == path else p.path, p.line, p.field, p.message)
                              for p in error.problems]) from None
@@ -134,8 +160,10 @@ class Mode:
 
 
 def _one(read: ReadResult, source: str, spec_file: Path | None, output_dir: Path, *, mode: Mode, level: str,
-         python: str | None, run: Run) -> Outcome:
+         python: str | None, run: Run, provider: Provider | None = None) -> Outcome:
     outcome = Outcome(source, warnings=[str(w) for w in read.warnings])
+    if read.classification is not None and read.classification.source == "inferred":
+        outcome.node_type = read.classification.describe()
     package = generate(read.spec)
     outcome.package = package.name
     outcome.files = sorted(package.files)
@@ -144,6 +172,12 @@ def _one(read: ReadResult, source: str, spec_file: Path | None, output_dir: Path
     for decision in select(read.spec).log:
         run.detail(f"  {decision.topic}: {decision.choice} ({decision.reason})")
     _refuse_second_copy(package, output_dir)
+    if provider is not None:
+        from codegen_ast.fill import fill_package
+
+        package, filled = fill_package(package, provider, python=python, output_dir=output_dir)
+        outcome.fill = filled.as_dict()
+        outcome.fill_text = filled.describe()
     if level != "none":
         report = check_before_write(package, level=level, python=python)
         completion = report.manual_completion
@@ -167,10 +201,21 @@ def _one(read: ReadResult, source: str, spec_file: Path | None, output_dir: Path
 @click.option("-o", "--output", "output_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Folder to write packages into (default: `output` in [tool.codegen-ast] of pyproject.toml).")
 @click.option("--name", help="Quick path without a file: the node's snake_case name.")
-@click.option("--type", "node_type", type=click.Choice(NODE_TYPES), help="Quick path: the node type.")
+@click.option("--type", "node_type", type=click.Choice(NODE_TYPES),
+              help="The node type, for --name and for specs that do not give one (else it is inferred).")
 @click.option("--dep", "deps", multiple=True, type=click.Choice(DEPENDENCIES), help="Quick path: a dependency (repeatable).")
 @click.option("--feature", "features", multiple=True, type=click.Choice(FEATURES), help="Quick path: a feature (repeatable).")
 @click.option("--op", "ops", multiple=True, help="Quick path: an operation name (repeatable).")
+@click.option("--prompt", "description", metavar="TEXT",
+              help="Describe the node in words: a model writes the spec, shown for review before generating.")
+@click.option("--yes", is_flag=True, help="With --prompt: generate without the review.")
+@click.option("--spec-out", type=click.Path(path_type=Path, dir_okay=False),
+              help="With --prompt: where to save the model's spec (default: OUTPUT/<package>.spec.yaml).")
+@click.option("--fill", type=click.Choice(["none", "llm"]), default="none", show_default=True,
+              help="llm: a model writes the handler bodies no declaration covers; each is kept only when the "
+                   "package passes strict validation and its own tests, else the generated default stays.")
+@click.option("--llm-fixture", type=click.Path(path_type=Path, dir_okay=False),
+              help="Replay recorded completions from FILE instead of asking the CODEGEN_AST_LLM_* endpoint.")
 @click.option("--force", count=True,
               help="Replace a package that exists; twice to destroy your edits and files in it too.")
 @click.option("--discard-edits", is_flag=True, help="With --force: replace the package even where you changed it.")
@@ -191,6 +236,11 @@ def new_command(
     deps: tuple[str, ...],
     features: tuple[str, ...],
     ops: tuple[str, ...],
+    description: str | None,
+    yes: bool,
+    spec_out: Path | None,
+    fill: str,
+    llm_fixture: Path | None,
     force: int,
     discard_edits: bool,
     follow_symlinks: bool,
@@ -213,6 +263,15 @@ def new_command(
     nothing in it (else it lists what would be lost; --force twice or
     --discard-edits). One failing spec does not stop the others.
 
+    Without a node type (in the spec or --type), it is inferred from what the
+    spec declares; when that is ambiguous you are asked, or (not at a
+    terminal) the command stops with exit code 2 naming the candidates.
+    --prompt and --fill llm ask a language model: --llm-fixture FILE replays
+    recorded answers, else CODEGEN_AST_LLM_BASE_URL, _MODEL and _API_KEY name
+    an OpenAI-compatible endpoint (docs/llm.md). For instance
+    `new spec.yaml -o out/ --fill llm`, or `new --prompt "Records orders in
+    PostgreSQL" -o out/`.
+
     --check, --diff and --dry-run write nothing and combine. Exit status: 0
     done, 1 changes due (--check) or validation findings, 2 bad input.
 
@@ -229,15 +288,24 @@ def new_command(
     output_dir = output_dir or run.defaults.output
     if output_dir is None:
         raise SpecError([InputProblem(None, None, "-o", "no output folder: pass -o DIR or set output in [tool.codegen-ast]")])
-    if not spec_files and name is None:
-        raise SpecError([InputProblem(None, None, None, "nothing to generate: give spec files, - or --name and --type")])
+    if not spec_files and name is None and description is None:
+        raise SpecError([InputProblem(None, None, None, "nothing to generate: give spec files, -, --name, or --prompt")])
     if list(map(str, spec_files)).count(STDIN) > 1:
         raise click.UsageError("- (standard input) can be given once")
     level = "none" if no_validate else run.level(level)
     python = run.python(python)
     mode = Mode(check=check, diff=diff, dry_run=dry_run, force=force, discard_edits=discard_edits,
                 follow_symlinks=follow_symlinks)
+    ask = interactive() and run.output_format == "text"
+    provider = choose_provider(llm_fixture) if fill == "llm" or description is not None else None
     jobs: list[tuple[str, Path | None]] = [(str(path), path) for path in spec_files]
+    if description is not None:
+        assert provider is not None
+        from codegen_ast.commands.new_prompt import spec_from_prompt
+
+        saved = spec_from_prompt(description, provider, output_dir, spec_out=spec_out, node_type=node_type,
+                                 review=not yes, ask=ask, force=force > 0)
+        jobs.append((str(saved), saved))
     if name is not None:
         jobs.append((f"--name {name}", None))
 
@@ -246,21 +314,24 @@ def new_command(
         for source, path in jobs:
             with progress.item(source):
                 outcomes.append(_attempt(source, path, output_dir, mode=mode, level=level, python=python, run=run,
-                                         quick=(name or "", node_type, deps, features, ops)))
+                                         node_type=node_type, ask=ask, provider=provider if fill == "llm" else None,
+                                         quick=partial(_quick_spec, name or "", deps=deps, features=features, ops=ops)))
     _report(outcomes, output_dir, run, mode)
     sys.exit(max((o.exit_code for o in outcomes), default=0))
 
 
 def _attempt(source: str, path: Path | None, output_dir: Path, *, mode: Mode, level: str, python: str | None,
-             run: Run, quick: tuple[str, str | None, tuple[str, ...], tuple[str, ...], tuple[str, ...]]) -> Outcome:
+             run: Run, node_type: str | None, ask: bool, provider: Provider | None,
+             quick: Callable[[str | None], ReadResult]) -> Outcome:
     try:
         if path is None:
-            read, spec_file = _quick_spec(*quick), None
+            read, spec_file = _read(quick, node_type, ask), None
         elif str(path) == STDIN:
-            read, spec_file = read_stdin_spec(), None
+            read, spec_file = read_stdin_spec(node_type), None
         else:
-            read, spec_file = read_spec(path), path
-        return _one(read, source, spec_file, output_dir, mode=mode, level=level, python=python, run=run)
+            read, spec_file = _read(partial(read_spec, path), node_type, ask), path
+        return _one(read, source, spec_file, output_dir, mode=mode, level=level, python=python, run=run,
+                    provider=provider)
     except GeneratedPackageInvalid as error:
         message = str(error).split("\n\n", 1)[0]
         return Outcome(source, error=message, diagnostics=report_diagnostics(error.report), exit_code=error.exit_code)
@@ -278,6 +349,10 @@ def _report(outcomes: list[Outcome], output_dir: Path, run: Run, mode: Mode) -> 
     for outcome in outcomes:
         for warning in outcome.warnings:
             run.warning(warning)
+        if outcome.node_type is not None:
+            run.info(f"node type: {outcome.node_type}")
+        for line in [] if run.quiet else outcome.fill_text:
+            run.out(line)
         run.diagnostics(outcome.diagnostics)
         if outcome.error is not None:
             run.error(outcome.error)

@@ -1,4 +1,4 @@
-"""``codegen-ast patterns``: the available production patterns, one line each."""
+"""``codegen-ast patterns``: the pattern registry, one line per pattern."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 import click
 
 from codegen_ast.commands.common import Run, shared_options
-from codegen_ast.patterns import pattern_summaries
+from codegen_ast.patterns.registry import REGISTRY
 
 
 @click.command("patterns")
@@ -20,7 +20,7 @@ def patterns_command(run: Run) -> None:
       codegen-ast patterns
       codegen-ast patterns --format json
     """
-    summaries = pattern_summaries()
+    summaries = {pattern.name.value: pattern.summary for pattern in REGISTRY}
     if run.output_format == "json":
         run.out(json.dumps(summaries, indent=2))
         return

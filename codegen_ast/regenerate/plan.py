@@ -90,7 +90,7 @@ def _choose_spec(root: Path, manifest: Manifest, spec_file: Path | None) -> tupl
     if manifest.spec_file is not None:
         recorded = Path(os.path.normpath(root / manifest.spec_file))
         if recorded.is_file():
-            read = read_spec(recorded)
+            read = read_spec(recorded, manifest.spec.node_type if manifest.spec is not None else None)
             notes += [str(w) for w in read.warnings]
             if manifest.spec is not None and read.spec != manifest.spec:
                 notes.append(f"the spec changed since the last generation: regenerating from {recorded}")

@@ -19,7 +19,7 @@ from codegen_ast import builders as b
 from codegen_ast.builders.definitions import Param
 from codegen_ast.files.models import field_statement
 from codegen_ast.files.values import value_imports, value_of
-from codegen_ast.patterns.contribution import NodeContext
+from codegen_ast.patterns.contribution import Contribution, NodeContext
 from codegen_ast.patterns.events.names import (
     event_stem,
     handler_class,
@@ -33,15 +33,6 @@ from codegen_ast.spec import FieldSpec, SubscribedEventSpec
 
 # the framework's base for payloads carried inside an event envelope
 _PAYLOAD_BASE = ("omnibase_core.models.events.model_event_payload_base", "ModelEventPayloadBase")
-
-
-@dataclass
-class EventFiles:
-    """The files of the subscribed events and what the package __init__ files re-export."""
-
-    modules: dict[str, cst.Module] = field(default_factory=dict)
-    handler_exports: list[tuple[str, str]] = field(default_factory=list)
-    model_exports: list[tuple[str, str]] = field(default_factory=list)
 
 
 def carried_fields(context: NodeContext, event: SubscribedEventSpec) -> list[FieldSpec]:
@@ -127,10 +118,9 @@ def build_event_handler(context: NodeContext, event: SubscribedEventSpec) -> cst
     )
 
 
-def build_event_files(context: NodeContext) -> EventFiles:
-    files = EventFiles()
-    if "event_handlers" not in context.selection.patterns:
-        return files
+def build_event_files(context: NodeContext) -> Contribution:
+    """A payload model and a handler module per subscribed event, re-exported by the package."""
+    files = Contribution()
     for event in subscribed(context.spec):
         model, handler = payload_module(event.event_type), handler_module(event.event_type)
         files.modules[f"models/{model}.py"] = build_payload_model(context, event)

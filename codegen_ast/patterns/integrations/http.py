@@ -23,7 +23,9 @@ import libcst as cst
 from codegen_ast import builders as b
 from codegen_ast.builders.definitions import Param
 from codegen_ast.patterns.contribution import ErrorMapping, NodeContext
+from codegen_ast.patterns.record import Example
 from codegen_ast.patterns.integrations.base import (
+    integration_pattern,
     Integration,
     Setting,
     Statements,
@@ -466,4 +468,20 @@ HTTP = Integration(
     ),
     module_statements=_module_statements,
     more_counters=(RETRIES_COUNTER,),
+)
+
+PATTERN = integration_pattern(
+    HTTP,
+    (
+        "an httpx.AsyncClient, probed with a GET of the service's health path, and http_call: "
+        "the one way generated code sends a request."
+    ),
+    Example(
+        before="response = requests.get(url)  # blocks the event loop, no timeout",
+        after=(
+            "answer = await self.http_call(\"GET\", \"/orders/1\", timeout_s=5.0, attempts=3, "
+            "correlation_id=request.correlation_id)"
+        ),
+    ),
+    ("tests/test_http_endpoints.py", "tests/test_live_services.py"),
 )
