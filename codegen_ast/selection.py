@@ -23,7 +23,6 @@ from codegen_ast.target import (
     NODE_TYPE_MIXINS,
     SERVICE_WRAPPERS,
     WRAPPER_MIXINS,
-    Symbol,
 )
 
 # integration -> words that reveal it in the domain or in operation names

@@ -9,8 +9,8 @@ from codegen_ast import formulas
 from codegen_ast.builders.definitions import Param
 from codegen_ast.files.values import echo_source, effectively_optional, value_imports, value_of
 from codegen_ast.patterns.contribution import NodeContext
-from codegen_ast.spec import FieldSpec, OperationSpec
-from codegen_ast.target import NODE_OUTPUTS, WORKFLOW_STEP
+from codegen_ast.spec import OperationSpec
+from codegen_ast.target import ERROR_CODE, NODE_OUTPUTS, ONEX_ERROR, WORKFLOW_STEP
 
 
 def _formula_statements(context: NodeContext) -> list[cst.BaseStatement]:
@@ -57,7 +57,7 @@ def build_handler(context: NodeContext, operation: OperationSpec) -> cst.Module:
     answers["correlation_id"] = "request.correlation_id"
     computed = _formula_statements(context)
     if any(isinstance(statement, cst.Try) for statement in computed):
-        imports.add("omnibase_core.enums", "EnumCoreErrorCode").add("omnibase_core.errors", "ModelOnexError")
+        imports.add(*ERROR_CODE).add(*ONEX_ERROR)
     for field in spec.output_fields:
         source = echo_source(field, spec.input_fields)
         if field.formula is not None:

@@ -18,14 +18,18 @@ from codegen_ast.target import (
     CONTRACT_MODELS,
     EFFECT_TYPE,
     ERROR_CODE,
+    EVENT_BUS,
+    EVENT_ENVELOPE,
     HEALTH_STATUS,
     HEALTH_VALUE,
     NODE_INPUTS,
     ONEX_ERROR,
+    ONEX_EVENT,
     ORCHESTRATOR_METADATA,
     REDUCER_METADATA,
     REDUCTION_TYPE,
     SERIALIZED_DICT,
+    YAML_MODEL_LOADER,
 )
 
 _ASYNC = "pytest.mark.asyncio"
@@ -107,17 +111,16 @@ def _contract_load(context: NodeContext, imports: b.ImportSet) -> cst.BaseExpres
     imports.add(contract.module, contract.name)
     if context.spec.node_type == "orchestrator":
         # ModelContractOrchestrator has no from_yaml
-        loader = "omnibase_core.utils.util_safe_yaml_loader"
-        imports.add(loader, "load_and_validate_yaml_model")
-        return b.call("load_and_validate_yaml_model", "CONTRACT_PATH", contract.name)
+        imports.add(*YAML_MODEL_LOADER)
+        return b.call(YAML_MODEL_LOADER.name, "CONTRACT_PATH", contract.name)
     return b.call(f"{contract.name}.from_yaml", b.call("CONTRACT_PATH.read_text", encoding=b.string_literal("utf-8")))
 
 
 def _event_bus_tests(context: NodeContext, node_class: str, imports: b.ImportSet) -> Statements:
     imports.add("typing", "cast")
-    imports.add("omnibase_core.protocols.event_bus", "ProtocolEventBus")
-    imports.add("omnibase_core.models.core.model_onex_event", "ModelOnexEvent")
-    imports.add("omnibase_core.models.events.model_event_envelope", "ModelEventEnvelope")
+    imports.add(*EVENT_BUS)
+    imports.add(*ONEX_EVENT)
+    imports.add(*EVENT_ENVELOPE)
     envelopes = b.annotation("list[ModelEventEnvelope[ModelOnexEvent]]")
     bus = b.class_(
         "RecordingEventBus",

@@ -20,7 +20,7 @@ from codegen_ast.patterns.contribution import Contribution, NodeContext
 from codegen_ast.patterns.record import Earlier, Example, Pattern, PatternName
 from codegen_ast.spec import NodeSpec
 from codegen_ast.patterns.integrations.base import Setting, setting, setting_constants
-from codegen_ast.target import HEALTH_STATUS
+from codegen_ast.target import HEALTH_ISSUE, HEALTH_STATUS
 
 SETTINGS = (
     Setting("CONSUL_HOST", "127.0.0.1"),
@@ -259,7 +259,7 @@ def _check_method() -> cst.FunctionDef:
 
 def build_consul(context: NodeContext) -> Contribution:
     contribution = Contribution(
-        imports={("asyncio", ""), ("os", ""), ("typing", "Any"), ("omnibase_core.models.health.model_health_issue", "ModelHealthIssue")},
+        imports={("asyncio", ""), ("os", ""), ("typing", "Any"), HEALTH_ISSUE},
         module_statements=[
             *setting_constants(SETTINGS),
             _agent_function(),

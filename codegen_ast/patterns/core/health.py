@@ -16,13 +16,11 @@ import libcst as cst
 
 from codegen_ast import builders as b
 from codegen_ast.patterns.contribution import Contribution, NodeContext
-from codegen_ast.patterns.record import Earlier, Example, Pattern, PatternName, always
+from codegen_ast.patterns.record import Earlier, Example, Pattern, PatternName
 from codegen_ast.decisions import Selection
 from codegen_ast.spec import NodeSpec
-from codegen_ast.target import HEALTH_STATUS
+from codegen_ast.target import HEALTH_ISSUE, HEALTH_STATUS, LIFECYCLE_STATUS
 
-_LIFECYCLE = "omnibase_core.enums.enum_node_lifecycle_status"
-_ISSUE = "omnibase_core.models.health.model_health_issue"
 _BAD_STATES = ("FAILED", "CLEANED_UP", "CLEANUP_FAILED")
 
 
@@ -151,8 +149,8 @@ def build_health(context: NodeContext, dependency_checks: list[str], *, routed: 
         imports={
             ("asyncio", ""),
             ("collections.abc", "Callable"),
-            (_LIFECYCLE, "EnumNodeLifecycleStatus"),
-            (_ISSUE, "ModelHealthIssue"),
+            LIFECYCLE_STATUS,
+            HEALTH_ISSUE,
         }
         | typing_imports,
         module_statements=[b.assign("_UNHEALTHY_STATES", unhealthy_states)],

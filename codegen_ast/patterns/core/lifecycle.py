@@ -26,7 +26,7 @@ import libcst as cst
 
 from codegen_ast import builders as b
 from codegen_ast.patterns.contribution import Contribution, LifecycleStep, NodeContext
-from codegen_ast.patterns.record import Earlier, Example, Pattern, PatternName, always
+from codegen_ast.patterns.record import Earlier, Example, Pattern, PatternName
 from codegen_ast.decisions import Selection
 from codegen_ast.spec import NodeSpec
 from codegen_ast.target import ERROR_CODE, LOG_LEVEL, ONEX_ERROR

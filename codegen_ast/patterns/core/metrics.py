@@ -18,6 +18,7 @@ from codegen_ast import builders as b
 from codegen_ast.builders.definitions import Param
 from codegen_ast.patterns.contribution import Contribution, NodeContext
 from codegen_ast.patterns.record import Earlier, Example, Pattern, PatternName, always
+from codegen_ast.target import METRIC_ENTRY
 
 COUNTERS = ("operations", "successes", "failures")
 GAUGES = ("duration_ms_last", "duration_ms_total")
@@ -108,7 +109,7 @@ def build_metrics(context: NodeContext, integration_counters: list[str]) -> Cont
         for metric in counters + GAUGES
     ]
     return Contribution(
-        imports={("time", ""), ("omnibase_core.types.typed_dict_mixin_types", "TypedDictMetricEntry")},
+        imports={("time", ""), METRIC_ENTRY},
         module_statements=[*constants, _metric_value_function()],
         init_statements=[b.assign("self._duration_ms_total", b.literal(0.0))],
         methods=[_get_operation_metrics(counters), _record_operation(context)],

@@ -56,6 +56,7 @@ from codegen_ast.patterns.contribution import Contribution, NodeContext
 from codegen_ast.spec import NodeSpec
 from codegen_ast.patterns.events.names import topic_name, topic_constants, event_constant, subscribed, tracks_undelivered, transition_event_type
 from codegen_ast.patterns.events.subscriptions import build_subscriptions
+from codegen_ast.target import ONEX_TOPIC_PATTERN
 
 
 Statements = list[cst.BaseStatement]
@@ -64,9 +65,7 @@ Statements = list[cst.BaseStatement]
 TRANSITION_EVENT = "EVENT_TRANSITION"
 
 
-# omnibase_core.utils.util_topic_suffix.TOPIC_SUFFIX_PATTERN: the only topics a
-# contract's event_bus section may list (onex.{kind}.{producer}.{event-name}.v{n})
-ONEX_TOPIC = re.compile(r"onex\.(cmd|evt|dlq|intent|snapshot)\.[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*\.v\d+")
+ONEX_TOPIC = re.compile(ONEX_TOPIC_PATTERN)
 
 
 def _publish(event: b.ExprLike, payload: b.ExprLike, topic: b.ExprLike | None = None) -> cst.BaseStatement:

@@ -11,8 +11,6 @@ other request.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import libcst as cst
 
 from codegen_ast import builders as b
@@ -29,10 +27,10 @@ from codegen_ast.patterns.events.names import (
     subscribed,
 )
 from codegen_ast.spec import FieldSpec, SubscribedEventSpec
+from codegen_ast.target import EVENT_ENVELOPE, EVENT_PAYLOAD_BASE
 
 
 # the framework's base for payloads carried inside an event envelope
-_PAYLOAD_BASE = ("omnibase_core.models.events.model_event_payload_base", "ModelEventPayloadBase")
 
 
 def carried_fields(context: NodeContext, event: SubscribedEventSpec) -> list[FieldSpec]:
@@ -43,7 +41,7 @@ def carried_fields(context: NodeContext, event: SubscribedEventSpec) -> list[Fie
 
 def build_payload_model(context: NodeContext, event: SubscribedEventSpec) -> cst.Module:
     fields = carried_fields(context, event)
-    imports = b.ImportSet().add("pydantic", "ConfigDict").add(_PAYLOAD_BASE[0], _PAYLOAD_BASE[1])
+    imports = b.ImportSet().add("pydantic", "ConfigDict").add(*EVENT_PAYLOAD_BASE)
     if any(f.description or not f.required for f in fields):
         imports.add("pydantic", "Field")
     for item in fields:
@@ -59,7 +57,7 @@ def build_payload_model(context: NodeContext, event: SubscribedEventSpec) -> cst
     )
     model = b.class_(
         payload_model(event.event_type),
-        [_PAYLOAD_BASE[1]],
+        [EVENT_PAYLOAD_BASE.name],
         [config, *(field_statement(item) for item in fields)],
         doc=doc,
     )
@@ -211,7 +209,7 @@ def build_event_tests(context: NodeContext, imports: b.ImportSet) -> list[cst.Ba
     events = subscribed(context.spec) if "event_handlers" in context.selection.patterns else []
     if not events:
         return []
-    imports.add("omnibase_core.models.events.model_event_envelope", "ModelEventEnvelope").add("uuid", "uuid4")
+    imports.add(*EVENT_ENVELOPE).add("uuid", "uuid4")
     node_class = context.spec.class_name
     tests: list[cst.BaseStatement] = [_message_stand_in()]
     for event in events:

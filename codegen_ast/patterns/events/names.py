@@ -10,7 +10,6 @@ from codegen_ast.patterns.contribution import NodeContext
 from codegen_ast.spec import NodeSpec, SubscribedEventSpec
 
 
-ENVELOPE = ("omnibase_core.models.events.model_event_envelope", "ModelEventEnvelope")
 _NOT_WORD = re.compile(r"[^A-Za-z0-9]+")
 
 
