@@ -13,6 +13,8 @@ For every file the generator writes now (*theirs*), with the file on disk
 - a symbolic link -> left alone (nothing is written through it).
 
 Files no longer generated are removed when untouched, kept when edited.
+Migrations are history (:mod:`.migrations`): none is rewritten; a changed
+table gets the next numbered one.
 Everything else in the folder (the user's files, links, empty folders, the
 folder's mode) is not touched at all: regenerate writes files in place.
 """
@@ -29,6 +31,7 @@ from codegen_ast.generate import GeneratedPackage, generate
 from codegen_ast.manifest import MANIFEST, Manifest, digest, read_manifest, render_manifest
 from codegen_ast.readers import read_spec
 from codegen_ast.regenerate.merge3 import Conflict, has_markers, merge3
+from codegen_ast.regenerate.migrations import is_migration, plan_migrations
 from codegen_ast.spec import NodeSpec
 
 
@@ -160,12 +163,19 @@ def plan_regeneration(root: Path, *, spec_file: Path | None = None) -> Regenerat
     if manifest.problem is not None and not any(manifest.problem in note for note in notes):
         result.notes.append(f"{manifest.problem}: every file that differs is kept as yours")
     bases = _bases(manifest, theirs)
-    for relative, text in sorted(theirs.files.items()):
-        if relative != MANIFEST:
-            result.files.append(_plan_file(root, relative, text, manifest, bases.get(relative)))
+    migrations = plan_migrations(root, manifest, spec, theirs.files)
+    current = {name: text for name, text in theirs.files.items() if not is_migration(name)} | migrations.recorded
+    for relative, text in sorted(current.items()):
+        if relative == MANIFEST:
+            continue
+        if is_migration(relative):  # history: only a new one is written, none is ever changed
+            if relative in migrations.added:
+                result.files.append(FilePlan(relative, "added", text))
+            continue
+        result.files.append(_plan_file(root, relative, text, manifest, bases.get(relative)))
     for relative, recorded in sorted(manifest.hashes.items()):
         path = root / relative
-        if relative in theirs.files or not path.is_file() or path.is_symlink():
+        if relative in current or is_migration(relative) or not path.is_file() or path.is_symlink():
             continue
         ours = _read(path)
         if ours is not None and digest(ours) == recorded:
@@ -173,5 +183,5 @@ def plan_regeneration(root: Path, *, spec_file: Path | None = None) -> Regenerat
         else:
             result.files.append(FilePlan(relative, "kept", note="no longer generated, but edited by you: kept"))
     spec_path = _relative_spec_file(record, root) if record is not None else manifest.spec_file
-    result.files.append(FilePlan(MANIFEST, "replaced", render_manifest(spec, theirs.files, __version__, spec_file=spec_path)))
+    result.files.append(FilePlan(MANIFEST, "replaced", render_manifest(spec, current, __version__, spec_file=spec_path)))
     return result
