@@ -1,11 +1,14 @@
-"""``onex_support``: the support package written once per output folder.
+"""Constant code of generated packages, as real Python.
 
-Its source lives beside this module, in ``onex_support/``, as real Python (typed,
-tested by this project's test suite); codegen-ast writes it out verbatim, byte for
-byte: it takes no spec data. ``support_files`` reads it, ``support_manifest``
-describes it (the folder's ``onex_support/codegen-manifest.json``), and
-``SUPPORT_API`` is the API level the generated registries ask for with
-``require_api``.
+The modules beside this one (``http_api``, ``saga``, ``events``) are parsed whole
+and spliced into today's packages (see codegen_ast.builders.support).
+
+``onex_support/`` is the support package of the declarative shape, written once
+per output folder: real Python (typed, tested by this project's test suite) that
+codegen-ast writes out verbatim, byte for byte: it takes no spec data.
+``support_files`` reads it, ``support_manifest`` describes it (the folder's
+``onex_support/codegen-manifest.json``), and ``SUPPORT_API`` is the API level the
+generated registries ask for with ``require_api``.
 """
 
 from __future__ import annotations
