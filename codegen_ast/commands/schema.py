@@ -9,22 +9,46 @@ complete and check spec files (YAML language servers read JSON Schema).
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import click
 
 from codegen_ast.commands.common import Run, shared_options
 
 SPEC_SCHEMA_ID = "codegen-ast/node-spec"
+FIELD_TYPE_HELP = (
+    "str, int, float, bool, bytes, datetime, date, uuid, decimal, list[T], dict[str, T], or T | None"
+)
+# models a spec file may give as a bare string (`- get_order` for an operation)
+_SHORTHANDS = frozenset({"OperationSpec"})
 
 
-def spec_schema() -> dict[str, object]:
+def _accepting_shorthands(node: Any) -> Any:
+    """Where the reader takes a string for an object, the schema says so too: a field
+    type is written as text (``list[str]``), an operation may be just its name."""
+    if isinstance(node, dict):
+        ref = node.get("$ref", "")
+        name = ref.rsplit("/", 1)[-1] if isinstance(ref, str) and ref.startswith("#/$defs/") else None
+        if name == "FieldType":
+            return {"type": "string", "description": FIELD_TYPE_HELP}
+        if name in _SHORTHANDS:
+            return {"anyOf": [{"type": "string"}, node]}
+        return {key: _accepting_shorthands(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_accepting_shorthands(item) for item in node]
+    return node
+
+
+def spec_schema() -> dict[str, Any]:
+    """pydantic's JSON Schema of NodeSpec, with the shorthands spec files use."""
     from codegen_ast.spec import NodeSpec
 
-    schema = NodeSpec.model_json_schema(mode="validation")
+    schema = _accepting_shorthands(NodeSpec.model_json_schema(mode="validation"))
+    schema["$defs"].pop("FieldType", None)
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SPEC_SCHEMA_ID, **schema}
 
 
-def report_schema() -> dict[str, object]:
+def report_schema() -> dict[str, Any]:
     from codegen_ast.validate.report import REPORT_SCHEMA
 
     return REPORT_SCHEMA
