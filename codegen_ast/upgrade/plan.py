@@ -163,8 +163,10 @@ def build_plan(
         if conflicts and (integration in detected or (requested is not None and integration in requested)):
             skipped[integration] = conflicts[0]
     candidates, log = choose_concerns(requested, node, detected)
+    kept = kept_names(module, class_def)
     for integration, evidence in owned_clients(module).items():
-        if integration in candidates:
+        # (a node that has the integration already, generated or upgraded, made that client itself)
+        if integration in candidates and f"_start_{integration}" not in kept:
             skipped[integration] = f"the node has its own {evidence}: a second one is not added"
     # (the process() scaffold adoption writes is new: no caller has seen its exceptions)
     if "errors" in candidates and not node.scaffold and (requested is None or "errors" not in requested):
@@ -193,6 +195,8 @@ def build_plan(
     for concern, mixin in wanted:
         if concern not in candidates or concern in skipped or mixin in present or mixin in added_mixins:
             continue
+        if mixin == "MixinEventBus" and "kafka" in candidates and "kafka" not in skipped:
+            continue  # events go to Kafka
         if surface.open:
             skipped[concern] = (
                 f"it needs {mixin}, and the base {surface.open[0]} could not be read to tell whether it has it"
@@ -204,7 +208,6 @@ def build_plan(
         else:
             skipped[concern] = f"{mixin} could not be read from omnibase-core here"
 
-    kept = kept_names(module, class_def)
     while True:
         accepted = tuple(concern for concern in candidates if concern not in skipped)
         outcome = _assemble(module, node, class_def, accepted, facts, surface, added_mixins, log, name, entry)
