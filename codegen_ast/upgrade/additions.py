@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import libcst as cst
 
@@ -29,7 +30,14 @@ from codegen_ast.errors import CodegenError
 from codegen_ast.patterns.contribution import Contribution
 from codegen_ast.target import CONTAINER
 from codegen_ast.upgrade.formatting import Formatter, PhaseTimer, code_of
-from codegen_ast.upgrade.imports import add_imports, bound_names, conflicting_imports, missing_imports
+from codegen_ast.upgrade.import_block import add_imports
+from codegen_ast.upgrade.imports import (
+    bound_names,
+    conflicting_imports,
+    missing_imports,
+    postponed_annotations,
+    typing_only_names,
+)
 from codegen_ast.upgrade.nodes import class_bases, methods, placeholder
 
 
@@ -347,7 +355,9 @@ def _one_per_line(display: cst.List, added: list[cst.Element]) -> cst.List:
     return display.with_changes(elements=joined, rbracket=display.rbracket.with_changes(whitespace_before=before_bracket))
 
 
-def merge_class(module: cst.Module, plan: ClassPlan, timer: PhaseTimer) -> tuple[cst.Module, MergeLog]:
+def merge_class(
+    module: cst.Module, plan: ClassPlan, timer: PhaseTimer, path: Path | None = None
+) -> tuple[cst.Module, MergeLog]:
     """``module`` with everything ``plan`` wants and ``plan.class_name`` lacks."""
     log = MergeLog()
     index = next(
@@ -380,19 +390,21 @@ def merge_class(module: cst.Module, plan: ClassPlan, timer: PhaseTimer) -> tuple
         return module, log  # nothing was missing: the very same tree
     body = [*module.body[:index], *constants, new_class, *after, *module.body[index + 1 :]]
     used = formatter.names
+    updated = module.with_changes(body=body)
+    # a name imported under `if TYPE_CHECKING:` serves annotations, which are never evaluated
+    annotation_only = typing_only_names(updated) - formatter.runtime if postponed_annotations(updated) else set()
     wanted = {
         (module_name, item)
         for contribution in plan.contributions
         for module_name, item in contribution.imports
-        if (item or module_name.split(".")[0]) in used
+        if (item or module_name.split(".")[0]) in used and item not in annotation_only
     }
-    updated = module.with_changes(body=body)
     missing = missing_imports(updated, wanted)
     conflicts = conflicting_imports(updated, missing)
     if conflicts:
         raise ImportConflict(f"{plan.class_name}: {conflicts[0]}")
     if missing:
-        updated = add_imports(updated, missing)
+        updated = add_imports(updated, missing, path)
         log.added += [f"import {item or module_name}" + (f" from {module_name}" if item else "") for module_name, item in missing]
     return updated, log
 

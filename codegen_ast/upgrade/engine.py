@@ -90,7 +90,7 @@ def upgrade(
         surface = class_surface(source, node.name, path, resolver)
         return build_plan(module, node, class_def, requested, facts, surface, resolver, name=name)
 
-    return _run(source, plan)
+    return _run(source, plan, path)
 
 
 def add_contributions(
@@ -118,7 +118,7 @@ def add_contributions(
     return _run(source, plan)
 
 
-def _run(source: str, plan_for: PlanBuilder) -> UpgradeResult:
+def _run(source: str, plan_for: PlanBuilder, path: Path | None = None) -> UpgradeResult:
     timer = PhaseTimer()
     result = UpgradeResult(original=source, source=source, seconds=timer.seconds)
     started = time.perf_counter()
@@ -146,7 +146,7 @@ def _run(source: str, plan_for: PlanBuilder) -> UpgradeResult:
         outcome = plan_for(module, node, class_def, facts)
         plan, context, notes = outcome.plan, outcome.context, outcome.notes
         try:
-            module, log = merge_class(module, plan, timer)
+            module, log = merge_class(module, plan, timer, path)
         except ImportConflict as error:
             result.error = f"{error}; file left alone"
             return result

@@ -43,6 +43,7 @@ def code_of(node: cst.CSTNode) -> str:
 class _Formatted:
     statements: tuple[cst.BaseStatement, ...]
     names: frozenset[str]  # the names the code reads (for the imports it needs)
+    runtime: frozenset[str]  # those it reads outside annotations
 
 
 @lru_cache(maxsize=4096)
@@ -52,12 +53,31 @@ def _formatted_module(code: str) -> _Formatted:
     body = list(module.body)
     if module.header and body:  # libcst files a first statement's comments under the module
         body[0] = body[0].with_changes(leading_lines=[*module.header, *body[0].leading_lines])
-    return _Formatted(tuple(body), names_in(text))
+    return _Formatted(tuple(body), names_in(text), runtime_names_in(text))
 
 
 def names_in(code: str) -> frozenset[str]:
     """Every name ``code`` reads (``a`` of ``a.b.c``), by Python's own parser."""
     return frozenset(node.id for node in ast.walk(ast.parse(code)) if isinstance(node, ast.Name))
+
+
+def runtime_names_in(code: str) -> frozenset[str]:
+    """The names ``code`` reads outside annotations (which ``from __future__ import
+    annotations`` never evaluates)."""
+    annotations: set[int] = set()
+    tree = ast.parse(code)
+    for node in ast.walk(tree):
+        parts: list[ast.expr | None] = []
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            arguments = node.args
+            every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs, arguments.vararg, arguments.kwarg]
+            parts = [node.returns, *(argument.annotation for argument in every if argument is not None)]
+        elif isinstance(node, ast.AnnAssign):
+            parts = [node.annotation]
+        for part in parts:
+            if part is not None:
+                annotations |= {id(inner) for inner in ast.walk(part)}
+    return frozenset(node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and id(node) not in annotations)
 
 
 def _indented(code: str, depth: int) -> str:
@@ -70,11 +90,13 @@ class Formatter:
 
     timer: PhaseTimer
     names: set[str] = field(default_factory=set)
+    runtime: set[str] = field(default_factory=set)
 
     def _format(self, code: str) -> tuple[cst.BaseStatement, ...]:
         started = time.perf_counter()
         formatted = _formatted_module(code)
         self.names |= formatted.names
+        self.runtime |= formatted.runtime
         self.timer.add("format", started)
         return formatted.statements
 
@@ -100,4 +122,5 @@ class Formatter:
     def expression(self, node: cst.BaseExpression) -> cst.BaseExpression:
         """An inserted expression left as libcst renders it (a base, a list element)."""
         self.names |= names_in(code_of(node))
+        self.runtime |= names_in(code_of(node))
         return node

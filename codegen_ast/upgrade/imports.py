@@ -2,22 +2,16 @@
 
 An import is missing when the name it would bind is not bound at module level
 already (``from m import n``), or when the exact dotted module is not imported
-(``import m.sub``). New imports go right after the module's last top-level
-import, grouped and sorted the way generated code is; existing import lines are
-never touched (a name missing from ``from typing import Any`` becomes its own
-``from typing import cast`` line).
+(``import m.sub``). Where new imports go: :mod:`codegen_ast.upgrade.import_block`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 import libcst as cst
 
-from codegen_ast.builders import ImportSet
-from codegen_ast.builders.imports import import_group
-from codegen_ast.target import UNTYPED_MODULES
 from codegen_ast.upgrade.formatting import code_of
 
 
@@ -119,76 +113,25 @@ def missing_imports(module: cst.Module, wanted: Iterable[tuple[str, str]]) -> li
     return missing
 
 
-def import_statements(requests: Iterable[tuple[str, str]]) -> list[cst.SimpleStatementLine]:
-    imports = ImportSet()
-    for module_name, item in requests:
-        if item:
-            imports.add(module_name, item)
-        else:
-            imports.add(module_name)
-    return imports.statements(UNTYPED_MODULES)
+def typing_only_names(module: cst.Module) -> set[str]:
+    """Names imported only under ``if TYPE_CHECKING:`` at module level."""
+    found: set[str] = set()
+    for statement in module.body:
+        if isinstance(statement, cst.If) and code_of(statement.test).strip() in ("TYPE_CHECKING", "typing.TYPE_CHECKING"):
+            for inner in _block(statement.body):
+                for small in _small(inner):
+                    if isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
+                        found |= {_alias_name(alias) or code_of(alias.name) for alias in small.names}
+    return found - bound_names(module)
 
 
-def _statement_group(statement: cst.CSTNode) -> int | None:
-    """The import group of a top-level import line (None for anything else)."""
-    small = _small(statement)
-    if len(small) != 1:
-        return None
-    if isinstance(small[0], cst.Import):
-        return import_group(code_of(small[0].names[0].name))
-    if isinstance(small[0], cst.ImportFrom):
-        dots = "." * len(small[0].relative)
-        return import_group(dots + (code_of(small[0].module) if small[0].module else ""))
-    return None
-
-
-def add_imports(module: cst.Module, requests: Iterable[tuple[str, str]]) -> cst.Module:
-    """``module`` with ``requests`` imported: each group (standard library, third
-    party, local) after the module's last import of that group, or where the group
-    belongs when the module has none of it."""
-    leading: list[tuple[int, int]] = []  # (index, group) of the leading import lines
-    for index, statement in enumerate(module.body):
-        if isinstance(statement, (cst.ClassDef, cst.FunctionDef)):
-            break
-        group = _statement_group(statement)
-        if group is not None:
-            leading.append((index, group))
-    by_group: dict[int, list[tuple[str, str]]] = {}
-    for request in requests:
-        by_group.setdefault(import_group(request[0]), []).append(request)
-    insertions: list[tuple[int, int, list[cst.SimpleStatementLine]]] = []
-    body = list(module.body)
-    for group, items in sorted(by_group.items()):
-        lines = import_statements(items)
-        same = [index for index, found in leading if found == group]
-        later = [index for index, found in leading if found > group]
-        if same:
-            position, gap = same[-1] + 1, 0
-        else:  # a block of its own: before the groups that follow it, or after every import
-            position = later[0] if later else (leading[-1][0] + 1 if leading else import_position(module))
-            gap = 1 if position else 0
-            if later and not _blank_above(body[position]):  # keep the groups apart
-                body[position] = body[position].with_changes(
-                    leading_lines=[cst.EmptyLine(indent=False), *body[position].leading_lines]
-                )
-        lines[0] = lines[0].with_changes(leading_lines=[cst.EmptyLine(indent=False) for _ in range(gap)])
-        insertions.append((position, group, lines))
-    # bottom-up; at one position the later group first, so that the earlier one ends up above it
-    for position, _, lines in sorted(insertions, key=lambda insertion: insertion[:2], reverse=True):
-        body[position:position] = lines
-    return module.with_changes(body=body)
-
-
-def _blank_above(statement: cst.BaseStatement) -> bool:
-    lines: Sequence[cst.EmptyLine] = getattr(statement, "leading_lines", ())
-    return bool(lines) and lines[0].comment is None
-
-
-def import_position(module: cst.Module) -> int:
-    """Where imports go in a module that has none at the top: after its docstring."""
-    return 1 if module.body and _is_docstring(module.body[0]) else 0
-
-
-def _is_docstring(statement: cst.BaseStatement) -> bool:
-    small = _small(statement)
-    return len(small) == 1 and isinstance(small[0], cst.Expr) and isinstance(small[0].value, cst.SimpleString)
+def postponed_annotations(module: cst.Module) -> bool:
+    """Whether the module says ``from __future__ import annotations``."""
+    for statement in module.body:
+        for small in _small(statement):
+            if isinstance(small, cst.ImportFrom) and small.module is not None and code_of(small.module) == "__future__":
+                if not isinstance(small.names, cst.ImportStar) and any(
+                    code_of(alias.name) == "annotations" for alias in small.names
+                ):
+                    return True
+    return False

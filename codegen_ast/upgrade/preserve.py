@@ -10,6 +10,8 @@ statement are the ones the upgrade makes:
 - a function may gain decorators and statements;
 - any statement may gain blank lines above it (never lose one, never gain a comment);
 - a ``return [...]`` may gain list elements (``get_health_checks``);
+- a ``from m import ...`` line may gain names (and the blank lines around an
+  import line may move, as sorting the import block needs);
 - the scaffold's ``raise NotImplementedError`` placeholder may be replaced.
 
 Anything else — a deleted, reordered or reformatted statement, a lost comment
@@ -44,6 +46,35 @@ def _same_return_growing(original: cst.CSTNode, upgraded: cst.CSTNode) -> bool:
     return _subsequence([e.value for e in old.value.elements], [e.value for e in new.value.elements], _equal)
 
 
+def _import_growing(original: cst.CSTNode, upgraded: cst.CSTNode) -> bool:
+    """An import line that gained names (``from m import a`` -> ``from m import a, b``,
+    wrapped or not) and kept its comments; the blank lines around an import move
+    as its section needs them."""
+    if not (isinstance(original, cst.SimpleStatementLine) and isinstance(upgraded, cst.SimpleStatementLine)):
+        return False
+    if len(original.body) != 1 or len(upgraded.body) != 1:
+        return False
+    old, new = original.body[0], upgraded.body[0]
+    comments = [line.comment for line in original.leading_lines if line.comment is not None]
+    if comments != [line.comment for line in upgraded.leading_lines if line.comment is not None]:
+        return False
+    if not original.trailing_whitespace.deep_equals(upgraded.trailing_whitespace):
+        return False
+    if isinstance(old, cst.Import) and isinstance(new, cst.Import):
+        return old.deep_equals(new)
+    if not (isinstance(old, cst.ImportFrom) and isinstance(new, cst.ImportFrom)):
+        return False
+    if isinstance(old.names, cst.ImportStar) or isinstance(new.names, cst.ImportStar):
+        return old.deep_equals(new)
+    if not (_same(old.module, new.module) and len(old.relative) == len(new.relative)):
+        return False
+    return "#" not in code_of(old) and _subsequence(
+        [alias.with_changes(comma=cst.MaybeSentinel.DEFAULT) for alias in old.names],
+        [alias.with_changes(comma=cst.MaybeSentinel.DEFAULT) for alias in new.names],
+        _equal,
+    )
+
+
 def _equal(original: cst.CSTNode, upgraded: cst.CSTNode) -> bool:
     return original.deep_equals(upgraded)
 
@@ -73,7 +104,7 @@ class _Checker:
             return True
         if isinstance(original, cst.SimpleStatementLine) and isinstance(upgraded, cst.SimpleStatementLine):
             if original.with_changes(leading_lines=()).deep_equals(upgraded.with_changes(leading_lines=())):
-                return _kept_lines(original.leading_lines, upgraded.leading_lines)
+                return _kept_lines(original.leading_lines, upgraded.leading_lines) or _import_growing(original, upgraded)
         if isinstance(original, cst.ClassDef) and isinstance(upgraded, cst.ClassDef):
             name = original.name.value
             return (
@@ -93,7 +124,7 @@ class _Checker:
                 and _subsequence(original.decorators, upgraded.decorators, _equal)
                 and self.block(original.body, upgraded.body, allow_placeholder=placeholder(original))
             )
-        return _same_return_growing(original, upgraded)
+        return _same_return_growing(original, upgraded) or _import_growing(original, upgraded)
 
     def block(
         self,

@@ -10,8 +10,12 @@ from __future__ import annotations
 import ast
 import difflib
 import io
+import json
 import os
 import re
+import shutil
+import subprocess
+import sys
 import tokenize
 from collections import Counter
 from pathlib import Path
@@ -28,7 +32,7 @@ from tests.upgrade.golden_corpus import CORPUS, NOT_MYPY_CLEAN, OUTSIDE_ITS_PACK
 CASES = cases()
 GOLDEN_NODES = sorted((ROOT / "tests" / "cases").glob("*/node_*/node.py"))
 # the only kinds of original line an upgrade may rewrite (everything else is kept byte for byte)
-_EDITABLE = re.compile(r"^\s*(class \w+\b.*|return \[.*|raise NotImplementedError\(.*)$")
+_EDITABLE = re.compile(r"^\s*(class \w+\b.*|return \[.*|raise NotImplementedError\(.*|from [\w.]+ import .*)$")
 
 
 def comments(text: str) -> Counter[str]:
@@ -133,10 +137,55 @@ def test_mypy_clean_nodes_stay_mypy_clean(scaffolds: list[Scaffold]) -> None:
 
 def test_statements_of_the_legacy_node_survive_as_python_sees_them() -> None:
     """An independent check with Python's own parser: the legacy node's top-level
-    statements all survive, unchanged and in order."""
+    statements all survive, unchanged and in order (an import line may gain names)."""
     (case,) = [case for case in CASES if case.name == "legacy_execute_effect"]
-    before = [ast.dump(node) for node in ast.parse(case.input.read_text()).body if not isinstance(node, ast.ClassDef)]
-    after = [ast.dump(node) for node in ast.parse(case.expected.read_text()).body if not isinstance(node, ast.ClassDef)]
+
+    def comparable(node: ast.stmt) -> str:
+        if isinstance(node, ast.ImportFrom):
+            return f"from {node.module} import"
+        return ast.dump(node)
+
+    def imported(path: Path) -> dict[str | None, set[str]]:
+        found: dict[str | None, set[str]] = {}
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, ast.ImportFrom):
+                found.setdefault(node.module, set()).update(alias.name for alias in node.names)
+        return found
+
+    before = [comparable(node) for node in ast.parse(case.input.read_text()).body if not isinstance(node, ast.ClassDef)]
+    after = [comparable(node) for node in ast.parse(case.expected.read_text()).body if not isinstance(node, ast.ClassDef)]
     position = 0
     for statement in before:
         position = after.index(statement, position) + 1
+    kept, grown = imported(case.input), imported(case.expected)
+    assert all(names <= grown[module] for module, names in kept.items())
+
+
+def ruff_import_findings(folder: Path) -> set[str]:
+    """The files below ``folder`` that ruff's isort rule (I001) rejects."""
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "ruff"), "check", "--isolated", "--no-cache", "--select", "I",
+         "--output-format", "json", str(folder)],
+        capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert result.returncode in (0, 1), result.stderr
+    return {Path(finding["filename"]).name for finding in json.loads(result.stdout)}
+
+
+def test_imports_are_placed_as_ruffs_isort_rule_wants(tmp_path: Path) -> None:
+    """Every upgrade whose input passes `ruff check --select I` passes it too:
+    the added imports join their module's line, sorted, in their section."""
+    for case in CASES:
+        shutil.copy(case.input, tmp_path / f"{case.name}_input.py")
+        shutil.copy(case.expected, tmp_path / f"{case.name}_expected.py")
+    rejected = ruff_import_findings(tmp_path)
+    clean = [case.name for case in CASES if f"{case.name}_input.py" not in rejected]
+    assert len(clean) >= 12
+    assert [name for name in clean if f"{name}_expected.py" in rejected] == []
+    # no module the user imported from once is imported from twice (no second `from typing import ...`)
+    for case in CASES:
+        def modules(path: Path) -> list[str | None]:
+            return [node.module for node in ast.parse(path.read_text()).body if isinstance(node, ast.ImportFrom)]
+
+        if len(modules(case.input)) == len(set(modules(case.input))):
+            assert len(modules(case.expected)) == len(set(modules(case.expected))), case.name

@@ -9,15 +9,15 @@ from collections.abc import Callable, Coroutine
 from typing import Any, Concatenate
 
 import httpx
-from omnibase_core.models.container.model_onex_container import ModelONEXContainer
-from omnibase_core.models.orchestrator.model_orchestrator_input import ModelOrchestratorInput
-from omnibase_core.models.orchestrator.model_orchestrator_output import ModelOrchestratorOutput
-from omnibase_core.nodes.node_service_orchestrator import ModelServiceOrchestrator
 from omnibase_core.enums.enum_node_lifecycle_status import EnumNodeLifecycleStatus
 from omnibase_core.mixins.mixin_event_bus import MixinEventBus
 from omnibase_core.mixins.mixin_node_service import MixinNodeService
+from omnibase_core.models.container.model_onex_container import ModelONEXContainer
 from omnibase_core.models.health.model_health_issue import ModelHealthIssue
 from omnibase_core.models.health.model_health_status import ModelHealthStatus
+from omnibase_core.models.orchestrator.model_orchestrator_input import ModelOrchestratorInput
+from omnibase_core.models.orchestrator.model_orchestrator_output import ModelOrchestratorOutput
+from omnibase_core.nodes.node_service_orchestrator import ModelServiceOrchestrator
 from omnibase_core.types.typed_dict_mixin_types import TypedDictMetricEntry
 
 STEPS = ("reserve", "pay", "confirm")

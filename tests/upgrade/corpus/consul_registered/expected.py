@@ -11,17 +11,17 @@ from typing import Any, Concatenate, cast
 from uuid import UUID
 
 from omnibase_core.enums import EnumTransactionState
-from omnibase_core.models.effect.model_effect_input import ModelEffectInput
-from omnibase_core.models.effect.model_effect_output import ModelEffectOutput
-from omnibase_core.nodes.node_service_effect import ModelServiceEffect
 from omnibase_core.enums.enum_log_level import EnumLogLevel
 from omnibase_core.enums.enum_node_lifecycle_status import EnumNodeLifecycleStatus
 from omnibase_core.logging.logging_structured import emit_log_event_sync
 from omnibase_core.mixins.mixin_event_bus import MixinEventBus
 from omnibase_core.mixins.mixin_node_service import MixinNodeService
 from omnibase_core.models.container.model_onex_container import ModelONEXContainer
+from omnibase_core.models.effect.model_effect_input import ModelEffectInput
+from omnibase_core.models.effect.model_effect_output import ModelEffectOutput
 from omnibase_core.models.health.model_health_issue import ModelHealthIssue
 from omnibase_core.models.health.model_health_status import ModelHealthStatus
+from omnibase_core.nodes.node_service_effect import ModelServiceEffect
 from omnibase_core.types.typed_dict_mixin_types import TypedDictMetricEntry
 
 

@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
-from uuid import UUID
 import asyncio
 import functools
 import time
 from collections.abc import Callable, Coroutine
 from typing import Any, Concatenate
+from uuid import UUID
 
 from omnibase_core.enums import EnumTransactionState
 from omnibase_core.enums.enum_log_level import EnumLogLevel
-from omnibase_core.logging.logging_structured import emit_log_event_sync
-from omnibase_core.models.effect.model_effect_input import ModelEffectInput
-from omnibase_core.models.effect.model_effect_output import ModelEffectOutput
-from omnibase_core.nodes import NodeEffect
 from omnibase_core.enums.enum_node_lifecycle_status import EnumNodeLifecycleStatus
+from omnibase_core.logging.logging_structured import emit_log_event_sync
 from omnibase_core.mixins import MixinHealthCheck
 from omnibase_core.mixins.mixin_metrics import MixinMetrics
 from omnibase_core.models.container.model_onex_container import ModelONEXContainer
+from omnibase_core.models.effect.model_effect_input import ModelEffectInput
+from omnibase_core.models.effect.model_effect_output import ModelEffectOutput
 from omnibase_core.models.health.model_health_issue import ModelHealthIssue
 from omnibase_core.models.health.model_health_status import ModelHealthStatus
+from omnibase_core.nodes import NodeEffect
 from omnibase_core.types.typed_dict_mixin_types import TypedDictMetricEntry
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import asyncio
 import functools
+import json
 import os
 import time
 from collections.abc import Callable, Coroutine
@@ -13,19 +13,21 @@ from uuid import UUID
 
 from aiokafka import AIOKafkaProducer  # type: ignore[import-untyped]
 from omnibase_core.enums import EnumTransactionState
-from omnibase_core.models.container.model_onex_container import ModelONEXContainer
-from omnibase_core.models.effect.model_effect_input import ModelEffectInput
-from omnibase_core.models.effect.model_effect_output import ModelEffectOutput
-from omnibase_core.nodes import NodeEffect
 from omnibase_core.enums.enum_log_level import EnumLogLevel
 from omnibase_core.enums.enum_node_lifecycle_status import EnumNodeLifecycleStatus
 from omnibase_core.logging.logging_structured import emit_log_event_sync
 from omnibase_core.mixins import MixinEventBus, MixinHealthCheck
 from omnibase_core.mixins.mixin_metrics import MixinMetrics
+from omnibase_core.models.container.model_onex_container import ModelONEXContainer
+from omnibase_core.models.effect.model_effect_input import ModelEffectInput
+from omnibase_core.models.effect.model_effect_output import ModelEffectOutput
 from omnibase_core.models.events.model_event_envelope import ModelEventEnvelope
 from omnibase_core.models.health.model_health_issue import ModelHealthIssue
 from omnibase_core.models.health.model_health_status import ModelHealthStatus
-from omnibase_core.protocols.protocol_event_bus_duck_typed import ProtocolEventBusDuckTyped
+from omnibase_core.nodes import NodeEffect
+from omnibase_core.protocols.protocol_event_bus_duck_typed import (
+    ProtocolEventBusDuckTyped,
+)
 from omnibase_core.types.typed_dict_mixin_types import TypedDictMetricEntry
 
 TOPIC = "shipments.v1"

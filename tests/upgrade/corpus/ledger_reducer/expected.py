@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 import asyncio
 import functools
 import time
 from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
 from typing import Any, Concatenate
 
 from omnibase_core.enums import EnumReductionType
+from omnibase_core.enums.enum_node_lifecycle_status import EnumNodeLifecycleStatus
+from omnibase_core.mixins import MixinHealthCheck
+from omnibase_core.mixins.mixin_metrics import MixinMetrics
 from omnibase_core.models.container.model_onex_container import ModelONEXContainer
+from omnibase_core.models.health.model_health_issue import ModelHealthIssue
+from omnibase_core.models.health.model_health_status import ModelHealthStatus
 from omnibase_core.models.projectors.model_projection_intent import ModelProjectionIntent
 from omnibase_core.models.reducer.model_reducer_input import ModelReducerInput
 from omnibase_core.models.reducer.model_reducer_output import ModelReducerOutput
 from omnibase_core.nodes import NodeReducer
 from omnibase_core.types.type_serializable_value import SerializedDict
-from omnibase_core.enums.enum_node_lifecycle_status import EnumNodeLifecycleStatus
-from omnibase_core.mixins import MixinHealthCheck
-from omnibase_core.mixins.mixin_metrics import MixinMetrics
-from omnibase_core.models.health.model_health_issue import ModelHealthIssue
-from omnibase_core.models.health.model_health_status import ModelHealthStatus
 from omnibase_core.types.typed_dict_mixin_types import TypedDictMetricEntry
 
 

@@ -7,28 +7,27 @@ ONEX v2.0 Compliance:
 - Uses ModelOnexError for error handling
 """
 
-import os
-import time
-from pathlib import Path
-from typing import Any, Optional
-from uuid import UUID, uuid4
 import asyncio
 import functools
+import os
+import time
 from collections.abc import Callable, Coroutine
-from typing import Concatenate
+from pathlib import Path
+from typing import Any, Concatenate, Optional
+from uuid import UUID, uuid4
 
 # ONEX Core Imports
 from omnibase_core import EnumCoreErrorCode, ModelOnexError
 from omnibase_core.enums.enum_log_level import EnumLogLevel as LogLevel
-from omnibase_core.logging.structured import emit_log_event_sync as emit_log_event
-from omnibase_core.models.core import ModelContainer
-from omnibase_core.models.contracts.model_contract_effect import ModelContractEffect
-from omnibase_core.nodes.node_effect import NodeEffect
 from omnibase_core.enums.enum_node_lifecycle_status import EnumNodeLifecycleStatus
+from omnibase_core.logging.structured import emit_log_event_sync as emit_log_event
 from omnibase_core.mixins import MixinHealthCheck
 from omnibase_core.mixins.mixin_metrics import MixinMetrics
+from omnibase_core.models.core import ModelContainer
+from omnibase_core.models.contracts.model_contract_effect import ModelContractEffect
 from omnibase_core.models.health.model_health_issue import ModelHealthIssue
 from omnibase_core.models.health.model_health_status import ModelHealthStatus
+from omnibase_core.nodes.node_effect import NodeEffect
 from omnibase_core.types.typed_dict_mixin_types import TypedDictMetricEntry
 
 # Aliases for compatibility

@@ -1,19 +1,18 @@
 """Cache warmer written from the MixinInjector output of the seed generator."""
 
-import os
-from typing import Any
 import functools
+import os
 import time
 from collections.abc import Callable, Coroutine
-from typing import Concatenate
+from typing import Any, Concatenate
 
 import redis.asyncio as redis
+from omnibase_core.enums.enum_node_lifecycle_status import EnumNodeLifecycleStatus
 from omnibase_core.mixins.mixin_health_check import MixinHealthCheck
 from omnibase_core.mixins.mixin_metrics import MixinMetrics
 from omnibase_core.models.core import ModelContainer
 from omnibase_core.models.health.model_health_status import ModelHealthStatus
 from omnibase_core.nodes import NodeEffect
-from omnibase_core.enums.enum_node_lifecycle_status import EnumNodeLifecycleStatus
 from omnibase_core.types.typed_dict_mixin_types import TypedDictMetricEntry
 
 

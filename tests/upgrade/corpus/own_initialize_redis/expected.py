@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-import os
 import asyncio
 import functools
+import os
 import time
 from collections.abc import Callable, Coroutine
 from typing import Any, Concatenate
 
 import redis.asyncio
 from omnibase_core.enums import EnumTransactionState
-from omnibase_core.models.container.model_onex_container import ModelONEXContainer
-from omnibase_core.models.effect.model_effect_input import ModelEffectInput
-from omnibase_core.models.effect.model_effect_output import ModelEffectOutput
-from omnibase_core.nodes.node_service_effect import ModelServiceEffect
 from omnibase_core.enums.enum_node_lifecycle_status import EnumNodeLifecycleStatus
 from omnibase_core.mixins.mixin_event_bus import MixinEventBus
 from omnibase_core.mixins.mixin_node_service import MixinNodeService
+from omnibase_core.models.container.model_onex_container import ModelONEXContainer
+from omnibase_core.models.effect.model_effect_input import ModelEffectInput
+from omnibase_core.models.effect.model_effect_output import ModelEffectOutput
 from omnibase_core.models.health.model_health_issue import ModelHealthIssue
 from omnibase_core.models.health.model_health_status import ModelHealthStatus
+from omnibase_core.nodes.node_service_effect import ModelServiceEffect
 from omnibase_core.types.typed_dict_mixin_types import TypedDictMetricEntry
 
 

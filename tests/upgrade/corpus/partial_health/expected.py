@@ -6,12 +6,12 @@ import asyncio
 from collections.abc import Callable
 
 from omnibase_core.enums import EnumTransactionState
+from omnibase_core.enums.enum_node_lifecycle_status import EnumNodeLifecycleStatus
 from omnibase_core.models.effect.model_effect_input import ModelEffectInput
 from omnibase_core.models.effect.model_effect_output import ModelEffectOutput
+from omnibase_core.models.health.model_health_issue import ModelHealthIssue
 from omnibase_core.models.health.model_health_status import ModelHealthStatus
 from omnibase_core.nodes.node_service_effect import ModelServiceEffect
-from omnibase_core.enums.enum_node_lifecycle_status import EnumNodeLifecycleStatus
-from omnibase_core.models.health.model_health_issue import ModelHealthIssue
 
 _UNHEALTHY_STATES = frozenset(
     {

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from uuid import UUID
 import functools
 import time
 from collections.abc import Callable, Coroutine
 from typing import Any, Concatenate
+from uuid import UUID
 
 from omnibase_core.enums.enum_log_level import EnumLogLevel
 from omnibase_core.logging.logging_structured import emit_log_event_sync
 from omnibase_core.models.compute.model_compute_input import ModelComputeInput
 from omnibase_core.models.compute.model_compute_output import ModelComputeOutput
+from omnibase_core.models.container.model_onex_container import ModelONEXContainer
 from omnibase_core.nodes.node_service_compute import ModelServiceCompute
 from omnibase_core.types.type_serializable_value import SerializedDict
-from omnibase_core.models.container.model_onex_container import ModelONEXContainer
 from omnibase_core.types.typed_dict_mixin_types import TypedDictMetricEntry
 
 NODE_NAME = "fraud_score"

@@ -4,22 +4,22 @@
 
 from __future__ import annotations
 
-import functools
-from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, Decimal
 import asyncio
+import functools
 import time
 from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any, Concatenate
 
+from omnibase_core.enums.enum_node_lifecycle_status import EnumNodeLifecycleStatus
 from omnibase_core.models.compute.model_compute_input import ModelComputeInput
 from omnibase_core.models.compute.model_compute_output import ModelComputeOutput
-from omnibase_core.nodes.node_service_compute import ModelServiceCompute
-from omnibase_core.types.type_serializable_value import SerializedDict
-from omnibase_core.enums.enum_node_lifecycle_status import EnumNodeLifecycleStatus
 from omnibase_core.models.container.model_onex_container import ModelONEXContainer
 from omnibase_core.models.health.model_health_issue import ModelHealthIssue
 from omnibase_core.models.health.model_health_status import ModelHealthStatus
+from omnibase_core.nodes.node_service_compute import ModelServiceCompute
+from omnibase_core.types.type_serializable_value import SerializedDict
 from omnibase_core.types.typed_dict_mixin_types import TypedDictMetricEntry
 
 # VAT rates by country; the default applies to everything else.

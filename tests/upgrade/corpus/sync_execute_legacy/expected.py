@@ -1,14 +1,14 @@
 """Unit conversion from the first ONEX prototype: a synchronous entry point."""
 
-from typing import Any
 import asyncio
 from collections.abc import Callable
+from typing import Any
 
-from omnibase_core.nodes import NodeCompute
 from omnibase_core.enums.enum_node_lifecycle_status import EnumNodeLifecycleStatus
 from omnibase_core.mixins import MixinHealthCheck
 from omnibase_core.models.health.model_health_issue import ModelHealthIssue
 from omnibase_core.models.health.model_health_status import ModelHealthStatus
+from omnibase_core.nodes import NodeCompute
 
 FACTORS = {"km": 1000.0, "m": 1.0, "cm": 0.01}
 

@@ -9,20 +9,20 @@ from collections.abc import Callable, Coroutine
 from typing import Any, Concatenate
 
 from omnibase_core.enums import EnumTransactionState
+from omnibase_core.enums.enum_node_lifecycle_status import EnumNodeLifecycleStatus
+from omnibase_core.mixins.mixin_event_bus import MixinEventBus
+from omnibase_core.mixins.mixin_node_service import MixinNodeService
 from omnibase_core.models.compute.model_compute_input import ModelComputeInput
 from omnibase_core.models.compute.model_compute_output import ModelComputeOutput
+from omnibase_core.models.container.model_onex_container import ModelONEXContainer
 from omnibase_core.models.effect.model_effect_input import ModelEffectInput
 from omnibase_core.models.effect.model_effect_output import ModelEffectOutput
+from omnibase_core.models.health.model_health_issue import ModelHealthIssue
+from omnibase_core.models.health.model_health_status import ModelHealthStatus
 from omnibase_core.nodes.node_service_compute import ModelServiceCompute
 from omnibase_core.nodes.node_service_effect import ModelServiceEffect
 from omnibase_core.types.type_serializable_value import SerializedDict
-from omnibase_core.enums.enum_node_lifecycle_status import EnumNodeLifecycleStatus
-from omnibase_core.models.container.model_onex_container import ModelONEXContainer
-from omnibase_core.models.health.model_health_issue import ModelHealthIssue
-from omnibase_core.models.health.model_health_status import ModelHealthStatus
 from omnibase_core.types.typed_dict_mixin_types import TypedDictMetricEntry
-from omnibase_core.mixins.mixin_event_bus import MixinEventBus
-from omnibase_core.mixins.mixin_node_service import MixinNodeService
 
 GREETING = "hello"
 

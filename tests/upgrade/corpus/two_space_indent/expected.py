@@ -1,21 +1,20 @@
 '''Tag normalisation, in the team's two-space style.'''
-
 import asyncio
 import functools
 import time
 from collections.abc import Callable, Coroutine
 from typing import Any, Concatenate
 
-from omnibase_core.models.compute.model_compute_input import ModelComputeInput
-from omnibase_core.models.compute.model_compute_output import ModelComputeOutput
-from omnibase_core.nodes import NodeCompute
-from omnibase_core.types.type_serializable_value import SerializedDict
 from omnibase_core.enums.enum_node_lifecycle_status import EnumNodeLifecycleStatus
 from omnibase_core.mixins import MixinHealthCheck
 from omnibase_core.mixins.mixin_metrics import MixinMetrics
+from omnibase_core.models.compute.model_compute_input import ModelComputeInput
+from omnibase_core.models.compute.model_compute_output import ModelComputeOutput
 from omnibase_core.models.container.model_onex_container import ModelONEXContainer
 from omnibase_core.models.health.model_health_issue import ModelHealthIssue
 from omnibase_core.models.health.model_health_status import ModelHealthStatus
+from omnibase_core.nodes import NodeCompute
+from omnibase_core.types.type_serializable_value import SerializedDict
 from omnibase_core.types.typed_dict_mixin_types import TypedDictMetricEntry
 
 
