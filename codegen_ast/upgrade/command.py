@@ -12,6 +12,7 @@ from codegen_ast.commands.common import EXIT_FINDINGS, Diagnostic, Progress, Run
 from codegen_ast.commands.output import text_diff
 from codegen_ast.locking import package_lock
 from codegen_ast.upgrade.concerns import CONCERNS, parse_concerns
+from codegen_ast.upgrade.engine import UpgradeResult
 from codegen_ast.upgrade.files import FileUpgrade, upgrade_files, write
 
 LEFT_ALONE = "UPG001"
@@ -29,6 +30,7 @@ def _report(item: FileUpgrade, run: Run, *, check: bool, diff: bool, writing: bo
         run.out(f"{'upgraded' if writing else 'would upgrade'} {item.path} ({len(added)} additions)")
         for line in added:
             run.detail(f"  {line}")
+    _patterns(str(item.path), result, run)
     for note in result.notes:
         run.note(f"{item.path}: {note}")
     if item.contract is not None:
@@ -36,11 +38,20 @@ def _report(item: FileUpgrade, run: Run, *, check: bool, diff: bool, writing: bo
             run.note(f"{item.contract.path}: not fixed: {problem}")
 
 
+def _patterns(path: str, result: UpgradeResult, run: Run) -> None:
+    """Per node class: the patterns applied, and each one skipped with why."""
+    for node in result.nodes:
+        run.info(f"{path}: {node.class_name}: applied {', '.join(node.concerns) or 'nothing'}")
+        for skip in node.skipped:
+            run.info(f"{path}: {node.class_name}: skipped {skip.concern}: {skip.reason}")
+
+
 def _as_dict(item: FileUpgrade) -> dict[str, object]:
     result = item.result
     return {
         "path": str(item.path),
         "changed": item.changed,
+        "nodes": [node.as_dict() for node in result.nodes],
         "additions": [line for node in result.nodes for line in node.added],
         "notes": list(result.notes),
         "left_alone": result.error,
@@ -68,6 +79,7 @@ def _stdin(concerns: list[str] | None, run: Run, *, check: bool, diff: bool) -> 
         run.diff(text_diff(result.original, result.source, STDIN))
     if not (check or diff):
         run.out(result.source, nl=False)
+    _patterns(STDIN, result, run)
     for note in result.notes:
         run.note(f"{STDIN}: {note}")
     sys.exit(EXIT_FINDINGS if check and result.changed else 0)
@@ -79,7 +91,8 @@ def _stdin(concerns: list[str] | None, run: Run, *, check: bool, diff: bool) -> 
     "--add",
     metavar="CONCERNS",
     default=None,
-    help="Comma-separated concerns to add (default: every applicable one): " + ", ".join(CONCERNS) + ".",
+    help="Comma-separated concerns to add (default: every applicable one; errors, which changes the "
+    "exceptions callers see, only when named): " + ", ".join(CONCERNS) + ".",
 )
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 when an upgrade is due (CI, pre-commit).")
 @click.option("--diff", is_flag=True, help="Write nothing; show what would change (what a bare run does).")
@@ -109,8 +122,12 @@ def upgrade_command(
     and wrappers, older nodes written for earlier framework versions, the
     `onex new node` stub) and adds what is missing — imports, __init__
     attributes, health checks, lifecycle, metrics around process(), error
-    mapping, events — matched by name. User code is never deleted, reordered
-    or reformatted; a file that does not parse, or whose upgrade would not
+    mapping, events — matched by name. A pattern is added only when everything
+    it calls is proven there (in the class, in a base read through the imports,
+    or brought by the pattern) with the same sync/async nature, never beside
+    the node's own client or registration; otherwise it is skipped, and each
+    file's applied and skipped patterns are listed with the reason. User code
+    is never deleted or reordered; a file that does not parse, or whose upgrade would not
     compile, is left alone and reported (path:1:1: UPG001). A second run
     changes nothing. Folder walks leave out what git ignores and --exclude.
     `-` reads a source from standard input and writes the upgraded source to

@@ -49,6 +49,16 @@ class NodeUpgrade:
     notes: tuple[str, ...]  # what is left for the user to do by hand
     skipped: tuple[Skip, ...] = ()  # the patterns not applied, each with the reason
 
+    def as_dict(self) -> dict[str, object]:
+        """For --output-format json."""
+        return {
+            "class": self.class_name,
+            "name": self.spec.name,
+            "applied": list(self.concerns),
+            "skipped": [{"pattern": skip.concern, "reason": skip.reason} for skip in self.skipped],
+            "additions": list(self.added),
+        }
+
 
 @dataclass
 class UpgradeResult:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -111,3 +112,18 @@ def test_every_help_example_runs(tmp_path: Path) -> None:
     finally:
         os.chdir(previous)
     assert all("def _check_self_health(" in path.read_text() for path in nodes.glob("*.py"))
+
+
+def test_each_file_reports_the_patterns_applied_and_skipped_with_why(repo: Path) -> None:
+    node = repo / "nodes" / "audit_plain_effect" / "node.py"
+    status, _, stderr = run(str(node), "--check")
+    assert status == 1
+    assert f"{node}: NodeAuditTrailEffect: applied metrics, health" in stderr
+    assert f"{node}: NodeAuditTrailEffect: skipped errors: error mapping changes which exceptions callers see" in stderr
+    status, stdout, _ = run(str(repo), "--diff", "--output-format", "json")
+    report = {Path(item["path"]).parent.name: item for item in json.loads(stdout)}
+    (audit,) = report["audit_plain_effect"]["nodes"]
+    assert audit["class"] == "NodeAuditTrailEffect" and audit["applied"] == ["metrics", "health"]
+    skipped = {item["pattern"]: item["reason"] for item in audit["skipped"]}
+    assert skipped["errors"].endswith("ask for it with --add errors")
+    assert "nothing the upgrade adds uses it" in skipped["logging"]
