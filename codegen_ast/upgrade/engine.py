@@ -25,7 +25,7 @@ from codegen_ast.upgrade.concerns import parse_concerns
 from codegen_ast.upgrade.formatting import PhaseTimer
 from codegen_ast.upgrade.infer import SourceFacts, infer_context, infer_spec
 from codegen_ast.upgrade.additions import ClassPlan, ImportConflict, merge_class
-from codegen_ast.upgrade.nodes import NodeClass, find_node_classes
+from codegen_ast.upgrade.nodes import NodeClass, find_handler_classes, find_node_classes
 from codegen_ast.upgrade.plan import Outcome, Skip, build_plan
 from codegen_ast.upgrade.preserve import lost_statements
 from codegen_ast.upgrade.surface import Resolver, class_surface
@@ -86,12 +86,15 @@ def upgrade(
     add: str | Iterable[str] | None = None,
     path: Path | None = None,
     name: str | None = None,
+    handlers_of: str | None = None,
 ) -> UpgradeResult:
     """Upgrade every node class of ``source``; never raises for bad input.
 
     ``path`` is where the source lives: bases imported from modules beside it
     are read from there (without it, only installed packages are). ``name`` is
     the node's name from its contract (without it, from the class name).
+    ``handlers_of`` (a node type) says the source is a handler module of a
+    declarative node of that type: its handler classes are upgraded.
     """
     requested = parse_concerns(add)
     resolver = Resolver(path)
@@ -100,7 +103,7 @@ def upgrade(
         surface = class_surface(source, node.name, path, resolver)
         return build_plan(module, node, class_def, requested, facts, surface, resolver, name=name)
 
-    return _run(source, plan, path)
+    return _run(source, plan, path, handlers_of)
 
 
 def add_contributions(
@@ -128,7 +131,7 @@ def add_contributions(
     return _run(source, plan)
 
 
-def _run(source: str, plan_for: PlanBuilder, path: Path | None = None) -> UpgradeResult:
+def _run(source: str, plan_for: PlanBuilder, path: Path | None = None, handlers_of: str | None = None) -> UpgradeResult:
     timer = PhaseTimer()
     result = UpgradeResult(original=source, source=source, seconds=timer.seconds)
     started = time.perf_counter()
@@ -144,7 +147,7 @@ def _run(source: str, plan_for: PlanBuilder, path: Path | None = None) -> Upgrad
     formatting_before = timer.seconds["format"]
     original = module
     renames: dict[str, str] = {}
-    nodes = find_node_classes(module)
+    nodes = find_node_classes(module) if handlers_of is None else find_handler_classes(module, handlers_of)
     try:
         facts = SourceFacts.read(source) if nodes else None
     except SyntaxError as error:

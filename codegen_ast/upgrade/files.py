@@ -24,6 +24,7 @@ from pathlib import Path
 
 from codegen_ast.errors import CodegenError
 from codegen_ast.readers.yaml_source import parse_yaml
+from codegen_ast.spec import NODE_TYPES
 from codegen_ast.upgrade.engine import UpgradeResult, upgrade
 from codegen_ast.validate.contracts import read_contract
 from codegen_ast.validate.source import CONTRACT_NAME
@@ -83,20 +84,32 @@ def read_python(path: Path) -> tuple[str, str]:
     return data.decode(encoding), encoding
 
 
-def contract_name(path: Path) -> str | None:
-    """The node's name from the ``contract.yaml`` beside ``path`` (``name``, or the
-    older dialect's ``node_id``), None without one."""
-    contract = path.parent / CONTRACT_NAME
-    if not contract.is_file():
+def _contract(folder: Path) -> dict[str, object] | None:
+    path = folder / CONTRACT_NAME
+    if not path.is_file():
         return None
-    text, _ = read_contract(contract)  # bounded: what it refuses has no name
+    text, _ = read_contract(path)  # bounded: what it refuses is not read
     if text is None:
         return None
-    loaded = parse_yaml(text, contract)
-    if not isinstance(loaded, dict):
-        return None
-    value = loaded.get("name") or loaded.get("node_id")
-    return str(value) if isinstance(value, str) else None
+    loaded = parse_yaml(text, path)
+    return dict(loaded) if isinstance(loaded, dict) else None
+
+
+def contract_facts(path: Path) -> tuple[str | None, str | None]:
+    """(the node's name, the node type when ``path`` is a handler module of a
+    declarative node) from the ``contract.yaml`` beside ``path`` (or beside its
+    ``handlers/`` folder): ``name``, or the older dialect's ``node_id``."""
+    contract = _contract(path.parent)
+    handlers_of = None
+    if contract is None and path.parent.name == "handlers":
+        contract = _contract(path.parent.parent)
+        if contract is not None:
+            kind = str(contract.get("node_kind") or contract.get("node_type") or "").lower().removesuffix("_generic")
+            handlers_of = kind if kind in NODE_TYPES else None
+    if contract is None:
+        return None, None
+    value = contract.get("name") or contract.get("node_id")
+    return (str(value) if isinstance(value, str) else None), handlers_of
 
 
 def upgrade_file(path: Path, add: tuple[str, ...] | None) -> FileUpgrade:
@@ -107,7 +120,8 @@ def upgrade_file(path: Path, add: tuple[str, ...] | None) -> FileUpgrade:
     # files that cannot hold a node class are not parsed at all
     if "class " not in text:
         return FileUpgrade(path, UpgradeResult(text, text), encoding=encoding)
-    result = upgrade(text, add=add, path=path, name=contract_name(path))
+    name, handlers_of = contract_facts(path)
+    result = upgrade(text, add=add, path=path, name=name, handlers_of=handlers_of)
     if result.changed:
         try:
             result.source.encode(encoding)

@@ -38,6 +38,8 @@ ENTRY_METHODS = {
     "reducer": ("process", "execute_reduction"),
     "orchestrator": ("process", "execute_orchestration"),
 }
+# what a runtime calls on a handler (RuntimeLocal's order)
+HANDLER_METHODS = ("handle", "execute", "run")
 _NODE_NAME = re.compile(r"Node[A-Z]\w*?(Effect|Compute|Reducer|Orchestrator)")
 
 
@@ -51,6 +53,8 @@ class NodeClass:
     mixins: tuple[str, ...]  # mixins listed on it or on its local bases
     resolved: bool  # every base is a framework name or a local class
     scaffold: bool  # the stub `onex new node` writes
+    shell: bool = False  # a declarative shell: a docstring and __init__ calling super().__init__ only
+    handler: bool = False  # an operation handler of a declarative node (upgraded in the shell's place)
 
     @property
     def uses_wrapper(self) -> bool:
@@ -157,5 +161,51 @@ def find_node_classes(module: cst.Module) -> list[NodeClass]:
             kind = match.group(1).lower()
         else:
             continue
-        found.append(NodeClass(name, kind, base, mixins, resolved, scaffold is not None))
+        found.append(NodeClass(name, kind, base, mixins, resolved, scaffold is not None, is_shell(node)))
+    return found
+
+
+def is_shell(node: cst.ClassDef) -> bool:
+    """A declarative shell: the class body is a docstring (``pass``, ``...``) and
+    at most an ``__init__`` whose only statement calls ``super().__init__``."""
+    for statement in docstring_free(node.body):
+        if isinstance(statement, cst.FunctionDef):
+            if statement.name.value != "__init__" or statement.decorators:
+                return False
+            rest = docstring_free(statement.body)
+            if len(rest) != 1 or not _calls_super_init(rest[0]):
+                return False
+        elif not (
+            isinstance(statement, cst.SimpleStatementLine)
+            and all(isinstance(small, (cst.Pass, cst.Expr)) and not isinstance(getattr(small, "value", None), cst.Call)
+                    for small in statement.body)
+        ):
+            return False
+    return isinstance(node.body, cst.IndentedBlock)
+
+
+def _calls_super_init(statement: cst.BaseStatement) -> bool:
+    if not (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1):
+        return False
+    small = statement.body[0]
+    call = small.value if isinstance(small, cst.Expr) else None
+    return (
+        isinstance(call, cst.Call)
+        and isinstance(call.func, cst.Attribute)
+        and call.func.attr.value == "__init__"
+        and isinstance(call.func.value, cst.Call)
+        and isinstance(call.func.value.func, cst.Name)
+        and call.func.value.func.value == "super"
+    )
+
+
+def find_handler_classes(module: cst.Module, node_type: str) -> list[NodeClass]:
+    """The operation handlers of a declarative node in ``module``: top-level
+    classes with an async ``handle``, ``execute`` or ``run``."""
+    found = []
+    for item in module.body:
+        if isinstance(item, cst.ClassDef):
+            own = methods(item)
+            if any(name in own and own[name].asynchronous is not None for name in HANDLER_METHODS):
+                found.append(NodeClass(item.name.value, node_type, None, (), True, False, handler=True))
     return found

@@ -40,7 +40,7 @@ from codegen_ast.upgrade.concerns import INTEGRATION_NAMES, choose_concerns
 from codegen_ast.upgrade.imports import conflicting_imports
 from codegen_ast.upgrade.infer import SourceFacts, infer_context, infer_spec
 from codegen_ast.upgrade.needs import needs_of, override_conflict, unmet
-from codegen_ast.upgrade.nodes import ENTRY_METHODS, SCAFFOLD_METHODS, NodeClass, class_bases, methods
+from codegen_ast.upgrade.nodes import ENTRY_METHODS, HANDLER_METHODS, SCAFFOLD_METHODS, NodeClass, class_bases, methods
 from codegen_ast.upgrade.owned import owned_clients
 from codegen_ast.upgrade.process_path import CALLED_BY, MAP_ERRORS, RECORD_METRICS, build_process_path
 from codegen_ast.upgrade.scaffold import adopted_name, build_scaffold, wrapper_base
@@ -80,7 +80,7 @@ class Outcome:
 
 def _entry_point(node: NodeClass, class_def: cst.ClassDef) -> cst.FunctionDef | None:
     own = methods(class_def)
-    for name in ENTRY_METHODS[node.node_type]:
+    for name in HANDLER_METHODS if node.handler else ENTRY_METHODS[node.node_type]:
         if name in own and own[name].asynchronous is not None:
             return own[name]
     return None
@@ -158,6 +158,20 @@ def build_plan(
     detected = dict(facts.libraries)
     notes: list[str] = []
     skipped: dict[str, str] = {}
+    if node.shell:
+        candidates, _ = choose_concerns(requested, node, detected)
+        context = infer_context(node, infer_spec(node, class_def, (), (), name=name), (), (), [])
+        reason = (
+            "the node is a declarative shell (a docstring and __init__ only, as the declarative-node rule "
+            "requires): its behaviour, and the patterns, belong to its handlers"
+        )
+        return Outcome(ClassPlan(node.name, []), context, skipped=tuple(Skip(c, reason) for c in candidates))
+    if node.handler:
+        for concern in (*INTEGRATION_NAMES, "consul", "events", "lifecycle", "health", "health_check_mode"):
+            skipped[concern] = (
+                "not added to a handler: it owns its resources itself (the node's health and lifecycle "
+                "are the runtime's)"
+            )
     for integration in INTEGRATION_NAMES:
         conflicts = conflicting_imports(module, INTEGRATIONS[integration].imports)
         if conflicts and (integration in detected or (requested is not None and integration in requested)):
