@@ -25,6 +25,7 @@ import ast
 from dataclasses import dataclass, field, replace
 
 import libcst as cst
+import libcst.matchers as m
 
 from codegen_ast import builders as b
 from codegen_ast.decisions import Decision
@@ -183,6 +184,16 @@ def build_plan(
         if integration in candidates and f"_start_{integration}" not in kept:
             skipped[integration] = f"the node has its own {evidence}: a second one is not added"
     # (the process() scaffold adoption writes is new: no caller has seen its exceptions)
+    if requested is None:
+        if "events" in candidates:
+            skipped.setdefault("events", "a publishing helper nothing calls yet: ask for it with --add events")
+        for concern in (*INTEGRATION_NAMES, "consul"):
+            if concern in candidates and concern not in skipped:
+                library = detected.get(concern, concern)
+                skipped[concern] = (
+                    f"the module imports {library}, but the node makes no client of it: a managed one would "
+                    f"connect from initialize(), which the node does not do today: ask for it with --add {concern}"
+                )
     if "errors" in candidates and not node.scaffold and (requested is None or "errors" not in requested):
         skipped["errors"] = (
             "error mapping changes which exceptions callers see: ask for it with --add errors"
@@ -225,7 +236,7 @@ def build_plan(
     while True:
         accepted = tuple(concern for concern in candidates if concern not in skipped)
         outcome = _assemble(module, node, class_def, accepted, facts, surface, added_mixins, log, name, entry)
-        reason = _first_problem(outcome, accepted, skipped, surface, kept, requested or frozenset())
+        reason = _first_problem(outcome, accepted, skipped, surface, kept, requested or frozenset(), node.handler)
         if reason is None:
             break
         skipped[reason.concern] = reason.reason
@@ -307,7 +318,10 @@ def _assemble(
             if scaffold is not None:  # the new process() gets them as it is built
                 scaffold.methods[0] = wired.with_changes(decorators=[cst.Decorator(b.name(d)) for d in decorators])
     if "metrics" in concerns:
-        parts.setdefault("metrics", []).append(build("metrics", earlier))
+        metrics = build("metrics", earlier)
+        if node.handler:  # a handler has no node-level processing metrics to update
+            metrics = replace(metrics, methods=[_without_calls(m, _NODE_ONLY_CALLS) for m in metrics.methods])
+        parts.setdefault("metrics", []).append(metrics)
     if "health" in concerns:
         parts["health"] = [build_health(context, earlier.health_checks, routed=False)]
         plan.health_checks = [
@@ -322,6 +336,24 @@ def _assemble(
     return Outcome(plan, context, parts=parts)
 
 
+_NODE_ONLY_CALLS = frozenset({"_update_processing_metrics"})  # NodeCoreBase's own bookkeeping
+
+
+def _without_calls(method: cst.FunctionDef, names: frozenset[str]) -> cst.FunctionDef:
+    """``method`` without its statements that call (or await) ``self.<name>`` for ``names``."""
+    if not isinstance(method.body, cst.IndentedBlock):
+        return method
+
+    def calls(statement: cst.BaseStatement) -> bool:
+        return any(
+            isinstance(found, cst.Attribute) and found.attr.value in names
+            for found in m.findall(statement, m.Attribute(value=m.Name("self")))
+        )
+
+    kept = [statement for statement in method.body.body if not calls(statement)]
+    return method.with_changes(body=method.body.with_changes(body=kept))
+
+
 def _first_problem(
     outcome: Outcome,
     accepted: tuple[str, ...],
@@ -329,6 +361,7 @@ def _first_problem(
     surface: Surface,
     kept: frozenset[str],
     requested: frozenset[str],
+    handler: bool,
 ) -> Skip | None:
     """The first accepted concern that cannot stay, and why (None: all can)."""
     added = {
@@ -348,6 +381,11 @@ def _first_problem(
             if not any(defined & names for other, names in uses.items() if other != concern):
                 return Skip(concern, "nothing the upgrade adds uses it")
         others = {name: kind for other, names in provided.items() if other != concern for name, kind in names.items()}
+        if handler and "__init__" not in kept and any(c.init_statements for c in added.get(concern, [])):
+            return Skip(
+                concern,
+                "it would give the handler an __init__(container), and runtimes build handlers without one",
+            )
         own = [method for contribution in added.get(concern, []) for method in contribution.methods]
         for method in own:
             conflict = override_conflict(method, surface)

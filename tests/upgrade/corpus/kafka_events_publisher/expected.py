@@ -5,35 +5,24 @@ from __future__ import annotations
 import asyncio
 import functools
 import json
-import os
 import time
 from collections.abc import Callable, Coroutine
-from typing import Any, Concatenate, cast
-from uuid import UUID
+from typing import Any, Concatenate
 
 from aiokafka import AIOKafkaProducer  # type: ignore[import-untyped]
 from omnibase_core.enums import EnumTransactionState
-from omnibase_core.enums.enum_log_level import EnumLogLevel
 from omnibase_core.enums.enum_node_lifecycle_status import EnumNodeLifecycleStatus
-from omnibase_core.logging.logging_structured import emit_log_event_sync
-from omnibase_core.mixins import MixinEventBus, MixinHealthCheck
+from omnibase_core.mixins import MixinHealthCheck
 from omnibase_core.mixins.mixin_metrics import MixinMetrics
 from omnibase_core.models.container.model_onex_container import ModelONEXContainer
 from omnibase_core.models.effect.model_effect_input import ModelEffectInput
 from omnibase_core.models.effect.model_effect_output import ModelEffectOutput
-from omnibase_core.models.events.model_event_envelope import ModelEventEnvelope
 from omnibase_core.models.health.model_health_issue import ModelHealthIssue
 from omnibase_core.models.health.model_health_status import ModelHealthStatus
 from omnibase_core.nodes import NodeEffect
-from omnibase_core.protocols.protocol_event_bus_duck_typed import (
-    ProtocolEventBusDuckTyped,
-)
 from omnibase_core.types.typed_dict_mixin_types import TypedDictMetricEntry
 
 TOPIC = "shipments.v1"
-
-NODE_NAME = "shipments"
-EVENTS_TOPIC = os.getenv("ONEX_EVENTS_TOPIC", "onex.events.shipments.v1")
 
 
 def _record_metrics[**P, R](
@@ -59,8 +48,6 @@ def _record_metrics[**P, R](
 METRIC_OPERATIONS = "shipments.operations"
 METRIC_SUCCESSES = "shipments.successes"
 METRIC_FAILURES = "shipments.failures"
-METRIC_EVENTS_PUBLISHED = "shipments.events_published"
-METRIC_EVENTS_FAILED = "shipments.events_failed"
 METRIC_DURATION_MS_LAST = "shipments.duration_ms_last"
 METRIC_DURATION_MS_TOTAL = "shipments.duration_ms_total"
 
@@ -80,7 +67,7 @@ _UNHEALTHY_STATES = frozenset(
 )
 
 
-class NodeShipmentsEffect(NodeEffect, MixinHealthCheck, MixinEventBus[Any, Any], MixinMetrics):
+class NodeShipmentsEffect(NodeEffect, MixinHealthCheck, MixinMetrics):
     """Announces shipments."""
 
     def __init__(self, container: ModelONEXContainer) -> None:
@@ -100,64 +87,6 @@ class NodeShipmentsEffect(NodeEffect, MixinHealthCheck, MixinEventBus[Any, Any],
             processing_time_ms=0.0,
         )
 
-    def _emit_log(
-        self,
-        level: EnumLogLevel,
-        message: str,
-        correlation_id: UUID | None = None,
-        **context: object,
-    ) -> None:
-        """One structured log line with the node id and correlation id."""
-        emit_log_event_sync(
-            level,
-            message,
-            {
-                "node_id": str(self.node_id),
-                "node": NODE_NAME,
-                "correlation_id": (
-                    None if correlation_id is None else str(correlation_id)
-                ),
-                **context,
-            },
-        )
-
-    async def _publish_domain_event(
-        self, event_type: str, payload: dict[str, object], correlation_id: UUID | None
-    ) -> bool:
-        """Publish one event in a ModelEventEnvelope; returns whether it was delivered."""
-        envelope = ModelEventEnvelope[dict[str, object]](
-            payload=payload,
-            correlation_id=correlation_id,
-            event_type=event_type,
-            source_tool=NODE_NAME,
-        )
-        delivered = False
-        try:
-            bus = self._get_event_bus()
-            if bus is not None:
-                # the framework's own publish_event delivers through publish_async too
-                await cast(ProtocolEventBusDuckTyped, bus).publish_async(envelope)
-                delivered = True
-        except Exception as error:
-            self.increment_counter(METRIC_EVENTS_FAILED)
-            self._emit_log(
-                EnumLogLevel.WARNING,
-                f"publishing {event_type} failed: {error}",
-                correlation_id,
-                event_type=event_type,
-            )
-            return False
-        if not delivered:
-            self._emit_log(
-                EnumLogLevel.DEBUG,
-                "no event bus bound and no kafka producer: event not published",
-                correlation_id,
-                event_type=event_type,
-            )
-            return False
-        self.increment_counter(METRIC_EVENTS_PUBLISHED)
-        return True
-
     def get_operation_metrics(self) -> dict[str, float | int]:
         """Counters and durations recorded by process(), as plain numbers."""
         recorded = self.get_metrics()
@@ -165,8 +94,6 @@ class NodeShipmentsEffect(NodeEffect, MixinHealthCheck, MixinEventBus[Any, Any],
             "operations": int(_metric_value(recorded, METRIC_OPERATIONS)),
             "successes": int(_metric_value(recorded, METRIC_SUCCESSES)),
             "failures": int(_metric_value(recorded, METRIC_FAILURES)),
-            "events_published": int(_metric_value(recorded, METRIC_EVENTS_PUBLISHED)),
-            "events_failed": int(_metric_value(recorded, METRIC_EVENTS_FAILED)),
             "duration_ms_last": _metric_value(recorded, METRIC_DURATION_MS_LAST),
             "duration_ms_total": _metric_value(recorded, METRIC_DURATION_MS_TOTAL),
         }

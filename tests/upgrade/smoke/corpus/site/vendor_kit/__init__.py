@@ -1,0 +1,1 @@
+"""A vendor's toolkit for ONEX nodes (an installed package)."""

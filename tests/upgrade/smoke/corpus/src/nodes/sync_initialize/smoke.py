@@ -1,0 +1,1 @@
+"""Default exercise: process() with a sample of the node's kind."""

@@ -1,0 +1,3 @@
+"""The compute node of the two."""
+
+NODE = "NodeDoubleCompute"
