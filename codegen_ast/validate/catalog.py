@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from codegen_ast.validate import completeness, imports, security, structure, syntax, typecheck
+from codegen_ast.validate import (
+    completeness,
+    declarative,
+    imports,
+    routing,
+    security,
+    structure,
+    syntax,
+    typecheck,
+)
 from codegen_ast.validate.rules import Rule
 
 RULES: dict[str, Rule] = {
     item.id: item
-    for module in (syntax, structure, imports, security, completeness, typecheck)
+    for module in (syntax, structure, routing, declarative, imports, security, completeness, typecheck)
     for item in module.RULES
 }
 

@@ -6,13 +6,17 @@ Abstract methods, ``@overload`` stubs and Protocol members are exempt: there an
 empty body is the point.
 
 The manual-completion figure (see docs/validation.md) is the share of
-operation-handler lines still to write. Operation handlers are the ``handle``
-methods of ``Handler*`` classes in ``handler_*.py`` / ``handler.py`` modules; a
-node package without any uses its node class's entry method (``process``,
-``execute_effect``, ...) instead. A handler body is still to write when it holds
-a completeness finding, or when its docstring starts with ``Generated default:``
-(codegen-ast's marker) and the body is still the generated default: a single
-``return Output(...)`` of values echoed from ``request`` or empty literals.
+operation-handler lines still to write. Operation handlers are the classes of
+``handler_*.py`` / ``handler.py`` modules, counted by the method that holds the
+operation: their own ``run`` / ``reduce`` (the declarative shape: the base class
+does the rest), else ``handle`` / ``execute`` / ``run_full_cycle`` (what the
+framework's runtime calls); a handler that only declares its saga ``stages`` is
+declared, not written by hand. A node package without any handler uses its node
+class's entry method (``process``, ``execute_effect``, ...) instead. A handler
+body is still to write when it holds a completeness finding, or when its
+docstring starts with ``Generated default:`` (codegen-ast's marker) and the body
+is still the generated default: a single ``return Output(...)`` of values echoed
+from ``request`` or empty literals.
 """
 
 from __future__ import annotations
@@ -28,6 +32,10 @@ from codegen_ast.validate.rules import Finding, Rule
 from codegen_ast.validate.source import SourceFile, Workspace
 
 GENERATED_DEFAULT_MARKER = "Generated default:"
+# the method holding a handler's operation, first found wins: the declarative shape's
+# run/reduce, then what RuntimeLocal._resolve_handler_method calls
+OPERATION_METHODS = ("run", "reduce", "handle", "execute", "run_full_cycle")
+DECLARED_STAGES = "stages"  # a saga handler's steps, declared as data
 
 TODO_MARKER = Rule(
     "CMP001", "completeness", "warning",
@@ -204,7 +212,12 @@ def _own_nodes(function: FunctionNode) -> list[ast.AST]:
 class _Handler:
     source: SourceFile
     owner: str
-    function: FunctionNode
+    member: FunctionNode | ast.Assign | ast.AnnAssign  # the operation's method, or its declared stages
+
+    @property
+    def name(self) -> str:
+        member = self.member
+        return member.name if isinstance(member, FunctionNode) else DECLARED_STAGES
 
 
 def manual_completion(workspace: Workspace, findings: list[Finding], resolver: ClassResolver) -> ManualCompletion:
@@ -217,17 +230,17 @@ def manual_completion(workspace: Workspace, findings: list[Finding], resolver: C
             if isinstance(statement, FunctionNode) and statement.name in ENTRY_METHODS:
                 handlers.append(_Handler(node.source, node.name, statement))
     figure = ManualCompletion()
-    for handler in sorted(handlers, key=lambda h: (h.source.display, h.function.lineno)):
-        lines = _body_lines(handler.source, handler.function)
+    for handler in sorted(handlers, key=lambda h: (h.source.display, h.member.lineno)):
+        lines = _body_lines(handler.source, handler.member)
         reason = _unfinished(handler, findings)
         figure.handlers.append(
             HandlerFigure(
                 file=handler.source.display,
-                line=handler.function.lineno,
-                name=f"{handler.owner}.{handler.function.name}",
+                line=handler.member.lineno,
+                name=f"{handler.owner}.{handler.name}",
                 lines=lines,
                 to_write=reason is not None,
-                reason=reason or "written",
+                reason=reason or ("declared" if handler.name == DECLARED_STAGES else "written"),
             )
         )
     return figure
@@ -237,19 +250,39 @@ def _handler_methods(workspace: Workspace) -> list[_Handler]:
     found: list[_Handler] = []
     for source in workspace.sources:
         stem = source.path.stem
-        if source.tree is None or not (stem == "handler" or stem.startswith("handler_")):
+        if source.tree is None or source.is_test or not (stem == "handler" or stem.startswith("handler_")):
             continue
         for statement in source.tree.body:
-            if isinstance(statement, ast.ClassDef) and statement.name.startswith("Handler"):
-                for member in statement.body:
-                    if isinstance(member, FunctionNode) and member.name == "handle":
-                        found.append(_Handler(source, statement.name, member))
+            if isinstance(statement, ast.ClassDef):
+                member = _operation(statement)
+                if member is not None:
+                    found.append(_Handler(source, statement.name, member))
     return found
 
 
-def _body_lines(source: SourceFile, function: FunctionNode) -> int:
-    """Code lines of the body after the docstring: no blank or comment-only lines; at least 1."""
-    body = _without_docstring(function.body)
+def _operation(cls: ast.ClassDef) -> FunctionNode | ast.Assign | ast.AnnAssign | None:
+    """The member of a handler class that holds its operation, if it has one of its own."""
+    methods = {item.name: item for item in cls.body if isinstance(item, FunctionNode)
+               and not any(_decorator_name(d) in _EXEMPT_DECORATORS for d in item.decorator_list)}
+    for name in OPERATION_METHODS:
+        if name in methods:
+            return methods[name]
+    for item in cls.body:
+        if isinstance(item, ast.Assign) and any(_named(target, DECLARED_STAGES) for target in item.targets):
+            return item
+        if isinstance(item, ast.AnnAssign) and item.value is not None and _named(item.target, DECLARED_STAGES):
+            return item
+    return None
+
+
+def _named(target: ast.expr, name: str) -> bool:
+    return isinstance(target, ast.Name) and target.id == name
+
+
+def _body_lines(source: SourceFile, member: FunctionNode | ast.Assign | ast.AnnAssign) -> int:
+    """Code lines of a method's body after the docstring (of a declaration: all of it),
+    without blank or comment-only lines; at least 1."""
+    body: list[ast.stmt] = _without_docstring(member.body) if isinstance(member, FunctionNode) else [member]
     if not body:
         return 1
     first, last = body[0].lineno, max(getattr(body[-1], "end_lineno", None) or body[-1].lineno, body[0].lineno)
@@ -262,15 +295,17 @@ def _body_lines(source: SourceFile, function: FunctionNode) -> int:
 
 
 def _unfinished(handler: _Handler, findings: list[Finding]) -> str | None:
-    """Why the handler's body is still to write, or None when it is written."""
-    function = handler.function
-    end = getattr(function, "end_lineno", None) or function.lineno
+    """Why the handler's body is still to write, or None when it is written (or declared)."""
+    member = handler.member
+    end = getattr(member, "end_lineno", None) or member.lineno
     for finding in findings:
         if finding.stage == "completeness" and finding.file == handler.source.display \
-                and function.lineno <= finding.line <= end:
+                and member.lineno <= finding.line <= end:
             return f"{finding.rule}: {finding.message}"
-    docstring = ast.get_docstring(function) or ""
-    if docstring.startswith(GENERATED_DEFAULT_MARKER) and _is_generated_default(function):
+    if not isinstance(member, FunctionNode):
+        return None
+    docstring = ast.get_docstring(member) or ""
+    if docstring.startswith(GENERATED_DEFAULT_MARKER) and _is_generated_default(member):
         return "generated default (codegen-ast)"
     return None
 
