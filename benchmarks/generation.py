@@ -219,10 +219,11 @@ def our_node(spec: Any) -> tuple[str, str]:
     """(LibCST code, black-formatted text) of node.py, built the way generate() builds it."""
     from codegen_ast.assemble import assemble_node_module
     from codegen_ast.emit import emit
-    from codegen_ast.generate import node_context, node_contributions
+    from codegen_ast.generate import node_context
+    from codegen_ast.patterns.registry import build_contributions
 
     context = node_context(spec)
-    tree = assemble_node_module(context, node_contributions(context))
+    tree = assemble_node_module(context, build_contributions(context))
     return tree.code, emit(tree)
 
 

@@ -7,12 +7,13 @@ Commands are imported when they run, not when the group loads: ``--help`` and
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
 import click
 
 from codegen_ast._version import __version__
-from codegen_ast.errors import CodegenError
+from codegen_ast.errors import CodegenError, as_codegen_error
 
 # name -> (module, attribute, the first sentence of the command's help, which
 # `--help` lists; tests/test_cli.py checks each against the command itself)
@@ -67,9 +68,14 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
-        except CodegenError as error:
-            click.echo(f"error: {error}", err=True)
-            sys.exit(error.exit_code)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as error:  # an OS error, a too deep input, or a defect: one line, no traceback
+            if os.environ.get("CODEGEN_AST_TRACEBACK") and not isinstance(error, CodegenError):
+                raise
+            shown = as_codegen_error(error)
+            click.echo(f"error: {shown}", err=True)
+            sys.exit(shown.exit_code)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

@@ -39,3 +39,30 @@ class SpecError(CodegenError):
 
 class OutputError(CodegenError):
     """The output location cannot be written safely."""
+
+
+class InternalError(CodegenError):
+    """Something no check anticipated: a defect of codegen-ast, reported without a traceback."""
+
+    exit_code = 3
+
+
+def as_codegen_error(error: Exception) -> CodegenError:
+    """Any exception as an error to show the user in one line.
+
+    An OS error names its path (exit code 2), input nested beyond Python's
+    recursion limit or larger than the memory says so (exit code 2); anything
+    else is a defect of codegen-ast (exit code 3)."""
+    if isinstance(error, CodegenError):
+        return error
+    if isinstance(error, OSError):
+        where = f"{error.filename}: " if error.filename is not None else ""
+        return OutputError(f"{where}{error.strerror or error}: check the path, its permissions and the free space")
+    if isinstance(error, RecursionError):
+        return SpecError([InputProblem(None, None, None, "the input nests too deeply to be processed: flatten it")])
+    if isinstance(error, MemoryError):
+        return SpecError([InputProblem(None, None, None, "the input is too large for the available memory")])
+    return InternalError(
+        f"internal error, a defect of codegen-ast ({type(error).__name__}: {error}); please report it "
+        "with the input that caused it (CODEGEN_AST_TRACEBACK=1 shows the traceback)"
+    )

@@ -1,21 +1,88 @@
-"""Write a generated package to disk atomically.
+"""Write a generated package to disk: atomically, under the package's lock,
+recovering whatever an interrupted run left behind.
 
-The files are written into a temporary folder beside the target and renamed
-into place in one step, so a failure at any point leaves the target as it was.
+The files are written into a staging folder in ``OUTPUT/.codegen-ast/`` (the
+folder that also holds the package's lock, on the same file system as the
+package) and put in place by one rename, or, to replace an existing package,
+by one atomic exchange of the two folders (Linux ``renameat2``). Where the
+exchange is not available, the old package is first renamed aside, then the
+new one into place: a run killed between those two renames leaves the old
+package complete in ``.codegen-ast/``, and the next run puts it back.
+
+Every run starts, under the lock, by recovering: a package that is missing
+while an old copy of it is left over is restored, and left-over staging and
+old folders are removed; each of these is reported. The "already exists"
+check and the write happen under the same lock, so of two concurrent runs
+without ``--force`` one writes and the other fails.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import logging
 import os
+import secrets
 import shutil
-import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from codegen_ast.errors import OutputError
+from codegen_ast.locking import LOCK_FOLDER, package_lock
 
 if TYPE_CHECKING:
     from codegen_ast.generate import GeneratedPackage
+
+_STAGING, _OLD = "new", "old"
+_log = logging.getLogger("codegen_ast")
+
+
+def _step(name: str) -> None:
+    """Called between the steps of a write; the crash tests widen the windows with it."""
+
+
+def _leftovers(work: Path, name: str) -> dict[str, list[Path]]:
+    found: dict[str, list[Path]] = {_STAGING: [], _OLD: []}
+    if work.is_dir():
+        for path in sorted(work.iterdir()):
+            kind = path.name.removeprefix(f"{name}.").partition("-")[0]
+            if path.name.startswith(f"{name}.") and kind in found:
+                found[kind].append(path)
+    return found
+
+
+def recover(output_dir: Path, name: str) -> list[str]:
+    """Undo what an interrupted write of ``output_dir/name`` left; say what was done.
+
+    Call it holding the package's lock (``write_package`` does)."""
+    target, work = output_dir / name, output_dir / LOCK_FOLDER
+    found = _leftovers(work, name)
+    done: list[str] = []
+    if found[_OLD] and not os.path.lexists(target):
+        # an old copy is complete once renamed aside: it is removed only after the new one is in place
+        os.rename(found[_OLD].pop(), target)
+        done.append(f"{target}: restored the package an interrupted run had moved aside")
+    stale = found[_OLD] + found[_STAGING]
+    for path in stale:
+        shutil.rmtree(path)
+    if stale:
+        done.append(f"{target}: removed {len(stale)} folder(s) an interrupted run left in {work}")
+    return done
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two folders in one atomic step; False where the system cannot."""
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_cwd, rename_exchange = -100, 2
+    if renameat2(at_cwd, os.fsencode(first), at_cwd, os.fsencode(second), rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(second))
 
 
 def _inside(root: Path, relative: str) -> Path:
@@ -29,10 +96,52 @@ def _copy_user_files(target: Path, staging: Path, generated: set[str], dropped: 
     """Files in ``target`` the generator does not write (the user's own) move along."""
     for path in target.rglob("*"):
         relative = path.relative_to(target).as_posix()
-        if path.is_file() and not path.is_symlink() and relative not in generated | dropped and "__pycache__" not in path.parts:
-            destination = staging / relative
+        if relative in generated | dropped or "__pycache__" in path.parts:
+            continue
+        destination = staging / relative
+        if path.is_symlink():
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            os.symlink(os.readlink(path), destination)
+        elif path.is_file():
             destination.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, destination)
+
+
+def _stage(package: GeneratedPackage, staging: Path) -> None:
+    staging.mkdir()
+    for relative, text in package.files.items():
+        path = _inside(staging, relative)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        _step("file")
+
+
+def _put_in_place(staging: Path, target: Path, work: Path, name: str) -> None:
+    if not target.exists():
+        os.rename(staging, target)
+        return
+    if _exchange(staging, target):
+        _step("exchanged")  # staging now holds the old package
+        shutil.rmtree(staging)
+        return
+    old = work / f"{name}.{_OLD}-{secrets.token_hex(4)}"
+    os.rename(target, old)
+    _step("moved-aside")
+    os.rename(staging, target)
+    _step("renamed")
+    shutil.rmtree(old)
+
+
+def _output_folder(output_dir: Path, follow_symlinks: bool) -> Path:
+    if output_dir.is_symlink() and not follow_symlinks:
+        raise OutputError(
+            f"{output_dir} is a symbolic link: pass --follow-symlinks to write where it points "
+            f"({output_dir.resolve()}), or choose another -o folder"
+        )
+    if output_dir.exists() and not output_dir.is_dir():
+        raise OutputError(f"{output_dir} is not a folder: choose a folder for -o")
+    output_dir.mkdir(parents=True, exist_ok=True)
+    return output_dir.resolve() if follow_symlinks else output_dir
 
 
 def write_package(
@@ -42,39 +151,58 @@ def write_package(
     force: bool = False,
     keep_user_files: bool = False,
     dropped: frozenset[str] = frozenset(),
+    follow_symlinks: bool = False,
+    notify: Callable[[str], None] | None = None,
 ) -> Path:
     """Write ``package`` as ``output_dir/<package name>/``; returns that path.
 
     ``keep_user_files`` (regenerate) carries over files of an existing package
-    that the generator does not write, except the ``dropped`` ones."""
-    output_dir.mkdir(parents=True, exist_ok=True)
-    target = output_dir / package.name
-    if target.is_symlink():
-        raise OutputError(f"{target} is a symbolic link: remove it or choose another -o folder")
-    if target.exists() and not force:
-        raise OutputError(
-            f"{target} already exists: pass --force to replace it, or choose another -o folder"
-        )
-    staging = Path(tempfile.mkdtemp(prefix=f".{package.name}.", dir=output_dir))
+    that the generator does not write, except the ``dropped`` ones.
+    ``notify`` receives what recovering from an interrupted run did. An
+    output folder that is a symbolic link is refused unless
+    ``follow_symlinks``. Every OS error becomes an :class:`OutputError`
+    naming the path."""
     try:
-        for relative, text in package.files.items():
-            path = _inside(staging, relative)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-        if keep_user_files and target.is_dir():
-            _copy_user_files(target, staging, set(package.files), set(dropped))
-        if target.exists():
-            backup = Path(tempfile.mkdtemp(prefix=f".{package.name}.old.", dir=output_dir))
-            os.replace(target, backup / package.name)
+        root = _output_folder(output_dir, follow_symlinks)
+        target = root / package.name
+        work = root / LOCK_FOLDER
+        with package_lock(target):
+            for message in recover(root, package.name):
+                (notify or _log.warning)(message)
+            if target.is_symlink():
+                raise OutputError(f"{target} is a symbolic link: remove it or choose another -o folder")
+            if target.exists() and not target.is_dir():
+                raise OutputError(f"{target} is a file, not a package folder: move it away or choose another -o folder")
+            if target.exists() and not force:
+                raise OutputError(
+                    f"{target} already exists: pass --force to replace it, or choose another -o folder"
+                )
+            staging = work / f"{package.name}.{_STAGING}-{secrets.token_hex(4)}"
             try:
-                os.replace(staging, target)
-            except BaseException:
-                os.replace(backup / package.name, target)
-                raise
-            shutil.rmtree(backup, ignore_errors=True)
-        else:
-            os.replace(staging, target)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
+                _stage(package, staging)
+                if keep_user_files and target.is_dir():
+                    _copy_user_files(target, staging, set(package.files), set(dropped))
+                _step("staged")
+                _put_in_place(staging, target, work, package.name)
+            finally:
+                if staging.exists():
+                    shutil.rmtree(staging, ignore_errors=True)
+    except OSError as error:
+        raise OutputError(_describe(error, output_dir)) from None
     return target
+
+
+def _describe(error: OSError, fallback: Path) -> str:
+    path = error.filename if error.filename is not None else fallback
+    reason = error.strerror or str(error)
+    hints = {
+        errno.EACCES: "check its permissions, or choose another -o folder",
+        errno.EPERM: "check its permissions, or choose another -o folder",
+        errno.EROFS: "the file system is read-only: choose another -o folder",
+        errno.ENOSPC: "the disk is full: free some space, or choose another -o folder",
+        errno.EDQUOT: "the disk quota is exhausted: free some space, or choose another -o folder",
+        errno.ENAMETOOLONG: "the name is too long for the file system: choose a shorter node name or -o path",
+        errno.ENOTDIR: "a part of the path is a file, not a folder: choose another -o folder",
+        errno.EEXIST: "a file is in the way: choose another -o folder",
+    }
+    return f"cannot write {path}: {reason}; {hints.get(error.errno or 0, 'check the path and retry')}"

@@ -56,3 +56,8 @@ def choose_profile(spec: NodeSpec, integrations: tuple[str, ...], domain_words: 
         if PROFILES[name].node_type == spec.node_type and (hits := sorted(domain_words & words)):
             return PROFILES[name], f"domain {spec.domain!r} mentions {hits[0]!r}"
     return None
+
+
+def variant_brings(variant: str | None, pattern: str) -> bool:
+    """Whether the variant (a profile's name) brings ``pattern``."""
+    return variant is not None and pattern in PROFILES[variant].patterns

@@ -42,6 +42,12 @@ FEATURES: tuple[str, ...] = (
 )
 
 _SNAKE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
+# A name becomes file names (node_<name>_<type>/handler_<name>.py, its lock and
+# staging folders) and PostgreSQL identifiers (at most 63 bytes).
+MAX_NAME_LENGTH = 63
+MAX_TYPE_DEPTH = 8  # list[dict[str, list[...]]] nested this deep at most
+MAX_EVENT_TYPE_LENGTH = 100
+MAX_TOPIC_LENGTH = 249
 _VERSION = re.compile(r"\d+\.\d+\.\d+")
 # onex validate --strict rejects class names containing these words (outside
 # handlers/, errors/ and services/ folders), so node names must avoid them.
@@ -69,7 +75,17 @@ def suggestion(value: str, choices: tuple[str, ...] | list[str]) -> str:
     return f"did you mean {close[0]!r}? " if close else ""
 
 
+def shown(value: str, limit: int = 40) -> str:
+    """``value`` quoted for a message, shortened when it is long."""
+    return repr(value) if len(value) <= limit else repr(value[:limit]) + f"... ({len(value)} characters)"
+
+
 def check_snake_case(value: str, what: str) -> str:
+    if isinstance(value, str) and len(value) > MAX_NAME_LENGTH:
+        raise ValueError(
+            f"{what} {shown(value)} is longer than {MAX_NAME_LENGTH} characters, the most that fits "
+            "file names and PostgreSQL identifiers: shorten it"
+        )
     if not isinstance(value, str) or not _SNAKE.fullmatch(value):
         raise ValueError(
             f"{what} {value!r} is not snake_case: use lowercase letters, digits and "
@@ -110,7 +126,9 @@ class FieldType(BaseModel):
     optional: bool = False
 
     @classmethod
-    def parse(cls, text: str) -> FieldType:
+    def parse(cls, text: str, _depth: int = 0) -> FieldType:
+        if _depth > MAX_TYPE_DEPTH:
+            raise ValueError(f"type {shown(text)} nests more than {MAX_TYPE_DEPTH} levels deep: flatten it")
         source = text.strip()
         optional = False
         if source.endswith("| None"):
@@ -119,13 +137,13 @@ class FieldType(BaseModel):
             optional, source = True, source[source.index("[") + 1 : -1].strip()
         for prefix, kind in (("list[", "list"), ("dict[str,", "dict")):
             if source.startswith(prefix) and source.endswith("]"):
-                inner = cls.parse(source[len(prefix) : -1])
+                inner = cls.parse(source[len(prefix) : -1], _depth + 1)
                 return cls(kind=kind, item=inner, optional=optional)  # type: ignore[arg-type]
         if source in SCALAR_TYPES:
             return cls(kind="scalar", scalar=SCALAR_TYPES[source][1], optional=optional)
         allowed = ", ".join(sorted(set(SCALAR_TYPES) - {"UUID", "Decimal"}))
         raise ValueError(
-            f"unknown type {text!r}: use one of {allowed}, list[T], dict[str, T], "
+            f"unknown type {shown(text)}: use one of {allowed}, list[T], dict[str, T], "
             "or 'T | None' for an optional value"
         )
 
@@ -262,6 +280,11 @@ class HttpCallSpec(BaseModel):
 
 
 def check_event_type(value: str) -> str:
+    if isinstance(value, str) and len(value) > MAX_EVENT_TYPE_LENGTH:
+        raise ValueError(
+            f"event type {shown(value)} is longer than {MAX_EVENT_TYPE_LENGTH} characters "
+            "(it names files and classes of the package): shorten it"
+        )
     if not isinstance(value, str) or not _EVENT_TYPE.fullmatch(value):
         raise ValueError(
             f"event type {value!r} must be dotted lowercase words, e.g. 'payment.captured' "
@@ -271,6 +294,8 @@ def check_event_type(value: str) -> str:
 
 
 def check_topic(value: str | None) -> str | None:
+    if isinstance(value, str) and len(value) > MAX_TOPIC_LENGTH:
+        raise ValueError(f"topic {shown(value)} is longer than {MAX_TOPIC_LENGTH} characters, the most Kafka accepts")
     if value is not None and not _TOPIC.fullmatch(value):
         raise ValueError(f"topic {value!r} may hold only letters, digits, '.', '_' and '-'")
     return value

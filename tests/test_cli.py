@@ -123,7 +123,7 @@ def test_quick_path_without_a_file(workspace: Path) -> None:
     assert "_check_postgres_health" in (workspace / "node_stock_effect" / "node.py").read_text()
     missing_type = CliRunner().invoke(main, ["new", "--name", "stock", "-o", str(workspace)])
     assert missing_type.exit_code == 2
-    assert "--name needs --type" in missing_type.output
+    assert "cannot tell the node type" in missing_type.output and "pass --type effect|compute|reducer|orchestrator" in missing_type.output
 
 
 def test_defaults_come_from_the_nearest_pyproject(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:

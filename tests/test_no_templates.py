@@ -25,9 +25,15 @@ PACKAGE = Path(codegen_ast.__file__).resolve().parent
 LIBCST_PARSERS = frozenset({"parse_module", "parse_statement", "parse_expression"})
 # The one place allowed to parse: (file relative to the package, enclosing function).
 PARSER_HOME = ("builders/expressions.py", "annotation")
+# Constant code: the modules of codegen_ast/support/, read whole and parsed here only.
+CONSTANT_CODE_HOME = ("builders/support.py", "_parsed")
+SUPPORT_LOOKUPS = frozenset({"function", "class_", "method", "statement"})
 # Modules that read code already on disk (the user's files, or what we wrote
 # before) may parse it whole with parse_module; that is not source assembly.
 EXISTING_CODE_READERS = ("merge.py", "upgrade/", "validate/")
+# A language model's answer is code, not spec text: its one reader parses it whole
+# to check it as a method body and splice the tree (never the text).
+MODEL_ANSWER_READER = ("fill/answer.py", "parse_body")
 # libcst nodes whose constructor takes raw source text.
 RAW_SOURCE_NODES = frozenset({"SimpleString", "Name", "Integer", "Float", "Imaginary", "FormattedStringText"})
 BUILDERS = "builders/"
@@ -147,7 +153,11 @@ def check_parsers_only_in_annotation(sources: list[Source]) -> list[str]:
                 continue
             if source.relative == home_file and source.enclosing_function(node) == home_function:
                 continue
+            if name == "parse_module" and (source.relative, source.enclosing_function(node)) == CONSTANT_CODE_HOME:
+                continue  # check (g) polices what it parses
             if name == "parse_module" and source.relative.startswith(EXISTING_CODE_READERS):
+                continue
+            if name == "parse_module" and (source.relative, source.enclosing_function(node)) == MODEL_ANSWER_READER:
                 continue
             found.append(
                 source.where(
@@ -299,6 +309,36 @@ def check_no_template_engines(sources: list[Source]) -> list[str]:
     return found
 
 
+def check_constant_code_comes_from_support_files(sources: list[Source]) -> list[str]:
+    """(g) Constant code is parsed only from a whole file read from disk (a module of
+    codegen_ast/support/), and taken from it only by a SupportModule member."""
+    found = []
+    for source in sources:
+        for call in calls(source):
+            name = called_name(call)
+            at_home = (source.relative, source.enclosing_function(call)) == CONSTANT_CODE_HOME
+            if name == "parse_module" and at_home:
+                argument = call.args[0] if call.args else None
+                read = isinstance(argument, ast.Call) and called_name(argument) == "read_text"
+                if not read:
+                    found.append(source.where(call, "constant code must be parsed from a file read whole"))
+            if (
+                name in SUPPORT_LOOKUPS
+                and isinstance(call.func, ast.Attribute)
+                and isinstance(call.func.value, ast.Name)
+                and call.func.value.id == "support"
+            ):
+                module = call.args[0] if call.args else None
+                named = (
+                    isinstance(module, ast.Attribute)
+                    and isinstance(module.value, ast.Name)
+                    and module.value.id == "SupportModule"
+                )
+                if not named:
+                    found.append(source.where(call, "support code is named by a SupportModule member"))
+    return found
+
+
 CHECKS: dict[str, Callable[[list[Source]], list[str]]] = {
     "a_no_parse_template": check_no_parse_template,
     "b_parsers_only_in_annotation": check_parsers_only_in_annotation,
@@ -306,6 +346,7 @@ CHECKS: dict[str, Callable[[list[Source]], list[str]]] = {
     "d_raw_source_nodes_only_in_builders": check_raw_source_nodes_only_in_builders,
     "e_no_formatted_source_to_sinks": check_no_formatted_source_to_sinks,
     "f_no_template_engines": check_no_template_engines,
+    "g_constant_code_from_support_files": check_constant_code_comes_from_support_files,
 }
 
 
@@ -456,8 +497,43 @@ OFFENDERS: dict[str, dict[str, tuple[str, list[int]]]] = {
     },
 }
 
+OFFENDERS["g_constant_code_from_support_files"] = {
+    "builders/support.py": (
+        """\
+        import libcst as cst
+
+        def _parsed(module, spec):
+            cst.parse_module(f"def {spec.name}(): ...")
+            return cst.parse_module(SOURCES[module])
+        """,
+        [4, 5],
+    ),
+    "patterns/offender.py": (
+        """\
+        from codegen_ast.builders import support
+
+        def build(context):
+            return support.function(context.spec.name, "run"), support.method("saga", "Node", "run")
+        """,
+        [4],
+    ),
+}
+
 # Everything the checks must allow: the real codebase's idioms, in a synthetic package.
 ALLOWED = {
+    "builders/support.py": """\
+        import libcst as cst
+
+        def _parsed(module):
+            return cst.parse_module((SUPPORT / f"{module.value}.py").read_text(encoding="utf-8"))
+        """,
+    "patterns/saga.py": """\
+        from codegen_ast.builders import support
+        from codegen_ast.builders.support import SupportModule
+
+        def build():
+            return support.function(SupportModule.SAGA, "_workflow_stages")
+        """,
     "builders/expressions.py": """\
         import libcst as cst
 

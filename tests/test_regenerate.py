@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from codegen_ast.errors import SpecError
+from codegen_ast.errors import OutputError, SpecError
 from codegen_ast.generate import generate
 from codegen_ast.manifest import read_manifest
 from codegen_ast.package import write_package
@@ -96,16 +96,15 @@ def test_a_failure_mid_write_leaves_the_target_unchanged(tmp_path: Path, monkeyp
         return real_write(self, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(Path, "write_text", failing_write)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(OutputError, match="cannot write .*: disk full"):
         generate(NodeSpec.model_validate({**SPEC, "description": "Changed."})).write(tmp_path, force=True)
     monkeypatch.undo()
     assert {p: p.read_bytes() for p in package.rglob("*") if p.is_file()} == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["node_orders_effect"]  # no staging left behind
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".codegen-ast", "node_orders_effect"]
+    assert sorted(p.name for p in (tmp_path / ".codegen-ast").iterdir()) == [".gitignore", "node_orders_effect.lock"]
 
 
 def test_never_writes_through_a_symlink_out_of_the_output_folder(tmp_path: Path) -> None:
-    from codegen_ast.errors import OutputError
-
     outside = tmp_path / "outside"
     outside.mkdir()
     out = tmp_path / "out"

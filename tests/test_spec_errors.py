@@ -220,7 +220,8 @@ def test_valid_spec_is_written_then_protected_unless_forced(tmp_path: Path) -> N
     assert again.stderr.startswith(f"error: {package_dir} already exists")
     assert "--force" in again.stderr
     assert snapshot(output_dir) == written, "a refused run changed files"
-    assert [path.name for path in output_dir.iterdir()] == ["node_orders_effect"]
+    assert sorted(path.name for path in output_dir.iterdir()) == [".codegen-ast", "node_orders_effect"]
+    assert sorted(path.name for path in (output_dir / ".codegen-ast").iterdir()) == [".gitignore", "node_orders_effect.lock"]
 
     # --force replaces the package: a user's edit is overwritten, stray files go.
     (package_dir / "node.py").write_text("edited\n", encoding="utf-8")
@@ -228,7 +229,8 @@ def test_valid_spec_is_written_then_protected_unless_forced(tmp_path: Path) -> N
     forced = run_new(spec_path, "-o", output_dir, "--force")
     assert forced.exit_code == 0, forced.output
     assert contents(package_dir) == {path: text.encode() for path, text in expected.items()}
-    assert [path.name for path in output_dir.iterdir()] == ["node_orders_effect"]
+    assert sorted(path.name for path in output_dir.iterdir()) == [".codegen-ast", "node_orders_effect"]
+    assert sorted(path.name for path in (output_dir / ".codegen-ast").iterdir()) == [".gitignore", "node_orders_effect.lock"]
 
 
 def test_quiet_prints_nothing_on_success(tmp_path: Path) -> None:

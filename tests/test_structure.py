@@ -109,3 +109,36 @@ def test_no_module_is_over_600_lines() -> None:
         for path in PACKAGE.rglob("*.py")
     }
     assert {path: lines for path, lines in sizes.items() if lines > MAX_LINES and path not in SPLIT_ELSEWHERE} == {}
+
+
+# Where the framework's package name may appear: the target package, which
+# knows the framework; the support modules, which are generated code (they
+# import the framework as every generated module does); and the validator's
+# probe, a script that runs alone in the checked environment's Python and so
+# cannot import codegen_ast.
+FRAMEWORK_HOMES = ("target/", "support/", "validate/_probe.py")
+
+
+def framework_mentions(root: Path = PACKAGE) -> list[str]:
+    """``file:line`` of every string or comment naming omnibase_core outside its homes."""
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        relative = path.relative_to(root).as_posix()
+        if relative.startswith(FRAMEWORK_HOMES):
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if "omnibase_core" in line:
+                found.append(f"{relative}:{number}")
+    return found
+
+
+def test_only_the_target_package_names_the_framework() -> None:
+    assert framework_mentions() == []
+
+
+def test_the_framework_check_finds_a_mention(tmp_path: Path) -> None:
+    package = tmp_path / "pkg"
+    (package / "target").mkdir(parents=True)
+    (package / "target" / "symbols.py").write_text('ERROR = ("omnibase_core.errors", "ModelOnexError")\n')
+    (package / "patterns.py").write_text('x = 1\n# see omnibase_core.errors\n')
+    assert framework_mentions(package) == ["patterns.py:2"]

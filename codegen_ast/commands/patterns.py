@@ -1,4 +1,4 @@
-"""``codegen-ast patterns``: the available production patterns, one line each."""
+"""``codegen-ast patterns``: the pattern registry, one line per pattern."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 
 import click
 
-from codegen_ast.patterns import pattern_summaries
+from codegen_ast.patterns.registry import REGISTRY
 
 
 @click.command("patterns")
@@ -20,7 +20,7 @@ def patterns_command(output_format: str) -> None:
       codegen-ast patterns
       codegen-ast patterns --format json
     """
-    summaries = pattern_summaries()
+    summaries = {pattern.name.value: pattern.summary for pattern in REGISTRY}
     if output_format == "json":
         click.echo(json.dumps(summaries, indent=2))
         return

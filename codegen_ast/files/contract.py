@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
+from codegen_ast.patterns.contribution import Contribution, NodeContext
 from codegen_ast.patterns.http.endpoints import io_operation
-from codegen_ast.patterns.caching.contract import contract_section as caching_section
-from codegen_ast.patterns.events.declared import contract_sections as event_sections
-from codegen_ast.patterns.contribution import NodeContext
+from codegen_ast.patterns.registry import build_contributions
 from codegen_ast.target import CONTRACT_NODE_TYPES
 
 
@@ -80,9 +80,22 @@ def _text(value: str) -> str:
     return DoubleQuotedScalarString(value) if "\x85" in value else value
 
 
-def contract_data(context: NodeContext) -> dict[str, Any]:
+# Where the sections patterns contribute go, among the contract's own keys:
+# the framework's contract models list them in this order.
+_BEFORE_ROUTING = ("caching",)
+
+
+def contract_data(context: NodeContext, contributions: Sequence[Contribution] | None = None) -> dict[str, Any]:
+    """The contract's data; ``contributions``: the patterns' (built when not given)."""
     spec = context.spec
+    if contributions is None:
+        contributions = build_contributions(context)
     package = spec.package_name
+    contributed: dict[str, Any] = {}
+    for contribution in contributions:
+        contributed |= contribution.contract
+    before = {key: value for key, value in contributed.items() if key in _BEFORE_ROUTING}
+    after = {key: value for key, value in contributed.items() if key not in _BEFORE_ROUTING}
     return {
         "name": spec.name,
         "contract_version": _version("1.0.0"),
@@ -92,7 +105,7 @@ def contract_data(context: NodeContext) -> dict[str, Any]:
         "input_model": f"{package}.models.model_{spec.name}_input.{context.input_model}",
         "output_model": f"{package}.models.model_{spec.name}_output.{context.output_model}",
         **_kind_sections(context),
-        **caching_section(context),
+        **before,
         "handler_routing": {
             "version": _version("1.0.0"),
             "routing_strategy": "operation_match",
@@ -107,15 +120,15 @@ def contract_data(context: NodeContext) -> dict[str, Any]:
                 for op in context.operations
             ],
         },
-        **event_sections(context),
+        **after,
     }
 
 
-def render_contract(context: NodeContext) -> str:
+def render_contract(context: NodeContext, contributions: Sequence[Contribution] | None = None) -> str:
     yaml = YAML(typ="rt", pure=True)  # keeps key order, unlike "safe"
     yaml.default_flow_style = False
     yaml.width = 4096
     stream = io.StringIO()
     stream.write(f"# ONEX contract of {context.spec.class_name}, written by codegen-ast.\n")
-    yaml.dump(contract_data(context), stream)
+    yaml.dump(contract_data(context, contributions), stream)
     return stream.getvalue()

@@ -7,14 +7,10 @@ import libcst as cst
 from codegen_ast import builders as b
 from codegen_ast import formulas
 from codegen_ast.builders.definitions import Param
-from codegen_ast.patterns.crud.handlers import build_crud_handler
-from codegen_ast.patterns.http.endpoints import build_http_handler
 from codegen_ast.files.values import echo_source, effectively_optional, value_imports, value_of
-from codegen_ast.patterns.workflow import common as workflow
-from codegen_ast.patterns.workflow import handler as workflow_handler
 from codegen_ast.patterns.contribution import NodeContext
-from codegen_ast.spec import FieldSpec, OperationSpec
-from codegen_ast.target import NODE_OUTPUTS, WORKFLOW_STEP
+from codegen_ast.spec import OperationSpec
+from codegen_ast.target import ERROR_CODE, NODE_OUTPUTS, ONEX_ERROR, WORKFLOW_STEP
 
 
 def _formula_statements(context: NodeContext) -> list[cst.BaseStatement]:
@@ -48,13 +44,8 @@ def _formula_statements(context: NodeContext) -> list[cst.BaseStatement]:
 
 
 def build_handler(context: NodeContext, operation: OperationSpec) -> cst.Module:
+    """The handler of an operation no pattern carries out: formulas, or the echo default."""
     spec = context.spec
-    if spec.database is not None:
-        return build_crud_handler(context, operation)
-    if operation.http is not None:
-        return build_http_handler(context, operation)
-    if workflow.declares_steps(context, operation.name):
-        return workflow_handler.build_workflow_handler(context, operation)
     imports = b.ImportSet()
     imports.add(f"..models.model_{spec.name}_input", context.input_model)
     imports.add(f"..models.model_{spec.name}_output", context.output_model)
@@ -66,7 +57,7 @@ def build_handler(context: NodeContext, operation: OperationSpec) -> cst.Module:
     answers["correlation_id"] = "request.correlation_id"
     computed = _formula_statements(context)
     if any(isinstance(statement, cst.Try) for statement in computed):
-        imports.add("omnibase_core.enums", "EnumCoreErrorCode").add("omnibase_core.errors", "ModelOnexError")
+        imports.add(*ERROR_CODE).add(*ONEX_ERROR)
     for field in spec.output_fields:
         source = echo_source(field, spec.input_fields)
         if field.formula is not None:

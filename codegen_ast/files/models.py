@@ -10,15 +10,16 @@ from codegen_ast import builders as b
 from codegen_ast import formulas
 from codegen_ast.spec import FieldSpec, FieldType, NodeSpec
 from codegen_ast.target import (
+    EFFECT_RESULT,
     EFFECT_TYPE,
     GENERIC_NODE_TYPES,
     NODE_INPUTS,
     NODE_OUTPUTS,
     REDUCTION_TYPE,
     SERIALIZED_DICT,
+    Symbol,
     TRANSACTION_STATE,
     WORKFLOW_STEP,
-    Symbol,
 )
 
 
@@ -171,7 +172,7 @@ def _output_head(spec: NodeSpec, imports: b.ImportSet) -> list[cst.BaseStatement
         ]
     result_type: b.ExprLike = SERIALIZED_DICT.name
     if spec.node_type == "effect":
-        imports.add("omnibase_core.types.type_effect_result", "EffectResultType")
+        imports.add(*EFFECT_RESULT)
         result_type = "EffectResultType"
     head = [
         b.assign("result", _described(None, "The declared output fields as plain data (set by the node).", "dict"), result_type),

@@ -2,33 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import libcst as cst
 
 from codegen_ast import builders as b
 from codegen_ast.builders.definitions import Param
-from codegen_ast.patterns.http import tests as http_tests
-from codegen_ast.patterns.events.handlers import build_event_tests
 from codegen_ast.files.models import effect_type
 from codegen_ast.files.values import plain_value_of, value_imports, value_of
-from codegen_ast.patterns.caching import tests as caching_tests
-from codegen_ast.patterns.workflow import common as workflow
-from codegen_ast.patterns.workflow import tests as workflow_tests
 from codegen_ast.patterns.http.circuit_breaker import HEALTHY_BEFORE_START
-from codegen_ast.patterns.contribution import NodeContext
+from codegen_ast.patterns.contribution import Contribution, NodeContext
 from codegen_ast.spec import StateMachineSpec
 from codegen_ast.target import (
     CONTAINER,
     CONTRACT_MODELS,
     EFFECT_TYPE,
     ERROR_CODE,
+    EVENT_BUS,
+    EVENT_ENVELOPE,
     HEALTH_STATUS,
     HEALTH_VALUE,
     NODE_INPUTS,
     ONEX_ERROR,
+    ONEX_EVENT,
     ORCHESTRATOR_METADATA,
     REDUCER_METADATA,
     REDUCTION_TYPE,
     SERIALIZED_DICT,
+    YAML_MODEL_LOADER,
 )
 
 _ASYNC = "pytest.mark.asyncio"
@@ -110,17 +111,16 @@ def _contract_load(context: NodeContext, imports: b.ImportSet) -> cst.BaseExpres
     imports.add(contract.module, contract.name)
     if context.spec.node_type == "orchestrator":
         # ModelContractOrchestrator has no from_yaml
-        loader = "omnibase_core.utils.util_safe_yaml_loader"
-        imports.add(loader, "load_and_validate_yaml_model")
-        return b.call("load_and_validate_yaml_model", "CONTRACT_PATH", contract.name)
+        imports.add(*YAML_MODEL_LOADER)
+        return b.call(YAML_MODEL_LOADER.name, "CONTRACT_PATH", contract.name)
     return b.call(f"{contract.name}.from_yaml", b.call("CONTRACT_PATH.read_text", encoding=b.string_literal("utf-8")))
 
 
 def _event_bus_tests(context: NodeContext, node_class: str, imports: b.ImportSet) -> Statements:
     imports.add("typing", "cast")
-    imports.add("omnibase_core.protocols.event_bus", "ProtocolEventBus")
-    imports.add("omnibase_core.models.core.model_onex_event", "ModelOnexEvent")
-    imports.add("omnibase_core.models.events.model_event_envelope", "ModelEventEnvelope")
+    imports.add(*EVENT_BUS)
+    imports.add(*ONEX_EVENT)
+    imports.add(*EVENT_ENVELOPE)
     envelopes = b.annotation("list[ModelEventEnvelope[ModelOnexEvent]]")
     bus = b.class_(
         "RecordingEventBus",
@@ -162,22 +162,6 @@ def _event_bus_tests(context: NodeContext, node_class: str, imports: b.ImportSet
     return [bus, test]
 
 
-def _needs_database_test(context: NodeContext, node_class: str, operation: str, request: cst.Call) -> cst.FunctionDef:
-    """Without a started database an operation fails with a typed error, not a crash."""
-    return _test(
-        f"test_{operation}_needs_a_started_database",
-        [
-            b.with_(
-                [(b.call("pytest.raises", ONEX_ERROR.name), "caught")],
-                [b.do(b.await_(b.call("node.process", request)))],
-            ),
-            b.assert_(b.compare("caught.value.error_code", "==", "EnumCoreErrorCode.DATABASE_CONNECTION_ERROR")),
-        ],
-        node=node_class,
-        is_async=True,
-    )
-
-
 def _paths(machine: StateMachineSpec) -> dict[str, tuple[list[str], str]]:
     """For each state, the shortest trigger path from the initial state, and for
     each trigger: the path that makes it allowed and the state it leads to."""
@@ -202,10 +186,11 @@ def _refused(machine: StateMachineSpec) -> str | None:
     return next((trigger for trigger in machine.triggers if trigger not in allowed), None)
 
 
-def build_tests(context: NodeContext, dependency_checks: list[str]) -> cst.Module:
+def build_tests(context: NodeContext, dependency_checks: list[str], contributions: Sequence[Contribution]) -> cst.Module:
     """The package's tests; ``dependency_checks`` names the health checks
     beyond the self check (a client's reports DEGRADED before initialize(),
-    a closed circuit HEALTHY)."""
+    a closed circuit HEALTHY); the patterns' ``contributions`` bring their
+    stand-ins, the tests of the operations they carry out, and their own tests."""
     spec = context.spec
     node_class = spec.class_name
     orchestrator = spec.node_type == "orchestrator"
@@ -215,6 +200,14 @@ def build_tests(context: NodeContext, dependency_checks: list[str]) -> cst.Modul
     imports.add(f"..models.model_{spec.name}_input", context.input_model)
     imports.add(f"..models.model_{spec.name}_output", context.output_model)
     imports.add("..node", node_class).add("..node", "SUPPORTED_OPERATIONS")
+    owned: dict[str, Statements] = {}
+    arrange: dict[str, Statements] = {}
+    for contribution in contributions:
+        imports.merge(contribution.tests.imports)
+        for operation, operation_tests in contribution.tests.operations.items():
+            owned.setdefault(operation, operation_tests)
+        for operation, statements in contribution.tests.arrange.items():
+            arrange.setdefault(operation, []).extend(statements)
 
     samples: dict[str, b.ExprLike] = {}
     for field in spec.input_fields:
@@ -236,8 +229,7 @@ def build_tests(context: NodeContext, dependency_checks: list[str]) -> cst.Modul
             returns=node_class,
             decorators=["pytest.fixture"],
         ),
-        *http_tests.stand_in(context, imports),
-        *workflow_tests.test_support(context, imports),
+        *(statement for contribution in contributions for statement in contribution.tests.support),
     ]
     database = spec.database is not None
     machine = spec.state_machine
@@ -245,14 +237,8 @@ def build_tests(context: NodeContext, dependency_checks: list[str]) -> cst.Modul
     if machine is not None:
         first = next(iter(paths), first)
     for operation in context.operations:
-        if database:
-            tests.append(_needs_database_test(context, node_class, operation, request(operation)))
-            continue
-        if http_tests.calls_endpoint(context, operation):
-            tests.append(http_tests.endpoint_test(context, operation, request(operation), imports))
-            continue
-        if workflow.declares_steps(context, operation):
-            tests += workflow_tests.workflow_tests(context, operation, request(operation), imports)
+        if operation in owned:  # a pattern carries the operation out, and tests it
+            tests += owned[operation]
             continue
         if machine is not None:
             if operation not in paths:
@@ -318,8 +304,7 @@ def build_tests(context: NodeContext, dependency_checks: list[str]) -> cst.Modul
             _test(
                 "test_plain_framework_input_is_routed",
                 [
-                    *http_tests.attach(context, first),
-                    *workflow_tests.attach(context, first),
+                    *arrange.get(first, []),
                     *plain,
                     b.assign("output", b.await_(b.call("node.process", "request"))),
                     b.assert_(b.call("isinstance", "output", context.output_model)),
@@ -384,8 +369,7 @@ def build_tests(context: NodeContext, dependency_checks: list[str]) -> cst.Modul
         _test(
             "test_metrics_count_operations",
             [
-                *http_tests.attach(context, first),
-                *workflow_tests.attach(context, first),
+                *arrange.get(first, []),
                 *(
                     [b.with_([(b.call("pytest.raises", ONEX_ERROR.name), None)], [b.do(b.await_(b.call("node.process", request(first))))])]
                     if database
@@ -401,10 +385,9 @@ def build_tests(context: NodeContext, dependency_checks: list[str]) -> cst.Modul
             is_async=True,
         ),
     ]
-    tests += caching_tests.generated_tests(context, node_class, request)
     if "MixinEventBus" in context.selection.provides:
         tests += _event_bus_tests(context, node_class, imports)
-    tests += build_event_tests(context, imports)
+    tests += [statement for contribution in contributions for statement in contribution.tests.tests]
     tests.append(
         _test(
             "test_contract_loads_with_the_framework_model",

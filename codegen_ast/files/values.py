@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import libcst as cst
+
 from codegen_ast import builders as b
+from codegen_ast.patterns.contribution import NodeContext
 from codegen_ast.spec import FieldSpec, FieldType
 
 _EMPTY: dict[str, b.ExprLike] = {}
@@ -90,3 +93,13 @@ def echo_source(output: FieldSpec, inputs: list[FieldSpec]) -> FieldSpec | None:
         ):
             return candidate
     return None
+
+
+def sample_request(context: NodeContext, operation: str, imports: b.ImportSet) -> cst.Call:
+    """The typed request of ``operation`` with a sample value in every input field (for tests)."""
+    samples: dict[str, b.ExprLike] = {}
+    for field in context.spec.input_fields:
+        samples[field.name] = value_of(field.type, sample=True)
+        for module, item in value_imports(field.type, sample=True):
+            imports.add(module, item)
+    return b.call(context.input_model, operation=b.string_literal(operation), **samples)

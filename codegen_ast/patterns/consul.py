@@ -15,9 +15,12 @@ import libcst as cst
 
 from codegen_ast import builders as b
 from codegen_ast.builders.definitions import Param
+from codegen_ast.decisions import Selection
 from codegen_ast.patterns.contribution import Contribution, NodeContext
+from codegen_ast.patterns.record import Earlier, Example, Pattern, PatternName
+from codegen_ast.spec import NodeSpec
 from codegen_ast.patterns.integrations.base import Setting, setting, setting_constants
-from codegen_ast.target import HEALTH_STATUS
+from codegen_ast.target import HEALTH_ISSUE, HEALTH_STATUS
 
 SETTINGS = (
     Setting("CONSUL_HOST", "127.0.0.1"),
@@ -256,7 +259,7 @@ def _check_method() -> cst.FunctionDef:
 
 def build_consul(context: NodeContext) -> Contribution:
     contribution = Contribution(
-        imports={("asyncio", ""), ("os", ""), ("typing", "Any"), ("omnibase_core.models.health.model_health_issue", "ModelHealthIssue")},
+        imports={("asyncio", ""), ("os", ""), ("typing", "Any"), HEALTH_ISSUE},
         module_statements=[
             *setting_constants(SETTINGS),
             _agent_function(),
@@ -269,3 +272,27 @@ def build_consul(context: NodeContext) -> Contribution:
         health_checks=["_check_consul_health"],
     )
     return contribution.need(HEALTH_STATUS)
+
+
+def _applies(spec: NodeSpec, selection: Selection) -> str | None:
+    if "consul" in spec.features or "consul" in spec.dependencies:
+        return "consul in features or dependencies"
+    return None
+
+
+def _build(context: NodeContext, earlier: Earlier) -> Contribution:
+    return build_consul(context)
+
+
+PATTERN = Pattern(
+    name=PatternName.CONSUL,
+    summary="service registration through py-consul, never blocking the node.",
+    applies=_applies,
+    build=_build,
+    example=Example(
+        before="consul.Consul().agent.service.register(...)  # blocks, fails the node when the agent is down",
+        after="await self._register_with_consul()  # in initialize(), in a worker thread; a failure is logged",
+    ),
+    tests=("tests/test_live_services.py", "tests/upgrade/test_library_api.py"),
+    upgradable=True,
+)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from typing import Any
 
 import libcst as cst
 
-from codegen_ast.selection import Selection
+from codegen_ast import builders as b
+from codegen_ast.decisions import Selection
 from codegen_ast.spec import NodeSpec
 from codegen_ast.target import Symbol
 
@@ -66,16 +68,47 @@ class LifecycleStep:
 
 
 @dataclass
-class Contribution:
-    """Plain data a pattern adds to the node module; merged by ``assemble``.
+class GeneratedTests:
+    """What a pattern adds to the package's ``tests/test_node.py``.
 
-    ``imports`` are ``(module, name)`` pairs (``name`` empty for ``import
-    module``); ``module_statements`` go after the imports, before the class;
-    ``init_statements`` run in ``__init__`` after ``super().__init__``;
-    ``health_checks`` name the methods ``get_health_checks`` returns;
-    ``except_handlers`` wrap the process path, in the order given;
-    ``lifecycle`` steps start in order and stop in reverse; ``error_mappings``
-    add specific ``except`` clauses; ``counters`` name per-integration metrics.
+    ``support`` goes at module level before the tests (stand-ins, helpers);
+    ``operations`` holds the tests of the operations the pattern carries out
+    (they replace the default typed-output test); ``arrange`` holds what a
+    test must do before it runs such an operation (attach a stand-in);
+    ``tests`` are the pattern's own tests, after the node-wide ones.
+    """
+
+    imports: b.ImportSet = field(default_factory=b.ImportSet)
+    support: list[cst.BaseStatement] = field(default_factory=list)
+    operations: dict[str, list[cst.BaseStatement]] = field(default_factory=dict)
+    arrange: dict[str, list[cst.BaseStatement]] = field(default_factory=dict)
+    tests: list[cst.BaseStatement] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.support or self.operations or self.arrange or self.tests)
+
+
+@dataclass
+class Contribution:
+    """Plain data a pattern adds to the package; merged by ``assemble`` and ``generate``.
+
+    To ``node.py``: ``imports`` are ``(module, name)`` pairs (``name`` empty
+    for ``import module``); ``module_statements`` go after the imports, before
+    the class; ``init_statements`` run in ``__init__`` after
+    ``super().__init__``; ``health_checks`` name the methods
+    ``get_health_checks`` returns; ``except_handlers`` wrap the process path,
+    in the order given; ``lifecycle`` steps start in order and stop in
+    reverse; ``error_mappings`` add specific ``except`` clauses; ``counters``
+    name per-integration metrics.
+
+    To the rest of the package: ``handlers`` are the handler modules of the
+    operations the pattern carries out (operation -> module, in
+    ``handlers/handler_<operation>.py``); ``modules`` are further Python files
+    (path in the package -> module); ``model_exports`` and ``handler_exports``
+    are ``(relative module, class)`` pairs that ``models/__init__.py`` and
+    ``handlers/__init__.py`` re-export; ``contract`` holds sections of
+    ``contract.yaml``; ``texts`` are files that are not Python (a migration);
+    ``tests`` is what the pattern adds to the package's tests.
     """
 
     imports: set[tuple[str, str]] = field(default_factory=set)
@@ -87,7 +120,44 @@ class Contribution:
     lifecycle: list[LifecycleStep] = field(default_factory=list)
     error_mappings: list[ErrorMapping] = field(default_factory=list)
     counters: list[str] = field(default_factory=list)
+    handlers: dict[str, cst.Module] = field(default_factory=dict)
+    modules: dict[str, cst.Module] = field(default_factory=dict)
+    model_exports: list[tuple[str, str]] = field(default_factory=list)
+    handler_exports: list[tuple[str, str]] = field(default_factory=list)
+    contract: dict[str, Any] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)
+    tests: GeneratedTests = field(default_factory=GeneratedTests)
 
     def need(self, *symbols: Symbol) -> Contribution:
         self.imports.update((symbol.module, symbol.name) for symbol in symbols)
         return self
+
+    def __bool__(self) -> bool:
+        return any(getattr(self, item.name) for item in fields(self))
+
+    def then(self, other: Contribution) -> Contribution:
+        """This contribution followed by ``other``, as one (lists keep their order)."""
+        merged = Contribution()
+        for item in fields(self):
+            mine, theirs = getattr(self, item.name), getattr(other, item.name)
+            if isinstance(mine, set):
+                value: object = mine | theirs
+            elif isinstance(mine, dict):
+                value = {**mine, **theirs}
+            elif isinstance(mine, list):
+                value = [*mine, *theirs]
+            else:
+                value = _tests_then(mine, theirs)
+            setattr(merged, item.name, value)
+        return merged
+
+
+def _tests_then(first: GeneratedTests, second: GeneratedTests) -> GeneratedTests:
+    imports = b.ImportSet().merge(first.imports).merge(second.imports)
+    return GeneratedTests(
+        imports,
+        [*first.support, *second.support],
+        {**first.operations, **second.operations},
+        {op: [*first.arrange.get(op, []), *second.arrange.get(op, [])] for op in {**first.arrange, **second.arrange}},
+        [*first.tests, *second.tests],
+    )

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from codegen_ast.classify import Classification, settle_node_type
 from codegen_ast.errors import InputProblem
 from codegen_ast.readers.contract import convert_contract
 from codegen_ast.readers.contract_v2 import convert_v2
@@ -28,6 +29,7 @@ class ReadResult:
     spec: NodeSpec
     dialect: Dialect
     warnings: list[InputProblem] = field(default_factory=list)
+    classification: Classification | None = None  # how the node type was settled
 
 
 def detect_dialect(document: YamlDocument) -> Dialect:
@@ -40,21 +42,26 @@ def detect_dialect(document: YamlDocument) -> Dialect:
     return "spec"
 
 
-def read_spec(path: Path) -> ReadResult:
-    """Read ``path`` in whichever dialect it is written; warnings say what was mapped or ignored."""
+def read_spec(path: Path, node_type: str | None = None) -> ReadResult:
+    """Read ``path`` in whichever dialect it is written; warnings say what was mapped or ignored.
+
+    Without a node type in the file, ``node_type`` (``--type``) gives it, else it is
+    inferred from what the file declares (``codegen_ast.classify``)."""
     document = load_yaml(path)
     dialect = detect_dialect(document)
     if dialect == "spec":
-        return ReadResult(spec_from_data(document.data, document), dialect)
+        data, classification = settle_node_type(document.data, node_type, path=path)
+        return ReadResult(spec_from_data(data, document), dialect, classification=classification)
     conversion = Conversion(document)
     (convert_v2 if dialect == "contract-v2" else convert_contract)(conversion)
-    spec = spec_from_data(conversion.data, document, source_of=conversion.source_of)
-    return ReadResult(spec, dialect, conversion.warnings)
+    data, classification = settle_node_type(conversion.data, node_type, contract_keys=set(document.data), path=path)
+    spec = spec_from_data(data, document, source_of=conversion.source_of)
+    return ReadResult(spec, dialect, conversion.warnings, classification)
 
 
-def read_node_spec(path: Path) -> NodeSpec:
+def read_node_spec(path: Path, node_type: str | None = None) -> NodeSpec:
     """The NodeSpec in ``path`` (any dialect), without the warnings."""
-    return read_spec(path).spec
+    return read_spec(path, node_type).spec
 
 
 __all__ = ["ReadResult", "detect_dialect", "read_node_spec", "read_spec", "spec_from_data"]

@@ -28,7 +28,9 @@ _CAPABILITY_FEATURES = {
 }
 
 
-def _node_type(conversion: Conversion) -> str:
+def _node_type(conversion: Conversion) -> str | None:
+    if "node_type" not in conversion.document.data:
+        return None  # inferred from what the contract declares (codegen_ast.classify)
     raw: str = conversion.require("node_type", str, "one of EFFECT_GENERIC, COMPUTE_GENERIC, REDUCER_GENERIC, ORCHESTRATOR_GENERIC")
     kind = raw.lower().removesuffix("_generic")
     if kind not in ("effect", "compute", "reducer", "orchestrator"):
@@ -107,7 +109,9 @@ def convert_contract(conversion: Conversion) -> None:
     raw = conversion.document.data
     conversion.reject_unknown(raw, KNOWN_KEYS, (), "contract.yaml")
     conversion.set("name", conversion.require("name", str, "the node's snake_case name"), ("name",))
-    conversion.set("node_type", _node_type(conversion), ("node_type",))
+    node_type = _node_type(conversion)
+    if node_type is not None:
+        conversion.set("node_type", node_type, ("node_type",))
     conversion.set("description", conversion.require("description", str, "a one-line description"), ("description",))
     version = _version(conversion, raw.get("node_version"))
     if version:

@@ -113,10 +113,13 @@ def _mixins(conversion: Conversion, features: list[str]) -> list[str]:
 def convert_v2(conversion: Conversion) -> None:
     raw = conversion.document.data
     conversion.reject_unknown(raw, KNOWN_KEYS, (), "v2 contract")
-    node_type = conversion.require("node_type", str, "effect, compute, reducer or orchestrator").lower()
-    conversion.set("node_type", node_type, ("node_type",))
+    node_type = None  # without one, inferred from what the contract declares (codegen_ast.classify)
+    if "node_type" in raw:
+        node_type = conversion.require("node_type", str, "effect, compute, reducer or orchestrator").lower()
+        conversion.set("node_type", node_type, ("node_type",))
     node_id = conversion.require("node_id", str, "the node's snake_case id")
-    name = re.sub(rf"^node_|_{re.escape(node_type)}$", "", node_id) if node_id.startswith("node_") else node_id
+    suffix = re.escape(node_type) if node_type else "(?:effect|compute|reducer|orchestrator)"
+    name = re.sub(rf"^node_|_{suffix}$", "", node_id) if node_id.startswith("node_") else node_id
     conversion.set("name", name, ("node_id",))
     metadata = conversion.optional(raw, "metadata", dict, "a mapping", ()) or {}
     description = raw.get("description", metadata.get("description"))

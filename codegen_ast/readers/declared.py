@@ -98,11 +98,11 @@ def event_patterns(conversion: Conversion, raw: Any, where: Location, operations
         conversion.set("events", {k: v for k, v in events.items() if v}, where)
 
 
-def caching(conversion: Conversion, raw: Any, where: Location, node_type: str) -> None:
+def caching(conversion: Conversion, raw: Any, where: Location, node_type: str | None) -> None:
     """A caching subcontract becomes cache-aside on compute and reducer nodes."""
     if not isinstance(raw, dict) and raw is not True:
         return
-    if node_type not in ("compute", "reducer"):
+    if node_type is not None and node_type not in ("compute", "reducer"):
         conversion.warn(where, f"caching is generated for compute and reducer nodes, not {node_type} nodes: ignored")
         return
     ttl = _first(raw, "default_ttl_seconds", "ttl_seconds", "ttl_s", "ttl") if isinstance(raw, dict) else None

@@ -18,7 +18,6 @@ every other byte of the file stays as it was.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 

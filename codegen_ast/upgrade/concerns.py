@@ -55,17 +55,14 @@ import libcst as cst
 
 from codegen_ast import builders as b
 from codegen_ast.errors import CodegenError
-from codegen_ast.patterns.consul import build_consul
 from codegen_ast.patterns.contribution import Contribution, NodeContext
 from codegen_ast.patterns.core.errors import build_errors
-from codegen_ast.patterns.events.publishing import DEFECTIVE_WRAPPERS, build_event_publishing, build_publish_event_fix
 from codegen_ast.patterns.core.health import build_health
-from codegen_ast.patterns.core.health_check_mode import build_health_check_mode
-from codegen_ast.patterns.integrations import INTEGRATIONS, build_integration
-from codegen_ast.patterns.core.lifecycle import build_lifecycle
-from codegen_ast.patterns.core.logging import build_logging
-from codegen_ast.patterns.core.metrics import build_metrics
-from codegen_ast.selection import Decision
+from codegen_ast.patterns.events.publishing import DEFECTIVE_WRAPPERS
+from codegen_ast.patterns.integrations import INTEGRATIONS
+from codegen_ast.patterns.record import Earlier
+from codegen_ast.patterns.registry import REGISTRY, find
+from codegen_ast.decisions import Decision
 from codegen_ast.spec import suggestion
 from codegen_ast.target import CONTAINER, MIXINS, SERVICE_WRAPPERS
 from codegen_ast.upgrade.imports import conflicting_imports
@@ -76,19 +73,8 @@ from codegen_ast.upgrade.process_path import CALLED_BY, MAP_ERRORS, RECORD_METRI
 from codegen_ast.upgrade.scaffold import adopted_name, build_scaffold, wrapper_base
 
 INTEGRATION_NAMES: tuple[str, ...] = tuple(INTEGRATIONS)
-CONCERNS: tuple[str, ...] = (
-    "scaffold",
-    "logging",
-    "health_check_mode",
-    "health",
-    "metrics",
-    "errors",
-    "lifecycle",
-    *INTEGRATION_NAMES,
-    "consul",
-    "events",
-    "publish_event_fix",
-)
+# the registry's upgradable patterns, after the adoption of the `onex new node` stub
+CONCERNS: tuple[str, ...] = ("scaffold", *(pattern.name.value for pattern in REGISTRY if pattern.upgradable))
 _REQUIRES: dict[str, frozenset[str]] = {
     "errors": frozenset({"logging"}),
     "lifecycle": frozenset({"logging", "health_check_mode"}),
@@ -213,32 +199,26 @@ def build_plan(
             "MixinHealthCheck and MixinMetrics (as the ModelService* wrappers do)"
         )
     context = infer_context(node, spec, added_mixins, concerns, log)
-    provides = context.selection.provides
 
-    extras = [build_integration(context, INTEGRATIONS[name]) for name in integrations]
-    if "consul" in concerns:
-        extras.append(build_consul(context))
-    if "events" in concerns:
-        extras.append(build_event_publishing(context, event_bus="MixinEventBus" in provides, kafka="kafka" in concerns))
-    checks = [check for extra in extras for check in extra.health_checks]
+    def build(name: str, earlier: Earlier = Earlier()) -> Contribution:
+        return find(name).build(context, earlier)
+
+    extras = [build(name) for name in (*integrations, "consul", "events") if name in concerns]
+    earlier = Earlier(tuple(extras))
+    checks = earlier.health_checks
     contributions: list[Contribution] = [Contribution(imports={(CONTAINER.module, CONTAINER.name)})]
-    if "logging" in concerns:
-        contributions.append(build_logging(context))
-    if "health_check_mode" in concerns:
-        contributions.append(build_health_check_mode(context))
+    contributions += [build(name) for name in ("logging", "health_check_mode") if name in concerns]
     contributions += extras
     if "lifecycle" in concerns:
-        steps = [step for extra in extras for step in extra.lifecycle]
-        contributions.append(
-            build_lifecycle(context, steps, consul="consul" in concerns, service_mode="MixinNodeService" in provides)
-        )
+        steps = earlier.lifecycle
+        contributions.append(build("lifecycle", earlier))
         if steps and "initialize" in methods(class_def):
             starts = ", ".join(f"self.{step.start}()" for step in steps)
             notes.append(f"{node.name}.initialize() is yours and is kept: await {starts} in it (and _stop_integrations() in cleanup())")
 
     plan = ClassPlan(class_name=node.name, contributions=contributions)
     scaffold = _adopt_scaffold(plan, context, node, class_def) if "scaffold" in concerns else None
-    errors = build_errors([mapping for extra in extras for mapping in extra.error_mappings])
+    errors = build_errors(earlier.error_mappings)
     if "errors" in concerns:
         contributions.append(Contribution(imports=errors.imports, methods=errors.methods))
     wanted = [name for name, concern in ((RECORD_METRICS, "metrics"), (MAP_ERRORS, "errors")) if concern in concerns]
@@ -254,14 +234,14 @@ def build_plan(
     elif wanted:
         notes.append(f"{node.name} has no async process(): metrics and error mapping are not wired to an entry point")
     if "metrics" in concerns:
-        contributions.append(build_metrics(context, [counter for extra in extras for counter in extra.counters]))
+        contributions.append(build("metrics", earlier))
     if "health" in concerns:
         contributions.append(build_health(context, checks, routed=False))
         plan.health_checks = [
             check for check in ["_check_self_health", *checks] if not facts.reads(node.name, "get_health_checks", check)
         ]
     if "publish_event_fix" in concerns:
-        contributions.append(build_publish_event_fix(context))
+        contributions.append(build("publish_event_fix"))
     if added_mixins:
         # MixinEventBus is generic in its event and payload types (as in generated compositions)
         plan.bases = [b.subscript(m, "Any", "Any") if m == "MixinEventBus" else b.name(m) for m in added_mixins]

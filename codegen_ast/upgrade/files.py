@@ -1,17 +1,22 @@
 """Upgrade files on disk: find them, upgrade them (in parallel), write them atomically.
 
 Workers only read and compute; the parent process writes, so an interrupted
-run never leaves a half-written file. Scaffold adoption also brings the
+run never leaves a half-written file. A file is read as Python reads it (a
+UTF-8 byte-order mark, a PEP 263 coding line) and written back in the same
+encoding with its own line endings; a symbolic link keeps pointing at its
+target, which is what gets rewritten. Scaffold adoption also brings the
 stub's contract.yaml in line with the framework's contract model (see
 :mod:`codegen_ast.upgrade.contract`), which needs the target Python.
 """
 
 from __future__ import annotations
 
+import io
 import multiprocessing
 import os
 import tempfile
 import threading
+import tokenize
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -19,6 +24,7 @@ from pathlib import Path
 
 from codegen_ast.errors import CodegenError
 from codegen_ast.upgrade.engine import UpgradeResult, upgrade
+from codegen_ast.validate.contracts import read_contract
 from codegen_ast.validate.source import CONTRACT_NAME, _walk
 
 
@@ -44,6 +50,7 @@ class FileUpgrade:
     path: Path
     result: UpgradeResult
     contract: ContractChange | None = None
+    encoding: str = "utf-8"  # as Python reads the file: "utf-8-sig" when it starts with a BOM
 
     @property
     def changed(self) -> bool:
@@ -65,15 +72,30 @@ def python_files(paths: Iterable[str | Path]) -> list[Path]:
     return sorted(found)
 
 
+def read_python(path: Path) -> tuple[str, str]:
+    """The text of a Python file and its encoding, decoded as the interpreter does."""
+    data = path.read_bytes()
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    return data.decode(encoding), encoding
+
+
 def upgrade_file(path: Path, add: tuple[str, ...] | None) -> FileUpgrade:
     try:
-        text = path.read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError) as error:
+        text, encoding = read_python(path)
+    except (OSError, SyntaxError, UnicodeDecodeError, LookupError) as error:
         return FileUpgrade(path, UpgradeResult("", "", error=f"cannot read it: {error}"))
     # files that cannot hold a node class are not parsed at all
     if "class " not in text:
-        return FileUpgrade(path, UpgradeResult(text, text))
-    return FileUpgrade(path, upgrade(text, add=add))
+        return FileUpgrade(path, UpgradeResult(text, text), encoding=encoding)
+    result = upgrade(text, add=add)
+    if result.changed:
+        try:
+            result.source.encode(encoding)
+        except UnicodeEncodeError as error:
+            bad = result.source[error.start : error.end]
+            return FileUpgrade(path, UpgradeResult(text, text, error=f"the upgrade would add {bad!r}, which its "
+                                                   f"encoding {encoding} cannot hold: save the file as UTF-8"))
+    return FileUpgrade(path, result, encoding=encoding)
 
 
 def _upgrade_one(job: tuple[Path, tuple[str, ...] | None]) -> FileUpgrade:
@@ -124,17 +146,22 @@ def _adopt_contracts(results: list[FileUpgrade], python: str | None) -> None:
     for item, node in adopted:
         path = item.path.parent / CONTRACT_NAME
         if path.is_file() and item.contract is None:
-            original = path.read_text(encoding="utf-8")
+            original, refused = read_contract(path)
+            if original is None:  # too large, too deep, an alias bomb, not UTF-8: never sent to the framework
+                assert refused is not None
+                item.contract = ContractChange(path, "", "", left=[f"{path.name}:{refused.line}: {refused.message}"])
+                continue
             text, done, left = adopt_contract(path, node.spec.description, target)
             item.contract = ContractChange(path, original, text, done, left)
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` in one step, keeping its permissions."""
+def write_atomically(path: Path, text: str, encoding: str = "utf-8") -> None:
+    """Replace the file at ``path`` (a link's target) with ``text`` in one step, keeping its permissions."""
+    path = Path(os.path.realpath(path))
     mode = path.stat().st_mode & 0o7777
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+        with os.fdopen(handle, "w", encoding=encoding, newline="") as stream:
             stream.write(text)
         os.chmod(temporary, mode)
         os.replace(temporary, path)
@@ -145,6 +172,6 @@ def write_atomically(path: Path, text: str) -> None:
 
 def write(item: FileUpgrade) -> None:
     if item.result.changed:
-        write_atomically(item.path, item.result.source)
+        write_atomically(item.path, item.result.source, item.encoding)
     if item.contract is not None and item.contract.changed:
         write_atomically(item.contract.path, item.contract.text)

@@ -25,7 +25,7 @@ import libcst as cst
 from pydantic import ValidationError
 
 from codegen_ast.patterns.contribution import NodeContext
-from codegen_ast.selection import Decision, Selection
+from codegen_ast.decisions import Decision, Selection
 from codegen_ast.spec import NodeSpec, NodeType, OperationSpec
 from codegen_ast.target import BASE_CLASSES, SERVICE_WRAPPERS
 from codegen_ast.upgrade.nodes import KIND_SUFFIX, NodeClass, methods

@@ -34,6 +34,7 @@ from codegen_ast.target import (
     NODE_OUTPUTS,
     ONEX_ERROR,
     PROJECTION_INTENT,
+    SCHEMA_VALUE,
     SERIALIZED_DICT,
     SERVICE_WRAPPERS,
     TRANSACTION_STATE,
@@ -41,7 +42,6 @@ from codegen_ast.target import (
 from codegen_ast.upgrade.infer import snake_case
 from codegen_ast.upgrade.nodes import KIND_SUFFIX, SCAFFOLD_METHODS, NodeClass
 
-_SCHEMA_VALUE = ("omnibase_core.models.common.model_schema_value", "ModelSchemaValue")
 
 
 def scaffold_stem(node: NodeClass) -> str:
@@ -190,7 +190,7 @@ def build_scaffold(
     if node_type == "reducer":
         imports.add((PROJECTION_INTENT.module, PROJECTION_INTENT.name))
     if node_type == "orchestrator":
-        imports |= {("datetime", "UTC"), ("datetime", "datetime"), _SCHEMA_VALUE}
+        imports |= {("datetime", "UTC"), ("datetime", "datetime"), SCHEMA_VALUE}
     contribution = Contribution(imports=imports, module_statements=[_scaffold_result()], methods=[_process(context, method)])
     replacement = b.return_(b.call(b.attr(b.call(handler), "handle"), b.call(f"{request}.model_validate", argument)))
     alias = b.with_leading_comment(

@@ -17,17 +17,25 @@ body is still to write when it holds a completeness finding, or when its
 docstring starts with ``Generated default:`` (codegen-ast's marker) and the body
 is still the generated default: a single ``return Output(...)`` of values echoed
 from ``request`` or empty literals.
+
+A written body is counted by author: ``model`` when its docstring starts with
+``Written by a model`` (an accepted ``--fill llm`` answer), ``declarations`` when
+its file is still what codegen-ast generated (the hash in the package's
+manifest), ``hand`` otherwise.
 """
 
 from __future__ import annotations
 
 import ast
+import hashlib
+import json
 import re
 import tokenize
 from dataclasses import dataclass
+from pathlib import Path
 
 from codegen_ast.validate.nodes import ENTRY_METHODS, ClassResolver, find_node_classes
-from codegen_ast.validate.report import HandlerFigure, ManualCompletion
+from codegen_ast.validate.report import Author, HandlerFigure, ManualCompletion
 from codegen_ast.validate.rules import Finding, Rule
 from codegen_ast.validate.source import SourceFile, Workspace
 
@@ -36,6 +44,9 @@ GENERATED_DEFAULT_MARKER = "Generated default:"
 # run/reduce, then what RuntimeLocal._resolve_handler_method calls
 OPERATION_METHODS = ("run", "reduce", "handle", "execute", "run_full_cycle")
 DECLARED_STAGES = "stages"  # a saga handler's steps, declared as data
+# what `codegen-ast new --fill llm` writes at the start of a body a model wrote
+MODEL_WRITTEN_MARKER = "Written by a model"
+MANIFEST = "codegen-manifest.json"  # the manifest a generated package carries (codegen_ast.manifest)
 
 TODO_MARKER = Rule(
     "CMP001", "completeness", "warning",
@@ -230,6 +241,7 @@ def manual_completion(workspace: Workspace, findings: list[Finding], resolver: C
             if isinstance(statement, FunctionNode) and statement.name in ENTRY_METHODS:
                 handlers.append(_Handler(node.source, node.name, statement))
     figure = ManualCompletion()
+    manifests: dict[Path, dict[str, str] | None] = {}
     for handler in sorted(handlers, key=lambda h: (h.source.display, h.member.lineno)):
         lines = _body_lines(handler.source, handler.member)
         reason = _unfinished(handler, findings)
@@ -241,9 +253,36 @@ def manual_completion(workspace: Workspace, findings: list[Finding], resolver: C
                 lines=lines,
                 to_write=reason is not None,
                 reason=reason or ("declared" if handler.name == DECLARED_STAGES else "written"),
+                written_by=None if reason is not None else _author(handler, manifests),
             )
         )
     return figure
+
+
+def _author(handler: _Handler, manifests: dict[Path, dict[str, str] | None]) -> Author:
+    member = handler.member
+    if isinstance(member, FunctionNode) and (ast.get_docstring(member) or "").startswith(MODEL_WRITTEN_MARKER):
+        return "model"
+    path = handler.source.path
+    for folder in path.parents[:3]:
+        if folder not in manifests:
+            manifests[folder] = _manifest_hashes(folder / MANIFEST)
+        hashes = manifests[folder]
+        if hashes is not None:
+            relative = path.relative_to(folder).as_posix()
+            generated = hashes.get(relative) == hashlib.sha256(handler.source.text.encode("utf-8")).hexdigest()
+            return "declarations" if generated else "hand"
+    return "hand"
+
+
+def _manifest_hashes(path: Path) -> dict[str, str] | None:
+    """The file hashes a codegen-ast manifest recorded, or None when there is no readable one."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    files = data.get("files") if isinstance(data, dict) else None
+    return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else None
 
 
 def _handler_methods(workspace: Workspace) -> list[_Handler]:

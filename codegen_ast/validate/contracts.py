@@ -9,15 +9,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import YAMLError
+
+from codegen_ast.errors import SpecError
+from codegen_ast.readers.yaml_source import parse_yaml, read_input
 
 
 # pydantic errors that only repeat that another field failed
 _CASCADES = frozenset({"default_factory_not_called"})
 # problems that leave no contract to read at all (every framework reader refuses it)
-UNREADABLE = frozenset({"yaml", "not_a_mapping", "node_type"})
+UNREADABLE = frozenset({"input", "yaml", "not_a_mapping", "node_type"})
 # the subcontract the framework's base class runs by itself, by node kind
 _RUN_BY_BASE = {"reducer": "state_machine", "orchestrator": "workflow_coordination"}
 
@@ -108,10 +109,26 @@ class LoadedContract:
 
 
 def read_tree(text: str) -> Any:
+    """The round-trip tree of a contract (for line numbers), None when it is not bounded YAML."""
     try:
-        return YAML(typ="rt").load(text)
-    except YAMLError:
+        return parse_yaml(text, None)
+    except SpecError:
         return None
+
+
+def read_contract(path: Path) -> tuple[str | None, ContractProblem | None]:
+    """The text of the contract at ``path``, or why it is not sent to the framework.
+
+    Its size, nesting and alias expansion are checked first with the bounded
+    reader every spec goes through: an alias bomb would otherwise be expanded
+    by the framework's own loader."""
+    try:
+        text = read_input(path)
+        parse_yaml(text, path)
+    except SpecError as error:
+        problem = error.problems[0]
+        return None, ContractProblem(problem.line or 1, "", problem.message, "input")
+    return text, None
 
 
 def locate(data: Any, loc: list[object]) -> int:
@@ -155,6 +172,8 @@ def fix_for(problem: ContractProblem, model: str) -> str:
     leaf = problem.key.rsplit(".", 1)[-1] if problem.key else ""
     if problem.kind == "yaml":
         return "fix the YAML syntax at this line"
+    if problem.kind == "input":
+        return problem.message.rpartition(": ")[2]
     if problem.kind == "missing":
         return f"add the required key {problem.key!r}"
     if problem.kind == "extra_forbidden":

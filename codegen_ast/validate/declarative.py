@@ -16,6 +16,7 @@ import ast
 from collections.abc import Callable
 from pathlib import Path
 
+from codegen_ast.target import BASE_CLASSES, CONTAINER, HEALTH_STATUS, MIXINS, SERVICE_WRAPPERS, Symbol
 from codegen_ast.validate.nodes import FunctionNode, LocalClass, NodeClass
 from codegen_ast.validate.rules import Finding, Rule
 
@@ -36,12 +37,17 @@ handler_routing:
   version: {major: 1, minor: 0, patch: 0}
   default_handler: node_tally_compute.handler:TallyOperations
 """
-_SHELL = '''\
-"""The tally node."""
 
-from omnibase_core.models.container.model_onex_container import ModelONEXContainer
-from omnibase_core.nodes.node_compute import NodeCompute
 
+def _import(symbol: Symbol) -> str:
+    return f"from {symbol.module} import {symbol.name}\n"
+
+
+_SHELL = (
+    '"""The tally node."""\n\n'
+    + _import(CONTAINER)
+    + _import(BASE_CLASSES["compute"])
+    + '''
 from .models import ModelTallyInput, ModelTallyOutput
 
 
@@ -52,12 +58,15 @@ class NodeTallyCompute(NodeCompute[ModelTallyInput, ModelTallyOutput]):
         """Declarative."""
         super().__init__(container)
 '''
-_HANDLER = '''\
-"""The entry handler (handler_routing.default_handler): the node's behaviour."""
-
-from omnibase_core.mixins.mixin_metrics import MixinMetrics
-from omnibase_core.models.health.model_health_status import ModelHealthStatus
-
+)
+_WRAPPED_SHELL = _SHELL.replace(_import(BASE_CLASSES["compute"]), _import(SERVICE_WRAPPERS["compute"])).replace(
+    "(NodeCompute[ModelTallyInput, ModelTallyOutput])", "(ModelServiceCompute)"
+)
+_HANDLER = (
+    '"""The entry handler (handler_routing.default_handler): the node\'s behaviour."""\n\n'
+    + _import(MIXINS["MixinMetrics"])
+    + _import(HEALTH_STATUS)
+    + '''
 from .models import ModelTallyInput, ModelTallyOutput
 
 
@@ -71,8 +80,6 @@ class TallyOperations(MixinMetrics):
         self.increment_counter("tally.operations")
         return ModelTallyOutput(words=len(request.text.split()))
 '''
-_WRAPPED_SHELL = _SHELL.replace("nodes.node_compute import NodeCompute", "nodes.node_service_compute import ModelServiceCompute").replace(
-    "(NodeCompute[ModelTallyInput, ModelTallyOutput])", "(ModelServiceCompute)"
 )
 
 NOT_A_SHELL = Rule(

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-
 from pathlib import Path
 
+from codegen_ast.target import MIXINS
 from codegen_ast.validate.modules import ModuleIndex, ModuleLocation, own_module
 from codegen_ast.validate.rules import Finding, Rule
 from codegen_ast.validate.source import SourceFile, Workspace
@@ -39,7 +39,7 @@ NAME_NOT_FOUND = Rule(
     "IMP002", "imports", "error",
     "imported name is not defined by its module",
     "import the name from the module that defines it (omnibase-core does not re-export every "
-    "class from its package __init__, e.g. MixinMetrics lives in omnibase_core.mixins.mixin_metrics)",
+    f"class from its package __init__, e.g. MixinMetrics lives in {MIXINS['MixinMetrics'].module})",
     valid=("from json import loads\nfrom os import path\n",),
     invalid=("from json import no_such_name\n",),
 )

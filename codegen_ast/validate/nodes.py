@@ -13,7 +13,7 @@ import ast
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from codegen_ast.target import BASE_CLASSES, SERVICE_WRAPPERS
+from codegen_ast.target import BASE_CLASSES, FRAMEWORK_PACKAGE, SERVICE_WRAPPERS
 from codegen_ast.validate.modules import ModuleIndex, ModuleLocation
 from codegen_ast.validate.source import SourceFile, Workspace
 
@@ -57,7 +57,6 @@ ENTRY_METHODS = (
     "reduce_state",
     "orchestrate",
 )
-_FRAMEWORK_PACKAGE = "omnibase_core"
 _FRAMEWORK_BASES = frozenset({*FRAMEWORK_KIND, "NodeCoreBase"})
 _EXCEPTION_SUFFIXES = ("Error", "Exception", "Warning")
 _MAX_DEPTH = 12
@@ -185,7 +184,7 @@ class ClassResolver:
                 if (alias.asname or alias.name) != name:
                     continue
                 module = statement.module or ""
-                if statement.level == 0 and module.split(".")[0] == _FRAMEWORK_PACKAGE:
+                if statement.level == 0 and module.split(".")[0] == FRAMEWORK_PACKAGE:
                     return "framework"
                 found = self._local_class(statement, alias.name, cls.path)
                 if found is not None:

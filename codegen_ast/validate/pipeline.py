@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -97,13 +98,20 @@ def validate_generated(
     chosen = as_level(level)
     if not LEVEL_STAGES[chosen]:
         return Report(level=chosen, tool_version=__version__)
-    staging = Path(tempfile.mkdtemp(prefix="codegen-ast-validate-"))
+    with staged(package, "codegen-ast-validate-") as root:
+        return validate([root], level=chosen, python=python, mypy_cache=mypy_cache, display_root=root.parent)
+
+
+@contextmanager
+def staged(package: GeneratedPackage, prefix: str) -> Iterator[Path]:
+    """The package's files written to ``<private temporary folder>/<package name>``, removed afterwards."""
+    staging = Path(tempfile.mkdtemp(prefix=prefix))
     try:
         root = staging / package.name
         for relative, text in package.files.items():
             path = root / relative
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
-        return validate([root], level=chosen, python=python, mypy_cache=mypy_cache, display_root=staging)
+        yield root
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -32,9 +32,16 @@ def failing_severities(level: Level) -> tuple[Severity, ...]:
     return ("error", "warning") if level == "strict" else ("error",)
 
 
+# who wrote a handler body that is not still to write
+Author = Literal["declarations", "model", "hand"]
+AUTHORS: tuple[tuple[Author, str], ...] = (
+    ("declarations", "declarations"), ("model", "a model (accepted)"), ("hand", "hand")
+)
+
+
 @dataclass(frozen=True)
 class HandlerFigure:
-    """One operation handler body and whether its lines are still to write."""
+    """One operation handler body, whether its lines are still to write, and who wrote them."""
 
     file: str
     line: int
@@ -42,6 +49,7 @@ class HandlerFigure:
     lines: int
     to_write: bool
     reason: str
+    written_by: Author | None = None  # None while to_write
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -51,6 +59,7 @@ class HandlerFigure:
             "lines": self.lines,
             "to_write": self.to_write,
             "reason": self.reason,
+            "written_by": self.written_by,
         }
 
 
@@ -68,6 +77,9 @@ class ManualCompletion:
     def lines_to_write(self) -> int:
         return sum(handler.lines for handler in self.handlers if handler.to_write)
 
+    def lines_by(self, author: Author) -> int:
+        return sum(handler.lines for handler in self.handlers if handler.written_by == author)
+
     @property
     def share(self) -> float | None:
         """lines_to_write / handler_lines, or None when there are no handlers."""
@@ -80,6 +92,7 @@ class ManualCompletion:
             "handler_lines": self.handler_lines,
             "lines_to_write": self.lines_to_write,
             "share": self.share,
+            "written_by": {author: self.lines_by(author) for author, _ in AUTHORS},
             "handlers": [handler.as_dict() for handler in self.handlers],
         }
 
@@ -87,10 +100,16 @@ class ManualCompletion:
         if self.share is None:
             return "manual completion: no operation handlers found"
         pending = sum(1 for handler in self.handlers if handler.to_write)
+        written = [
+            f"{self.lines_by(author)} by {label}"
+            for author, label in AUTHORS
+            if self.lines_by(author)
+        ]
         return (
             f"manual completion: {self.lines_to_write} of {self.handler_lines} "
             f"operation-handler lines still to write ({self.share:.0%}); "
             f"{pending} of {len(self.handlers)} handlers unfinished"
+            + (f"; lines written: {', '.join(written)}" if written else "")
         )
 
 
@@ -278,6 +297,16 @@ REPORT_SCHEMA: dict[str, object] = {
                             "maximum": 1,
                             "description": "lines_to_write / handler_lines; null without handlers",
                         },
+                        "written_by": {
+                            "type": "object",
+                            "description": "handler lines already written, by author",
+                            "required": ["declarations", "model", "hand"],
+                            "properties": {
+                                "declarations": {"type": "integer", "minimum": 0},
+                                "model": {"type": "integer", "minimum": 0},
+                                "hand": {"type": "integer", "minimum": 0},
+                            },
+                        },
                         "handlers": {
                             "type": "array",
                             "items": {
@@ -290,6 +319,10 @@ REPORT_SCHEMA: dict[str, object] = {
                                     "lines": {"type": "integer", "minimum": 1},
                                     "to_write": {"type": "boolean"},
                                     "reason": {"type": "string"},
+                                    "written_by": {
+                                        "enum": ["declarations", "model", "hand", None],
+                                        "description": "who wrote the body; null while it is to write",
+                                    },
                                 },
                             },
                         },

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from codegen_ast.validate.contracts import UNREADABLE, LoadedContract, fix_for, from_answer
+from codegen_ast.validate.contracts import UNREADABLE, LoadedContract, fix_for, from_answer, read_contract
 from codegen_ast.validate.declarative import shell_findings
 from codegen_ast.validate.modules import ModuleIndex
 from codegen_ast.validate.nodes import (
@@ -167,12 +167,18 @@ def check_structure(workspace: Workspace, index: ModuleIndex) -> list[Finding]:
 def _load_contracts(paths: list[Path], index: ModuleIndex) -> dict[str, LoadedContract]:
     if not paths:
         return {}
-    texts = {str(path): path.read_text(encoding="utf-8") for path in paths}
-    answer = index.target.ask({"contracts": [{"id": key, "text": text} for key, text in texts.items()]})
+    texts: dict[str, str] = {}
     loaded: dict[str, LoadedContract] = {}
     for path in paths:
-        contract = from_answer(path, texts[str(path)], answer["contracts"][str(path)])
-        loaded[str(path.parent)] = contract
+        text, refused = read_contract(path)
+        if text is not None:
+            texts[str(path)] = text
+        else:
+            loaded[str(path.parent)] = LoadedContract(path=path, errors=[refused] if refused else [])
+    answer = index.target.ask({"contracts": [{"id": key, "text": text} for key, text in texts.items()]}) if texts else {}
+    for key, text in texts.items():
+        path = Path(key)
+        loaded[str(path.parent)] = from_answer(path, text, answer["contracts"][key])
     # the model and handler modules the contracts name: ask the target about them now, in one go
     wanted: list[str] = []
     for contract in loaded.values():

@@ -42,7 +42,7 @@ from codegen_ast.builders.definitions import Param
 from codegen_ast.patterns.contribution import Contribution, NodeContext
 from codegen_ast.patterns.integrations.base import Setting, setting, setting_constants
 from codegen_ast.spec import NodeSpec
-from codegen_ast.target import NODE_INPUTS
+from codegen_ast.target import ERROR_CODE, LOG_LEVEL, NODE_INPUTS, ONEX_ERROR
 
 
 Statements = list[cst.BaseStatement]
@@ -547,9 +547,9 @@ def build_caching(context: NodeContext) -> Contribution:
         ("os", ""),
         ("time", ""),
         ("pydantic", "ValidationError"),
-        ("omnibase_core.enums.enum_log_level", "EnumLogLevel"),
-        ("omnibase_core.errors", "ModelOnexError"),
-        ("omnibase_core.enums", "EnumCoreErrorCode"),
+        LOG_LEVEL,
+        ONEX_ERROR,
+        ERROR_CODE,
     }
     if uses_redis(context):
         imports |= {("redis.exceptions", ""), ("asyncio", "")}

@@ -18,6 +18,8 @@ import libcst as cst
 from codegen_ast import builders as b
 from codegen_ast.builders.definitions import Param
 from codegen_ast.patterns.contribution import Contribution, ErrorMapping
+from codegen_ast.patterns.contribution import NodeContext
+from codegen_ast.patterns.record import Earlier, Example, Pattern, PatternName, always
 from codegen_ast.target import ERROR_CODE, LOG_LEVEL, ONEX_ERROR, Symbol
 
 
@@ -131,3 +133,27 @@ def build_errors(specific: list[ErrorMapping] | tuple[ErrorMapping, ...] = ()) -
         methods=[_wrap_error()],
         except_handlers=[passthrough, *_grouped([*mappings, UNEXPECTED])],
     )
+
+
+def _build(context: NodeContext, earlier: Earlier) -> Contribution:
+    errors = build_errors(earlier.error_mappings)
+    return Contribution(imports=errors.imports, methods=errors.methods)
+
+
+PATTERN = Pattern(
+    name=PatternName.ERRORS,
+    summary="the process path maps exceptions to ModelOnexError with real codes.",
+    applies=always("always: specific exceptions map to EnumCoreErrorCode"),
+    build=_build,
+    example=Example(
+        before="except Exception as e:\n    raise RuntimeError(str(e))",
+        after=(
+            "try:\n"
+            "    output = await handler(request)\n"
+            "except asyncpg.PostgresConnectionError as error:\n"
+            "    raise self._wrap_error(error, EnumCoreErrorCode.DATABASE_CONNECTION_ERROR, operation) from error"
+        ),
+    ),
+    tests=("tests/test_generated_package.py", "tests/upgrade/test_upgrade_rules.py"),
+    upgradable=True,
+)

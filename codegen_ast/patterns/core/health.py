@@ -16,10 +16,11 @@ import libcst as cst
 
 from codegen_ast import builders as b
 from codegen_ast.patterns.contribution import Contribution, NodeContext
-from codegen_ast.target import HEALTH_STATUS
+from codegen_ast.patterns.record import Earlier, Example, Pattern, PatternName
+from codegen_ast.decisions import Selection
+from codegen_ast.spec import NodeSpec
+from codegen_ast.target import HEALTH_ISSUE, HEALTH_STATUS, LIFECYCLE_STATUS
 
-_LIFECYCLE = "omnibase_core.enums.enum_node_lifecycle_status"
-_ISSUE = "omnibase_core.models.health.model_health_issue"
 _BAD_STATES = ("FAILED", "CLEANED_UP", "CLEANUP_FAILED")
 
 
@@ -148,8 +149,8 @@ def build_health(context: NodeContext, dependency_checks: list[str], *, routed: 
         imports={
             ("asyncio", ""),
             ("collections.abc", "Callable"),
-            (_LIFECYCLE, "EnumNodeLifecycleStatus"),
-            (_ISSUE, "ModelHealthIssue"),
+            LIFECYCLE_STATUS,
+            HEALTH_ISSUE,
         }
         | typing_imports,
         module_statements=[b.assign("_UNHEALTHY_STATES", unhealthy_states)],
@@ -157,3 +158,26 @@ def build_health(context: NodeContext, dependency_checks: list[str], *, routed: 
         health_checks=["_check_self_health", *dependency_checks],
     )
     return contribution.need(HEALTH_STATUS)
+
+
+def _applies(spec: NodeSpec, selection: Selection) -> str | None:
+    consul = ", consul" if PatternName.CONSUL in selection.patterns else ""
+    return f"always: self check{''.join(', ' + name for name in selection.integrations)}{consul}"
+
+
+def _build(context: NodeContext, earlier: Earlier) -> Contribution:
+    return build_health(context, earlier.health_checks)
+
+
+PATTERN = Pattern(
+    name=PatternName.HEALTH,
+    summary="checks that really look at the node, returned by get_health_checks.",
+    applies=_applies,
+    build=_build,
+    example=Example(
+        before="def get_health_checks(self):\n    return []  # add checks",
+        after="def get_health_checks(self):\n    return [self._check_self_health, self._check_postgres_health]",
+    ),
+    tests=("tests/test_generated_package.py", "tests/upgrade/test_upgrade_property.py"),
+    upgradable=True,
+)

@@ -12,6 +12,7 @@ import libcst as cst
 from codegen_ast import builders as b
 from codegen_ast.builders.definitions import Param
 from codegen_ast.patterns.contribution import Contribution, NodeContext
+from codegen_ast.patterns.record import Earlier, Example, Pattern, PatternName, always
 from codegen_ast.target import CONTAINER
 
 
@@ -55,3 +56,24 @@ def build_health_check_mode(context: NodeContext) -> Contribution:
             ),
         ],
     )
+
+
+def _build(context: NodeContext, earlier: Earlier) -> Contribution:
+    return build_health_check_mode(context)
+
+
+PATTERN = Pattern(
+    name=PatternName.HEALTH_CHECK_MODE,
+    summary=(
+        "a node started only to answer health probes skips the expensive start-up of its "
+        "integrations and answers with its self check."
+    ),
+    applies=always("always: probes can start the node without its integrations"),
+    build=_build,
+    example=Example(
+        before="def __init__(self, container): super().__init__(container)",
+        after="self._health_check_mode = _detect_health_check_mode(container)",
+    ),
+    tests=("tests/test_live_services.py", "tests/upgrade/test_upgrade_rules.py"),
+    upgradable=True,
+)

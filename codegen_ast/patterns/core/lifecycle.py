@@ -26,6 +26,9 @@ import libcst as cst
 
 from codegen_ast import builders as b
 from codegen_ast.patterns.contribution import Contribution, LifecycleStep, NodeContext
+from codegen_ast.patterns.record import Earlier, Example, Pattern, PatternName
+from codegen_ast.decisions import Selection
+from codegen_ast.spec import NodeSpec
 from codegen_ast.target import ERROR_CODE, LOG_LEVEL, ONEX_ERROR
 
 
@@ -183,3 +186,36 @@ def build_lifecycle(
         init_statements=[b.assign("self._started", "False")],
         methods=methods,
     )
+
+
+def _applies(spec: NodeSpec, selection: Selection) -> str | None:
+    subscribes = spec.events is not None and bool(spec.events.subscribes)
+    if selection.integrations or PatternName.CONSUL in selection.patterns or subscribes:
+        return "integrations and subscriptions to start in initialize() and stop in cleanup()"
+    return None
+
+
+def _build(context: NodeContext, earlier: Earlier) -> Contribution:
+    return build_lifecycle(
+        context,
+        earlier.lifecycle,
+        consul=PatternName.CONSUL in context.selection.patterns,
+        service_mode="MixinNodeService" in context.selection.provides,
+    )
+
+
+PATTERN = Pattern(
+    name=PatternName.LIFECYCLE,
+    summary=(
+        "initialize starts every integration in order, cleanup stops them in reverse; both are safe "
+        "to call twice, and cleanup releases every resource even when one step fails"
+    ),
+    applies=_applies,
+    build=_build,
+    example=Example(
+        before="async def startup(self): ...   # connects Kafka, hopes for the best",
+        after="async def initialize(self) -> None:\n    await self._start_postgres()",
+    ),
+    tests=("tests/test_live_services.py", "tests/upgrade/test_library_api.py"),
+    upgradable=True,
+)

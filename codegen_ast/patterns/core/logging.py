@@ -13,6 +13,7 @@ import libcst as cst
 from codegen_ast import builders as b
 from codegen_ast.builders.definitions import Param
 from codegen_ast.patterns.contribution import Contribution, NodeContext
+from codegen_ast.patterns.record import Earlier, Example, Pattern, PatternName, always
 from codegen_ast.target import LOG_EVENT, LOG_LEVEL
 
 
@@ -45,3 +46,21 @@ def build_logging(context: NodeContext) -> Contribution:
         module_statements=[b.assign("NODE_NAME", b.string_literal(context.spec.name))],
         methods=[emit_log],
     )
+
+
+def _build(context: NodeContext, earlier: Earlier) -> Contribution:
+    return build_logging(context)
+
+
+PATTERN = Pattern(
+    name=PatternName.LOGGING,
+    summary="one structured log helper, through the framework's emit_log_event_sync.",
+    applies=always("always: structured logs with node id and correlation id"),
+    build=_build,
+    example=Example(
+        before='print("stopping redis failed")',
+        after='self._emit_log(EnumLogLevel.WARNING, "stopping redis failed", integration="redis")',
+    ),
+    tests=("tests/test_generated_package.py", "tests/upgrade/test_upgrade_rules.py"),
+    upgradable=True,
+)

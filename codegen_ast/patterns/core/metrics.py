@@ -17,6 +17,8 @@ import libcst as cst
 from codegen_ast import builders as b
 from codegen_ast.builders.definitions import Param
 from codegen_ast.patterns.contribution import Contribution, NodeContext
+from codegen_ast.patterns.record import Earlier, Example, Pattern, PatternName, always
+from codegen_ast.target import METRIC_ENTRY
 
 COUNTERS = ("operations", "successes", "failures")
 GAUGES = ("duration_ms_last", "duration_ms_total")
@@ -107,8 +109,26 @@ def build_metrics(context: NodeContext, integration_counters: list[str]) -> Cont
         for metric in counters + GAUGES
     ]
     return Contribution(
-        imports={("time", ""), ("omnibase_core.types.typed_dict_mixin_types", "TypedDictMetricEntry")},
+        imports={("time", ""), METRIC_ENTRY},
         module_statements=[*constants, _metric_value_function()],
         init_statements=[b.assign("self._duration_ms_total", b.literal(0.0))],
         methods=[_get_operation_metrics(counters), _record_operation(context)],
     )
+
+
+def _build(context: NodeContext, earlier: Earlier) -> Contribution:
+    return build_metrics(context, earlier.counters)
+
+
+PATTERN = Pattern(
+    name=PatternName.METRICS,
+    summary="counters and durations of the process path, through MixinMetrics.",
+    applies=always("always: MixinMetrics counters and perf_counter durations"),
+    build=_build,
+    example=Example(
+        before="async def process(self, input_data): ...",
+        after="await self._record_operation(operation, started, succeeded)",
+    ),
+    tests=("tests/test_generated_package.py", "tests/upgrade/test_upgrade_rules.py"),
+    upgradable=True,
+)

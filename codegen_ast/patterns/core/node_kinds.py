@@ -24,6 +24,15 @@ from codegen_ast.patterns.workflow import common as workflow
 from codegen_ast.patterns.workflow import runner as workflow_runner
 from codegen_ast.patterns.contribution import Contribution, NodeContext
 from codegen_ast.target import (
+    CONTRACT_MODELS,
+    EXECUTION_GRAPH,
+    FSM_SUBCONTRACT,
+    INTENT,
+    REDUCER_FSM_METADATA,
+    SCHEMA_VALUE,
+    SEMVER,
+    WORKFLOW_DEFINITION,
+    WORKFLOW_DEFINITION_METADATA,
     GENERIC_NODE_TYPES,
     NODE_INPUTS,
     NODE_OUTPUTS,
@@ -64,14 +73,11 @@ def kind_imports(context: NodeContext) -> set[tuple[str, str]]:
     if node_type == "orchestrator":
         imports |= {
             (WORKFLOW_STEP.module, WORKFLOW_STEP.name),
-            ("omnibase_core.models.common.model_schema_value", "ModelSchemaValue"),
-            ("omnibase_core.models.contracts.subcontracts.model_execution_graph", "ModelExecutionGraph"),
-            ("omnibase_core.models.contracts.subcontracts.model_workflow_definition", "ModelWorkflowDefinition"),
-            (
-                "omnibase_core.models.contracts.subcontracts.model_workflow_definition_metadata",
-                "ModelWorkflowDefinitionMetadata",
-            ),
-            ("omnibase_core.models.primitives.model_semver", "ModelSemVer"),
+            SCHEMA_VALUE,
+            EXECUTION_GRAPH,
+            WORKFLOW_DEFINITION,
+            WORKFLOW_DEFINITION_METADATA,
+            SEMVER,
             ("typing", "Protocol"),
         }
     return imports
@@ -384,8 +390,6 @@ def extras(context: NodeContext) -> Contribution:
     return Contribution()
 
 
-_FSM = "omnibase_core.models.contracts.subcontracts.model_fsm_subcontract"
-_FSM_METADATA = "omnibase_core.models.reducer.model_reducer_fsm_metadata"
 
 
 def _configuration_error(message: cst.BaseExpression) -> cst.BaseStatement:
@@ -485,10 +489,10 @@ def _state_machine_extras(context: NodeContext) -> Contribution:
         imports={
             ("functools", ""),
             ("pathlib", "Path"),
-            ("omnibase_core.models.contracts", "ModelContractReducer"),
-            (_FSM, "ModelFSMSubcontract"),
-            (_FSM_METADATA, "ModelReducerFsmMetadata"),
-            ("omnibase_core.models.reducer.model_intent", "ModelIntent"),
+            CONTRACT_MODELS["reducer"],
+            FSM_SUBCONTRACT,
+            REDUCER_FSM_METADATA,
+            INTENT,
         },
         module_statements=[
             b.assign("CONTRACT_PATH", b.binop(b.attr(here, "parent"), "/", b.string_literal("contract.yaml"))),

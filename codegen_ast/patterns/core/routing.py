@@ -25,6 +25,7 @@ from codegen_ast import builders as b
 from codegen_ast.patterns.core import node_kinds
 from codegen_ast.patterns.events import declared as declared_events
 from codegen_ast.patterns.contribution import Contribution, ErrorMapping, NodeContext
+from codegen_ast.patterns.record import Earlier, Example, Pattern, PatternName, always
 from codegen_ast.patterns.core.errors import build_errors
 from codegen_ast.target import ERROR_CODE, NODE_OUTPUTS, ONEX_ERROR
 
@@ -132,6 +133,25 @@ def build_routing(context: NodeContext, error_mappings: list[ErrorMapping], *, e
             _process(context, errors.except_handlers, events),
             node_kinds.to_request(context),
             *kind.methods,
-            *errors.methods,
         ],
     )
+
+
+def _build(context: NodeContext, earlier: Earlier) -> Contribution:
+    return build_routing(context, earlier.error_mappings, events=PatternName.EVENTS in context.selection.patterns)
+
+
+PATTERN = Pattern(
+    name=PatternName.ROUTING,
+    summary=(
+        "process turns the input into the typed request and dispatches it to one handler per declared "
+        "operation, with metrics and error mapping."
+    ),
+    applies=always("always: one typed handler per operation"),
+    build=_build,
+    example=Example(
+        before="def apply_effect(self, input_data):\n    raise NotImplementedError",
+        after="handler = self._handlers.get(request.operation)\noutput = await handler(request)",
+    ),
+    tests=("tests/test_generated_package.py",),
+)

@@ -14,6 +14,7 @@ from codegen_ast import builders as b
 from codegen_ast.builders.definitions import Param
 from codegen_ast.patterns.contribution import NodeContext
 from codegen_ast.spec import FieldSpec, NodeSpec, OperationSpec
+from codegen_ast.target import ERROR_CODE, ONEX_ERROR
 
 LIST_LIMIT = 1000
 _SQL_TYPES = {
@@ -174,7 +175,7 @@ def build_crud_handler(context: NodeContext, operation: OperationSpec) -> cst.Mo
     imports.add(f"..models.model_{spec.name}_input", context.input_model)
     imports.add(f"..models.model_{spec.name}_output", context.output_model)
     if kind != "list":
-        imports.add("omnibase_core.enums", "EnumCoreErrorCode").add("omnibase_core.errors", "ModelOnexError")
+        imports.add(*ERROR_CODE).add(*ONEX_ERROR)
     init = b.method(
         "__init__",
         [Param("node", spec.class_name)],

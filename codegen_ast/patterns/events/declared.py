@@ -56,6 +56,7 @@ from codegen_ast.patterns.contribution import Contribution, NodeContext
 from codegen_ast.spec import NodeSpec
 from codegen_ast.patterns.events.names import topic_name, topic_constants, event_constant, subscribed, tracks_undelivered, transition_event_type
 from codegen_ast.patterns.events.subscriptions import build_subscriptions
+from codegen_ast.target import ONEX_TOPIC_PATTERN
 
 
 Statements = list[cst.BaseStatement]
@@ -64,9 +65,7 @@ Statements = list[cst.BaseStatement]
 TRANSITION_EVENT = "EVENT_TRANSITION"
 
 
-# omnibase_core.utils.util_topic_suffix.TOPIC_SUFFIX_PATTERN: the only topics a
-# contract's event_bus section may list (onex.{kind}.{producer}.{event-name}.v{n})
-ONEX_TOPIC = re.compile(r"onex\.(cmd|evt|dlq|intent|snapshot)\.[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*\.v\d+")
+ONEX_TOPIC = re.compile(ONEX_TOPIC_PATTERN)
 
 
 def _publish(event: b.ExprLike, payload: b.ExprLike, topic: b.ExprLike | None = None) -> cst.BaseStatement:
@@ -128,18 +127,15 @@ def _undelivered_tracking() -> Statements:
 
 def _publishing_constants(context: NodeContext, topics: dict[str, str]) -> Statements:
     spec = context.spec
-    statements: Statements = []
-    if spec.state_machine is not None and "transition_events" in context.selection.patterns:
-        statements.append(b.assign(TRANSITION_EVENT, b.string_literal(transition_event_type(spec))))
     if spec.events is None or not spec.events.publishes:
-        return statements
+        return []
     table: dict[str, list[cst.BaseExpression]] = {}
     for event in spec.events.publishes:
         for operation in context.operations:
             if event.after is None or operation in event.after:
                 table.setdefault(operation, []).append(b.tuple_(event_constant(event.event_type), topic_name(topics, event.topic)))
     fields = [b.string_literal(field.name) for field in output_fields(spec)]
-    statements += [
+    return [
         b.assign(
             "PUBLISHED_AFTER",
             b.dict_({operation: b.tuple_(*events) for operation, events in table.items()}),
@@ -150,12 +146,10 @@ def _publishing_constants(context: NodeContext, topics: dict[str, str]) -> State
             "a published event carries the operation's declared output fields",
         ),
     ]
-    return statements
 
 
 def build_declared_events(context: NodeContext) -> Contribution:
-    """Constants for the declared event types and topics, and, with subscribed
-    events, the subscription, the message callback and its lifecycle step."""
+    """Constants for the declared event types and topics, and what each operation publishes."""
     spec = context.spec
     topics = topic_constants(spec)
     types: list[str] = []
@@ -163,11 +157,22 @@ def build_declared_events(context: NodeContext) -> Contribution:
         types = [e.event_type for e in spec.events.subscribes] + [e.event_type for e in spec.events.publishes]
     constants: Statements = [b.assign(event_constant(t), b.string_literal(t)) for t in dict.fromkeys(types)]
     constants += [b.assign(name, b.string_literal(topic)) for topic, name in topics.items()]
-    constants += _publishing_constants(context, topics)
-    if "event_handlers" not in context.selection.patterns or not subscribed(spec):
-        return Contribution(module_statements=constants)
-    contribution = build_subscriptions(context, topics)
-    contribution.module_statements[:0] = constants
+    return Contribution(module_statements=[*constants, *_publishing_constants(context, topics)])
+
+
+def build_transition_event(context: NodeContext) -> Contribution:
+    """The type of the event a state machine publishes per transition."""
+    spec = context.spec
+    if spec.state_machine is None or "events" not in context.selection.patterns:
+        return Contribution()
+    return Contribution(module_statements=[b.assign(TRANSITION_EVENT, b.string_literal(transition_event_type(spec)))])
+
+
+def build_consumed_events(context: NodeContext) -> Contribution:
+    """With subscribed events: the subscription, the message callback and its lifecycle step."""
+    if not subscribed(context.spec):
+        return Contribution()
+    contribution = build_subscriptions(context, topic_constants(context.spec))
     if tracks_undelivered(context):
         contribution.module_statements += _undelivered_tracking()
         contribution.imports.add(("contextvars", "ContextVar"))

@@ -11,15 +11,13 @@ other request.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import libcst as cst
 
 from codegen_ast import builders as b
 from codegen_ast.builders.definitions import Param
 from codegen_ast.files.models import field_statement
 from codegen_ast.files.values import value_imports, value_of
-from codegen_ast.patterns.contribution import NodeContext
+from codegen_ast.patterns.contribution import Contribution, NodeContext
 from codegen_ast.patterns.events.names import (
     event_stem,
     handler_class,
@@ -29,19 +27,10 @@ from codegen_ast.patterns.events.names import (
     subscribed,
 )
 from codegen_ast.spec import FieldSpec, SubscribedEventSpec
+from codegen_ast.target import EVENT_ENVELOPE, EVENT_PAYLOAD_BASE
 
 
 # the framework's base for payloads carried inside an event envelope
-_PAYLOAD_BASE = ("omnibase_core.models.events.model_event_payload_base", "ModelEventPayloadBase")
-
-
-@dataclass
-class EventFiles:
-    """The files of the subscribed events and what the package __init__ files re-export."""
-
-    modules: dict[str, cst.Module] = field(default_factory=dict)
-    handler_exports: list[tuple[str, str]] = field(default_factory=list)
-    model_exports: list[tuple[str, str]] = field(default_factory=list)
 
 
 def carried_fields(context: NodeContext, event: SubscribedEventSpec) -> list[FieldSpec]:
@@ -52,7 +41,7 @@ def carried_fields(context: NodeContext, event: SubscribedEventSpec) -> list[Fie
 
 def build_payload_model(context: NodeContext, event: SubscribedEventSpec) -> cst.Module:
     fields = carried_fields(context, event)
-    imports = b.ImportSet().add("pydantic", "ConfigDict").add(_PAYLOAD_BASE[0], _PAYLOAD_BASE[1])
+    imports = b.ImportSet().add("pydantic", "ConfigDict").add(*EVENT_PAYLOAD_BASE)
     if any(f.description or not f.required for f in fields):
         imports.add("pydantic", "Field")
     for item in fields:
@@ -68,7 +57,7 @@ def build_payload_model(context: NodeContext, event: SubscribedEventSpec) -> cst
     )
     model = b.class_(
         payload_model(event.event_type),
-        [_PAYLOAD_BASE[1]],
+        [EVENT_PAYLOAD_BASE.name],
         [config, *(field_statement(item) for item in fields)],
         doc=doc,
     )
@@ -127,10 +116,9 @@ def build_event_handler(context: NodeContext, event: SubscribedEventSpec) -> cst
     )
 
 
-def build_event_files(context: NodeContext) -> EventFiles:
-    files = EventFiles()
-    if "event_handlers" not in context.selection.patterns:
-        return files
+def build_event_files(context: NodeContext) -> Contribution:
+    """A payload model and a handler module per subscribed event, re-exported by the package."""
+    files = Contribution()
     for event in subscribed(context.spec):
         model, handler = payload_module(event.event_type), handler_module(event.event_type)
         files.modules[f"models/{model}.py"] = build_payload_model(context, event)
@@ -221,7 +209,7 @@ def build_event_tests(context: NodeContext, imports: b.ImportSet) -> list[cst.Ba
     events = subscribed(context.spec) if "event_handlers" in context.selection.patterns else []
     if not events:
         return []
-    imports.add("omnibase_core.models.events.model_event_envelope", "ModelEventEnvelope").add("uuid", "uuid4")
+    imports.add(*EVENT_ENVELOPE).add("uuid", "uuid4")
     node_class = context.spec.class_name
     tests: list[cst.BaseStatement] = [_message_stand_in()]
     for event in events:

@@ -10,7 +10,6 @@ from codegen_ast.patterns.contribution import NodeContext
 from codegen_ast.spec import NodeSpec, SubscribedEventSpec
 
 
-ENVELOPE = ("omnibase_core.models.events.model_event_envelope", "ModelEventEnvelope")
 _NOT_WORD = re.compile(r"[^A-Za-z0-9]+")
 
 
@@ -83,3 +82,14 @@ def tracks_undelivered(context: NodeContext) -> bool:
     consumed message whose operation's events could not be published."""
     spec = context.spec
     return spec.events is not None and bool(spec.events.publishes) and "event_handlers" in context.selection.patterns
+
+
+def declares_events(spec: NodeSpec) -> str | None:
+    """Why the node publishes or consumes declared events, if it does."""
+    if spec.events is not None and (spec.events.subscribes or spec.events.publishes):
+        return "events are declared"
+    if spec.step_events:
+        return "workflow steps publish events"
+    if spec.state_machine is not None:
+        return "a state machine publishes an event per transition"
+    return None

@@ -15,11 +15,10 @@ import libcst as cst
 from codegen_ast import builders as b
 from codegen_ast.builders.definitions import Param
 from codegen_ast.patterns.contribution import Contribution, NodeContext
+from codegen_ast.target import EVENT_BUS_DUCK_TYPED, EVENT_BUS_PUBLISHER, EVENT_ENVELOPE, MIXIN_EVENT_BUS, MIXIN_NODE_SERVICE
 
 # The wrappers whose MRO has the defect.
 DEFECTIVE_WRAPPERS = frozenset({"ModelServiceEffect", "ModelServiceOrchestrator"})
-_NODE_SERVICE = ("omnibase_core.mixins.mixin_node_service", "MixinNodeService")
-_EVENT_BUS = ("omnibase_core.mixins.mixin_event_bus", "MixinEventBus")
 
 
 def _log_info() -> cst.FunctionDef:
@@ -74,7 +73,7 @@ def build_publish_event_fix(context: NodeContext) -> Contribution:
     if not needs_publish_event_fix(context):
         return Contribution()
     # a plain base imports both mixins already, as its bases
-    imports = {_NODE_SERVICE, _EVENT_BUS} if context.base.name in DEFECTIVE_WRAPPERS else set()
+    imports: set[tuple[str, str]] = {MIXIN_NODE_SERVICE, MIXIN_EVENT_BUS} if context.base.name in DEFECTIVE_WRAPPERS else set()
     return Contribution(imports=imports, methods=[_log_info(), _log_error()])
 
 
@@ -224,9 +223,9 @@ def build_event_publishing(context: NodeContext, *, event_bus: bool, kafka: bool
             ("os", ""),
             ("uuid", "UUID"),
             ("typing", "cast"),
-            ("omnibase_core.models.events.model_event_envelope", "ModelEventEnvelope"),
-            ("omnibase_core.protocols.protocol_event_bus_duck_typed", "ProtocolEventBusDuckTyped"),
-            *([("omnibase_core.protocols.event_bus", "ProtocolEventBusPublisher")] if topics and event_bus else []),
+            EVENT_ENVELOPE,
+            EVENT_BUS_DUCK_TYPED,
+            *([EVENT_BUS_PUBLISHER] if topics and event_bus else []),
         },
         module_statements=constants,
         methods=[publish],

@@ -22,7 +22,7 @@ from codegen_ast.patterns.contribution import Contribution, NodeContext
 from codegen_ast.patterns.integrations.base import Setting, setting, setting_constants
 from codegen_ast.patterns.integrations.http import SEND, guards_http, http_call_params
 from codegen_ast.patterns.core.metrics import metric_constant
-from codegen_ast.target import ERROR_CODE, ONEX_ERROR
+from codegen_ast.target import CIRCUIT_BREAKER, ERROR_CODE, HEALTH_ISSUE, ONEX_ERROR
 
 CIRCUIT = "self._http_circuit"
 CHECK = "_check_http_circuit_health"
@@ -31,8 +31,6 @@ REJECTIONS = "circuit_rejections"
 SETTINGS = (Setting("HTTP_CIRCUIT_FAILURES", "5"), Setting("HTTP_CIRCUIT_RESET_S", "30"))
 # the codes http_call gives a call the service failed (not the caller)
 FAILURE_CODES = ("TIMEOUT", "NETWORK_ERROR", "SERVICE_UNAVAILABLE", "DEPENDENCY_UNAVAILABLE", "OPERATION_FAILED")
-_ISSUE = ("omnibase_core.models.health.model_health_issue", "ModelHealthIssue")
-_BREAKER = ("omnibase_core.models.configuration.model_circuit_breaker", "ModelCircuitBreaker")
 
 
 def _breaker() -> cst.Call:
@@ -140,7 +138,7 @@ def build_circuit_breaker(context: NodeContext) -> Contribution:
         return Contribution()
     codes = b.call("frozenset", b.set_(*(b.dotted(f"{ERROR_CODE.name}.{code}") for code in FAILURE_CODES)))
     return Contribution(
-        imports={("os", ""), _BREAKER, _ISSUE, ("collections.abc", "Mapping"), ("uuid", "UUID"), ("httpx", "")},
+        imports={("os", ""), CIRCUIT_BREAKER, HEALTH_ISSUE, ("collections.abc", "Mapping"), ("uuid", "UUID"), ("httpx", "")},
         module_statements=[*setting_constants(SETTINGS), b.assign("CIRCUIT_FAILURE_CODES", codes)],
         init_statements=[b.assign(CIRCUIT, _breaker(), "ModelCircuitBreaker")],
         methods=[_http_call(), _check()],

@@ -20,7 +20,10 @@ import libcst as cst
 
 from codegen_ast import builders as b
 from codegen_ast.builders.definitions import Param
+from codegen_ast.decisions import Selection
 from codegen_ast.patterns.contribution import Contribution, ErrorMapping, LifecycleStep, NodeContext
+from codegen_ast.patterns.record import Earlier, Example, Pattern, PatternName
+from codegen_ast.spec import NodeSpec
 
 Statements = list[cst.BaseStatement]
 
@@ -203,3 +206,26 @@ def helper(
     doc: str,
 ) -> cst.FunctionDef:
     return b.method(name, params, body, returns=returns, is_async=True, doc=doc)
+
+
+def integration_pattern(
+    integration: Integration, summary: str, example: Example, tests: tuple[str, ...]
+) -> Pattern:
+    """The registry's record of an integration: it applies when the selector
+    detected the integration (its decision is logged as an integration)."""
+
+    def applies(spec: NodeSpec, selection: Selection) -> str | None:
+        return "detected integration" if integration.name in selection.integrations else None
+
+    def build(context: NodeContext, earlier: Earlier) -> Contribution:
+        return build_integration(context, integration)
+
+    return Pattern(
+        name=PatternName(integration.name),
+        summary=summary,
+        applies=applies,
+        build=build,
+        example=example,
+        tests=tests,
+        upgradable=True,
+    )

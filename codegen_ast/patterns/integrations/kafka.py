@@ -12,7 +12,9 @@ import libcst as cst
 from codegen_ast import builders as b
 from codegen_ast.builders.definitions import Param
 from codegen_ast.patterns.contribution import ErrorMapping, NodeContext
+from codegen_ast.patterns.record import Example
 from codegen_ast.patterns.integrations.base import (
+    integration_pattern,
     Integration,
     Setting,
     Statements,
@@ -101,4 +103,14 @@ KAFKA = Integration(
         ErrorMapping(Symbol("aiokafka.errors", "KafkaError"), "EVENT_BUS_ERROR"),
     ),
     state=lambda: [b.assign("self._kafka_last_error", "None", b.annotation("str | None"))],
+)
+
+PATTERN = integration_pattern(
+    KAFKA,
+    "an aiokafka producer; its health is the client's state.",
+    Example(
+        before="producer = KafkaProducer()  # never started, never stopped",
+        after="await self.kafka_send(topic, payload)",
+    ),
+    ("tests/test_events_declared.py", "tests/test_live_services.py"),
 )

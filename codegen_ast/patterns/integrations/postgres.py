@@ -12,7 +12,9 @@ import libcst as cst
 from codegen_ast import builders as b
 from codegen_ast.builders.definitions import Param
 from codegen_ast.patterns.contribution import ErrorMapping, NodeContext
+from codegen_ast.patterns.record import Example
 from codegen_ast.patterns.integrations.base import (
+    integration_pattern,
     Integration,
     Setting,
     Statements,
@@ -126,4 +128,14 @@ POSTGRES = Integration(
         ErrorMapping(Symbol("asyncpg", "InterfaceError"), "DATABASE_CONNECTION_ERROR"),
         ErrorMapping(Symbol("asyncpg", "PostgresError"), "DATABASE_QUERY_ERROR"),
     ),
+)
+
+PATTERN = integration_pattern(
+    POSTGRES,
+    "an asyncpg pool, probed with SELECT 1.",
+    Example(
+        before="pool = await asyncpg.create_pool(DSN)  # in __init__, never closed",
+        after="rows = await self.postgres_fetch(\"SELECT * FROM orders WHERE id = $1\", order_id)",
+    ),
+    ("tests/test_live_services.py", "tests/test_crud_live.py"),
 )

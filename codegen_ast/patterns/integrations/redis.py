@@ -11,7 +11,9 @@ import libcst as cst
 from codegen_ast import builders as b
 from codegen_ast.builders.definitions import Param
 from codegen_ast.patterns.contribution import ErrorMapping, NodeContext
+from codegen_ast.patterns.record import Example
 from codegen_ast.patterns.integrations.base import (
+    integration_pattern,
     Integration,
     Setting,
     Statements,
@@ -90,4 +92,14 @@ REDIS = Integration(
         ErrorMapping(Symbol("redis.exceptions", "TimeoutError"), "CACHE_TIMEOUT_ERROR"),
         ErrorMapping(Symbol("redis.exceptions", "RedisError"), "CACHE_OPERATION_FAILED"),
     ),
+)
+
+PATTERN = integration_pattern(
+    REDIS,
+    "a redis.asyncio.Redis client, probed with PING.",
+    Example(
+        before="client = redis.Redis()  # created at import time",
+        after="await self.cache_set(key, value, ttl_s=60)",
+    ),
+    ("tests/test_live_services.py", "tests/upgrade/test_upgrade_rules.py"),
 )

@@ -23,8 +23,6 @@ FAILURE = "WorkflowStepFailed"
 BODY_METHODS = ("POST", "PUT", "PATCH")
 COUNTERS = ("steps_completed", "steps_failed", "steps_compensated", "compensations_failed")
 OUTPUT = NODE_OUTPUTS["orchestrator"]
-SCHEMA_VALUE = ("omnibase_core.models.common.model_schema_value", "ModelSchemaValue")
-WORKFLOW_STATUS = ("omnibase_core.enums.enum_workflow_status", "EnumWorkflowStatus")
 
 
 def enabled(context: NodeContext) -> bool:

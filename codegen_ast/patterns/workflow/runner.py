@@ -8,8 +8,8 @@ from codegen_ast import builders as b
 from codegen_ast.builders.definitions import Param
 from codegen_ast.patterns.contribution import Contribution, NodeContext
 from codegen_ast.patterns.core.metrics import metric_constant
-from codegen_ast.target import ERROR_CODE, LOG_LEVEL, ONEX_ERROR, WORKFLOW_STEP
-from codegen_ast.patterns.workflow.common import ACTION, ACTION_MODULE, BODY_METHODS, COUNTERS, DECLARED, DECLARED_MODULE, FAILURE, MODULE, OUTPUT, SCHEMA_VALUE, Statements, WORKFLOW_STATUS, error_code, frozenset_of, log_step, path_fields, step_tags
+from codegen_ast.target import ERROR_CODE, LOG_LEVEL, ONEX_ERROR, SCHEMA_VALUE, WORKFLOW_STATUS, WORKFLOW_STEP
+from codegen_ast.patterns.workflow.common import ACTION, ACTION_MODULE, BODY_METHODS, COUNTERS, DECLARED, DECLARED_MODULE, FAILURE, MODULE, OUTPUT, Statements, error_code, frozenset_of, log_step, path_fields, step_tags
 from codegen_ast.patterns.workflow.support import answer_value_function, failure_class, path_segments_function, stages_function, timed_out_function, workflow_error_function
 
 

@@ -5,176 +5,19 @@ from __future__ import annotations
 import libcst as cst
 
 from codegen_ast import builders as b
+from codegen_ast.builders import support
+from codegen_ast.builders.support import SupportModule
 from codegen_ast.builders.definitions import Param
 from codegen_ast.patterns.integrations.http import UNSAFE_PATH_VALUES
 from codegen_ast.patterns.contribution import NodeContext
-from codegen_ast.target import ONEX_ERROR, WORKFLOW_STEP
+from codegen_ast.target import ONEX_ERROR
 from codegen_ast.patterns.workflow.common import FAILURE, error_code
 
 
-def stages_function() -> cst.FunctionDef:
-    unknown_error = b.raise_(
-        b.call(
-            ONEX_ERROR.name,
-            message=b.formatted_string(
-                "operation ", (b.name("operation"), "r"), " declares no step ",
-                (b.subscript("unknown", b.literal(0)), "r"), "; declared: ", b.name("names"),
-            ),
-            error_code=error_code("VALIDATION_ERROR"),
-            correlation_id="correlation_id",
-            operation="operation",
-            step=b.subscript("unknown", b.literal(0)),
-        )
-    )
-    repeated_error = b.raise_(
-        b.call(
-            ONEX_ERROR.name,
-            message=b.formatted_string(
-                "operation ", (b.name("operation"), "r"), " plans step ", (b.subscript("repeated", b.literal(0)), "r"),
-                " more than once; a declared step runs at most once",
-            ),
-            error_code=error_code("VALIDATION_ERROR"),
-            correlation_id="correlation_id",
-            operation="operation",
-            step=b.subscript("repeated", b.literal(0)),
-        )
-    )
-    stuck_error = b.raise_(
-        b.call(
-            ONEX_ERROR.name,
-            message=b.formatted_string(
-                "steps ", b.name("names"), " of ", (b.name("operation"), "r"),
-                " wait on steps that are not planned, or on each other",
-            ),
-            error_code=error_code("ORCHESTRATOR_SEMANTIC_INVALID_DEPENDENCY"),
-            correlation_id="correlation_id",
-            operation="operation",
-        )
-    )
-    declared = cst.SetComp(
-        b.dotted("step.name"),
-        cst.CompFor(
-            target=b.name("stage"),
-            iter=b.subscript("WORKFLOWS", "operation"),
-            inner_for_in=cst.CompFor(target=b.name("step"), iter=b.name("stage")),
-        ),
-    )
-    return b.function(
-        "_workflow_stages",
-        [Param("operation", "str"), Param("steps", b.subscript("list", WORKFLOW_STEP.name)), Param("correlation_id", "UUID")],
-        [
-            b.assign("declared", declared),
-            b.assign(
-                "unknown",
-                b.list_comp("step.step_name", "step", "steps", b.compare("step.step_name", "not in", "declared")),
-            ),
-            b.if_(
-                "unknown",
-                [
-                    b.assign("names", b.call(b.attr(b.string_literal(", "), "join"), b.call("sorted", "declared"))),
-                    unknown_error,
-                ],
-            ),
-            b.assign("planned", b.list_comp("step.step_name", "step", "steps")),
-            b.assign(
-                "repeated",
-                b.call(
-                    "sorted",
-                    cst.SetComp(
-                        b.name("name"),
-                        b.comp_for("name", "planned", b.compare(b.call("planned.count", "name"), ">", b.literal(1))),
-                    ),
-                ),
-            ),
-            b.if_("repeated", [repeated_error]),
-            b.assign(
-                "done",
-                cst.SetComp(b.dotted("step.step_id"), b.comp_for("step", "steps", b.not_("step.enabled"))),
-                b.annotation("set[UUID]"),
-            ),
-            b.assign("waiting", b.list_comp("step", "step", "steps", "step.enabled")),
-            b.assign("stages", b.list_(), b.annotation("list[list[ModelWorkflowStep]]")),
-            b.while_(
-                "waiting",
-                [
-                    b.assign(
-                        "ready",
-                        b.list_comp("step", "step", "waiting", b.call("done.issuperset", "step.depends_on")),
-                    ),
-                    b.if_(
-                        b.not_("ready"),
-                        [
-                            b.assign(
-                                "names",
-                                b.call(b.attr(b.string_literal(", "), "join"), b.list_comp("step.step_name", "step", "waiting")),
-                            ),
-                            stuck_error,
-                        ],
-                    ),
-                    b.do(b.call("stages.append", "ready")),
-                    b.do(b.call("done.update", b.list_comp("step.step_id", "step", "ready"))),
-                    b.assign(
-                        "waiting",
-                        b.list_comp("step", "step", "waiting", b.compare("step.step_id", "not in", "done")),
-                    ),
-                ],
-            ),
-            b.return_("stages"),
-        ],
-        returns=b.annotation("list[list[ModelWorkflowStep]]"),
-        doc=(
-            "The plan's enabled steps in stages: a step runs once every step it depends on has run (a "
-            "disabled step counts as run), and the steps that become ready together run together. "
-            "Refuses steps the operation does not declare, a step planned twice (it would run twice) and "
-            "dependencies that can never be met."
-        ),
-    )
 
 
-def failure_class() -> cst.ClassDef:
-    init = b.method(
-        "__init__",
-        [Param("step", "str"), Param("cause", "BaseException")],
-        [
-            b.do(
-                b.call(
-                    b.attr(b.call("super"), "__init__"),
-                    b.formatted_string("step ", (b.name("step"), "r"), " failed: ", b.name("cause")),
-                )
-            ),
-            b.assign("self.step", "step"),
-            b.assign("self.cause", "cause"),
-        ],
-        returns="None",
-    )
-    return b.class_(
-        FAILURE,
-        ["Exception"],
-        [init],
-        doc="A declared step failed or ran out of time; the runner compensates, then raises ModelOnexError.",
-    )
 
 
-def timed_out_function() -> cst.FunctionDef:
-    return b.function(
-        "_step_timed_out",
-        [Param("error", b.annotation("BaseException | None"))],
-        [
-            b.return_(
-                b.or_(
-                    b.call("isinstance", "error", "TimeoutError"),
-                    b.parens(
-                        b.and_(
-                            b.call("isinstance", "error", ONEX_ERROR.name),
-                            b.compare("error.error_code", "==", error_code("TIMEOUT")),
-                        )
-                    ),
-                )
-            )
-        ],
-        returns="bool",
-        doc="Whether a step failed by running out of time: its own limit, or the timeout of its request.",
-    )
 
 
 def path_segments_function(context: NodeContext) -> cst.FunctionDef:
@@ -222,28 +65,6 @@ def path_segments_function(context: NodeContext) -> cst.FunctionDef:
     )
 
 
-def answer_value_function() -> cst.FunctionDef:
-    return b.function(
-        "_step_answer_value",
-        [Param("value", "object")],
-        [
-            b.try_(
-                [b.return_(b.call("ModelSchemaValue.from_value", "value"))],
-                [
-                    b.except_(
-                        [ONEX_ERROR.name, "ValueError"],
-                        [b.return_(b.call("ModelSchemaValue.from_value", b.call("json.dumps", "value")))],
-                    )
-                ],
-            )
-        ],
-        returns="ModelSchemaValue",
-        doc=(
-            "One value of a step's JSON answer as the framework's ModelSchemaValue; a value it cannot hold "
-            "exactly (an integer beyond 2**53, say) is kept as its JSON text, so an answer never fails a "
-            "step whose call has already taken effect."
-        ),
-    )
 
 
 def workflow_error_function(context: NodeContext) -> cst.FunctionDef:
@@ -330,3 +151,19 @@ def workflow_error_function(context: NodeContext) -> cst.FunctionDef:
             "in flight, and ``undone``: the compensated and not compensated steps."
         ),
     )
+
+
+def stages_function() -> cst.FunctionDef:
+    return support.function(SupportModule.SAGA, "_workflow_stages")
+
+
+def failure_class() -> cst.ClassDef:
+    return support.class_(SupportModule.SAGA, FAILURE)
+
+
+def timed_out_function() -> cst.FunctionDef:
+    return support.function(SupportModule.SAGA, "_step_timed_out")
+
+
+def answer_value_function() -> cst.FunctionDef:
+    return support.function(SupportModule.SAGA, "_step_answer_value")

@@ -10,7 +10,7 @@ from codegen_ast.files.values import echo_source, value_imports, value_of
 from codegen_ast.patterns.http.tests import stand_in_class
 from codegen_ast.patterns.contribution import NodeContext
 from codegen_ast.spec import HttpCallSpec, OperationSpec, StepSpec
-from codegen_ast.target import ONEX_ERROR
+from codegen_ast.target import EVENT_BUS, ONEX_ERROR
 from codegen_ast.patterns.workflow.common import Statements, declares_steps, enabled, error_code, operation_named
 
 
@@ -115,7 +115,7 @@ def workflow_tests(context: NodeContext, operation: str, request: cst.Call, impo
     """The operation runs its declared steps; when its last lone call step fails,
     the steps before it are compensated and the error names the step."""
     declared = operation_named(context, operation)
-    imports.add("typing", "cast").add("omnibase_core.protocols.event_bus", "ProtocolEventBus")
+    imports.add("typing", "cast").add(*EVENT_BUS)
     steps = [step for stage in declared.stages for step in stage]
     events = [step.publish for step in steps if step.publish is not None]
     calls = _calls(declared)

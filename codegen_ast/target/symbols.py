@@ -1,18 +1,20 @@
-"""The one place that knows omnibase-core's import paths and names.
+"""omnibase-core's import paths and names, as Symbols.
 
-Verified against omnibase-core 0.47.57 (../shared/ONEX_TARGET.md). Everything
-else in codegen_ast refers to the framework through these symbols.
+Verified against omnibase-core 0.47.57. A Symbol is a ``(module, name)`` pair,
+so it goes straight into a Contribution's imports.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 FRAMEWORK_VERSION = "0.47.57"
+FRAMEWORK_PACKAGE = "omnibase_core"
 
 
-@dataclass(frozen=True)
-class Symbol:
+class Symbol(NamedTuple):
+    """``from <module> import <name>`` (module "" for a builtin)."""
+
     module: str
     name: str
 
@@ -54,9 +56,6 @@ HEALTH_VALUE = Symbol(
 )
 LOG_EVENT = Symbol("omnibase_core.logging.logging_structured", "emit_log_event_sync")
 LOG_LEVEL = Symbol("omnibase_core.enums.enum_log_level", "EnumLogLevel")
-METRICS_MIXIN = Symbol("omnibase_core.mixins.mixin_metrics", "MixinMetrics")
-HEALTH_MIXIN = Symbol("omnibase_core.mixins", "MixinHealthCheck")
-EVENT_BUS_MIXIN = Symbol("omnibase_core.mixins", "MixinEventBus")
 EVENT_ENVELOPE = Symbol("omnibase_core.models.events.model_event_envelope", "ModelEventEnvelope")
 EFFECT_INPUT = Symbol("omnibase_core.models.effect.model_effect_input", "ModelEffectInput")
 EFFECT_OUTPUT = Symbol("omnibase_core.models.effect.model_effect_output", "ModelEffectOutput")
@@ -66,59 +65,6 @@ TRANSACTION_STATE = Symbol("omnibase_core.enums", "EnumTransactionState")
 # Client libraries that ship no type information: their imports in generated
 # code carry an ignore comment so that `mypy --strict` stays clean.
 UNTYPED_MODULES = frozenset({"asyncpg", "aiokafka", "aiokafka.errors", "consul"})
-
-# What each convenience wrapper adds on top of its plain base class (checked
-# against the installed MROs); a custom composition re-creates these itself.
-WRAPPER_MIXINS = {
-    "effect": ("MixinNodeService", "MixinHealthCheck", "MixinEventBus", "MixinMetrics"),
-    "compute": ("MixinNodeService", "MixinHealthCheck", "MixinCaching", "MixinMetrics"),
-    "reducer": ("MixinNodeService", "MixinHealthCheck", "MixinCaching", "MixinMetrics"),
-    "orchestrator": ("MixinNodeService", "MixinHealthCheck", "MixinEventBus", "MixinMetrics"),
-}
-
-# Where each mixin a generated class may list as a base is imported from.
-MIXINS = {
-    "MixinCaching": Symbol("omnibase_core.mixins", "MixinCaching"),
-    "MixinEventBus": Symbol("omnibase_core.mixins", "MixinEventBus"),
-    "MixinHealthCheck": Symbol("omnibase_core.mixins", "MixinHealthCheck"),
-    "MixinMetrics": Symbol("omnibase_core.mixins.mixin_metrics", "MixinMetrics"),
-    "MixinNodeService": Symbol("omnibase_core.mixins.mixin_node_service", "MixinNodeService"),
-}
-
-# Every mixin omnibase-core 0.47.57 ships (ONEX_TARGET.md).
-KNOWN_MIXINS = frozenset(
-    "Mixin" + name
-    for name in (
-        "CLIHandler Caching CanonicalYAMLSerializer ComputeExecution ContractMetadata "
-        "ContractPublisher ContractStateReducer DebugDiscoveryLogging Discovery "
-        "DiscoveryResponder EffectExecution EventBus EventDrivenNode EventHandler "
-        "FSMExecution FailFast HandlerRouting HashComputation HealthCheck "
-        "IntrospectFromContract IntrospectionPublisher LazyEvaluation LazyValue Metrics "
-        "NodeDispatch NodeExecutor NodeIdFromContract NodeIntrospection NodeLifecycle "
-        "NodeService NodeSetup NodeTypeValidator RequestResponseIntrospection "
-        "SensitiveFieldRedaction Serializable ServiceRegistry ToolExecution TraceCapture "
-        "TruncationValidation WorkflowExecution YAMLSerialization"
-    ).split()
-)
-
-# Mixins that belong to one node type only.
-NODE_TYPE_MIXINS = {
-    "MixinEffectExecution": "effect",
-    "MixinComputeExecution": "compute",
-    "MixinFSMExecution": "reducer",
-    "MixinContractStateReducer": "reducer",
-    "MixinWorkflowExecution": "orchestrator",
-}
-
-# Names from the seed plan's older API that omnibase-core 0.47 does not have,
-# with what replaces them.
-REMOVED_MIXINS = {
-    "MixinRetry": "retry is built into NodeEffect (ModelEffectInput.retry_enabled / max_retries); use the 'retry' feature",
-    "MixinCircuitBreaker": "circuit breaking is built into NodeEffect (get_circuit_breaker); use the 'circuit_breaker' feature",
-    "MixinEventListener": "subscribe through MixinEventBus (the 'events' feature)",
-    "MixinHybridExecution": "no replacement in omnibase-core 0.47",
-    "MixinLogData": "logging goes through emit_log_event_sync (always generated)",
-}
 
 # Typed input/output models of each node type. Compute and Reducer models are
 # generic: generated code parametrises them with SERIALIZED_DICT.
@@ -150,3 +96,44 @@ ORCHESTRATOR_METADATA = Symbol(
     "omnibase_core.models.orchestrator.model_orchestrator_input_metadata",
     "ModelOrchestratorInputMetadata",
 )
+HEALTH_ISSUE = Symbol("omnibase_core.models.health.model_health_issue", "ModelHealthIssue")
+LIFECYCLE_STATUS = Symbol("omnibase_core.enums.enum_node_lifecycle_status", "EnumNodeLifecycleStatus")
+METRIC_ENTRY = Symbol("omnibase_core.types.typed_dict_mixin_types", "TypedDictMetricEntry")
+CIRCUIT_BREAKER = Symbol("omnibase_core.models.configuration.model_circuit_breaker", "ModelCircuitBreaker")
+EFFECT_RESULT = Symbol("omnibase_core.types.type_effect_result", "EffectResultType")
+YAML_MODEL_LOADER = Symbol("omnibase_core.utils.util_safe_yaml_loader", "load_and_validate_yaml_model")
+CONTRACTS_PACKAGE = "omnibase_core.models.contracts"
+
+# the mixins as their own modules define them (MIXINS: as a class lists them)
+MIXIN_NODE_SERVICE = Symbol("omnibase_core.mixins.mixin_node_service", "MixinNodeService")
+MIXIN_EVENT_BUS = Symbol("omnibase_core.mixins.mixin_event_bus", "MixinEventBus")
+
+# events
+EVENT_BUS = Symbol("omnibase_core.protocols.event_bus", "ProtocolEventBus")
+EVENT_BUS_PUBLISHER = Symbol("omnibase_core.protocols.event_bus", "ProtocolEventBusPublisher")
+EVENT_BUS_SUBSCRIBER = Symbol(
+    "omnibase_core.protocols.event_bus.protocol_event_bus_subscriber", "ProtocolEventBusSubscriber"
+)
+EVENT_BUS_DUCK_TYPED = Symbol("omnibase_core.protocols.protocol_event_bus_duck_typed", "ProtocolEventBusDuckTyped")
+EVENT_MESSAGE = Symbol("omnibase_core.protocols.event_bus.protocol_event_message", "ProtocolEventMessage")
+EMITTER_IDENTITY = Symbol("omnibase_core.models.envelope.model_emitter_identity", "ModelEmitterIdentity")
+EVENT_PAYLOAD_BASE = Symbol("omnibase_core.models.events.model_event_payload_base", "ModelEventPayloadBase")
+ONEX_EVENT = Symbol("omnibase_core.models.core.model_onex_event", "ModelOnexEvent")
+# omnibase-core's util_topic_suffix.TOPIC_SUFFIX_PATTERN: the only topics a
+# contract's event_bus section may list (onex.{kind}.{producer}.{event-name}.v{n})
+ONEX_TOPIC_PATTERN = r"onex\.(cmd|evt|dlq|intent|snapshot)\.[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*\.v\d+"
+
+# workflows and state machines
+SCHEMA_VALUE = Symbol("omnibase_core.models.common.model_schema_value", "ModelSchemaValue")
+WORKFLOW_STATUS = Symbol("omnibase_core.enums.enum_workflow_status", "EnumWorkflowStatus")
+EXECUTION_GRAPH = Symbol("omnibase_core.models.contracts.subcontracts.model_execution_graph", "ModelExecutionGraph")
+WORKFLOW_DEFINITION = Symbol(
+    "omnibase_core.models.contracts.subcontracts.model_workflow_definition", "ModelWorkflowDefinition"
+)
+WORKFLOW_DEFINITION_METADATA = Symbol(
+    "omnibase_core.models.contracts.subcontracts.model_workflow_definition_metadata", "ModelWorkflowDefinitionMetadata"
+)
+SEMVER = Symbol("omnibase_core.models.primitives.model_semver", "ModelSemVer")
+FSM_SUBCONTRACT = Symbol("omnibase_core.models.contracts.subcontracts.model_fsm_subcontract", "ModelFSMSubcontract")
+REDUCER_FSM_METADATA = Symbol("omnibase_core.models.reducer.model_reducer_fsm_metadata", "ModelReducerFsmMetadata")
+INTENT = Symbol("omnibase_core.models.reducer.model_intent", "ModelIntent")

@@ -1,0 +1,78 @@
+"""Examples for the prompt: handlers this project generated from declarations.
+
+First the node's own declared handlers, then those of the other packages in
+the output folder (what this project already generated), and when there are
+none, a handler codegen-ast generates from a small built-in declaration (a
+formula with a division: it shows the typed error a handler raises).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Mapping
+from pathlib import Path
+
+from codegen_ast.fill.prompt import Example
+from codegen_ast.validate.completeness import GENERATED_DEFAULT_MARKER, MANIFEST
+
+MAX_EXAMPLES = 2
+MAX_LINES = 90  # an example longer than this is left out: it would crowd the prompt
+_SCANNED_PACKAGES = 40
+
+
+def declared_handler(source: str) -> bool:
+    """A handler module whose ``handle`` is not a generated default (it was derived or written)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.AsyncFunctionDef | ast.FunctionDef) and node.name == "handle":
+            return not (ast.get_docstring(node) or "").startswith(GENERATED_DEFAULT_MARKER)
+    return False
+
+
+def _fits(source: str) -> bool:
+    return len(source.splitlines()) <= MAX_LINES
+
+
+def project_examples(files: Mapping[str, str], output_dir: Path | None) -> list[Example]:
+    found: list[Example] = []
+    for path, source in sorted(files.items()):
+        if path.startswith("handlers/handler_") and _fits(source) and declared_handler(source):
+            found.append(Example(f"a handler generated from this node's declarations ({path})", source))
+    if output_dir is not None and output_dir.is_dir():
+        packages = sorted(p.parent for p in output_dir.glob(f"*/{MANIFEST}"))[:_SCANNED_PACKAGES]
+        for package in packages:
+            for handler in sorted(package.glob("handlers/handler_*.py")):
+                try:
+                    source = handler.read_text(encoding="utf-8")
+                except (OSError, UnicodeDecodeError):
+                    continue
+                if _fits(source) and declared_handler(source):
+                    found.append(Example(f"a handler of {package.name} ({handler.relative_to(package).as_posix()})", source))
+                    break  # one per package: variety over volume
+            if len(found) >= MAX_EXAMPLES:
+                break
+    return found[:MAX_EXAMPLES] or [builtin_example()]
+
+
+def builtin_example() -> Example:
+    from codegen_ast.emit import emit
+    from codegen_ast.files.handlers import build_handler
+    from codegen_ast.generate import node_context
+    from codegen_ast.spec import NodeSpec
+
+    spec = NodeSpec.model_validate(
+        {
+            "name": "unit_price",
+            "node_type": "compute",
+            "description": "Price of one unit from a line's total and quantity.",
+            "operations": [{"name": "price_unit", "description": "Divide the line total by the quantity."}],
+            "input_fields": [{"name": "total", "type": "float"}, {"name": "quantity", "type": "int"}],
+            "output_fields": [{"name": "unit_price", "type": "float", "formula": "round(total / quantity, 2)"}],
+        }
+    )
+    context = node_context(spec)
+    source = emit(build_handler(context, spec.operations[0]))
+    return Example("a handler codegen-ast generates from a formula (another node)", source)

@@ -1,0 +1,142 @@
+"""``--fill llm``: a model writes the handler bodies no declaration covers, and
+each one is kept only when the package passes the whole validation and its tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Literal
+
+from codegen_ast.emit import emit
+from codegen_ast.errors import CodegenError
+from codegen_ast.files.handlers import build_handler
+from codegen_ast.fill.answer import AnswerRefused, Body, parse_body
+from codegen_ast.fill.check import check_candidates
+from codegen_ast.fill.examples import declared_handler, project_examples
+from codegen_ast.fill.prompt import handler_prompt
+from codegen_ast.fill.splice import splice_body
+from codegen_ast.generate import GeneratedPackage, node_context
+from codegen_ast.llm import LLMError, Provider
+from codegen_ast.spec import OperationSpec
+
+KEPT = "the generated default stays"
+
+
+@dataclass(frozen=True)
+class FillOutcome:
+    operation: str
+    status: Literal["accepted", "rejected"]
+    reason: str
+    model: str | None = None
+    lines: int = 0
+
+    def describe(self) -> str:
+        if self.status == "accepted":
+            return f"{self.operation}: accepted ({self.model}, {self.lines} lines)"
+        return f"{self.operation}: rejected, {KEPT}: {self.reason}"
+
+    def as_dict(self) -> dict[str, object]:
+        return {"operation": self.operation, "status": self.status, "reason": self.reason,
+                "model": self.model, "lines": self.lines}
+
+
+@dataclass
+class FillReport:
+    outcomes: list[FillOutcome] = field(default_factory=list)
+
+    @property
+    def accepted(self) -> list[FillOutcome]:
+        return [o for o in self.outcomes if o.status == "accepted"]
+
+    @property
+    def rejected(self) -> list[FillOutcome]:
+        return [o for o in self.outcomes if o.status == "rejected"]
+
+    def describe(self) -> list[str]:
+        if not self.outcomes:
+            return ["llm fill: every handler is covered by a declaration; nothing to ask"]
+        return [f"llm fill: {len(self.accepted)} accepted, {len(self.rejected)} rejected"] + [
+            "  " + outcome.describe() for outcome in self.outcomes
+        ]
+
+    def as_dict(self) -> list[dict[str, object]]:
+        return [outcome.as_dict() for outcome in self.outcomes]
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    path: str
+    text: str
+    body: Body
+    model: str
+
+
+def open_handlers(package: GeneratedPackage) -> list[OperationSpec]:
+    """The operations whose handler is still the generated default (no declaration covers them)."""
+    return [
+        op for op in package.spec.effective_operations
+        if not declared_handler(package.files.get(f"handlers/handler_{op.name}.py", "def handle(): pass"))
+    ]
+
+
+def fill_package(
+    package: GeneratedPackage,
+    provider: Provider,
+    *,
+    python: str | None = None,
+    mypy_cache: str | Path | None = None,
+    output_dir: Path | None = None,
+) -> tuple[GeneratedPackage, FillReport]:
+    """Ask ``provider`` for each open handler's body; return the package with the accepted ones.
+
+    The manifest keeps the hashes of the generated defaults, so ``regenerate``
+    treats an accepted body as an edit of the user's and keeps it.
+    """
+    report = FillReport()
+    operations = open_handlers(package)
+    if not operations:
+        return package, report
+    context = node_context(package.spec)
+    examples = project_examples(package.files, output_dir)
+    candidates: dict[str, _Candidate] = {}
+    for operation in operations:
+        request = handler_prompt(context, operation, package.files, examples)
+        try:
+            completion = provider.complete(request)
+        except LLMError as error:
+            report.outcomes.append(FillOutcome(operation.name, "rejected", f"the model could not be asked: {error}"))
+            continue
+        try:
+            body = parse_body(completion.text)
+            tree = splice_body(build_handler(context, operation), context.handler_class(operation.name), body,
+                               model=completion.model)
+            text = emit(tree, check_stable=True)
+        except AnswerRefused as refused:
+            report.outcomes.append(FillOutcome(operation.name, "rejected", refused.reason, completion.model))
+            continue
+        except CodegenError as error:
+            report.outcomes.append(FillOutcome(operation.name, "rejected", f"black cannot format it: {error}", completion.model))
+            continue
+        candidates[operation.name] = _Candidate(f"handlers/handler_{operation.name}.py", text, body, completion.model)
+
+    while candidates:  # each round drops at least one candidate, or ends
+        trial = replace(package, files=package.files | {c.path: c.text for c in candidates.values()})
+        problems = check_candidates(trial, list(candidates), python=python, mypy_cache=mypy_cache)
+        if not problems:
+            break
+        blamed = {p.operation for p in problems}
+        for name in list(candidates):
+            if name in blamed or None in blamed:
+                reasons = [p.reason for p in problems if p.operation in (name, None)]
+                report.outcomes.append(
+                    FillOutcome(name, "rejected", "; ".join(reasons[:3]) + (f" (+{len(reasons) - 3} more)" if len(reasons) > 3 else ""),
+                                candidates.pop(name).model)
+                )
+    for name, candidate in candidates.items():
+        report.outcomes.append(
+            FillOutcome(name, "accepted", "passed the whole validation and the package's tests", candidate.model, candidate.body.lines)
+        )
+    order = [op.name for op in operations]
+    report.outcomes.sort(key=lambda o: order.index(o.operation))
+    filled = replace(package, files=package.files | {c.path: c.text for c in candidates.values()})
+    return filled, report

@@ -1,0 +1,1 @@
+"""Constant code of generated packages, as real Python (see codegen_ast.builders.support)."""
