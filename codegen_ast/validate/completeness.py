@@ -106,7 +106,7 @@ def check_source(source: SourceFile) -> list[Finding]:
         if not exempt and len(body) == 1 and isinstance(body[0], ast.Pass):
             findings.append(PLACEHOLDER_PASS.finding(
                 source.display, body[0].lineno, f"{function.name}() is only `pass`"))
-        if not exempt and len(body) == 1 and _is_ellipsis(body[0]):
+        if not exempt and len(body) == 1 and is_ellipsis(body[0]):
             findings.append(ELLIPSIS_BODY.finding(
                 source.display, body[0].lineno, f"{function.name}() is only `...`"))
         if exempt:
@@ -149,7 +149,8 @@ def _docstring_positions(tree: ast.Module) -> set[tuple[int, int]]:
     return positions
 
 
-def _decorator_name(decorator: ast.expr) -> str | None:
+def decorator_name(decorator: ast.expr) -> str | None:
+    """``@name`` / ``@module.name`` / ``@name(...)`` -> ``name``."""
     if isinstance(decorator, ast.Call):
         decorator = decorator.func
     if isinstance(decorator, ast.Attribute):
@@ -175,7 +176,7 @@ def _functions(tree: ast.Module, stub_file: bool) -> list[tuple[FunctionNode, bo
                 visit(child, _is_protocol(child))
             elif isinstance(child, FunctionNode):
                 exempt = stub_file or in_protocol or any(
-                    _decorator_name(d) in _EXEMPT_DECORATORS for d in child.decorator_list
+                    decorator_name(d) in _EXEMPT_DECORATORS for d in child.decorator_list
                 )
                 found.append((child, exempt))
                 visit(child, False)
@@ -186,14 +187,18 @@ def _functions(tree: ast.Module, stub_file: bool) -> list[tuple[FunctionNode, bo
     return found
 
 
+def is_docstring(statement: ast.stmt) -> bool:
+    """A bare string statement (a docstring where it comes first)."""
+    return isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant) \
+        and isinstance(statement.value.value, str)
+
+
 def _without_docstring(body: list[ast.stmt]) -> list[ast.stmt]:
-    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
-            and isinstance(body[0].value.value, str):
-        return body[1:]
-    return body
+    return body[1:] if body and is_docstring(body[0]) else body
 
 
-def _is_ellipsis(statement: ast.stmt) -> bool:
+def is_ellipsis(statement: ast.stmt) -> bool:
+    """A bare ``...`` statement."""
     return isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant) \
         and statement.value.value is Ellipsis
 
@@ -302,7 +307,7 @@ def _handler_methods(workspace: Workspace) -> list[_Handler]:
 def _operation(cls: ast.ClassDef) -> FunctionNode | ast.Assign | ast.AnnAssign | None:
     """The member of a handler class that holds its operation, if it has one of its own."""
     methods = {item.name: item for item in cls.body if isinstance(item, FunctionNode)
-               and not any(_decorator_name(d) in _EXEMPT_DECORATORS for d in item.decorator_list)}
+               and not any(decorator_name(d) in _EXEMPT_DECORATORS for d in item.decorator_list)}
     for name in OPERATION_METHODS:
         if name in methods:
             return methods[name]

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from codegen_ast.target import BASE_CLASSES, CONTAINER, HEALTH_STATUS, MIXINS, SERVICE_WRAPPERS, Symbol
+from codegen_ast.validate.completeness import decorator_name, is_docstring, is_ellipsis
 from codegen_ast.validate.nodes import FunctionNode, LocalClass, NodeClass
 from codegen_ast.validate.rules import Finding, Rule
 
@@ -128,7 +129,7 @@ def _problems(cls: LocalClass) -> list[tuple[int, str, str | None]]:
     """(line, what, fix) for each statement of the class body a shell may not have."""
     problems: list[tuple[int, str, str | None]] = []
     for statement in cls.node.body:
-        if _is_docstring(statement) or isinstance(statement, ast.Pass) or _is_ellipsis(statement):
+        if is_docstring(statement) or isinstance(statement, ast.Pass) or is_ellipsis(statement):
             continue
         if isinstance(statement, ast.AnnAssign) and statement.value is None:
             continue  # an annotation alone stores nothing
@@ -149,7 +150,7 @@ def _problems(cls: LocalClass) -> list[tuple[int, str, str | None]]:
 
 
 def _function_problems(function: FunctionNode) -> list[tuple[int, str, str | None]]:
-    if any(_decorator(decorator) in _PROPERTY_DECORATORS for decorator in function.decorator_list):
+    if any(decorator_name(decorator) in _PROPERTY_DECORATORS for decorator in function.decorator_list):
         return [(function.lineno, f"property {function.name}",
                  "keep state in a model or in a handler's resources (registry/), not on the node")]
     if function.name != "__init__" or isinstance(function, ast.AsyncFunctionDef):
@@ -176,7 +177,7 @@ def _only_calls_super(function: ast.FunctionDef, reported: set[int]) -> bool:
     if names != ["self", "container"] or arguments.vararg or arguments.kwarg or arguments.kwonlyargs:
         return False
     body = [statement for statement in function.body
-            if not (_is_docstring(statement) or isinstance(statement, ast.Pass) or statement.lineno in reported)]
+            if not (is_docstring(statement) or isinstance(statement, ast.Pass) or statement.lineno in reported)]
     if len(body) != 1 or not isinstance(body[0], ast.Expr) or not isinstance(body[0].value, ast.Call):
         return False
     call = body[0].value
@@ -211,21 +212,3 @@ def _instance_variables(function: ast.FunctionDef) -> list[tuple[int, str]]:
             name = item.args[1].value if len(item.args) > 1 and isinstance(item.args[1], ast.Constant) else "?"
             found.append((item.lineno, str(name)))
     return found
-
-
-def _decorator(expression: ast.expr) -> str | None:
-    if isinstance(expression, ast.Call):
-        expression = expression.func
-    if isinstance(expression, ast.Attribute):
-        return expression.attr
-    return expression.id if isinstance(expression, ast.Name) else None
-
-
-def _is_docstring(statement: ast.stmt) -> bool:
-    return isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant) \
-        and isinstance(statement.value.value, str)
-
-
-def _is_ellipsis(statement: ast.stmt) -> bool:
-    return isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant) \
-        and statement.value.value is Ellipsis
