@@ -5,6 +5,7 @@ from __future__ import annotations
 from codegen_ast.validate import (
     completeness,
     declarative,
+    import_check,
     imports,
     routing,
     security,
@@ -16,7 +17,7 @@ from codegen_ast.validate.rules import Rule
 
 RULES: dict[str, Rule] = {
     item.id: item
-    for module in (syntax, structure, routing, declarative, imports, security, completeness, typecheck)
+    for module in (syntax, structure, routing, declarative, imports, import_check, security, completeness, typecheck)
     for item in module.RULES
 }
 

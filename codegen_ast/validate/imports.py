@@ -10,7 +10,7 @@ design and are not checked.
 A node package kept inside a larger project imports itself by the name the
 project installs it under (``acme.nodes.node_x_effect.models``). Validated where
 that project is not installed, such an import is reported as a warning
-(IMP003), not an error, when the module is there in the package, and so is any
+(IMP004), not an error, when the module is there in the package, and so is any
 other import from the same project: the environment lacks the project, the code
 may well be right.
 """
@@ -44,7 +44,7 @@ NAME_NOT_FOUND = Rule(
     invalid=("from json import no_such_name\n",),
 )
 PROJECT_NOT_INSTALLED = Rule(
-    "IMP003", "imports", "warning",
+    "IMP004", "imports", "warning",
     "import from the project the node package belongs to, which is not installed in the target",
     "install the project the package belongs to in the target environment (e.g. `pip install -e .` "
     "in its repository), or pass --python with the interpreter of an environment that has it",

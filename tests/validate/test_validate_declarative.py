@@ -32,7 +32,7 @@ def test_a_production_dialect_package_has_warnings_only(standard_report: Report)
     prefix = "standard/production_dialect/"
     found = [finding for finding in standard_report.findings if finding.file.startswith(prefix)]
     assert found and all(finding.severity == "warning" for finding in found)
-    assert {finding.rule for finding in found} == {"IMP003", "STR009", "STR011", "PAT001", "PAT002", "PAT003"}
+    assert {finding.rule for finding in found} == {"IMP004", "STR009", "STR011", "PAT001", "PAT002", "PAT003"}
 
 
 def test_operation_handlers_of_the_declarative_shape_are_counted_by_their_run(strict_run: StrictRun) -> None:

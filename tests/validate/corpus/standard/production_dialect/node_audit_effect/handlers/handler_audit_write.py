@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from acme.errors import AuditError  # expect: IMP003
+from acme.errors import AuditError  # expect: IMP004
 
 
 class HandlerAuditWrite:

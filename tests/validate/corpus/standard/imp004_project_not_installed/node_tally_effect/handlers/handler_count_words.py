@@ -2,8 +2,8 @@
 
 from tally_support.handlers import CountingHandler
 
-from acme.errors import TallyError  # expect: IMP003
-from acme.nodes.node_tally_effect.models import ModelTallyInput, ModelTallyOutput  # expect: IMP003
+from acme.errors import TallyError  # expect: IMP004
+from acme.nodes.node_tally_effect.models import ModelTallyInput, ModelTallyOutput  # expect: IMP004
 
 
 class HandlerCountWords(CountingHandler[ModelTallyInput, ModelTallyOutput]):
