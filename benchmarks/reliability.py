@@ -66,9 +66,12 @@ def hostile_rows(quick: bool) -> list[Row]:
     with tempfile.TemporaryDirectory(prefix="codegen-ast-reliability-") as temporary:
         for probe in hostile.PROBES:
             result = hostile.run_probe(probe, Path(temporary), baseline=not quick)
-            valid = "" if result.baseline_seconds is None else f"; valid input {result.baseline_seconds} s, {result.baseline_peak_mib} MiB"
+            valid = "" if result.baseline_seconds is None else (
+                f"; valid input: {result.baseline_cpu_seconds} s CPU, {result.baseline_seconds} s wall, "
+                f"{result.baseline_peak_mib} MiB")
             rows.append(Row(probe.name, 1, f"exit {result.exit_code}, `{result.answer[:90]}`",
-                            result.ok and result.within_limits, f"{result.seconds} s, {result.peak_mib} MiB{valid}"))
+                            result.ok and result.within_limits,
+                            f"{result.cpu_seconds} s CPU, {result.seconds} s wall, {result.peak_mib} MiB{valid}"))
     return rows
 
 
