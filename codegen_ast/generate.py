@@ -9,6 +9,7 @@ import libcst as cst
 
 from codegen_ast._version import __version__
 from codegen_ast.assemble import assemble_node_module
+from codegen_ast.collisions import check_modules, check_spec
 from codegen_ast.emit import emit
 from codegen_ast.files.contract import render_contract
 from codegen_ast.files.handlers import build_handler
@@ -73,7 +74,7 @@ def build_modules(
     for contribution in contributions:
         handler_exports += contribution.handler_exports
         model_exports += contribution.model_exports
-    modules = {
+    package = {
         "__init__.py": build_reexports(
             f"The {spec.node_type} node package {spec.package_name}.",
             [(".node", spec.class_name), *((".models", item) for _, item in model_exports)],
@@ -86,14 +87,18 @@ def build_modules(
         "tests/__init__.py": cst.Module(body=[]),
         "tests/test_node.py": build_tests(context, _health_checks(contributions)[1:], contributions),
     }
-    modules |= _handler_modules(context, contributions)
-    for contribution in contributions:
-        modules |= contribution.modules
-    return modules
+    groups: dict[str, dict[str, cst.Module]] = {
+        "the package": package,
+        "the operation handlers": _handler_modules(context, contributions),
+    }
+    for name, contribution in zip(context.selection.patterns, contributions, strict=True):
+        groups[f"the {getattr(name, 'value', name)} pattern"] = contribution.modules
+    return check_modules(groups)  # no file built twice, no name bound twice in a module
 
 
 def generate(spec: NodeSpec, *, check_stable: bool = False) -> GeneratedPackage:
     """Build, format and collect every file of the node package for ``spec``."""
+    check_spec(spec)  # two spec items never become one name
     package = GeneratedPackage(spec)
     context = node_context(spec)  # the selector runs once per package
     contributions = build_contributions(context)

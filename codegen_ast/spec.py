@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import keyword
 import re
+import urllib.parse
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -24,6 +25,7 @@ from pydantic import (
 )
 
 from codegen_ast import formulas
+from codegen_ast.sensitive import looks_secret
 
 NodeType = Literal["effect", "compute", "reducer", "orchestrator"]
 NODE_TYPES: tuple[str, ...] = ("effect", "compute", "reducer", "orchestrator")
@@ -51,6 +53,14 @@ MAX_EVENT_TYPE_LENGTH = 100
 MAX_TOPIC_LENGTH = 249
 MAX_CAPABILITY_LENGTH = 100
 _CAPABILITY = re.compile(r"[A-Za-z][A-Za-z0-9_]*(?:[.:/-][A-Za-z0-9_]+)*")
+# How many of each a spec may declare: every one becomes code to build, format and
+# check, so a spec far beyond any real node would take minutes; refused instead.
+MAX_OPERATIONS = 64
+MAX_FIELDS = 128  # input fields, output fields, each
+MAX_STEPS = 64  # stages of one workflow operation
+MAX_STATES = 64
+MAX_TRANSITIONS = 256
+MAX_EVENTS = 64  # subscribed, published, each
 _VERSION = re.compile(r"\d+\.\d+\.\d+")
 # onex validate --strict rejects class names containing these words (outside
 # handlers/, errors/ and services/ folders), so node names must avoid them.
@@ -115,7 +125,11 @@ SCALAR_TYPES: dict[str, tuple[str, str]] = {
     "UUID": ("uuid", "UUID"),
     "decimal": ("decimal", "Decimal"),
     "Decimal": ("decimal", "Decimal"),
+    # what a sensitive str / bytes field becomes (see FieldSpec.sensitive)
+    "SecretStr": ("pydantic", "SecretStr"),
+    "SecretBytes": ("pydantic", "SecretBytes"),
 }
+_SECRET_OF = {"str": "SecretStr", "bytes": "SecretBytes"}
 
 
 class FieldType(BaseModel):
@@ -144,7 +158,7 @@ class FieldType(BaseModel):
                 return cls(kind=kind, item=inner, optional=optional)  # type: ignore[arg-type]
         if source in SCALAR_TYPES:
             return cls(kind="scalar", scalar=SCALAR_TYPES[source][1], optional=optional)
-        allowed = ", ".join(sorted(set(SCALAR_TYPES) - {"UUID", "Decimal"}))
+        allowed = ", ".join(sorted(set(SCALAR_TYPES) - {"UUID", "Decimal", "SecretStr", "SecretBytes"}))
         raise ValueError(
             f"unknown type {shown(text)}: use one of {allowed}, list[T], dict[str, T], "
             "or 'T | None' for an optional value"
@@ -182,6 +196,31 @@ class FieldSpec(BaseModel):
     description: str = ""
     required: bool = True
     formula: str | None = None  # output fields of compute/reducer nodes: see codegen_ast.formulas
+    # a secret: its type becomes SecretStr (SecretBytes), shown as ********** in reprs and
+    # logs, its value sent only where the node sends the field; default: by its name
+    # (password, api_key, token, client_secret, ... see codegen_ast.sensitive)
+    sensitive: bool | None = None
+
+    @model_validator(mode="after")
+    def _secret_type(self) -> FieldSpec:
+        declared = self.type.scalar in _SECRET_OF.values()
+        secret = self.sensitive if self.sensitive is not None else declared or looks_secret(self.name)
+        if self.sensitive is False and declared:
+            raise SpecFieldError(("sensitive",), f"{self.type.spelling()} is a secret type: set sensitive: true, "
+                                 "or use str / bytes")
+        if not secret or declared:
+            return self
+        if self.type.kind != "scalar" or self.type.scalar not in _SECRET_OF:
+            if self.sensitive:
+                raise SpecFieldError(("sensitive",), f"only str and bytes fields can be sensitive, not "
+                                     f"{self.type.spelling()}: change the type or remove sensitive")
+            return self  # a secret-looking name on another type (token_count: int) is not a secret
+        secret_type = self.type.model_copy(update={"scalar": _SECRET_OF[self.type.scalar]})
+        return self.model_copy(update={"type": secret_type})
+
+    @property
+    def secret(self) -> bool:
+        return self.type.scalar in _SECRET_OF.values()
 
     @field_validator("formula")
     @classmethod
@@ -251,9 +290,26 @@ class HttpCallSpec(BaseModel):
     def _check_path(cls, value: str) -> str:
         if not value.startswith("/") or any(c in value for c in " ?#\\\"'"):
             raise ValueError(
-                f"path {value!r} must start with '/' and hold no spaces, quotes, '?' or '#': "
+                f"path {shown(value)} must start with '/' and hold no spaces, quotes, '?' or '#': "
                 "write it relative to HTTP_BASE_URL, e.g. '/orders/{order_id}'"
             )
+        control = next((c for c in value if ord(c) < 0x20 or ord(c) == 0x7F), None)
+        if control is not None:
+            raise ValueError(f"path {shown(value)} holds the control character {control!r}: remove it")
+        if value.startswith("//"):
+            raise ValueError(
+                f"path {shown(value)} starts with '//', which a URL reads as another host "
+                "('//evil.example.com/x'): start it with a single '/'"
+            )
+        for segment in value.split("/")[1:-1]:
+            if not segment:
+                raise ValueError(f"path {shown(value)} has an empty segment ('//'): remove the extra '/'")
+        for segment in value.split("/")[1:]:
+            if urllib.parse.unquote(segment) in (".", ".."):
+                raise ValueError(
+                    f"path {shown(value)} has a {segment!r} segment, which would leave HTTP_BASE_URL's "
+                    "path prefix: write the path without it"
+                )
         for name in _PLACEHOLDER.findall(value):
             check_snake_case(name, "path placeholder")
         return value
@@ -343,7 +399,7 @@ class ParallelStepsSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    parallel: Annotated[list[StepSpec], Field(min_length=2)]
+    parallel: Annotated[list[StepSpec], Field(min_length=2, max_length=MAX_STEPS)]
 
 
 def _stage_kind(value: Any) -> str:
@@ -364,7 +420,7 @@ class OperationSpec(BaseModel):
     description: str = ""
     kind: CrudKind | None = None  # for database nodes; else read from the name's first word
     http: HttpCallSpec | None = None  # effect nodes: the endpoint this operation calls
-    steps: list[WorkflowStage] | None = None  # orchestrator nodes: the workflow this operation runs
+    steps: Annotated[list[WorkflowStage], Field(max_length=MAX_STEPS)] | None = None  # orchestrator nodes: the workflow
 
     @property
     def stages(self) -> list[list[StepSpec]]:
@@ -422,8 +478,8 @@ class StateMachineSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     initial_state: str
-    states: list[str]
-    transitions: list[TransitionSpec]
+    states: Annotated[list[str], Field(max_length=MAX_STATES)]
+    transitions: Annotated[list[TransitionSpec], Field(max_length=MAX_TRANSITIONS)]
     persist: bool = False  # emit the framework's persist_state intent on every transition
 
     @field_validator("states")
@@ -492,8 +548,8 @@ class PublishedEventSpec(_EventSpec):
 class EventsSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    subscribes: list[SubscribedEventSpec] = Field(default_factory=list)
-    publishes: list[PublishedEventSpec] = Field(default_factory=list)
+    subscribes: list[SubscribedEventSpec] = Field(default_factory=list, max_length=MAX_EVENTS)
+    publishes: list[PublishedEventSpec] = Field(default_factory=list, max_length=MAX_EVENTS)
 
     @model_validator(mode="after")
     def _unique(self) -> EventsSpec:
@@ -533,7 +589,7 @@ class NodeSpec(BaseModel):
     domain: str = "general"
     version: str = "1.0.0"
     author: str = ""
-    operations: list[OperationSpec] = Field(default_factory=list)
+    operations: list[OperationSpec] = Field(default_factory=list, max_length=MAX_OPERATIONS)
     features: list[str] = Field(default_factory=list)
     dependencies: list[str] = Field(default_factory=list)
     mixins: list[str] = Field(default_factory=list)
@@ -543,8 +599,8 @@ class NodeSpec(BaseModel):
     events: EventsSpec | None = None
     cache: CacheSpec | None = None
     variant: str | None = None  # a pattern profile; default: chosen by the selector
-    input_fields: list[FieldSpec] = Field(default_factory=list)
-    output_fields: list[FieldSpec] = Field(default_factory=list)
+    input_fields: list[FieldSpec] = Field(default_factory=list, max_length=MAX_FIELDS)
+    output_fields: list[FieldSpec] = Field(default_factory=list, max_length=MAX_FIELDS)
 
     @field_validator("name")
     @classmethod

@@ -23,8 +23,14 @@ def import_group(module: str) -> int:
     return 1 if module.split(".")[0] in sys.stdlib_module_names else 2
 
 
+def _alias(item: str) -> cst.ImportAlias:
+    """``name`` or ``name as other``."""
+    imported, _, local = item.partition(" as ")
+    return cst.ImportAlias(name(imported), asname=cst.AsName(name(local)) if local else None)
+
+
 class ImportSet:
-    """Collects ``from module import name`` and ``import module`` requests."""
+    """Collects ``from module import name`` (or ``name as other``) and ``import module`` requests."""
 
     def __init__(self) -> None:
         self._from: dict[str, set[str]] = {}
@@ -62,7 +68,7 @@ class ImportSet:
                 [
                     cst.ImportFrom(
                         module=_module_expr(module.lstrip(".")),
-                        names=[cst.ImportAlias(name(item)) for item in sorted(names)],
+                        names=[_alias(item) for item in sorted(names)],
                         relative=[cst.Dot()] * level,
                     )
                 ]

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import libcst as cst
 
 from codegen_ast import builders as b
+from codegen_ast.builders.definitions import Param
 from codegen_ast import formulas
 from codegen_ast.spec import FieldSpec, FieldType, NodeSpec
 from codegen_ast.target import (
@@ -23,23 +24,81 @@ from codegen_ast.target import (
 )
 
 
-def type_expression(field_type: FieldType) -> cst.BaseExpression:
-    """Build the annotation for a validated field type, node by node."""
+# Lower-case names a field's annotation may use, and where they come from. A
+# model field of the same name rebinds it in the class body (the value is bound
+# before the annotation is read), so `str: str | None = None` would read None.
+_SHADOWABLE = {
+    "str": "builtins", "int": "builtins", "float": "builtins", "bool": "builtins", "bytes": "builtins",
+    "list": "builtins", "dict": "builtins", "date": "datetime", "datetime": "datetime",
+}
+
+
+def type_expression(field_type: FieldType, aliases: dict[str, str] | None = None) -> cst.BaseExpression:
+    """Build the annotation for a validated field type, node by node (``aliases``: names to spell otherwise)."""
+    spell = aliases or {}
     if field_type.kind == "scalar":
-        node: cst.BaseExpression = b.name(field_type.scalar)
+        node: cst.BaseExpression = b.name(spell.get(field_type.scalar, field_type.scalar))
     else:
         assert field_type.item is not None
-        inner = type_expression(field_type.item)
+        inner = type_expression(field_type.item, aliases)
         node = (
-            b.subscript("list", inner)
+            b.subscript(spell.get("list", "list"), inner)
             if field_type.kind == "list"
-            else b.subscript("dict", "str", inner)
+            else b.subscript(spell.get("dict", "dict"), spell.get("str", "str"), inner)
         )
     return b.binop(node, "|", "None") if field_type.optional else node
 
 
-def field_statement(field: FieldSpec, finite: bool = False) -> cst.BaseStatement:
-    annotation = type_expression(field.type)
+def declare_fields(
+    fields: Sequence[FieldSpec], imports: b.ImportSet, finite: frozenset[str] = frozenset()
+) -> list[cst.BaseStatement]:
+    """The class-body statements of ``fields``, with the imports their types need.
+
+    A type name that is also a field's name is imported under a private alias
+    (``from builtins import str as _str``), which no field can shadow."""
+    aliases = {item.name: f"_{item.name}" for item in fields if item.name in _SHADOWABLE}
+    for item in fields:
+        for module, name in item.type.modules():
+            imports.add(module, f"{name} as {aliases[name]}" if name in aliases else name)
+    for name, alias in aliases.items():
+        if _SHADOWABLE[name] == "builtins":
+            imports.add("builtins", f"{name} as {alias}")
+    statements: list[cst.BaseStatement] = [field_statement(item, item.name in finite, aliases) for item in fields]
+    secrets = [item for item in fields if item.secret]
+    if secrets:
+        imports.add("pydantic", "field_serializer")
+        statements.append(_secrets_in_json(secrets))
+    return statements
+
+
+def _union(names: Sequence[str]) -> cst.BaseExpression:
+    """``A | B | None`` from type names."""
+    union: cst.BaseExpression = b.name(names[0])
+    for item in names[1:]:
+        union = b.binop(union, "|", item)
+    return union
+
+
+def _secrets_in_json(secrets: Sequence[FieldSpec]) -> cst.FunctionDef:
+    """The serializer that puts a secret's value into JSON, the wire format, and nowhere else."""
+    kinds = sorted({item.type.scalar for item in secrets})
+    plain = {"SecretStr": "str", "SecretBytes": "bytes"}
+    return b.method(
+        "_secrets_in_json",
+        [Param("value", _union([*kinds, "None"]))],
+        [b.return_(b.if_exp(b.compare("value", "is", "None"), "None", b.call("value.get_secret_value")))],
+        returns=_union([*(plain[kind] for kind in kinds), "None"]),
+        doc=(
+            "JSON (a request body, the cache, an event) carries the secret's value, which the node must send; "
+            "repr(), str() and logs show '**********'."
+        ),
+        decorators=[b.call("field_serializer", *(b.string_literal(item.name) for item in secrets),
+                           when_used=b.string_literal("json"))],
+    )
+
+
+def field_statement(field: FieldSpec, finite: bool = False, aliases: dict[str, str] | None = None) -> cst.BaseStatement:
+    annotation = type_expression(field.type, aliases)
     keywords: dict[str, b.ExprLike] = {}
     if not field.required or field.type.optional:  # a field that may be None may also be left out
         if not field.type.optional:
@@ -80,11 +139,8 @@ def _model_module(
     finite: frozenset[str] = frozenset(),
 ) -> cst.Module:
     imports.add("pydantic", "ConfigDict", "Field").add(base.module, base.name)
-    for field in fields:
-        for module, item in field.type.modules():
-            imports.add(module, item)
     config = b.assign("model_config", b.call("ConfigDict", extra=b.string_literal("forbid")))
-    body = [config, *head, *(field_statement(field, field.name in finite) for field in fields)]
+    body = [config, *head, *declare_fields(fields, imports, finite)]
     node_class = b.class_(class_name, [base_type], body, doc=doc)
     return b.module([*imports.statements(), node_class], doc=doc)
 
@@ -265,6 +321,24 @@ def _state_field(spec: NodeSpec) -> list[cst.BaseStatement]:
     if spec.state_machine is None:
         return []
     return [b.assign("state", _described(b.string_literal(""), "State after the operation (set by the node)."), "str")]
+
+
+def _declared(statements: Sequence[cst.BaseStatement]) -> list[str]:
+    return [
+        small.target.value
+        for statement in statements
+        if isinstance(statement, cst.SimpleStatementLine)
+        for small in statement.body
+        if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name)
+    ]
+
+
+def added_fields(spec: NodeSpec) -> tuple[list[str], list[str]]:
+    """The fields the generated input and output models declare besides the spec's own."""
+    imports = b.ImportSet()
+    inputs = _declared([*_input_head(spec, imports), *_operation_and_correlation(spec)])
+    outputs = [*_output_head(spec, imports), *(_row_fields(imports) if spec.database else []), *_state_field(spec)]
+    return inputs, _declared(outputs)
 
 
 def build_output_model(spec: NodeSpec) -> cst.Module:

@@ -9,6 +9,7 @@ from codegen_ast.patterns.contribution import NodeContext
 from codegen_ast.spec import FieldSpec, FieldType
 
 _EMPTY: dict[str, b.ExprLike] = {}
+_SECRETS = {"SecretStr": "str", "SecretBytes": "bytes"}
 
 
 def _scalar(scalar: str, sample: bool) -> b.ExprLike:
@@ -30,6 +31,8 @@ def _scalar(scalar: str, sample: bool) -> b.ExprLike:
         return b.call("UUID", int=b.literal(1 if sample else 0))
     if scalar == "Decimal":
         return b.call("Decimal", b.string_literal("1" if sample else "0"))
+    if scalar in _SECRETS:  # a call, never a literal given to a secret's name (security rule SEC004)
+        return b.call(scalar, _scalar(_SECRETS[scalar], sample))
     raise ValueError(f"no value for scalar type {scalar!r}")
 
 
@@ -50,7 +53,7 @@ def value_of(field_type: FieldType, *, sample: bool) -> b.ExprLike:
 
 # Sample values a plain framework input (SerializedDict) carries as JSON text:
 # its values must be JSON types, which Decimal, bytes and date are not.
-_JSON_SAMPLES = {"Decimal": "1", "bytes": "sample", "date": "2024-01-01"}
+_JSON_SAMPLES = {"Decimal": "1", "bytes": "sample", "date": "2024-01-01", "SecretBytes": "sample"}
 
 
 def plain_value_of(field_type: FieldType) -> b.ExprLike:
@@ -63,6 +66,8 @@ def plain_value_of(field_type: FieldType) -> b.ExprLike:
         return b.dict_({"key": plain_value_of(field_type.item)})
     if field_type.scalar in _JSON_SAMPLES:
         return b.string_literal(_JSON_SAMPLES[field_type.scalar])
+    if field_type.scalar == "SecretStr":  # JSON text, given as a call (SEC004 flags a literal secret)
+        return b.call(b.attr(_scalar("SecretStr", True), "get_secret_value"))
     return _scalar(field_type.scalar, True)
 
 
@@ -93,6 +98,16 @@ def echo_source(output: FieldSpec, inputs: list[FieldSpec]) -> FieldSpec | None:
         ):
             return candidate
     return None
+
+
+def sent_value(field: FieldSpec, *, optional: bool) -> b.ExprLike:
+    """``request.<field>`` as the node sends it (a query parameter, a path segment): a
+    secret's own value, not its ``**********``; ``optional`` when it may be None."""
+    value = f"request.{field.name}"
+    if not field.secret:
+        return value
+    revealed = b.call(f"{value}.get_secret_value")
+    return b.if_exp(b.compare(value, "is", "None"), "None", revealed) if optional else revealed
 
 
 def sample_request(context: NodeContext, operation: str, imports: b.ImportSet) -> cst.Call:

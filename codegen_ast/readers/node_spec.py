@@ -8,6 +8,7 @@ from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
 
+from codegen_ast.collisions import find_collisions
 from codegen_ast.errors import InputProblem, SpecError
 from codegen_ast.readers.yaml_source import YamlDocument, load_yaml
 from codegen_ast.spec import NodeSpec, SpecFieldError, suggestion
@@ -55,6 +56,12 @@ def _message(error: Any, location: tuple[str | int, ...]) -> str:
         )
     if kind == "string_too_short":
         return f"{key} must not be empty: write a short sentence"
+    if kind == "too_long":
+        context = error.get("ctx") or {}
+        return (
+            f"{key} declares {context.get('actual_length')} items, more than the {context.get('max_length')} "
+            "one node may have: split the node into several"
+        )
     message = str(error["msg"])
     return message.removeprefix("Value error, ")
 
@@ -79,19 +86,24 @@ def spec_from_data(
 ) -> NodeSpec:
     """Validate NodeSpec data; ``source_of`` maps a NodeSpec location to the
     input file's own (for other dialects), so errors name the right line."""
+    def problem(location: tuple[str | int, ...], message: str) -> InputProblem:
+        source = source_of(location) if source_of else location
+        line = document.line_of(source) if document else None
+        field = ".".join(str(part) for part in location) or None
+        return InputProblem(document.path if document else path, line, field, message)
+
     try:
-        return NodeSpec.model_validate(data)
+        spec = NodeSpec.model_validate(data)
     except ValidationError as failure:
         problems = []
         for error in failure.errors():
             location = _plain_location(error)
-            source = source_of(location) if source_of else location
-            line = document.line_of(source) if document else None
-            field = ".".join(str(part) for part in location) or None
-            problems.append(
-                InputProblem(document.path if document else path, line, field, _message(error, location))
-            )
+            problems.append(problem(location, _message(error, location)))
         raise SpecError(problems) from None
+    collisions = find_collisions(spec)  # two items that would become one name in the package
+    if collisions:
+        raise SpecError([problem(c.second.location, c.message) for c in collisions])
+    return spec
 
 
 def read_node_spec(path: Path) -> NodeSpec:

@@ -7,6 +7,7 @@ Errors fail every level; at ``strict`` warnings fail too.
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from codegen_ast import __version__
 from codegen_ast.validate.completeness import check_completeness, manual_completion
+from codegen_ast.validate.import_check import start_import
 from codegen_ast.validate.imports import check_imports
 from codegen_ast.validate.modules import ModuleIndex
 from codegen_ast.validate.nodes import ClassResolver
@@ -93,13 +95,20 @@ def validate_generated(
 
     The files go to a private temporary folder (the stages read files, and
     mypy needs them on disk); the report names them relative to it, e.g.
-    ``node_orders_effect/node.py``.
+    ``node_orders_effect/node.py``. At every level but ``none`` the package is
+    also imported in the target Python (rule IMP003).
     """
     chosen = as_level(level)
     if not LEVEL_STAGES[chosen]:
         return Report(level=chosen, tool_version=__version__)
     with staged(package, "codegen-ast-validate-") as root:
-        return validate([root], level=chosen, python=python, mypy_cache=mypy_cache, display_root=root.parent)
+        # imported in the target Python while the other stages run (IMP003, at every level)
+        pending = start_import(TargetPython(python).executable, root.parent, package.name)
+        try:
+            report = validate([root], level=chosen, python=python, mypy_cache=mypy_cache, display_root=root.parent)
+        finally:
+            imported = pending.findings()
+    return dataclasses.replace(report, findings=[*report.findings, *imported]) if imported else report
 
 
 @contextmanager

@@ -12,6 +12,7 @@ import ast
 import re
 from collections.abc import Callable, Iterator
 
+from codegen_ast.sensitive import looks_secret
 from codegen_ast.validate.rules import Finding, Rule
 from codegen_ast.validate.source import SourceFile, Workspace
 
@@ -112,13 +113,6 @@ _SHELL_CALLS = frozenset(
     {"os.system", "os.popen", "asyncio.create_subprocess_shell", "subprocess.getoutput",
      "subprocess.getstatusoutput", "commands.getoutput"}
 )
-_SECRET_WORDS = frozenset(
-    {"password", "passwd", "passphrase", "secret", "token", "apikey", "credential", "credentials"}
-)
-_SECRET_PAIRS = frozenset(
-    {("api", "key"), ("private", "key"), ("secret", "key"), ("access", "key"), ("signing", "key"),
-     ("encryption", "key"), ("auth", "key"), ("client", "secret"), ("master", "key")}
-)
 _ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
 _SQL_METHODS = frozenset(
     {"execute", "executemany", "executescript", "fetch", "fetchrow", "fetchval", "cursor", "prepare", "mogrify"}
@@ -216,14 +210,6 @@ def _shell(tree: ast.Module, aliases: dict[str, str]) -> Iterator[Hit]:
             for keyword in call.keywords:
                 if keyword.arg == "shell" and not _is_false(keyword.value):
                     yield call, f"{name}(..., shell=...) runs its command through a shell"
-
-
-def looks_secret(name: str) -> bool:
-    """``db_password``, ``apiKey``, ``AUTH_TOKEN`` yes; ``token_type``, ``password_env`` no."""
-    words = [word.lower() for word in re.findall(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])", name)]
-    if not words:
-        return False
-    return words[-1] in _SECRET_WORDS or (len(words) > 1 and (words[-2], words[-1]) in _SECRET_PAIRS)
 
 
 def _secret_value(value: ast.expr | None) -> bool:

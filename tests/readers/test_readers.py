@@ -24,7 +24,7 @@ def test_current_contract_with_every_key() -> None:
     assert (spec.name, spec.node_type, spec.description, spec.version) == ("payments", "effect", "Charge cards.", "2.1.0")
     assert (spec.author, spec.domain) == ("Payments team", "payments")
     assert [op.name for op in spec.operations] == ["charge", "refund"]
-    assert _fields(spec.input_fields) == {"card_token": "str", "amount": "float", "charge_id": "str"}
+    assert _fields(spec.input_fields) == {"card_token": "SecretStr", "amount": "float", "charge_id": "str"}  # a token is a secret
     assert _fields(spec.output_fields) == {"charge_id": "str"}
     assert spec.dependencies == ["postgres", "http"]
     assert spec.features == ["events", "retry", "circuit_breaker"]

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from codegen_ast.validate import RULES, Report
+from codegen_ast.validate.import_check import BUILT_PACKAGES_ONLY
 from tests.validate.conftest import CORPUS, EXAMPLES, GOLDEN, StrictRun, cases, expected_findings, found_in
 
 STANDARD_CASES = cases("standard")
@@ -34,7 +35,7 @@ def test_strict_case_yields_exactly_its_expected_findings(case: Path, strict_run
 
 def test_every_rule_has_a_broken_node_in_the_corpus() -> None:
     declared = {rule for case in STANDARD_CASES + STRICT_CASES for _, _, rule in expected_findings(case)}
-    assert declared == set(RULES)
+    assert declared == set(RULES) - BUILT_PACKAGES_ONLY  # those run on packages built in memory, not files
 
 
 def test_correct_hand_written_nodes_are_clean_at_strict(strict_run: StrictRun) -> None:

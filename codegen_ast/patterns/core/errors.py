@@ -44,10 +44,36 @@ def _log_failure(error: str, operation: str) -> cst.BaseStatement:
     )
 
 
+def _validation_problems() -> list[cst.BaseStatement]:
+    """``problems``: where and why a ValidationError failed, without pydantic's
+    ``input_value=...``, which repeats the request's values (secrets included)."""
+    where = b.call(b.attr(b.string_literal("."), "join"),
+                   b.list_comp(b.call("str", "part"), "part", b.subscript("item", b.string_literal("loc"))))
+    return [
+        b.assign("problems", b.list_(), b.annotation("list[str]")),
+        b.if_(
+            b.call("isinstance", "error", "ValidationError"),
+            [
+                b.for_(
+                    "item",
+                    b.call("error.errors", include_url="False", include_input="False", include_context="False"),
+                    [
+                        b.assign("where", where),
+                        b.do(b.call("problems.append", b.binop(b.binop("where", "+", b.string_literal(": ")), "+",
+                                                               b.subscript("item", b.string_literal("msg"))))),
+                    ],
+                )
+            ],
+        ),
+    ]
+
+
 def _wrap_error() -> cst.FunctionDef:
-    message = b.formatted_string(
-        "operation ", (b.name("operation"), "r"), " failed: ", b.name("exception_type"), ": ", b.name("error")
-    )
+    # Only the exception's type and, for invalid input, the fields at fault: an
+    # exception's text may hold the request's values (pydantic's input_value, a
+    # client library quoting the argument it could not encode, a URL with the
+    # path's values); the cause stays chained for the caller.
+    message = b.formatted_string("operation ", (b.name("operation"), "r"), " failed: ", b.name("exception_type"))
     return b.method(
         "_wrap_error",
         [
@@ -58,11 +84,27 @@ def _wrap_error() -> cst.FunctionDef:
         ],
         [
             b.assign("exception_type", b.attr(b.call("type", "error"), "__name__")),
+            *_validation_problems(),
+            b.assign("message", message),
+            b.if_(
+                "problems",
+                [
+                    b.augment(
+                        "message",
+                        "+=",
+                        b.binop(
+                            b.binop(b.string_literal(" ("), "+", b.call(b.attr(b.string_literal("; "), "join"), "problems")),
+                            "+",
+                            b.string_literal(")"),
+                        ),
+                    )
+                ],
+            ),
             b.assign(
                 "wrapped",
                 b.call(
                     "ModelOnexError",
-                    message=message,
+                    message="message",
                     error_code="code",
                     correlation_id="correlation_id",
                     operation="operation",
@@ -73,7 +115,7 @@ def _wrap_error() -> cst.FunctionDef:
             b.return_("wrapped"),
         ],
         returns=ONEX_ERROR.name,
-        doc="Log ``error`` and turn it into a ModelOnexError with ``code``.",
+        doc="Log ``error`` and turn it into a ModelOnexError with ``code``; neither repeats the request's values.",
     )
 
 

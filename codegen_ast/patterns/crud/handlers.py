@@ -12,6 +12,7 @@ import libcst as cst
 
 from codegen_ast import builders as b
 from codegen_ast.builders.definitions import Param
+from codegen_ast.files.values import sent_value
 from codegen_ast.patterns.contribution import NodeContext
 from codegen_ast.spec import FieldSpec, NodeSpec, OperationSpec
 from codegen_ast.target import ERROR_CODE, ONEX_ERROR
@@ -20,6 +21,7 @@ LIST_LIMIT = 1000
 _SQL_TYPES = {
     "str": "TEXT", "int": "BIGINT", "float": "DOUBLE PRECISION", "bool": "BOOLEAN", "bytes": "BYTEA",
     "datetime": "TIMESTAMPTZ", "date": "DATE", "UUID": "UUID", "Decimal": "NUMERIC",
+    "SecretStr": "TEXT", "SecretBytes": "BYTEA",
 }
 
 
@@ -80,11 +82,15 @@ def _sql(spec: NodeSpec, kind: str) -> str:
 
 def _arguments(spec: NodeSpec, kind: str) -> list[b.ExprLike]:
     assert spec.database is not None
-    key = f"request.{spec.database.key}"
+    values = {  # the input model makes the key optional (list needs none)
+        field.name: sent_value(field, optional=field.type.optional or not field.required or field.name == spec.database.key)
+        for field in columns(spec)
+    }
+    key = values[spec.database.key]
     if kind == "create":
-        return [f"request.{field.name}" for field in columns(spec)]
+        return list(values.values())
     if kind == "update":
-        return [key, *(f"request.{f.name}" for f in columns(spec) if f.name != spec.database.key)]
+        return [key, *(value for name, value in values.items() if name != spec.database.key)]
     if kind in ("read", "delete"):
         return [key]
     return []
@@ -105,10 +111,8 @@ def _not_found(spec: NodeSpec) -> cst.BaseStatement:
     return b.raise_(
         b.call(
             "ModelOnexError",
-            message=b.formatted_string(
-                f"no {spec.database.table} row with {spec.database.key} ",
-                (b.dotted(f"request.{spec.database.key}"), "r"),
-            ),
+            # the key's value stays out of the message, which is logged: the caller has the request
+            message=b.string_literal(f"no {spec.database.table} row has the requested {spec.database.key}"),
             error_code="EnumCoreErrorCode.NOT_FOUND",
             correlation_id="request.correlation_id",
             table=b.string_literal(spec.database.table),

@@ -15,7 +15,7 @@ import libcst as cst
 
 from codegen_ast import builders as b
 from codegen_ast.builders.definitions import Param
-from codegen_ast.files.models import field_statement
+from codegen_ast.files.models import declare_fields
 from codegen_ast.files.values import value_imports, value_of
 from codegen_ast.patterns.contribution import Contribution, NodeContext
 from codegen_ast.patterns.events.names import (
@@ -44,9 +44,6 @@ def build_payload_model(context: NodeContext, event: SubscribedEventSpec) -> cst
     imports = b.ImportSet().add("pydantic", "ConfigDict").add(*EVENT_PAYLOAD_BASE)
     if any(f.description or not f.required for f in fields):
         imports.add("pydantic", "Field")
-    for item in fields:
-        for module, name in item.type.modules():
-            imports.add(module, name)
     config = b.assign(
         "model_config",
         b.call("ConfigDict", extra=b.string_literal("ignore"), frozen="True", from_attributes="True"),
@@ -58,7 +55,7 @@ def build_payload_model(context: NodeContext, event: SubscribedEventSpec) -> cst
     model = b.class_(
         payload_model(event.event_type),
         [EVENT_PAYLOAD_BASE.name],
-        [config, *(field_statement(item) for item in fields)],
+        [config, *declare_fields(fields, imports)],
         doc=doc,
     )
     return b.module([*imports.statements(), model], doc=f"Payload of the {event.event_type} event of {context.spec.class_name}.")

@@ -134,7 +134,12 @@ def _handle_event_message(track: bool) -> cst.FunctionDef:
                             ),
                             _log(
                                 "WARNING",
-                                b.formatted_string("handling ", b.name("event_type"), " failed: ", b.name("error")),
+                                b.formatted_string(
+                                    "handling ", b.name("event_type"), " failed: ",
+                                    # our own errors' messages carry no request values; another exception's text might
+                                    b.if_exp(b.call("isinstance", "error", "ModelOnexError"), "error.message",
+                                             b.attr(b.call("type", "error"), "__name__")),
+                                ),
                                 "correlation_id",
                                 event_type="event_type",
                                 topic="message.topic",

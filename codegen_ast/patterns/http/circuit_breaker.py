@@ -50,14 +50,13 @@ def _http_call() -> cst.FunctionDef:
         b.call(
             ONEX_ERROR.name,
             message=b.formatted_string(
-                b.name("method"), " ", b.name("path"),
+                b.name("method"), " ", b.if_exp(b.compare("route", "is", "None"), "path", "route"),
                 ": the http circuit is open after repeated failures; calls resume after ",
                 b.dotted(f"{CIRCUIT}.timeout_seconds"), " s",
             ),
             error_code=f"{ERROR_CODE.name}.SERVICE_UNAVAILABLE",
             correlation_id="correlation_id",
             method="method",
-            path="path",
         )
     )
     send = b.call(
@@ -69,6 +68,7 @@ def _http_call() -> cst.FunctionDef:
         timeout_s="timeout_s",
         attempts="attempts",
         correlation_id="correlation_id",
+        route="route",
     )
     failed = b.compare("error.error_code", "in", "CIRCUIT_FAILURE_CODES")
     return b.method(

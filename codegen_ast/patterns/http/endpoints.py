@@ -27,6 +27,7 @@ import libcst as cst
 
 from codegen_ast import builders as b
 from codegen_ast.builders.definitions import Param
+from codegen_ast.files.values import sent_value
 from codegen_ast.patterns.integrations.http import UNSAFE_PATH_VALUES
 from codegen_ast.patterns.contribution import NodeContext
 from codegen_ast.spec import FieldSpec, HttpCallSpec, OperationSpec
@@ -95,7 +96,11 @@ def _path_segment(context: NodeContext) -> cst.FunctionDef:
     )
 
 
-def _path(call: HttpCallSpec) -> tuple[Statements, cst.BaseExpression]:
+def _optional(field: FieldSpec) -> bool:
+    return field.type.optional or not field.required
+
+
+def _path(call: HttpCallSpec, fields: dict[str, FieldSpec]) -> tuple[Statements, cst.BaseExpression]:
     """Statements that quote each placeholder's value, and the path expression."""
     if not call.placeholders:
         return [], b.name("PATH")
@@ -108,7 +113,8 @@ def _path(call: HttpCallSpec) -> tuple[Statements, cst.BaseExpression]:
         statements.append(
             b.assign(
                 local,
-                b.call("path_segment", f"request.{placeholder}", b.string_literal(placeholder), "PATH", "request"),
+                b.call("path_segment", sent_value(fields[placeholder], optional=_optional(fields[placeholder])),
+                       b.string_literal(placeholder), "PATH", "request"),
             )
         )
         parts += [before, b.name(local)] if before else [b.name(local)]
@@ -149,8 +155,8 @@ def _to_output(context: NodeContext) -> cst.FunctionDef:
     not_json = b.raise_(
         _error(
             b.formatted_string(
-                b.name("method"), " ", b.dotted("response.url.path"), " answered ",
-                b.dotted("response.status_code"), " with a body that is not JSON: ", b.name("error"),
+                "the answer to ", b.name("method"), " (",
+                b.dotted("response.status_code"), ") is not JSON: ", b.name("error"),
             ),
             MALFORMED_ANSWER,
             **context_fields,
@@ -160,8 +166,8 @@ def _to_output(context: NodeContext) -> cst.FunctionDef:
     not_object = b.raise_(
         _error(
             b.formatted_string(
-                b.name("method"), " ", b.dotted("response.url.path"), " answered ", b.dotted("response.status_code"),
-                " with a JSON ", b.attr(b.call("type", "payload"), "__name__"),
+                "the answer to ", b.name("method"), " (", b.dotted("response.status_code"),
+                ") is a JSON ", b.attr(b.call("type", "payload"), "__name__"),
                 f", not an object with the output fields {', '.join(names)}",
             ),
             MALFORMED_ANSWER,
@@ -178,8 +184,8 @@ def _to_output(context: NodeContext) -> cst.FunctionDef:
     does_not_fit = b.raise_(
         _error(
             b.formatted_string(
-                b.name("method"), " ", b.dotted("response.url.path"), " answered ", b.dotted("response.status_code"),
-                f" with fields that do not fit {context.output_model}: ", b.name("problems"),
+                "the answer to ", b.name("method"), " (", b.dotted("response.status_code"),
+                f") has fields that do not fit {context.output_model}: ", b.name("problems"),
             ),
             MALFORMED_ANSWER,
             **context_fields,
@@ -306,7 +312,7 @@ def build_http_handler(context: NodeContext, operation: OperationSpec) -> cst.Mo
         b.assign("TIMEOUT_S", b.literal(float(call.timeout_s))),
         b.assign("ATTEMPTS", b.literal(call.attempts)),
     ]
-    path_statements, path = _path(call)
+    path_statements, path = _path(call, {field.name: field for field in spec.input_fields})
     if call.placeholders:
         imports.add(f"..{MODULE}", "path_segment")
     keywords: dict[str, b.ExprLike] = {}
@@ -316,7 +322,8 @@ def build_http_handler(context: NodeContext, operation: OperationSpec) -> cst.Mo
         else:
             imports.add("json")
             keywords["params"] = _as_query(_fields_set(sent))
-    keywords |= {"timeout_s": "TIMEOUT_S", "attempts": "ATTEMPTS", "correlation_id": "request.correlation_id"}
+    keywords |= {"timeout_s": "TIMEOUT_S", "attempts": "ATTEMPTS", "correlation_id": "request.correlation_id",
+                 "route": "PATH"}
     send = b.await_(b.call("self._node.http_call", "METHOD", path, **keywords))
     if spec.output_fields:
         imports.add(f"..{MODULE}", "to_output")

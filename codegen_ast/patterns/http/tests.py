@@ -13,7 +13,7 @@ import libcst as cst
 
 from codegen_ast import builders as b
 from codegen_ast.builders.definitions import Param
-from codegen_ast.files.values import value_imports, value_of
+from codegen_ast.files.values import plain_value_of, value_imports, value_of
 from codegen_ast.patterns.contribution import NodeContext
 
 Statements = list[cst.BaseStatement]
@@ -25,10 +25,12 @@ def calls_endpoint(context: NodeContext, operation: str) -> bool:
     return any(op.name == operation and op.http is not None for op in context.spec.operations)
 
 
-def _samples(context: NodeContext, imports: b.ImportSet) -> dict[str, b.ExprLike]:
+def _samples(context: NodeContext, imports: b.ImportSet, *, answer: bool = False) -> dict[str, b.ExprLike]:
+    """Sample output fields: as the output holds them, or (``answer``) as the service answers them:
+    a secret as plain JSON text (to_jsonable_python would mask a SecretStr)."""
     samples: dict[str, b.ExprLike] = {}
     for field in context.spec.output_fields:
-        samples[field.name] = value_of(field.type, sample=True)
+        samples[field.name] = plain_value_of(field.type) if answer and field.secret else value_of(field.type, sample=True)
         for module, item in value_imports(field.type, sample=True):
             imports.add(module, item)
     return samples
@@ -39,7 +41,7 @@ def stand_in(context: NodeContext, imports: b.ImportSet) -> Statements:
     if not context.spec.http_operations:
         return []
     imports.add("httpx").add("typing", "Self").add("pydantic_core", "to_jsonable_python")
-    answer = b.assign("STAND_IN_ANSWER", b.dict_(_samples(context, imports)), b.annotation("dict[str, object]"))
+    answer = b.assign("STAND_IN_ANSWER", b.dict_(_samples(context, imports, answer=True)), b.annotation("dict[str, object]"))
     service = stand_in_class(
         context,
         STAND_IN,

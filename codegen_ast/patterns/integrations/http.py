@@ -60,10 +60,12 @@ def _probe() -> Statements:
 
 
 def _module_statements() -> Statements:
-    """The status map and the three functions ``http_call`` uses."""
+    """The status map and the functions ``http_call`` uses."""
     return [
-        *(support.statement(SupportModule.HTTP_API, name) for name in ("HTTP_RETRY_STATUSES", "HTTP_BACKOFF_JITTER", "HTTP_ERROR_CODES")),
-        *(support.function(SupportModule.HTTP_API, name) for name in ("http_error_code", "http_backoff_s", "http_read_answer")),
+        *(support.statement(SupportModule.HTTP_API, name)
+          for name in ("HTTP_RETRY_STATUSES", "HTTP_BACKOFF_JITTER", "HTTP_LOGGED_HOSTS", "HTTP_ERROR_CODES")),
+        *(support.function(SupportModule.HTTP_API, name)
+          for name in ("http_error_code", "http_backoff_s", "http_read_answer", "http_log_without_values")),
     ]
 
 
@@ -92,6 +94,7 @@ def http_call_params() -> list[Param]:
         Param("timeout_s", "float", keyword_only=True),
         Param("attempts", "int", keyword_only=True),
         Param("correlation_id", b.annotation("UUID | None"), keyword_only=True),
+        Param("route", b.annotation("str | None"), "None", keyword_only=True),
     ]
 
 
@@ -111,6 +114,7 @@ HTTP = Integration(
     imports=frozenset(
         {
             ("httpx", ""),
+            ("logging", ""),
             ("asyncio", ""),
             ("random", ""),
             ("collections.abc", "Mapping"),

@@ -275,6 +275,7 @@ def _http_branch() -> Statements:
                     timeout_s="action.timeout_s",
                     attempts="action.attempts",
                     correlation_id="request.correlation_id",
+                    route="action.path",
                 )
             ),
         ),

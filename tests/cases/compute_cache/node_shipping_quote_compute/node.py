@@ -59,7 +59,7 @@ CACHE_TIMEOUT_S_DEFAULT = "0.25"
 CACHE_OFF_VALUES = frozenset({"0", "false", "no", "off"})
 CACHED_OPERATIONS: frozenset[str] = frozenset({"lookup"})
 # the node version and a digest of what its spec declares: a regenerated node that answers differently never reads what the older one cached (after editing a handler by hand, bump the version)
-CACHE_KEY_VERSION = "1.0.0+8644b94d6c3c"
+CACHE_KEY_VERSION = "1.0.0+4c4d39ead50e"
 CACHE_KEY_PREFIX = "shipping_quote:cache:"
 _CACHE_IGNORED_FIELDS = set(ModelComputeInput.model_fields) | {
     "operation",
@@ -495,10 +495,20 @@ class NodeShippingQuoteCompute(ModelServiceCompute[SerializedDict, SerializedDic
         operation: str,
         correlation_id: UUID | None,
     ) -> ModelOnexError:
-        """Log ``error`` and turn it into a ModelOnexError with ``code``."""
+        """Log ``error`` and turn it into a ModelOnexError with ``code``; neither repeats the request's values."""
         exception_type = type(error).__name__
+        problems: list[str] = []
+        if isinstance(error, ValidationError):
+            for item in error.errors(
+                include_url=False, include_input=False, include_context=False
+            ):
+                where = ".".join([str(part) for part in item["loc"]])
+                problems.append(where + ": " + item["msg"])
+        message = f"operation {operation!r} failed: {exception_type}"
+        if problems:
+            message += " (" + "; ".join(problems) + ")"
         wrapped = ModelOnexError(
-            message=f"operation {operation!r} failed: {exception_type}: {error}",
+            message=message,
             error_code=code,
             correlation_id=correlation_id,
             operation=operation,

@@ -386,10 +386,20 @@ class NodeInventoryReducer(ModelServiceReducer[SerializedDict, SerializedDict]):
         operation: str,
         correlation_id: UUID | None,
     ) -> ModelOnexError:
-        """Log ``error`` and turn it into a ModelOnexError with ``code``."""
+        """Log ``error`` and turn it into a ModelOnexError with ``code``; neither repeats the request's values."""
         exception_type = type(error).__name__
+        problems: list[str] = []
+        if isinstance(error, ValidationError):
+            for item in error.errors(
+                include_url=False, include_input=False, include_context=False
+            ):
+                where = ".".join([str(part) for part in item["loc"]])
+                problems.append(where + ": " + item["msg"])
+        message = f"operation {operation!r} failed: {exception_type}"
+        if problems:
+            message += " (" + "; ".join(problems) + ")"
         wrapped = ModelOnexError(
-            message=f"operation {operation!r} failed: {exception_type}: {error}",
+            message=message,
             error_code=code,
             correlation_id=correlation_id,
             operation=operation,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import logging
 import os
 import random
 import time
@@ -59,6 +60,7 @@ HTTP_MAX_RESPONSE_BYTES_ENV = "HTTP_MAX_RESPONSE_BYTES"
 HTTP_MAX_RESPONSE_BYTES_DEFAULT = "10485760"
 HTTP_RETRY_STATUSES = frozenset({502, 503, 504})
 HTTP_BACKOFF_JITTER = 0.1
+HTTP_LOGGED_HOSTS: set[str] = set()
 HTTP_ERROR_CODES: dict[int, EnumCoreErrorCode] = {
     400: EnumCoreErrorCode.VALIDATION_ERROR,
     401: EnumCoreErrorCode.AUTHENTICATION_ERROR,
@@ -107,7 +109,7 @@ async def http_read_answer(
             body += chunk
             if len(body) > limit:
                 raise ModelOnexError(
-                    message=f"{streamed.request.method} {streamed.request.url.path} answered more than {limit} bytes (HTTP_MAX_RESPONSE_BYTES): not read further",
+                    message=f"the answer to {streamed.request.method} is longer than {limit} bytes (HTTP_MAX_RESPONSE_BYTES): not read further",
                     error_code=EnumCoreErrorCode.CONTRACT_VIOLATION,
                     correlation_id=correlation_id,
                     status_code=streamed.status_code,
@@ -126,6 +128,20 @@ async def http_read_answer(
         content=bytes(body),
         request=streamed.request,
     )
+
+
+def http_log_without_values(record: logging.LogRecord) -> bool:
+    """httpx logs each request's URL at INFO; for the node's own requests keep the scheme and host: the path and query hold the request's values, secrets among them."""
+    arguments = record.args
+    if isinstance(arguments, tuple) and len(arguments) > 1:
+        url = arguments[1]
+        if isinstance(url, httpx.URL) and url.host in HTTP_LOGGED_HOSTS:
+            record.args = (
+                arguments[0],
+                f"{url.scheme}://{url.netloc.decode('ascii')}/...",
+                *arguments[2:],
+            )
+    return True
 
 
 def _record_metrics[**P, R](
@@ -326,15 +342,20 @@ class NodeCheckoutOrchestrator(ModelServiceOrchestrator):
         timeout_s: float,
         attempts: int,
         correlation_id: UUID | None,
+        route: str | None = None,
     ) -> httpx.Response:
-        """Send one request with its own timeout and the correlation id as X-Correlation-ID; up to ``attempts`` sends (more than one only for idempotent methods), retrying timeouts, transport errors and 502/503/504 with exponential backoff. A final 4xx/5xx answer raises ModelOnexError with the status's code (HTTP_ERROR_CODES), a final timeout TIMEOUT, a transport error NETWORK_ERROR."""
+        """Send one request with its own timeout and the correlation id as X-Correlation-ID; up to ``attempts`` sends (more than one only for idempotent methods), retrying timeouts, transport errors and 502/503/504 with exponential backoff. A final 4xx/5xx answer raises ModelOnexError with the status's code (HTTP_ERROR_CODES), a final timeout TIMEOUT, a transport error NETWORK_ERROR. Messages and logs name ``route`` (the path before its values were filled in), never the request's values."""
         client = self._http
+        shown = path if route is None else route
         if client is None:
             raise ModelOnexError(
                 message="http is not initialised: await node.initialize() first",
                 error_code=EnumCoreErrorCode.NETWORK_ERROR,
                 correlation_id=correlation_id,
             )
+        # httpx logs each request's URL: for this client's host, without the request's values
+        HTTP_LOGGED_HOSTS.add(client.base_url.host)
+        logging.getLogger("httpx").addFilter(http_log_without_values)
         headers: dict[str, str] = (
             {} if correlation_id is None else {"X-Correlation-ID": str(correlation_id)}
         )
@@ -365,22 +386,22 @@ class NodeCheckoutOrchestrator(ModelServiceOrchestrator):
             except httpx.TimeoutException as error:
                 if attempt >= attempts:
                     raise ModelOnexError(
-                        message=f"{method} {path} timed out after {timeout_s} s (attempt {attempt})",
+                        message=f"{method} {shown} timed out after {timeout_s} s (attempt {attempt})",
                         error_code=EnumCoreErrorCode.TIMEOUT,
                         correlation_id=correlation_id,
                         method=method,
-                        path=path,
+                        path=shown,
                         attempts=attempt,
                     ) from error
                 reason = "timed out"
             except httpx.TransportError as error:
                 if attempt >= attempts:
                     raise ModelOnexError(
-                        message=f"{method} {path} failed (attempt {attempt}): {type(error).__name__}: {error}",
+                        message=f"{method} {shown} failed (attempt {attempt}): {type(error).__name__}",
                         error_code=EnumCoreErrorCode.NETWORK_ERROR,
                         correlation_id=correlation_id,
                         method=method,
-                        path=path,
+                        path=shown,
                         attempts=attempt,
                     ) from error
                 reason = type(error).__name__
@@ -390,18 +411,18 @@ class NodeCheckoutOrchestrator(ModelServiceOrchestrator):
                     retry_after = response.headers.get("Retry-After")
                 elif response.is_error:
                     cause = httpx.HTTPStatusError(
-                        f"{method} {path} answered {response.status_code} {response.reason_phrase}",
+                        f"{method} {shown} answered {response.status_code} {response.reason_phrase}",
                         request=response.request,
                         response=response,
                     )
                     raise ModelOnexError(
-                        message=f"{method} {path} answered {response.status_code} {response.reason_phrase} (attempt {attempt})",
+                        message=f"{method} {shown} answered {response.status_code} {response.reason_phrase} (attempt {attempt})",
                         error_code=http_error_code(response.status_code),
                         correlation_id=correlation_id,
                         status_code=response.status_code,
                         response_body=response.content[:500].decode("utf-8", "replace"),
                         method=method,
-                        path=path,
+                        path=shown,
                         attempts=attempt,
                     ) from cause
                 else:
@@ -410,15 +431,15 @@ class NodeCheckoutOrchestrator(ModelServiceOrchestrator):
             self.increment_counter(METRIC_API_RETRIES)
             self._emit_log(
                 EnumLogLevel.WARNING,
-                f"{method} {path} {reason}; retrying in {round(delay, 3)} s",
+                f"{method} {shown} {reason}; retrying in {round(delay, 3)} s",
                 correlation_id,
                 method=method,
-                path=path,
+                path=shown,
                 attempt=attempt,
             )
             await asyncio.sleep(delay)
         raise ModelOnexError(
-            message=f"{method} {path}: attempts must be at least 1, got {attempts}",
+            message=f"{method} {shown}: attempts must be at least 1, got {attempts}",
             error_code=EnumCoreErrorCode.VALIDATION_ERROR,
             correlation_id=correlation_id,
         )
@@ -483,10 +504,20 @@ class NodeCheckoutOrchestrator(ModelServiceOrchestrator):
         operation: str,
         correlation_id: UUID | None,
     ) -> ModelOnexError:
-        """Log ``error`` and turn it into a ModelOnexError with ``code``."""
+        """Log ``error`` and turn it into a ModelOnexError with ``code``; neither repeats the request's values."""
         exception_type = type(error).__name__
+        problems: list[str] = []
+        if isinstance(error, ValidationError):
+            for item in error.errors(
+                include_url=False, include_input=False, include_context=False
+            ):
+                where = ".".join([str(part) for part in item["loc"]])
+                problems.append(where + ": " + item["msg"])
+        message = f"operation {operation!r} failed: {exception_type}"
+        if problems:
+            message += " (" + "; ".join(problems) + ")"
         wrapped = ModelOnexError(
-            message=f"operation {operation!r} failed: {exception_type}: {error}",
+            message=message,
             error_code=code,
             correlation_id=correlation_id,
             operation=operation,

@@ -19,6 +19,7 @@ from omnibase_core.models.container.model_onex_container import ModelONEXContain
 from omnibase_core.models.health.model_health_issue import ModelHealthIssue
 from omnibase_core.models.health.model_health_status import ModelHealthStatus
 from omnibase_core.types.typed_dict_mixin_types import TypedDictMetricEntry
+from pydantic import ValidationError
 
 FACTORS = {"km": 1000.0, "m": 1.0, "cm": 0.01}
 
@@ -101,10 +102,20 @@ class NodeUnitsCompute(NodeCompute, MixinHealthCheck, MixinMetrics):  # type: ig
         operation: str,
         correlation_id: UUID | None,
     ) -> ModelOnexError:
-        """Log ``error`` and turn it into a ModelOnexError with ``code``."""
+        """Log ``error`` and turn it into a ModelOnexError with ``code``; neither repeats the request's values."""
         exception_type = type(error).__name__
+        problems: list[str] = []
+        if isinstance(error, ValidationError):
+            for item in error.errors(
+                include_url=False, include_input=False, include_context=False
+            ):
+                where = ".".join([str(part) for part in item["loc"]])
+                problems.append(where + ": " + item["msg"])
+        message = f"operation {operation!r} failed: {exception_type}"
+        if problems:
+            message += " (" + "; ".join(problems) + ")"
         wrapped = ModelOnexError(
-            message=f"operation {operation!r} failed: {exception_type}: {error}",
+            message=message,
             error_code=code,
             correlation_id=correlation_id,
             operation=operation,

@@ -1,0 +1,64 @@
+"""Imports generated packages in the target Python, one request per line.
+
+Run as a script by :mod:`codegen_ast.validate.import_check` (standard library
+only at module level): each line on stdin is ``{"root": folder, "package":
+name}``; the package and every module below it but its tests are imported from
+``folder``, and one line of JSON answers: ``{"error": null}`` or the error with
+the file and line of the package where it was raised. The process stays up
+for the next request, so a batch pays the framework's import once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import json
+import os
+import pkgutil
+import sys
+import traceback
+from typing import Any
+
+
+def _forget(package: str) -> None:
+    for name in [name for name in sys.modules if name == package or name.startswith(package + ".")]:
+        del sys.modules[name]
+
+
+def check(root: str, package: str) -> dict[str, Any]:
+    """Import ``package`` from ``root``; None as the error when it imports."""
+    _forget(package)
+    sys.path.insert(0, root)
+    importlib.invalidate_caches()
+    try:
+        with contextlib.redirect_stdout(sys.stderr):  # stdout carries the answers
+            module = importlib.import_module(package)
+            for found in pkgutil.walk_packages(module.__path__, package + "."):
+                if ".tests" not in found.name:
+                    importlib.import_module(found.name)
+        return {"error": None}
+    except BaseException as error:  # whatever the import raises is the answer
+        inside = [frame for frame in traceback.extract_tb(error.__traceback__)
+                  if os.path.abspath(frame.filename).startswith(os.path.abspath(root) + os.sep)]
+        last = inside[-1] if inside else None
+        return {
+            "error": "%s: %s" % (type(error).__name__, error),
+            "file": os.path.relpath(last.filename, root) if last else None,
+            "line": last.lineno if last else None,
+        }
+    finally:
+        sys.path.remove(root)
+        _forget(package)
+
+
+def _main() -> None:
+    del sys.path[0]  # this script's folder: nothing there is the package's to import
+    for line in sys.stdin:
+        request = json.loads(line)
+        answer = check(request["root"], request["package"])
+        sys.stdout.write(json.dumps(answer) + "\n")
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    _main()
