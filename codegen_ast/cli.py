@@ -37,7 +37,12 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "regenerate": (
         "codegen_ast.commands.regenerate",
         "regenerate_command",
-        "Regenerate each package in PACKAGE_DIRS with the current codegen-ast.",
+        "Bring each generated package up to date, merging your edits three ways.",
+    ),
+    "schema": (
+        "codegen_ast.commands.schema",
+        "schema_command",
+        "Print the JSON Schema of a spec file or of the validation report, for editors and tools.",
     ),
     "upgrade": ("codegen_ast.upgrade.command", "upgrade_command", "Add the production patterns existing nodes lack, in place."),
     "validate": (
@@ -49,8 +54,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 
 
 class _Group(click.Group):
-    """Load a command when it is used; turn our own errors into a short
-    message and exit code 2, never a traceback."""
+    """Load a command when it is used; turn every error into a short message
+    and exit code 2 (our own errors carry theirs), never a traceback."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
@@ -83,8 +88,14 @@ class _Group(click.Group):
             sys.exit(shown.exit_code)
 
 
+def _version_message() -> str:
+    from codegen_ast.target import FRAMEWORK_VERSION
+
+    return f"%(prog)s %(version)s (targets omnibase-core {FRAMEWORK_VERSION})"
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="codegen-ast")
+@click.version_option(__version__, "--version", prog_name="codegen-ast", message=_version_message())
 def main() -> None:
     """Generate production-grade ONEX nodes as LibCST syntax trees.
 

@@ -1,17 +1,28 @@
-"""The manifest a generated package carries: the spec, the tool version, and a
-hash of every file as generated. ``regenerate`` uses it to tell the files the
-user never touched from the ones they edited."""
+"""The manifest a generated package carries, ``codegen-manifest.json``.
+
+It records the spec, the tool version, where the spec file is (relative to
+the package, when there is one), a hash of every file as generated, and the
+generated texts themselves (compressed): the *base* of the three-way merge
+``regenerate`` does, so that what the user changed and what the generator
+changed can be told apart even after the tool itself changed.
+
+A manifest that is missing or damaged is not an error for ``regenerate``: it
+means "every file may have been edited" (:class:`Manifest` with ``problem``
+set), never "nothing was".
+"""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import json
-from dataclasses import dataclass
+import zlib
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from codegen_ast.errors import InputProblem, SpecError
 from codegen_ast.spec import NodeSpec
 
 MANIFEST = "codegen-manifest.json"
@@ -23,33 +34,72 @@ def digest(text: str) -> str:
 
 @dataclass(frozen=True)
 class Manifest:
-    spec: NodeSpec
-    tool_version: str
-    hashes: dict[str, str]  # relative path -> sha256 of the generated text
+    spec: NodeSpec | None
+    tool_version: str = "unknown"
+    hashes: dict[str, str] = field(default_factory=dict)  # relative path -> sha256 of the generated text
+    generated: dict[str, str] = field(default_factory=dict)  # relative path -> the generated text
+    spec_file: str | None = None  # the spec's path, relative to the package folder
+    problem: str | None = None  # why the manifest could not be read (then nothing is known)
 
 
-def render_manifest(spec: NodeSpec, files: dict[str, str], tool_version: str) -> str:
-    data = {
+def _pack(files: dict[str, str]) -> str:
+    data = json.dumps(files, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    return base64.b64encode(zlib.compress(data, 9)).decode("ascii")
+
+
+def _unpack(packed: object) -> dict[str, str]:
+    if not isinstance(packed, str):
+        return {}
+    try:
+        data = json.loads(zlib.decompress(base64.b64decode(packed, validate=True)))
+    except (binascii.Error, zlib.error, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {key: value for key, value in data.items() if isinstance(key, str) and isinstance(value, str)}
+
+
+def render_manifest(spec: NodeSpec, files: dict[str, str], tool_version: str, *, spec_file: str | None = None) -> str:
+    generated = {path: text for path, text in sorted(files.items()) if path != MANIFEST}
+    data: dict[str, object] = {
         "tool": "codegen-ast",
         "tool_version": tool_version,
         "spec": spec.model_dump(mode="json", exclude_defaults=True, by_alias=True),
-        "files": {path: digest(text) for path, text in sorted(files.items())},
     }
+    if spec_file is not None:
+        data["spec_file"] = spec_file
+    data["files"] = {path: digest(text) for path, text in generated.items()}
+    data["generated"] = _pack(generated)
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 def read_manifest(package_dir: Path) -> Manifest:
+    """The manifest of ``package_dir``; when it is missing or damaged, one that
+    knows nothing and says why in ``problem``."""
     path = package_dir / MANIFEST
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise SpecError(
-            [InputProblem(path, None, None, "no manifest: only packages written by codegen-ast new can be regenerated")]
-        ) from None
+        return Manifest(None, problem=f"{path}: no manifest")
     except (OSError, ValueError) as error:
-        raise SpecError([InputProblem(path, None, None, f"unreadable manifest ({error}): regenerate with codegen-ast new --force")]) from None
+        return Manifest(None, problem=f"{path}: unreadable manifest ({error})")
+    if not isinstance(data, dict):
+        return Manifest(None, problem=f"{path}: damaged manifest (not a JSON object)")
     try:
-        spec = NodeSpec.model_validate(data["spec"])
-    except (KeyError, ValidationError) as error:
-        raise SpecError([InputProblem(path, None, "spec", f"the recorded spec is invalid ({error})")]) from None
-    return Manifest(spec, str(data.get("tool_version", "unknown")), dict(data.get("files", {})))
+        spec = NodeSpec.model_validate(data.get("spec"))
+    except ValidationError as error:
+        return Manifest(None, problem=f"{path}: the recorded spec is invalid ({error.error_count()} problem(s))")
+    hashes = data.get("files")
+    if not isinstance(hashes, dict) or not all(isinstance(v, str) for v in hashes.values()):
+        return Manifest(spec, problem=f"{path}: damaged manifest (no file hashes)")
+    generated = _unpack(data.get("generated"))
+    # a text only counts as the base when it is what the hash says was generated
+    generated = {name: text for name, text in generated.items() if hashes.get(name) == digest(text)}
+    spec_file = data.get("spec_file")
+    return Manifest(
+        spec,
+        str(data.get("tool_version", "unknown")),
+        dict(hashes),
+        generated,
+        spec_file if isinstance(spec_file, str) else None,
+    )

@@ -92,21 +92,6 @@ def _inside(root: Path, relative: str) -> Path:
     return target
 
 
-def _copy_user_files(target: Path, staging: Path, generated: set[str], dropped: set[str]) -> None:
-    """Files in ``target`` the generator does not write (the user's own) move along."""
-    for path in target.rglob("*"):
-        relative = path.relative_to(target).as_posix()
-        if relative in generated | dropped or "__pycache__" in path.parts:
-            continue
-        destination = staging / relative
-        if path.is_symlink():
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            os.symlink(os.readlink(path), destination)
-        elif path.is_file():
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, destination)
-
-
 def _stage(package: GeneratedPackage, staging: Path) -> None:
     staging.mkdir()
     for relative, text in package.files.items():
@@ -149,15 +134,14 @@ def write_package(
     output_dir: Path,
     *,
     force: bool = False,
-    keep_user_files: bool = False,
-    dropped: frozenset[str] = frozenset(),
     follow_symlinks: bool = False,
     notify: Callable[[str], None] | None = None,
+    guard: Callable[[Path], None] | None = None,
 ) -> Path:
     """Write ``package`` as ``output_dir/<package name>/``; returns that path.
 
-    ``keep_user_files`` (regenerate) carries over files of an existing package
-    that the generator does not write, except the ``dropped`` ones.
+    ``guard`` is called with the target, under the lock, before anything is
+    written (``new --force`` refuses there to destroy the user's work).
     ``notify`` receives what recovering from an interrupted run did. An
     output folder that is a symbolic link is refused unless
     ``follow_symlinks``. Every OS error becomes an :class:`OutputError`
@@ -177,11 +161,11 @@ def write_package(
                 raise OutputError(
                     f"{target} already exists: pass --force to replace it, or choose another -o folder"
                 )
+            if guard is not None:
+                guard(target)
             staging = work / f"{package.name}.{_STAGING}-{secrets.token_hex(4)}"
             try:
                 _stage(package, staging)
-                if keep_user_files and target.is_dir():
-                    _copy_user_files(target, staging, set(package.files), set(dropped))
                 _step("staged")
                 _put_in_place(staging, target, work, package.name)
             finally:

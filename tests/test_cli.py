@@ -43,7 +43,7 @@ def _run(command: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 # example -> the exit code it documents (0 unless it shows a finding)
-COMMANDS = ("", "new", "regenerate", "explain", "patterns", "mixins")
+COMMANDS = ("", "new", "regenerate", "explain", "patterns", "mixins", "schema")
 
 
 def test_every_help_example_runs(workspace: Path) -> None:
@@ -85,7 +85,7 @@ def test_dry_run_diff_and_check(workspace: Path) -> None:
     runner = CliRunner()
     dry = runner.invoke(main, ["new", spec, "-o", out, "--dry-run", "--format", "json"])
     assert dry.exit_code == 0
-    [outcome] = json.loads(dry.output)
+    [outcome] = json.loads(dry.stdout)
     assert outcome["status"] == "would-write" and "node.py" in outcome["files"]
     assert not (workspace / "out").exists()  # dry run writes nothing
 

@@ -30,7 +30,7 @@ CONSTANT_CODE_HOME = ("builders/support.py", "_parsed")
 SUPPORT_LOOKUPS = frozenset({"function", "class_", "method", "statement"})
 # Modules that read code already on disk (the user's files, or what we wrote
 # before) may parse it whole with parse_module; that is not source assembly.
-EXISTING_CODE_READERS = ("merge.py", "upgrade/", "validate/")
+EXISTING_CODE_READERS = ("regenerate/", "upgrade/", "validate/")
 # A language model's answer is code, not spec text: its one reader parses it whole
 # to check it as a method body and splice the tree (never the text).
 MODEL_ANSWER_READER = ("fill/answer.py", "parse_body")

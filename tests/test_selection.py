@@ -134,7 +134,7 @@ def test_explain_prints_every_decision(tmp_path: Path) -> None:
     assert "postgres                   domain 'database' mentions 'database'" in text.output
 
     data = CliRunner().invoke(main, ["explain", str(spec_file), "--format", "json"])
-    decoded = json.loads(data.output)
+    decoded = json.loads(data.stdout)
     assert decoded["base"] == "omnibase_core.nodes.node_service_effect.ModelServiceEffect"
     assert decoded["integrations"] == ["postgres"]
     assert {"topic": "integration", "choice": "postgres", "reason": "domain 'database' mentions 'database'"} in decoded["log"]

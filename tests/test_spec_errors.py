@@ -3,8 +3,10 @@ no traceback, and nothing written. And on a valid spec: written once, then prote
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -210,7 +212,8 @@ def test_valid_spec_is_written_then_protected_unless_forced(tmp_path: Path) -> N
     first = run_new(spec_path, "-o", output_dir)
     assert first.exit_code == 0, first.output
     assert str(package_dir) in first.stdout
-    assert contents(package_dir) == {path: text.encode() for path, text in expected.items()}
+    assert _without_manifest(contents(package_dir)) == _without_manifest(expected)
+    assert json.loads(contents(package_dir)["codegen-manifest.json"])["spec_file"] == "../../orders.yaml"
     written = snapshot(output_dir)
 
     again = run_new(spec_path, "-o", output_dir)
@@ -218,19 +221,26 @@ def test_valid_spec_is_written_then_protected_unless_forced(tmp_path: Path) -> N
     assert isinstance(again.exception, SystemExit)
     assert "Traceback" not in again.output
     assert again.stderr.startswith(f"error: {package_dir} already exists")
-    assert "--force" in again.stderr
+    assert "codegen-ast regenerate" in again.stderr and "--force" in again.stderr
     assert snapshot(output_dir) == written, "a refused run changed files"
     assert sorted(path.name for path in output_dir.iterdir()) == [".codegen-ast", "node_orders_effect"]
     assert sorted(path.name for path in (output_dir / ".codegen-ast").iterdir()) == [".gitignore", "node_orders_effect.lock"]
 
-    # --force replaces the package: a user's edit is overwritten, stray files go.
+    # --force replaces the package, but a user's edit or file only when given twice
     (package_dir / "node.py").write_text("edited\n", encoding="utf-8")
     (package_dir / "stray.txt").write_text("left over\n", encoding="utf-8")
-    forced = run_new(spec_path, "-o", output_dir, "--force")
+    refused = run_new(spec_path, "-o", output_dir, "--force")
+    assert refused.exit_code == 2 and "node.py (edited)" in refused.stderr and "stray.txt" in refused.stderr
+    forced = run_new(spec_path, "-o", output_dir, "--force", "--force")
     assert forced.exit_code == 0, forced.output
-    assert contents(package_dir) == {path: text.encode() for path, text in expected.items()}
+    assert _without_manifest(contents(package_dir)) == _without_manifest(expected)
     assert sorted(path.name for path in output_dir.iterdir()) == [".codegen-ast", "node_orders_effect"]
     assert sorted(path.name for path in (output_dir / ".codegen-ast").iterdir()) == [".gitignore", "node_orders_effect.lock"]
+
+
+def _without_manifest(files: Mapping[str, str | bytes]) -> dict[str, bytes]:
+    return {path: text if isinstance(text, bytes) else text.encode()
+            for path, text in files.items() if path != "codegen-manifest.json"}
 
 
 def test_quiet_prints_nothing_on_success(tmp_path: Path) -> None:

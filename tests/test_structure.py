@@ -113,7 +113,9 @@ def test_no_module_is_over_600_lines() -> None:
 
 # Where the framework's package name may appear: the target package, which
 # knows the framework; the support modules, which are generated code (they
-# import the framework as every generated module does); and the validator's
+# import the framework as every generated module does: the modules spliced into
+# today's packages, and support/onex_support/, the package written verbatim into
+# every output folder of the declarative shape); and the validator's
 # probe, a script that runs alone in the checked environment's Python and so
 # cannot import codegen_ast.
 FRAMEWORK_HOMES = ("target/", "support/", "validate/_probe.py")

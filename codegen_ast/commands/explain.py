@@ -7,18 +7,18 @@ from pathlib import Path
 
 import click
 
+from codegen_ast.commands.common import Run, shared_options
 from codegen_ast.readers import read_spec
 from codegen_ast.selection import select
 from codegen_ast.spec import NODE_TYPES
 
 
 @click.command("explain")
-@click.argument("spec_file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("spec_file", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
 @click.option("--type", "node_type", type=click.Choice(NODE_TYPES),
               help="The node type, for a spec that does not give one (else it is inferred).")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text for people, json for tools.")
-def explain_command(spec_file: Path, node_type: str | None, output_format: str) -> None:
+@shared_options(output_formats=("text", "json"))
+def explain_command(spec_file: Path, node_type: str | None, run: Run) -> None:
     """Show what the selector chooses for SPEC_FILE, and why.
 
     Prints the node type (and, when the spec does not give it, why it was
@@ -26,27 +26,38 @@ def explain_command(spec_file: Path, node_type: str | None, output_format: str) 
     analytics, workflow), the base class, the mixins, the detected
     integrations and the production patterns, each with the reason it was
     chosen. An ambiguous node type stops with exit code 2 and the candidates.
+    `-` reads the spec from standard input.
 
     \b
     Examples:
       codegen-ast explain examples/orders_effect.yaml
       codegen-ast explain examples/orders_effect.yaml --format json
+      codegen-ast explain - < examples/orders_effect.yaml
     """
-    read = read_spec(spec_file, node_type)
+    if str(spec_file) == "-":
+        from codegen_ast.commands.new import read_stdin_spec
+
+        read = read_stdin_spec(node_type)
+    else:
+        read = read_spec(spec_file, node_type)
+    for warning in read.warnings:
+        run.warning(str(warning))
     selection = select(read.spec)
     classification = read.classification
-    if output_format == "json":
+    if run.output_format == "json":
         data = selection.as_dict()
         if classification is not None:
             data["node_type_source"] = classification.as_dict()
-        click.echo(json.dumps(data, indent=2))
+        run.out(json.dumps(data, indent=2))
         return
-    click.echo(f"node type:    {classification.describe() if classification else selection.node_type}")
-    click.echo(f"variant:      {selection.variant or 'none (the plain ' + selection.node_type + ' node)'}")
-    click.echo(f"base class:   {selection.base.name}  ({selection.base.module})")
-    click.echo(f"mixins:       {', '.join(selection.mixins) or '(those of the base class)'}")
-    click.echo(f"integrations: {', '.join(selection.integrations) or 'none'}")
-    click.echo(f"patterns:     {', '.join(selection.patterns)}")
-    click.echo("decisions:")
+    run.out(f"node type:    {classification.describe() if classification else selection.node_type}")
+    run.out(f"variant:      {selection.variant or 'none (the plain ' + selection.node_type + ' node)'}")
+    run.out(f"base class:   {selection.base.name}  ({selection.base.module})")
+    run.out(f"mixins:       {', '.join(selection.mixins) or '(those of the base class)'}")
+    run.out(f"integrations: {', '.join(selection.integrations) or 'none'}")
+    run.out(f"patterns:     {', '.join(selection.patterns)}")
+    if run.quiet:
+        return
+    run.out("decisions:")
     for decision in selection.log:
-        click.echo(f"  {decision.topic:<12} {decision.choice:<26} {decision.reason}")
+        run.out(f"  {decision.topic:<12} {decision.choice:<26} {decision.reason}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -13,18 +14,23 @@ from typing import Any
 
 import click
 
+from codegen_ast._version import __version__
 from codegen_ast.classify import AmbiguousNodeType, settle_node_type
+from codegen_ast.commands.common import Diagnostic, Progress, Run, read_stdin, shared_options
 from codegen_ast.commands.output import changed_files, unified_diff
-from codegen_ast.config import load_defaults
-from codegen_ast.errors import CodegenError, InputProblem, SpecError, as_codegen_error
-from codegen_ast.generate import generate
+from codegen_ast.errors import CodegenError, InputProblem, OutputError, SpecError, as_codegen_error
+from codegen_ast.generate import GeneratedPackage, generate
 from codegen_ast.llm import Provider, choose_provider
+from codegen_ast.manifest import MANIFEST, read_manifest, render_manifest
 from codegen_ast.package import write_package
 from codegen_ast.readers import ReadResult, read_spec, spec_from_data
+from codegen_ast.regenerate import enclosing_package, user_work
 from codegen_ast.selection import select
 from codegen_ast.spec import DEPENDENCIES, FEATURES, NODE_TYPES
-from codegen_ast.validate.command import LEVEL_HELP, PYTHON_HELP, check_before_write
+from codegen_ast.validate.command import LEVEL_HELP, PYTHON_HELP, GeneratedPackageInvalid, check_before_write, report_diagnostics
 from codegen_ast.validate.report import LEVELS
+
+STDIN = "-"
 
 
 @dataclass
@@ -42,10 +48,14 @@ class Outcome:
     node_type: str | None = None  # how the node type was settled, when it was not written in the spec
     fill: list[dict[str, object]] | None = None  # --fill llm: each open handler, accepted or rejected
     fill_text: list[str] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
     exit_code: int = 0
 
     def as_dict(self) -> dict[str, Any]:
-        return {key: value for key, value in self.__dict__.items() if key not in ("exit_code", "fill_text")}
+        data = {key: value for key, value in self.__dict__.items()
+                if key not in ("exit_code", "diagnostics", "fill_text")}
+        data["findings"] = [item.as_dict() for item in self.diagnostics]
+        return data
 
 
 def _quick_spec(
@@ -80,28 +90,88 @@ def _read(read: Callable[[str | None], ReadResult], node_type: str | None, ask: 
         return read(chosen)
 
 
-def _one(
-    read: ReadResult,
-    source: str,
-    output_dir: Path,
-    *,
-    mode: str,
-    force: bool,
-    follow_symlinks: bool,
-    level: str,
-    python: str | None,
-    verbose: bool,
-    provider: Provider | None = None,
-) -> Outcome:
+def read_stdin_spec(node_type: str | None = None) -> ReadResult:
+    """The spec on standard input (any dialect); problems name it ``-``."""
+    with tempfile.TemporaryDirectory(prefix="codegen-ast-stdin-") as folder:
+        path = Path(folder) / "stdin.yaml"
+        path.write_text(read_stdin(), encoding="utf-8")
+        try:
+            return read_spec(path, node_type)
+        except SpecError as error:
+            raise SpecError([InputProblem(Path(STDIN) if p.path == path else p.path, p.line, p.field, p.message)
+                             for p in error.problems]) from None
+
+
+def _with_spec_file(package: GeneratedPackage, spec_file: Path | None, target: Path) -> None:
+    """Record where the spec is, relative to the package, so that `regenerate` re-reads it."""
+    if spec_file is None:
+        return
+    relative = Path(os.path.relpath(spec_file.resolve(), target.resolve())).as_posix()
+    files = {name: text for name, text in package.files.items() if name != MANIFEST}
+    package.files[MANIFEST] = render_manifest(package.spec, files, __version__, spec_file=relative)
+
+
+def _refuse_second_copy(package: GeneratedPackage, output_dir: Path) -> None:
+    """Never write a package inside another, nor beside a renamed copy of itself."""
+    inside = enclosing_package(output_dir) if output_dir.exists() else None
+    if inside is not None:
+        raise OutputError(f"{output_dir} is inside the generated package {inside}: "
+                          f"use `codegen-ast regenerate {inside}`, or choose an -o folder outside it")
+    if not output_dir.is_dir():
+        return
+    for sibling in sorted(output_dir.iterdir()):
+        if sibling.name == package.name or not (sibling / MANIFEST).is_file():
+            continue
+        recorded = read_manifest(sibling).spec
+        if recorded is not None and recorded.package_name == package.name:
+            raise OutputError(f"{sibling} already holds {package.name} (renamed): "
+                              f"use `codegen-ast regenerate {sibling}`, or remove it first")
+
+
+def _check_replace(target: Path, force: int, discard_edits: bool) -> None:
+    """An existing package is replaced only when asked, and the user's work only when asked twice."""
+    if not target.exists():
+        return
+    if force == 0:
+        raise OutputError(f"{target} already exists: `codegen-ast regenerate {target}` updates it and keeps "
+                          "your edits (--force replaces it)")
+    if force >= 2 or discard_edits:
+        return
+    work = user_work(target)
+    if work:
+        listed = "\n".join(f"  {line}" for line in work)
+        raise OutputError(f"--force would destroy your work in {target}:\n{listed}\n"
+                          f"`codegen-ast regenerate {target}` keeps it; to destroy it anyway pass --force twice "
+                          "(or --discard-edits)")
+
+
+@dataclass(frozen=True)
+class Mode:
+    check: bool = False
+    diff: bool = False
+    dry_run: bool = False
+    force: int = 0
+    discard_edits: bool = False
+    follow_symlinks: bool = False
+
+    @property
+    def writing(self) -> bool:
+        return not (self.check or self.diff or self.dry_run)
+
+
+def _one(read: ReadResult, source: str, spec_file: Path | None, output_dir: Path, *, mode: Mode, level: str,
+         python: str | None, run: Run, provider: Provider | None = None) -> Outcome:
     outcome = Outcome(source, warnings=[str(w) for w in read.warnings])
     if read.classification is not None and read.classification.source == "inferred":
         outcome.node_type = read.classification.describe()
     package = generate(read.spec)
     outcome.package = package.name
     outcome.files = sorted(package.files)
-    if verbose:
-        for decision in select(read.spec).log:
-            click.echo(f"  {decision.topic}: {decision.choice} ({decision.reason})", err=True)
+    target = output_dir / package.name
+    _with_spec_file(package, spec_file, target)
+    for decision in select(read.spec).log:
+        run.detail(f"  {decision.topic}: {decision.choice} ({decision.reason})")
+    _refuse_second_copy(package, output_dir)
     if provider is not None:
         from codegen_ast.fill import fill_package
 
@@ -112,25 +182,22 @@ def _one(
         report = check_before_write(package, level=level, python=python)
         completion = report.manual_completion
         outcome.validation = f"validated at level {level}" + (f"; {completion.describe()}" if completion else "")
-    target = output_dir / package.name
     outcome.changed = changed_files(package, target)
-    if mode == "dry-run":
-        outcome.status = "would-write" if outcome.changed else "unchanged"
-    elif mode == "diff":
-        outcome.status = "would-change" if outcome.changed else "unchanged"
-        click.echo(unified_diff(package, target), nl=False)
-    elif mode == "check":
-        outcome.status = "would-change" if outcome.changed else "unchanged"
-        outcome.exit_code = 1 if outcome.changed else 0
-    else:
-        write_package(package, output_dir, force=force, follow_symlinks=follow_symlinks,
-                      notify=outcome.warnings.append)
+    if mode.diff:
+        run.diff(unified_diff(package, target))
+    if mode.writing:
+        write_package(package, output_dir, force=True, follow_symlinks=mode.follow_symlinks,
+                      notify=outcome.warnings.append,
+                      guard=lambda path: _check_replace(path, mode.force, mode.discard_edits))
         outcome.status = "written"
+    else:
+        outcome.status = ("would-write" if not target.exists() else "would-change") if outcome.changed else "unchanged"
+        outcome.exit_code = 1 if mode.check and outcome.changed else 0
     return outcome
 
 
 @click.command("new")
-@click.argument("spec_files", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("spec_files", nargs=-1, type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
 @click.option("-o", "--output", "output_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Folder to write packages into (default: `output` in [tool.codegen-ast] of pyproject.toml).")
 @click.option("--name", help="Quick path without a file: the node's snake_case name.")
@@ -149,19 +216,18 @@ def _one(
                    "package passes strict validation and its own tests, else the generated default stays.")
 @click.option("--llm-fixture", type=click.Path(path_type=Path, dir_okay=False),
               help="Replay recorded completions from FILE instead of asking the CODEGEN_AST_LLM_* endpoint.")
-@click.option("--force", is_flag=True, help="Replace packages that already exist.")
+@click.option("--force", count=True,
+              help="Replace a package that exists; twice to destroy your edits and files in it too.")
+@click.option("--discard-edits", is_flag=True, help="With --force: replace the package even where you changed it.")
 @click.option("--follow-symlinks", is_flag=True, help="Write into OUTPUT even when it is a symbolic link (refused otherwise).")
-@click.option("--dry-run", "mode", flag_value="dry-run", help="List the files that would be written; write nothing.")
-@click.option("--diff", "mode", flag_value="diff", help="Print a unified diff against what is on disk; write nothing.")
-@click.option("--check", "mode", flag_value="check", help="Exit 1 if generating would change anything (for CI); write nothing.")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if generating would change anything (CI).")
+@click.option("--diff", is_flag=True, help="Write nothing; print a unified diff against what is on disk.")
+@click.option("--dry-run", is_flag=True, help="Write nothing; list the files that would be written.")
 @click.option("--level", type=click.Choice(LEVELS), default=None,
               help="Validate before writing (default: [tool.codegen-ast] level, else standard). " + LEVEL_HELP)
 @click.option("--no-validate", is_flag=True, help="Write without validating (same as --level none).")
 @click.option("--python", metavar="PATH", default=None, help=PYTHON_HELP)
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text for people, json for tools.")
-@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
-@click.option("-v", "--verbose", is_flag=True, help="Also print the selector's decisions.")
+@shared_options(output_formats=("text", "json", "github"))
 def new_command(
     spec_files: tuple[Path, ...],
     output_dir: Path | None,
@@ -175,23 +241,27 @@ def new_command(
     spec_out: Path | None,
     fill: str,
     llm_fixture: Path | None,
-    force: bool,
+    force: int,
+    discard_edits: bool,
     follow_symlinks: bool,
-    mode: str | None,
+    check: bool,
+    diff: bool,
+    dry_run: bool,
     level: str | None,
     no_validate: bool,
     python: str | None,
-    output_format: str,
-    quiet: bool,
-    verbose: bool,
+    run: Run,
 ) -> None:
     """Write the node package of each SPEC_FILE (or of --name/--type) into OUTPUT.
 
     A SPEC_FILE is our NodeSpec YAML, a current ONEX contract.yaml or an older
-    v2 contract, detected automatically. Each package is built in memory,
-    formatted, validated (--level), then written atomically as
-    OUTPUT/node_<name>_<type>/ with a manifest for `regenerate`. One failing
-    spec does not stop the others; the failures are listed at the end.
+    v2 contract, detected automatically; `-` reads one from standard input.
+    Each package is built in memory, formatted, validated (--level), then
+    written atomically as OUTPUT/node_<name>_<type>/ with a manifest for
+    `regenerate`. An existing package is left alone: `regenerate` updates it
+    keeping your edits; --force replaces it, but only when you changed
+    nothing in it (else it lists what would be lost; --force twice or
+    --discard-edits). One failing spec does not stop the others.
 
     Without a node type (in the spec or --type), it is inferred from what the
     spec declares; when that is ambiguous you are asked, or (not at a
@@ -202,26 +272,31 @@ def new_command(
     `new spec.yaml -o out/ --fill llm`, or `new --prompt "Records orders in
     PostgreSQL" -o out/`.
 
+    --check, --diff and --dry-run write nothing and combine. Exit status: 0
+    done, 1 changes due (--check) or validation findings, 2 bad input.
+
     \b
     Examples:
       codegen-ast new examples/orders_effect.yaml -o out/
       codegen-ast new examples/orders_effect.yaml -o out/ --check
-      codegen-ast new examples/orders_effect.yaml -o out/ --diff
+      codegen-ast new examples/orders_effect.yaml -o out/ --check --diff
       codegen-ast new examples/*.yaml -o out/ --force
+      codegen-ast new - -o piped/ < examples/orders_effect.yaml
       codegen-ast new --name stock --type effect --dep http --feature circuit_breaker -o out/
       codegen-ast new examples/orders_effect.yaml -o out/ --dry-run --format json
     """
-    defaults = load_defaults()
-    output_dir = output_dir or defaults.output
+    output_dir = output_dir or run.defaults.output
     if output_dir is None:
         raise SpecError([InputProblem(None, None, "-o", "no output folder: pass -o DIR or set output in [tool.codegen-ast]")])
     if not spec_files and name is None and description is None:
-        raise SpecError([InputProblem(None, None, None, "nothing to generate: give spec files, --name, or --prompt")])
-    level = "none" if no_validate else (level or defaults.level or "standard")
-    if level not in LEVELS:
-        raise SpecError([InputProblem(defaults.source, None, "tool.codegen-ast.level", f"use one of {', '.join(LEVELS)}")])
-    python = python or defaults.python
-    ask = interactive() and output_format == "text"
+        raise SpecError([InputProblem(None, None, None, "nothing to generate: give spec files, -, --name, or --prompt")])
+    if list(map(str, spec_files)).count(STDIN) > 1:
+        raise click.UsageError("- (standard input) can be given once")
+    level = "none" if no_validate else run.level(level)
+    python = run.python(python)
+    mode = Mode(check=check, diff=diff, dry_run=dry_run, force=force, discard_edits=discard_edits,
+                follow_symlinks=follow_symlinks)
+    ask = interactive() and run.output_format == "text"
     provider = choose_provider(llm_fixture) if fill == "llm" or description is not None else None
     jobs: list[tuple[str, Path | None]] = [(str(path), path) for path in spec_files]
     if description is not None:
@@ -229,58 +304,74 @@ def new_command(
         from codegen_ast.commands.new_prompt import spec_from_prompt
 
         saved = spec_from_prompt(description, provider, output_dir, spec_out=spec_out, node_type=node_type,
-                                 review=not yes, ask=ask, force=force, to_stderr=output_format == "json")
+                                 review=not yes, ask=ask, force=force > 0,
+                                 to_stderr=output_format == "json")
         jobs.append((str(saved), saved))
     if name is not None:
         jobs.append((f"--name {name}", None))
 
     outcomes: list[Outcome] = []
-    show_bar = len(jobs) > 1 and sys.stdout.isatty() and not quiet and output_format == "text"
-    with click.progressbar(jobs, label="generating", file=sys.stderr if show_bar else None, hidden=not show_bar) as bar:
-        for source, path in bar:
-            try:
-                if path is not None:
-                    read = _read(partial(read_spec, path), node_type, ask)
-                else:
-                    read = _read(partial(_quick_spec, name or "", deps=deps, features=features, ops=ops), node_type, ask)
-                outcome = _one(read, source, output_dir, mode=mode or "write", force=force,
-                               follow_symlinks=follow_symlinks, level=level, python=python, verbose=verbose,
-                               provider=provider if fill == "llm" else None)
-            except Exception as error:  # one bad spec never stops the others
-                if os.environ.get("CODEGEN_AST_TRACEBACK") and not isinstance(error, CodegenError):
-                    raise
-                shown = as_codegen_error(error)
-                outcome = Outcome(source, error=str(shown), exit_code=shown.exit_code)
-            outcomes.append(outcome)
-
-    _report(outcomes, output_dir, output_format, quiet)
+    with Progress(run, "new", len(jobs)) as progress:
+        for source, path in jobs:
+            with progress.item(source):
+                outcomes.append(_attempt(source, path, output_dir, mode=mode, level=level, python=python, run=run,
+                                         node_type=node_type, ask=ask, provider=provider if fill == "llm" else None,
+                                         quick=partial(_quick_spec, name or "", deps=deps, features=features, ops=ops)))
+    _report(outcomes, output_dir, run, mode)
     sys.exit(max((o.exit_code for o in outcomes), default=0))
 
 
-def _report(outcomes: list[Outcome], output_dir: Path, output_format: str, quiet: bool) -> None:
-    if output_format == "json":
-        click.echo(json.dumps([o.as_dict() for o in outcomes], indent=2))
+def _attempt(source: str, path: Path | None, output_dir: Path, *, mode: Mode, level: str, python: str | None,
+             run: Run, node_type: str | None, ask: bool, provider: Provider | None,
+             quick: Callable[[str | None], ReadResult]) -> Outcome:
+    try:
+        if path is None:
+            read, spec_file = _read(quick, node_type, ask), None
+        elif str(path) == STDIN:
+            read, spec_file = read_stdin_spec(node_type), None
+        else:
+            read, spec_file = _read(partial(read_spec, path), node_type, ask), path
+        return _one(read, source, spec_file, output_dir, mode=mode, level=level, python=python, run=run,
+                    provider=provider)
+    except GeneratedPackageInvalid as error:
+        message = str(error).split("\n\n", 1)[0]
+        return Outcome(source, error=message, diagnostics=report_diagnostics(error.report), exit_code=error.exit_code)
+    except Exception as error:  # one bad spec never stops the others
+        if os.environ.get("CODEGEN_AST_TRACEBACK") and not isinstance(error, CodegenError):
+            raise
+        shown = as_codegen_error(error)
+        return Outcome(source, error=str(shown), exit_code=shown.exit_code)
+
+
+def _report(outcomes: list[Outcome], output_dir: Path, run: Run, mode: Mode) -> None:
+    if run.output_format == "json":
+        run.out(json.dumps([o.as_dict() for o in outcomes], indent=2))
         return
     for outcome in outcomes:
         for warning in outcome.warnings:
-            click.echo(f"warning: {warning}", err=True)
-        if outcome.node_type is not None and not quiet:
-            click.echo(f"node type: {outcome.node_type}", err=True)
-        for line in [] if quiet else outcome.fill_text:
-            click.echo(line)
+            run.warning(warning)
+        if outcome.node_type is not None:
+            run.info(f"node type: {outcome.node_type}")
+        for line in [] if run.quiet else outcome.fill_text:
+            run.out(line)
+        run.diagnostics(outcome.diagnostics)
         if outcome.error is not None:
-            click.echo(f"error: {outcome.error}", err=True)
-        elif not quiet:
-            verb = {"written": "wrote", "would-write": "would write", "would-change": "would change", "unchanged": "up to date:"}
-            listed = outcome.files if outcome.status in ("written", "would-write") else outcome.changed
-            click.echo(f"{verb[outcome.status]} {output_dir / (outcome.package or '')} ({len(listed)} files)")
+            run.error(outcome.error)
+            continue
+        verb = {"written": "wrote", "would-write": "would write", "would-change": "would change", "unchanged": "up to date:"}
+        listed = outcome.files if outcome.status in ("written", "would-write") else outcome.changed
+        target = output_dir / (outcome.package or "")
+        if mode.diff and not mode.dry_run and not mode.check:
+            run.info(f"{verb[outcome.status]} {target} ({len(listed)} files)")
+        elif not run.quiet:
+            run.out(f"{verb[outcome.status]} {target} ({len(listed)} files)")
             for relative in listed:
-                click.echo(f"  {relative}")
+                run.out(f"  {relative}")
             if outcome.validation:
-                click.echo(outcome.validation)
+                run.out(outcome.validation)
     failed = [o for o in outcomes if o.error is not None]
-    if len(outcomes) > 1 and not quiet:
+    if len(outcomes) > 1 and not run.quiet:
         done = len(outcomes) - len(failed)
-        click.echo(f"{done} of {len(outcomes)} specs done, {len(failed)} failed" + (":" if failed else ""))
+        run.out(f"{done} of {len(outcomes)} specs done, {len(failed)} failed" + (":" if failed else ""))
         for outcome in failed:
-            click.echo(f"  {outcome.source}")
+            run.out(f"  {outcome.source}")

@@ -6,13 +6,13 @@ import json
 
 import click
 
+from codegen_ast.commands.common import Run, shared_options
 from codegen_ast.patterns.registry import REGISTRY
 
 
 @click.command("patterns")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text for people, json for tools.")
-def patterns_command(output_format: str) -> None:
+@shared_options(output_formats=("text", "json"))
+def patterns_command(run: Run) -> None:
     """List the production patterns the generator and `upgrade` can apply.
 
     \b
@@ -21,9 +21,9 @@ def patterns_command(output_format: str) -> None:
       codegen-ast patterns --format json
     """
     summaries = {pattern.name.value: pattern.summary for pattern in REGISTRY}
-    if output_format == "json":
-        click.echo(json.dumps(summaries, indent=2))
+    if run.output_format == "json":
+        run.out(json.dumps(summaries, indent=2))
         return
     width = max(map(len, summaries))
     for name, summary in summaries.items():
-        click.echo(f"{name:<{width}}  {summary}")
+        run.out(f"{run.style(f'{name:<{width}}', bold=True)}  {summary}")

@@ -2,88 +2,123 @@
 
 from __future__ import annotations
 
-import difflib
+import json
+import sys
 from pathlib import Path
 
 import click
 
+from codegen_ast.commands.common import EXIT_FINDINGS, Diagnostic, Progress, Run, read_stdin, shared_options
+from codegen_ast.commands.output import text_diff
+from codegen_ast.locking import package_lock
 from codegen_ast.upgrade.concerns import CONCERNS, parse_concerns
 from codegen_ast.upgrade.files import FileUpgrade, upgrade_files, write
 
-EXIT_DUE = 1
-EXIT_LEFT_ALONE = 2
+LEFT_ALONE = "UPG001"
+STDIN = "-"
 
 
-def _diff(path: Path, before: str, after: str) -> str:
-    shown = str(path)
-    lines = difflib.unified_diff(
-        before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{shown}", f"b/{shown}"
-    )
-    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
-
-
-def _report(item: FileUpgrade, mode: str, quiet: bool) -> None:
+def _report(item: FileUpgrade, run: Run, *, check: bool, diff: bool, writing: bool) -> None:
     result = item.result
-    if result.error is not None:
-        click.echo(f"error: {item.path}: {result.error}", err=True)
-        return
-    if mode == "diff" and result.changed:
-        click.echo(_diff(item.path, result.original, result.source), nl=False)
-    if mode == "diff" and item.contract is not None and item.contract.changed:
-        click.echo(_diff(item.contract.path, item.contract.original, item.contract.text), nl=False)
-    if not quiet and item.changed:
+    if diff and result.changed:
+        run.diff(text_diff(result.original, result.source, str(item.path)))
+    if diff and item.contract is not None and item.contract.changed:
+        run.diff(text_diff(item.contract.original, item.contract.text, str(item.contract.path)))
+    if not run.quiet and item.changed and (check or writing):
         added = [line for node in result.nodes for line in node.added]
-        verb = {"check": "would upgrade", "write": "upgraded"}.get(mode)
-        if verb:
-            click.echo(f"{verb} {item.path} ({len(added)} additions)")
+        run.out(f"{'upgraded' if writing else 'would upgrade'} {item.path} ({len(added)} additions)")
+        for line in added:
+            run.detail(f"  {line}")
     for note in result.notes:
-        click.echo(f"note: {item.path}: {note}", err=True)
+        run.note(f"{item.path}: {note}")
     if item.contract is not None:
         for problem in item.contract.left:
-            click.echo(f"note: {item.contract.path}: not fixed: {problem}", err=True)
+            run.note(f"{item.contract.path}: not fixed: {problem}")
+
+
+def _as_dict(item: FileUpgrade) -> dict[str, object]:
+    result = item.result
+    return {
+        "path": str(item.path),
+        "changed": item.changed,
+        "additions": [line for node in result.nodes for line in node.added],
+        "notes": list(result.notes),
+        "left_alone": result.error,
+    }
+
+
+def _lock_folder(path: Path) -> Path:
+    from codegen_ast.regenerate import enclosing_package
+
+    return enclosing_package(path) or path.resolve().parent
+
+
+def _stdin(concerns: list[str] | None, run: Run, *, check: bool, diff: bool) -> None:
+    """`upgrade -`: the source on standard input, the upgraded source on standard output (as black does)."""
+    from codegen_ast.upgrade import upgrade
+
+    text = read_stdin()
+    result = upgrade(text, add=concerns)
+    if result.error is not None:
+        run.diagnostics([Diagnostic(STDIN, 1, 1, LEFT_ALONE, f"left alone: {result.error}")])
+        if not (check or diff):
+            run.out(text, nl=False)
+        sys.exit(EXIT_FINDINGS)
+    if diff and result.changed:
+        run.diff(text_diff(result.original, result.source, STDIN))
+    if not (check or diff):
+        run.out(result.source, nl=False)
+    for note in result.notes:
+        run.note(f"{STDIN}: {note}")
+    sys.exit(EXIT_FINDINGS if check and result.changed else 0)
 
 
 @click.command("upgrade")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path, allow_dash=True))
 @click.option(
     "--add",
     metavar="CONCERNS",
     default=None,
     help="Comma-separated concerns to add (default: every applicable one): " + ", ".join(CONCERNS) + ".",
 )
-@click.option("--diff", "mode", flag_value="diff", default=True, help="Show what would change; write nothing (default).")
-@click.option("--check", "mode", flag_value="check", help="Exit 1 when an upgrade is due; write nothing (CI, pre-commit).")
-@click.option("--write", "mode", flag_value="write", help="Write the upgraded files in place.")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 when an upgrade is due (CI, pre-commit).")
+@click.option("--diff", is_flag=True, help="Write nothing; show what would change (what a bare run does).")
+@click.option("--write", "write_files", is_flag=True, help="Write the upgraded files in place.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Files upgraded in parallel.")
 @click.option(
     "--python",
     metavar="PATH",
     default=None,
-    help="Interpreter with omnibase-core, to check an adopted scaffold's contract.yaml (default: this one).",
+    help="Interpreter with omnibase-core, to check an adopted scaffold's contract.yaml "
+    "(default: [tool.codegen-ast] python, else this one).",
 )
-@click.option("-q", "--quiet", is_flag=True, help="Print only diffs, notes and errors.")
-@click.pass_context
+@shared_options(output_formats=("text", "json", "github"), exclude=True)
 def upgrade_command(
-    ctx: click.Context,
     paths: tuple[Path, ...],
     add: str | None,
-    mode: str,
+    check: bool,
+    diff: bool,
+    write_files: bool,
     jobs: int,
     python: str | None,
-    quiet: bool,
+    run: Run,
 ) -> None:
     """Add the production patterns existing nodes lack, in place.
 
     Finds the node classes below PATH (subclasses of omnibase-core's node bases
-    and wrappers, older seed-style nodes, the `onex new node` stub) and adds
-    what is missing — imports, __init__ attributes, health checks, lifecycle,
-    metrics around process(), error mapping, events — matched by name. User
-    code is never deleted, reordered or reformatted; a file that does not parse,
-    or whose upgrade would not compile, is reported and left alone. A second
-    run changes nothing.
+    and wrappers, older nodes written for earlier framework versions, the
+    `onex new node` stub) and adds what is missing — imports, __init__
+    attributes, health checks, lifecycle, metrics around process(), error
+    mapping, events — matched by name. User code is never deleted, reordered
+    or reformatted; a file that does not parse, or whose upgrade would not
+    compile, is left alone and reported (path:1:1: UPG001). A second run
+    changes nothing. Folder walks leave out what git ignores and --exclude.
+    `-` reads a source from standard input and writes the upgraded source to
+    standard output.
 
-    Exit status: 0 nothing due (or written), 1 (--check) an upgrade is due,
-    2 a file was left alone.
+    A bare run shows the diff. --check and --diff write nothing and combine;
+    --write writes. Exit status: 0 nothing due (or written), 1 an upgrade is
+    due (--check) or a file was left alone, 2 bad input.
 
     \b
     Examples:
@@ -92,18 +127,30 @@ def upgrade_command(
       codegen-ast upgrade src/nodes --write -j 2
       codegen-ast upgrade src/nodes --check              # exit 1 while an upgrade is due
     """
+    if write_files and (check or diff):
+        raise click.UsageError("--write writes; --check and --diff write nothing: give one or the other")
     concerns = parse_concerns(add)
-    results = upgrade_files(paths, add=None if concerns is None else sorted(concerns), jobs=jobs, python=python)
+    added = None if concerns is None else sorted(concerns)
+    if STDIN in map(str, paths):
+        if len(paths) != 1:
+            raise click.UsageError("- (standard input) goes alone")
+        _stdin(added, run, check=check, diff=diff)
+    diff = diff or not (check or write_files)
+    with Progress(run, "upgrade", 1) as progress, progress.item(", ".join(map(str, paths))):
+        results = upgrade_files(paths, add=added, jobs=jobs, python=run.python(python), excludes=run.excludes)
+    left_alone = [Diagnostic(str(item.path), 1, 1, LEFT_ALONE, f"left alone: {item.result.error}")
+                  for item in results if item.result.error is not None]
     for item in results:
-        _report(item, mode, quiet)
-        if mode == "write" and item.changed:
-            write(item)
+        if run.output_format != "json":
+            _report(item, run, check=check, diff=diff, writing=write_files)
+        if write_files and item.changed:
+            with package_lock(_lock_folder(item.path)):
+                write(item)
+    if run.output_format == "json":
+        run.out(json.dumps([_as_dict(item) for item in results], indent=2))
+    else:
+        run.diagnostics(left_alone)
     due = [item for item in results if item.changed]
-    failed = [item for item in results if item.result.error is not None]
-    if not quiet:
-        summary = f"{len(results)} files, {len(due)} {'upgraded' if mode == 'write' else 'to upgrade'}"
-        click.echo(summary + (f", {len(failed)} left alone" if failed else ""), err=True)
-    if failed:
-        ctx.exit(EXIT_LEFT_ALONE)
-    if mode == "check" and due:
-        ctx.exit(EXIT_DUE)
+    summary = f"{len(results)} files, {len(due)} {'upgraded' if write_files else 'to upgrade'}"
+    run.info(summary + (f", {len(left_alone)} left alone" if left_alone else ""))
+    sys.exit(EXIT_FINDINGS if left_alone or (check and due) else 0)

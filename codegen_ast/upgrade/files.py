@@ -25,7 +25,8 @@ from pathlib import Path
 from codegen_ast.errors import CodegenError
 from codegen_ast.upgrade.engine import UpgradeResult, upgrade
 from codegen_ast.validate.contracts import read_contract
-from codegen_ast.validate.source import CONTRACT_NAME, _walk
+from codegen_ast.validate.source import CONTRACT_NAME
+from codegen_ast.walk import Excludes, walk
 
 
 class UpgradeInputError(CodegenError):
@@ -57,14 +58,16 @@ class FileUpgrade:
         return self.result.changed or (self.contract is not None and self.contract.changed)
 
 
-def python_files(paths: Iterable[str | Path]) -> list[Path]:
-    """The .py files below ``paths`` (hidden folders, caches and virtual environments left out)."""
+def python_files(paths: Iterable[str | Path], excludes: Excludes | None = None) -> list[Path]:
+    """The .py files below ``paths`` (what git ignores, ``excludes``, hidden folders,
+    caches and virtual environments left out)."""
     found: dict[Path, None] = {}
     for given in map(Path, paths):
         if given.is_dir():
-            found |= dict.fromkeys(path for path in _walk(given) if path.suffix == ".py")
+            found |= dict.fromkeys(walk(given, lambda name: name.endswith(".py"), excludes))
         elif given.suffix == ".py" and given.is_file():
-            found[given] = None
+            if excludes is None or not excludes.excluded(given, is_dir=False):
+                found[given] = None
         elif not given.exists():
             raise UpgradeInputError(f"{given}: no such file or folder")
         else:
@@ -108,10 +111,11 @@ def upgrade_files(
     add: Iterable[str] | None = None,
     jobs: int = 1,
     python: str | None = None,
+    excludes: Excludes | None = None,
 ) -> list[FileUpgrade]:
     """Upgrade every Python file below ``paths`` in memory (nothing is written)."""
     concerns = None if add is None else tuple(add)
-    files = python_files(paths)
+    files = python_files(paths, excludes)
     work = [(path, concerns) for path in files]
     if jobs > 1 and len(work) > 1:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=_worker_context()) as pool:

@@ -29,6 +29,7 @@ from codegen_ast.validate.structure import check_structure
 from codegen_ast.validate.syntax import check_syntax
 from codegen_ast.validate.target_env import TargetPython
 from codegen_ast.validate.typecheck import check_types
+from codegen_ast.walk import Excludes
 
 if TYPE_CHECKING:
     from codegen_ast.generate import GeneratedPackage
@@ -48,20 +49,22 @@ def validate(
     python: str | Path | None = None,
     mypy_cache: str | Path | None = None,
     display_root: Path | None = None,
+    excludes: Excludes | None = None,
 ) -> Report:
     """Validate the node packages and Python files below ``paths``.
 
     ``python`` is the target interpreter (default: this one); ``mypy_cache`` the
     cache directory of stage 6 (default ``.mypy_cache`` in the current folder);
     paths in the report are relative to ``display_root`` (default: the current
-    folder) when inside it. Raises ValidationInputError for unusable input.
+    folder) when inside it; ``excludes`` names paths the walks leave out (what
+    git ignores is always left out). Raises ValidationInputError for unusable input.
     """
     chosen = as_level(level)
     stages = LEVEL_STAGES[chosen]
     if not stages:
         return Report(level=chosen, tool_version=__version__)
     target = TargetPython(python)
-    workspace = discover(paths, display_root)
+    workspace = discover(paths, display_root, excludes)
     index = ModuleIndex(target)
     findings: list[Finding] = check_syntax(workspace)
     findings += check_structure(workspace, index)

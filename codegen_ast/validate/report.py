@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Literal
 
+from codegen_ast.validate.report_model import SCHEMA_ID, SCHEMA_VERSION, report_schema
 from codegen_ast.validate.rules import Finding, Severity, Stage
 
 Level = Literal["none", "basic", "standard", "strict"]
@@ -23,8 +24,6 @@ LEVEL_STAGES: dict[Level, tuple[Stage, ...]] = {
     "standard": ("syntax", "structure", "imports", "security", "completeness"),
     "strict": ("syntax", "structure", "imports", "security", "completeness", "types"),
 }
-SCHEMA_ID = "codegen-ast/validation-report"
-SCHEMA_VERSION = 1
 
 
 def failing_severities(level: Level) -> tuple[Severity, ...]:
@@ -218,129 +217,5 @@ def _finding_order(finding: Finding) -> tuple[str, int, int, str, str]:
     return (finding.file, finding.line, finding.column or 0, finding.rule, finding.message)
 
 
-_FINDING_SCHEMA: dict[str, object] = {
-    "type": "object",
-    "required": ["file", "line", "column", "rule", "severity", "stage", "message", "fix"],
-    "properties": {
-        "file": {"type": "string", "description": "path as shown in reports (posix separators)"},
-        "line": {"type": "integer", "minimum": 1, "description": "1-based line"},
-        "column": {
-            "type": ["integer", "null"],
-            "minimum": 1,
-            "description": "1-based column, null when the whole line is meant",
-        },
-        "rule": {"type": "string", "pattern": "^[A-Z]{3}[0-9]{3}$", "description": "stable rule id"},
-        "severity": {"enum": ["error", "warning"]},
-        "stage": {"enum": ["syntax", "structure", "imports", "security", "completeness", "types"]},
-        "message": {"type": "string", "description": "what is wrong, in one sentence"},
-        "fix": {"type": "string", "description": "how to fix it"},
-    },
-}
-
-REPORT_SCHEMA: dict[str, object] = {
-    "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "$id": f"{SCHEMA_ID}/v{SCHEMA_VERSION}",
-    "title": "codegen-ast validation report",
-    "type": "object",
-    "required": [
-        "schema",
-        "schema_version",
-        "tool_version",
-        "level",
-        "stages",
-        "python",
-        "passed",
-        "fail_on",
-        "summary",
-        "manual_completion",
-        "files",
-    ],
-    "properties": {
-        "schema": {"const": SCHEMA_ID},
-        "schema_version": {"const": SCHEMA_VERSION},
-        "tool_version": {"type": "string"},
-        "level": {"enum": list(LEVELS)},
-        "stages": {
-            "type": "array",
-            "items": {"enum": ["syntax", "structure", "imports", "security", "completeness", "types"]},
-            "description": "stages run, in order",
-        },
-        "python": {
-            "type": ["string", "null"],
-            "description": "target interpreter; null when no stage needed it",
-        },
-        "passed": {"type": "boolean", "description": "no finding of a severity in fail_on"},
-        "fail_on": {"type": "array", "items": {"enum": ["error", "warning"]}},
-        "summary": {
-            "type": "object",
-            "required": ["files", "findings", "errors", "warnings"],
-            "properties": {
-                "files": {"type": "integer", "minimum": 0},
-                "findings": {"type": "integer", "minimum": 0},
-                "errors": {"type": "integer", "minimum": 0},
-                "warnings": {"type": "integer", "minimum": 0},
-            },
-        },
-        "manual_completion": {
-            "description": "null when the completeness stage did not run",
-            "oneOf": [
-                {"type": "null"},
-                {
-                    "type": "object",
-                    "required": ["handler_lines", "lines_to_write", "share", "handlers"],
-                    "properties": {
-                        "handler_lines": {"type": "integer", "minimum": 0},
-                        "lines_to_write": {"type": "integer", "minimum": 0},
-                        "share": {
-                            "type": ["number", "null"],
-                            "minimum": 0,
-                            "maximum": 1,
-                            "description": "lines_to_write / handler_lines; null without handlers",
-                        },
-                        "written_by": {
-                            "type": "object",
-                            "description": "handler lines already written, by author",
-                            "required": ["declarations", "model", "hand"],
-                            "properties": {
-                                "declarations": {"type": "integer", "minimum": 0},
-                                "model": {"type": "integer", "minimum": 0},
-                                "hand": {"type": "integer", "minimum": 0},
-                            },
-                        },
-                        "handlers": {
-                            "type": "array",
-                            "items": {
-                                "type": "object",
-                                "required": ["file", "line", "name", "lines", "to_write", "reason"],
-                                "properties": {
-                                    "file": {"type": "string"},
-                                    "line": {"type": "integer", "minimum": 1},
-                                    "name": {"type": "string", "description": "Class.method"},
-                                    "lines": {"type": "integer", "minimum": 1},
-                                    "to_write": {"type": "boolean"},
-                                    "reason": {"type": "string"},
-                                    "written_by": {
-                                        "enum": ["declarations", "model", "hand", None],
-                                        "description": "who wrote the body; null while it is to write",
-                                    },
-                                },
-                            },
-                        },
-                    },
-                },
-            ],
-        },
-        "files": {
-            "type": "array",
-            "description": "every checked file, sorted by path, with its findings",
-            "items": {
-                "type": "object",
-                "required": ["path", "findings"],
-                "properties": {
-                    "path": {"type": "string"},
-                    "findings": {"type": "array", "items": _FINDING_SCHEMA},
-                },
-            },
-        },
-    },
-}
+# generated by pydantic from the models in report_model.py (docs/validation.md shows it)
+REPORT_SCHEMA: dict[str, object] = report_schema()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ast
 import io
-import os
 import tokenize
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,11 +17,9 @@ from functools import cached_property
 from pathlib import Path
 
 from codegen_ast.errors import CodegenError
+from codegen_ast.walk import Excludes, walk
 
 CONTRACT_NAME = "contract.yaml"
-# Folders that hold copies or caches, never the code under review. Virtual
-# environments are recognised by their pyvenv.cfg, whatever their name.
-_SKIPPED_DIRS = frozenset({"__pycache__", "node_modules", "site-packages", "build", "dist"})
 
 
 class ValidationInputError(CodegenError):
@@ -119,26 +116,15 @@ def display_path(path: Path, root: Path | None) -> str:
         return path.as_posix()
 
 
-def _skipped(directory: Path) -> bool:
-    name = directory.name
-    return (
-        name.startswith(".")
-        or name in _SKIPPED_DIRS
-        or (directory / "pyvenv.cfg").exists()
-    )
+def wanted(name: str) -> bool:
+    return name.endswith(".py") or name == CONTRACT_NAME
 
 
-def _walk(directory: Path) -> Iterable[Path]:
-    for current, dirnames, filenames in os.walk(directory):
-        here = Path(current)
-        dirnames[:] = sorted(d for d in dirnames if not _skipped(here / d))
-        for filename in sorted(filenames):
-            if filename.endswith(".py") or filename == CONTRACT_NAME:
-                yield here / filename
-
-
-def discover(paths: Iterable[str | Path], display_root: Path | None = None) -> Workspace:
-    """Read every Python file and contract below ``paths``; raise on unusable input."""
+def discover(
+    paths: Iterable[str | Path], display_root: Path | None = None, excludes: Excludes | None = None
+) -> Workspace:
+    """Read every Python file and contract below ``paths`` (what git ignores and
+    ``excludes`` names left out); raise on unusable input."""
     inputs = [Path(path) for path in paths]
     if not inputs:
         raise ValidationInputError("nothing to validate: give at least one file or folder")
@@ -148,13 +134,13 @@ def discover(paths: Iterable[str | Path], display_root: Path | None = None) -> W
         if not given.exists():
             raise ValidationInputError(f"{given}: no such file or folder")
         if given.is_dir():
-            found = list(_walk(given))
+            found = list(walk(given, wanted, excludes))
             if not found:
                 raise ValidationInputError(
                     f"{given}: no Python files or {CONTRACT_NAME} in this folder"
                 )
         elif given.suffix == ".py" or given.name == CONTRACT_NAME:
-            found = [given]
+            found = [] if excludes is not None and excludes.excluded(given, is_dir=False) else [given]
         else:
             raise ValidationInputError(
                 f"{given}: not a Python file or {CONTRACT_NAME}; give a node package folder or .py files"

@@ -58,7 +58,7 @@ def test_fill_asks_the_endpoint_records_and_replays(tmp_path: Path) -> None:
     replayed = run(["new", str(spec), "-o", str(tmp_path / "replayed"), "--fill", "llm", "--llm-fixture", str(fixture),
                     "--format", "json"], {})
     assert replayed.exit_code == 0, replayed.output
-    [outcome] = json.loads(replayed.output)
+    [outcome] = json.loads(replayed.stdout)  # progress lines go to stderr
     assert outcome["fill"] == [{"operation": "double_value", "status": "accepted", "model": "stand-in-model", "lines": 5,
                                 "reason": "passed the whole validation and the package's tests"}]
     again = tmp_path / "replayed" / "node_doubler_compute" / "handlers" / "handler_double_value.py"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import jsonschema
@@ -31,10 +32,12 @@ def test_clean_package_exits_0() -> None:
     assert "0 errors, 0 warnings: passed" in out
 
 
-def test_findings_exit_1_and_are_grouped_by_file() -> None:
+def test_findings_exit_1_and_print_as_path_line_col_code_message() -> None:
     code, out, _ = run("validate", str(STANDARD / "sec001_eval.py"), str(STANDARD / "sec002_unpickle.py"))
     assert code == 1
-    assert out.index("sec001_eval.py\n") < out.index("SEC001") < out.index("sec002_unpickle.py\n")
+    findings = [line for line in out.splitlines() if re.match(r"^\S+:\d+:\d+: [A-Z]{3}\d{3} ", line)]
+    assert [line.split(": ", 2)[1].split()[0] for line in findings] == ["SEC001", "SEC002"]
+    assert findings[0].startswith(f"{(STANDARD / 'sec001_eval.py').relative_to(ROOT).as_posix()}:")
     assert "2 errors, 0 warnings: FAILED" in out
 
 
@@ -110,7 +113,7 @@ def test_new_refuses_to_write_a_package_that_fails_and_says_how_to_override(
     assert code == 1
     assert "refusing to write node_orders_effect" in err
     assert "--no-validate" in err and "--level none" in err
-    assert "node_orders_effect/handlers/handler_debug.py" in err and "SEC001" in err
+    assert re.search(r"^node_orders_effect/handlers/handler_debug\.py:5:\d+: SEC001 ", out, re.MULTILINE), out
     assert not (tmp_path / "node_orders_effect").exists()
 
     code, out, _ = run("new", str(EXAMPLE_SPEC), "-o", str(tmp_path), "--no-validate")

@@ -61,6 +61,67 @@ def migration_path(spec: NodeSpec) -> str:
     return f"migrations/001_create_{spec.database.table}.sql"
 
 
+def _not_null(spec: NodeSpec, field: FieldSpec) -> bool:
+    assert spec.database is not None
+    return field.name != spec.database.key and field.required and not field.type.optional
+
+
+def schema_change_sql(old: NodeSpec, new: NodeSpec) -> str | None:
+    """The migration from the table ``old`` declared to the one ``new`` declares, or
+    None when they are the same. A new table is created; on the same table,
+    columns are added, retyped and relaxed. Nothing is dropped: a column the spec
+    no longer has keeps its data, and the statement that would drop it is left
+    as a comment, as is NOT NULL on a column existing rows may not fill."""
+    assert new.database is not None
+    if old.database is None or old.database.table != new.database.table:
+        return migration_sql(new)
+    table = _quoted(new.database.table)
+    before = {field.name: field for field in columns(old)}
+    after = {field.name: field for field in columns(new)}
+    statements: list[str] = []
+    if old.database.key != new.database.key:
+        statements.append(f"-- the key changed from {_quoted(old.database.key)} to {_quoted(new.database.key)}: "
+                          "move the primary key in a migration of your own")
+    for name, field in after.items():
+        column, sql_type = _quoted(name), _SQL_TYPES[field.type.scalar]
+        if name not in before:
+            statements.append(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {sql_type};")
+            if _not_null(new, field):
+                statements.append(f"-- rows written before have no {column}: fill it, then\n"
+                                  f"-- ALTER TABLE {table} ALTER COLUMN {column} SET NOT NULL;")
+            continue
+        old_field = before[name]
+        if _SQL_TYPES[old_field.type.scalar] != sql_type:
+            statements.append(f"ALTER TABLE {table} ALTER COLUMN {column} TYPE {sql_type} USING {column}::{sql_type};")
+        if _not_null(old, old_field) and not _not_null(new, field):
+            statements.append(f"ALTER TABLE {table} ALTER COLUMN {column} DROP NOT NULL;")
+        elif not _not_null(old, old_field) and _not_null(new, field):
+            statements.append(f"-- {column} is now required: fill it where it is NULL, then\n"
+                              f"-- ALTER TABLE {table} ALTER COLUMN {column} SET NOT NULL;")
+    for name, field in before.items():
+        if name in after:
+            continue
+        column = _quoted(name)
+        if _not_null(old, field):  # inserts no longer give it
+            statements.append(f"ALTER TABLE {table} ALTER COLUMN {column} DROP NOT NULL;")
+        statements.append(f"-- {column} is no longer in the spec; its data stays. To drop it:\n"
+                          f"-- ALTER TABLE {table} DROP COLUMN {column};")
+    if not statements:
+        return None
+    return (f"-- Changes to the table of {new.class_name} since the previous generation, written by codegen-ast.\n"
+            + "\n".join(statements) + "\n")
+
+
+def next_migration_path(spec: NodeSpec, existing: list[str], *, created: bool) -> str:
+    """``migrations/00N_alter_<table>.sql`` after the highest number in ``existing``."""
+    assert spec.database is not None
+    numbers = [int(name.split("/")[-1].split("_")[0]) for name in existing
+               if name.split("/")[-1].split("_")[0].isdigit()]
+    number = max(numbers, default=0) + 1
+    verb = "create" if created else "alter"
+    return f"migrations/{number:03d}_{verb}_{spec.database.table}.sql"
+
+
 def _sql(spec: NodeSpec, kind: str) -> str:
     assert spec.database is not None
     table, key = _quoted(spec.database.table), _quoted(spec.database.key)

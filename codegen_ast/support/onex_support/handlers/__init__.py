@@ -1,0 +1,20 @@
+"""Handler base classes: one operation, its router, a reducer transition, a saga,
+a consumed event."""
+
+from onex_support.handlers.event import EventHandler
+from onex_support.handlers.operation import (
+    OperationHandler,
+    OperationRequest,
+    OperationRouter,
+)
+from onex_support.handlers.saga import SagaHandler
+from onex_support.handlers.transition import TransitionHandler
+
+__all__ = [
+    "EventHandler",
+    "OperationHandler",
+    "OperationRequest",
+    "OperationRouter",
+    "SagaHandler",
+    "TransitionHandler",
+]
