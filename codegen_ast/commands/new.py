@@ -305,7 +305,7 @@ def new_command(
 
         saved = spec_from_prompt(description, provider, output_dir, spec_out=spec_out, node_type=node_type,
                                  review=not yes, ask=ask, force=force > 0,
-                                 to_stderr=output_format == "json")
+                                 to_stderr=run.output_format == "json")
         jobs.append((str(saved), saved))
     if name is not None:
         jobs.append((f"--name {name}", None))
