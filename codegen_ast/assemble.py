@@ -10,6 +10,7 @@ from codegen_ast import builders as b
 from codegen_ast.builders.definitions import Param
 from codegen_ast.patterns.contribution import Contribution, NodeContext
 from codegen_ast.target import CONTAINER, GENERIC_NODE_TYPES, MIXINS, SERIALIZED_DICT, UNTYPED_MODULES
+from codegen_ast.target.catalogue import BY_NAME
 
 
 def merge_imports(contributions: Sequence[Contribution]) -> b.ImportSet:
@@ -36,7 +37,7 @@ def assemble_node_module(context: NodeContext, contributions: Sequence[Contribut
     for base in context.selection.bases:
         if base in MIXINS:
             imports.add(MIXINS[base].module, base)
-        if base == "MixinEventBus":  # generic in its event and payload types
+        if base in BY_NAME and BY_NAME[base].generic:  # MixinEventBus: generic in its event and payload types
             imports.add("typing", "Any")
             bases.append(b.subscript(base, "Any", "Any"))
         elif base == context.base.name and context.spec.node_type in GENERIC_NODE_TYPES:

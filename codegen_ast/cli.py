@@ -19,6 +19,11 @@ from codegen_ast.errors import CodegenError, as_codegen_error
 # `--help` lists; tests/test_cli.py checks each against the command itself)
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "explain": ("codegen_ast.commands.explain", "explain_command", "Show what the selector chooses for SPEC_FILE, and why."),
+    "mixins": (
+        "codegen_ast.commands.mixins",
+        "mixins_command",
+        "List omnibase-core's mixins by category: what each gives, and how it reaches a node.",
+    ),
     "new": (
         "codegen_ast.commands.new",
         "new_command",

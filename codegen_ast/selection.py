@@ -13,17 +13,14 @@ from dataclasses import replace
 
 from codegen_ast.decisions import Decision, Selection
 from codegen_ast.errors import CodegenError
+from codegen_ast.patterns.discovery.pattern import RESPONDER as DISCOVERY_RESPONDER
+from codegen_ast.patterns.discovery.pattern import answers_discovery
 from codegen_ast.patterns.events.names import declares_events
 from codegen_ast.patterns import registry
 from codegen_ast.profiles import choose_profile
 from codegen_ast.spec import NodeSpec
-from codegen_ast.target import (
-    BASE_CLASSES,
-    MIXINS,
-    NODE_TYPE_MIXINS,
-    SERVICE_WRAPPERS,
-    WRAPPER_MIXINS,
-)
+from codegen_ast.target import BASE_CLASSES, SERVICE_WRAPPERS, WRAPPER_MIXINS
+from codegen_ast.target.catalogue import BY_NAME, composition_clashes, refusal
 
 # integration -> words that reveal it in the domain or in operation names
 # (seed 5.2); explicit dependencies always count.
@@ -79,21 +76,17 @@ def detect_integrations(spec: NodeSpec) -> tuple[tuple[str, ...], list[Decision]
 
 def _check_conflicts(spec: NodeSpec) -> None:
     for mixin in spec.mixins:
-        owner = NODE_TYPE_MIXINS.get(mixin)
-        if owner is not None and owner != spec.node_type:
+        if mixin == DISCOVERY_RESPONDER:
+            continue  # held by the node, not a base: the discovery pattern
+        problem = refusal(mixin, spec.node_type)
+        if problem is not None:
             raise SelectionError(
-                f"mixin {mixin} belongs to {owner} nodes and cannot be added to a "
-                f"{spec.node_type} node: remove it from 'mixins'"
+                f"mixin {mixin} cannot be a base of the {spec.node_type} node: {problem}; remove it from "
+                f"'mixins' (`codegen-ast mixins {mixin}` says more)"
             )
         if mixin == "MixinNodeService" and "no_service_mode" in spec.features:
             raise SelectionError(
                 "mixins asks for MixinNodeService but features has no_service_mode: keep one of them"
-            )
-        if mixin not in MIXINS and mixin not in WRAPPER_MIXINS[spec.node_type]:
-            supported = ", ".join(sorted(MIXINS))
-            raise SelectionError(
-                f"mixin {mixin} is not supported by codegen-ast yet (composable: {supported}): "
-                "remove it from 'mixins'"
             )
 
 
@@ -111,8 +104,16 @@ def select(spec: NodeSpec) -> Selection:
         integrations = tuple(i for i in _INTEGRATION_ORDER if i in integrations or i in added)
 
     wrapper_mixins = WRAPPER_MIXINS[spec.node_type]
-    requested = list(spec.mixins)
-    events_reason = declares_events(spec)
+    base_class = BASE_CLASSES[spec.node_type].name
+    requested = []
+    for mixin in spec.mixins:
+        if mixin == DISCOVERY_RESPONDER:
+            log.append(Decision("mixin", mixin, f"held by the node (the discovery pattern), not a base: {BY_NAME[mixin].reason}"))
+        elif spec.node_type in BY_NAME[mixin].provided_by:
+            log.append(Decision("mixin", mixin, f"already in {base_class}, the node's base"))
+        else:
+            requested.append(mixin)
+    events_reason = declares_events(spec) or answers_discovery(spec)
     if events_reason and "MixinEventBus" not in wrapper_mixins and "MixinEventBus" not in requested:
         requested.append("MixinEventBus")
     missing = [m for m in requested if m not in wrapper_mixins]
@@ -128,7 +129,7 @@ def select(spec: NodeSpec) -> Selection:
                 f"the convenience wrapper (default): it brings {', '.join(wrapper_mixins)}",
             )
         )
-        for mixin in spec.mixins:
+        for mixin in requested:
             log.append(Decision("mixin", mixin, f"already provided by {base.name}"))
     else:
         base = BASE_CLASSES[spec.node_type]
@@ -151,6 +152,9 @@ def select(spec: NodeSpec) -> Selection:
             else:
                 source = "re-creates the wrapper's behaviour"
             log.append(Decision("mixin", mixin, source))
+        clashes = composition_clashes(mixins)
+        if clashes:
+            raise SelectionError(f"these mixins cannot be bases together: {clashes[0]}; remove one from 'mixins'")
 
     log += integration_log
     variant = chosen[0].name if chosen is not None else None

@@ -36,6 +36,7 @@ FEATURES: tuple[str, ...] = (
     "circuit_breaker",
     "consul",
     "custom_mixins",
+    "discovery",
     "events",
     "health_check_mode",
     "metrics",
@@ -50,6 +51,8 @@ MAX_NAME_LENGTH = 63
 MAX_TYPE_DEPTH = 8  # list[dict[str, list[...]]] nested this deep at most
 MAX_EVENT_TYPE_LENGTH = 100
 MAX_TOPIC_LENGTH = 249
+MAX_CAPABILITY_LENGTH = 100
+_CAPABILITY = re.compile(r"[A-Za-z][A-Za-z0-9_]*(?:[.:/-][A-Za-z0-9_]+)*")
 # How many of each a spec may declare: every one becomes code to build, format and
 # check, so a spec far beyond any real node would take minutes; refused instead.
 MAX_OPERATIONS = 64
@@ -590,6 +593,7 @@ class NodeSpec(BaseModel):
     features: list[str] = Field(default_factory=list)
     dependencies: list[str] = Field(default_factory=list)
     mixins: list[str] = Field(default_factory=list)
+    capabilities: list[str] = Field(default_factory=list)  # what discovery responses advertise
     database: DatabaseSpec | None = None
     state_machine: StateMachineSpec | None = None
     events: EventsSpec | None = None
@@ -642,6 +646,19 @@ class NodeSpec(BaseModel):
     def _check_features(cls, value: list[str]) -> list[str]:
         return _check_choices(value, FEATURES, "feature")
 
+    @field_validator("capabilities")
+    @classmethod
+    def _check_capabilities(cls, value: list[str]) -> list[str]:
+        for item in value:
+            if len(item) > MAX_CAPABILITY_LENGTH or not _CAPABILITY.fullmatch(item):
+                raise ValueError(
+                    f"capability {shown(item)} is not a name like 'orders.read' "
+                    f"(letters, digits and _, with . : / - between words, at most {MAX_CAPABILITY_LENGTH} characters)"
+                )
+        if len(set(value)) != len(value):
+            raise ValueError("a capability is listed twice: list each once")
+        return value
+
     @field_validator("mixins")
     @classmethod
     def _check_mixins(cls, value: list[str]) -> list[str]:
@@ -654,7 +671,7 @@ class NodeSpec(BaseModel):
             if item not in KNOWN_MIXINS:
                 raise ValueError(
                     f"unknown mixin {item!r}: {suggestion(item, sorted(KNOWN_MIXINS))}"
-                    "see ONEX_TARGET.md for the 41 mixins omnibase-core has"
+                    "`codegen-ast mixins` lists the 41 mixins omnibase-core has"
                 )
         return sorted(set(names), key=names.index)
 

@@ -43,7 +43,7 @@ def _run(command: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 # example -> the exit code it documents (0 unless it shows a finding)
-COMMANDS = ("", "new", "regenerate", "explain", "patterns", "schema")
+COMMANDS = ("", "new", "regenerate", "explain", "patterns", "mixins", "schema")
 
 
 def test_every_help_example_runs(workspace: Path) -> None:

@@ -56,6 +56,10 @@ EXPECTED_SELECTION = {
 for _case in ("compute_cache", "compute_everything", "reducer_cache", "reducer_everything"):
     _base, _integrations, _patterns = EXPECTED_SELECTION[_case]
     EXPECTED_SELECTION[_case] = (_base, _integrations, (*_patterns, "caching"))
+# effect_everything declares capabilities and orchestrator_everything the discovery feature
+for _case in ("effect_everything", "orchestrator_everything"):
+    _base, _integrations, _patterns = EXPECTED_SELECTION[_case]
+    EXPECTED_SELECTION[_case] = (_base, _integrations, (*_patterns, "discovery"))
 # effect_api declares the circuit_breaker feature: http_call behind a circuit breaker
 _base, _integrations, _patterns = EXPECTED_SELECTION["effect_api"]
 EXPECTED_SELECTION["effect_api"] = (_base, _integrations, (*_patterns, "circuit_breaker"))

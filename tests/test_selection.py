@@ -80,9 +80,11 @@ def test_custom_composition(fields: dict[str, Any], bases: tuple[str, ...], why:
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"node_type": "effect", "mixins": ["MixinFSMExecution"]}, "belongs to reducer nodes"),
+        ({"node_type": "effect", "mixins": ["MixinFSMExecution"]}, "cannot be a base of the effect node: NodeReducer already has it"),
         ({"features": ["no_service_mode"], "mixins": ["MixinNodeService"]}, "keep one of them"),
-        ({"mixins": ["MixinDiscovery"]}, "not supported by codegen-ast yet"),
+        ({"mixins": ["MixinDiscovery"]}, "cannot be a base of the effect node: it is a tool over the framework's mixin_metadata.yaml"),
+        ({"mixins": ["MixinCLIHandler"]}, r"main\(\) calls self.process\(input_state\)"),
+        ({"node_type": "effect", "mixins": ["MixinComputeExecution"]}, "it serves compute nodes"),
     ],
 )
 def test_incompatible_combinations_are_rejected(fields: dict[str, Any], message: str) -> None:
@@ -143,7 +145,7 @@ def test_explain_rejects_a_conflict_with_exit_code_2(tmp_path: Path) -> None:
     spec_file.write_text("name: orders\nnode_type: effect\ndescription: x\nmixins: [MixinFSMExecution]\n")
     result = CliRunner().invoke(main, ["explain", str(spec_file)])
     assert result.exit_code == 2
-    assert "MixinFSMExecution belongs to reducer nodes" in result.output
+    assert "MixinFSMExecution cannot be a base of the effect node: NodeReducer already has it" in result.output
 
 
 def _node(node_type: str, **fields: Any) -> NodeSpec:

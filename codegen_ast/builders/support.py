@@ -27,6 +27,7 @@ class SupportModule(StrEnum):
     SAGA = "saga"
     HTTP_API = "http_api"
     EVENTS = "events"
+    DISCOVERY = "discovery"
 
 
 @cache

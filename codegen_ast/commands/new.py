@@ -304,7 +304,8 @@ def new_command(
         from codegen_ast.commands.new_prompt import spec_from_prompt
 
         saved = spec_from_prompt(description, provider, output_dir, spec_out=spec_out, node_type=node_type,
-                                 review=not yes, ask=ask, force=force > 0)
+                                 review=not yes, ask=ask, force=force > 0,
+                                 to_stderr=run.output_format == "json")
         jobs.append((str(saved), saved))
     if name is not None:
         jobs.append((f"--name {name}", None))

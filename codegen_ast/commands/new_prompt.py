@@ -33,6 +33,7 @@ def spec_from_prompt(
     review: bool,
     ask: bool,
     force: bool,
+    to_stderr: bool = False,
 ) -> Path:
     """The path of the spec the model wrote for ``description``, once it reads as a valid
     spec and was reviewed (or ``review`` is off). Exits when the person declines."""
@@ -53,10 +54,10 @@ def spec_from_prompt(
     _save(target, text, force=force)
     if not review:
         return target
-    click.echo(f"The spec {completion.model} wrote, saved to {target}:\n")
-    click.echo(text)
+    click.echo(f"The spec {completion.model} wrote, saved to {target}:\n", err=to_stderr)
+    click.echo(text, err=to_stderr)
     if read.classification is not None and read.classification.source == "inferred":
-        click.echo(f"node type: {read.classification.describe()}")
+        click.echo(f"node type: {read.classification.describe()}", err=to_stderr)
     if not ask:
         raise SpecNotReviewed(
             f"review the spec above, then generate it with `codegen-ast new {target} -o {output_dir}`, "

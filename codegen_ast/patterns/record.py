@@ -35,6 +35,7 @@ class PatternName(StrEnum):
     EVENTS = "events"
     TRANSITION_EVENTS = "transition_events"
     EVENT_HANDLERS = "event_handlers"
+    DISCOVERY = "discovery"
     HTTP_ENDPOINTS = "http_endpoints"
     WORKFLOW = "workflow"
     LIFECYCLE = "lifecycle"

@@ -13,6 +13,7 @@ from codegen_ast.patterns import consul
 from codegen_ast.patterns.caching import pattern as caching
 from codegen_ast.patterns.core import errors, health, health_check_mode, lifecycle, logging, metrics, routing
 from codegen_ast.patterns.crud import pattern as crud
+from codegen_ast.patterns.discovery import pattern as discovery
 from codegen_ast.patterns.events import pattern as events
 from codegen_ast.patterns.http import pattern as http
 from codegen_ast.patterns.integrations import http as http_client
@@ -35,6 +36,7 @@ REGISTRY: tuple[Pattern, ...] = (
     events.EVENTS,
     events.TRANSITION_EVENTS,
     events.EVENT_HANDLERS,
+    discovery.PATTERN,
     http.HTTP_ENDPOINTS,
     workflow.PATTERN,
     lifecycle.PATTERN,

@@ -134,13 +134,18 @@ def convert_contract(conversion: Conversion) -> None:
                     "topics without event types: events go to ONEX_EVENTS_TOPIC; to publish or consume "
                     "typed events per topic, write a NodeSpec with events.publishes / events.subscribes",
                 )
+    capabilities: list[str] = []
     for index, capability in enumerate(conversion.optional(raw, "capabilities", list, "a list", ()) or []):
         name = capability.get("name") if isinstance(capability, dict) else capability
-        feature = _CAPABILITY_FEATURES.get(str(name).lower())
+        if not isinstance(name, str):
+            raise conversion.fail(("capabilities", index), "a capability is a name (or {name: ...}), e.g. orders.read")
+        feature = _CAPABILITY_FEATURES.get(name.lower())
         if feature:
             features.append(feature)
-        else:
-            conversion.warn(("capabilities", index), f"capability {name!r} has no generated pattern: ignored")
+        if name not in capabilities:
+            capabilities.append(name)  # advertised in discovery responses (the discovery pattern)
+    if capabilities:
+        conversion.set("capabilities", capabilities, ("capabilities",))
     for index, dependency in enumerate(conversion.optional(raw, "dependencies", list, "a list of {name, type}", ()) or []):
         words = [str(v) for v in dependency.values()] if isinstance(dependency, dict) else [str(dependency)]
         words += [w.split(".")[0] for w in words]

@@ -15,6 +15,7 @@ from typing import Any
 from codegen_ast.readers import declared
 from codegen_ast.readers.dialect import Conversion, dependency_for
 from codegen_ast.target import KNOWN_MIXINS, REMOVED_MIXINS
+from codegen_ast.target.catalogue import BY_NAME
 
 KNOWN_KEYS = frozenset(
     {
@@ -30,12 +31,6 @@ _LEGACY_FEATURES = {
     "MixinEventListener": "events",
     "MixinHybridExecution": None,
     "MixinLogData": None,
-}
-# mixins that only work together with others
-COMPANIONS = {
-    "MixinEventDrivenNode": ("MixinEventBus",),
-    "MixinDiscoveryResponder": ("MixinEventBus",),
-    "MixinIntrospectionPublisher": ("MixinEventBus",),
 }
 _JSON_TYPES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
 _FORMATS = {"uuid": "uuid", "date-time": "datetime", "date": "date"}
@@ -98,15 +93,10 @@ def _mixins(conversion: Conversion, features: list[str]) -> list[str]:
             continue
         if name not in KNOWN_MIXINS:
             raise conversion.fail(where, f"unknown mixin {name!r}: omnibase-core 0.47 has no such mixin")
+        if BY_NAME[name].use == "refused":
+            conversion.warn(where, f"{name} cannot serve a node ({BY_NAME[name].reason}): dropped")
+            continue
         requested.append(name)
-    for name in list(requested):
-        for companion in COMPANIONS.get(name, ()):
-            if companion not in requested:
-                requested.append(companion)
-                conversion.warn(
-                    ("mixin_configuration", "mixins"),
-                    f"{name} needs {companion}, which was missing: added",
-                )
     return requested
 
 

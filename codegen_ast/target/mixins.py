@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from codegen_ast.target.symbols import Symbol
+from codegen_ast.target.catalogue import BY_NAME, CATALOGUE
 
 # What each convenience wrapper adds on top of its plain base class (checked
 # against the installed MROs); a custom composition re-creates these itself.
@@ -13,30 +13,10 @@ WRAPPER_MIXINS = {
     "orchestrator": ("MixinNodeService", "MixinHealthCheck", "MixinEventBus", "MixinMetrics"),
 }
 
-# Where each mixin a generated class may list as a base is imported from.
-MIXINS = {
-    "MixinCaching": Symbol("omnibase_core.mixins", "MixinCaching"),
-    "MixinEventBus": Symbol("omnibase_core.mixins", "MixinEventBus"),
-    "MixinHealthCheck": Symbol("omnibase_core.mixins", "MixinHealthCheck"),
-    "MixinMetrics": Symbol("omnibase_core.mixins.mixin_metrics", "MixinMetrics"),
-    "MixinNodeService": Symbol("omnibase_core.mixins.mixin_node_service", "MixinNodeService"),
-}
-
-# Every mixin omnibase-core 0.47.57 ships (ONEX_TARGET.md).
-KNOWN_MIXINS = frozenset(
-    "Mixin" + name
-    for name in (
-        "CLIHandler Caching CanonicalYAMLSerializer ComputeExecution ContractMetadata "
-        "ContractPublisher ContractStateReducer DebugDiscoveryLogging Discovery "
-        "DiscoveryResponder EffectExecution EventBus EventDrivenNode EventHandler "
-        "FSMExecution FailFast HandlerRouting HashComputation HealthCheck "
-        "IntrospectFromContract IntrospectionPublisher LazyEvaluation LazyValue Metrics "
-        "NodeDispatch NodeExecutor NodeIdFromContract NodeIntrospection NodeLifecycle "
-        "NodeService NodeSetup NodeTypeValidator RequestResponseIntrospection "
-        "SensitiveFieldRedaction Serializable ServiceRegistry ToolExecution TraceCapture "
-        "TruncationValidation WorkflowExecution YAMLSerialization"
-    ).split()
-)
+# Where each mixin a generated class may list as a base is imported from, and
+# every mixin omnibase-core 0.47.57 ships: the catalogue (target/catalogue.py).
+MIXINS = {info.name: info.symbol for info in CATALOGUE if info.use in ("base", "provided")}
+KNOWN_MIXINS = frozenset(BY_NAME)
 
 # Mixins that belong to one node type only.
 NODE_TYPE_MIXINS = {

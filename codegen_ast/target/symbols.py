@@ -165,3 +165,44 @@ SEMVER = Symbol("omnibase_core.models.primitives.model_semver", "ModelSemVer")
 FSM_SUBCONTRACT = Symbol("omnibase_core.models.contracts.subcontracts.model_fsm_subcontract", "ModelFSMSubcontract")
 REDUCER_FSM_METADATA = Symbol("omnibase_core.models.reducer.model_reducer_fsm_metadata", "ModelReducerFsmMetadata")
 INTENT = Symbol("omnibase_core.models.reducer.model_intent", "ModelIntent")
+
+# discovery (codegen_ast/support/discovery.py spliced into node.py)
+DISCOVERY_SYMBOLS = (
+    Symbol("json", ""),
+    Symbol("time", ""),
+    Symbol("collections.abc", "Awaitable"),
+    Symbol("collections.abc", "Callable"),
+    Symbol("collections.abc", "Sequence"),
+    Symbol("uuid", "UUID"),
+    Symbol("omnibase_core.constants.constants_topic_taxonomy", "TOPIC_DISCOVERY_COMMANDS"),
+    Symbol("omnibase_core.constants.constants_topic_taxonomy", "TOPIC_DISCOVERY_EVENTS"),
+    Symbol("omnibase_core.mixins", "MixinDiscoveryResponder"),
+    Symbol("omnibase_core.models.core.model_discovery_request_response", "ModelDiscoveryRequestModelMetadata"),
+    Symbol("omnibase_core.models.core.model_discoveryresponsemetadata", "ModelDiscoveryResponseModelMetadata"),
+    Symbol("omnibase_core.models.core.model_event_channels", "ModelEventChannels"),
+    Symbol("omnibase_core.models.core.model_event_type", "create_event_type_from_registry"),
+    Symbol("omnibase_core.models.core.model_introspection_data", "ModelIntrospectionData"),
+    Symbol("omnibase_core.models.core.model_onex_event", "ModelOnexEvent"),
+    Symbol("omnibase_core.models.events.model_event_envelope", "ModelEventEnvelope"),
+    Symbol("omnibase_core.models.health.model_health_status", "ModelHealthStatus"),
+    Symbol("omnibase_core.models.primitives.model_semver", "ModelSemVer"),
+    Symbol("omnibase_core.protocols.event_bus", "ProtocolEventBus"),
+    Symbol("omnibase_core.models.envelope.model_emitter_identity", "ModelEmitterIdentity"),
+    Symbol("os", ""),
+)
+# what the generated discovery test uses (and ask_discovery, spliced into it)
+DISCOVERY_TEST_SYMBOLS = (
+    Symbol("json", ""),
+    Symbol("collections.abc", "Sequence"),
+    Symbol("typing", "Any"),
+    Symbol("typing", "cast"),
+    Symbol("uuid", "uuid4"),
+    Symbol("omnibase_core.constants.constants_topic_taxonomy", "TOPIC_DISCOVERY_COMMANDS"),
+    Symbol("omnibase_core.constants.constants_topic_taxonomy", "TOPIC_DISCOVERY_EVENTS"),
+    Symbol("omnibase_core.event_bus.event_bus_inmemory", "EventBusInmemory"),
+    Symbol("omnibase_core.models.core.model_onex_event", "ModelOnexEvent"),
+    Symbol("omnibase_core.models.envelope.model_emitter_identity", "ModelEmitterIdentity"),
+    Symbol("omnibase_core.models.events.model_event_envelope", "ModelEventEnvelope"),
+    Symbol("omnibase_core.protocols.event_bus", "ProtocolEventBus"),
+    Symbol("omnibase_core.protocols.event_bus.protocol_event_message", "ProtocolEventMessage"),
+)

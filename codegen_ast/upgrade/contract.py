@@ -1,18 +1,19 @@
 """Make the ``onex new node`` stub's contract.yaml load with omnibase-core's own model.
 
-The stub's contract uses keys the framework's ``ModelContract<Kind>``
-(0.47.57) rejects (``handler``, ``terminal_event``, ``descriptor``) and lacks
-ones it requires (``description``, ``handler_routing.version``,
-``event_bus.version``). Part of scaffold adoption, this edits the text — every
-other line stays as it was:
+The stub's contract lacks keys the framework's ``ModelContract<Kind>``
+(0.47.57) requires (``description``). The runtime's own keys it carries
+(``handler``, ``terminal_event``, ``descriptor``, ``event_bus``) stay: the
+framework's normalizer sets them aside before its typed model judges the
+contract, as ``codegen-ast validate`` does. Part of scaffold adoption, this
+edits the text — every other line stays as it was:
 
 - a missing ``description`` is added after ``name`` (the node's docstring);
 - a missing ``<section>.version`` is added as the section's first key
   (``{major: 1, minor: 0, patch: 0}``);
 - Compute and Orchestrator contracts get the operation time budget
   (``performance.single_operation_max_ms``) generated contracts have;
-- a key the model forbids is kept as a comment under a line saying why (the
-  onex runtime may want it back once the framework's model accepts it).
+- a key the model forbids (a framework without the normalizer judges the keys
+  as written) is kept as a comment under a line saying why.
 
 The framework itself judges the result: the contract is loaded in the target
 Python (as ``codegen-ast validate`` does) before and after, and problems this

@@ -7,10 +7,15 @@ level, and it speaks JSON: a request ``{"contracts": [...], "modules": [...]}``
 on stdin, the answer on stdout after the line :data:`SENTINEL` (whatever the
 imported packages print before it is ignored).
 
-- ``contracts``: ``[{"id": str, "text": str}]`` -> each loaded with the
-  omnibase-core contract model its ``node_type`` names (``from_yaml``, as the
-  framework loads it): the pydantic errors with their ``loc``, and the warnings
-  the framework logs while loading.
+- ``contracts``: ``[{"id": str, "text": str}]`` -> each passed through the
+  framework's own normalizer (``compose_normalization_pipeline``: it strips the
+  keys the runtime reads and the typed models do not define, such as
+  ``event_bus``, and files the other unknown top-level keys, such as
+  ``terminal_event`` or ``descriptor``, under ``annotations``), then loaded with
+  the omnibase-core contract model its ``node_type`` names: the pydantic errors
+  with their ``loc``, the warnings the framework logs while loading, the keys
+  the normalizer filed under ``annotations`` (``set_aside``) and the model's
+  own keys (``model_keys``), so that a misspelt key can still be told.
 - ``modules``: dotted names -> ``importlib.util.find_spec`` in this interpreter.
 - ``attributes``: ``[[module, name]]`` -> whether the imported module has the
   attribute; asked only of installed modules whose names cannot be read from
@@ -60,8 +65,11 @@ def _plain(value: object) -> int | str:
     return value if isinstance(value, (int, str)) else str(value)
 
 
-def _load_contract(models: Any, yaml: Any, text: str) -> dict[str, Any]:
-    result: dict[str, Any] = {"kind": None, "loaded": False, "errors": [], "warnings": [], "yaml_error": None}
+def _load_contract(models: Any, yaml: Any, normalize: Any, text: str) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "kind": None, "loaded": False, "errors": [], "warnings": [], "yaml_error": None,
+        "set_aside": [], "model_keys": [],
+    }
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
@@ -89,6 +97,21 @@ def _load_contract(models: Any, yaml: Any, text: str) -> dict[str, Any]:
         )
         return result
     model = getattr(models, _CONTRACT_MODELS[kind])
+    known: set[str] = set()
+    for name, info in model.model_fields.items():
+        known.add(name)
+        known.update(alias for alias in (info.alias, info.validation_alias) if isinstance(alias, str))
+    result["model_keys"] = sorted(known)
+    if normalize is not None:
+        before = data.get("annotations")
+        try:
+            data = normalize(data)
+        except Exception:  # the normalizer gave up on this shape: the model judges it as written
+            pass
+        filed = data.get("annotations")
+        if isinstance(filed, dict):
+            kept = before if isinstance(before, dict) else {}
+            result["set_aside"] = [str(key) for key in filed if key not in kept]
     collector = _Collect()
     framework_logger = logging.getLogger("omnibase_core")
     propagate = framework_logger.propagate
@@ -98,12 +121,9 @@ def _load_contract(models: Any, yaml: Any, text: str) -> dict[str, Any]:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
-                if hasattr(model, "from_yaml"):
-                    model.from_yaml(text)
-                else:  # ModelContractOrchestrator has no from_yaml; it does what from_yaml does
-                    model.model_validate(data)
+                model.model_validate(data)  # what from_yaml does after safe_load
                 result["loaded"] = True
-            except Exception as error:  # from_yaml wraps pydantic's error in ModelOnexError
+            except Exception as error:  # a model validator may raise ModelOnexError, cause or not
                 cause = error if type(error).__name__ == "ValidationError" else error.__cause__
                 details = getattr(cause, "errors", None)
                 if callable(details):
@@ -124,6 +144,15 @@ def _load_contract(models: Any, yaml: Any, text: str) -> dict[str, Any]:
         framework_logger.propagate = propagate
     result["warnings"] = collector.messages + [str(item.message) for item in caught]
     return result
+
+
+def _normalizer() -> Any:
+    """omnibase-core's contract normalizer; None in a release that has none (contracts load as written)."""
+    try:
+        module = importlib.import_module("omnibase_core.normalization.contract_normalizer")
+    except Exception:
+        return None
+    return getattr(module, "compose_normalization_pipeline", None)
 
 
 def _find_module(name: str) -> dict[str, Any]:
@@ -176,8 +205,9 @@ def probe(request: dict[str, Any]) -> dict[str, Any]:
                 % (sys.executable, type(error).__name__, error)
             )
             return answer
+        normalize = _normalizer()
         for item in contracts:
-            answer["contracts"][item["id"]] = _load_contract(models, yaml, item["text"])
+            answer["contracts"][item["id"]] = _load_contract(models, yaml, normalize, item["text"])
     for name in request.get("modules") or []:
         answer["modules"][name] = _find_module(name)
     for module, name in request.get("attributes") or []:

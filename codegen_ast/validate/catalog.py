@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from codegen_ast.validate import completeness, import_check, imports, security, structure, syntax, typecheck
+from codegen_ast.validate import (
+    completeness,
+    declarative,
+    import_check,
+    imports,
+    routing,
+    security,
+    structure,
+    syntax,
+    typecheck,
+)
 from codegen_ast.validate.rules import Rule
 
 RULES: dict[str, Rule] = {
     item.id: item
-    for module in (syntax, structure, imports, import_check, security, completeness, typecheck)
+    for module in (syntax, structure, routing, declarative, imports, import_check, security, completeness, typecheck)
     for item in module.RULES
 }
 

@@ -6,13 +6,17 @@ Abstract methods, ``@overload`` stubs and Protocol members are exempt: there an
 empty body is the point.
 
 The manual-completion figure (see docs/validation.md) is the share of
-operation-handler lines still to write. Operation handlers are the ``handle``
-methods of ``Handler*`` classes in ``handler_*.py`` / ``handler.py`` modules; a
-node package without any uses its node class's entry method (``process``,
-``execute_effect``, ...) instead. A handler body is still to write when it holds
-a completeness finding, or when its docstring starts with ``Generated default:``
-(codegen-ast's marker) and the body is still the generated default: a single
-``return Output(...)`` of values echoed from ``request`` or empty literals.
+operation-handler lines still to write. Operation handlers are the classes of
+``handler_*.py`` / ``handler.py`` modules, counted by the method that holds the
+operation: their own ``run`` / ``reduce`` (the declarative shape: the base class
+does the rest), else ``handle`` / ``execute`` / ``run_full_cycle`` (what the
+framework's runtime calls); a handler that only declares its saga ``stages`` is
+declared, not written by hand. A node package without any handler uses its node
+class's entry method (``process``, ``execute_effect``, ...) instead. A handler
+body is still to write when it holds a completeness finding, or when its
+docstring starts with ``Generated default:`` (codegen-ast's marker) and the body
+is still the generated default: a single ``return Output(...)`` of values echoed
+from ``request`` or empty literals.
 
 A written body is counted by author: ``model`` when its docstring starts with
 ``Written by a model`` (an accepted ``--fill llm`` answer), ``declarations`` when
@@ -36,6 +40,10 @@ from codegen_ast.validate.rules import Finding, Rule
 from codegen_ast.validate.source import SourceFile, Workspace
 
 GENERATED_DEFAULT_MARKER = "Generated default:"
+# the method holding a handler's operation, first found wins: the declarative shape's
+# run/reduce, then what RuntimeLocal._resolve_handler_method calls
+OPERATION_METHODS = ("run", "reduce", "handle", "execute", "run_full_cycle")
+DECLARED_STAGES = "stages"  # a saga handler's steps, declared as data
 # what `codegen-ast new --fill llm` writes at the start of a body a model wrote
 MODEL_WRITTEN_MARKER = "Written by a model"
 MANIFEST = "codegen-manifest.json"  # the manifest a generated package carries (codegen_ast.manifest)
@@ -98,7 +106,7 @@ def check_source(source: SourceFile) -> list[Finding]:
         if not exempt and len(body) == 1 and isinstance(body[0], ast.Pass):
             findings.append(PLACEHOLDER_PASS.finding(
                 source.display, body[0].lineno, f"{function.name}() is only `pass`"))
-        if not exempt and len(body) == 1 and _is_ellipsis(body[0]):
+        if not exempt and len(body) == 1 and is_ellipsis(body[0]):
             findings.append(ELLIPSIS_BODY.finding(
                 source.display, body[0].lineno, f"{function.name}() is only `...`"))
         if exempt:
@@ -141,7 +149,8 @@ def _docstring_positions(tree: ast.Module) -> set[tuple[int, int]]:
     return positions
 
 
-def _decorator_name(decorator: ast.expr) -> str | None:
+def decorator_name(decorator: ast.expr) -> str | None:
+    """``@name`` / ``@module.name`` / ``@name(...)`` -> ``name``."""
     if isinstance(decorator, ast.Call):
         decorator = decorator.func
     if isinstance(decorator, ast.Attribute):
@@ -167,7 +176,7 @@ def _functions(tree: ast.Module, stub_file: bool) -> list[tuple[FunctionNode, bo
                 visit(child, _is_protocol(child))
             elif isinstance(child, FunctionNode):
                 exempt = stub_file or in_protocol or any(
-                    _decorator_name(d) in _EXEMPT_DECORATORS for d in child.decorator_list
+                    decorator_name(d) in _EXEMPT_DECORATORS for d in child.decorator_list
                 )
                 found.append((child, exempt))
                 visit(child, False)
@@ -178,14 +187,18 @@ def _functions(tree: ast.Module, stub_file: bool) -> list[tuple[FunctionNode, bo
     return found
 
 
+def is_docstring(statement: ast.stmt) -> bool:
+    """A bare string statement (a docstring where it comes first)."""
+    return isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant) \
+        and isinstance(statement.value.value, str)
+
+
 def _without_docstring(body: list[ast.stmt]) -> list[ast.stmt]:
-    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
-            and isinstance(body[0].value.value, str):
-        return body[1:]
-    return body
+    return body[1:] if body and is_docstring(body[0]) else body
 
 
-def _is_ellipsis(statement: ast.stmt) -> bool:
+def is_ellipsis(statement: ast.stmt) -> bool:
+    """A bare ``...`` statement."""
     return isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant) \
         and statement.value.value is Ellipsis
 
@@ -215,7 +228,12 @@ def _own_nodes(function: FunctionNode) -> list[ast.AST]:
 class _Handler:
     source: SourceFile
     owner: str
-    function: FunctionNode
+    member: FunctionNode | ast.Assign | ast.AnnAssign  # the operation's method, or its declared stages
+
+    @property
+    def name(self) -> str:
+        member = self.member
+        return member.name if isinstance(member, FunctionNode) else DECLARED_STAGES
 
 
 def manual_completion(workspace: Workspace, findings: list[Finding], resolver: ClassResolver) -> ManualCompletion:
@@ -229,17 +247,17 @@ def manual_completion(workspace: Workspace, findings: list[Finding], resolver: C
                 handlers.append(_Handler(node.source, node.name, statement))
     figure = ManualCompletion()
     manifests: dict[Path, dict[str, str] | None] = {}
-    for handler in sorted(handlers, key=lambda h: (h.source.display, h.function.lineno)):
-        lines = _body_lines(handler.source, handler.function)
+    for handler in sorted(handlers, key=lambda h: (h.source.display, h.member.lineno)):
+        lines = _body_lines(handler.source, handler.member)
         reason = _unfinished(handler, findings)
         figure.handlers.append(
             HandlerFigure(
                 file=handler.source.display,
-                line=handler.function.lineno,
-                name=f"{handler.owner}.{handler.function.name}",
+                line=handler.member.lineno,
+                name=f"{handler.owner}.{handler.name}",
                 lines=lines,
                 to_write=reason is not None,
-                reason=reason or "written",
+                reason=reason or ("declared" if handler.name == DECLARED_STAGES else "written"),
                 written_by=None if reason is not None else _author(handler, manifests),
             )
         )
@@ -247,7 +265,8 @@ def manual_completion(workspace: Workspace, findings: list[Finding], resolver: C
 
 
 def _author(handler: _Handler, manifests: dict[Path, dict[str, str] | None]) -> Author:
-    if (ast.get_docstring(handler.function) or "").startswith(MODEL_WRITTEN_MARKER):
+    member = handler.member
+    if isinstance(member, FunctionNode) and (ast.get_docstring(member) or "").startswith(MODEL_WRITTEN_MARKER):
         return "model"
     path = handler.source.path
     for folder in path.parents[:3]:
@@ -275,19 +294,39 @@ def _handler_methods(workspace: Workspace) -> list[_Handler]:
     found: list[_Handler] = []
     for source in workspace.sources:
         stem = source.path.stem
-        if source.tree is None or not (stem == "handler" or stem.startswith("handler_")):
+        if source.tree is None or source.is_test or not (stem == "handler" or stem.startswith("handler_")):
             continue
         for statement in source.tree.body:
-            if isinstance(statement, ast.ClassDef) and statement.name.startswith("Handler"):
-                for member in statement.body:
-                    if isinstance(member, FunctionNode) and member.name == "handle":
-                        found.append(_Handler(source, statement.name, member))
+            if isinstance(statement, ast.ClassDef):
+                member = _operation(statement)
+                if member is not None:
+                    found.append(_Handler(source, statement.name, member))
     return found
 
 
-def _body_lines(source: SourceFile, function: FunctionNode) -> int:
-    """Code lines of the body after the docstring: no blank or comment-only lines; at least 1."""
-    body = _without_docstring(function.body)
+def _operation(cls: ast.ClassDef) -> FunctionNode | ast.Assign | ast.AnnAssign | None:
+    """The member of a handler class that holds its operation, if it has one of its own."""
+    methods = {item.name: item for item in cls.body if isinstance(item, FunctionNode)
+               and not any(decorator_name(d) in _EXEMPT_DECORATORS for d in item.decorator_list)}
+    for name in OPERATION_METHODS:
+        if name in methods:
+            return methods[name]
+    for item in cls.body:
+        if isinstance(item, ast.Assign) and any(_named(target, DECLARED_STAGES) for target in item.targets):
+            return item
+        if isinstance(item, ast.AnnAssign) and item.value is not None and _named(item.target, DECLARED_STAGES):
+            return item
+    return None
+
+
+def _named(target: ast.expr, name: str) -> bool:
+    return isinstance(target, ast.Name) and target.id == name
+
+
+def _body_lines(source: SourceFile, member: FunctionNode | ast.Assign | ast.AnnAssign) -> int:
+    """Code lines of a method's body after the docstring (of a declaration: all of it),
+    without blank or comment-only lines; at least 1."""
+    body: list[ast.stmt] = _without_docstring(member.body) if isinstance(member, FunctionNode) else [member]
     if not body:
         return 1
     first, last = body[0].lineno, max(getattr(body[-1], "end_lineno", None) or body[-1].lineno, body[0].lineno)
@@ -300,15 +339,17 @@ def _body_lines(source: SourceFile, function: FunctionNode) -> int:
 
 
 def _unfinished(handler: _Handler, findings: list[Finding]) -> str | None:
-    """Why the handler's body is still to write, or None when it is written."""
-    function = handler.function
-    end = getattr(function, "end_lineno", None) or function.lineno
+    """Why the handler's body is still to write, or None when it is written (or declared)."""
+    member = handler.member
+    end = getattr(member, "end_lineno", None) or member.lineno
     for finding in findings:
         if finding.stage == "completeness" and finding.file == handler.source.display \
-                and function.lineno <= finding.line <= end:
+                and member.lineno <= finding.line <= end:
             return f"{finding.rule}: {finding.message}"
-    docstring = ast.get_docstring(function) or ""
-    if docstring.startswith(GENERATED_DEFAULT_MARKER) and _is_generated_default(function):
+    if not isinstance(member, FunctionNode):
+        return None
+    docstring = ast.get_docstring(member) or ""
+    if docstring.startswith(GENERATED_DEFAULT_MARKER) and _is_generated_default(member):
         return "generated default (codegen-ast)"
     return None
 

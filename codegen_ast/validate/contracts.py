@@ -1,8 +1,10 @@
 """contract.yaml: loaded by omnibase-core's contract models in the target Python,
-with every problem pointed at the line of the key it concerns."""
+after the framework's own normalizer, with every problem pointed at the line of
+the key it concerns; and what the contract says about its handlers."""
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,10 @@ from codegen_ast.readers.yaml_source import parse_yaml, read_input
 
 # pydantic errors that only repeat that another field failed
 _CASCADES = frozenset({"default_factory_not_called"})
+# problems that leave no contract to read at all (every framework reader refuses it)
+UNREADABLE = frozenset({"input", "yaml", "not_a_mapping", "node_type"})
+# the subcontract the framework's base class runs by itself, by node kind
+_RUN_BY_BASE = {"reducer": "state_machine", "orchestrator": "workflow_coordination"}
 
 
 @dataclass
@@ -36,6 +42,38 @@ class LoadedContract:
     warnings: list[str] = field(default_factory=list)
     data: Any = None  # the ruamel round-trip tree (line numbers), None when unparsable
     name: str | None = None
+    set_aside: list[str] = field(default_factory=list)  # keys the normalizer filed under annotations
+    model_keys: list[str] = field(default_factory=list)  # the typed model's own keys
+
+    @property
+    def readable(self) -> bool:
+        """The framework can read it as a contract (its typed model may still refuse keys)."""
+        return isinstance(self.data, dict) and not any(problem.kind in UNREADABLE for problem in self.errors)
+
+    def misspelt_keys(self) -> list[tuple[str, str]]:
+        """(key, model key) for a set-aside key that looks like a model key the contract lacks."""
+        absent = [key for key in self.model_keys if not (isinstance(self.data, dict) and key in self.data)]
+        found = []
+        for key in self.set_aside:
+            close = difflib.get_close_matches(key, absent, n=1, cutoff=0.85)
+            if close:
+                found.append((key, close[0]))
+        return found
+
+    @property
+    def routing(self) -> dict[str, Any]:
+        value = self.data.get("handler_routing") if isinstance(self.data, dict) else None
+        return value if isinstance(value, dict) else {}
+
+    def declares_behaviour(self) -> bool:
+        """Whether the contract says what runs the node: handler routing (a default
+        handler or a handlers table), or the subcontract its base class executes (a
+        reducer's state_machine, an orchestrator's workflow_coordination)."""
+        routing = self.routing
+        if routing.get("default_handler") or routing.get("handlers"):
+            return True
+        subcontract = _RUN_BY_BASE.get(self.kind or "")
+        return bool(subcontract and isinstance(self.data, dict) and self.data.get(subcontract))
 
     def key_line(self, *loc: object) -> int:
         return locate(self.data, list(loc))
@@ -51,6 +89,23 @@ class LoadedContract:
         if isinstance(value, dict) and isinstance(value.get("module"), str) and isinstance(value.get("name"), str):
             return str(value["module"]), str(value["name"])
         return None
+
+    def module_references(self) -> list[str]:
+        """Every dotted module the contract names: its models' and its handlers'."""
+        modules = [reference[0] for key in ("input_model", "output_model")
+                   for reference in [self.model_reference(key)] if reference is not None]
+        default = self.routing.get("default_handler")
+        if isinstance(default, str) and ":" in default:
+            modules.append(default.rpartition(":")[0])
+        entries = self.routing.get("handlers")
+        for entry in entries if isinstance(entries, list) else []:
+            handler = entry.get("handler") if isinstance(entry, dict) else None
+            if isinstance(handler, dict) and isinstance(handler.get("module"), str):
+                modules.append(str(handler["module"]))
+        single = self.data.get("handler") if isinstance(self.data, dict) else None
+        if isinstance(single, dict) and isinstance(single.get("module"), str):
+            modules.append(str(single["module"]))
+        return [module for module in modules if "." in module]
 
 
 def read_tree(text: str) -> Any:
@@ -108,6 +163,8 @@ def from_answer(path: Path, text: str, answer: dict[str, Any]) -> LoadedContract
             ContractProblem(contract.key_line(*loc), key, str(error.get("msg", "")), str(error.get("type", "")))
         )
     contract.warnings = [str(message) for message in answer.get("warnings", [])]
+    contract.set_aside = [str(key) for key in answer.get("set_aside", [])]
+    contract.model_keys = [str(key) for key in answer.get("model_keys", [])]
     return contract
 
 

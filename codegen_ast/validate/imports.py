@@ -6,15 +6,23 @@ all names of a run in one request. ``from M import name`` also checks that M
 defines ``name`` (read statically from M's source) or has a submodule of that
 name. Imports guarded by ``try: ... except ImportError`` are optional by
 design and are not checked.
+
+A node package kept inside a larger project imports itself by the name the
+project installs it under (``acme.nodes.node_x_effect.models``). Validated where
+that project is not installed, such an import is reported as a warning
+(IMP004), not an error, when the module is there in the package, and so is any
+other import from the same project: the environment lacks the project, the code
+may well be right.
 """
 
 from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
+from pathlib import Path
 
 from codegen_ast.target import MIXINS
-from codegen_ast.validate.modules import ModuleIndex, ModuleLocation
+from codegen_ast.validate.modules import ModuleIndex, ModuleLocation, own_module
 from codegen_ast.validate.rules import Finding, Rule
 from codegen_ast.validate.source import SourceFile, Workspace
 
@@ -35,7 +43,23 @@ NAME_NOT_FOUND = Rule(
     valid=("from json import loads\nfrom os import path\n",),
     invalid=("from json import no_such_name\n",),
 )
-RULES = (MODULE_NOT_FOUND, NAME_NOT_FOUND)
+PROJECT_NOT_INSTALLED = Rule(
+    "IMP004", "imports", "warning",
+    "import from the project the node package belongs to, which is not installed in the target",
+    "install the project the package belongs to in the target environment (e.g. `pip install -e .` "
+    "in its repository), or pass --python with the interpreter of an environment that has it",
+    valid=("from node_tally_effect.models import ModelTallyInput\n",
+           "from ..models import ModelTallyInput\n"),
+    invalid=("from acme.nodes.node_tally_effect.models import ModelTallyInput\n",),
+    example_path="node_tally_effect/handlers/handler_count.py",
+    example_files=(
+        ("node_tally_effect/__init__.py", ""),
+        ("node_tally_effect/contract.yaml", "name: tally\nnode_type: EFFECT_GENERIC\n"),
+        ("node_tally_effect/handlers/__init__.py", ""),
+        ("node_tally_effect/models.py", "class ModelTallyInput:\n    \"\"\"A text.\"\"\"\n"),
+    ),
+)
+RULES = (MODULE_NOT_FOUND, NAME_NOT_FOUND, PROJECT_NOT_INSTALLED)
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 
 
@@ -79,10 +103,25 @@ def check_imports(workspace: Workspace, index: ModuleIndex) -> list[Finding]:
                for item in collect_imports(source.tree) if not item.guarded]
     index.ask_target(_target_questions(checked, index))
     index.ask_attributes(_dynamic_names(checked, index))
+    projects = _uninstalled_projects(checked, index)
     findings: list[Finding] = []
     for source, item in checked:
-        findings += _check_one(source, item.node, index)
+        findings += _check_one(source, item.node, index, projects)
     return findings
+
+
+def _uninstalled_projects(checked: list[tuple[SourceFile, _Import]], index: ModuleIndex) -> dict[Path, str]:
+    """Node package folder -> the project it imports itself from, when the target lacks it."""
+    projects: dict[Path, str] = {}
+    for source, item in checked:
+        node = item.node
+        names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else (
+            [] if node.level or not node.module else [node.module])
+        for name in names:
+            own = own_module(name, source.path)
+            if own is not None and own.prefix and index.resolve(name, source.path)[0] is None:
+                projects[own.package] = own.project
+    return projects
 
 
 def _target_questions(checked: list[tuple[SourceFile, _Import]], index: ModuleIndex) -> list[str]:
@@ -118,11 +157,13 @@ def _dynamic_names(checked: list[tuple[SourceFile, _Import]], index: ModuleIndex
     return pairs
 
 
-def _check_one(source: SourceFile, node: ast.Import | ast.ImportFrom, index: ModuleIndex) -> list[Finding]:
+def _check_one(
+    source: SourceFile, node: ast.Import | ast.ImportFrom, index: ModuleIndex, projects: dict[Path, str]
+) -> list[Finding]:
     shown, line, column = source.display, node.lineno, node.col_offset + 1
     if isinstance(node, ast.Import):
         return [
-            _not_found(source, line, column, alias.name, error, index)
+            _not_found(source, line, column, alias.name, error, index, projects)
             for alias in node.names
             for location, error in [index.resolve(alias.name, source.path)]
             if location is None
@@ -140,7 +181,7 @@ def _check_one(source: SourceFile, node: ast.Import | ast.ImportFrom, index: Mod
         name = node.module or ""
         location, error = index.resolve(name, source.path)
         if location is None:
-            return [_not_found(source, line, column, name, error, index)]
+            return [_not_found(source, line, column, name, error, index, projects)]
     return [
         NAME_NOT_FOUND.finding(shown, line, f"{name} has no name {alias.name!r}", column=column)
         for alias in node.names
@@ -149,10 +190,33 @@ def _check_one(source: SourceFile, node: ast.Import | ast.ImportFrom, index: Mod
 
 
 def _not_found(
-    source: SourceFile, line: int, column: int, module: str, error: str | None, index: ModuleIndex
+    source: SourceFile,
+    line: int,
+    column: int,
+    module: str,
+    error: str | None,
+    index: ModuleIndex,
+    projects: dict[Path, str],
 ) -> Finding:
+    own = own_module(module, source.path)
+    if own is not None and own.prefix:
+        found = (own.location.source or own.package).relative_to(own.package.parent).as_posix()
+        return PROJECT_NOT_INSTALLED.finding(
+            source.display, line,
+            f"{module!r} is this package's own {found}, named as "
+            f"project {own.project!r} installs it; {own.project!r} is not importable by {index.target.executable}",
+            column=column,
+        )
+    project = next((name for folder, name in projects.items() if source.path.is_relative_to(folder)), None)
+    if project is not None and module.split(".")[0] == project:
+        return PROJECT_NOT_INSTALLED.finding(
+            source.display, line,
+            f"cannot import {module!r}: it belongs to {project!r}, the project this node package is part of "
+            f"(it imports itself from there), which is not installed for {index.target.executable}",
+            column=column,
+        )
     local = index.local(module, source.path)[1]
-    where = "in the local source tree" if local else f"by {index.target.executable}"
+    where: str = "in the local source tree" if local else f"by {index.target.executable}"
     detail = f" ({error})" if error else ""
     return MODULE_NOT_FOUND.finding(
         source.display, line, f"cannot import {module!r}: not found {where}{detail}", column=column

@@ -17,6 +17,7 @@ from codegen_ast.validate.target_env import TargetPython
 
 _PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
 _MAX_ROOTS = 6
+_NODE_PACKAGE_MARKER = "contract.yaml"
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,40 @@ class ModuleLocation:
     is_package: bool
     search: tuple[Path, ...] = ()  # where its submodules live
     local: bool = True
+
+
+@dataclass(frozen=True)
+class OwnModule:
+    """A module of a node package named the way its project installs the package:
+    ``acme.nodes.node_x_effect.handlers.handler_y`` for ``node_x_effect/handlers/handler_y.py``."""
+
+    location: ModuleLocation
+    package: Path  # the node package folder (it holds contract.yaml)
+    prefix: str  # what the project puts before the package's name: "acme.nodes"
+
+    @property
+    def project(self) -> str:
+        return self.prefix.split(".")[0]
+
+
+def own_module(name: str, importer: Path) -> OwnModule | None:
+    """``name`` as a module of a node package ``importer`` belongs to, under the name
+    the package's project installs it as, when that module is on disk.
+
+    Production repositories keep node packages inside a project and refer to them by
+    their installed name (``acme.nodes.node_x_effect.models...``); validated out of
+    that project, the name does not import, but the module is still there to read.
+    """
+    parts = name.split(".")
+    for folder in importer.parents:
+        if not (folder / _NODE_PACKAGE_MARKER).is_file() or folder.name not in parts[1:]:
+            continue
+        at = len(parts) - 1 - parts[::-1].index(folder.name)
+        kind = "package" if (folder / "__init__.py").is_file() else "namespace"
+        location = _walk_down(name, kind, folder, parts[at + 1 :])
+        if location is not None:
+            return OwnModule(location, folder, ".".join(parts[:at]))
+    return None
 
 
 @dataclass(frozen=True)
@@ -45,6 +80,12 @@ def package_parts(path: Path) -> tuple[Path, list[str]]:
         parts.insert(0, folder.name)
         folder = folder.parent
     return folder, parts
+
+
+def location_of(path: Path) -> ModuleLocation:
+    """The module a local source file is."""
+    package = path.stem == "__init__"
+    return ModuleLocation(module_name(path), path, is_package=package, search=(path.parent,) if package else ())
 
 
 def module_name(path: Path) -> str:
@@ -183,6 +224,15 @@ class ModuleIndex:
             ),
             None,
         )
+
+    def reference(self, name: str, importer: Path) -> ModuleLocation | None:
+        """Where a module a contract (or code) names is: as Python would find it, or
+        inside the node package under its installed name (see :func:`own_module`)."""
+        location, _ = self.resolve(name, importer)
+        if location is None:
+            own = own_module(name, importer)
+            location = own.location if own is not None else None
+        return location
 
     def resolve(self, name: str, importer: Path) -> tuple[ModuleLocation | None, str | None]:
         location, decided = self.local(name, importer)

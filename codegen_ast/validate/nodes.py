@@ -194,7 +194,9 @@ class ClassResolver:
             return "framework"  # e.g. `nodes.NodeEffect` through a module alias
         return "unknown"
 
-    def _local_class(self, statement: ast.ImportFrom, name: str, importer: Path) -> LocalClass | None:
+    def _local_class(
+        self, statement: ast.ImportFrom, name: str, importer: Path, depth: int = 0
+    ) -> LocalClass | None:
         location: ModuleLocation | None
         if statement.level:
             location, _ = self.index.relative(importer, statement.level, statement.module)
@@ -204,16 +206,21 @@ class ClassResolver:
                 return None
         if location is None or location.source is None:
             return None
-        tree = self.tree(location.source)
-        if tree is None:
+        return self.class_in(location.source, name, depth)
+
+    def class_in(self, path: Path, name: str, _depth: int = 0) -> LocalClass | None:
+        """The class ``name`` of the module at ``path``: defined there, or re-exported
+        from another local module (``from .handlers import HandlerX``)."""
+        tree = self.tree(path)
+        if tree is None or _depth > _MAX_DEPTH:
             return None
         for item in tree.body:
             if isinstance(item, ast.ClassDef) and item.name == name:
-                return LocalClass(name, item, location.source, tree)
-        for item in tree.body:  # re-exported from one more local module
+                return LocalClass(name, item, path, tree)
+        for item in tree.body:
             if isinstance(item, ast.ImportFrom) and any((a.asname or a.name) == name for a in item.names):
                 original = next(a.name for a in item.names if (a.asname or a.name) == name)
-                return self._local_class(item, original, location.source)
+                return self._local_class(item, original, path, _depth + 1)
         return None
 
 
@@ -247,5 +254,10 @@ def find_node_classes(workspace: Workspace, resolver: ClassResolver) -> list[Nod
             lineage = resolver.lineage(statement, source.path, source.tree)
             if lineage.kinds or _looks_like_node(statement, source.path):
                 candidates.append(NodeClass(source, lineage))
-    inherited = {id(ancestor.node) for node in candidates for ancestor in node.lineage.local[1:]}
-    return [node for node in candidates if id(node.node) not in inherited]
+    # by place, not identity: a base in another file was parsed again by the resolver
+    inherited = {_place(ancestor) for node in candidates for ancestor in node.lineage.local[1:]}
+    return [node for node in candidates if _place(node.lineage.local[0]) not in inherited]
+
+
+def _place(cls: LocalClass) -> tuple[Path, int, str]:
+    return cls.path, cls.node.lineno, cls.name

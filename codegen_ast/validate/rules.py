@@ -4,7 +4,10 @@ Every check of the pipeline is a :class:`Rule` with a stable id (``SEC001``), th
 stage it belongs to, a severity, a one-line title and a default fix hint. Rules
 whose subject is a single file also carry their own ``valid`` / ``invalid``
 examples (Fixit style): the examples document the rule and the test suite runs
-them, so an example that stops behaving as documented fails the build.
+them, so an example that stops behaving as documented fails the build. A rule
+about a file in a node package (a node class, an import of the package's own
+project) says where its examples are written (``example_path``) and which files
+surround them (``example_files``: a contract, a handler).
 """
 
 from __future__ import annotations
@@ -59,6 +62,8 @@ class Rule:
     fix: str
     valid: tuple[str, ...] = field(default=(), repr=False)
     invalid: tuple[str, ...] = field(default=(), repr=False)
+    example_path: str = field(default="example.py", repr=False)
+    example_files: tuple[tuple[str, str], ...] = field(default=(), repr=False)  # (path, text) beside it
 
     def finding(
         self,

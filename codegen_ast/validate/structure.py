@@ -2,8 +2,16 @@
 
 Checks every node class (see ``nodes.find_node_classes``) against its package's
 contract.yaml, which is loaded by omnibase-core's own contract model in the
-target Python; and checks the production patterns the seed plan's 8.4 test asked
+target Python (after the framework's normalizer); the handlers the contract
+names (``routing``); and the production patterns the seed plan's 8.4 test asked
 for (health checks, metrics, envelope events), adapted to omnibase-core 0.47.
+
+A node comes in one of two shapes. **Imperative**: its class overrides
+``process`` (STR003/STR004 check it), and the patterns are looked for in the
+class. **Declarative**: it does not, and its contract says what runs it
+(handler routing, or a reducer's state machine / an orchestrator's workflow):
+its class must be a shell (``declarative``, DCL001), the patterns are looked
+for in the handlers the contract names, followed through their bases.
 """
 
 from __future__ import annotations
@@ -13,15 +21,18 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from codegen_ast.validate.contracts import LoadedContract, fix_for, from_answer, read_contract
+from codegen_ast.validate.contracts import UNREADABLE, LoadedContract, fix_for, from_answer, read_contract
+from codegen_ast.validate.declarative import shell_findings
 from codegen_ast.validate.modules import ModuleIndex
 from codegen_ast.validate.nodes import (
     KIND_SUFFIX,
     ClassResolver,
+    Lineage,
     NodeClass,
     find_node_classes,
     is_node_file,
 )
+from codegen_ast.validate.routing import HandlerReference, handler_file_findings, handler_references, routing_findings
 from codegen_ast.validate.rules import Finding, Rule
 from codegen_ast.validate.source import CONTRACT_NAME, Workspace
 
@@ -41,6 +52,7 @@ _METRIC_CALLS = frozenset(
     {"increment_counter", "record_metric", "record_histogram", "_update_processing_metrics", "inc", "observe"}
 )
 _EVENT_NAMES = frozenset({"ModelEventEnvelope", "publish_event", "publish_async", "bind_event_bus"})
+_HEALTH_METHODS = ("get_health_checks", "health_check", "health_check_async")
 
 CLASS_NAME = Rule(
     "STR001", "structure", "error",
@@ -54,9 +66,10 @@ BASE_CLASS = Rule(
 )
 NO_PROCESS = Rule(
     "STR003", "structure", "error",
-    "node class does not override process()",
-    "define `async def process(self, input_data)`: the framework's default fails at run time "
-    "with CONFIGURATION_ERROR unless a subcontract is loaded",
+    "node class does not override process(), and its contract routes to no handler",
+    "define `async def process(self, input_data)` (the framework's default fails at run time "
+    "with CONFIGURATION_ERROR unless a subcontract is loaded), or make the node declarative: "
+    "name its handlers in contract.yaml's handler_routing and keep the class a shell",
 )
 PROCESS_SIGNATURE = Rule(
     "STR004", "structure", "error",
@@ -72,8 +85,14 @@ NO_CONTRACT = Rule(
 )
 CONTRACT_INVALID = Rule(
     "STR006", "structure", "error",
-    "contract.yaml is not accepted by omnibase-core's contract model",
-    "correct the contract so that omnibase-core's contract model loads it",
+    "contract.yaml cannot be read as an ONEX contract",
+    "write contract.yaml as a YAML mapping with a node_type of EFFECT_GENERIC, COMPUTE_GENERIC, "
+    "REDUCER_GENERIC or ORCHESTRATOR_GENERIC",
+)
+CONTRACT_REFUSED = Rule(
+    "STR009", "structure", "warning",
+    "omnibase-core's typed contract model refuses contract.yaml (after the framework's normalizer)",
+    "correct the contract so that omnibase-core's contract model accepts it",
 )
 CONTRACT_WARNING = Rule(
     "STR007", "structure", "warning",
@@ -111,7 +130,8 @@ PUBLISH_DEFECT = Rule(
 )
 RULES = (
     CLASS_NAME, BASE_CLASS, NO_PROCESS, PROCESS_SIGNATURE, NO_CONTRACT, CONTRACT_INVALID,
-    CONTRACT_WARNING, MODEL_MISSING, NO_HEALTH_CHECKS, NO_METRICS, NO_EVENTS, PUBLISH_DEFECT,
+    CONTRACT_WARNING, MODEL_MISSING, CONTRACT_REFUSED, NO_HEALTH_CHECKS, NO_METRICS, NO_EVENTS,
+    PUBLISH_DEFECT,
 )
 
 
@@ -119,7 +139,9 @@ RULES = (
 class _Context:
     workspace: Workspace
     index: ModuleIndex
+    resolver: ClassResolver
     contracts: dict[str, LoadedContract]  # by folder
+    handlers: dict[str, list[HandlerReference]]  # by folder: what each contract names
 
 
 def check_structure(workspace: Workspace, index: ModuleIndex) -> list[Finding]:
@@ -129,13 +151,17 @@ def check_structure(workspace: Workspace, index: ModuleIndex) -> list[Finding]:
     contract_paths |= {
         node.package_dir / CONTRACT_NAME for node in nodes if (node.package_dir / CONTRACT_NAME).is_file()
     }
-    context = _Context(workspace, index, _load_contracts(sorted(contract_paths), index))
+    contracts = _load_contracts(sorted(contract_paths), index)
+    handlers = {folder: handler_references(contract, index, resolver) if contract.readable else []
+                for folder, contract in contracts.items()}
+    context = _Context(workspace, index, resolver, contracts, handlers)
     findings: list[Finding] = []
-    for contract in context.contracts.values():
+    for folder, contract in context.contracts.items():
         findings += _check_contract(contract, context)
+        findings += routing_findings(contract, handlers[folder], workspace)
     for node in nodes:
         findings += _check_node(node, context)
-    return findings
+    return list(dict.fromkeys(findings))  # a shared local base or contract is reported once
 
 
 def _load_contracts(paths: list[Path], index: ModuleIndex) -> dict[str, LoadedContract]:
@@ -153,15 +179,13 @@ def _load_contracts(paths: list[Path], index: ModuleIndex) -> dict[str, LoadedCo
     for key, text in texts.items():
         path = Path(key)
         loaded[str(path.parent)] = from_answer(path, text, answer["contracts"][key])
-    # the model classes named by the contracts: ask the target about them now, in one go
+    # the model and handler modules the contracts name: ask the target about them now, in one go
     wanted: list[str] = []
     for contract in loaded.values():
-        for key in ("input_model", "output_model"):
-            reference = contract.model_reference(key)
-            if reference is not None:
-                _, decided = index.local(reference[0], contract.path)
-                if not decided:
-                    wanted.append(reference[0])
+        for module in contract.module_references():
+            _, decided = index.local(module, contract.path)
+            if not decided:
+                wanted.append(module)
     index.ask_target(wanted)
     return loaded
 
@@ -170,13 +194,23 @@ def _check_contract(contract: LoadedContract, context: _Context) -> list[Finding
     shown = context.workspace.display(contract.path)
     model = _CONTRACT_MODEL.get(contract.kind or "", "contract model")
     findings = [
-        CONTRACT_INVALID.finding(
+        (CONTRACT_INVALID if problem.kind in UNREADABLE else CONTRACT_REFUSED).finding(
             shown,
             problem.line,
             f"{problem.key}: {problem.message}" if problem.key else problem.message,
             fix=fix_for(problem, model),
         )
         for problem in contract.errors
+    ]
+    findings += [
+        CONTRACT_REFUSED.finding(
+            shown,
+            contract.key_line(key),
+            f"{key}: not a key of {model}, and it looks like {known!r}",
+            fix=f"rename it {known!r} (the framework's normalizer files keys {model} does not define "
+            "under annotations, where nothing reads them)",
+        )
+        for key, known in contract.misspelt_keys()
     ]
     findings += [
         CONTRACT_WARNING.finding(shown, 1, f"omnibase-core warned: {message}") for message in contract.warnings
@@ -186,7 +220,7 @@ def _check_contract(contract: LoadedContract, context: _Context) -> list[Finding
         if reference is None:
             continue
         module, name = reference
-        location, _ = context.index.resolve(module, contract.path)
+        location = context.index.reference(module, contract.path)
         line = contract.key_line(key)
         if location is None:
             findings.append(
@@ -210,9 +244,23 @@ def _check_node(node: NodeClass, context: _Context) -> list[Finding]:
     kind = (contract.kind if contract else None) or _only(base_kinds) or _kind_from_names(node)
     findings += _check_name(node, kind, contract, shown)
     findings += _check_base(node, kind if contract and contract.kind else None, shown)
-    findings += _check_process(node, kind, context.workspace)
-    findings += _check_patterns(node, kind, shown)
+    if contract is not None and is_declarative(node, contract):
+        findings += shell_findings(node, context.workspace.display)
+        findings += handler_file_findings(contract, context.workspace)
+        references = context.handlers[str(node.package_dir)]
+        read = [reference.found for reference in references if reference.found is not None]
+        if len(read) == len(references):  # else a handler cannot be read (STR010, or installed): stay silent
+            lineages = [context.resolver.lineage(cls.node, cls.path, cls.tree) for cls in read]
+            findings += _check_handler_patterns(node, kind, contract, lineages)
+    else:
+        findings += _check_process(node, kind, context.workspace)
+        findings += _check_patterns(node, kind, shown)
     return findings
+
+
+def is_declarative(node: NodeClass, contract: LoadedContract) -> bool:
+    """No process() of its own, and a contract that says what runs the node."""
+    return node.lineage.method("process") is None and contract.readable and contract.declares_behaviour()
 
 
 def _only(kinds: set[str]) -> str | None:
@@ -274,7 +322,9 @@ def _check_base(node: NodeClass, contract_kind: str | None, shown: str) -> list[
 def _check_process(node: NodeClass, kind: str | None, workspace: Workspace) -> list[Finding]:
     found = node.lineage.method("process")
     if found is None:
-        return [NO_PROCESS.finding(node.source.display, node.node.lineno, f"{node.name} does not override process()")]
+        return [NO_PROCESS.finding(node.source.display, node.node.lineno,
+                                   f"{node.name} does not override process(), and no {CONTRACT_NAME} "
+                                   "routes it to a handler")]
     owner, method = found
     where = workspace.display(owner.path)  # process may be inherited from a local base
     problems: list[str] = []
@@ -340,6 +390,52 @@ def _check_patterns(node: NodeClass, kind: str | None, shown: str) -> list[Findi
                 )
             )
     return findings
+
+
+def _check_handler_patterns(
+    node: NodeClass, kind: str | None, contract: LoadedContract, handlers: list[Lineage]
+) -> list[Finding]:
+    """PAT001-PAT003 for a declarative node: what its handlers (the classes the contract
+    names, and their bases) do; the node's own class when the contract names none."""
+    shown, line = node.source.display, node.node.lineno
+    sources = handlers or [node.lineage]
+    names = sorted({lineage.local[0].name for lineage in sources})
+    named = f"{', '.join(names)} or {'its' if len(names) == 1 else 'their'}"
+    findings: list[Finding] = []
+    if not any(lineage.method(name) for lineage in sources for name in _HEALTH_METHODS):
+        findings.append(NO_HEALTH_CHECKS.finding(
+            shown, line, f"{node.name}: no health checks in {named} bases",
+            fix="give the handlers a health_check() that probes what they depend on (the framework's "
+            "MixinHealthCheck on the resources they share, in registry/)"))
+    if not any(_calls(owner.node, _METRIC_CALLS) for lineage in sources for owner in lineage.local):
+        findings.append(NO_METRICS.finding(
+            shown, line, f"{node.name}: no metrics recorded in {named} bases",
+            fix="record each operation in the handlers (MixinMetrics' increment_counter / record_histogram "
+            "on the resources they share)"))
+    unresolved = any(lineage.unresolved for lineage in sources)
+    if kind in ("effect", "orchestrator") and not unresolved and not _publishes(contract, [*sources, node.lineage]):
+        findings.append(NO_EVENTS.finding(
+            shown, line,
+            f"{node.name} cannot publish envelope events: its contract declares no terminal_event, "
+            f"publish_topics or output_events, and nothing in {named} bases publishes",
+            fix="declare the events in contract.yaml (event_bus.publish_topics, terminal_event) so the runtime "
+            "publishes the handlers' answers, or publish ModelEventEnvelope events from the handlers"))
+    return findings
+
+
+def _publishes(contract: LoadedContract, lineages: list[Lineage]) -> bool:
+    """The runtime publishes what the contract declares; handlers may publish themselves."""
+    data = contract.data if isinstance(contract.data, dict) else {}
+    bus = data.get("event_bus")
+    entries = contract.routing.get("handlers")
+    if data.get("terminal_event") or (isinstance(bus, dict) and bus.get("publish_topics")):
+        return True
+    if isinstance(entries, list) and any(isinstance(entry, dict) and entry.get("output_events") for entry in entries):
+        return True
+    return any(
+        "MixinEventBus" in lineage.mixins or any(_mentions(owner.tree, _EVENT_NAMES) for owner in lineage.local)
+        for lineage in lineages
+    )
 
 
 def _calls(tree: ast.AST, names: frozenset[str]) -> bool:

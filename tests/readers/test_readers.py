@@ -39,8 +39,7 @@ def test_drifted_contract_lowercase_type_single_handler_state_machine() -> None:
     assert result.dialect == "contract"
     assert (result.spec.name, result.spec.node_type) == ("cart", "reducer")
     assert result.spec.features == ["caching"]
-    warnings = [str(w) for w in result.warnings]
-    assert any("capabilities.1: capability 'audit_trail'" in w for w in warnings)
+    assert result.spec.capabilities == ["caching", "audit_trail"]  # advertised by the discovery pattern
     machine = result.spec.state_machine
     assert machine is not None and (machine.initial_state, machine.states) == ("empty", ["empty", "active"])
     assert [(t.source, t.target, t.trigger) for t in machine.transitions] == [("empty", "active", "add_item")]
@@ -69,12 +68,16 @@ def test_v2_contract_with_schemas_mixins_and_events() -> None:
     assert any("event_patterns.publishes.0: event type 'LedgerUpdated' read as 'ledger.updated'" in w for w in warnings)
 
 
-def test_v2_missing_companion_is_completed_and_said() -> None:
+def test_v2_mixins_that_cannot_serve_a_node_are_dropped_and_said() -> None:
     result = read_spec(FILES / "v2_companion.yaml")
     assert (result.spec.name, result.spec.version) == ("alerts", "2.0.1")
-    assert result.spec.mixins == ["MixinEventDrivenNode", "MixinEventBus"]
+    assert result.spec.mixins == []
     assert result.spec.features == ["circuit_breaker"]
-    assert any("MixinEventDrivenNode needs MixinEventBus, which was missing: added" in str(w) for w in result.warnings)
+    assert any(
+        "MixinEventDrivenNode cannot serve a node (its __init__ requires node_id and event_bus" in str(w)
+        and str(w).endswith(": dropped")
+        for w in result.warnings
+    )
 
 
 @pytest.mark.parametrize(

@@ -33,7 +33,8 @@ def test_the_stub_became_a_framework_node(scaffolds: list[Scaffold]) -> None:
             if line.strip() and not line.lstrip().startswith(("class ", "raise NotImplementedError")):
                 assert line in text, line
         contract = (scaffold.package / "contract.yaml").read_text(encoding="utf-8")
-        assert "# handler:" in contract and "description:" in contract
+        # the runtime's keys stay as they were (RuntimeLocal reads them); a description is added
+        assert "\nhandler:\n" in contract and "\nterminal_event:" in contract and "description:" in contract
 
 
 def test_a_second_upgrade_changes_nothing(scaffolds: list[Scaffold]) -> None:

@@ -18,19 +18,27 @@ from codegen_ast.validate.modules import ModuleIndex
 from codegen_ast.validate.nodes import FRAMEWORK_KIND, FRAMEWORK_MIXINS
 from codegen_ast.validate.security import check_security, looks_secret
 from codegen_ast.validate.source import discover
+from codegen_ast.validate.structure import check_structure
 from codegen_ast.validate.syntax import check_syntax
 from codegen_ast.validate.target_env import TargetPython
 
 EXAMPLE_RULES = [rule for rule in RULES.values() if rule.invalid]
 
 
-def file_level_rules(tmp_path: Path, source: str) -> list[str]:
-    """Rule ids the file-level stages (syntax, imports, security, completeness) report."""
-    path = tmp_path / "example.py"
+def file_level_rules(tmp_path: Path, source: str, rule: Rule | None = None) -> list[str]:
+    """Rule ids stages 1-5 report on one example file (written where ``rule`` says,
+    among the files it says surround it; by default a lone ``example.py``)."""
+    for relative, text in rule.example_files if rule else ():
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_text(text, encoding="utf-8")
+    path = tmp_path / (rule.example_path if rule else "example.py")
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(source, encoding="utf-8")
     workspace = discover([path], display_root=tmp_path)
+    index = ModuleIndex(TargetPython())
     findings = check_syntax(workspace)
-    findings += check_imports(workspace, ModuleIndex(TargetPython()))
+    findings += check_structure(workspace, index)
+    findings += check_imports(workspace, index)
     findings += check_security(workspace)
     findings += check_completeness(workspace)
     return [finding.rule for finding in findings]
@@ -39,7 +47,8 @@ def file_level_rules(tmp_path: Path, source: str) -> list[str]:
 def test_every_file_level_rule_carries_examples() -> None:
     for rule in RULES.values():
         # IMP003 imports a package built in memory (new): validate never runs it on files
-        if rule.stage in ("syntax", "imports", "security", "completeness") and rule.id not in BUILT_PACKAGES_ONLY:
+        file_level = rule.stage in ("syntax", "imports", "security", "completeness") and rule.id not in BUILT_PACKAGES_ONLY
+        if file_level or rule.id.startswith("DCL"):
             assert rule.valid and rule.invalid, rule.id
 
 
@@ -49,7 +58,7 @@ def test_every_file_level_rule_carries_examples() -> None:
     ids=lambda value: value.id if isinstance(value, Rule) else str(value),
 )
 def test_invalid_example_yields_exactly_its_rule(rule: Rule, index: int, tmp_path: Path) -> None:
-    assert file_level_rules(tmp_path, rule.invalid[index]) == [rule.id]
+    assert file_level_rules(tmp_path, rule.invalid[index], rule) == [rule.id]
 
 
 @pytest.mark.parametrize(
@@ -58,11 +67,11 @@ def test_invalid_example_yields_exactly_its_rule(rule: Rule, index: int, tmp_pat
     ids=lambda value: value.id if isinstance(value, Rule) else str(value),
 )
 def test_valid_example_yields_nothing(rule: Rule, index: int, tmp_path: Path) -> None:
-    assert file_level_rules(tmp_path, rule.valid[index]) == []
+    assert file_level_rules(tmp_path, rule.valid[index], rule) == []
 
 
 def test_rule_catalogue_is_well_formed() -> None:
-    assert len(RULES) == 28
+    assert len(RULES) == 33
     for rule_id, rule in RULES.items():
         assert rule.id == rule_id
         assert re.fullmatch(r"[A-Z]{3}\d{3}", rule_id)

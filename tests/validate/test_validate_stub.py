@@ -1,5 +1,6 @@
 """The framework's own scaffolder (`onex new node`) writes a stub: the validator
-must see what is missing from it."""
+must see what is missing from it, and that its node class is no declarative shell
+although its contract routes to a handler."""
 
 from __future__ import annotations
 
@@ -40,7 +41,12 @@ def test_onex_stub_reports_not_implemented_todos_and_manual_completion(tmp_path:
     handler_todos = [f for f in report.findings
                      if f.rule == "CMP001" and f.file.endswith("handlers/handler_demo.py")]
     assert handler_todos
-    assert {"STR001", "STR002", "STR003", "STR006"} <= {finding.rule for finding in report.findings}
+    # the scaffold writes the declarative contract (handler routing) beside a class with a method
+    method_line = next(i for i, text in enumerate(node_lines, 1) if "def apply_effect" in text)
+    assert by_rule["DCL001"] == {method_line}
+    assert by_rule["STR001"] and by_rule["STR002"] and "STR003" not in by_rule
+    contract_rules = {f.rule for f in report.findings if f.file.endswith("demo/contract.yaml")}
+    assert {"STR009", "STR011"} <= contract_rules  # no description; no handler.py beside the contract
     assert not report.passed
 
     figure = report.manual_completion

@@ -192,6 +192,8 @@ def _applies(spec: NodeSpec, selection: Selection) -> str | None:
     subscribes = spec.events is not None and bool(spec.events.subscribes)
     if selection.integrations or PatternName.CONSUL in selection.patterns or subscribes:
         return "integrations and subscriptions to start in initialize() and stop in cleanup()"
+    if PatternName.DISCOVERY in selection.patterns:
+        return "the discovery responder to start in initialize() and stop in cleanup()"
     return None
 
 

@@ -19,7 +19,7 @@ Statements = list[cst.BaseStatement]
 COUNTERS = ("events_received", "events_handled", "events_rejected", "event_operations_failed")
 
 
-def _identity_settings(spec: NodeSpec) -> tuple[Setting, ...]:
+def identity_settings(spec: NodeSpec) -> tuple[Setting, ...]:
     """What the node identity is made of; ONEX_ENVIRONMENT and its default are the framework's own."""
     return (
         Setting("ONEX_ENVIRONMENT", "local"),
@@ -198,7 +198,7 @@ def _subscription_constants(context: NodeContext, topics: dict[str, str]) -> Sta
     events = subscribed(context.spec)
     listed = list(dict.fromkeys(e.topic for e in events))
     return [
-        *setting_constants(_identity_settings(context.spec)),
+        *setting_constants(identity_settings(context.spec)),
         b.assign(
             "SUBSCRIBED_TOPICS",
             b.tuple_(*(topic_name(topics, topic) for topic in listed)),

@@ -2,11 +2,12 @@
 
 import asyncio
 import contextlib
+import json
 import logging
 import os
 import random
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from typing import Any, cast
 from uuid import UUID
 
@@ -16,20 +17,38 @@ import httpx
 import redis.asyncio
 import redis.exceptions
 from aiokafka import AIOKafkaProducer  # type: ignore[import-untyped, unused-ignore]
+from omnibase_core.constants.constants_topic_taxonomy import (
+    TOPIC_DISCOVERY_COMMANDS,
+    TOPIC_DISCOVERY_EVENTS,
+)
 from omnibase_core.enums import EnumCoreErrorCode
 from omnibase_core.enums.enum_log_level import EnumLogLevel
 from omnibase_core.enums.enum_node_lifecycle_status import EnumNodeLifecycleStatus
 from omnibase_core.errors import ModelOnexError
 from omnibase_core.logging.logging_structured import emit_log_event_sync
+from omnibase_core.mixins import MixinDiscoveryResponder
 from omnibase_core.mixins.mixin_event_bus import MixinEventBus
 from omnibase_core.mixins.mixin_node_service import MixinNodeService
 from omnibase_core.models.container.model_onex_container import ModelONEXContainer
+from omnibase_core.models.core.model_discovery_request_response import (
+    ModelDiscoveryRequestModelMetadata,
+)
+from omnibase_core.models.core.model_discoveryresponsemetadata import (
+    ModelDiscoveryResponseModelMetadata,
+)
+from omnibase_core.models.core.model_event_channels import ModelEventChannels
+from omnibase_core.models.core.model_event_type import create_event_type_from_registry
+from omnibase_core.models.core.model_introspection_data import ModelIntrospectionData
+from omnibase_core.models.core.model_onex_event import ModelOnexEvent
 from omnibase_core.models.effect.model_effect_input import ModelEffectInput
 from omnibase_core.models.effect.model_effect_output import ModelEffectOutput
+from omnibase_core.models.envelope.model_emitter_identity import ModelEmitterIdentity
 from omnibase_core.models.events.model_event_envelope import ModelEventEnvelope
 from omnibase_core.models.health.model_health_issue import ModelHealthIssue
 from omnibase_core.models.health.model_health_status import ModelHealthStatus
+from omnibase_core.models.primitives.model_semver import ModelSemVer
 from omnibase_core.nodes.node_service_effect import ModelServiceEffect
+from omnibase_core.protocols.event_bus import ProtocolEventBus
 from omnibase_core.protocols.protocol_event_bus_duck_typed import (
     ProtocolEventBusDuckTyped,
 )
@@ -225,6 +244,128 @@ def _consul_service_ids() -> set[str]:
 
 
 EVENTS_TOPIC = os.getenv("ONEX_EVENTS_TOPIC", "onex.events.fulfilment.v1")
+DISCOVERY_CAPABILITIES: tuple[str, ...] = ("fulfilment.submit", "fulfilment.cancel")
+ONEX_ENVIRONMENT_ENV = "ONEX_ENVIRONMENT"
+ONEX_ENVIRONMENT_DEFAULT = "local"
+ONEX_SERVICE_NAME_ENV = "ONEX_SERVICE_NAME"
+ONEX_SERVICE_NAME_DEFAULT = "node_fulfilment_effect"
+ONEX_CONSUMER_GROUP_VERSION_ENV = "ONEX_CONSUMER_GROUP_VERSION"
+ONEX_CONSUMER_GROUP_VERSION_DEFAULT = "v1"
+
+
+def node_identity() -> ModelEmitterIdentity:
+    """The node's identity on the event bus, from the environment: the bus derives the consumer group from it ({env}.{service}.{node}.consume.{version})."""
+    return ModelEmitterIdentity(
+        env=os.getenv(ONEX_ENVIRONMENT_ENV, ONEX_ENVIRONMENT_DEFAULT),
+        service=os.getenv(ONEX_SERVICE_NAME_ENV, ONEX_SERVICE_NAME_DEFAULT),
+        node_name=NODE_NAME,
+        version=os.getenv(
+            ONEX_CONSUMER_GROUP_VERSION_ENV, ONEX_CONSUMER_GROUP_VERSION_DEFAULT
+        ),
+    )
+
+
+class DiscoveryResponder(MixinDiscoveryResponder):
+    """The framework's discovery responder for one node: its introspection, health and declared capabilities."""
+
+    def __init__(
+        self,
+        node_id: UUID,
+        health_check: Callable[[], Awaitable[ModelHealthStatus]],
+        introspection: ModelIntrospectionData,
+        capabilities: Sequence[str],
+    ) -> None:
+        super().__init__()
+        self._node_id = node_id
+        self._health_check = health_check
+        self._introspection = introspection
+        self._capabilities = list(capabilities)
+        self._health = "unknown"
+
+    @property
+    def node_id(self) -> UUID:
+        return self._node_id
+
+    @property
+    def version(self) -> ModelSemVer:
+        return self._introspection.node_version
+
+    def get_node_type(self) -> str:
+        return self._introspection.node_type
+
+    def get_introspection_response(self) -> ModelIntrospectionData:
+        return self._introspection
+
+    def get_event_channels(self) -> ModelEventChannels:
+        return ModelEventChannels(
+            subscribes_to=[TOPIC_DISCOVERY_COMMANDS],
+            publishes_to=[TOPIC_DISCOVERY_EVENTS],
+        )
+
+    def get_discovery_capabilities(self) -> list[str]:
+        return list(self._capabilities)
+
+    def get_health_status(self) -> str:
+        """The node's health when the request being answered arrived: healthy, degraded or unhealthy."""
+        return self._health
+
+    async def _handle_discovery_request(
+        self,
+        envelope: ModelEventEnvelope[object],
+        raw_envelope_dict: dict[str, object] | None = None,
+    ) -> None:
+        # the mixin asks get_health_status() synchronously, inside the event loop,
+        # where the node's asynchronous checks cannot run: they run here, first
+        try:
+            health = await self._health_check()
+            self._health = str(health.status).lower()
+        except (
+            Exception
+        ):  # a failing check makes the node unhealthy; the request is still answered
+            self._health = "unhealthy"
+        await super()._handle_discovery_request(envelope, raw_envelope_dict)
+
+    async def _send_discovery_response(
+        self,
+        original_event: ModelOnexEvent,
+        request: ModelDiscoveryRequestModelMetadata,
+    ) -> None:
+        bus = self._discovery_event_bus
+        if bus is None:
+            return
+        started = time.monotonic()
+        channels = self.get_event_channels()
+        metadata = ModelDiscoveryResponseModelMetadata(
+            request_id=request.request_id,
+            node_id=self.node_id,
+            introspection=self._introspection,
+            health_status=self.get_health_status(),
+            capabilities=self.get_discovery_capabilities(),
+            node_type=self.get_node_type(),
+            version=self.version,
+            event_channels=[*channels.subscribes_to, *channels.publishes_to],
+            response_time_ms=(time.monotonic() - started) * 1000,
+        )
+        event = ModelOnexEvent(
+            event_type=create_event_type_from_registry("DISCOVERY_RESPONSE"),
+            node_id=self.node_id,
+            correlation_id=original_event.correlation_id,
+        )
+        envelope = ModelEventEnvelope.create_broadcast(
+            payload=event,
+            source_node_id=self.node_id,
+            correlation_id=original_event.correlation_id,
+        ).model_dump(mode="json")
+        envelope["payload"]["data"] = metadata.model_dump(mode="json")
+        await bus.publish(
+            topic=TOPIC_DISCOVERY_EVENTS,
+            key=None,
+            value=json.dumps(envelope).encode("utf-8"),
+        )
+        self._last_response_time = time.time()
+        self._discovery_stats["responses_sent"] += 1
+
+
 SUPPORTED_OPERATIONS: tuple[str, ...] = ("submit", "cancel")
 _ENVELOPE_FIELDS = set(ModelEffectOutput.model_fields) | {"correlation_id"}
 FulfilmentHandler = Callable[[ModelFulfilmentInput], Awaitable[ModelFulfilmentOutput]]
@@ -271,6 +412,18 @@ class NodeFulfilmentEffect(ModelServiceEffect):
         self._kafka: AIOKafkaProducer | None = None
         self._kafka_last_error: str | None = None
         self._consul_service_id: str | None = None
+        self._discovery = DiscoveryResponder(
+            self.node_id,
+            self.health_check_async,
+            ModelIntrospectionData(
+                node_name=NODE_NAME,
+                node_version=ModelSemVer(major=1, minor=0, patch=0),
+                node_type="effect",
+                description="Every integration and pattern at once.",
+                supported_operations=list(SUPPORTED_OPERATIONS),
+            ),
+            DISCOVERY_CAPABILITIES,
+        )
         self._started = False
         self._handlers: dict[str, FulfilmentHandler] = {
             "submit": HandlerSubmit().handle,
@@ -834,6 +987,26 @@ class NodeFulfilmentEffect(ModelServiceEffect):
         self.increment_counter(METRIC_EVENTS_PUBLISHED)
         return True
 
+    async def _start_discovery(self) -> None:
+        """Answer discovery requests on the bound event bus, when it subscribes and publishes."""
+        bus = self._get_event_bus()
+        if not isinstance(bus, ProtocolEventBus):
+            self._emit_log(
+                EnumLogLevel.WARNING,
+                "no bound event bus subscribes and publishes: discovery requests will not be answered",
+            )
+            return
+        await self._discovery.start_discovery_responder(bus, node_identity())
+        self._emit_log(
+            EnumLogLevel.INFO,
+            "answering discovery requests",
+            capabilities=",".join(self._discovery.get_discovery_capabilities()),
+        )
+
+    async def _stop_discovery(self) -> None:
+        """Stop answering discovery requests; a second call does nothing."""
+        await self._discovery.stop_discovery_responder()
+
     async def initialize(self) -> None:
         """Start every integration in order; a second call does nothing."""
         if self._started:
@@ -881,10 +1054,21 @@ class NodeFulfilmentEffect(ModelServiceEffect):
                 error_code=EnumCoreErrorCode.SERVICE_UNAVAILABLE,
                 integration="kafka",
             ) from error
+        try:
+            await self._start_discovery()
+        except Exception as error:
+            await self._stop_integrations()
+            raise ModelOnexError(
+                message=f"could not start discovery: {error}",
+                error_code=EnumCoreErrorCode.DISCOVERY_SETUP_FAILED,
+                integration="discovery",
+            ) from error
         await self._register_with_consul()
         self._started = True
         self._emit_log(
-            EnumLogLevel.INFO, "node started", integrations="postgres,redis,http,kafka"
+            EnumLogLevel.INFO,
+            "node started",
+            integrations="postgres,redis,http,kafka,discovery",
         )
 
     async def cleanup(self) -> None:
@@ -897,6 +1081,7 @@ class NodeFulfilmentEffect(ModelServiceEffect):
     async def _stop_integrations(self) -> None:
         """Stop every integration in reverse start order; one failure does not stop the rest."""
         for name, stop in (
+            ("discovery", self._stop_discovery),
             ("kafka", self._stop_kafka),
             ("http", self._stop_http),
             ("redis", self._stop_redis),

@@ -1,0 +1,1 @@
+"""The discovery feature: the node answers the framework's discovery requests."""

@@ -1,0 +1,217 @@
+"""The framework's own checkers, run over an output folder, for tests.
+
+A package codegen-ast writes must pass what omnibase-core 0.47.57 itself checks
+and runs. Each helper runs one of them the way a user would and returns what it
+said, parsed:
+
+- :func:`onex_validate` — ``onex validate --strict FOLDER`` (its four validators;
+  for a failed one, the issues its verbose form lists);
+- :func:`compliance_check` — ``onex compliance check``, the CLI's 8-point check
+  per contract, read from the YAML report it writes;
+- :func:`typed_contracts` — each ``contract.yaml`` through the framework's own
+  normalizer (``compose_normalization_pipeline``), then the typed
+  ``ModelContract*`` model its ``node_type`` names;
+- :func:`run_on_runtime` — one request through ``RuntimeLocal``, the framework's
+  contract runner, keeping its in-memory bus to read the events it carried.
+
+The CLIs run as subprocesses from the output folder (never from inside
+omnibase_core's folder, whose ``logging/`` package shadows the standard library's);
+the typed models and ``RuntimeLocal`` run in this process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+BIN = Path(sys.executable).parent
+ONEX = BIN / "onex"
+CLI_TIMEOUT_S = 300
+
+
+# --- onex validate --strict ----------------------------------------------------------
+@dataclass
+class OnexValidation:
+    exit_code: int
+    passed: list[str]  # validators that passed: architecture, union-usage, contracts, patterns
+    failed: list[str]
+    issues: dict[str, list[str]]  # by failed validator: what its verbose run lists
+    output: str
+
+    @property
+    def ok(self) -> bool:
+        return self.exit_code == 0 and not self.failed
+
+
+def onex_validate(folder: Path) -> OnexValidation:
+    """``onex validate --strict folder``; for each failed validator, its issues."""
+    result = _run([str(ONEX), "validate", "--strict", str(folder)], folder)
+    passed = re.findall(r"\[PASS\] (\S+)", result.stdout)
+    failed = re.findall(r"\[FAIL\] (\S+)", result.stdout)
+    issues: dict[str, list[str]] = {}
+    for name in failed:
+        verbose = _run([sys.executable, "-m", "omnibase_core.validation.validator_cli", "--strict", "--verbose",
+                        name, str(folder)], folder)
+        issues[name] = [line.strip().removeprefix("• ").strip() for line in verbose.stdout.splitlines()
+                        if line.strip().startswith("• ")]
+    return OnexValidation(result.returncode, passed, failed, issues, result.stdout + result.stderr)
+
+
+# --- onex compliance check ------------------------------------------------------------
+@dataclass
+class ComplianceNode:
+    node_id: str
+    passed: bool
+    checks_passed: list[str]
+    checks_failed: list[str]
+    contract_path: Path
+
+
+@dataclass
+class Compliance:
+    exit_code: int
+    nodes: dict[str, ComplianceNode]
+    output: str
+
+    @property
+    def ok(self) -> bool:
+        return self.exit_code == 0 and all(node.passed for node in self.nodes.values())
+
+
+def compliance_check(folder: Path, report_dir: Path) -> Compliance:
+    """``onex compliance check --repo-root folder``: every contract below it, 8 checks each."""
+    report = report_dir / "compliance-report.yaml"
+    result = _run([str(ONEX), "compliance", "check", "--repo-root", str(folder), "--output", str(report)], folder)
+    data = yaml.safe_load(report.read_text(encoding="utf-8")) if report.is_file() else {}
+    nodes = {
+        str(entry["node_id"]): ComplianceNode(
+            node_id=str(entry["node_id"]),
+            passed=bool(entry["passed"]),
+            checks_passed=list(entry.get("checks_passed") or []),
+            checks_failed=list(entry.get("checks_failed") or []),
+            contract_path=Path(str(entry["contract_path"])),
+        )
+        for entry in (data or {}).get("results") or []
+    }
+    return Compliance(result.returncode, nodes, result.stdout + result.stderr)
+
+
+# --- the typed contract models, after the framework's normalizer -----------------------
+@dataclass
+class TypedContract:
+    path: Path
+    model: str  # ModelContractEffect, ...
+    set_aside: list[str]  # keys the normalizer dropped or filed under annotations
+    error: str | None  # the model's refusal, None when it accepts the contract
+
+
+def typed_contracts(folder: Path) -> list[TypedContract]:
+    """Every contract.yaml below ``folder``, as the framework's migration audit validates it."""
+    from omnibase_core.models.contracts import (
+        ModelContractCompute,
+        ModelContractEffect,
+        ModelContractOrchestrator,
+        ModelContractReducer,
+    )
+    from omnibase_core.normalization.contract_normalizer import compose_normalization_pipeline
+
+    models: dict[str, Any] = {
+        "EFFECT_GENERIC": ModelContractEffect,
+        "COMPUTE_GENERIC": ModelContractCompute,
+        "REDUCER_GENERIC": ModelContractReducer,
+        "ORCHESTRATOR_GENERIC": ModelContractOrchestrator,
+    }
+    checked: list[TypedContract] = []
+    for path in sorted(folder.rglob("contract.yaml")):
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        model = models.get(str(raw.get("node_type")))
+        if model is None:
+            checked.append(TypedContract(path, "", [], f"unknown node_type {raw.get('node_type')!r}"))
+            continue
+        normalized = compose_normalization_pipeline(raw)
+        error: str | None = None
+        try:
+            model.model_validate(normalized)
+        except Exception as refusal:  # pydantic's ValidationError, or a validator's ModelOnexError
+            error = str(refusal)
+        checked.append(TypedContract(path, model.__name__, sorted(set(raw) - set(normalized)), error))
+    return checked
+
+
+# --- RuntimeLocal ---------------------------------------------------------------------
+@dataclass
+class RuntimeRun:
+    outcome: str  # EnumWorkflowResult's value: completed, failed, timeout...
+    exit_code: int
+    result: dict[str, Any]  # workflow_result.json: handler_result, terminal_payload, ...
+    last_error: str | None
+    events: list[tuple[str, Any]] = field(default_factory=list)  # (topic, payload) the bus carried
+
+    def on(self, topic: str) -> list[Any]:
+        return [payload for seen, payload in self.events if seen == topic]
+
+
+def run_on_runtime(
+    folder: Path, package: str, request: dict[str, Any], state_root: Path, timeout: int = 20
+) -> RuntimeRun:
+    """Run ``folder/package/contract.yaml`` on ``RuntimeLocal`` with ``request`` as its input.
+
+    ``folder`` (the output folder, where the packages and their support package sit) is
+    on ``sys.path`` for the run only; the modules imported from it are forgotten after,
+    so another folder with the same package names can run next.
+    """
+    from omnibase_core.runtime.runtime_local import RuntimeLocal
+
+    class ObservedRuntimeLocal(RuntimeLocal):
+        """RuntimeLocal as is, keeping the in-memory bus its own factory creates."""
+
+        bus: Any = None
+
+        def _create_event_bus(self) -> Any:
+            self.bus = super()._create_event_bus()
+            return self.bus
+
+    state_root.mkdir(parents=True, exist_ok=True)
+    request_file = state_root / "request.json"
+    request_file.write_text(json.dumps(request), encoding="utf-8")
+    with importable(folder):
+        runtime = ObservedRuntimeLocal(
+            folder / package / "contract.yaml", state_root=state_root, input_path=request_file, timeout=timeout
+        )
+        outcome = runtime.run()
+        events: list[tuple[str, Any]] = []
+        if runtime.bus is not None:
+            for message in asyncio.run(runtime.bus.get_event_history()):
+                events.append((message.topic, json.loads(message.value)))
+    written = state_root / "workflow_result.json"
+    result = json.loads(written.read_text(encoding="utf-8")) if written.is_file() else {}
+    return RuntimeRun(str(outcome.value), int(runtime.exit_code), result, runtime.last_error, events)
+
+
+@contextmanager
+def importable(folder: Path) -> Iterator[None]:
+    """``folder`` first on ``sys.path``; the modules loaded from it are dropped on exit."""
+    entry = str(folder.resolve())
+    sys.path.insert(0, entry)
+    try:
+        yield
+    finally:
+        sys.path.remove(entry)
+        for name, module in list(sys.modules.items()):
+            places = [getattr(module, "__file__", None) or "", *(getattr(module, "__path__", None) or [])]
+            if any(str(place).startswith(entry + "/") for place in places):
+                del sys.modules[name]
+
+
+def _run(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=CLI_TIMEOUT_S, check=False)

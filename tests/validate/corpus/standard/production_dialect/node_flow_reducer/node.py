@@ -1,0 +1,14 @@
+"""Flow reducer: a declarative FSM state tracker; transitions live in contract.yaml."""
+
+from __future__ import annotations
+
+from omnibase_core.nodes.node_reducer import NodeReducer
+
+
+class NodeFlowReducer(NodeReducer):  # expect: PAT001, PAT002
+    """Declarative reducer: all behaviour is in contract.yaml."""
+
+    # Pure declarative shell - all behaviour defined in contract.yaml
+
+
+__all__ = ["NodeFlowReducer"]

@@ -1,0 +1,1 @@
+"""Shared code of the tally nodes: a support package beside the node packages."""
