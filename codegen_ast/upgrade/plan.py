@@ -35,7 +35,7 @@ from codegen_ast.patterns.core.health import build_health
 from codegen_ast.patterns.integrations import INTEGRATIONS
 from codegen_ast.patterns.record import Earlier
 from codegen_ast.patterns.registry import find
-from codegen_ast.target import CONTAINER, MIXINS, SERVICE_WRAPPERS
+from codegen_ast.target import CONTAINER, FRAMEWORK_PACKAGE, MIXINS, SERVICE_WRAPPERS
 from codegen_ast.upgrade.additions import ClassPlan
 from codegen_ast.upgrade.concerns import INTEGRATION_NAMES, choose_concerns
 from codegen_ast.upgrade.imports import conflicting_imports
@@ -91,7 +91,7 @@ def _lineage_mixins(surface: Surface) -> tuple[str, ...]:
     found = []
     for qualified in surface.bases:
         module, _, name = qualified.rpartition(".")
-        if module.startswith("omnibase_core.") and name.startswith("Mixin") and name not in found:
+        if module.startswith(FRAMEWORK_PACKAGE + ".") and name.startswith("Mixin") and name not in found:
             found.append(name)
     return tuple(found)
 

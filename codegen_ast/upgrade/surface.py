@@ -39,7 +39,7 @@ class Member:
     """One name a class has: ``kind`` is "sync", "async" or "attribute"."""
 
     kind: str
-    owner: str  # the class that defines it, e.g. "omnibase_core.mixins.mixin_metrics.MixinMetrics"
+    owner: str  # the qualified name of the class that defines it
     user: bool  # defined in the user's code (not in an installed package)
     line: int = 0
 
