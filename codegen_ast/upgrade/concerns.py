@@ -1,4 +1,4 @@
-"""What ``--add`` can ask for, and the plan of additions for one node class.
+"""What ``--add`` can ask for, and which concerns a node class is offered.
 
 Each concern is one production pattern, built by the very same function that
 builds it for a generated node (``codegen_ast.patterns``); the upgrade then
@@ -21,8 +21,9 @@ metrics                   counters, ``_record_operation``,
 errors                    ``_wrap_error`` and ``@_map_errors`` on the entry
                           point (the errors pattern's except clauses)
 lifecycle                 ``initialize``/``cleanup`` starting and stopping the
-                          integrations (not added over an existing
-                          ``initialize``: then a note says what to call)
+                          integrations (never over the node's own
+                          ``initialize``/``cleanup``: then it is skipped, and
+                          so is what it would start)
 postgres/redis/http/kafka a managed client, start/stop, a real health probe,
                           typed helpers, error mappings, counters
 consul                    registration in ``initialize``, deregistration,
@@ -39,12 +40,14 @@ Routing (``process`` dispatching to generated handlers and models) is the one
 pattern that never applies: it needs the generated request/response models, and
 a hand-written ``process`` is the user's.
 
-Without ``--add`` every applicable concern is added: logging,
+Without ``--add`` every applicable concern is offered: logging,
 health_check_mode, health, metrics, errors, the integrations the module
-imports (and lifecycle for them), consul when it is imported, events when
-Kafka is, the publish_event fix on the defective wrappers, and scaffold
-adoption for a stub. Requested concerns pull in what they need (an integration
-needs lifecycle, health, metrics; lifecycle needs logging...).
+imports, consul when it is imported, events when Kafka is, the publish_event
+fix on the defective wrappers, and scaffold adoption for a stub.
+:mod:`codegen_ast.upgrade.plan` then decides, and says why it skips one: errors
+and the integrations, consul and events only when named. Requested concerns pull
+in what they need (an integration needs lifecycle, health, metrics; lifecycle
+needs logging...).
 """
 
 from __future__ import annotations

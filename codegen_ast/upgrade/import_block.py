@@ -84,7 +84,7 @@ class Sections:
         return THIRD_PARTY
 
 
-def _small(statement: cst.CSTNode) -> cst.BaseSmallStatement | None:
+def _small(statement: cst.CSTNode) -> cst.Import | cst.ImportFrom | None:
     if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
         small = statement.body[0]
         if isinstance(small, (cst.Import, cst.ImportFrom)):
@@ -127,11 +127,12 @@ def _aliases(names: list[str], *, wrapped: bool) -> list[cst.ImportAlias]:
     aliases = []
     for index, name in enumerate(names):
         last = index == len(names) - 1
+        comma: cst.Comma | cst.MaybeSentinel
         if wrapped:
             comma = cst.Comma(whitespace_after=_newline(_INDENT if not last else ""))
         else:
             comma = cst.MaybeSentinel.DEFAULT if last else cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-        aliases.append(cst.ImportAlias(b.dotted(name), comma=comma))  # type: ignore[arg-type]
+        aliases.append(cst.ImportAlias(b.dotted(name), comma=comma))
     return aliases
 
 
@@ -145,7 +146,7 @@ def from_import(module: str, names: Iterable[str]) -> cst.ImportFrom:
     dots = len(module) - len(module.lstrip("."))
     relative = [cst.Dot() for _ in range(dots)]
     target = b.dotted(module.lstrip(".")) if module.lstrip(".") else None
-    flat = cst.ImportFrom(module=target, names=_aliases(ordered, wrapped=False), relative=relative)  # type: ignore[arg-type]
+    flat = cst.ImportFrom(module=target, names=_aliases(ordered, wrapped=False), relative=relative)
     if len(code_of(flat)) <= LINE_LENGTH:
         return flat
     return flat.with_changes(
@@ -208,9 +209,9 @@ def add_imports(module: cst.Module, requests: Iterable[tuple[str, str]], path: P
     """``module`` with ``requests`` (``(module, name)``, name empty for ``import
     module``) imported, placed and sorted as ruff's I rule expects."""
     sections = Sections.for_file(path)
-    body = list(module.body)
+    body: list[cst.BaseStatement] = list(module.body)
     start, end = _block(body)
-    block = body[start:end]
+    block: list[cst.BaseStatement] = body[start:end]
     names_by_module: dict[str, list[str]] = {}
     plain: list[str] = []
     for origin, name in requests:
@@ -229,22 +230,23 @@ def add_imports(module: cst.Module, requests: Iterable[tuple[str, str]], path: P
         block[index] = line.with_changes(body=[_joined(line.body[0], names)])
     new += [cst.SimpleStatementLine([cst.Import([cst.ImportAlias(b.dotted(origin))])]) for origin in sorted(set(plain))]
 
-    for statement in sorted(new, key=lambda line: sort_key(_small(line), sections)):  # type: ignore[arg-type]
+    def key(line: cst.SimpleStatementLine) -> tuple[object, ...]:
+        small = _small(line)
+        assert small is not None
+        return sort_key(small, sections)
+
+    for statement in sorted(new, key=key):
         block = _insert(block, statement, sections)
     following = body[end] if end < len(body) else None
     if following is not None and block and end == start:  # a block of its own: apart from what follows
-        wanted = 2 if isinstance(following, (cst.ClassDef, cst.FunctionDef)) or _decorated(following) else 1
-        lines = list(following.leading_lines)
+        wanted = 2 if isinstance(following, (cst.ClassDef, cst.FunctionDef)) else 1
+        lines: list[cst.EmptyLine] = list(getattr(following, "leading_lines", ()))
         blanks = next((i for i, line in enumerate(lines) if line.comment is not None), len(lines))
         if blanks < wanted:
             body[end] = following.with_changes(leading_lines=[_blank()] * (wanted - blanks) + lines)
     if block and start > 0 and end == start and not _leading_blank(block[0]):
         block[0] = _with_blank_above(block[0], True)
     return module.with_changes(body=[*body[:start], *block, *body[end:]])
-
-
-def _decorated(statement: cst.BaseStatement) -> bool:
-    return isinstance(statement, (cst.ClassDef, cst.FunctionDef)) and bool(statement.decorators)
 
 
 def _insert(block: list[cst.BaseStatement], statement: cst.SimpleStatementLine, sections: Sections) -> list[cst.BaseStatement]:

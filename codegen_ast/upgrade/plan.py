@@ -236,10 +236,10 @@ def build_plan(
     while True:
         accepted = tuple(concern for concern in candidates if concern not in skipped)
         outcome = _assemble(module, node, class_def, accepted, facts, surface, added_mixins, log, name, entry)
-        reason = _first_problem(outcome, accepted, skipped, surface, kept, requested or frozenset(), node.handler)
-        if reason is None:
+        problem = _first_problem(outcome, accepted, skipped, surface, kept, requested or frozenset(), node.handler)
+        if problem is None:
             break
-        skipped[reason.concern] = reason.reason
+        skipped[problem.concern] = problem.reason
     used_mixins = [
         mixin for mixin in _MIXIN_ORDER if mixin in added_mixins and any(mixin in MIXIN_OF.get(c, ()) for c in accepted)
     ]

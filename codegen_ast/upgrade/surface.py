@@ -127,9 +127,9 @@ class Resolver:
     def _find(self, name: str) -> _Module | None:
         first, *rest = name.split(".")
         for root in self.local:
-            start = _entry(root, first)
-            if start is not None and start.suffix == ".py":
-                path = _down(start, rest)
+            local = _entry(root, first)
+            if local is not None and local.suffix == ".py":
+                path = _down(local, rest)
                 return None if path is None else self._load(name, path, user=True)
         spec = importlib.machinery.PathFinder.find_spec(first, [str(root) for root in self.site])
         if spec is None:
@@ -192,8 +192,8 @@ def _class_members(node: ast.ClassDef, owner: str, user: bool) -> dict[str, Memb
                     members.setdefault(name, Member("attribute", owner, user, item.lineno))
         elif isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
             members.setdefault(item.target.id, Member("attribute", owner, user, item.lineno))
-    for item in ast.walk(node):
-        for name, line in _instance_attributes(item):
+    for inner in ast.walk(node):
+        for name, line in _instance_attributes(inner):
             members.setdefault(name, Member("attribute", owner, user, line))
     return members
 

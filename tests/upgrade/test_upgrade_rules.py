@@ -92,9 +92,9 @@ def test_health_checks_are_appended_to_an_existing_list_in_its_style() -> None:
         "    def get_health_checks(self):\n        return [(\"self\", self._check_self_health)]\n\n"
         "    async def _check_self_health(self):\n        return None\n\n    async def process",
     ).replace("from omnibase_core.nodes import NodeEffect", "import redis.asyncio\nfrom omnibase_core.nodes import NodeEffect")
-    source = upgrade_source(seed_style)
+    source = upgrade_source(seed_style, add="redis")
     assert 'return [("self", self._check_self_health), ("redis", self._check_redis_health)]' in source
-    assert upgrade_source(source) == source
+    assert upgrade_source(source, add="redis") == source
 
 
 def test_an_entry_point_that_records_itself_is_not_wrapped() -> None:
