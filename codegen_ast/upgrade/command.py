@@ -14,6 +14,7 @@ from codegen_ast.locking import package_lock
 from codegen_ast.upgrade.concerns import CONCERNS, parse_concerns
 from codegen_ast.upgrade.engine import UpgradeResult
 from codegen_ast.upgrade.files import FileUpgrade, upgrade_files, write
+from codegen_ast.upgrade.migrate_command import migrate_command
 
 LEFT_ALONE = "UPG001"
 STDIN = "-"
@@ -105,10 +106,20 @@ def _stdin(concerns: list[str] | None, run: Run, *, check: bool, diff: bool) -> 
     help="Interpreter with omnibase-core, to check an adopted scaffold's contract.yaml "
     "(default: [tool.codegen-ast] python, else this one).",
 )
+@click.option(
+    "--to",
+    "shape",
+    type=click.Choice(["declarative"]),
+    default=None,
+    help="Migrate each node whose process() routes by operation to the declarative shape: a shell, a "
+    "handler per operation, handler_routing in its contract (models kept); a node it cannot move "
+    "safely is left unchanged, with the reason (UPG002).",
+)
 @shared_options(output_formats=("text", "json", "github"), exclude=True)
 def upgrade_command(
     paths: tuple[Path, ...],
     add: str | None,
+    shape: str | None,
     check: bool,
     diff: bool,
     write_files: bool,
@@ -143,6 +154,7 @@ def upgrade_command(
       codegen-ast upgrade src/nodes --add health,metrics --write
       codegen-ast upgrade src/nodes --write -j 2
       codegen-ast upgrade src/nodes --check              # exit 1 while an upgrade is due
+      codegen-ast upgrade src/nodes --to declarative     # show the migration to the declarative shape
     """
     if write_files and (check or diff):
         raise click.UsageError("--write writes; --check and --diff write nothing: give one or the other")
@@ -153,6 +165,10 @@ def upgrade_command(
             raise click.UsageError("- (standard input) goes alone")
         _stdin(added, run, check=check, diff=diff)
     diff = diff or not (check or write_files)
+    if shape == "declarative":
+        if added is not None:
+            raise click.UsageError("--to declarative moves a node as it is: it takes no --add")
+        migrate_command(paths, run, check=check, diff=diff, write=write_files)
     with Progress(run, "upgrade", 1) as progress, progress.item(", ".join(map(str, paths))):
         results = upgrade_files(paths, add=added, jobs=jobs, python=run.python(python), excludes=run.excludes)
     left_alone = [Diagnostic(str(item.path), 1, 1, LEFT_ALONE, f"left alone: {item.result.error}")
