@@ -28,6 +28,7 @@ import libcst as cst
 
 from codegen_ast import builders as b
 from codegen_ast.upgrade.formatting import code_of
+from codegen_ast.upgrade.nodes import is_docstring
 
 LINE_LENGTH = 88
 FUTURE, STDLIB, THIRD_PARTY, FIRST_PARTY, LOCAL = range(5)
@@ -188,21 +189,12 @@ def _joined(small: cst.ImportFrom, extra: list[str]) -> cst.ImportFrom:
 def _block(body: Sequence[cst.BaseStatement]) -> tuple[int, int]:
     """[start, end) of the leading block of import lines (start = end: none)."""
     start = 0
-    if body and _is_docstring(body[0]):
+    if body and is_docstring(body[0]):
         start = 1
     end = start
     while end < len(body) and _small(body[end]) is not None:
         end += 1
     return start, end
-
-
-def _is_docstring(statement: cst.BaseStatement) -> bool:
-    return (
-        isinstance(statement, cst.SimpleStatementLine)
-        and len(statement.body) == 1
-        and isinstance(statement.body[0], cst.Expr)
-        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
-    )
 
 
 def add_imports(module: cst.Module, requests: Iterable[tuple[str, str]], path: Path | None = None) -> cst.Module:

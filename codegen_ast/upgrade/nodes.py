@@ -84,12 +84,12 @@ def methods(node: cst.ClassDef) -> dict[str, cst.FunctionDef]:
 def docstring_free(body: cst.BaseSuite) -> list[cst.BaseStatement]:
     """The statements of an indented body after its docstring (none for a one-line body)."""
     statements = list(body.body) if isinstance(body, cst.IndentedBlock) else []
-    if statements and _is_docstring(statements[0]):
+    if statements and is_docstring(statements[0]):
         statements = statements[1:]
     return statements
 
 
-def _is_docstring(statement: cst.CSTNode) -> bool:
+def is_docstring(statement: cst.CSTNode) -> bool:
     return (
         isinstance(statement, cst.SimpleStatementLine)
         and len(statement.body) == 1
