@@ -125,10 +125,11 @@ def convert_contract(conversion: Conversion) -> None:
 
     features: list[str] = []
     dependencies: list[str] = []
-    if raw.get("event_bus"):
+    event_bus = conversion.optional(raw, "event_bus", dict, "a mapping (publish_topics, subscribe_topics)", ())
+    if event_bus:
         features.append("events")
         for key in ("subscribe_topics", "publish_topics"):
-            if (raw["event_bus"] or {}).get(key):
+            if event_bus.get(key):
                 conversion.warn(
                     ("event_bus", key),
                     "topics without event types: events go to ONEX_EVENTS_TOPIC; to publish or consume "
