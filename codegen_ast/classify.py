@@ -161,9 +161,15 @@ def _words(text: object) -> list[str]:
     return _WORD.findall(str(text).lower().replace("_", " ")) if isinstance(text, str) else []
 
 
+def _items(data: Mapping[str, Any], key: str) -> list[Any]:
+    """``data[key]`` when it is a list, else nothing: the spec's own check says what is wrong with it."""
+    value = data.get(key)
+    return value if isinstance(value, list) else []
+
+
 def _collect(data: Mapping[str, Any], contract_keys: Collection[str]) -> _Tally:
     tally = _Tally()
-    operations = [op for op in data.get("operations") or [] if isinstance(op, dict | str)]
+    operations = [op for op in _items(data, "operations") if isinstance(op, dict | str)]
     named = [op if isinstance(op, str) else op.get("name") for op in operations]
     if isinstance(data.get("database"), dict):
         tally.declare({"effect"}, f"database table {data['database'].get('table')!r} is declared: only effect nodes talk to a database")
@@ -177,8 +183,8 @@ def _collect(data: Mapping[str, Any], contract_keys: Collection[str]) -> _Tally:
             break
     if data.get("state_machine"):
         tally.declare({"reducer"}, "a state machine is declared: reducers run state machines")
-    outputs = [f for f in data.get("output_fields") or [] if isinstance(f, dict)]
-    output_names = {f.get("name") for f in outputs}
+    outputs = [f for f in _items(data, "output_fields") if isinstance(f, dict)]
+    output_names = {f.get("name") for f in outputs if isinstance(f.get("name"), str)}
     for output in outputs:
         formula = output.get("formula")
         if isinstance(formula, str):
@@ -194,8 +200,8 @@ def _collect(data: Mapping[str, Any], contract_keys: Collection[str]) -> _Tally:
     variant = data.get("variant")
     if isinstance(variant, str) and variant in VARIANT_NODE_TYPES:
         tally.declare({VARIANT_NODE_TYPES[variant]}, f"variant {variant!r} is a {VARIANT_NODE_TYPES[variant]} profile")
-    for mixin in data.get("mixins") or []:
-        if mixin in NODE_TYPE_MIXINS:
+    for mixin in _items(data, "mixins"):
+        if isinstance(mixin, str) and mixin in NODE_TYPE_MIXINS:
             tally.declare({NODE_TYPE_MIXINS[mixin]}, f"mixin {mixin} belongs to {NODE_TYPE_MIXINS[mixin]} nodes")
     for key in sorted(contract_keys):
         owners = [t for t, keys in CONTRACT_KEYS.items() if key in keys]
@@ -208,8 +214,8 @@ def _collect(data: Mapping[str, Any], contract_keys: Collection[str]) -> _Tally:
         if suffix in NODE_TYPES and name != suffix:
             tally.hint(suffix, 5, f"the name {name!r} ends with {suffix!r}")
 
-    for dependency in data.get("dependencies") or []:
-        if dependency in _SIDE_EFFECT_DEPENDENCIES:
+    for dependency in _items(data, "dependencies"):
+        if isinstance(dependency, str) and dependency in _SIDE_EFFECT_DEPENDENCIES:
             tally.hint("effect", _SIDE_EFFECT_DEPENDENCIES[dependency], f"depends on {dependency}: a side effect outside the node")
     raw_events = data.get("events")
     events: Mapping[str, Any] = raw_events if isinstance(raw_events, dict) else {}

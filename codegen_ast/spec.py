@@ -479,7 +479,7 @@ class StateMachineSpec(BaseModel):
 
     initial_state: str
     states: Annotated[list[str], Field(max_length=MAX_STATES)]
-    transitions: Annotated[list[TransitionSpec], Field(max_length=MAX_TRANSITIONS)]
+    transitions: Annotated[list[TransitionSpec], Field(min_length=1, max_length=MAX_TRANSITIONS)]
     persist: bool = False  # emit the framework's persist_state intent on every transition
 
     @field_validator("states")

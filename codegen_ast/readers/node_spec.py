@@ -56,6 +56,10 @@ def _message(error: Any, location: tuple[str | int, ...]) -> str:
         )
     if kind == "string_too_short":
         return f"{key} must not be empty: write a short sentence"
+    if kind == "too_short":
+        context = error.get("ctx") or {}
+        return f"{key} is empty: declare at least {context.get('min_length', 1)} (e.g. {{source, trigger, target}})" \
+            if key == "transitions" else f"{key} needs at least {context.get('min_length', 1)} item(s): add one"
     if kind == "too_long":
         context = error.get("ctx") or {}
         return (
