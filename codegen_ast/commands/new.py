@@ -29,6 +29,7 @@ from codegen_ast.selection import select
 from codegen_ast.spec import DEPENDENCIES, FEATURES, NODE_TYPES
 from codegen_ast.validate.command import LEVEL_HELP, PYTHON_HELP, GeneratedPackageInvalid, check_before_write, report_diagnostics
 from codegen_ast.validate.report import LEVELS
+from codegen_ast.validate.target_env import prewarm
 
 STDIN = "-"
 
@@ -294,6 +295,8 @@ def new_command(
         raise click.UsageError("- (standard input) can be given once")
     level = "none" if no_validate else run.level(level)
     python = run.python(python)
+    if level != "none":
+        prewarm(python)  # the framework's contract models load in another process meanwhile
     mode = Mode(check=check, diff=diff, dry_run=dry_run, force=force, discard_edits=discard_edits,
                 follow_symlinks=follow_symlinks)
     ask = interactive() and run.output_format == "text"

@@ -240,11 +240,31 @@ def probe(request: dict[str, Any]) -> dict[str, Any]:
     return answer
 
 
+def _serve() -> None:
+    """One request per line on stdin, one answer per line (after SENTINEL) on stdout, until stdin ends.
+
+    The contract models are imported first, while the asking process does other work."""
+    out = sys.stdout
+    sys.stdout = sys.stderr  # whatever the framework prints stays off the answers
+    try:
+        importlib.import_module("omnibase_core.models.contracts")
+        _normalizer()
+    except Exception:
+        pass  # the request's answer names the problem
+    for line in sys.stdin:
+        answer = probe(json.loads(line))
+        out.write(SENTINEL + json.dumps(answer) + "\n")
+        out.flush()
+
+
 def _main() -> None:
     # `python -c` puts the current folder first on sys.path; the target
     # environment is what was asked about, not whatever sits in that folder.
     if sys.path and sys.path[0] in ("", os.getcwd()):
         del sys.path[0]
+    if sys.argv[1:] == ["--serve"]:
+        _serve()
+        return
     request = json.loads(sys.stdin.read())
     answer = probe(request)
     sys.stdout.flush()
