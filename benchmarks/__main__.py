@@ -3,10 +3,12 @@
     .venv/bin/python -m benchmarks                 # all of them, ~15 minutes
     .venv/bin/python -m benchmarks --quick         # generation with fewer runs, noisier
     .venv/bin/python -m benchmarks --only selection,generation
+    .venv/bin/python -m benchmarks --table         # rewrite README.md's summary table from results/all.json
 
 Each benchmark runs as ``python -m benchmarks.<name>`` in its own process (so none
 inherits another's imports, caches or garbage), prints its own tables and writes
-benchmarks/results/<name>.json; this command then collects those files. ``upgrade``
+benchmarks/results/<name>.json; this command then collects those files into
+results/all.json and writes the summary table of benchmarks/README.md from it. ``upgrade``
 runs only when benchmarks/upgrade.py exists. Generation needs the ``bench`` extra:
 ``.venv/bin/pip install -e '.[bench]'``.
 """
@@ -27,7 +29,9 @@ from benchmarks.generation import machine
 ROOT = Path(__file__).resolve().parent.parent
 HERE = ROOT / "benchmarks"
 RESULTS = HERE / "results"
-ORDER = ("selection", "generation", "typecheck", "upgrade")
+ORDER = ("selection", "generation", "typecheck", "upgrade", "scaling", "reader_fuzz")
+README = HERE / "README.md"
+BEGIN, END = "<!-- summary table: python -m benchmarks -->", "<!-- end of the summary table -->"
 
 
 def run_one(name: str, arguments: list[str]) -> dict[str, Any]:
@@ -127,6 +131,18 @@ def summary_rows(results: dict[str, dict[str, Any]]) -> list[tuple[str, str, str
                 )
             if "speedup_j2" in data:
                 rows.append((name, "speed-up -j2 over -j1", f"{data['speedup_j2']}x", ""))
+        elif name == "scaling" and "spec_size" in data:
+            for key, label in (("spec_size", "operations per spec"), ("packages", "packages per `new` call")):
+                points = ", ".join(f"{p['n']}: {p['cpu_s']} s" for p in data[key] if p["exit"] != [2])
+                rows.append((name, f"{label}, CPU ({points})", data[f"{key}_complexity"].get("verdict", "?"), "linear"))
+            for jobs, points in data["upgrade"].items():
+                shown = ", ".join(f"{p['n']}: {p['wall_s']} s" for p in points)
+                rows.append((name, f"upgrade -{jobs}, wall ({shown})",
+                             data["upgrade_complexity"][jobs].get("verdict", "?"), "linear"))
+        elif name == "reader_fuzz" and "examples" in data:
+            rows.append((name, f"mutated specs/contracts read: {data['read to a NodeSpec']} specs, "
+                         f"{data['clean error']} clean errors", f"{data['failed']} crashes / {data['examples']}",
+                         "0 crashes, >= 10,000"))
         else:
             for key, value in _flat(data)[:12]:
                 rows.append((name, key, f"{value}", ""))
@@ -142,9 +158,16 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n")[0])
     parser.add_argument("--only", default=",".join(ORDER), help="comma-separated: " + ", ".join(ORDER))
     parser.add_argument("--quick", action="store_true", help="generation with 5 runs and 30 packages for memory")
+    parser.add_argument("--table", action="store_true",
+                        help="run nothing: rewrite README.md's summary table from results/all.json")
     arguments = parser.parse_args(argv)
+    if arguments.table:
+        saved = json.loads((RESULTS / "all.json").read_text(encoding="utf-8"))
+        write_readme(summary_rows(saved["benchmarks"]), saved["machine"])
+        return
     chosen = [name for name in ORDER if name in arguments.only.split(",")]
-    extra = {"generation": ["--runs", "5", "--memory-packages", "30"]} if arguments.quick else {}
+    extra = {"generation": ["--runs", "5", "--memory-packages", "30"], "scaling": ["--quick"],
+             "reader_fuzz": ["--examples", "1000"]} if arguments.quick else {}
     results = {name: run_one(name, extra.get(name, [])) for name in chosen}
     rows = summary_rows(results)
     widths = [max(len(row[i]) for row in rows + [("benchmark", "measure", "value", "goal")]) for i in range(4)]
@@ -159,6 +182,24 @@ def main(argv: list[str] | None = None) -> None:
         json.dumps({"machine": info, "quick": arguments.quick, "benchmarks": results}, indent=2) + "\n", encoding="utf-8"
     )
     print(f"wrote {(RESULTS / 'all.json').relative_to(ROOT)}")
+    write_readme(rows, info)
+
+
+def write_readme(rows: list[tuple[str, str, str, str]], info: dict[str, Any]) -> None:
+    """The summary table of benchmarks/README.md, between its markers, from these rows."""
+    lines = [BEGIN, f"Run {info['date']}, {info['nproc']} CPUs, Python {info['python']}, load average "
+             f"{info['load_average']} (`python -m benchmarks`; `--table` rewrites this from results/all.json).", "",
+             "| benchmark | measure | value | goal |", "|---|---|---:|---|"]
+    lines += [f"| {row[0]} | {row[1]} | {row[2]} | {row[3]} |" for row in rows]
+    text = README.read_text(encoding="utf-8")
+    table = "\n".join([*lines, END])
+    if BEGIN in text:
+        text = text[: text.index(BEGIN)] + table + text[text.index(END) + len(END):]
+    else:
+        heading = "## All of them: one command\n"
+        text = text.replace(heading, heading + "\n" + table + "\n", 1)
+    README.write_text(text, encoding="utf-8")
+    print(f"wrote the summary table of {README.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":
