@@ -3,7 +3,7 @@
     .venv/bin/python -m benchmarks                 # all of them, ~15 minutes
     .venv/bin/python -m benchmarks --quick         # generation with fewer runs, noisier
     .venv/bin/python -m benchmarks --only selection,generation
-    .venv/bin/python -m benchmarks --table         # rewrite README.md's summary table from results/all.json
+    .venv/bin/python -m benchmarks --table         # rewrite README.md's summary table from results/*.json
 
 Each benchmark runs as ``python -m benchmarks.<name>`` in its own process (so none
 inherits another's imports, caches or garbage), prints its own tables and writes
@@ -146,7 +146,8 @@ def summary_rows(results: dict[str, dict[str, Any]]) -> list[tuple[str, str, str
         else:
             for key, value in _flat(data)[:12]:
                 rows.append((name, key, f"{value}", ""))
-        rows.append((name, "(benchmark wall time)", f"{entry['seconds']:.0f} s", ""))
+        if entry.get("seconds") is not None:
+            rows.append((name, "(benchmark wall time)", f"{entry['seconds']:.0f} s", ""))
     return rows
 
 
@@ -159,11 +160,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--only", default=",".join(ORDER), help="comma-separated: " + ", ".join(ORDER))
     parser.add_argument("--quick", action="store_true", help="generation with 5 runs and 30 packages for memory")
     parser.add_argument("--table", action="store_true",
-                        help="run nothing: rewrite README.md's summary table from results/all.json")
+                        help="run nothing: rewrite README.md's summary table from the results/<name>.json there are")
     arguments = parser.parse_args(argv)
     if arguments.table:
-        saved = json.loads((RESULTS / "all.json").read_text(encoding="utf-8"))
-        write_readme(summary_rows(saved["benchmarks"]), saved["machine"])
+        saved = {name: {"status": "ok", "result": json.loads((RESULTS / f"{name}.json").read_text(encoding="utf-8"))}
+                 for name in ORDER if (RESULTS / f"{name}.json").is_file()}
+        write_readme(summary_rows(saved), machine())
         return
     chosen = [name for name in ORDER if name in arguments.only.split(",")]
     extra = {"generation": ["--runs", "5", "--memory-packages", "30"], "scaling": ["--quick"],
@@ -188,7 +190,8 @@ def main(argv: list[str] | None = None) -> None:
 def write_readme(rows: list[tuple[str, str, str, str]], info: dict[str, Any]) -> None:
     """The summary table of benchmarks/README.md, between its markers, from these rows."""
     lines = [BEGIN, f"Run {info['date']}, {info['nproc']} CPUs, Python {info['python']}, load average "
-             f"{info['load_average']} (`python -m benchmarks`; `--table` rewrites this from results/all.json).", "",
+             f"{info['load_average']} (written by `python -m benchmarks`; `--table` rewrites it from the "
+             "results/<name>.json files, each dated inside).", "",
              "| benchmark | measure | value | goal |", "|---|---|---:|---|"]
     lines += [f"| {row[0]} | {row[1]} | {row[2]} | {row[3]} |" for row in rows]
     text = README.read_text(encoding="utf-8")

@@ -37,6 +37,7 @@ from typing import Any
 import yaml
 
 from benchmarks.generation import machine
+from benchmarks import hostile
 from benchmarks.hostile import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -120,7 +121,7 @@ def upgrade_files(folder: Path, counts: list[int], runs: int) -> dict[str, list[
 
 def complexity(points: list[dict[str, Any]]) -> dict[str, Any]:
     """Marginal CPU per unit, smallest and largest step, and what their ratio says."""
-    usable = [point for point in points if point["exit"] != [2]]
+    usable = [point for point in points if point["exit"] in ([0], [1])]  # not refused (2), not killed
     if len(usable) < 3:
         return {"verdict": "too few points"}
     first, second, before_last, last = usable[0], usable[1], usable[-2], usable[-1]
@@ -141,7 +142,7 @@ def table(result: dict[str, Any]) -> str:
                       f"|---:|:-:|---:|---:|---:|{extra and '---:|'}"])
         for point in points:
             more = f" {point.get('lines', '')} |" if extra else ""
-            lines.append(f"| {point['n']} {unit} | {','.join(map(str, point['exit']))} | {point['wall_s']} s | "
+            lines.append(f"| {point['n']} {unit if point['n'] != 1 else unit.rstrip('s')} | {','.join(map(str, point['exit']))} | {point['wall_s']} s | "
                          f"{point['cpu_s']} s | {point['peak_mib']} MiB |{more}")
         verdict = complexity(points)
         if "ratio" in verdict:
@@ -178,6 +179,7 @@ def main(argv: list[str] | None = None) -> None:
         write_table(json.loads(RESULTS.read_text(encoding="utf-8")))
         return
     runs = 1 if arguments.quick else arguments.runs
+    hostile.TIMEOUT_S = 3600.0  # a point is killed only past an hour (hostile input is cut at 120 s)
     with tempfile.TemporaryDirectory(prefix="codegen-ast-scaling-") as temporary:
         folder = Path(temporary)
         result = {
