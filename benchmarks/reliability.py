@@ -219,7 +219,7 @@ def fuzz_rows(quick: bool) -> list[Row]:
     subprocess.run([sys.executable, "-m", "benchmarks.reader_fuzz", "--examples", str(examples)], cwd=ROOT,
                    capture_output=True, text=True, timeout=7200, check=False)
     result = json.loads((ROOT / "benchmarks" / "results" / "reader_fuzz.json").read_text(encoding="utf-8"))
-    cli = ", ".join(f"{key.removeprefix('cli ')} {value}" for key, value in sorted(result["through the CLI"].items()))
+    cli = ", ".join(f"{key.removeprefix('cli exit ')}: {value}" for key, value in sorted(result["through the CLI"].items()))
     dialects = ", ".join(f"{key} {value}" for key, value in sorted(result["NodeSpecs by dialect"].items()))
     failures = "; ".join(failure["error"][:80] for failure in result["failures"][:3])
     return [Row(

@@ -61,7 +61,7 @@ def _fields(conversion: Conversion, raw: Any, where: tuple[str | int, ...]) -> l
     for index, item in enumerate(raw):
         if isinstance(item, str):
             fields.append({"name": item, "type": "str"})
-        elif isinstance(item, dict) and "name" in item:
+        elif isinstance(item, dict) and isinstance(item.get("name"), str):
             fields.append({k: v for k, v in item.items() if k in ("name", "type", "description", "required", "sensitive")} | {"type": item.get("type", "str")})
         else:
             raise conversion.fail((*where, index), "each field needs at least a name, e.g. {name: order_id, type: str}")
