@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -39,8 +39,9 @@ class ChatRequest:
 class ChatStandIn:
     """Answers with the scripted replies in order; when the script is empty, with ``default``."""
 
-    def __init__(self, default: str = "return None") -> None:
+    def __init__(self, default: str = "return None", answer: Callable[[dict[str, Any]], str] | None = None) -> None:
         self.default = default
+        self.answer = answer  # when set, the unscripted reply is answer(request payload)
         self.script: list[Reply] = []
         self.requests: list[ChatRequest] = []
         self._server: ThreadingHTTPServer | None = None
@@ -53,8 +54,10 @@ class ChatStandIn:
     def reply(self, *replies: Reply) -> None:
         self.script.extend(replies)
 
-    def _next(self) -> Reply:
-        return self.script.pop(0) if self.script else Reply(content=self.default)
+    def _next(self, payload: dict[str, Any]) -> Reply:
+        if self.script:
+            return self.script.pop(0)
+        return Reply(content=self.answer(payload) if self.answer else self.default)
 
     @contextmanager
     def running(self) -> Iterator[ChatStandIn]:
@@ -69,7 +72,7 @@ class ChatStandIn:
                 raw = self.rfile.read(length)
                 payload = json.loads(raw) if raw else {}
                 stand_in.requests.append(ChatRequest(self.path, dict(self.headers.items()), payload))
-                reply = stand_in._next()
+                reply = stand_in._next(payload)
                 if reply.delay_s:
                     time.sleep(reply.delay_s)
                 if self.path != "/v1/chat/completions":

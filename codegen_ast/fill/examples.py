@@ -36,13 +36,17 @@ def _fits(source: str) -> bool:
     return len(source.splitlines()) <= MAX_LINES
 
 
-def project_examples(files: Mapping[str, str], output_dir: Path | None) -> list[Example]:
+def project_examples(files: Mapping[str, str], output_dir: Path | None, own: str | None = None) -> list[Example]:
+    """``own`` is the package being generated: its earlier copy in the output folder is
+    not an example (a model's earlier answer there would change the prompt, so a
+    recording would never answer the same request again)."""
     found: list[Example] = []
     for path, source in sorted(files.items()):
         if path.startswith("handlers/handler_") and _fits(source) and declared_handler(source):
             found.append(Example(f"a handler generated from this node's declarations ({path})", source))
     if output_dir is not None and output_dir.is_dir():
-        packages = sorted(p.parent for p in output_dir.glob(f"*/{MANIFEST}"))[:_SCANNED_PACKAGES]
+        packages = sorted(p.parent for p in output_dir.glob(f"*/{MANIFEST}") if p.parent.name != own)
+        packages = packages[:_SCANNED_PACKAGES]
         for package in packages:
             for handler in sorted(package.glob("handlers/handler_*.py")):
                 try:

@@ -97,7 +97,7 @@ def fill_package(
     if not operations:
         return package, report
     context = node_context(package.spec)
-    examples = project_examples(package.files, output_dir)
+    examples = project_examples(package.files, output_dir, own=package.name)
     candidates: dict[str, _Candidate] = {}
     for operation in operations:
         request = handler_prompt(context, operation, package.files, examples)

@@ -127,3 +127,15 @@ def test_the_filled_package_passes_and_counts_the_model_lines_apart(
     assert "14 by a model (accepted)" in figure.describe()
     assert figure.as_dict()["written_by"] == {"declarations": 0, "model": 14, "hand": 0}
     ast.parse(result.files["handlers/handler_create_order.py"])
+
+
+def test_the_packages_own_earlier_copy_is_not_an_example(tmp_path: Path) -> None:
+    """Replaying a recording into the folder it was recorded into asks the same question:
+    the earlier copy of the package being generated (with a model's bodies) is no example."""
+    package = generate(SPEC)
+    before = project_examples(package.files, tmp_path, own=package.name)
+    written = package.write(tmp_path)
+    handler = written / "handlers" / "handler_create_order.py"
+    handler.write_text(handler.read_text().replace("Generated default", "Written by a model"))
+    assert project_examples(package.files, tmp_path, own=package.name) == before
+    assert project_examples(package.files, tmp_path) != before  # what the replay of docs/llm.md tripped on
