@@ -22,6 +22,7 @@ from codegen_ast.decisions import Selection
 from codegen_ast.files.contract import contract_data
 from codegen_ast.generate import generate, node_context
 from codegen_ast.patterns import registry
+from codegen_ast.patterns import idioms
 from codegen_ast.patterns.contribution import Contribution, GeneratedTests, NodeContext
 from codegen_ast.patterns.record import Earlier, Example, Pattern, PatternName
 from codegen_ast.patterns.registry import REGISTRY, build_contributions
@@ -108,18 +109,29 @@ def _applies(spec: NodeSpec, selection: Selection) -> str | None:
 
 
 def _build(context: NodeContext, earlier: Earlier) -> Contribution:
-    """A rate limiter in miniature: a setting, a method, a counter, a contract section, a test."""
+    """A rate limiter in miniature: a setting read from the environment, a method, a counter,
+    a contract section, a test; the setting and the count through the shared idioms."""
     method = b.method(
         "_take_token",
         [],
-        [b.augment("self._tokens", "-=", b.literal(1)), b.return_(b.compare("self._tokens", ">=", b.literal(0)))],
+        [
+            b.if_(b.compare("self._tokens", "<=", b.literal(0)), [idioms.count("METRIC_RATE_LIMITED"), b.return_("False")]),
+            b.augment("self._tokens", "-=", b.literal(1)),
+            b.return_("True"),
+        ],
         returns="bool",
-        doc="Take one token; False when none is left.",
+        doc="Take one token; False (and counted) when none is left.",
     )
-    test = b.function("test_rate_limit_tokens_run_out", [], [b.assert_(b.literal(True))], returns="None")
+    test = b.function(
+        "test_rate_limit_tokens_run_out",
+        [],
+        [b.assert_(b.compare(b.call("int", "RATE_LIMIT_TOKENS_DEFAULT"), ">", b.literal(0)))],
+        returns="None",
+    )
     return Contribution(
-        module_statements=[b.assign("RATE_LIMIT_TOKENS", b.literal(10))],
-        init_statements=[b.assign("self._tokens", "RATE_LIMIT_TOKENS")],
+        imports={("os", "")},
+        module_statements=idioms.setting_constants([idioms.Setting("RATE_LIMIT_TOKENS", "10")]),
+        init_statements=[b.assign("self._tokens", b.call("int", idioms.setting("RATE_LIMIT_TOKENS")))],
         methods=[method],
         counters=["rate_limited"],
         contract={"rate_limit": {"tokens": 10}},
@@ -148,7 +160,9 @@ def test_a_new_pattern_needs_its_record_and_one_registry_line(monkeypatch: pytes
     assert ("pattern", "rate_limit", "the domain mentions quotas") in selection.log
     package = generate(spec)
     node = package.files["node.py"]
-    assert "def _take_token(self) -> bool:" in node and "RATE_LIMIT_TOKENS = 10" in node
+    assert "def _take_token(self) -> bool:" in node and 'RATE_LIMIT_TOKENS_DEFAULT = "10"' in node
+    assert "self._tokens = int(os.getenv(RATE_LIMIT_TOKENS_ENV, RATE_LIMIT_TOKENS_DEFAULT))" in node
+    assert "self.increment_counter(METRIC_RATE_LIMITED)" in node
     assert 'METRIC_RATE_LIMITED = "billing.rate_limited"' in node  # metrics gathers the new counter
     assert "rate_limit:\n  tokens: 10\n" in package.files["contract.yaml"]
     assert "def test_rate_limit_tokens_run_out() -> None:" in package.files["tests/test_node.py"]

@@ -188,9 +188,41 @@ def comp_for(
     )
 
 
-def list_comp(element: ExprLike, target: str, iterable: ExprLike, *conditions: ExprLike) -> cst.ListComp:
-    """``[element for target in iterable if condition ...]``; ``target`` may unpack: ``"name, value"``."""
-    return cst.ListComp(expr(element), comp_for(target, iterable, *conditions))
+def list_comp(
+    element: ExprLike, target: str, iterable: ExprLike, *conditions: ExprLike, inner: cst.CompFor | None = None
+) -> cst.ListComp:
+    """``[element for target in iterable if condition ...]``; ``target`` may unpack: ``"name, value"``;
+    ``inner`` adds a further ``for`` clause (:func:`comp_for`)."""
+    return cst.ListComp(expr(element), comp_for(target, iterable, *conditions, inner=inner))
+
+
+def set_comp(
+    element: ExprLike, target: str, iterable: ExprLike, *conditions: ExprLike, inner: cst.CompFor | None = None
+) -> cst.SetComp:
+    """``{element for target in iterable if condition ...}``."""
+    return cst.SetComp(expr(element), comp_for(target, iterable, *conditions, inner=inner))
+
+
+def dict_comp(
+    key: ExprLike,
+    value: ExprLike,
+    target: str,
+    iterable: ExprLike,
+    *conditions: ExprLike,
+    inner: cst.CompFor | None = None,
+) -> cst.DictComp:
+    """``{key: value for target in iterable if condition ...}``; ``inner`` chains a further
+    ``for`` clause: ``{step.name: step for stage in stages for step in stage}``."""
+    return cst.DictComp(expr(key), expr(value), comp_for(target, iterable, *conditions, inner=inner))
+
+
+def generator(
+    element: ExprLike, target: str, iterable: ExprLike, *conditions: ExprLike, sole_argument: bool = False
+) -> cst.GeneratorExp:
+    """``(element for target in iterable if condition ...)``; ``sole_argument`` drops the
+    parentheses, as the only argument of a call: ``any(x for x in xs)``."""
+    generated = cst.GeneratorExp(expr(element), comp_for(target, iterable, *conditions))
+    return generated.with_changes(lpar=[], rpar=[]) if sole_argument else generated
 
 
 def target_of(target: str) -> cst.BaseAssignTargetExpression:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from codegen_ast.patterns import idioms
 from codegen_ast import builders as b
 from codegen_ast import formulas
 from codegen_ast.builders.definitions import Param
@@ -31,13 +32,10 @@ def _formula_statements(context: NodeContext) -> list[cst.BaseStatement]:
     divides = any(formulas.divides(formulas.parse(f.formula)) for f in spec.output_fields if f.formula is not None)
     if not divides:  # + - * and abs/min/max/round cannot fail on numbers
         return assignments
-    refused = b.raise_(
-        b.call(
-            "ModelOnexError",
-            message=b.formatted_string("a formula of ", (b.dotted("request.operation"), "r"), " failed: ", b.name("error")),
-            error_code="EnumCoreErrorCode.INVALID_INPUT",
-            correlation_id="request.correlation_id",
-        ),
+    refused = idioms.raise_error(
+        b.formatted_string("a formula of ", (b.dotted("request.operation"), "r"), " failed: ", b.name("error")),
+        "INVALID_INPUT",
+        correlation_id="request.correlation_id",
         cause="error",
     )
     return [b.try_(assignments, [b.except_("ArithmeticError", [refused], as_name="error")])]

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import libcst as cst
 
+from codegen_ast.patterns import idioms
 from codegen_ast import builders as b
 from codegen_ast.builders.definitions import Param
 from codegen_ast.decisions import Selection
 from codegen_ast.patterns.contribution import Contribution, NodeContext
 from codegen_ast.patterns.record import Earlier, Example, Pattern, PatternName
 from codegen_ast.spec import NodeSpec
-from codegen_ast.patterns.integrations.base import Setting, setting, setting_constants
+from codegen_ast.patterns.idioms import Setting, setting, setting_constants
 from codegen_ast.target import HEALTH_ISSUE, HEALTH_STATUS
 
 SETTINGS = (
@@ -109,10 +110,6 @@ def _services_function() -> cst.FunctionDef:
     )
 
 
-def _log(level: str, message: b.ExprLike, **context: b.ExprLike) -> cst.BaseStatement:
-    return b.do(b.call("self._emit_log", f"EnumLogLevel.{level}", message, **context))
-
-
 def _register_method(context: NodeContext) -> cst.FunctionDef:
     return b.method(
         "_register_with_consul",
@@ -124,24 +121,24 @@ def _register_method(context: NodeContext) -> cst.FunctionDef:
             ),
             b.if_(
                 b.not_("enabled"),
-                [_log("INFO", b.string_literal("consul registration disabled by CONSUL_ENABLE_REGISTRATION")), b.return_()],
+                [idioms.log("INFO", b.string_literal("consul registration disabled by CONSUL_ENABLE_REGISTRATION")), b.return_()],
             ),
             b.assign("service_id", b.formatted_string(f"onex-{context.spec.name}-", b.dotted("self.node_id"))),
             b.try_(
                 [
                     b.do(b.await_(b.call("asyncio.to_thread", "_consul_register", "service_id"))),
                     b.assign("self._consul_service_id", "service_id"),
-                    _log("INFO", b.string_literal("registered with consul"), service_id="service_id"),
+                    idioms.log("INFO", b.string_literal("registered with consul"), service_id="service_id"),
                 ],
                 [
                     b.except_(
                         "ImportError",
-                        [_log("WARNING", b.string_literal("py-consul is not installed: consul registration skipped"))],
+                        [idioms.log("WARNING", b.string_literal("py-consul is not installed: consul registration skipped"))],
                     ),
                     b.except_(
                         "Exception",
                         [
-                            _log(
+                            idioms.log(
                                 "ERROR",
                                 b.formatted_string("consul registration failed, continuing without it: ", b.name("error")),
                                 error_type=b.attr(b.call("type", "error"), "__name__"),
@@ -169,12 +166,12 @@ def _deregister_method() -> cst.FunctionDef:
             b.try_(
                 [
                     b.do(b.await_(b.call("asyncio.to_thread", "_consul_deregister", "service_id"))),
-                    _log("INFO", b.string_literal("deregistered from consul"), service_id="service_id"),
+                    idioms.log("INFO", b.string_literal("deregistered from consul"), service_id="service_id"),
                 ],
                 [
                     b.except_(
                         "Exception",
-                        [_log("WARNING", b.formatted_string("consul deregistration failed: ", b.name("error")))],
+                        [idioms.log("WARNING", b.formatted_string("consul deregistration failed: ", b.name("error")))],
                         as_name="error",
                     )
                 ],
@@ -183,12 +180,6 @@ def _deregister_method() -> cst.FunctionDef:
         returns="None",
         is_async=True,
         doc="Deregister from Consul; a second call does nothing.",
-    )
-
-
-def _issue(message: b.ExprLike, severity: str) -> cst.Call:
-    return b.call(
-        "ModelHealthIssue.create_connectivity_issue", message=message, severity=b.string_literal(severity)
     )
 
 
@@ -204,7 +195,7 @@ def _check_method() -> cst.FunctionDef:
                     b.return_(
                         b.call(
                             "ModelHealthStatus.create_degraded",
-                            issues=b.list_(_issue(b.string_literal("not registered with consul"), "medium")),
+                            issues=b.list_(idioms.health_issue(b.string_literal("not registered with consul"), "medium")),
                         )
                     )
                 ],
@@ -226,7 +217,7 @@ def _check_method() -> cst.FunctionDef:
                                     "ModelHealthStatus.create_unhealthy",
                                     score=b.literal(0.0),
                                     issues=b.list_(
-                                        _issue(b.formatted_string("consul agent unreachable: ", b.name("error")), "critical")
+                                        idioms.health_issue(b.formatted_string("consul agent unreachable: ", b.name("error")), "critical")
                                     ),
                                 )
                             )
@@ -243,7 +234,7 @@ def _check_method() -> cst.FunctionDef:
                             "ModelHealthStatus.create_unhealthy",
                             score=b.literal(0.0),
                             issues=b.list_(
-                                _issue(b.string_literal("the consul agent no longer lists this node"), "critical")
+                                idioms.health_issue(b.string_literal("the consul agent no longer lists this node"), "critical")
                             ),
                         )
                     )

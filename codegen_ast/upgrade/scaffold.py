@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from codegen_ast.patterns import idioms
 from codegen_ast import builders as b
 from codegen_ast.builders.definitions import Param
 from codegen_ast.patterns.core import node_kinds
@@ -69,27 +70,15 @@ def _scaffold_result() -> cst.FunctionDef:
             b.if_(
                 b.call("isinstance", "answer", "dict"),
                 [
-                    b.return_(
-                        cst.DictComp(
-                            b.call("str", "key"),
-                            b.name("value"),
-                            cst.CompFor(
-                                target=cst.Tuple([cst.Element(b.name("key")), cst.Element(b.name("value"))], lpar=[], rpar=[]),
-                                iter=b.call("answer.items"),
-                            ),
-                        )
-                    )
+                    b.return_(b.dict_comp(b.call("str", "key"), "value", "key, value", b.call("answer.items")))
                 ],
             ),
-            b.raise_(
-                b.call(
-                    "ModelOnexError",
-                    message=b.formatted_string(
-                        "the handler must answer with a pydantic model or a dict, not ",
-                        b.attr(b.call("type", "answer"), "__name__"),
-                    ),
-                    error_code="EnumCoreErrorCode.VALIDATION_ERROR",
-                )
+            idioms.raise_error(
+                b.formatted_string(
+                    "the handler must answer with a pydantic model or a dict, not ",
+                    b.attr(b.call("type", "answer"), "__name__"),
+                ),
+                "VALIDATION_ERROR",
             ),
         ],
         returns=SERIALIZED_DICT.name,
@@ -130,13 +119,8 @@ def _process(context: NodeContext, method: str) -> cst.FunctionDef:
             "items_processed": b.call("len", "input_data.data"),
         }
     else:
-        variables = cst.DictComp(
-            b.name("key"),
-            b.call("ModelSchemaValue.from_value", "value"),
-            cst.CompFor(
-                target=cst.Tuple([cst.Element(b.name("key")), cst.Element(b.name("value"))], lpar=[], rpar=[]),
-                iter=b.call(b.attr(result, "items")),
-            ),
+        variables = b.dict_comp(
+            "key", b.call("ModelSchemaValue.from_value", "value"), "key, value", b.call(b.attr(result, "items"))
         )
         fields = {
             "execution_status": b.string_literal("completed"),

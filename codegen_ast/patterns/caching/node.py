@@ -37,10 +37,11 @@ import hashlib
 import json
 import libcst as cst
 
+from codegen_ast.patterns import idioms
 from codegen_ast import builders as b
 from codegen_ast.builders.definitions import Param
 from codegen_ast.patterns.contribution import Contribution, NodeContext
-from codegen_ast.patterns.integrations.base import Setting, setting, setting_constants
+from codegen_ast.patterns.idioms import Setting, setting, setting_constants
 from codegen_ast.spec import NodeSpec
 from codegen_ast.target import ERROR_CODE, LOG_LEVEL, ONEX_ERROR
 
@@ -199,14 +200,14 @@ def _answer(context: NodeContext) -> cst.FunctionDef:
         *([b.assign("lookup_ms", lookup_ms)] if compute else []),
         b.if_(
             b.compare("cached", "is not", "None"),
-            [b.do(b.call("self.increment_counter", "METRIC_CACHE_HITS", tags="tags")), b.return_(hit)],
+            [idioms.count("METRIC_CACHE_HITS", tags="tags"), b.return_(hit)],
         ),
         b.assign("output", compute_now),
         # an unreachable cache was counted as a failure: do not wait on it a second time
         b.if_(
             "reachable",
             [
-                b.do(b.call("self.increment_counter", "METRIC_CACHE_MISSES", tags="tags")),
+                idioms.count("METRIC_CACHE_MISSES", tags="tags"),
                 b.do(b.await_(b.call("self._write_cache", "key", "output", "request"))),
             ],
         ),
@@ -391,7 +392,7 @@ def _make_room() -> cst.FunctionDef:
                     ),
                     b.assign("oldest", _sliced("keys", upper=b.name("dropped"))),
                     b.for_("key", "oldest", [b.do(b.await_(b.call("self.invalidate_cache", "key")))]),
-                    b.do(b.call("self.increment_counter", "METRIC_CACHE_EVICTIONS", b.call("len", "oldest"))),
+                    idioms.count("METRIC_CACHE_EVICTIONS", b.call("len", "oldest")),
                     b.assign("keys", _sliced("keys", lower=b.call("len", "oldest"))),
                 ],
             ),
@@ -420,23 +421,8 @@ def _cache_failed(context: NodeContext) -> cst.FunctionDef:
         "_cache_failed",
         [Param("step", "str"), Param("key", "str"), Param("error", "Exception"), Param("request", context.input_model)],
         [
-            b.do(
-                b.call(
-                    "self.increment_counter",
-                    "METRIC_CACHE_FAILURES",
-                    tags=b.dict_({"operation": b.dotted("request.operation"), "step": b.name("step")}),
-                )
-            ),
-            b.do(
-                b.call(
-                    "self._emit_log",
-                    "EnumLogLevel.WARNING",
-                    message,
-                    "request.correlation_id",
-                    operation="request.operation",
-                    cache_key="key",
-                )
-            ),
+            idioms.count("METRIC_CACHE_FAILURES", tags=b.dict_({"operation": b.dotted("request.operation"), "step": b.name("step")})),
+            idioms.log("WARNING", message, "request.correlation_id", operation="request.operation", cache_key="key"),
         ],
         returns="None",
         doc="Log and count a cache failure; the operation goes on without the cache.",
@@ -447,15 +433,12 @@ def _clear(context: NodeContext) -> cst.FunctionDef:
     unknown = b.if_(
         b.and_(b.compare("operation", "is not", "None"), b.compare("operation", "not in", "SUPPORTED_OPERATIONS")),
         [
-            b.raise_(
-                b.call(
-                    "ModelOnexError",
-                    message=b.formatted_string(
-                        "unknown operation ", (b.name("operation"), "r"), f"; expected one of {', '.join(context.operations)}"
-                    ),
-                    error_code="EnumCoreErrorCode.INVALID_OPERATION",
-                    operation="operation",
-                )
+            idioms.raise_error(
+                b.formatted_string(
+                    "unknown operation ", (b.name("operation"), "r"), f"; expected one of {', '.join(context.operations)}"
+                ),
+                "INVALID_OPERATION",
+                operation="operation",
             )
         ],
     )
@@ -471,13 +454,7 @@ def _clear(context: NodeContext) -> cst.FunctionDef:
         not_started = b.if_(
             b.compare("client", "is", "None"),
             [
-                b.raise_(
-                    b.call(
-                        "ModelOnexError",
-                        message=b.string_literal("redis is not initialised: await node.initialize() first"),
-                        error_code="EnumCoreErrorCode.CACHE_CONNECTION_ERROR",
-                    )
-                )
+                idioms.raise_error("redis is not initialised: await node.initialize() first", "CACHE_CONNECTION_ERROR")
             ],
         )
         scan = b.for_(
@@ -485,14 +462,11 @@ def _clear(context: NodeContext) -> cst.FunctionDef:
             b.call("client.scan_iter", match=b.formatted_string(b.name("prefix"), "*")),
             [b.augment("removed", "+=", b.await_(b.call("client.delete", "key")))],
         ).with_changes(asynchronous=cst.Asynchronous())
-        failed = b.raise_(
-            b.call(
-                "ModelOnexError",
-                message=b.formatted_string(
-                    "clearing cached answers failed: ", b.attr(b.call("type", "error"), "__name__"), ": ", b.name("error")
-                ),
-                error_code="EnumCoreErrorCode.CACHE_OPERATION_FAILED",
+        failed = idioms.raise_error(
+            b.formatted_string(
+                "clearing cached answers failed: ", b.attr(b.call("type", "error"), "__name__"), ": ", b.name("error")
             ),
+            "CACHE_OPERATION_FAILED",
             cause="error",
         )
         body: Statements = [

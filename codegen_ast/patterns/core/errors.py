@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from codegen_ast.patterns import idioms
 from codegen_ast import builders as b
 from codegen_ast.builders.definitions import Param
 from codegen_ast.patterns.contribution import Contribution, ErrorMapping
@@ -32,15 +33,12 @@ BASE_MAPPINGS = (
 
 def _log_failure(error: str, operation: str) -> cst.BaseStatement:
     """``self._emit_log(ERROR, error.message, error.correlation_id, ...)``"""
-    return b.do(
-        b.call(
-            "self._emit_log",
-            "EnumLogLevel.ERROR",
-            f"{error}.message",
-            f"{error}.correlation_id",
-            operation=operation,
-            error_code=b.call("str", f"{error}.error_code"),
-        )
+    return idioms.log(
+        "ERROR",
+        b.dotted(f"{error}.message"),
+        f"{error}.correlation_id",
+        operation=operation,
+        error_code=b.call("str", f"{error}.error_code"),
     )
 
 

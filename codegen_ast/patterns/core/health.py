@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from codegen_ast.patterns import idioms
 from codegen_ast import builders as b
 from codegen_ast.patterns.contribution import Contribution, NodeContext
 from codegen_ast.patterns.record import Earlier, Example, Pattern, PatternName
@@ -24,23 +25,12 @@ from codegen_ast.target import HEALTH_ISSUE, HEALTH_STATUS, LIFECYCLE_STATUS
 _BAD_STATES = ("FAILED", "CLEANED_UP", "CLEANUP_FAILED")
 
 
-def _issue(message: b.ExprLike) -> b.ExprLike:
-    return b.call(
-        "ModelHealthIssue.create_resource_issue",
-        message=message,
-        severity=b.string_literal("critical"),
-    )
+def _issue(message: cst.BaseExpression) -> b.ExprLike:
+    return idioms.health_issue(message, "critical", "resource")
 
 
 def _check_self_health(routed: bool) -> cst.FunctionDef:
-    missing = cst.ListComp(
-        elt=b.name("operation"),
-        for_in=cst.CompFor(
-            target=b.name("operation"),
-            iter=b.name("SUPPORTED_OPERATIONS"),
-            ifs=[cst.CompIf(b.compare("operation", "not in", "self._handlers"))],
-        ),
-    )
+    missing = b.list_comp("operation", "operation", "SUPPORTED_OPERATIONS", b.compare("operation", "not in", "self._handlers"))
     handler_check = [
         b.assign("missing", missing),
         b.if_(

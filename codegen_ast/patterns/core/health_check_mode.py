@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from codegen_ast.patterns import idioms
 from codegen_ast import builders as b
 from codegen_ast.builders.definitions import Param
 from codegen_ast.patterns.contribution import Contribution, NodeContext
@@ -26,7 +27,7 @@ def _detect() -> cst.FunctionDef:
             b.assign(
                 "flag",
                 b.call(
-                    b.attr(b.call(b.attr(b.call("os.getenv", "HEALTH_CHECK_MODE_ENV", b.string_literal("")), "strip")), "lower")
+                    b.attr(b.call(b.attr(idioms.setting("HEALTH_CHECK_MODE", ""), "strip")), "lower")
                 ),
             ),
             b.return_(b.compare("flag", "in", "TRUE_VALUES")),
@@ -52,7 +53,7 @@ def build_health_check_mode(context: NodeContext) -> Contribution:
             b.assign("self._health_check_mode", b.call("_detect_health_check_mode", "container")),
             b.assign(
                 "self._health_timeout_s",
-                b.call("float", b.call("os.getenv", "HEALTH_CHECK_TIMEOUT_ENV", b.string_literal("5"))),
+                b.call("float", idioms.setting("HEALTH_CHECK_TIMEOUT", "5")),
             ),
         ],
     )

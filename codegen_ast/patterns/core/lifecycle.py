@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from codegen_ast.patterns import idioms
 from codegen_ast import builders as b
 from codegen_ast.patterns.contribution import Contribution, LifecycleStep, NodeContext
 from codegen_ast.patterns.record import Earlier, Example, Pattern, PatternName
@@ -33,10 +34,9 @@ from codegen_ast.target import ERROR_CODE, LOG_LEVEL, ONEX_ERROR
 
 
 def _start(step: LifecycleStep) -> cst.BaseStatement:
-    failure = b.call(
-        "ModelOnexError",
-        message=b.formatted_string(f"could not start {step.name}: ", b.name("error")),
-        error_code=f"EnumCoreErrorCode.{step.failure_code}",
+    failure = idioms.framework_error(
+        b.formatted_string(f"could not start {step.name}: ", b.name("error")),
+        step.failure_code,
         integration=b.string_literal(step.name),
     )
     return b.try_(
@@ -76,13 +76,10 @@ def _stop_all(steps: list[LifecycleStep]) -> cst.FunctionDef:
                             b.except_(
                                 "Exception",
                                 [
-                                    b.do(
-                                        b.call(
-                                            "self._emit_log",
-                                            "EnumLogLevel.WARNING",
-                                            b.formatted_string("stopping ", b.name("name"), " failed: ", b.name("error")),
-                                            integration="name",
-                                        )
+                                    idioms.log(
+                                        "WARNING",
+                                        b.formatted_string("stopping ", b.name("name"), " failed: ", b.name("error")),
+                                        integration="name",
                                     )
                                 ],
                                 as_name="error",
@@ -103,14 +100,7 @@ def build_lifecycle(
 ) -> Contribution:
     if not steps and not consul:
         return Contribution()
-    started_log = b.do(
-        b.call(
-            "self._emit_log",
-            "EnumLogLevel.INFO",
-            b.string_literal("node started"),
-            integrations=b.string_literal(",".join(s.name for s in steps)),
-        )
-    )
+    started_log = idioms.log("INFO", "node started", integrations=b.string_literal(",".join(s.name for s in steps)))
     initialize = b.method(
         "initialize",
         [],
@@ -120,13 +110,7 @@ def build_lifecycle(
             b.if_(
                 "self._health_check_mode",
                 [
-                    b.do(
-                        b.call(
-                            "self._emit_log",
-                            "EnumLogLevel.INFO",
-                            b.string_literal("health check mode: integrations are not started"),
-                        )
-                    ),
+                    idioms.log("INFO", "health check mode: integrations are not started"),
                     b.assign("self._started", "True"),
                     b.return_(),
                 ],

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from codegen_ast.patterns import idioms
 from codegen_ast import builders as b
 from codegen_ast.builders.definitions import Param
 from codegen_ast.patterns.contribution import Contribution, NodeContext
@@ -61,11 +62,11 @@ def _record_operation(context: NodeContext) -> cst.FunctionDef:
                 ),
             ),
             b.assign("tags", b.dict_({"operation": b.name("operation")})),
-            b.do(b.call("self.increment_counter", metric_constant("operations"), tags=tags)),
+            idioms.count(metric_constant("operations"), tags=tags),
             b.if_(
                 "succeeded",
-                [b.do(b.call("self.increment_counter", metric_constant("successes"), tags=tags))],
-                [b.do(b.call("self.increment_counter", metric_constant("failures"), tags=tags))],
+                [idioms.count(metric_constant("successes"), tags=tags)],
+                [idioms.count(metric_constant("failures"), tags=tags)],
             ),
             b.do(b.call("self.record_histogram", metric_constant("duration_ms_last"), "duration_ms", tags=tags)),
             b.augment("self._duration_ms_total", "+=", "duration_ms"),

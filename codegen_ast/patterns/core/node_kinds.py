@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from codegen_ast.patterns import idioms
 from codegen_ast import builders as b
 from codegen_ast.builders.definitions import Param
 from codegen_ast.patterns.caching import node as caching
@@ -80,13 +81,7 @@ def kind_imports(context: NodeContext) -> set[tuple[str, str]]:
 
 
 def _invalid(message: str) -> cst.BaseStatement:
-    return b.raise_(
-        b.call(
-            "ModelOnexError",
-            message=b.string_literal(message),
-            error_code="EnumCoreErrorCode.VALIDATION_ERROR",
-        )
-    )
+    return idioms.raise_error(message, "VALIDATION_ERROR")
 
 
 def to_request(context: NodeContext) -> cst.FunctionDef:
@@ -210,19 +205,8 @@ def run(context: NodeContext, published: Statements) -> Statements:
                 is_async=True,
             ),
         ]
-    workflow_fields = cst.DictComp(
-        key=b.name("name"),
-        value=b.call("getattr", "workflow", "name"),
-        for_in=cst.CompFor(target=b.name("name"), iter=b.name("_WORKFLOW_FIELDS")),
-    )
-    variables = cst.DictComp(
-        key=b.name("name"),
-        value=b.call("ModelSchemaValue.from_value", "value"),
-        for_in=cst.CompFor(
-            target=cst.Tuple([cst.Element(b.name("name")), cst.Element(b.name("value"))], lpar=[], rpar=[]),
-            iter=b.call("declared.items"),
-        ),
-    )
+    workflow_fields = b.dict_comp("name", b.call("getattr", "workflow", "name"), "name", "_WORKFLOW_FIELDS")
+    variables = b.dict_comp("name", b.call("ModelSchemaValue.from_value", "value"), "name, value", b.call("declared.items"))
     return [
         b.assign("steps", b.or_("request.steps", b.call("handler.plan", "request"))),
         *(
@@ -389,7 +373,7 @@ def extras(context: NodeContext) -> Contribution:
 
 
 def _configuration_error(message: cst.BaseExpression) -> cst.BaseStatement:
-    return b.raise_(b.call("ModelOnexError", message=message, error_code="EnumCoreErrorCode.CONFIGURATION_ERROR"))
+    return idioms.raise_error(message, "CONFIGURATION_ERROR")
 
 
 def _state_machine_extras(context: NodeContext) -> Contribution:
@@ -422,29 +406,23 @@ def _state_machine_extras(context: NodeContext) -> Contribution:
         decorators=["functools.cache"],
         doc="The state machine declared in contract.yaml, read once per process.",
     )
-    refused = b.raise_(
-        b.call(
-            "ModelOnexError",
-            message=b.formatted_string(
-                "operation ", (b.dotted("request.operation"), "r"), " is not allowed in state ",
-                (b.dotted("fired.old_state"), "r"), ": ", b.dotted("fired.error"),
-            ),
-            error_code="EnumCoreErrorCode.INVALID_STATE",
-            correlation_id="request.correlation_id",
-            operation="request.operation",
-        )
+    refused = idioms.raise_error(
+        b.formatted_string(
+            "operation ", (b.dotted("request.operation"), "r"), " is not allowed in state ",
+            (b.dotted("fired.old_state"), "r"), ": ", b.dotted("fired.error"),
+        ),
+        "INVALID_STATE",
+        correlation_id="request.correlation_id",
+        operation="request.operation",
     )
-    undeclared = b.raise_(
-        b.call(
-            "ModelOnexError",
-            message=b.formatted_string(
-                "operation ", (b.dotted("request.operation"), "r"), " is not allowed in state ", (b.name("state"), "r")
-            ),
-            error_code="EnumCoreErrorCode.INVALID_STATE",
-            correlation_id="request.correlation_id",
-            operation="request.operation",
-            state="state",
-        )
+    undeclared = idioms.raise_error(
+        b.formatted_string(
+            "operation ", (b.dotted("request.operation"), "r"), " is not allowed in state ", (b.name("state"), "r")
+        ),
+        "INVALID_STATE",
+        correlation_id="request.correlation_id",
+        operation="request.operation",
+        state="state",
     )
     transition = b.method(
         "_transition",
@@ -503,10 +481,7 @@ def _state_machine_extras(context: NodeContext) -> Contribution:
             b.assign("self.fsm_contract", "self._state_machine"),
             b.assign(
                 "self._allowed",
-                cst.SetComp(
-                    b.tuple_("declared.from_state", "declared.trigger"),
-                    cst.CompFor(target=b.name("declared"), iter=b.dotted("self._state_machine.transitions")),
-                ),
+                b.set_comp(b.tuple_("declared.from_state", "declared.trigger"), "declared", "self._state_machine.transitions"),
                 b.annotation("set[tuple[str | None, str]]"),
             ),
             b.do(b.call("self.initialize_fsm_state", "self._state_machine", context=b.dict_({}))),

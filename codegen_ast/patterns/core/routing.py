@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from codegen_ast.patterns import idioms
 from codegen_ast import builders as b
 from codegen_ast.patterns.core import node_kinds
 from codegen_ast.patterns.events import declared as declared_events
@@ -46,16 +47,11 @@ def _publish_completed(context: NodeContext) -> cst.BaseStatement:
 
 def _process(context: NodeContext, handlers: list[cst.ExceptHandler], events: bool) -> cst.FunctionDef:
     expected = ", ".join(context.operations)
-    unknown = b.raise_(
-        b.call(
-            "ModelOnexError",
-            message=b.formatted_string(
-                "unknown operation ", (b.dotted("request.operation"), "r"), f"; expected one of {expected}"
-            ),
-            error_code="EnumCoreErrorCode.INVALID_OPERATION",
-            correlation_id="correlation_id",
-            operation="request.operation",
-        )
+    unknown = idioms.raise_error(
+        b.formatted_string("unknown operation ", (b.dotted("request.operation"), "r"), f"; expected one of {expected}"),
+        "INVALID_OPERATION",
+        correlation_id="correlation_id",
+        operation="request.operation",
     )
     body = [
         b.assign("request", b.call("self._to_request", "input_data")),

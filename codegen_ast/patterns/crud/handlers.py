@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from codegen_ast.patterns import idioms
 from codegen_ast import builders as b
 from codegen_ast.builders.definitions import Param
 from codegen_ast.files.values import sent_value
@@ -169,15 +170,12 @@ def _answer(context: NodeContext, **extra: b.ExprLike) -> cst.Call:
 
 def _not_found(spec: NodeSpec) -> cst.BaseStatement:
     assert spec.database is not None
-    return b.raise_(
-        b.call(
-            "ModelOnexError",
-            # the key's value stays out of the message, which is logged: the caller has the request
-            message=b.string_literal(f"no {spec.database.table} row has the requested {spec.database.key}"),
-            error_code="EnumCoreErrorCode.NOT_FOUND",
-            correlation_id="request.correlation_id",
-            table=b.string_literal(spec.database.table),
-        )
+    # the key's value stays out of the message, which is logged: the caller has the request
+    return idioms.raise_error(
+        f"no {spec.database.table} row has the requested {spec.database.key}",
+        "NOT_FOUND",
+        correlation_id="request.correlation_id",
+        table=b.string_literal(spec.database.table),
     )
 
 
@@ -208,14 +206,7 @@ def _body(context: NodeContext, operation: OperationSpec) -> list[cst.BaseStatem
     fetch = b.await_(b.call("self._node.postgres_fetchrow", query, *_arguments(spec, kind)))
     values = {field.name: b.subscript("row", b.string_literal(field.name)) for field in columns(spec)}
     key = spec.database.key
-    missing_key = b.raise_(
-        b.call(
-            "ModelOnexError",
-            message=b.string_literal(f"{operation.name} needs {key}"),
-            error_code="EnumCoreErrorCode.VALIDATION_ERROR",
-            correlation_id="request.correlation_id",
-        )
-    )
+    missing_key = idioms.raise_error(f"{operation.name} needs {key}", "VALIDATION_ERROR", correlation_id="request.correlation_id")
     return [
         b.if_(b.compare(f"request.{key}", "is", "None"), [missing_key]),
         b.assign("row", fetch),

@@ -20,7 +20,7 @@ from codegen_ast.decisions import Selection
 from codegen_ast.builders.definitions import Param
 from codegen_ast.patterns.contribution import Contribution, GeneratedTests, LifecycleStep, NodeContext
 from codegen_ast.patterns.events.subscriptions import identity_settings
-from codegen_ast.patterns.integrations.base import setting_constants
+from codegen_ast.patterns.idioms import setting_constants
 from codegen_ast.patterns.record import Earlier, Example, Pattern, PatternName
 from codegen_ast.spec import NodeSpec
 from codegen_ast.target import DISCOVERY_SYMBOLS, DISCOVERY_TEST_SYMBOLS

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from codegen_ast.patterns import idioms
 from codegen_ast import builders as b
 from codegen_ast.builders.definitions import Param
 from codegen_ast.patterns.contribution import Contribution, NodeContext
@@ -161,15 +162,12 @@ def build_event_publishing(context: NodeContext, *, event_bus: bool, kafka: bool
                 b.except_(
                     "Exception",
                     [
-                        b.do(b.call("self.increment_counter", "METRIC_EVENTS_FAILED")),
-                        b.do(
-                            b.call(
-                                "self._emit_log",
-                                "EnumLogLevel.WARNING",
-                                b.formatted_string("publishing ", b.name("event_type"), " failed: ", b.name("error")),
-                                "correlation_id",
-                                **log_context,
-                            )
+                        idioms.count("METRIC_EVENTS_FAILED"),
+                        idioms.log(
+                            "WARNING",
+                            b.formatted_string("publishing ", b.name("event_type"), " failed: ", b.name("error")),
+                            "correlation_id",
+                            **log_context,
                         ),
                         b.return_("False"),
                     ],
@@ -180,19 +178,11 @@ def build_event_publishing(context: NodeContext, *, event_bus: bool, kafka: bool
         b.if_(
             b.not_("delivered"),
             [
-                b.do(
-                    b.call(
-                        "self._emit_log",
-                        "EnumLogLevel.DEBUG",
-                        b.string_literal("no event bus bound and no kafka producer: event not published"),
-                        "correlation_id",
-                        **log_context,
-                    )
-                ),
+                idioms.log("DEBUG", "no event bus bound and no kafka producer: event not published", "correlation_id", **log_context),
                 b.return_("False"),
             ],
         ),
-        b.do(b.call("self.increment_counter", "METRIC_EVENTS_PUBLISHED")),
+        idioms.count("METRIC_EVENTS_PUBLISHED"),
         b.return_("True"),
     ]
     publish = b.method(
@@ -211,11 +201,7 @@ def build_event_publishing(context: NodeContext, *, event_bus: bool, kafka: bool
     constants = [
         b.assign(
             "EVENTS_TOPIC",
-            b.call(
-                "os.getenv",
-                b.string_literal("ONEX_EVENTS_TOPIC"),
-                b.string_literal(f"onex.events.{context.spec.name}.v1"),
-            ),
+            idioms.environment_value("ONEX_EVENTS_TOPIC", f"onex.events.{context.spec.name}.v1"),
         )
     ]
     return Contribution(

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import libcst as cst
 
+from codegen_ast.patterns import idioms
 from codegen_ast import builders as b
 from codegen_ast.builders import support
 from codegen_ast.builders.support import SupportModule
 from codegen_ast.builders.definitions import Param
 from codegen_ast.patterns.contribution import Contribution, LifecycleStep, NodeContext
-from codegen_ast.patterns.integrations.base import Setting, setting_constants
+from codegen_ast.patterns.idioms import Setting, setting_constants
 from codegen_ast.spec import NodeSpec
 from codegen_ast.patterns.events.names import topic_name, event_constant, handler_class, handler_module, subscribed, tracks_undelivered
 from codegen_ast.target import EMITTER_IDENTITY, EVENT_BUS_SUBSCRIBER, EVENT_ENVELOPE, EVENT_MESSAGE
@@ -32,14 +33,6 @@ def _event_handler_type(context: NodeContext) -> str:
     return f"{context.spec.camel}EventHandler"
 
 
-
-
-
-
-def _log(level: str, message: cst.BaseExpression, correlation: b.ExprLike, **context: b.ExprLike) -> cst.BaseStatement:
-    return b.do(b.call("self._emit_log", f"EnumLogLevel.{level}", message, correlation, **context))
-
-
 def _handle_event_message(track: bool) -> cst.FunctionDef:
     def reject(reason: cst.BaseExpression, correlation: b.ExprLike) -> Statements:
         return [
@@ -53,7 +46,7 @@ def _handle_event_message(track: bool) -> cst.FunctionDef:
     envelope_type = b.subscript("ModelEventEnvelope", b.annotation("dict[str, object]"))
     summary = b.call("_validation_summary", "error")
     own_event = [
-        _log(
+        idioms.log(
             "DEBUG",
             b.string_literal("skipped one of the node's own events"),
             "correlation_id",
@@ -70,7 +63,7 @@ def _handle_event_message(track: bool) -> cst.FunctionDef:
         "handle_event_message",
         [Param("message", "ProtocolEventMessage")],
         [
-            b.do(b.call("self.increment_counter", "METRIC_EVENTS_RECEIVED")),
+            idioms.count("METRIC_EVENTS_RECEIVED"),
             b.assign("event_type", b.string_literal("")),
             b.try_(
                 [b.assign("envelope", b.call(b.attr(envelope_type, "model_validate_json"), "message.value"))],
@@ -118,7 +111,7 @@ def _handle_event_message(track: bool) -> cst.FunctionDef:
                     b.except_(
                         "Exception",
                         [
-                            b.do(b.call("self.increment_counter", "METRIC_EVENT_OPERATIONS_FAILED")),
+                            idioms.count("METRIC_EVENT_OPERATIONS_FAILED"),
                             b.if_(
                                 b.and_(
                                     b.call("isinstance", "error", "ModelOnexError"),
@@ -132,7 +125,7 @@ def _handle_event_message(track: bool) -> cst.FunctionDef:
                                     "correlation_id",
                                 ),
                             ),
-                            _log(
+                            idioms.log(
                                 "WARNING",
                                 b.formatted_string(
                                     "handling ", b.name("event_type"), " failed: ",
@@ -157,9 +150,9 @@ def _handle_event_message(track: bool) -> cst.FunctionDef:
                     b.if_(
                         "undelivered",
                         [
-                            b.do(b.call("self.increment_counter", "METRIC_EVENTS_UNPUBLISHED")),
+                            idioms.count("METRIC_EVENTS_UNPUBLISHED"),
                             b.assign("missing", b.call(b.attr(b.string_literal(", "), "join"), "undelivered")),
-                            _log(
+                            idioms.log(
                                 "WARNING",
                                 b.formatted_string(
                                     "handled ", b.name("event_type"), " but could not publish ", b.name("missing"),
@@ -177,7 +170,7 @@ def _handle_event_message(track: bool) -> cst.FunctionDef:
                 if track
                 else []
             ),
-            b.do(b.call("self.increment_counter", "METRIC_EVENTS_HANDLED")),
+            idioms.count("METRIC_EVENTS_HANDLED"),
             settle("True"),
         ],
         returns="None",
@@ -190,8 +183,6 @@ def _handle_event_message(track: bool) -> cst.FunctionDef:
             "Nothing is raised to the event bus."
         ),
     )
-
-
 
 
 def _subscription_constants(context: NodeContext, topics: dict[str, str]) -> Statements:

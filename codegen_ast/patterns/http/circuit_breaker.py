@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import libcst as cst
 
+from codegen_ast.patterns import idioms
 from codegen_ast import builders as b
 from codegen_ast.patterns.contribution import Contribution, NodeContext
-from codegen_ast.patterns.integrations.base import Setting, setting, setting_constants
+from codegen_ast.patterns.idioms import Setting, setting, setting_constants
 from codegen_ast.patterns.integrations.http import SEND, guards_http, http_call_params
 from codegen_ast.patterns.core.metrics import metric_constant
 from codegen_ast.target import CIRCUIT_BREAKER, ERROR_CODE, HEALTH_ISSUE, ONEX_ERROR
@@ -77,7 +78,7 @@ def _http_call() -> cst.FunctionDef:
         [
             b.if_(
                 b.not_(b.call(f"{CIRCUIT}.should_allow_request")),
-                [b.do(b.call("self.increment_counter", metric_constant(REJECTIONS))), open_circuit],
+                [idioms.count(metric_constant(REJECTIONS)), open_circuit],
             ),
             b.try_(
                 [b.assign("response", b.await_(send))],
@@ -112,12 +113,9 @@ def _check() -> cst.FunctionDef:
     degraded = b.call(
         "ModelHealthStatus.create_degraded",
         issues=b.list_(
-            b.call(
-                "ModelHealthIssue.create_connectivity_issue",
-                message=b.formatted_string(
-                    "the http circuit is open after ", b.dotted(f"{CIRCUIT}.failure_count"), " failures"
-                ),
-                severity=b.string_literal("high"),
+            idioms.health_issue(
+                b.formatted_string("the http circuit is open after ", b.dotted(f"{CIRCUIT}.failure_count"), " failures"),
+                "high",
             )
         ),
     )

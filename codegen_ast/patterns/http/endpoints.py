@@ -130,14 +130,8 @@ def _fields_set(sent: list[FieldSpec]) -> cst.DictComp:
         mode=b.string_literal("json"),
         include=b.set_(*(b.string_literal(field.name) for field in sent)),
     )
-    return cst.DictComp(
-        key=b.name("name"),
-        value=b.name("value"),
-        for_in=cst.CompFor(
-            target=cst.Tuple([cst.Element(b.name("name")), cst.Element(b.name("value"))], lpar=[], rpar=[]),
-            iter=b.call(b.attr(dumped, "items")),
-            ifs=[cst.CompIf(b.compare("value", "is not", "None"))],
-        ),
+    return b.dict_comp(
+        "name", "value", "name, value", b.call(b.attr(dumped, "items")), b.compare("value", "is not", "None")
     )
 
 
@@ -192,15 +186,7 @@ def _to_output(context: NodeContext) -> cst.FunctionDef:
         ),
         cause="error",
     )
-    declared = cst.DictComp(
-        key=b.name("name"),
-        value=b.subscript("payload", "name"),
-        for_in=cst.CompFor(
-            target=b.name("name"),
-            iter=b.name("OUTPUT_FIELDS"),
-            ifs=[cst.CompIf(b.compare("name", "in", "payload"))],
-        ),
-    )
+    declared = b.dict_comp("name", b.subscript("payload", "name"), "name", "OUTPUT_FIELDS", b.compare("name", "in", "payload"))
     envelope = b.dict_(
         {
             "operation_id": "request.operation_id",

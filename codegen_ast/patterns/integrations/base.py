@@ -21,20 +21,13 @@ import libcst as cst
 from codegen_ast import builders as b
 from codegen_ast.builders.definitions import Param
 from codegen_ast.decisions import Selection
+from codegen_ast.patterns import idioms
 from codegen_ast.patterns.contribution import Contribution, ErrorMapping, LifecycleStep, NodeContext
+from codegen_ast.patterns.idioms import Setting, setting_constants
 from codegen_ast.patterns.record import Earlier, Example, Pattern, PatternName
 from codegen_ast.spec import NodeSpec
 
 Statements = list[cst.BaseStatement]
-
-
-@dataclass(frozen=True)
-class Setting:
-    """An environment variable with a safe default, as two module constants:
-    ``<VARIABLE>_ENV`` (its name) and ``<VARIABLE>_DEFAULT``."""
-
-    variable: str  # e.g. POSTGRES_DSN
-    default: str
 
 
 @dataclass(frozen=True)
@@ -59,19 +52,6 @@ class Integration:
         return f"self._{self.name}"
 
 
-def setting(name: str) -> cst.Call:
-    """``os.getenv(<NAME>_ENV, <NAME>_DEFAULT)`` for a module-level setting."""
-    return b.call("os.getenv", f"{name}_ENV", f"{name}_DEFAULT")
-
-
-def setting_constants(settings: tuple[Setting, ...]) -> Statements:
-    statements: Statements = []
-    for item in settings:
-        statements.append(b.assign(f"{item.variable}_ENV", b.string_literal(item.variable)))
-        statements.append(b.assign(f"{item.variable}_DEFAULT", b.string_literal(item.default)))
-    return statements
-
-
 def ready_client(integration: Integration) -> Statements:
     """Start of every helper: ``client = self._x``, a typed error when it was
     never started, and one count of the integration's counter."""
@@ -79,28 +59,10 @@ def ready_client(integration: Integration) -> Statements:
         b.assign("client", integration.attribute),
         b.if_(
             b.compare("client", "is", "None"),
-            [
-                b.raise_(
-                    b.call(
-                        "ModelOnexError",
-                        message=b.string_literal(
-                            f"{integration.name} is not initialised: await node.initialize() first"
-                        ),
-                        error_code=f"EnumCoreErrorCode.{integration.failure_code}",
-                    )
-                )
-            ],
+            [idioms.raise_error(f"{integration.name} is not initialised: await node.initialize() first", integration.failure_code)],
         ),
-        b.do(b.call("self.increment_counter", f"METRIC_{integration.counter.upper()}")),
+        idioms.count(f"METRIC_{integration.counter.upper()}"),
     ]
-
-
-def _health_issue(message: b.ExprLike, severity: str) -> cst.Call:
-    return b.call(
-        "ModelHealthIssue.create_connectivity_issue",
-        message=message,
-        severity=b.string_literal(severity),
-    )
 
 
 def _check(integration: Integration) -> cst.FunctionDef:
@@ -108,14 +70,14 @@ def _check(integration: Integration) -> cst.FunctionDef:
     not_ready = b.call(
         "ModelHealthStatus.create_degraded",
         issues=b.list_(
-            _health_issue(b.string_literal(f"{name} client is not initialised (node not started)"), "medium")
+            idioms.health_issue(f"{name} client is not initialised (node not started)", "medium")
         ),
     )
     failed = b.call(
         "ModelHealthStatus.create_unhealthy",
         score=b.literal(0.0),
         issues=b.list_(
-            _health_issue(
+            idioms.health_issue(
                 b.formatted_string(
                     f"{name} health check failed: ",
                     b.attr(b.call("type", "error"), "__name__"),

@@ -29,10 +29,9 @@ from codegen_ast.patterns.record import Example
 from codegen_ast.patterns.integrations.base import (
     integration_pattern,
     Integration,
-    Setting,
     Statements,
-    setting,
 )
+from codegen_ast.patterns.idioms import Setting, setting
 from codegen_ast.target import ERROR_CODE, LOG_LEVEL, ONEX_ERROR, Symbol
 
 RETRIES_COUNTER = "api_retries"

@@ -16,12 +16,11 @@ from codegen_ast.patterns.record import Example
 from codegen_ast.patterns.integrations.base import (
     integration_pattern,
     Integration,
-    Setting,
     Statements,
     helper,
     ready_client,
-    setting,
 )
+from codegen_ast.patterns.idioms import Setting, setting
 from codegen_ast.target import Symbol
 
 

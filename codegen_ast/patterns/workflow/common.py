@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import libcst as cst
 
+from codegen_ast.patterns import idioms
 from codegen_ast import builders as b
 from codegen_ast.patterns.contribution import NodeContext
 from codegen_ast.spec import OperationSpec
-from codegen_ast.target import ERROR_CODE, LOG_LEVEL, NODE_OUTPUTS
+from codegen_ast.target import ERROR_CODE, NODE_OUTPUTS
 
 
 Statements = list[cst.BaseStatement]
@@ -65,13 +66,4 @@ def step_tags(step: b.ExprLike) -> cst.Dict:
 
 
 def log_step(level: str, message: cst.BaseExpression, step: b.ExprLike) -> cst.BaseStatement:
-    return b.do(
-        b.call(
-            "self._emit_log",
-            f"{LOG_LEVEL.name}.{level}",
-            message,
-            "request.correlation_id",
-            operation="request.operation",
-            step=step,
-        )
-    )
+    return idioms.log(level, message, "request.correlation_id", operation="request.operation", step=step)

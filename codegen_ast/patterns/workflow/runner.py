@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from codegen_ast.patterns import idioms
 from codegen_ast import builders as b
 from codegen_ast.builders.definitions import Param
 from codegen_ast.patterns.contribution import Contribution, NodeContext
@@ -59,14 +60,8 @@ def _run_declared_workflow(context: NodeContext, protocol: str, *, calls: bool) 
         ),
         b.assign(
             "declared",
-            cst.DictComp(
-                b.dotted("step.name"),
-                b.name("step"),
-                cst.CompFor(
-                    target=b.name("stage"),
-                    iter=b.subscript("WORKFLOWS", "request.operation"),
-                    inner_for_in=cst.CompFor(target=b.name("step"), iter=b.name("stage")),
-                ),
+            b.dict_comp(
+                "step.name", "step", "stage", b.subscript("WORKFLOWS", "request.operation"), inner=b.comp_for("step", "stage")
             ),
         ),
         b.assign("started_at", b.call("datetime.now", "UTC")),
@@ -198,13 +193,7 @@ def _run_step_stage(context: NodeContext) -> cst.FunctionDef:
                     b.if_(
                         b.compare("error", "is not", "None"),
                         [
-                            b.do(
-                                b.call(
-                                    "self.increment_counter",
-                                    metric_constant("steps_failed"),
-                                    tags=step_tags("step.step_name"),
-                                )
-                            ),
+                            idioms.count(metric_constant("steps_failed"), tags=step_tags("step.step_name")),
                             log_step(
                                 "WARNING",
                                 b.formatted_string(
@@ -252,7 +241,7 @@ def _run_declared_step(context: NodeContext) -> cst.FunctionDef:
             ),
             b.do(b.call("completed.append", "step")),
             b.assign(b.subscript("outputs", "step.step_name"), "answer"),
-            b.do(b.call("self.increment_counter", metric_constant("steps_completed"), tags=step_tags("step.step_name"))),
+            idioms.count(metric_constant("steps_completed"), tags=step_tags("step.step_name")),
             log_step("DEBUG", b.formatted_string("step ", (b.dotted("step.step_name"), "r"), " completed"), "step.step_name"),
         ],
         returns="None",
@@ -290,11 +279,7 @@ def _http_branch() -> Statements:
         ),
         b.if_(b.not_(b.call("isinstance", "answer", "dict")), [b.return_(b.dict_({}))]),
         b.return_(
-            cst.DictComp(
-                b.call("str", "name"),
-                b.call("_step_answer_value", "value"),
-                b.comp_for(b.target_of("name, value"), b.call("answer.items")),
-            )
+            b.dict_comp(b.call("str", "name"), b.call("_step_answer_value", "value"), "name, value", b.call("answer.items"))
         ),
     ]
 
@@ -376,7 +361,7 @@ def _compensate_steps(context: NodeContext) -> cst.FunctionDef:
     entry = b.subscript("declared", name)
     failed = [
         b.do(b.call("not_compensated.append", name)),
-        b.do(b.call("self.increment_counter", metric_constant("compensations_failed"), tags=step_tags(name))),
+        idioms.count(metric_constant("compensations_failed"), tags=step_tags(name)),
         log_step(
             "ERROR",
             b.formatted_string(
@@ -388,7 +373,7 @@ def _compensate_steps(context: NodeContext) -> cst.FunctionDef:
     ]
     undone = [
         b.do(b.call("compensated.append", name)),
-        b.do(b.call("self.increment_counter", metric_constant("steps_compensated"), tags=step_tags(name))),
+        idioms.count(metric_constant("steps_compensated"), tags=step_tags(name)),
         log_step("INFO", b.formatted_string("step ", (name, "r"), " compensated"), name),
     ]
     return b.method(
