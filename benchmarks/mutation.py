@@ -141,7 +141,7 @@ def preload(modules: Sequence[str]) -> None:
 
 # --- running the generated tests ------------------------------------------------------
 def run_tests(out: Path, package: str, timeout: float, log: Path, fork: bool = True) -> tuple[str, float]:
-    """Run the package's tests once: ('passed' | 'failed' | 'timeout', seconds)."""
+    """Run the package's tests once: ('passed' | 'failed' | 'no tests' | 'timeout', seconds)."""
     for cache in (out / package).rglob("__pycache__"):
         shutil.rmtree(cache, ignore_errors=True)
     started = time.monotonic()
@@ -154,7 +154,7 @@ def run_tests(out: Path, package: str, timeout: float, log: Path, fork: bool = T
             )
         except subprocess.TimeoutExpired:
             return "timeout", time.monotonic() - started
-        return ("passed" if completed.returncode == 0 else "failed"), time.monotonic() - started
+        return _status(completed.returncode), time.monotonic() - started
     child = os.fork()
     if child == 0:  # the child: fresh imports of the package, pytest, exit with its code
         code = 70
@@ -174,14 +174,17 @@ def run_tests(out: Path, package: str, timeout: float, log: Path, fork: bool = T
     while True:
         done, status = os.waitpid(child, os.WNOHANG)
         if done:
-            code = os.waitstatus_to_exitcode(status)
-            return ("passed" if code == 0 else "failed"), time.monotonic() - started
+            return _status(os.waitstatus_to_exitcode(status)), time.monotonic() - started
         if time.monotonic() > deadline:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(child, signal.SIGKILL)
             os.waitpid(child, 0)
             return "timeout", time.monotonic() - started
         time.sleep(0.01)
+
+
+def _status(exit_code: int) -> str:
+    return {0: "passed", 5: "no tests"}.get(exit_code, "failed")
 
 
 def score_package(
@@ -249,14 +252,14 @@ def services() -> Iterator[dict[str, str]]:
             service.destroy()
 
 
-def run(examples: Sequence[Path], sample: int | None, seed: int, progress: bool) -> list[ExampleReport]:
+def run(examples: Sequence[Path], sample: int | None, seed: int, progress: bool, new_args: Sequence[str] = ()) -> list[ExampleReport]:
     reports: list[ExampleReport] = []
     with services() as env:
         os.environ.update(env)
         for spec in examples:
             with tempfile.TemporaryDirectory(prefix="mutation-") as folder:
                 out = Path(folder)
-                made = subprocess.run([sys.executable, "-m", "codegen_ast", "new", str(spec), "-o", str(out)],
+                made = subprocess.run([sys.executable, "-m", "codegen_ast", "new", str(spec), "-o", str(out), *new_args],
                                       capture_output=True, text=True, check=False)
                 packages = package_dirs(out)
                 if made.returncode != 0 or len(packages) != 1:
@@ -301,17 +304,19 @@ def _row(report: ExampleReport) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sample", type=int, default=None, help="mutants per example (seeded random sample); all by default")
-    parser.add_argument("--seed", type=int, default=16)
+    parser.add_argument("--draw", type=int, default=16, help="which random sample --sample takes")
     parser.add_argument("--only", default="", help="comma-separated example names (file stems)")
     parser.add_argument("--progress", action="store_true", help="one line per mutant")
     parser.add_argument("--output", type=Path, default=RESULTS / "mutation.json")
+    parser.add_argument("--new-arg", action="append", default=[], help="passed on to `codegen-ast new` (e.g. --new-arg=--shape=declarative)")
     arguments = parser.parse_args(argv)
     specs = sorted(EXAMPLES.glob("*.yaml"))
     if arguments.only:
         wanted = set(arguments.only.split(","))
         specs = [spec for spec in specs if spec.stem in wanted]
     started = time.monotonic()
-    reports = run(specs, arguments.sample, arguments.seed, arguments.progress)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the services on kill too
+    reports = run(specs, arguments.sample, arguments.draw, arguments.progress, arguments.new_arg)
     killed = sum(r.killed for r in reports)
     total = sum(r.total for r in reports)
     print("\n| example | killed | run | score | mutants found |\n|---|---:|---:|---:|---:|")
@@ -322,7 +327,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments.output.parent.mkdir(parents=True, exist_ok=True)
     arguments.output.write_text(json.dumps({
         "killed": killed, "total": total, "score": overall, "sample_per_example": arguments.sample,
-        "seed": arguments.seed, "seconds": round(time.monotonic() - started, 1), "load_average": os.getloadavg()[0],
+        "draw": arguments.draw, "seconds": round(time.monotonic() - started, 1), "load_average": os.getloadavg()[0],
         "examples": [r.as_json() for r in reports],
     }, indent=2) + "\n", encoding="utf-8")
     return 0
