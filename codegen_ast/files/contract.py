@@ -102,8 +102,8 @@ def contract_data(context: NodeContext, contributions: Sequence[Contribution] | 
         "node_version": _version(spec.version),
         "node_type": CONTRACT_NODE_TYPES[spec.node_type],
         "description": _text(spec.description),
-        "input_model": f"{package}.models.model_{spec.name}_input.{context.input_model}",
-        "output_model": f"{package}.models.model_{spec.name}_output.{context.output_model}",
+        "input_model": f"{package}.models.{spec.input_model_file}.{context.input_model}",
+        "output_model": f"{package}.models.{spec.output_model_file}.{context.output_model}",
         **_kind_sections(context),
         **before,
         "handler_routing": {
@@ -114,7 +114,7 @@ def contract_data(context: NodeContext, contributions: Sequence[Contribution] | 
                     "operation": op,
                     "handler": {
                         "name": context.handler_class(op),
-                        "module": f"{package}.handlers.handler_{op}",
+                        "module": f"{package}.handlers.{spec.handler_file(op)}",
                     },
                 }
                 for op in context.operations
