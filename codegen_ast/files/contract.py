@@ -121,7 +121,25 @@ def contract_data(context: NodeContext, contributions: Sequence[Contribution] | 
             ],
         },
         **after,
+        **_declared_sections(spec, {**after, **before}),
     }
+
+
+def _declared_sections(spec: Any, generated: dict[str, Any]) -> dict[str, Any]:
+    """What the source contract declared that the generator does not write itself, carried
+    unchanged: its topics, intents, models by name, and every section kept, not acted on."""
+    declared = spec.declared
+    if declared is None:
+        return {}
+    sections: dict[str, Any] = {}
+    if declared.subscribe_topics or declared.publish_topics:
+        sections["event_bus"] = {
+            "subscribe_topics": list(declared.subscribe_topics), "publish_topics": list(declared.publish_topics)
+        }
+    for key, value in {**declared.carried, **declared.kept}.items():
+        if key not in generated:
+            sections[key] = value
+    return sections
 
 
 def render_contract(context: NodeContext, contributions: Sequence[Contribution] | None = None) -> str:

@@ -77,8 +77,10 @@ class HandlerRoute(BaseModel):
     event_model: ModelRef | None = None
     event_type: str | None = None
     message_category: str | None = None
+    payload_type: str | None = None
     output_events: list[str] = Field(default_factory=list)
     description: str = ""
+    extra: dict[str, Any] = Field(default_factory=dict)  # the entry's other keys, as written
 
 
 class DeclaredIntent(BaseModel):
@@ -132,6 +134,8 @@ class DeclaredContract(BaseModel):
     retry_policy: RetryPolicy | None = None
     untyped_fields: list[str] = Field(default_factory=list)
     kept: dict[str, Any] = Field(default_factory=dict)
+    # sections read (in part) but not written by the generator: carried into the contract as written
+    carried: dict[str, Any] = Field(default_factory=dict)
 
     def handler_for(self, operation: str) -> HandlerRoute | None:
         """The route of an operation (as written or its identifier)."""

@@ -40,6 +40,8 @@ SCALAR_TYPES: dict[str, tuple[str, str]] = {
     # what a sensitive str / bytes field becomes (see FieldSpec.sensitive)
     "SecretStr": ("pydantic", "SecretStr"),
     "SecretBytes": ("pydantic", "SecretBytes"),
+    # a field a contract names without a type: nothing is guessed (see DeclaredContract.untyped_fields)
+    "Any": ("typing", "Any"),
 }
 _SECRET_OF = {"str": "SecretStr", "bytes": "SecretBytes"}
 
@@ -145,7 +147,7 @@ class FieldSpec(BaseModel):
     @classmethod
     def _check_name(cls, value: str) -> str:
         check_snake_case(value, "field name")
-        if value in _RESERVED_FIELDS or value.startswith("model_"):
+        if value in _RESERVED_FIELDS or value.startswith(("model_validate", "model_dump")):
             raise ValueError(
                 f"field name {value!r} is reserved by the generated models "
                 "(pydantic or the operation router): rename it"

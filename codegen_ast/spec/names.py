@@ -117,7 +117,9 @@ def handler_class(spec: NodeSpec, operation: str) -> str:
     route = spec.declared.handler_for(operation) if spec.declared else None
     if route is not None and route.handler is not None:
         return route.handler.name
-    return "Handler" + camel(operation)
+    derived = "Handler" + camel(operation)
+    taken = {r.handler.name for r in spec.declared.handlers if r.handler} if spec.declared else set()
+    return derived + "Operation" if derived in taken else derived  # another operation's declared class
 
 
 def handler_file(spec: NodeSpec, operation: str) -> str:
@@ -125,4 +127,6 @@ def handler_file(spec: NodeSpec, operation: str) -> str:
     route = spec.declared.handler_for(operation) if spec.declared else None
     if route is not None and route.handler is not None and route.handler.module:
         return route.handler.module.rsplit(".", 1)[-1]
-    return f"handler_{operation}"
+    derived = f"handler_{operation}"
+    taken = {r.handler.module.rsplit(".", 1)[-1] for r in spec.declared.handlers if r.handler and r.handler.module} if spec.declared else set()
+    return derived + "_operation" if derived in taken else derived  # another operation's declared module
