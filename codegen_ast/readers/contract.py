@@ -88,7 +88,7 @@ def _fields(conversion: Conversion, raw: Any, where: tuple[str | int, ...], unty
             fields.append({"name": item, "type": "Any", "required": False, "description": _UNTYPED})
             untyped.append(item)
         elif isinstance(item, dict) and "name" in item:
-            field = {k: v for k, v in item.items() if k in ("name", "type", "description", "required")}
+            field = {k: v for k, v in item.items() if k in ("name", "type", "description", "required", "sensitive")}
             if "type" not in item:
                 field |= {"type": "Any", "required": False, "description": item.get("description") or _UNTYPED}
                 untyped.append(str(item["name"]))
