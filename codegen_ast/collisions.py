@@ -62,7 +62,7 @@ def _derivations(spec: NodeSpec) -> Iterable[tuple[str, str, Source]]:
     for index, operation in enumerate(spec.effective_operations):
         source = Source(f"operation {operation.name!r}", ("operations", index, "name") if listed else ())
         yield "the handler class", "Handler" + _camel(operation.name), source
-        yield "the file", f"handlers/handler_{operation.name}.py", source
+        yield "the file", f"handlers/{spec.handler_file(operation.name)}.py", source
     subscribed = spec.events.subscribes if spec.events is not None else []
     published = spec.events.publishes if spec.events is not None else []
     for index, event in enumerate(subscribed):

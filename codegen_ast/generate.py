@@ -55,7 +55,7 @@ def _handler_modules(context: NodeContext, contributions: list[Contribution]) ->
     modules: dict[str, cst.Module] = {}
     for operation in context.spec.effective_operations:
         owned = next((c.handlers[operation.name] for c in contributions if operation.name in c.handlers), None)
-        modules[f"handlers/handler_{operation.name}.py"] = owned or build_handler(context, operation)
+        modules[f"handlers/{context.spec.handler_file(operation.name)}.py"] = owned or build_handler(context, operation)
     return modules
 
 
@@ -66,10 +66,10 @@ def build_modules(
     ``contributions``: the spec's, when already built)."""
     context = context or node_context(spec)
     contributions = build_contributions(context) if contributions is None else contributions
-    handler_exports = [(f".handler_{op.name}", context.handler_class(op.name)) for op in spec.effective_operations]
+    handler_exports = [(f".{spec.handler_file(op.name)}", context.handler_class(op.name)) for op in spec.effective_operations]
     model_exports = [
-        (f".model_{spec.name}_input", context.input_model),
-        (f".model_{spec.name}_output", context.output_model),
+        (f".{spec.input_model_file}", context.input_model),
+        (f".{spec.output_model_file}", context.output_model),
     ]
     for contribution in contributions:
         handler_exports += contribution.handler_exports
@@ -82,8 +82,8 @@ def build_modules(
         "node.py": assemble_node_module(context, contributions),
         "handlers/__init__.py": build_reexports(f"Operation handlers of {spec.class_name}.", handler_exports),
         "models/__init__.py": build_reexports(f"Typed input and output models of {spec.class_name}.", model_exports),
-        f"models/model_{spec.name}_input.py": build_input_model(spec),
-        f"models/model_{spec.name}_output.py": build_output_model(spec),
+        f"models/{spec.input_model_file}.py": build_input_model(spec),
+        f"models/{spec.output_model_file}.py": build_output_model(spec),
         "tests/__init__.py": cst.Module(body=[]),
         "tests/test_node.py": build_tests(context, _health_checks(contributions)[1:], contributions),
     }

@@ -208,4 +208,4 @@ def test_help_and_the_library_import_load_no_generator_machinery() -> None:
         "print(generate.__module__, NodeSpec.__module__)\n"
     )
     shown = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60)
-    assert shown.stdout.splitlines() == ["", "codegen_ast.generate codegen_ast.spec"]
+    assert shown.stdout.splitlines() == ["", "codegen_ast.generate codegen_ast.spec.node"]

@@ -48,6 +48,8 @@ def explain_command(spec_file: Path, node_type: str | None, run: Run) -> None:
         data = selection.as_dict()
         if classification is not None:
             data["node_type_source"] = classification.as_dict()
+        if read.spec.kept:
+            data["kept_not_acted_on"] = list(read.spec.kept)
         run.out(json.dumps(data, indent=2))
         return
     run.out(f"node type:    {classification.describe() if classification else selection.node_type}")
@@ -56,6 +58,8 @@ def explain_command(spec_file: Path, node_type: str | None, run: Run) -> None:
     run.out(f"mixins:       {', '.join(selection.mixins) or '(those of the base class)'}")
     run.out(f"integrations: {', '.join(selection.integrations) or 'none'}")
     run.out(f"patterns:     {', '.join(selection.patterns)}")
+    if read.spec.kept:
+        run.out(f"kept:         {', '.join(read.spec.kept)} (kept, not acted on: carried unchanged into contract.yaml)")
     if run.quiet:
         return
     run.out("decisions:")

@@ -95,8 +95,8 @@ def contract_data(context: NodeContext, contributions: Sequence[Contribution] | 
         "node_version": _version(spec.version),
         "node_type": context.kind.contract_type,
         "description": _text(spec.description),
-        "input_model": f"{package}.models.model_{spec.name}_input.{context.input_model}",
-        "output_model": f"{package}.models.model_{spec.name}_output.{context.output_model}",
+        "input_model": f"{package}.models.{spec.input_model_file}.{context.input_model}",
+        "output_model": f"{package}.models.{spec.output_model_file}.{context.output_model}",
         **_kind_sections(context),
         **before,
         "handler_routing": {
@@ -107,14 +107,32 @@ def contract_data(context: NodeContext, contributions: Sequence[Contribution] | 
                     "operation": op,
                     "handler": {
                         "name": context.handler_class(op),
-                        "module": f"{package}.handlers.handler_{op}",
+                        "module": f"{package}.handlers.{spec.handler_file(op)}",
                     },
                 }
                 for op in context.operations
             ],
         },
         **after,
+        **_declared_sections(spec, {**after, **before}),
     }
+
+
+def _declared_sections(spec: Any, generated: dict[str, Any]) -> dict[str, Any]:
+    """What the source contract declared that the generator does not write itself, carried
+    unchanged: its topics, intents, models by name, and every section kept, not acted on."""
+    declared = spec.declared
+    if declared is None:
+        return {}
+    sections: dict[str, Any] = {}
+    if declared.subscribe_topics or declared.publish_topics:
+        sections["event_bus"] = {
+            "subscribe_topics": list(declared.subscribe_topics), "publish_topics": list(declared.publish_topics)
+        }
+    for key, value in {**declared.carried, **declared.kept}.items():
+        if key not in generated:
+            sections[key] = value
+    return sections
 
 
 def render_contract(context: NodeContext, contributions: Sequence[Contribution] | None = None) -> str:

@@ -45,8 +45,8 @@ def build_handler(context: NodeContext, operation: OperationSpec) -> cst.Module:
     """The handler of an operation no pattern carries out: formulas, or the echo default."""
     spec = context.spec
     imports = b.ImportSet()
-    imports.add(f"..models.model_{spec.name}_input", context.input_model)
-    imports.add(f"..models.model_{spec.name}_output", context.output_model)
+    imports.add(f"..models.{spec.input_model_file}", context.input_model)
+    imports.add(f"..models.{spec.output_model_file}", context.output_model)
     answers: dict[str, b.ExprLike] = {}
     kind = context.kind
     if not kind.runs_workflow:

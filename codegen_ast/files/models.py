@@ -154,11 +154,11 @@ def _described(value: b.ExprLike | None, description: str, factory: str | None =
 
 
 def input_model_name(spec: NodeSpec) -> str:
-    return f"Model{spec.camel}Input"
+    return spec.input_model_class
 
 
 def output_model_name(spec: NodeSpec) -> str:
-    return f"Model{spec.camel}Output"
+    return spec.output_model_class
 
 
 def _base_type(base: Symbol, spec: NodeSpec) -> cst.BaseExpression:

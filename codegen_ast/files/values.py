@@ -31,6 +31,8 @@ def _scalar(scalar: str, sample: bool) -> b.ExprLike:
         return b.call("UUID", int=b.literal(1 if sample else 0))
     if scalar == "Decimal":
         return b.call("Decimal", b.string_literal("1" if sample else "0"))
+    if scalar == "Any":  # untyped in the contract: a text sample, else nothing
+        return b.string_literal("sample") if sample else b.name("None")
     if scalar in _SECRETS:  # a call, never a literal given to a secret's name (security rule SEC004)
         return b.call(scalar, _scalar(_SECRETS[scalar], sample))
     raise ValueError(f"no value for scalar type {scalar!r}")

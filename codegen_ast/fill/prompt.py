@@ -80,7 +80,7 @@ def handler_prompt(
     examples: list[Example],
 ) -> CompletionRequest:
     spec = context.spec
-    handler_path = f"handlers/handler_{operation.name}.py"
+    handler_path = f"handlers/{spec.handler_file(operation.name)}.py"
     selection = context.selection
     reasons = {d.choice: d.reason for d in selection.log if d.topic == "pattern"}
     patterns = "\n".join(f"- {p}: {reasons.get(p, '')}".rstrip(": ") for p in selection.patterns)
@@ -96,8 +96,8 @@ def handler_prompt(
         ("OPERATION", f"{operation.name}: {operation.description or '(no description: infer it from the name)'}"),
         (f"THE HANDLER MODULE ({handler_path}): write the body of {context.handler_class(operation.name)}.handle",
          files[handler_path]),
-        ("INPUT MODEL", files[f"models/model_{spec.name}_input.py"]),
-        ("OUTPUT MODEL", files[f"models/model_{spec.name}_output.py"]),
+        ("INPUT MODEL", files[f"models/{spec.input_model_file}.py"]),
+        ("OUTPUT MODEL", files[f"models/{spec.output_model_file}.py"]),
         ("PATTERNS THE NODE APPLIES AROUND THE HANDLER", f"{patterns}\nIntegrations: {integrations}"),
         ("ERROR CODES TO USE", codes),
         ("GENERATED TESTS THE BODY MUST PASS", "\n\n".join(tests) or "(none name this operation)"),

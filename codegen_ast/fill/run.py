@@ -75,7 +75,7 @@ def open_handlers(package: GeneratedPackage) -> list[OperationSpec]:
     """The operations whose handler is still the generated default (no declaration covers them)."""
     return [
         op for op in package.spec.effective_operations
-        if not declared_handler(package.files.get(f"handlers/handler_{op.name}.py", "def handle(): pass"))
+        if not declared_handler(package.files.get(f"handlers/{package.spec.handler_file(op.name)}.py", "def handle(): pass"))
     ]
 
 
@@ -117,7 +117,7 @@ def fill_package(
         except CodegenError as error:
             report.outcomes.append(FillOutcome(operation.name, "rejected", f"black cannot format it: {error}", completion.model))
             continue
-        candidates[operation.name] = _Candidate(f"handlers/handler_{operation.name}.py", text, body, completion.model)
+        candidates[operation.name] = _Candidate(f"handlers/{package.spec.handler_file(operation.name)}.py", text, body, completion.model)
 
     while candidates:  # each round drops at least one candidate, or ends
         trial = replace(package, files=package.files | {c.path: c.text for c in candidates.values()})

@@ -39,11 +39,11 @@ class NodeContext:
 
     @property
     def input_model(self) -> str:
-        return f"Model{self.spec.camel}Input"
+        return self.spec.input_model_class
 
     @property
     def output_model(self) -> str:
-        return f"Model{self.spec.camel}Output"
+        return self.spec.output_model_class
 
     @property
     def metric_prefix(self) -> str:
@@ -59,7 +59,7 @@ class NodeContext:
         return f"Protocol{self.spec.camel}Operation"
 
     def handler_class(self, operation: str) -> str:
-        return "Handler" + "".join(part.capitalize() for part in operation.split("_"))
+        return self.spec.handler_class(operation)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,9 @@ from codegen_ast.spec import NodeSpec
 
 Dialect = Literal["spec", "contract", "contract-v2"]
 _V2_MARKERS = frozenset({"node_id", "mixin_configuration", "event_patterns", "input_schema", "output_schema"})
-_CONTRACT_MARKERS = frozenset({"contract_version", "io_operations", "handler_routing", "handler", "input_model", "event_bus"})
+_CONTRACT_MARKERS = frozenset(
+    {"contract_version", "io_operations", "handler_routing", "handler", "input_model", "event_bus", "contract_name", "node_kind"}
+)
 
 
 @dataclass
@@ -56,7 +58,30 @@ def read_spec(path: Path, node_type: str | None = None) -> ReadResult:
     (convert_v2 if dialect == "contract-v2" else convert_contract)(conversion)
     data, classification = settle_node_type(conversion.data, node_type, contract_keys=set(document.data), path=path)
     spec = spec_from_data(data, document, source_of=conversion.source_of)
-    return ReadResult(spec, dialect, conversion.warnings, classification)
+    return ReadResult(spec, dialect, [*conversion.warnings, *_kept_notes(spec, document)], classification)
+
+
+def _kept_notes(spec: NodeSpec, document: YamlDocument) -> list[InputProblem]:
+    """One line per section kept, not acted on, and per field the contract gives no type."""
+    from codegen_ast.readers.contract import KNOWN_KEYS
+    from codegen_ast.spec import suggestion
+
+    notes = [
+        InputProblem(
+            document.path, document.line_of((key,)), key,
+            f"kept, not acted on: carried unchanged into contract.yaml ({suggestion(key, sorted(KNOWN_KEYS))}"
+            "see docs/contracts.md for the keys codegen-ast reads)".replace("(see", "(see"),
+        )
+        for key in spec.kept
+    ]
+    if spec.declared and spec.declared.untyped_fields:
+        notes.append(
+            InputProblem(
+                document.path, 0, "input_fields/output_fields",
+                "no type declared for " + ", ".join(spec.declared.untyped_fields) + ": typed Any (none is guessed)",
+            )
+        )
+    return notes
 
 
 def read_node_spec(path: Path, node_type: str | None = None) -> NodeSpec:

@@ -1,42 +1,61 @@
 """Read a current ONEX ``contract.yaml`` (the production dialect and ours).
 
-Keys (ONEX_TARGET.md): name, contract_version, node_version, node_type (either
-``EFFECT_GENERIC`` or ``effect``), description, input_model, output_model,
-io_operations, handler_routing (or a single ``handler``), event_bus,
-capabilities, dependencies, health_check, error_handling, metadata,
-state_machine, and what the framework's models add (performance, algorithm).
+Every contract the framework's own check accepts (a name and a node type) is
+read. ``KNOWN_KEYS`` are acted on; any other top-level key is kept as written
+(``NodeSpec.declared.kept``), never fatal. Names stay as the contract writes
+them (``codegen_ast.spec.names`` derives a Python identifier only where one is
+needed); nothing is inferred from a word in a name. docs/contracts.md has the
+table of keys and what codegen_ast does with each.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from codegen_ast.readers import declared
-from codegen_ast.readers.dialect import Conversion, dependency_for
+from codegen_ast.readers import contract_declared, declared
+from codegen_ast.readers.dialect import Conversion
+from codegen_ast.spec import names
 
+# Sections codegen_ast reads; every other top-level key is kept as written
+# (carried into the generated contract, listed as "kept, not acted on").
 KNOWN_KEYS = frozenset(
     {
-        "name", "contract_version", "node_version", "node_type", "description", "input_model",
-        "output_model", "io_operations", "handler_routing", "handler", "event_bus", "capabilities",
-        "dependencies", "health_check", "error_handling", "metadata", "state_machine", "performance",
-        "algorithm", "author", "tags", "lifecycle", "documentation_url",
+        "name", "contract_name", "node_name", "contract_version", "node_version", "node_type", "node_kind",
+        "description", "input_model", "output_model", "state_model", "io_operations", "handler_routing",
+        "handler", "event_bus", "capabilities", "dependencies", "error_handling", "metadata",
+        "state_machine", "intent_emission", "descriptor", "performance", "algorithm", "author",
     }
 )
-_CAPABILITY_FEATURES = {
-    "caching": "caching", "cache": "caching", "retry": "retry", "circuit_breaker": "circuit_breaker",
-    "events": "events", "event_publishing": "events", "service_discovery": "consul", "consul": "consul",
+# read, but not what the generator writes: carried into the generated contract as written
+_CARRIED = frozenset(
+    {"contract_name", "node_name", "capabilities", "dependencies", "error_handling", "metadata",
+     "intent_emission", "descriptor", "state_model", "health_check", "author"}
+)
+# the client library a dependency names exactly (its type, module or library): nothing read from a word
+_CLIENT_LIBRARIES = {
+    "asyncpg": "postgres", "psycopg": "postgres", "httpx": "http", "aiokafka": "kafka",
+    "redis": "redis", "redis.asyncio": "redis", "consul": "consul", "py-consul": "consul",
+    # a dependency whose type is the integration itself
+    "postgres": "postgres", "postgresql": "postgres", "http": "http", "kafka": "kafka",
 }
+# a capability that names a feature exactly (events excepted: no event is invented)
+_CAPABILITY_FEATURES = {"caching": "caching", "cache": "caching", "retry": "retry", "circuit_breaker": "circuit_breaker"}
+# Fields the generated models already have, with the same meaning: a contract field
+# of that name is carried by the model's own field (not refused).
+_MODEL_OWN_FIELDS = {"correlation_id": "the model's own correlation_id", "operation": "the request's operation"}
 
 
 def _node_type(conversion: Conversion) -> str | None:
-    if "node_type" not in conversion.document.data:
+    raw_data = conversion.document.data
+    key = "node_type" if "node_type" in raw_data else "node_kind" if "node_kind" in raw_data else None
+    if key is None:
         return None  # inferred from what the contract declares (codegen_ast.classify)
-    raw: str = conversion.require("node_type", str, "one of EFFECT_GENERIC, COMPUTE_GENERIC, REDUCER_GENERIC, ORCHESTRATOR_GENERIC")
+    raw: str = conversion.require(key, str, "one of EFFECT_GENERIC, COMPUTE_GENERIC, REDUCER_GENERIC, ORCHESTRATOR_GENERIC")
     kind = raw.lower().removesuffix("_generic")
     if kind not in ("effect", "compute", "reducer", "orchestrator"):
         raise conversion.fail(
-            ("node_type",),
-            f"unknown node_type {raw!r}: use EFFECT_GENERIC, COMPUTE_GENERIC, REDUCER_GENERIC or ORCHESTRATOR_GENERIC",
+            (key,),
+            f"unknown {key} {raw!r}: use EFFECT_GENERIC, COMPUTE_GENERIC, REDUCER_GENERIC or ORCHESTRATOR_GENERIC",
         )
     return kind
 
@@ -51,51 +70,89 @@ def _version(conversion: Conversion, raw: Any) -> str | None:
     raise conversion.fail(("node_version",), "node_version must be {major, minor, patch} or 'MAJOR.MINOR.PATCH'")
 
 
-def _fields(conversion: Conversion, raw: Any, where: tuple[str | int, ...]) -> list[dict[str, Any]]:
-    """input_fields / output_fields: a list of {name, type, ...} or a mapping name -> type."""
+def _fields(conversion: Conversion, raw: Any, where: tuple[str | int, ...], untyped: list[str]) -> list[dict[str, Any]]:
+    """input_fields / output_fields: a list of {name, type, ...} or of names, or a mapping name -> type.
+
+    A field named without a type is typed ``Any`` and optional (no type is guessed):
+    its name goes to ``untyped``, so explain and the model's docstring say so."""
     if isinstance(raw, dict):
         return [{"name": name, "type": kind} for name, kind in raw.items()]
     if not isinstance(raw, list):
         raise conversion.fail(where, "must be a list of {name, type} or a mapping of name: type")
     fields = []
     for index, item in enumerate(raw):
+        if isinstance(item, dict) and len(item) == 1 and "name" not in item:  # - run_id: str
+            [(key, kind)] = item.items()
+            item = {"name": key, "type": kind} if isinstance(kind, str) else {"name": key}
         if isinstance(item, str):
-            fields.append({"name": item, "type": "str"})
+            fields.append({"name": item, "type": "Any", "required": False, "description": _UNTYPED})
+            untyped.append(item)
         elif isinstance(item, dict) and isinstance(item.get("name"), str):
-            fields.append({k: v for k, v in item.items() if k in ("name", "type", "description", "required", "sensitive")} | {"type": item.get("type", "str")})
+            field = {k: v for k, v in item.items() if k in ("name", "type", "description", "required", "sensitive")}
+            if "type" not in item:
+                field |= {"type": "Any", "required": False, "description": item.get("description") or _UNTYPED}
+                untyped.append(str(item["name"]))
+            fields.append(field)
         else:
             raise conversion.fail((*where, index), "each field needs at least a name, e.g. {name: order_id, type: str}")
     return fields
 
 
-def _merge_fields(target: list[dict[str, Any]], new: list[dict[str, Any]]) -> None:
-    names = {field["name"] for field in target}
-    target.extend(field for field in new if field["name"] not in names)
+_UNTYPED = "No type declared in the contract: typed Any (none is guessed)."
 
 
-def _operations(conversion: Conversion, raw: dict[str, Any]) -> None:
+def _merge_fields(conversion: Conversion, target: list[dict[str, Any]], new: list[dict[str, Any]], where: tuple[str | int, ...]) -> None:
+    names_seen = {field["name"] for field in target}
+    for field in new:
+        if field["name"] in _MODEL_OWN_FIELDS:
+            conversion.warn(where, f"field {field['name']!r} is carried by {_MODEL_OWN_FIELDS[field['name']]}")
+        elif field["name"] not in names_seen:
+            names_seen.add(field["name"])
+            target.append(field)
+
+
+def _operations(conversion: Conversion, raw: dict[str, Any], routes: list[dict[str, Any]], untyped: list[str]) -> None:
     operations: list[dict[str, Any]] = []
     inputs: list[dict[str, Any]] = []
     outputs: list[dict[str, Any]] = []
+
+    def add(written: str, description: Any = None) -> None:
+        identifier = names.identifier(written)
+        if any(op["name"] == identifier for op in operations):
+            return
+        operation: dict[str, Any] = {"name": identifier}
+        if written != identifier:
+            operation["written"] = written
+        if isinstance(description, str):
+            operation["description"] = description
+        operations.append(operation)
+
     io_operations = conversion.optional(raw, "io_operations", list, "a list of operations", ())
     for index, item in enumerate(io_operations or []):
+        where = ("io_operations", index)
         if not isinstance(item, dict):
-            raise conversion.fail(("io_operations", index), "each io operation must be a mapping with a name")
-        name = item.get("name", item.get("operation_type"))
-        if not isinstance(name, str):
-            raise conversion.fail(("io_operations", index), "an io operation needs a name (or operation_type)")
-        operations.append({"name": name, **({"description": item["description"]} if isinstance(item.get("description"), str) else {})})
-        if "input_fields" in item:
-            _merge_fields(inputs, _fields(conversion, item["input_fields"], ("io_operations", index, "input_fields")))
-        if "output_fields" in item:
-            _merge_fields(outputs, _fields(conversion, item["output_fields"], ("io_operations", index, "output_fields")))
-    if not operations:
-        routing = conversion.optional(raw, "handler_routing", dict, "a mapping", ())
-        for index, entry in enumerate((routing or {}).get("handlers") or []):
-            if isinstance(entry, dict) and isinstance(entry.get("operation"), str):
-                operations.append({"name": entry["operation"]})
-            else:
-                raise conversion.fail(("handler_routing", "handlers", index), "each handler entry needs an operation name")
+            raise conversion.fail(where, "each io operation must be a mapping with a name (or operation)")
+        name = next((item[key] for key in ("name", "operation", "operation_type") if isinstance(item.get(key), str)), None)
+        if name is None:
+            raise conversion.fail(where, "an io operation needs a name (or operation, operation_type): add it")
+        add(name, item.get("description"))
+        for key, target in (("input_fields", inputs), ("output_fields", outputs)):
+            if key in item:
+                _merge_fields(conversion, target, _fields(conversion, item[key], (*where, key), untyped), (*where, key))
+    for route in routes:
+        if route["identifier"] == "execute" and "operation" not in route and len(routes) == 1 and "handler" not in raw.get("handler_routing", {}):
+            continue  # the single `handler` serves whatever the node runs
+        if "operation" in route:
+            add(route["operation"], route.get("description"))
+            continue
+        # a payload route serves the io operation its payload type ends in (delta.upsert -> upsert)
+        written = route.get("payload_type") or route.get("event_type") or route["identifier"]
+        last = names.identifier(written.rsplit(".", 1)[-1])
+        known = next((op for op in operations if op["name"] == last), None)
+        if known is not None:
+            route["identifier"] = last
+        else:
+            add(route["identifier"], route.get("description"))
     source = ("io_operations",) if io_operations else ("handler_routing",)
     if operations:
         conversion.set("operations", operations, source)
@@ -105,64 +162,147 @@ def _operations(conversion: Conversion, raw: dict[str, Any]) -> None:
         conversion.set("output_fields", outputs, source)
 
 
+def _names(conversion: Conversion, node_type: str | None) -> str:
+    """The contract's own name (``name``, else ``contract_name``, ``node_name``) and the
+    node's name inside it: ``node_checkpoint_effect`` names the package as it is."""
+    raw = conversion.document.data
+    key = next((k for k in ("name", "contract_name", "node_name") if isinstance(raw.get(k), str)), None)
+    if key is None:
+        raise conversion.fail((), "required key 'name' is missing: add the node's name, e.g. name: node_orders_effect")
+    written: str = raw[key]
+    kind = node_type or ("effect" if written.endswith("_effect") else "")
+    for candidate in ("effect", "compute", "reducer", "orchestrator"):
+        if node_type is None and written.endswith(f"_{candidate}"):
+            kind = candidate
+    stem = names.base_name(names.identifier(written), kind) if kind else names.identifier(written).removeprefix("node_")
+    conversion.set("name", stem, (key,))
+    words, dropped = names.class_words(stem)
+    if dropped:
+        conversion.warn(
+            (key,),
+            f"the node class would contain {', '.join(repr(w) for w in dropped)}, which onex validate --strict "
+            f"rejects in a class name: it is named Node{words}{kind.capitalize()} (package and contract keep {written!r})",
+        )
+    return written
+
+
+def _description(conversion: Conversion, name: str) -> None:
+    raw = conversion.document.data
+    metadata = raw.get("metadata") if isinstance(raw.get("metadata"), dict) else {}
+    if isinstance(raw.get("description"), str) and raw["description"].strip():
+        conversion.set("description", raw["description"].strip(), ("description",))
+    elif isinstance(metadata.get("description"), str) and metadata["description"].strip():
+        conversion.set("description", metadata["description"].strip(), ("metadata", "description"))
+    else:
+        conversion.set("description", f"The {name} node.", ())
+        conversion.warn((), "no description (nor metadata.description): the docstrings say only the node's name")
+
+
 def convert_contract(conversion: Conversion) -> None:
     raw = conversion.document.data
-    conversion.reject_unknown(raw, KNOWN_KEYS, (), "contract.yaml")
-    conversion.set("name", conversion.require("name", str, "the node's snake_case name"), ("name",))
     node_type = _node_type(conversion)
     if node_type is not None:
-        conversion.set("node_type", node_type, ("node_type",))
-    conversion.set("description", conversion.require("description", str, "a one-line description"), ("description",))
+        conversion.set("node_type", node_type, ("node_type",) if "node_type" in raw else ("node_kind",))
+    written = _names(conversion, node_type)
+    _description(conversion, written)
     version = _version(conversion, raw.get("node_version"))
     if version:
         conversion.set("version", version, ("node_version",))
-    metadata = conversion.optional(raw, "metadata", dict, "a mapping", ()) or {}
+    metadata = raw.get("metadata") if isinstance(raw.get("metadata"), dict) else {}
     for key in ("author", "domain"):
         value = raw.get(key) if key in raw else metadata.get(key)
-        if isinstance(value, str):
+        if isinstance(value, str) and value.strip():
             conversion.set(key, value, (key,) if key in raw else ("metadata", key))
-    _operations(conversion, raw)
+    strategy, routes = contract_declared.handler_routes(conversion, raw)
+    untyped: list[str] = []
+    _operations(conversion, raw, routes, untyped)
+    if node_type is not None:
+        _framework_fields(conversion, node_type)
+    subscribe, publish = contract_declared.topics(conversion, raw)
 
     features: list[str] = []
-    dependencies: list[str] = []
-    event_bus = conversion.optional(raw, "event_bus", dict, "a mapping (publish_topics, subscribe_topics)", ())
-    if event_bus:
-        features.append("events")
-        for key in ("subscribe_topics", "publish_topics"):
-            if event_bus.get(key):
-                conversion.warn(
-                    ("event_bus", key),
-                    "topics without event types: events go to ONEX_EVENTS_TOPIC; to publish or consume "
-                    "typed events per topic, write a NodeSpec with events.publishes / events.subscribes",
-                )
     capabilities: list[str] = []
     for index, capability in enumerate(conversion.optional(raw, "capabilities", list, "a list", ()) or []):
         name = capability.get("name") if isinstance(capability, dict) else capability
         if not isinstance(name, str):
             raise conversion.fail(("capabilities", index), "a capability is a name (or {name: ...}), e.g. orders.read")
-        feature = _CAPABILITY_FEATURES.get(name.lower())
-        if feature:
-            features.append(feature)
+        if name.lower() in _CAPABILITY_FEATURES:
+            features.append(_CAPABILITY_FEATURES[name.lower()])
         if name not in capabilities:
             capabilities.append(name)  # advertised in discovery responses (the discovery pattern)
     if capabilities:
         conversion.set("capabilities", capabilities, ("capabilities",))
-    for index, dependency in enumerate(conversion.optional(raw, "dependencies", list, "a list of {name, type}", ()) or []):
-        words = [str(v) for v in dependency.values()] if isinstance(dependency, dict) else [str(dependency)]
-        words += [w.split(".")[0] for w in words]
-        client = dependency_for(*words)
-        if client:
+    dependencies: list[str] = []
+    for dependency in conversion.optional(raw, "dependencies", list, "a list of {name, type}", ()) or []:
+        said = [dependency.get(k) for k in ("library", "module", "type")] if isinstance(dependency, dict) else [dependency]
+        client = next((_CLIENT_LIBRARIES[w] for w in said if isinstance(w, str) and w in _CLIENT_LIBRARIES), None)
+        if client and client not in dependencies:
             dependencies.append(client)
-        else:
-            conversion.warn(("dependencies", index), f"dependency {dependency!r} is not a client codegen-ast integrates: ignored")
     error_handling = conversion.optional(raw, "error_handling", dict, "a mapping", ()) or {}
-    if error_handling.get("retry_policy"):
+    retry = contract_declared.retry_policy(raw)
+    if retry and isinstance(retry.get("max_retries"), int) and retry["max_retries"] > 0:
         features.append("retry")
     if error_handling.get("circuit_breaker"):
         features.append("circuit_breaker")
     if raw.get("state_machine"):
         declared.state_machine(conversion, raw["state_machine"], ("state_machine",))
+        _triggers_as_operations(conversion)
     if features:
         conversion.set("features", sorted(set(features), key=features.index), ())
     if dependencies:
-        conversion.set("dependencies", sorted(set(dependencies), key=dependencies.index), ("dependencies",))
+        conversion.set("dependencies", dependencies, ("dependencies",))
+    contract: dict[str, Any] = {
+        "contract_name": written,
+        "routing_strategy": strategy,
+        "handlers": routes,
+        "subscribe_topics": subscribe,
+        "publish_topics": publish,
+        "intents": contract_declared.intents(conversion, raw),
+        "dependencies": contract_declared.plain(raw.get("dependencies") or []),
+        "capabilities": contract_declared.plain(raw.get("capabilities") or []),
+        "descriptor": contract_declared.plain(raw.get("descriptor")) if isinstance(raw.get("descriptor"), dict) else None,
+        "error_handling": contract_declared.plain(error_handling) or None,
+        "retry_policy": retry,
+        "untyped_fields": untyped,
+        "kept": {key: contract_declared.plain(value) for key, value in raw.items() if key not in KNOWN_KEYS},
+        "carried": {key: contract_declared.plain(value) for key, value in raw.items() if key in _CARRIED},
+    }
+    for key in ("input_model", "output_model", "state_model"):
+        contract[key] = contract_declared.model_ref(conversion, raw.get(key), (key,))
+    conversion.set("declared", contract, ())
+
+
+def _triggers_as_operations(conversion: Conversion) -> None:
+    """A transition's trigger the contract does not route as an operation becomes one,
+    so the generated reducer can run the transition (said, not silent)."""
+    machine = conversion.data.get("state_machine") or {}
+    operations = conversion.data.setdefault("operations", [])
+    known = {op["name"] for op in operations} | {op.get("written") for op in operations}
+    for transition in machine.get("transitions", []):
+        trigger = transition["trigger"]
+        if trigger not in known:
+            known.add(trigger)
+            identifier = names.identifier(trigger)
+            operations.append({"name": identifier, **({"written": trigger} if identifier != trigger else {})})
+            conversion.warn(
+                ("state_machine", "transitions"),
+                f"trigger {trigger!r} is not a routed operation: the node accepts it as an operation of its own",
+            )
+    if operations and "operations" not in conversion.origin:
+        conversion.origin["operations"] = ("state_machine",)
+
+
+def _framework_fields(conversion: Conversion, node_type: str) -> None:
+    """A declared field the framework's own input/output model has is carried by that field."""
+    from codegen_ast.target import NODE_INPUT_FIELDS, NODE_OUTPUT_FIELDS
+
+    for key, framework in (("input_fields", NODE_INPUT_FIELDS), ("output_fields", NODE_OUTPUT_FIELDS)):
+        fields = conversion.data.get(key) or []
+        own = [f for f in fields if f["name"] in framework[node_type]]
+        for field in own:
+            conversion.warn(
+                conversion.origin.get(key, ()),
+                f"{key[:-7]} field {field['name']!r} is carried by the framework model's own {field['name']!r}",
+            )
+        if own:
+            conversion.data[key] = [f for f in fields if f not in own]

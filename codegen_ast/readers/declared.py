@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from codegen_ast.readers.contract_declared import plain
 from codegen_ast.readers.dialect import Conversion, Location
 from codegen_ast.target import find_kind
 
@@ -60,8 +61,21 @@ def state_machine(conversion: Conversion, raw: Any, where: Location) -> None:
         missing = [key for key, value in transition.items() if not isinstance(value, str)]
         if missing:
             raise conversion.fail((*where, "transitions", index), f"transition lacks {', '.join(missing)}: add it")
+        for key in ("description",):
+            if isinstance(item.get(key), str):
+                transition[key] = item[key]
+        for key in ("conditions", "actions"):
+            if isinstance(item.get(key), list):
+                transition[key] = plain(item[key])
         transitions.append(transition)
     machine: dict[str, Any] = {"initial_state": raw.get("initial_state"), "states": states, "transitions": transitions}
+    terminal = raw.get("terminal_states")
+    if isinstance(terminal, list):
+        machine["terminal_states"] = [str(state) for state in terminal]
+    if isinstance(raw.get("state_machine_name"), str):
+        machine["name"] = raw["state_machine_name"]
+    if any(isinstance(state, dict) for state in raw.get("states") or []):
+        machine["state_details"] = plain(raw["states"])
     if raw.get("persistence_enabled") or raw.get("persist"):
         machine["persist"] = True
     conversion.set("state_machine", machine, where)

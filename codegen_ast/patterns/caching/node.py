@@ -35,6 +35,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import Any
+
 import libcst as cst
 
 from codegen_ast.patterns import idioms
@@ -56,15 +58,21 @@ ANSWER_METHOD = "_answer_through_cache"
 _OFF_VALUES = ("0", "false", "no", "off")
 
 
+# declared detail a state machine carries as written; a cached node has no state machine
+_DECLARED_ONLY: dict[str, Any] = {
+    "terminal_states": True, "name": True, "state_details": True,
+    "transitions": {"__all__": {"description", "conditions", "actions"}},
+}
+
 def behaviour_fingerprint(spec: NodeSpec) -> str:
     """12 hex digits of a SHA-256 over what the spec says about the answers (node, operations,
     fields with their types and formulas, state machine), not its free text."""
     material = {
         "node": [spec.name, spec.node_type],
-        "operations": [operation.model_dump(mode="json", exclude={"description"}) for operation in spec.operations],
+        "operations": [operation.model_dump(mode="json", exclude={"description", "written"}) for operation in spec.operations],
         "inputs": [field.model_dump(mode="json", exclude={"description"}) for field in spec.input_fields],
         "outputs": [field.model_dump(mode="json", exclude={"description"}) for field in spec.output_fields],
-        "state_machine": None if spec.state_machine is None else spec.state_machine.model_dump(mode="json"),
+        "state_machine": None if spec.state_machine is None else spec.state_machine.model_dump(mode="json", exclude=_DECLARED_ONLY),
     }
     canonical = json.dumps(material, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]

@@ -95,13 +95,13 @@ def build_routing(context: NodeContext, error_mappings: list[ErrorMapping], *, e
         ("uuid", "UUID"),
         (ONEX_ERROR.module, ONEX_ERROR.name),
         (ERROR_CODE.module, ERROR_CODE.name),
-        (f".models.model_{spec.name}_input", context.input_model),
-        (f".models.model_{spec.name}_output", context.output_model),
+        (f".models.{spec.input_model_file}", context.input_model),
+        (f".models.{spec.output_model_file}", context.output_model),
     }
     kind = context.kind
     if not kind.runs_workflow:
         imports |= {("collections.abc", "Awaitable"), ("collections.abc", "Callable")}
-    imports |= {(f".handlers.handler_{op}", context.handler_class(op)) for op in context.operations}
+    imports |= {(f".handlers.{context.spec.handler_file(op)}", context.handler_class(op)) for op in context.operations}
     output_base = kind.output_model.name
     constants: list[cst.BaseStatement] = [
         b.assign(

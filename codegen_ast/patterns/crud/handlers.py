@@ -228,8 +228,8 @@ def build_crud_handler(context: NodeContext, operation: OperationSpec) -> cst.Mo
     spec = context.spec
     kind = operation.crud_kind or "read"
     imports = b.ImportSet().add("__future__", "annotations").add("typing", "TYPE_CHECKING")
-    imports.add(f"..models.model_{spec.name}_input", context.input_model)
-    imports.add(f"..models.model_{spec.name}_output", context.output_model)
+    imports.add(f"..models.{spec.input_model_file}", context.input_model)
+    imports.add(f"..models.{spec.output_model_file}", context.output_model)
     if kind != "list":
         imports.add(*ERROR_CODE).add(*ONEX_ERROR)
     init = b.method(

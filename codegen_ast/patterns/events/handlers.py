@@ -66,8 +66,8 @@ def build_event_handler(context: NodeContext, event: SubscribedEventSpec) -> cst
     model = payload_model(event.event_type)
     imports = b.ImportSet().add("__future__", "annotations").add("typing", "TYPE_CHECKING").add("uuid", "UUID")
     imports.add(f"..models.{payload_module(event.event_type)}", model)
-    imports.add(f"..models.model_{spec.name}_input", context.input_model)
-    imports.add(f"..models.model_{spec.name}_output", context.output_model)
+    imports.add(f"..models.{spec.input_model_file}", context.input_model)
+    imports.add(f"..models.{spec.output_model_file}", context.output_model)
     arguments: dict[str, b.ExprLike] = {
         "operation": b.string_literal(event.operation),
         "correlation_id": "correlation_id",

@@ -263,7 +263,7 @@ def build_endpoint_modules(context: NodeContext) -> dict[str, cst.Module]:
     if not context.kind.performs_io or not calls:
         return {}
     imports = b.ImportSet()
-    imports.add(f".models.model_{spec.name}_input", context.input_model)
+    imports.add(f".models.{spec.input_model_file}", context.input_model)
     body: Statements = []
     if any(call.placeholders for call in calls):
         imports.add("urllib.parse", "quote").add(ERROR_CODE.module, ERROR_CODE.name).add(ONEX_ERROR.module, ONEX_ERROR.name)
@@ -271,7 +271,7 @@ def build_endpoint_modules(context: NodeContext) -> dict[str, cst.Module]:
     if spec.output_fields:
         imports.add("httpx").add("pydantic", "ValidationError")
         imports.add(ERROR_CODE.module, ERROR_CODE.name).add(ONEX_ERROR.module, ONEX_ERROR.name)
-        imports.add(f".models.model_{spec.name}_output", context.output_model)
+        imports.add(f".models.{spec.output_model_file}", context.output_model)
         body.insert(0, b.assign("OUTPUT_FIELDS", b.tuple_(*(b.string_literal(f.name) for f in spec.output_fields))))
         body.append(_to_output(context))
     if not body:
@@ -290,8 +290,8 @@ def build_http_handler(context: NodeContext, operation: OperationSpec) -> cst.Mo
     assert call is not None
     sent = _sent_fields(context, call)
     imports = b.ImportSet().add("__future__", "annotations").add("typing", "TYPE_CHECKING")
-    imports.add(f"..models.model_{spec.name}_input", context.input_model)
-    imports.add(f"..models.model_{spec.name}_output", context.output_model)
+    imports.add(f"..models.{spec.input_model_file}", context.input_model)
+    imports.add(f"..models.{spec.output_model_file}", context.output_model)
     constants: Statements = [
         b.assign("METHOD", b.string_literal(call.method)).with_changes(leading_lines=[cst.EmptyLine()]),
         b.assign("PATH", b.string_literal(call.path)),

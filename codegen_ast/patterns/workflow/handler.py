@@ -19,8 +19,8 @@ def build_workflow_handler(context: NodeContext, operation: OperationSpec) -> cs
     the steps' answers and the request."""
     spec = context.spec
     imports = b.ImportSet()
-    imports.add(f"..models.model_{spec.name}_input", context.input_model)
-    imports.add(f"..models.model_{spec.name}_output", context.output_model)
+    imports.add(f"..models.{spec.input_model_file}", context.input_model)
+    imports.add(f"..models.{spec.output_model_file}", context.output_model)
     imports.add(OUTPUT.module, OUTPUT.name)
     imports.add(WORKFLOW_STEP.module, WORKFLOW_STEP.name)
     imports.add(f"..{MODULE}", "plan_declared_steps")
