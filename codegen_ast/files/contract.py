@@ -15,7 +15,7 @@ from codegen_ast.patterns.registry import build_contributions
 from codegen_ast.target import CONTRACT_NODE_TYPES
 
 
-def _version(text: str) -> dict[str, int]:
+def semver(text: str) -> dict[str, int]:
     major, minor, patch = (int(part) for part in text.split("."))
     return {"major": major, "minor": minor, "patch": patch}
 
@@ -24,7 +24,7 @@ def _version(text: str) -> dict[str, int]:
 OPERATION_BUDGET_MS = {"compute": 1000, "orchestrator": 5000}
 
 
-def _kind_sections(context: NodeContext) -> dict[str, Any]:
+def kind_sections(context: NodeContext) -> dict[str, Any]:
     """What each contract model requires beyond the common keys."""
     node_type = context.spec.node_type
     if node_type == "effect":
@@ -49,7 +49,7 @@ def _state_machine(context: NodeContext) -> dict[str, Any]:
     """The FSM subcontract omnibase-core's MixinFSMExecution runs."""
     machine = context.spec.state_machine
     assert machine is not None
-    version = _version("1.0.0")
+    version = semver("1.0.0")
     return {
         "version": version,
         "state_machine_name": f"{context.spec.name}_state",
@@ -74,7 +74,7 @@ def _state_machine(context: NodeContext) -> dict[str, Any]:
     }
 
 
-def _text(value: str) -> str:
+def yaml_text(value: str) -> str:
     # ruamel writes U+0085 (NEL) raw into a plain or single-quoted scalar, where
     # YAML readers fold it to a space; a double-quoted scalar escapes it as \N.
     return DoubleQuotedScalarString(value) if "\x85" in value else value
@@ -98,16 +98,16 @@ def contract_data(context: NodeContext, contributions: Sequence[Contribution] | 
     after = {key: value for key, value in contributed.items() if key not in _BEFORE_ROUTING}
     return {
         "name": spec.name,
-        "contract_version": _version("1.0.0"),
-        "node_version": _version(spec.version),
+        "contract_version": semver("1.0.0"),
+        "node_version": semver(spec.version),
         "node_type": CONTRACT_NODE_TYPES[spec.node_type],
-        "description": _text(spec.description),
+        "description": yaml_text(spec.description),
         "input_model": f"{package}.models.model_{spec.name}_input.{context.input_model}",
         "output_model": f"{package}.models.model_{spec.name}_output.{context.output_model}",
-        **_kind_sections(context),
+        **kind_sections(context),
         **before,
         "handler_routing": {
-            "version": _version("1.0.0"),
+            "version": semver("1.0.0"),
             "routing_strategy": "operation_match",
             "handlers": [
                 {

@@ -13,7 +13,7 @@ from codegen_ast.spec import OperationSpec
 from codegen_ast.target import ERROR_CODE, NODE_OUTPUTS, ONEX_ERROR, WORKFLOW_STEP
 
 
-def _formula_statements(context: NodeContext) -> list[cst.BaseStatement]:
+def formula_statements(context: NodeContext) -> list[cst.BaseStatement]:
     """Each formula into a local of its field's name; a division by zero is the caller's INVALID_INPUT."""
     spec = context.spec
     outputs = {field.name for field in spec.output_fields} if spec.node_type == "reducer" else set()
@@ -55,7 +55,7 @@ def build_handler(context: NodeContext, operation: OperationSpec) -> cst.Module:
     if spec.node_type == "effect":
         answers["effect_type"] = "request.effect_type"
     answers["correlation_id"] = "request.correlation_id"
-    computed = _formula_statements(context)
+    computed = formula_statements(context)
     if any(isinstance(statement, cst.Try) for statement in computed):
         imports.add(*ERROR_CODE).add(*ONEX_ERROR)
     for field in spec.output_fields:

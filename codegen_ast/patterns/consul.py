@@ -19,6 +19,7 @@ from codegen_ast.decisions import Selection
 from codegen_ast.patterns.contribution import Contribution, NodeContext
 from codegen_ast.patterns.record import Earlier, Example, Pattern, PatternName
 from codegen_ast.spec import NodeSpec
+from codegen_ast.patterns.integrations import declarative
 from codegen_ast.patterns.integrations.base import Setting, setting, setting_constants
 from codegen_ast.target import HEALTH_ISSUE, HEALTH_STATUS
 
@@ -295,4 +296,5 @@ PATTERN = Pattern(
     ),
     tests=("tests/test_live_services.py", "tests/upgrade/test_library_api.py"),
     upgradable=True,
+    declarative=declarative.consul,
 )

@@ -22,7 +22,7 @@ from codegen_ast import builders as b
 from codegen_ast.builders.definitions import Param
 from codegen_ast.decisions import Selection
 from codegen_ast.patterns.contribution import Contribution, ErrorMapping, LifecycleStep, NodeContext
-from codegen_ast.patterns.record import Earlier, Example, Pattern, PatternName
+from codegen_ast.patterns.record import Build, Earlier, Example, Pattern, PatternName
 from codegen_ast.spec import NodeSpec
 
 Statements = list[cst.BaseStatement]
@@ -209,7 +209,7 @@ def helper(
 
 
 def integration_pattern(
-    integration: Integration, summary: str, example: Example, tests: tuple[str, ...]
+    integration: Integration, summary: str, example: Example, tests: tuple[str, ...], declarative: Build | None = None
 ) -> Pattern:
     """The registry's record of an integration: it applies when the selector
     detected the integration (its decision is logged as an integration)."""
@@ -228,4 +228,5 @@ def integration_pattern(
         example=example,
         tests=tests,
         upgradable=True,
+        declarative=declarative,
     )
