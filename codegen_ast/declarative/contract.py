@@ -14,7 +14,6 @@ from ruamel.yaml import YAML
 from codegen_ast.declarative.names import VERSION, DeclarativeNames
 from codegen_ast.files.contract import kind_sections, semver, yaml_text
 from codegen_ast.patterns.contribution import Contribution, NodeContext
-from codegen_ast.target import CONTRACT_NODE_TYPES
 
 
 def routing_table(
@@ -45,7 +44,7 @@ def build_contract(
 ) -> str:
     spec = context.spec
     package = names.package
-    impure = spec.node_type != "compute"
+    impure = not context.kind.computes
     sections: dict[str, Any] = {}
     routes: list[dict[str, Any]] = []
     for contribution in contributions:
@@ -56,7 +55,7 @@ def build_contract(
         "name": spec.name,
         "contract_version": semver("1.0.0"),
         "node_version": semver(spec.version),
-        "node_type": CONTRACT_NODE_TYPES[spec.node_type],
+        "node_type": context.kind.contract_type,
         "node_kind": spec.node_type,
         "description": yaml_text(spec.description),
         "input_model": f"{package}.models.{names.request_module}.{names.request_model}",

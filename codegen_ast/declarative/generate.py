@@ -27,7 +27,7 @@ from codegen_ast.patterns.events.declarative import published_topics
 from codegen_ast.patterns.registry import build_declarative_contributions
 from codegen_ast.spec import NodeSpec
 from codegen_ast.support import SUPPORT_API, SUPPORT_MANIFEST, support_files, support_manifest
-from codegen_ast.target import BASE_CLASSES, GENERIC_NODE_TYPES, SERVICE_WRAPPERS
+from codegen_ast.target import BASE_CLASSES, SERVICE_WRAPPERS
 
 
 def service_shell(spec: NodeSpec) -> bool:
@@ -43,7 +43,7 @@ def _shell(context: NodeContext, names: DeclarativeNames) -> cst.Module:
     base = SERVICE_WRAPPERS[spec.node_type] if service else BASE_CLASSES[spec.node_type]
     imports = b.ImportSet().add(base.module, base.name)
     bases: list[b.ExprLike] = [base.name]
-    if spec.node_type in GENERIC_NODE_TYPES and not service:
+    if context.kind.generic and not service:
         imports.add(f".models.{names.request_module}", names.request_model)
         imports.add(f".models.{names.answer_module}", names.answer_model)
         bases = [b.subscript(base.name, names.request_model, names.answer_model)]

@@ -11,7 +11,7 @@ from codegen_ast.patterns.record import Earlier
 
 def build_declarative(context: NodeContext, earlier: Earlier) -> Contribution:
     spec = context.spec
-    if spec.node_type not in ("compute", "reducer") or spec.state_machine is not None:
+    if not context.kind.caches or spec.state_machine is not None:
         return Contribution()  # an effect's or orchestrator's answer depends on the outside world
     arguments: list[b.ExprLike] = [b.literal(spec.cache_ttl_s), b.string_literal(spec.version)]
     if "redis" in context.selection.integrations:
