@@ -29,6 +29,9 @@ class GeneratedPackage:
 
     spec: NodeSpec
     files: dict[str, str] = field(default_factory=dict)
+    # files it needs beside it in the output folder (the declarative shape's shared
+    # onex_support): staged with it for validation, written by write_support
+    beside: dict[str, str] = field(default_factory=dict)
 
     @property
     def name(self) -> str:

@@ -148,6 +148,32 @@ def typed_contracts(folder: Path) -> list[TypedContract]:
     return checked
 
 
+# --- the production repository's declarative-node validator ----------------------------
+REFERENCE = Path(__file__).resolve().parent / "reference"
+
+
+@dataclass
+class DeclarativeNodes:
+    passed: bool
+    files_checked: int
+    violations: list[str]  # "file:line: type: message"
+
+
+def declarative_nodes(folder: Path) -> DeclarativeNodes:
+    """Every node.py below ``folder`` through the declarative-node validator of the
+    production repository (tests/reference: its module and the four omnibase-infra
+    definitions it imports, MIT), as its CI gate calls it."""
+    import importlib
+
+    with importable(REFERENCE):
+        validator = importlib.import_module("validator_declarative_node")
+        result = validator.validate_declarative_nodes_ci(folder)
+    violations = [
+        f"{item.file_path}:{item.line_number}: {item.violation_type.value}: {item.code_snippet}" for item in result.violations
+    ]
+    return DeclarativeNodes(bool(result.passed), int(result.files_checked), violations)
+
+
 # --- RuntimeLocal ---------------------------------------------------------------------
 @dataclass
 class RuntimeRun:

@@ -49,6 +49,12 @@ class ImportSet:
         self._plain |= other._plain
         return self
 
+    def pairs(self) -> set[tuple[str, str]]:
+        """Every request as ``(module, name)`` (name "" for ``import module``)."""
+        return {(module, item) for module, names in self._from.items() for item in names} | {
+            (module, "") for module in self._plain
+        }
+
     def statements(self, untyped: frozenset[str] = frozenset()) -> list[cst.SimpleStatementLine]:
         """Import lines grouped (future, stdlib, third party, local), sorted.
 

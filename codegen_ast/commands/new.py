@@ -19,6 +19,8 @@ from codegen_ast.classify import AmbiguousNodeType, settle_node_type
 from codegen_ast.commands.common import Diagnostic, Progress, Run, read_stdin, shared_options
 from codegen_ast.commands.output import changed_files, unified_diff
 from codegen_ast.errors import CodegenError, InputProblem, OutputError, SpecError, as_codegen_error
+from codegen_ast.declarative.generate import generate_declarative
+from codegen_ast.declarative.support_folder import plan_support, write_support
 from codegen_ast.generate import GeneratedPackage, generate
 from codegen_ast.llm import Provider, choose_provider
 from codegen_ast.manifest import MANIFEST, read_manifest, render_manifest
@@ -154,6 +156,7 @@ class Mode:
     force: int = 0
     discard_edits: bool = False
     follow_symlinks: bool = False
+    shape: str = "imperative"
 
     @property
     def writing(self) -> bool:
@@ -165,7 +168,9 @@ def _one(read: ReadResult, source: str, spec_file: Path | None, output_dir: Path
     outcome = Outcome(source, warnings=[str(w) for w in read.warnings])
     if read.classification is not None and read.classification.source == "inferred":
         outcome.node_type = read.classification.describe()
-    package = generate(read.spec)
+    package = generate_declarative(read.spec) if mode.shape == "declarative" else generate(read.spec)
+    if package.beside:
+        plan_support(output_dir)  # refuses a folder whose onex_support is newer, or edited
     outcome.package = package.name
     outcome.files = sorted(package.files)
     target = output_dir / package.name
@@ -187,6 +192,8 @@ def _one(read: ReadResult, source: str, spec_file: Path | None, output_dir: Path
     if mode.diff:
         run.diff(unified_diff(package, target))
     if mode.writing:
+        if package.beside:
+            write_support(output_dir)
         write_package(package, output_dir, force=True, follow_symlinks=mode.follow_symlinks,
                       notify=outcome.warnings.append,
                       guard=lambda path: _check_replace(path, mode.force, mode.discard_edits))
@@ -217,6 +224,10 @@ def _one(read: ReadResult, source: str, spec_file: Path | None, output_dir: Path
                    "package passes strict validation and its own tests, else the generated default stays.")
 @click.option("--llm-fixture", type=click.Path(path_type=Path, dir_okay=False),
               help="Replay recorded completions from FILE instead of asking the CODEGEN_AST_LLM_* endpoint.")
+@click.option("--shape", type=click.Choice(["imperative", "declarative"]), default="imperative", show_default=True,
+              help="declarative: the framework's declarative node (a shell node.py, handlers/ per operation, "
+                   "registry/, a routing contract, onex_support written once in OUTPUT; docs/declarative-shape.md); "
+                   "effect and compute nodes.")
 @click.option("--force", count=True,
               help="Replace a package that exists; twice to destroy your edits and files in it too.")
 @click.option("--discard-edits", is_flag=True, help="With --force: replace the package even where you changed it.")
@@ -245,6 +256,7 @@ def new_command(
     force: int,
     discard_edits: bool,
     follow_symlinks: bool,
+    shape: str,
     check: bool,
     diff: bool,
     dry_run: bool,
@@ -298,7 +310,7 @@ def new_command(
     if level != "none":
         prewarm(python)  # the framework's contract models load in another process meanwhile
     mode = Mode(check=check, diff=diff, dry_run=dry_run, force=force, discard_edits=discard_edits,
-                follow_symlinks=follow_symlinks)
+                follow_symlinks=follow_symlinks, shape=shape)
     ask = interactive() and run.output_format == "text"
     provider = choose_provider(llm_fixture) if fill == "llm" or description is not None else None
     jobs: list[tuple[str, Path | None]] = [(str(path), path) for path in spec_files]

@@ -14,12 +14,12 @@ from codegen_ast.patterns.http.endpoints import io_operation
 from codegen_ast.patterns.registry import build_contributions
 
 
-def _version(text: str) -> dict[str, int]:
+def semver(text: str) -> dict[str, int]:
     major, minor, patch = (int(part) for part in text.split("."))
     return {"major": major, "minor": minor, "patch": patch}
 
 
-def _kind_sections(context: NodeContext) -> dict[str, Any]:
+def kind_sections(context: NodeContext) -> dict[str, Any]:
     """What each contract model requires beyond the common keys."""
     kind = context.kind
     if kind.performs_io:
@@ -42,7 +42,7 @@ def _state_machine(context: NodeContext) -> dict[str, Any]:
     """The FSM subcontract omnibase-core's MixinFSMExecution runs."""
     machine = context.spec.state_machine
     assert machine is not None
-    version = _version("1.0.0")
+    version = semver("1.0.0")
     return {
         "version": version,
         "state_machine_name": f"{context.spec.name}_state",
@@ -67,7 +67,7 @@ def _state_machine(context: NodeContext) -> dict[str, Any]:
     }
 
 
-def _text(value: str) -> str:
+def yaml_text(value: str) -> str:
     # ruamel writes U+0085 (NEL) raw into a plain or single-quoted scalar, where
     # YAML readers fold it to a space; a double-quoted scalar escapes it as \N.
     return DoubleQuotedScalarString(value) if "\x85" in value else value
@@ -91,16 +91,16 @@ def contract_data(context: NodeContext, contributions: Sequence[Contribution] | 
     after = {key: value for key, value in contributed.items() if key not in _BEFORE_ROUTING}
     return {
         "name": spec.name,
-        "contract_version": _version("1.0.0"),
-        "node_version": _version(spec.version),
+        "contract_version": semver("1.0.0"),
+        "node_version": semver(spec.version),
         "node_type": context.kind.contract_type,
-        "description": _text(spec.description),
+        "description": yaml_text(spec.description),
         "input_model": f"{package}.models.{spec.input_model_file}.{context.input_model}",
         "output_model": f"{package}.models.{spec.output_model_file}.{context.output_model}",
-        **_kind_sections(context),
+        **kind_sections(context),
         **before,
         "handler_routing": {
-            "version": _version("1.0.0"),
+            "version": semver("1.0.0"),
             "routing_strategy": "operation_match",
             "handlers": [
                 {

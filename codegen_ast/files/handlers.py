@@ -10,11 +10,11 @@ from codegen_ast import formulas
 from codegen_ast.builders.definitions import Param
 from codegen_ast.files.values import echo_source, effectively_optional, value_imports, value_of
 from codegen_ast.patterns.contribution import NodeContext
-from codegen_ast.spec import OperationSpec
+from codegen_ast.spec import NodeSpec, OperationSpec
 from codegen_ast.target import ERROR_CODE, ONEX_ERROR, WORKFLOW_STEP
 
 
-def _formula_statements(context: NodeContext) -> list[cst.BaseStatement]:
+def formula_statements(context: NodeContext) -> list[cst.BaseStatement]:
     """Each formula into a local of its field's name; a division by zero is the caller's INVALID_INPUT."""
     spec = context.spec
     outputs = {field.name for field in spec.output_fields} if context.kind.keeps_state else set()
@@ -41,6 +41,23 @@ def _formula_statements(context: NodeContext) -> list[cst.BaseStatement]:
     return [b.try_(assignments, [b.except_("ArithmeticError", [refused], as_name="error")])]
 
 
+def output_answers(spec: NodeSpec, imports: b.ImportSet) -> dict[str, b.ExprLike]:
+    """Each output field's value in a default answer: its formula's local, the
+    same-named input field, else a plain value when it is required."""
+    answers: dict[str, b.ExprLike] = {}
+    for field in spec.output_fields:
+        source = echo_source(field, spec.input_fields)
+        if field.formula is not None:
+            answers[field.name] = b.name(field.name)
+        elif source is not None:
+            answers[field.name] = f"request.{source.name}"
+        elif not effectively_optional(field):
+            answers[field.name] = value_of(field.type, sample=False)
+            for module, item in value_imports(field.type, sample=False):
+                imports.add(module, item)
+    return answers
+
+
 def build_handler(context: NodeContext, operation: OperationSpec) -> cst.Module:
     """The handler of an operation no pattern carries out: formulas, or the echo default."""
     spec = context.spec
@@ -54,19 +71,10 @@ def build_handler(context: NodeContext, operation: OperationSpec) -> cst.Module:
     if kind.performs_io:
         answers["effect_type"] = "request.effect_type"
     answers["correlation_id"] = "request.correlation_id"
-    computed = _formula_statements(context)
+    computed = formula_statements(context)
     if any(isinstance(statement, cst.Try) for statement in computed):
         imports.add(*ERROR_CODE).add(*ONEX_ERROR)
-    for field in spec.output_fields:
-        source = echo_source(field, spec.input_fields)
-        if field.formula is not None:
-            answers[field.name] = b.name(field.name)
-        elif source is not None:
-            answers[field.name] = f"request.{source.name}"
-        elif not effectively_optional(field):
-            answers[field.name] = value_of(field.type, sample=False)
-            for module, item in value_imports(field.type, sample=False):
-                imports.add(module, item)
+    answers |= output_answers(spec, imports)
     purpose = operation.description or f"The {operation.name} operation of {spec.class_name}."
     params = [Param("request", context.input_model)]
     methods: list[cst.FunctionDef] = []

@@ -21,6 +21,7 @@ from codegen_ast.patterns.contribution import Contribution, NodeContext
 from codegen_ast.patterns.record import Earlier, Example, Pattern, PatternName
 from codegen_ast.spec import NodeSpec
 from codegen_ast.patterns.idioms import Setting, setting, setting_constants
+from codegen_ast.patterns.integrations import declarative
 from codegen_ast.target import HEALTH_ISSUE, HEALTH_STATUS
 
 SETTINGS = (
@@ -286,4 +287,5 @@ PATTERN = Pattern(
     ),
     tests=("tests/test_live_services.py", "tests/upgrade/test_library_api.py"),
     upgradable=True,
+    declarative=declarative.consul,
 )

@@ -93,6 +93,39 @@ class GeneratedTests:
         return bool(self.support or self.operations or self.arrange or self.tests)
 
 
+@dataclass(frozen=True)
+class RunBody:
+    """The declarative shape: the body of one operation handler's
+    ``async def run(self, request, resources)`` (``handlers/handler_<op>.py``).
+
+    ``imports`` are what the statements use; ``base`` is the handler base in
+    ``onex_support.handlers`` (a reducer's ``TransitionHandler`` writes ``reduce``
+    instead: ``method``); ``members`` are class-level statements before the method
+    (``entity_key = ...``); ``doc`` is the method's docstring."""
+
+    statements: tuple[cst.BaseStatement, ...]
+    imports: frozenset[tuple[str, str]] = frozenset()
+    doc: str = ""
+    base: str = "OperationHandler"
+    method: str = "run"
+    members: tuple[cst.BaseStatement, ...] = ()
+
+
+@dataclass(frozen=True)
+class ResourceDecl:
+    """The declarative shape: one integration of the node, ``self.<attribute>:
+    <annotation> = <value>`` in its resources class (``registry/``), passed to
+    ``NodeResources`` in order; ``publisher`` when it publishes the node's events
+    where the runtime injects no bus."""
+
+    attribute: str
+    annotation: str
+    value: cst.BaseExpression
+    imports: frozenset[tuple[str, str]] = frozenset()
+    publisher: bool = False
+    managed: bool = True  # started, stopped and probed by NodeResources (a cache is not)
+
+
 @dataclass
 class Contribution:
     """Plain data a pattern adds to the package; merged by ``assemble`` and ``generate``.
@@ -114,6 +147,13 @@ class Contribution:
     ``handlers/__init__.py`` re-export; ``contract`` holds sections of
     ``contract.yaml``; ``texts`` are files that are not Python (a migration);
     ``tests`` is what the pattern adds to the package's tests.
+
+    In the declarative shape (``Pattern.declarative``): ``runs`` are the bodies of
+    the operation handlers the pattern carries out; ``resources`` the integrations
+    the node's registry declares; ``routes`` further ``handler_routing`` entries
+    (a consumed event's handler, its module and event model in ``modules``);
+    ``events`` the events an operation declares
+    (operation -> event types); ``cached`` the operations answered cache-aside.
     """
 
     imports: set[tuple[str, str]] = field(default_factory=set)
@@ -132,6 +172,11 @@ class Contribution:
     contract: dict[str, Any] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)
     tests: GeneratedTests = field(default_factory=GeneratedTests)
+    runs: dict[str, RunBody] = field(default_factory=dict)
+    resources: list[ResourceDecl] = field(default_factory=list)
+    routes: list[dict[str, Any]] = field(default_factory=list)
+    events: dict[str, list[str]] = field(default_factory=dict)
+    cached: list[str] = field(default_factory=list)
 
     def need(self, *symbols: Symbol) -> Contribution:
         self.imports.update((symbol.module, symbol.name) for symbol in symbols)

@@ -107,6 +107,7 @@ class Pattern:
     tests: Sequence[str]
     upgradable: bool = False
     declines: Applies = never
+    declarative: Build | None = None  # its part of the declarative shape; None: onex_support does it
 
 
 def always(reason: str) -> Applies:

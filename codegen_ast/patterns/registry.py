@@ -64,3 +64,14 @@ def build_contributions(context: NodeContext) -> list[Contribution]:
     for name in context.selection.patterns:
         built.append(find(name).build(context, Earlier(tuple(built))))
     return built
+
+
+def build_declarative_contributions(context: NodeContext) -> list[Contribution]:
+    """The declarative shape's contributions of the chosen patterns that have one
+    (the others are carried out by onex_support), in the registry's order."""
+    built: list[Contribution] = []
+    for name in context.selection.patterns:
+        pattern = find(name)
+        if pattern.declarative is not None:
+            built.append(pattern.declarative(context, Earlier(tuple(built))))
+    return built

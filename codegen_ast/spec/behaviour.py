@@ -34,7 +34,7 @@ class StateMachineSpec(BaseModel):
 
     initial_state: str
     states: Annotated[list[str], Field(max_length=MAX_STATES)]
-    transitions: Annotated[list[TransitionSpec], Field(max_length=MAX_TRANSITIONS)]
+    transitions: Annotated[list[TransitionSpec], Field(min_length=1, max_length=MAX_TRANSITIONS)]
     persist: bool = False  # emit the framework's persist_state intent on every transition
     terminal_states: list[str] = Field(default_factory=list)  # states no transition leaves
     name: str | None = None  # state_machine_name as declared

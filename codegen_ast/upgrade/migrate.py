@@ -36,7 +36,11 @@ from ruamel.yaml import YAML
 from codegen_ast import builders as b
 from codegen_ast.builders import ImportSet
 from codegen_ast.builders.definitions import Param
+from codegen_ast.declarative.entry import build_entry
+from codegen_ast.declarative.registry import RegistryParts, build_registry
+from codegen_ast.declarative.shell import shell_init
 from codegen_ast.emit import format_source
+from codegen_ast.support import SUPPORT_API
 from codegen_ast.target import CONTAINER
 from codegen_ast.upgrade.files import contract_facts, read_python
 from codegen_ast.upgrade.formatting import code_of
@@ -422,19 +426,7 @@ def _handler_module(
 
 
 def _registry_module(node: str, name: str, resources: str) -> str:
-    init = b.method(
-        "__init__", [], [b.do(b.call(b.attr(b.call("super"), "__init__"), b.string_literal(name)))], returns="None"
-    )
-    cls = b.class_(resources, ["NodeResources"], [init], doc=f"What the handlers of {node} share (its process() used no client).")
-    registry = b.assign("REGISTRY", b.call("Registry", resources), b.subscript("Registry", resources))
-    return _render(
-        b.module(
-            [*_import_lines([(SUPPORT, "require_api"), (f"{SUPPORT}.resources", "NodeResources"),
-                             (f"{SUPPORT}.resources", "Registry")]),
-             b.do(b.call("require_api", b.literal(1))), cls, registry],
-            doc=f"The resources of {node}'s handlers.",
-        )
-    )
+    return _render(build_registry(node, name, resources, RegistryParts(), SUPPORT_API))
 
 
 def _entry_module(
@@ -446,16 +438,8 @@ def _entry_module(
     answer_type: str,
     imports: dict[str, tuple[str, str]],
 ) -> str:
-    requests = {imports[request_type], imports[answer_type], (f"{SUPPORT}.handlers", "OperationRouter")}
-    requests |= {(f".handlers.handler_{op}", cls) for op, cls in zip(operations, routes, strict=True)}
-    cls = b.class_(
-        f"{camel}Operations",
-        [b.subscript("OperationRouter", request_type, answer_type)],
-        [b.assign("routes", cst.Tuple([cst.Element(b.name(route)) for route in routes]))],
-        doc=f"The entry handler of {node}: routes a request to the handler of its operation.",
-    )
-    return _render(b.module([*_import_lines(requests), cls, b.assign("__all__", b.literal([f"{camel}Operations"]))],
-                            doc=f"{node}'s entry handler (handler_routing.default_handler)."))
+    modules = [(f".handlers.handler_{op}", cls) for op, cls in zip(operations, routes, strict=True)]
+    return _render(build_entry(node, f"{camel}Operations", modules, imports[request_type], imports[answer_type]))
 
 
 def kept_definitions(module: cst.Module, class_def: cst.ClassDef) -> list[cst.BaseStatement]:
@@ -494,13 +478,7 @@ def _shell_module(module: cst.Module, class_def: cst.ClassDef, imports: dict[str
     used = _names([base.value for base in class_def.bases]) | (_names(kept) if kept else set())
     requests = {imports[n] for n in sorted(used) if n in imports}
     container = (CONTAINER.module, CONTAINER.name)
-    init = b.method(
-        "__init__",
-        [Param("container", container[1])],
-        [b.do(b.call(b.attr(b.call("super"), "__init__"), "container"))],
-        returns="None",
-        doc="Initialize the node.",
-    )
+    init = shell_init()
     doc = class_def.get_docstring(clean=True)
     shell = class_def.with_changes(
         body=b.class_("_", [], [init], doc=doc).body, leading_lines=[]

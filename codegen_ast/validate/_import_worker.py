@@ -25,6 +25,16 @@ def _forget(package: str) -> None:
         del sys.modules[name]
 
 
+def _forget_from(root: str) -> None:
+    """Every module loaded from ``root`` (a package's shared neighbour, such as
+    onex_support, comes from the next request's own folder)."""
+    inside = os.path.abspath(root) + os.sep
+    for name, module in list(sys.modules.items()):
+        places = [getattr(module, "__file__", None) or "", *(getattr(module, "__path__", None) or [])]
+        if any(os.path.abspath(str(place)).startswith(inside) for place in places if place):
+            del sys.modules[name]
+
+
 def check(root: str, package: str) -> dict[str, Any]:
     """Import ``package`` from ``root``; None as the error when it imports."""
     _forget(package)
@@ -49,6 +59,7 @@ def check(root: str, package: str) -> dict[str, Any]:
     finally:
         sys.path.remove(root)
         _forget(package)
+        _forget_from(root)
 
 
 def _main() -> None:

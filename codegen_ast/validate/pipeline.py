@@ -120,8 +120,9 @@ def staged(package: GeneratedPackage, prefix: str) -> Iterator[Path]:
     staging = Path(tempfile.mkdtemp(prefix=prefix))
     try:
         root = staging / package.name
-        for relative, text in package.files.items():
-            path = root / relative
+        files = {**{staging / relative: text for relative, text in package.beside.items()},
+                 **{root / relative: text for relative, text in package.files.items()}}
+        for path, text in files.items():
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
         yield root

@@ -130,10 +130,12 @@ class _ProbeServer:
                 assert process.stdin is not None and process.stdout is not None
                 process.stdin.write(json.dumps(request) + "\n")
                 process.stdin.flush()
+            stdout = process.stdout
+            assert stdout is not None
             with selectors.DefaultSelector() as selector:
-                selector.register(process.stdout, selectors.EVENT_READ)
+                selector.register(stdout, selectors.EVENT_READ)
                 while selector.select(_PROBE_TIMEOUT_S):
-                    line = process.stdout.readline()
+                    line = stdout.readline()
                     if not line:
                         break
                     if line.startswith(_probe.SENTINEL):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from codegen_ast import builders as b
 from codegen_ast.decisions import Selection
 from codegen_ast.files.values import sample_request
+from codegen_ast.patterns.caching.declarative import build_declarative
 from codegen_ast.patterns.caching.contract import contract_section
 from codegen_ast.patterns.caching.node import build_caching
 from codegen_ast.patterns.caching.tests import generated_tests
@@ -59,4 +60,5 @@ PATTERN = Pattern(
         after="output = await self._answer_through_cache(request, handler)",
     ),
     tests=("tests/test_caching.py",),
+    declarative=build_declarative,
 )

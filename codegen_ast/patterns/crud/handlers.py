@@ -19,14 +19,14 @@ from codegen_ast.spec import FieldSpec, NodeSpec, OperationSpec
 from codegen_ast.target import ERROR_CODE, ONEX_ERROR
 
 LIST_LIMIT = 1000
-_SQL_TYPES = {
+SQL_TYPES = {
     "str": "TEXT", "int": "BIGINT", "float": "DOUBLE PRECISION", "bool": "BOOLEAN", "bytes": "BYTEA",
     "datetime": "TIMESTAMPTZ", "date": "DATE", "UUID": "UUID", "Decimal": "NUMERIC",
     "SecretStr": "TEXT", "SecretBytes": "BYTEA",
 }
 
 
-def _quoted(identifier: str) -> str:
+def quoted(identifier: str) -> str:
     return f'"{identifier}"'
 
 
@@ -35,7 +35,7 @@ def columns(spec: NodeSpec) -> list[FieldSpec]:
 
 
 def _column_list(spec: NodeSpec) -> str:
-    return ", ".join(_quoted(field.name) for field in columns(spec))
+    return ", ".join(quoted(field.name) for field in columns(spec))
 
 
 def migration_sql(spec: NodeSpec) -> str:
@@ -43,17 +43,17 @@ def migration_sql(spec: NodeSpec) -> str:
     assert spec.database is not None
     lines = []
     for field in columns(spec):
-        sql_type = _SQL_TYPES[field.type.scalar]
+        sql_type = SQL_TYPES[field.type.scalar]
         if field.name == spec.database.key:
-            lines.append(f"    {_quoted(field.name)} {sql_type} PRIMARY KEY")
+            lines.append(f"    {quoted(field.name)} {sql_type} PRIMARY KEY")
         elif field.required and not field.type.optional:
-            lines.append(f"    {_quoted(field.name)} {sql_type} NOT NULL")
+            lines.append(f"    {quoted(field.name)} {sql_type} NOT NULL")
         else:
-            lines.append(f"    {_quoted(field.name)} {sql_type}")
+            lines.append(f"    {quoted(field.name)} {sql_type}")
     body = ",\n".join(lines)
     return (
         f"-- Table of {spec.class_name}, written by codegen-ast.\n"
-        f"CREATE TABLE IF NOT EXISTS {_quoted(spec.database.table)} (\n{body}\n);\n"
+        f"CREATE TABLE IF NOT EXISTS {quoted(spec.database.table)} (\n{body}\n);\n"
     )
 
 
@@ -76,15 +76,15 @@ def schema_change_sql(old: NodeSpec, new: NodeSpec) -> str | None:
     assert new.database is not None
     if old.database is None or old.database.table != new.database.table:
         return migration_sql(new)
-    table = _quoted(new.database.table)
+    table = quoted(new.database.table)
     before = {field.name: field for field in columns(old)}
     after = {field.name: field for field in columns(new)}
     statements: list[str] = []
     if old.database.key != new.database.key:
-        statements.append(f"-- the key changed from {_quoted(old.database.key)} to {_quoted(new.database.key)}: "
+        statements.append(f"-- the key changed from {quoted(old.database.key)} to {quoted(new.database.key)}: "
                           "move the primary key in a migration of your own")
     for name, field in after.items():
-        column, sql_type = _quoted(name), _SQL_TYPES[field.type.scalar]
+        column, sql_type = quoted(name), SQL_TYPES[field.type.scalar]
         if name not in before:
             statements.append(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {sql_type};")
             if _not_null(new, field):
@@ -92,7 +92,7 @@ def schema_change_sql(old: NodeSpec, new: NodeSpec) -> str | None:
                                   f"-- ALTER TABLE {table} ALTER COLUMN {column} SET NOT NULL;")
             continue
         old_field = before[name]
-        if _SQL_TYPES[old_field.type.scalar] != sql_type:
+        if SQL_TYPES[old_field.type.scalar] != sql_type:
             statements.append(f"ALTER TABLE {table} ALTER COLUMN {column} TYPE {sql_type} USING {column}::{sql_type};")
         if _not_null(old, old_field) and not _not_null(new, field):
             statements.append(f"ALTER TABLE {table} ALTER COLUMN {column} DROP NOT NULL;")
@@ -102,7 +102,7 @@ def schema_change_sql(old: NodeSpec, new: NodeSpec) -> str | None:
     for name, field in before.items():
         if name in after:
             continue
-        column = _quoted(name)
+        column = quoted(name)
         if _not_null(old, field):  # inserts no longer give it
             statements.append(f"ALTER TABLE {table} ALTER COLUMN {column} DROP NOT NULL;")
         statements.append(f"-- {column} is no longer in the spec; its data stays. To drop it:\n"
@@ -123,9 +123,9 @@ def next_migration_path(spec: NodeSpec, existing: list[str], *, created: bool) -
     return f"migrations/{number:03d}_{verb}_{spec.database.table}.sql"
 
 
-def _sql(spec: NodeSpec, kind: str) -> str:
+def crud_sql(spec: NodeSpec, kind: str) -> str:
     assert spec.database is not None
-    table, key = _quoted(spec.database.table), _quoted(spec.database.key)
+    table, key = quoted(spec.database.table), quoted(spec.database.key)
     names = [field.name for field in columns(spec)]
     returning = f"RETURNING {_column_list(spec)}"
     if kind == "create":
@@ -135,14 +135,14 @@ def _sql(spec: NodeSpec, kind: str) -> str:
         return f"SELECT {_column_list(spec)} FROM {table} WHERE {key} = $1"
     if kind == "update":
         others = [n for n in names if n != spec.database.key]
-        sets = ", ".join(f"{_quoted(n)} = COALESCE(${i}, {_quoted(n)})" for i, n in enumerate(others, start=2))
+        sets = ", ".join(f"{quoted(n)} = COALESCE(${i}, {quoted(n)})" for i, n in enumerate(others, start=2))
         return f"UPDATE {table} SET {sets} WHERE {key} = $1 {returning}"
     if kind == "delete":
         return f"DELETE FROM {table} WHERE {key} = $1 {returning}"
     return f"SELECT {_column_list(spec)} FROM {table} ORDER BY {key} LIMIT {LIST_LIMIT}"
 
 
-def _arguments(spec: NodeSpec, kind: str) -> list[b.ExprLike]:
+def crud_arguments(spec: NodeSpec, kind: str) -> list[b.ExprLike]:
     assert spec.database is not None
     values = {  # the input model makes the key optional (list needs none)
         field.name: sent_value(field, optional=field.type.optional or not field.required or field.name == spec.database.key)
@@ -182,10 +182,10 @@ def _not_found(spec: NodeSpec) -> cst.BaseStatement:
 def _body(context: NodeContext, operation: OperationSpec) -> list[cst.BaseStatement]:
     spec = context.spec
     kind = operation.crud_kind or "read"
-    query = b.string_literal(_sql(spec, kind))
+    query = b.string_literal(crud_sql(spec, kind))
     assert spec.database is not None
     if kind == "list":
-        count = b.string_literal(f"SELECT count(*) FROM {_quoted(spec.database.table)}")
+        count = b.string_literal(f"SELECT count(*) FROM {quoted(spec.database.table)}")
         return [
             b.with_(
                 [(b.call("self._node.postgres_transaction"), "connection")],
@@ -203,7 +203,7 @@ def _body(context: NodeContext, operation: OperationSpec) -> list[cst.BaseStatem
                 )
             ),
         ]
-    fetch = b.await_(b.call("self._node.postgres_fetchrow", query, *_arguments(spec, kind)))
+    fetch = b.await_(b.call("self._node.postgres_fetchrow", query, *crud_arguments(spec, kind)))
     values = {field.name: b.subscript("row", b.string_literal(field.name)) for field in columns(spec)}
     key = spec.database.key
     missing_key = idioms.raise_error(f"{operation.name} needs {key}", "VALIDATION_ERROR", correlation_id="request.correlation_id")

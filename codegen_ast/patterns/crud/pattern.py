@@ -8,6 +8,7 @@ from codegen_ast import builders as b
 from codegen_ast.decisions import Selection
 from codegen_ast.files.values import sample_request
 from codegen_ast.patterns.contribution import Contribution, GeneratedTests, NodeContext
+from codegen_ast.patterns.crud.declarative import build_declarative
 from codegen_ast.patterns.crud.handlers import build_crud_handler, migration_path, migration_sql
 from codegen_ast.patterns.crud.tests import needs_database_test
 from codegen_ast.patterns.record import Earlier, Example, Pattern, PatternName
@@ -47,4 +48,5 @@ PATTERN = Pattern(
         ),
     ),
     tests=("tests/test_crud_live.py",),
+    declarative=build_declarative,
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from codegen_ast import builders as b
 from codegen_ast.decisions import Selection
+from codegen_ast.patterns.events import declarative
 from codegen_ast.patterns.contribution import Contribution, GeneratedTests, NodeContext
 from codegen_ast.patterns.events.declared import (
     build_consumed_events,
@@ -75,6 +76,7 @@ EVENTS = Pattern(
     ),
     tests=("tests/test_events_declared.py", "tests/upgrade/test_upgrade_rules.py"),
     upgradable=True,
+    declarative=declarative.build_declared,
 )
 
 
@@ -123,6 +125,7 @@ EVENT_HANDLERS = Pattern(
     ),
     applies=_handlers_apply,
     build=_build_handlers,
+    declarative=declarative.build_consumed,
     example=Example(
         before="async def process(self, input_data): ...   # events arrive nowhere",
         after=(

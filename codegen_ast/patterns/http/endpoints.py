@@ -53,7 +53,7 @@ def io_operation(operation: OperationSpec) -> dict[str, Any]:
     return entry
 
 
-def _sent_fields(context: NodeContext, call: HttpCallSpec) -> list[FieldSpec]:
+def sent_fields(context: NodeContext, call: HttpCallSpec) -> list[FieldSpec]:
     return [field for field in context.spec.input_fields if field.name not in call.placeholders]
 
 
@@ -123,7 +123,7 @@ def _path(call: HttpCallSpec, fields: dict[str, FieldSpec]) -> tuple[Statements,
     return statements, b.formatted_string(*parts)
 
 
-def _fields_set(sent: list[FieldSpec]) -> cst.DictComp:
+def fields_set(sent: list[FieldSpec]) -> cst.DictComp:
     """``{name: value for name, value in request.model_dump(...).items() if value is not None}``"""
     dumped = b.call(
         "request.model_dump",
@@ -135,7 +135,7 @@ def _fields_set(sent: list[FieldSpec]) -> cst.DictComp:
     )
 
 
-def _as_query(fields: cst.DictComp) -> cst.DictComp:
+def as_query(fields: cst.DictComp) -> cst.DictComp:
     """Query values are text: strings as they are, everything else as JSON (true, 3, 2.5, [..])."""
     return fields.with_changes(
         value=b.if_exp(b.call("isinstance", "value", "str"), "value", b.call("json.dumps", "value"))
@@ -288,7 +288,7 @@ def build_http_handler(context: NodeContext, operation: OperationSpec) -> cst.Mo
     spec = context.spec
     call = operation.http
     assert call is not None
-    sent = _sent_fields(context, call)
+    sent = sent_fields(context, call)
     imports = b.ImportSet().add("__future__", "annotations").add("typing", "TYPE_CHECKING")
     imports.add(f"..models.{spec.input_model_file}", context.input_model)
     imports.add(f"..models.{spec.output_model_file}", context.output_model)
@@ -304,10 +304,10 @@ def build_http_handler(context: NodeContext, operation: OperationSpec) -> cst.Mo
     keywords: dict[str, b.ExprLike] = {}
     if sent:
         if call.method in BODY_METHODS:
-            keywords["json"] = _fields_set(sent)
+            keywords["json"] = fields_set(sent)
         else:
             imports.add("json")
-            keywords["params"] = _as_query(_fields_set(sent))
+            keywords["params"] = as_query(fields_set(sent))
     keywords |= {"timeout_s": "TIMEOUT_S", "attempts": "ATTEMPTS", "correlation_id": "request.correlation_id",
                  "route": "PATH"}
     send = b.await_(b.call("self._node.http_call", "METHOD", path, **keywords))

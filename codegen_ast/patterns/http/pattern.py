@@ -5,6 +5,7 @@ from __future__ import annotations
 from codegen_ast import builders as b
 from codegen_ast.decisions import Selection
 from codegen_ast.files.values import sample_request
+from codegen_ast.patterns.http import declarative as http_declarative
 from codegen_ast.patterns.contribution import Contribution, GeneratedTests, NodeContext
 from codegen_ast.patterns.http import tests as endpoint_tests
 from codegen_ast.patterns.http.circuit_breaker import build_circuit_breaker
@@ -86,4 +87,5 @@ HTTP_ENDPOINTS = Pattern(
         ),
     ),
     tests=("tests/test_http_endpoints.py",),
+    declarative=http_declarative.build_declarative,
 )

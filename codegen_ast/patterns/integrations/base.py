@@ -24,7 +24,7 @@ from codegen_ast.decisions import Selection
 from codegen_ast.patterns import idioms
 from codegen_ast.patterns.contribution import Contribution, ErrorMapping, LifecycleStep, NodeContext
 from codegen_ast.patterns.idioms import Setting, setting_constants
-from codegen_ast.patterns.record import Earlier, Example, Pattern, PatternName
+from codegen_ast.patterns.record import Build, Earlier, Example, Pattern, PatternName
 from codegen_ast.spec import NodeSpec
 
 Statements = list[cst.BaseStatement]
@@ -171,7 +171,7 @@ def helper(
 
 
 def integration_pattern(
-    integration: Integration, summary: str, example: Example, tests: tuple[str, ...]
+    integration: Integration, summary: str, example: Example, tests: tuple[str, ...], declarative: Build | None = None
 ) -> Pattern:
     """The registry's record of an integration: it applies when the selector
     detected the integration (its decision is logged as an integration)."""
@@ -190,4 +190,5 @@ def integration_pattern(
         example=example,
         tests=tests,
         upgradable=True,
+        declarative=declarative,
     )

@@ -26,6 +26,7 @@ from codegen_ast.builders.support import SupportModule
 from codegen_ast.builders.definitions import Param
 from codegen_ast.patterns.contribution import ErrorMapping, NodeContext
 from codegen_ast.patterns.record import Example
+from codegen_ast.patterns.integrations import declarative
 from codegen_ast.patterns.integrations.base import (
     integration_pattern,
     Integration,
@@ -160,4 +161,5 @@ PATTERN = integration_pattern(
         ),
     ),
     ("tests/test_http_endpoints.py", "tests/test_live_services.py"),
+    declarative=declarative.http,
 )

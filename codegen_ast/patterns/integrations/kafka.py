@@ -13,6 +13,7 @@ from codegen_ast import builders as b
 from codegen_ast.builders.definitions import Param
 from codegen_ast.patterns.contribution import ErrorMapping, NodeContext
 from codegen_ast.patterns.record import Example
+from codegen_ast.patterns.integrations import declarative
 from codegen_ast.patterns.integrations.base import (
     integration_pattern,
     Integration,
@@ -112,4 +113,5 @@ PATTERN = integration_pattern(
         after="await self.kafka_send(topic, payload)",
     ),
     ("tests/test_events_declared.py", "tests/test_live_services.py"),
+    declarative=declarative.kafka,
 )

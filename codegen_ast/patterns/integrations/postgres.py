@@ -13,6 +13,7 @@ from codegen_ast import builders as b
 from codegen_ast.builders.definitions import Param
 from codegen_ast.patterns.contribution import ErrorMapping, NodeContext
 from codegen_ast.patterns.record import Example
+from codegen_ast.patterns.integrations import declarative
 from codegen_ast.patterns.integrations.base import (
     integration_pattern,
     Integration,
@@ -137,4 +138,5 @@ PATTERN = integration_pattern(
         after="rows = await self.postgres_fetch(\"SELECT * FROM orders WHERE id = $1\", order_id)",
     ),
     ("tests/test_live_services.py", "tests/test_crud_live.py"),
+    declarative=declarative.postgres,
 )

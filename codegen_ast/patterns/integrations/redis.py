@@ -12,6 +12,7 @@ from codegen_ast import builders as b
 from codegen_ast.builders.definitions import Param
 from codegen_ast.patterns.contribution import ErrorMapping, NodeContext
 from codegen_ast.patterns.record import Example
+from codegen_ast.patterns.integrations import declarative
 from codegen_ast.patterns.integrations.base import (
     integration_pattern,
     Integration,
@@ -101,4 +102,5 @@ PATTERN = integration_pattern(
         after="await self.cache_set(key, value, ttl_s=60)",
     ),
     ("tests/test_live_services.py", "tests/upgrade/test_upgrade_rules.py"),
+    declarative=declarative.redis,
 )

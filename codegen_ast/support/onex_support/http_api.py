@@ -66,7 +66,7 @@ CIRCUIT_FAILURE_CODES = frozenset(
 IDEMPOTENCY_NAMESPACE = uuid5(NAMESPACE_URL, "https://onex.local/idempotency-key")
 
 
-class _RouteLogFilter(logging.Filter):
+class RouteLogFilter(logging.Filter):
     """httpx logs each request's URL at INFO, path and query included: a value
     placed in a path would reach the logs. For the calls of this module the line
     shows the route template instead (``/orders/{order_id}``)."""
@@ -83,7 +83,7 @@ class _RouteLogFilter(logging.Filter):
         return True
 
 
-_ROUTE_LOG_FILTER = _RouteLogFilter()
+_ROUTE_LOG_FILTER = RouteLogFilter()
 logging.getLogger("httpx").addFilter(_ROUTE_LOG_FILTER)
 
 

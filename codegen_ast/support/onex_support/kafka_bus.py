@@ -45,7 +45,7 @@ __all__ = ["KafkaPublisher", "KafkaTransport", "classify_kafka"]
 BOOTSTRAP_DEFAULT = "127.0.0.1:9092"
 
 
-class _PayloadLogFilter(logging.Filter):
+class PayloadLogFilter(logging.Filter):
     """aiokafka's producer logs every message's key and value at DEBUG: an event's
     payload (request values) would reach the logs. The line keeps their sizes."""
 
@@ -68,7 +68,7 @@ def _size(data: object) -> str:
     )
 
 
-logging.getLogger("aiokafka.producer.producer").addFilter(_PayloadLogFilter())
+logging.getLogger("aiokafka.producer.producer").addFilter(PayloadLogFilter())
 
 
 def classify_kafka(error: BaseException) -> Failure | None:

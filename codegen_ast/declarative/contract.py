@@ -1,0 +1,88 @@
+"""``contract.yaml`` of a declarative package: the typed part (what the framework's
+``ModelContract*`` read after its normalizer) and the runtime part (``descriptor``,
+``event_bus``, ``terminal_event``, ``handler_routing`` with a dotted
+``default_handler`` and one entry per operation and per consumed event)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from typing import Any
+
+from ruamel.yaml import YAML
+
+from codegen_ast.declarative.names import VERSION, DeclarativeNames
+from codegen_ast.files.contract import kind_sections, semver, yaml_text
+from codegen_ast.patterns.contribution import Contribution, NodeContext
+
+
+def routing_table(
+    package: str, entry_class: str, entries: Sequence[dict[str, Any]], strategy: str = "operation_match"
+) -> dict[str, Any]:
+    """``handler_routing``: the entry handler as ``default_handler`` (dotted, so the
+    runtime and the compliance scan import it) and ``entries``; ``payload_type_match``
+    when consumed events are routed by their model (every entry names one)."""
+    return {
+        "version": dict(VERSION),
+        "routing_strategy": strategy,
+        "default_handler": f"{package}.handler:{entry_class}",
+        "handlers": list(entries),
+    }
+
+
+def operation_entry(names: DeclarativeNames, operation: str) -> dict[str, Any]:
+    return {
+        "operation": operation,
+        "subscribe_topic": names.command_topic,
+        "event_model": {"name": names.request_model, "module": f"{names.package}.models.{names.request_module}"},
+        "handler": {"name": names.handler_class(operation), "module": f"{names.package}.handlers.{names.handler_module(operation)}"},
+    }
+
+
+def build_contract(
+    context: NodeContext, names: DeclarativeNames, contributions: Sequence[Contribution], publish_topics: Sequence[str]
+) -> str:
+    spec = context.spec
+    package = names.package
+    impure = not context.kind.computes
+    sections: dict[str, Any] = {}
+    routes: list[dict[str, Any]] = []
+    for contribution in contributions:
+        sections |= contribution.contract
+        routes += contribution.routes
+    subscribe = [names.command_topic, *dict.fromkeys(route["subscribe_topic"] for route in routes)]
+    data: dict[str, Any] = {
+        "name": spec.name,
+        "contract_version": semver("1.0.0"),
+        "node_version": semver(spec.version),
+        "node_type": context.kind.contract_type,
+        "node_kind": spec.node_type,
+        "description": yaml_text(spec.description),
+        "input_model": f"{package}.models.{names.request_module}.{names.request_model}",
+        "output_model": f"{package}.models.{names.answer_module}.{names.answer_model}",
+        **kind_sections(context),
+        **sections,
+        "descriptor": {
+            "node_archetype": spec.node_type,
+            "purity": "impure" if impure else "pure",
+            "idempotent": not impure,
+            "timeout_ms": 30000,
+        },
+        "event_bus": {
+            "version": dict(VERSION),
+            "subscribe_topics": subscribe,
+            "publish_topics": [names.terminal_topic, *dict.fromkeys(publish_topics)],
+        },
+        "terminal_event": names.terminal_topic,
+        "handler_routing": routing_table(
+            package, names.entry_class, [*(operation_entry(names, op) for op in context.operations), *routes],
+            "payload_type_match" if routes else "operation_match",
+        ),
+    }
+    yaml = YAML(typ="rt", pure=True)
+    yaml.default_flow_style = False
+    yaml.width = 4096
+    stream = io.StringIO()
+    stream.write(f"# ONEX contract of {spec.class_name} (declarative), written by codegen-ast.\n")
+    yaml.dump(data, stream)
+    return stream.getvalue()

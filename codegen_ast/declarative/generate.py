@@ -1,0 +1,140 @@
+"""Spec -> every file of a node package in the declarative shape, in memory."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import libcst as cst
+
+from codegen_ast import builders as b
+from codegen_ast._version import __version__
+from codegen_ast.collisions import check_modules, check_spec
+from codegen_ast.declarative.contract import build_contract
+from codegen_ast.declarative.defaults import default_run
+from codegen_ast.declarative.entry import build_entry
+from codegen_ast.declarative.models import build_answer_model, build_request_model
+from codegen_ast.declarative.names import DeclarativeNames
+from codegen_ast.declarative.operation import build_operation_handler
+from codegen_ast.declarative.registry import EventDecl, RegistryParts, build_registry
+from codegen_ast.declarative.shell import build_shell
+from codegen_ast.emit import emit
+from codegen_ast.errors import InputProblem, SpecError
+from codegen_ast.files.package_init import build_reexports
+from codegen_ast.generate import GeneratedPackage, node_context
+from codegen_ast.manifest import MANIFEST, render_manifest
+from codegen_ast.patterns.contribution import Contribution, NodeContext
+from codegen_ast.patterns.events.declarative import published_topics
+from codegen_ast.patterns.registry import build_declarative_contributions
+from codegen_ast.spec import NodeSpec
+from codegen_ast.support import SUPPORT_API, SUPPORT_MANIFEST, support_files, support_manifest
+from codegen_ast.target import BASE_CLASSES, SERVICE_WRAPPERS
+
+
+def service_shell(spec: NodeSpec) -> bool:
+    """Whether the shell takes the framework's service wrapper as its base: only
+    when the spec asks for service mode (MixinNodeService among its mixins); the
+    handlers carry the node's behaviour either way."""
+    return "MixinNodeService" in spec.mixins
+
+
+def _shell(context: NodeContext, names: DeclarativeNames) -> cst.Module:
+    spec = context.spec
+    service = service_shell(spec)
+    base = SERVICE_WRAPPERS[spec.node_type] if service else BASE_CLASSES[spec.node_type]
+    imports = b.ImportSet().add(base.module, base.name)
+    bases: list[b.ExprLike] = [base.name]
+    if context.kind.generic and not service:
+        imports.add(f".models.{names.request_module}", names.request_model)
+        imports.add(f".models.{names.answer_module}", names.answer_model)
+        bases = [b.subscript(base.name, names.request_model, names.answer_model)]
+    return build_shell(spec.class_name, bases, imports, spec.description,
+                       f"{spec.class_name}: the {spec.node_type} node {spec.name!r}, declarative.")
+
+
+def _registry(context: NodeContext, names: DeclarativeNames, contributions: Sequence[Contribution]) -> cst.Module:
+    parts = RegistryParts(resources=[resource for c in contributions for resource in c.resources])
+    topics = published_topics(context)
+    declared = dict.fromkeys(event for c in contributions for events in c.events.values() for event in events)
+    parts.events = [EventDecl(names.event_constant(event), event, topics[event]) for event in declared]
+    return build_registry(context.spec.class_name, context.spec.name, names.resources_class, parts, SUPPORT_API)
+
+
+def build_declarative_modules(
+    spec: NodeSpec, context: NodeContext, contributions: Sequence[Contribution]
+) -> dict[str, cst.Module]:
+    names = DeclarativeNames.of(spec)
+    runs = {op: run for c in contributions for op, run in c.runs.items()}
+    events: dict[str, list[str]] = {}
+    for contribution in contributions:
+        for name, declared in contribution.events.items():
+            events.setdefault(name, []).extend(declared)
+    cached = {op for c in contributions for op in c.cached}
+    handlers: dict[str, cst.Module] = {}
+    for operation in spec.effective_operations:
+        handlers[f"handlers/{names.handler_module(operation.name)}.py"] = build_operation_handler(
+            names,
+            operation.name,
+            operation.description or f"The {operation.name} operation of {spec.class_name}.",
+            runs.get(operation.name) or default_run(context),
+            [names.event_constant(event) for event in events.get(operation.name, [])],
+            cached=operation.name in cached,
+        )
+    routes = [(f".handlers.{names.handler_module(op.name)}", names.handler_class(op.name)) for op in spec.effective_operations]
+    handler_exports = [(module.removeprefix(".handlers"), name) for module, name in routes]
+    model_exports = [(f".{names.request_module}", names.request_model), (f".{names.answer_module}", names.answer_model)]
+    for contribution in contributions:
+        handler_exports += contribution.handler_exports
+        model_exports += contribution.model_exports
+    request = (f".models.{names.request_module}", names.request_model)
+    answer = (f".models.{names.answer_module}", names.answer_model)
+    package = {
+        "__init__.py": build_reexports(
+            f"The {spec.node_type} node package {spec.package_name} (declarative).",
+            [(".node", spec.class_name), (".handler", names.entry_class), *((".models", item) for _, item in model_exports[:2])],
+        ),
+        "node.py": _shell(context, names),
+        "handler.py": build_entry(spec.class_name, names.entry_class, routes, request, answer),
+        "handlers/__init__.py": build_reexports(f"The handlers of {spec.class_name}.", handler_exports),
+        "models/__init__.py": build_reexports(f"The models of {spec.class_name}.", model_exports),
+        f"models/{names.request_module}.py": build_request_model(spec, names),
+        f"models/{names.answer_module}.py": build_answer_model(spec, names),
+        "registry/__init__.py": build_reexports(
+            f"What the handlers of {spec.class_name} are given.",
+            [(f".{names.registry_module}", "REGISTRY"), (f".{names.registry_module}", names.resources_class)],
+        ),
+        f"registry/{names.registry_module}.py": _registry(context, names, contributions),
+    }
+    groups: dict[str, dict[str, cst.Module]] = {"the package": package, "the operation handlers": handlers}
+    for index, contribution in enumerate(contributions):
+        groups[f"pattern contribution {index}"] = contribution.modules
+    return check_modules(groups)
+
+
+# the node types whose operations have their declarative builders (reducer and
+# orchestrator operations need TransitionHandler / SagaHandler bodies)
+DECLARATIVE_TYPES = frozenset({"effect", "compute"})
+
+
+def generate_declarative(spec: NodeSpec, *, check_stable: bool = False) -> GeneratedPackage:
+    """Build, format and collect every file of the declarative package for ``spec``
+    (``onex_support`` is the output folder's, in ``beside``: see
+    :mod:`codegen_ast.declarative.support_folder`)."""
+    if spec.node_type not in DECLARATIVE_TYPES:
+        raise SpecError([InputProblem(None, None, "node_type", (
+            f"the declarative shape is not generated for {spec.node_type} nodes yet; "
+            "generate it with --shape imperative"
+        ))])
+    check_spec(spec)
+    package = GeneratedPackage(spec)
+    context = node_context(spec)
+    contributions = build_declarative_contributions(context)
+    names = DeclarativeNames.of(spec)
+    for path, tree in sorted(build_declarative_modules(spec, context, contributions).items()):
+        package.files[path] = emit(tree, check_stable=check_stable)
+    topics = list(published_topics(context).values())
+    package.files["contract.yaml"] = build_contract(context, names, contributions, topics)
+    for contribution in contributions:
+        package.files |= contribution.texts
+    package.files[MANIFEST] = render_manifest(spec, package.files, __version__)
+    package.beside = support_files() | {SUPPORT_MANIFEST: support_manifest(__version__)}
+    return package

@@ -1,0 +1,86 @@
+"""``models/``: the node's request and answer, plain frozen pydantic models.
+
+Every request has ``operation: Literal[...]`` and ``correlation_id``; every answer
+echoes both. String ids (``*_id: str``) are ``onex_support.values.Identifier``
+(the framework's validators refuse a bare ``str`` there)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import libcst as cst
+
+from codegen_ast import builders as b
+from codegen_ast.declarative.names import DeclarativeNames
+from codegen_ast.files.models import declare_fields, formula_inputs, input_fields, output_fields
+from codegen_ast.spec import FieldSpec, NodeSpec
+
+SUPPORT = "onex_support"
+
+
+def _identifier(field: FieldSpec) -> FieldSpec:
+    if field.name.endswith("_id") and field.type.kind == "scalar" and field.type.scalar == "str":
+        return field.model_copy(update={"type": field.type.model_copy(update={"scalar": "Identifier"})})
+    return field
+
+
+def model_fields(fields: Sequence[FieldSpec], imports: b.ImportSet, finite: frozenset[str] = frozenset()) -> list[cst.BaseStatement]:
+    typed = [_identifier(field) for field in fields]
+    if any(field.type.scalar == "Identifier" for field in typed):
+        imports.add(f"{SUPPORT}.values", "Identifier")
+    return declare_fields(typed, imports, finite)
+
+
+def _described(description: str, **keywords: b.ExprLike) -> cst.Call:
+    return b.call("Field", **keywords, description=b.string_literal(description))
+
+
+def _config() -> cst.BaseStatement:
+    return b.assign(
+        "model_config", b.call("ConfigDict", frozen=b.name("True"), extra=b.string_literal("forbid"))
+    )
+
+
+def lists(spec: NodeSpec) -> bool:
+    """Whether the node has a database list operation (paged answers)."""
+    return spec.database is not None and any(op.crud_kind == "list" for op in spec.effective_operations)
+
+
+def build_request_model(spec: NodeSpec, names: DeclarativeNames) -> cst.Module:
+    imports = b.ImportSet().add("typing", "Literal").add("uuid", "UUID", "uuid4").add("pydantic", "BaseModel", "ConfigDict", "Field")
+    operation_type = b.subscript("Literal", *(b.string_literal(op.name) for op in spec.effective_operations))
+    body: list[cst.BaseStatement] = [
+        _config(),
+        b.assign("operation", _described("Which operation of the node to run."), operation_type),
+        b.assign("correlation_id", _described("Correlation id carried into the answer, logs, errors and events.",
+                                              default_factory="uuid4"), "UUID"),
+        *model_fields(input_fields(spec), imports, formula_inputs(spec)),
+    ]
+    if lists(spec):
+        body += [
+            b.assign("limit", _described("Rows per page of a list (default LIST_PAGE_SIZE).", default=b.name("None")),
+                     b.binop("int", "|", "None")),
+            b.assign("cursor", _described("The next_cursor of the previous page.", default=b.name("None")),
+                     b.binop("str", "|", "None")),
+        ]
+    doc = f"A request to {names.node_class}: the operation to run and its arguments."
+    return b.module([*imports.statements(), b.class_(names.request_model, ["BaseModel"], body, doc=doc)], doc=doc)
+
+
+def build_answer_model(spec: NodeSpec, names: DeclarativeNames) -> cst.Module:
+    imports = b.ImportSet().add("uuid", "UUID").add("pydantic", "BaseModel", "ConfigDict", "Field")
+    body: list[cst.BaseStatement] = [
+        _config(),
+        b.assign("operation", _described("The operation this answers."), "str"),
+        b.assign("correlation_id", _described("Correlation id of the request."), "UUID"),
+        *model_fields(output_fields(spec), imports),
+    ]
+    if lists(spec):
+        body += [
+            b.assign("records", _described("The rows of a list page.", default_factory="list"),
+                     b.annotation("list[dict[str, object]]")),
+            b.assign("next_cursor", _described("The cursor of the next page; None on the last.", default=b.name("None")),
+                     b.binop("str", "|", "None")),
+        ]
+    doc = f"The answer of {names.node_class}."
+    return b.module([*imports.statements(), b.class_(names.answer_model, ["BaseModel"], body, doc=doc)], doc=doc)

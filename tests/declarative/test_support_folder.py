@@ -1,0 +1,92 @@
+"""onex_support is written once per output folder: new when absent, left alone when
+current, updated when older, refused (no file written) when newer or edited."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from codegen_ast.declarative.support_folder import plan_support, write_support
+from codegen_ast.errors import OutputError
+from codegen_ast.support import SUPPORT_MANIFEST, support_files
+
+BIN = Path(sys.executable).parent
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def age(folder: Path, version: str, api: int | None = None) -> dict[str, object]:
+    """The folder's manifest rewritten as if an older (or newer) tool had written it."""
+    manifest = folder / SUPPORT_MANIFEST
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    data["support_version"] = version
+    if api is not None:
+        data["support_api"] = api
+    retired = folder / "onex_support" / "retired.py"  # a module the current version no longer has
+    retired.write_text("", encoding="utf-8")
+    data["files"]["onex_support/retired.py"] = hashlib.sha256(b"").hexdigest()
+    manifest.write_text(json.dumps(data), encoding="utf-8")
+    return data
+
+
+def test_written_when_absent_then_left_alone(tmp_path: Path) -> None:
+    assert write_support(tmp_path).action == "new"
+    assert set(support_files()) <= {str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file()}
+    before = (tmp_path / "onex_support" / "resources.py").stat().st_mtime_ns
+    assert write_support(tmp_path).action == "current"
+    assert (tmp_path / "onex_support" / "resources.py").stat().st_mtime_ns == before
+
+
+def test_an_older_copy_is_updated_and_its_retired_modules_removed(tmp_path: Path) -> None:
+    write_support(tmp_path)
+    age(tmp_path, "0.0.1")
+    plan = write_support(tmp_path)
+    assert plan.action == "updated" and plan.removed == ["onex_support/retired.py"]
+    assert not (tmp_path / "onex_support" / "retired.py").exists()
+    assert plan_support(tmp_path).action == "current"
+
+
+def test_a_newer_copy_is_refused(tmp_path: Path) -> None:
+    write_support(tmp_path)
+    age(tmp_path, "99.0.0", api=99)
+    with pytest.raises(OutputError, match="newer than this codegen-ast"):
+        plan_support(tmp_path)
+
+
+def test_an_edited_copy_is_not_overwritten(tmp_path: Path) -> None:
+    write_support(tmp_path)
+    age(tmp_path, "0.0.1")
+    edited = tmp_path / "onex_support" / "crud.py"
+    edited.write_text(edited.read_text(encoding="utf-8") + "# mine\n", encoding="utf-8")
+    with pytest.raises(OutputError, match="crud.py: edited since codegen-ast wrote it"):
+        write_support(tmp_path)
+    assert edited.read_text(encoding="utf-8").endswith("# mine\n")
+
+
+def test_a_folder_codegen_ast_did_not_write_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "onex_support").mkdir()
+    with pytest.raises(OutputError, match="did not write"):
+        plan_support(tmp_path)
+
+
+def test_new_shape_declarative_writes_the_support_package_once_and_refuses_reducers(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    command = [str(BIN / "codegen-ast"), "new", "--shape", "declarative", "--level", "none", "-o", str(out)]
+    first = subprocess.run([*command, str(EXAMPLES / "orders_effect.yaml")], capture_output=True, text=True, check=False)
+    assert first.returncode == 0, first.stderr
+    written = (out / SUPPORT_MANIFEST).stat().st_mtime_ns
+    second = subprocess.run([*command, str(EXAMPLES / "price_quote_compute.yaml")], capture_output=True, text=True,
+                            check=False)
+    assert second.returncode == 0, second.stderr
+    assert (out / SUPPORT_MANIFEST).stat().st_mtime_ns == written
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
+        "node_orders_effect", "node_price_quote_compute", "onex_support"
+    ]
+    reducer = subprocess.run([*command, str(EXAMPLES / "basket_fsm_reducer.yaml")], capture_output=True, text=True,
+                             check=False)
+    assert reducer.returncode == 2 and "--shape imperative" in reducer.stderr + reducer.stdout
+    assert not (out / "node_basket_reducer").exists()
