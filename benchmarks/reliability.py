@@ -2,10 +2,12 @@
 
     .venv/bin/python -m benchmarks.reliability            # all probes (~5 minutes), rewrites the table
     .venv/bin/python -m benchmarks.reliability --quick    # fewer kills and races
+    .venv/bin/python -m benchmarks.reliability --only fuzz   # rerun one group, keep the other rows
 
 Probes: hostile input through the real command line (benchmarks/hostile.py,
 with time and peak memory against the 5 s / 200 MB goal), killed and concurrent
-writers (benchmarks/writes.py), OS errors on the output folder, a batch with
+writers (benchmarks/writes.py), mutated specs and contracts of every dialect
+(benchmarks/reader_fuzz.py, 10,000 examples), OS errors on the output folder, a batch with
 failing specs, names that shadow types, and the test modules that send a secret
 through every generated error path and upgrade files in other encodings. The
 table between the markers of docs/reliability.md is replaced; the rest of the
@@ -211,6 +213,42 @@ def test_rows() -> list[Row]:
     return rows
 
 
+def fuzz_rows(quick: bool) -> list[Row]:
+    """benchmarks/reader_fuzz.py in its own process: mutated specs and contracts of every dialect, read."""
+    examples = 1_000 if quick else 10_000
+    subprocess.run([sys.executable, "-m", "benchmarks.reader_fuzz", "--examples", str(examples)], cwd=ROOT,
+                   capture_output=True, text=True, timeout=7200, check=False)
+    result = json.loads((ROOT / "benchmarks" / "results" / "reader_fuzz.json").read_text(encoding="utf-8"))
+    cli = ", ".join(f"{key.removeprefix('cli ')} {value}" for key, value in sorted(result["through the CLI"].items()))
+    dialects = ", ".join(f"{key} {value}" for key, value in sorted(result["NodeSpecs by dialect"].items()))
+    failures = "; ".join(failure["error"][:80] for failure in result["failures"][:3])
+    return [Row(
+        f"mutated specs and contracts, every dialect (hypothesis: keys, types, values, YAML structure, unicode, "
+        f"bytes not UTF-8, deep and huge input; {result['seeds']} seeds): read",
+        result["examples"],
+        f"{result['read to a NodeSpec']} read to a NodeSpec ({dialects}), {result['clean error']} clean errors naming "
+        f"the file, {result['failed']} tracebacks or hangs{': ' + failures if failures else ''}; "
+        f"through `explain`: exit {cli}",
+        result["failed"] == 0,
+        f"slowest read {result['slowest read s']} s; {result['seconds']} s in all ({result['date']})",
+    )]
+
+
+def _splice(table: str, old: str) -> str:
+    """The rows of ``table`` put in place of the rows of the same probe in ``old`` (the others kept)."""
+    fresh = [line for line in table.splitlines() if line.startswith("| ") and not line.startswith("| probe |")]
+    kept = old.splitlines()
+    for line in fresh:
+        probe = line.split(" | ")[0]
+        at = next((index for index, kept_line in enumerate(kept) if kept_line.split(" | ")[0] == probe), None)
+        if at is None:
+            at = max(index for index, kept_line in enumerate(kept) if kept_line.startswith("| ")) + 1
+            kept.insert(at, line)
+        else:
+            kept[at] = line
+    return "\n".join(kept)
+
+
 def render(rows: list[Row], info: dict[str, object]) -> str:
     lines = [
         BEGIN,
@@ -230,16 +268,23 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.reliability", description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="60 kills and 6 races; no valid-input baselines")
     parser.add_argument("--no-write", action="store_true", help="print the table; leave docs/reliability.md alone")
+    parser.add_argument("--only", default="", help="comma-separated groups (hostile, writes, oserrors, generation, "
+                        "tests, fuzz): rerun these and replace their rows, keeping the others' rows")
     arguments = parser.parse_args(argv)
-    producers: list[Callable[[], list[Row]]] = [
-        lambda: hostile_rows(arguments.quick), lambda: write_rows(arguments.quick), os_error_rows, generation_rows, test_rows,
-    ]
-    rows = [row for produce in producers for row in produce()]
+    producers: dict[str, Callable[[], list[Row]]] = {
+        "hostile": lambda: hostile_rows(arguments.quick), "writes": lambda: write_rows(arguments.quick),
+        "oserrors": os_error_rows, "generation": generation_rows, "tests": test_rows,
+        "fuzz": lambda: fuzz_rows(arguments.quick),
+    }
+    chosen = [name for name in arguments.only.split(",") if name] or list(producers)
+    rows = [row for name in chosen for row in producers[name]()]
     table = render(rows, machine())
     print(table)
     if not arguments.no_write:
         text = DOC.read_text(encoding="utf-8")
         start, end = text.index(BEGIN), text.index(END) + len(END)
+        if arguments.only:
+            table = _splice(table, text[start:end])
         DOC.write_text(text[:start] + table + text[end:], encoding="utf-8")
         print(f"wrote {DOC.relative_to(ROOT)}")
     sys.exit(0 if all(row.ok for row in rows) else 1)

@@ -9,7 +9,7 @@ import libcst as cst
 from codegen_ast import builders as b
 from codegen_ast.builders.definitions import Param
 from codegen_ast.patterns.contribution import Contribution, NodeContext
-from codegen_ast.target import CONTAINER, GENERIC_NODE_TYPES, MIXINS, SERIALIZED_DICT, UNTYPED_MODULES
+from codegen_ast.target import CONTAINER, MIXINS, SERIALIZED_DICT, UNTYPED_MODULES
 from codegen_ast.target.catalogue import BY_NAME
 
 
@@ -40,7 +40,7 @@ def assemble_node_module(context: NodeContext, contributions: Sequence[Contribut
         if base in BY_NAME and BY_NAME[base].generic:  # MixinEventBus: generic in its event and payload types
             imports.add("typing", "Any")
             bases.append(b.subscript(base, "Any", "Any"))
-        elif base == context.base.name and context.spec.node_type in GENERIC_NODE_TYPES:
+        elif base == context.base.name and context.kind.generic:
             # NodeCompute / NodeReducer (and their wrappers) are generic in input and output data
             imports.add(SERIALIZED_DICT.module, SERIALIZED_DICT.name)
             bases.append(b.subscript(base, SERIALIZED_DICT.name, SERIALIZED_DICT.name))

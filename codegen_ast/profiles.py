@@ -12,11 +12,12 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from codegen_ast.spec import NodeSpec
+from codegen_ast.target import COMPUTE, EFFECT, ORCHESTRATOR, REDUCER, NodeKind, node_kind
 
 
 class Profile(NamedTuple):
     name: str
-    node_type: str  # the node type the variant is for
+    kind: NodeKind  # the node type the variant is for
     integrations: tuple[str, ...]  # integrations the variant always brings
     patterns: tuple[str, ...]  # patterns the variant always brings
     summary: str
@@ -25,12 +26,12 @@ class Profile(NamedTuple):
 PROFILES: dict[str, Profile] = {
     profile.name: profile
     for profile in (
-        Profile("database", "effect", ("postgres",), (), "PostgreSQL pool, query helpers; CRUD handlers when a table is declared"),
-        Profile("api", "effect", ("http",), (), "httpx client; one handler per declared endpoint, retries for idempotent methods"),
-        Profile("kafka", "effect", ("kafka",), ("events",), "Kafka producer, enveloped events; typed handlers for subscribed events"),
-        Profile("ml", "compute", (), ("caching",), "inference answers cached (cache-aside with a TTL): the same input is not scored twice"),
-        Profile("analytics", "reducer", (), ("caching",), "aggregates cached per request and reduced state"),
-        Profile("workflow", "orchestrator", (), ("events",), "declared steps with timeouts, concurrency and compensation"),
+        Profile("database", EFFECT, ("postgres",), (), "PostgreSQL pool, query helpers; CRUD handlers when a table is declared"),
+        Profile("api", EFFECT, ("http",), (), "httpx client; one handler per declared endpoint, retries for idempotent methods"),
+        Profile("kafka", EFFECT, ("kafka",), ("events",), "Kafka producer, enveloped events; typed handlers for subscribed events"),
+        Profile("ml", COMPUTE, (), ("caching",), "inference answers cached (cache-aside with a TTL): the same input is not scored twice"),
+        Profile("analytics", REDUCER, (), ("caching",), "aggregates cached per request and reduced state"),
+        Profile("workflow", ORCHESTRATOR, (), ("events",), "declared steps with timeouts, concurrency and compensation"),
     )
 }
 
@@ -46,14 +47,15 @@ def choose_profile(spec: NodeSpec, integrations: tuple[str, ...], domain_words: 
     """The variant for ``spec`` and why, or None for the plain node of its type."""
     if spec.variant is not None:  # the spec has checked it suits the node type
         return PROFILES[spec.variant], "declared in variant"
-    if spec.node_type == "effect":
+    kind = node_kind(spec.node_type)
+    if kind.performs_io:
         for name, integration in (("database", "postgres"), ("api", "http"), ("kafka", "kafka")):
             if integration in integrations:
                 return PROFILES[name], f"the {integration} integration is selected"
-    if spec.node_type == "orchestrator" and spec.workflow_operations:
+    if kind.runs_workflow and spec.workflow_operations:
         return PROFILES["workflow"], "an operation declares workflow steps"
     for name, words in _DOMAIN_WORDS:
-        if PROFILES[name].node_type == spec.node_type and (hits := sorted(domain_words & words)):
+        if PROFILES[name].kind is kind and (hits := sorted(domain_words & words)):
             return PROFILES[name], f"domain {spec.domain!r} mentions {hits[0]!r}"
     return None
 

@@ -25,7 +25,7 @@ from pydantic import (
 )
 
 from codegen_ast import formulas
-from codegen_ast.sensitive import looks_secret
+from codegen_ast.sensitive import sensitive_by_default
 
 NodeType = Literal["effect", "compute", "reducer", "orchestrator"]
 NODE_TYPES: tuple[str, ...] = ("effect", "compute", "reducer", "orchestrator")
@@ -198,13 +198,13 @@ class FieldSpec(BaseModel):
     formula: str | None = None  # output fields of compute/reducer nodes: see codegen_ast.formulas
     # a secret: its type becomes SecretStr (SecretBytes), shown as ********** in reprs and
     # logs, its value sent only where the node sends the field; default: by its name
-    # (password, api_key, token, client_secret, ... see codegen_ast.sensitive)
+    # (password, token, client_secret, any *_key, ... see codegen_ast.sensitive)
     sensitive: bool | None = None
 
     @model_validator(mode="after")
     def _secret_type(self) -> FieldSpec:
         declared = self.type.scalar in _SECRET_OF.values()
-        secret = self.sensitive if self.sensitive is not None else declared or looks_secret(self.name)
+        secret = self.sensitive if self.sensitive is not None else declared or sensitive_by_default(self.name)
         if self.sensitive is False and declared:
             raise SpecFieldError(("sensitive",), f"{self.type.spelling()} is a secret type: set sensitive: true, "
                                  "or use str / bytes")

@@ -38,7 +38,9 @@ def workspace(tmp_path: Path) -> Path:
 
 
 def _run(command: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+    from tests.conftest import MYPY_CACHE  # the suite's warm cache (else the user's cache folder)
+
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", "MYPY_CACHE_DIR": str(MYPY_CACHE)}
     return subprocess.run(command, shell=True, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
 
 

@@ -16,6 +16,7 @@ from codegen_ast.generate import generate
 from codegen_ast.readers import read_spec
 from codegen_ast.spec import FieldSpec, NodeSpec
 from codegen_ast.target import NODE_INPUT_FIELDS, NODE_INPUTS, NODE_OUTPUT_FIELDS, NODE_OUTPUTS
+from codegen_ast.validate.pipeline import validate_generated
 from tests.imports import imported
 
 HEAD = "name: shop\nnode_type: effect\ndescription: Shop.\n"
@@ -119,7 +120,12 @@ def test_counts_and_lengths_are_capped_with_a_clear_error(tmp_path: Path, body: 
         ({"name": "token", "type": "bytes"}, True),
         ({"name": "note", "type": "str", "sensitive": True}, True),
         ({"name": "password", "type": "str", "sensitive": False}, False),
-        ({"name": "sort_key", "type": "str"}, False),
+        ({"name": "sort_key", "type": "str"}, True),
+        ({"name": "partition_key", "type": "bytes | None"}, True),
+        ({"name": "sort_key", "type": "str", "sensitive": False}, False),
+        ({"name": "key", "type": "str"}, False),
+        ({"name": "monkey", "type": "str"}, False),
+        ({"name": "sort_key", "type": "int"}, False),
         ({"name": "token_count", "type": "int"}, False),
     ],
 )
@@ -145,3 +151,34 @@ def test_a_secret_is_masked_everywhere_but_in_json(tmp_path: Path) -> None:
         assert isinstance(request.password, SecretStr)
         assert "hunter2-x" not in repr(request) and "hunter2-x" not in str(request)
         assert request.model_dump(mode="json")["password"] == "hunter2-x"  # what the node sends on
+
+
+def test_every_key_field_is_a_secret_unless_opted_out_in_any_dialect(tmp_path: Path) -> None:
+    """``*_key`` is sensitive by default, ``sensitive: false`` opts out: in a spec and in a contract.yaml."""
+    spec_file = tmp_path / "spec.yaml"
+    spec_file.write_text(HEAD + "operations: [store]\ninput_fields:\n  - {name: cache_key, type: str}\n"
+                         "  - {name: sort_key, type: str, sensitive: false}\n", encoding="utf-8")
+    contract = tmp_path / "contract.yaml"
+    contract.write_text(
+        "name: shop\nnode_type: EFFECT_GENERIC\ncontract_version: {major: 1, minor: 0, patch: 0}\n"
+        "description: Shop.\nio_operations:\n  - name: store\n    input_fields:\n"
+        "      - {name: cache_key, type: str}\n      - {name: sort_key, type: str, sensitive: false}\n",
+        encoding="utf-8")
+    for path in (spec_file, contract):
+        fields = {field.name: field for field in read_spec(path).spec.input_fields}
+        assert fields["cache_key"].secret and fields["cache_key"].type.scalar == "SecretStr", path
+        assert not fields["sort_key"].secret and fields["sort_key"].type.scalar == "str", path
+
+
+def test_a_key_field_package_passes_the_security_stage_and_masks_the_key(tmp_path: Path) -> None:
+    spec = NodeSpec.model_validate(
+        {"name": "vault", "node_type": "effect", "description": "Vault.", "operations": ["store"],
+         "input_fields": [{"name": "partition_key", "type": "str"}, {"name": "note", "type": "str"}]}
+    )
+    package = generate(spec)
+    report = validate_generated(package, level="standard")
+    assert not [finding for finding in report.findings if finding.severity == "error"], report
+    with imported(package.write(tmp_path)) as vault:
+        request = vault.ModelVaultInput(operation="store", partition_key="p-4711-x", note="n")
+        assert isinstance(request.partition_key, SecretStr)
+        assert "p-4711-x" not in repr(request) and "p-4711-x" not in str(request)

@@ -144,3 +144,52 @@ def test_the_framework_check_finds_a_mention(tmp_path: Path) -> None:
     (package / "target" / "symbols.py").write_text('ERROR = ("omnibase_core.errors", "ModelOnexError")\n')
     (package / "patterns.py").write_text('x = 1\n# see omnibase_core.errors\n')
     assert framework_mentions(package) == ["patterns.py:2"]
+
+
+# spec.py's validators still compare node_type strings; issue 13's branch splits it
+NODE_TYPE_COMPARISONS_ELSEWHERE = frozenset({"spec.py"})
+
+
+def _names_node_type(node: ast.expr) -> bool:
+    return (isinstance(node, ast.Name) and node.id == "node_type") or (
+        isinstance(node, ast.Attribute) and node.attr == "node_type"
+    )
+
+
+def _is_word(node: ast.expr) -> bool:
+    """A string literal, or a tuple/list/set of them: what a node type used to be compared with."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str)
+    return isinstance(node, ast.Tuple | ast.List | ast.Set) and bool(node.elts) and all(_is_word(e) for e in node.elts)
+
+
+def node_type_comparisons(root: Path = PACKAGE) -> list[str]:
+    """``file:line`` of every ``node_type == "reducer"`` (or ``!=``, ``in (...)``): a node type
+    is asked what it does (``codegen_ast.target.node_types``), not which one it is."""
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        relative = path.relative_to(root).as_posix()
+        if relative in NODE_TYPE_COMPARISONS_ELSEWHERE:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Compare):
+                sides = [node.left, *node.comparators]
+                if any(_names_node_type(side) for side in sides) and any(_is_word(side) for side in sides):
+                    found.append(f"{relative}:{node.lineno}")
+    return found
+
+
+def test_no_node_type_is_compared_with_a_word() -> None:
+    assert node_type_comparisons() == []
+
+
+def test_the_node_type_check_finds_a_comparison(tmp_path: Path) -> None:
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "a.py").write_text(
+        'def f(spec, node_type):\n'
+        '    if spec.node_type == "reducer":\n        return 1\n'
+        '    return node_type in ("compute", "reducer")\n'
+    )
+    (package / "b.py").write_text("def g(kind):\n    return kind.keeps_state and kind.name\n")
+    assert node_type_comparisons(package) == ["a.py:2", "a.py:4"]

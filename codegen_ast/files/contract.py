@@ -12,7 +12,6 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from codegen_ast.patterns.contribution import Contribution, NodeContext
 from codegen_ast.patterns.http.endpoints import io_operation
 from codegen_ast.patterns.registry import build_contributions
-from codegen_ast.target import CONTRACT_NODE_TYPES
 
 
 def _version(text: str) -> dict[str, int]:
@@ -20,29 +19,23 @@ def _version(text: str) -> dict[str, int]:
     return {"major": major, "minor": minor, "patch": patch}
 
 
-# Compute and Orchestrator contracts do not load without a time budget per operation.
-OPERATION_BUDGET_MS = {"compute": 1000, "orchestrator": 5000}
-
-
 def _kind_sections(context: NodeContext) -> dict[str, Any]:
     """What each contract model requires beyond the common keys."""
-    node_type = context.spec.node_type
-    if node_type == "effect":
+    kind = context.kind
+    if kind.performs_io:
         return {"io_operations": [io_operation(op) for op in context.spec.effective_operations]}
-    if node_type == "compute":
-        return {
-            "performance": {"single_operation_max_ms": OPERATION_BUDGET_MS["compute"]},
-            # without an algorithm every load logs "migration debt" (OMN-9770)
-            "algorithm": {
-                "algorithm_type": "operation_dispatch",
-                "factors": {"operation": {"weight": 1.0, "calculation_method": "handler_routing"}},
-            },
+    sections: dict[str, Any] = {}
+    if kind.operation_budget_ms is not None:  # the contract does not load without a time budget per operation
+        sections["performance"] = {"single_operation_max_ms": kind.operation_budget_ms}
+    if kind.computes:
+        # without an algorithm every load logs "migration debt" (OMN-9770)
+        sections["algorithm"] = {
+            "algorithm_type": "operation_dispatch",
+            "factors": {"operation": {"weight": 1.0, "calculation_method": "handler_routing"}},
         }
-    if node_type == "orchestrator":
-        return {"performance": {"single_operation_max_ms": OPERATION_BUDGET_MS["orchestrator"]}}
-    if context.spec.state_machine is not None:
-        return {"state_machine": _state_machine(context)}
-    return {}
+    if kind.keeps_state and context.spec.state_machine is not None:
+        sections["state_machine"] = _state_machine(context)
+    return sections
 
 
 def _state_machine(context: NodeContext) -> dict[str, Any]:
@@ -100,7 +93,7 @@ def contract_data(context: NodeContext, contributions: Sequence[Contribution] | 
         "name": spec.name,
         "contract_version": _version("1.0.0"),
         "node_version": _version(spec.version),
-        "node_type": CONTRACT_NODE_TYPES[spec.node_type],
+        "node_type": context.kind.contract_type,
         "description": _text(spec.description),
         "input_model": f"{package}.models.model_{spec.name}_input.{context.input_model}",
         "output_model": f"{package}.models.model_{spec.name}_output.{context.output_model}",

@@ -10,13 +10,13 @@ from codegen_ast.builders.definitions import Param
 from codegen_ast.files.values import echo_source, effectively_optional, value_imports, value_of
 from codegen_ast.patterns.contribution import NodeContext
 from codegen_ast.spec import OperationSpec
-from codegen_ast.target import ERROR_CODE, NODE_OUTPUTS, ONEX_ERROR, WORKFLOW_STEP
+from codegen_ast.target import ERROR_CODE, ONEX_ERROR, WORKFLOW_STEP
 
 
 def _formula_statements(context: NodeContext) -> list[cst.BaseStatement]:
     """Each formula into a local of its field's name; a division by zero is the caller's INVALID_INPUT."""
     spec = context.spec
-    outputs = {field.name for field in spec.output_fields} if spec.node_type == "reducer" else set()
+    outputs = {field.name for field in spec.output_fields} if context.kind.keeps_state else set()
 
     def value(name: str) -> cst.BaseExpression:
         if name in outputs:  # the value reduced so far
@@ -50,9 +50,10 @@ def build_handler(context: NodeContext, operation: OperationSpec) -> cst.Module:
     imports.add(f"..models.model_{spec.name}_input", context.input_model)
     imports.add(f"..models.model_{spec.name}_output", context.output_model)
     answers: dict[str, b.ExprLike] = {}
-    if spec.node_type != "orchestrator":
+    kind = context.kind
+    if not kind.runs_workflow:
         answers["operation_id"] = "request.operation_id"
-    if spec.node_type == "effect":
+    if kind.performs_io:
         answers["effect_type"] = "request.effect_type"
     answers["correlation_id"] = "request.correlation_id"
     computed = _formula_statements(context)
@@ -71,11 +72,11 @@ def build_handler(context: NodeContext, operation: OperationSpec) -> cst.Module:
     purpose = operation.description or f"The {operation.name} operation of {spec.class_name}."
     params = [Param("request", context.input_model)]
     methods: list[cst.FunctionDef] = []
-    if spec.node_type == "reducer":
+    if kind.keeps_state:
         params.append(Param("state", b.binop(context.output_model, "|", "None")))
-    elif spec.node_type == "orchestrator":
-        params.append(Param("workflow", NODE_OUTPUTS["orchestrator"].name))
-        imports.add(NODE_OUTPUTS["orchestrator"].module, NODE_OUTPUTS["orchestrator"].name)
+    elif kind.runs_workflow:
+        params.append(Param("workflow", kind.output_model.name))
+        imports.add(*kind.output_model)
         imports.add(WORKFLOW_STEP.module, WORKFLOW_STEP.name)
         methods.append(
             b.method(
@@ -88,7 +89,7 @@ def build_handler(context: NodeContext, operation: OperationSpec) -> cst.Module:
         )
     if computed:
         doc = "Compute the declared formulas" + (
-            " (an output field's own name is its value so far, 0 at first): " if spec.node_type == "reducer" else ": "
+            " (an output field's own name is its value so far, 0 at first): " if kind.keeps_state else ": "
         ) + "; ".join(f"{f.name} = {f.formula}" for f in spec.output_fields if f.formula is not None) + "."
     elif spec.state_machine is not None:
         doc = "Carry the request's fields into the output; the state machine decides the transition."

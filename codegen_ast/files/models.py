@@ -11,11 +11,9 @@ from codegen_ast.builders.definitions import Param
 from codegen_ast import formulas
 from codegen_ast.spec import FieldSpec, FieldType, NodeSpec
 from codegen_ast.target import (
+    node_kind,
     EFFECT_RESULT,
     EFFECT_TYPE,
-    GENERIC_NODE_TYPES,
-    NODE_INPUTS,
-    NODE_OUTPUTS,
     REDUCTION_TYPE,
     SERIALIZED_DICT,
     Symbol,
@@ -165,7 +163,7 @@ def output_model_name(spec: NodeSpec) -> str:
 
 def _base_type(base: Symbol, spec: NodeSpec) -> cst.BaseExpression:
     """The framework model, parametrised with SerializedDict where it is generic."""
-    if spec.node_type in GENERIC_NODE_TYPES:
+    if node_kind(spec.node_type).generic:
         return b.subscript(base.name, SERIALIZED_DICT.name)
     return b.name(base.name)
 
@@ -188,12 +186,13 @@ _UNUSED_PAYLOAD = "Unused by typed requests: their fields are declared below."
 def _input_head(spec: NodeSpec, imports: b.ImportSet) -> list[cst.BaseStatement]:
     """Defaults for the framework model's required fields, so that a typed
     request needs only its operation and the spec's fields."""
-    if spec.node_type == "effect":
+    kind = node_kind(spec.node_type)
+    if kind.performs_io:
         imports.add(EFFECT_TYPE.module, EFFECT_TYPE.name)
         return [b.assign("effect_type", f"EnumEffectType.{effect_type(spec)}", "EnumEffectType")]
-    if spec.node_type == "compute":
+    if kind.computes:
         return [b.assign("data", _described(None, _UNUSED_PAYLOAD, "dict"), SERIALIZED_DICT.name)]
-    if spec.node_type == "reducer":
+    if kind.keeps_state:
         imports.add(REDUCTION_TYPE.module, REDUCTION_TYPE.name)
         return [
             b.assign("data", _described(None, _UNUSED_PAYLOAD, "list"), b.subscript("list", SERIALIZED_DICT.name)),
@@ -217,7 +216,8 @@ def _output_head(spec: NodeSpec, imports: b.ImportSet) -> list[cst.BaseStatement
         _described(b.name("None"), "Correlation id of the request."),
         b.binop("UUID", "|", "None"),
     )
-    if spec.node_type == "orchestrator":
+    kind = node_kind(spec.node_type)
+    if kind.runs_workflow:
         by_node = "(set by the node)."
         return [
             b.assign("execution_status", _described(b.string_literal("pending"), f"Status of the workflow run {by_node}"), "str"),
@@ -227,20 +227,20 @@ def _output_head(spec: NodeSpec, imports: b.ImportSet) -> list[cst.BaseStatement
             correlation,
         ]
     result_type: b.ExprLike = SERIALIZED_DICT.name
-    if spec.node_type == "effect":
+    if kind.performs_io:
         imports.add(*EFFECT_RESULT)
         result_type = "EffectResultType"
     head = [
         b.assign("result", _described(None, "The declared output fields as plain data (set by the node).", "dict"), result_type),
         b.assign("operation_id", _described(None, "Operation id of the request this output answers.", "uuid4"), "UUID"),
     ]
-    if spec.node_type == "effect":
+    if kind.performs_io:
         imports.add(EFFECT_TYPE.module, EFFECT_TYPE.name, TRANSACTION_STATE.name)
         head += [
             b.assign("effect_type", f"EnumEffectType.{effect_type(spec)}", "EnumEffectType"),
             b.assign("transaction_state", "EnumTransactionState.COMMITTED", "EnumTransactionState"),
         ]
-    elif spec.node_type == "compute":
+    elif kind.computes:
         head.append(
             b.assign(
                 "computation_type",
@@ -252,7 +252,7 @@ def _output_head(spec: NodeSpec, imports: b.ImportSet) -> list[cst.BaseStatement
         imports.add(REDUCTION_TYPE.module, REDUCTION_TYPE.name)
         head.append(b.assign("reduction_type", "EnumReductionType.FOLD", "EnumReductionType"))
     head.append(b.assign("processing_time_ms", b.literal(0.0), "float"))
-    if spec.node_type == "reducer":
+    if kind.keeps_state:
         head.append(
             b.assign("items_processed", _described(b.literal(1), "Events folded into the state: one per process()."), "int")
         )
@@ -261,8 +261,9 @@ def _output_head(spec: NodeSpec, imports: b.ImportSet) -> list[cst.BaseStatement
 
 def build_input_model(spec: NodeSpec) -> cst.Module:
     imports = b.ImportSet().add("typing", "Literal").add("uuid", "UUID", "uuid4")
-    base = NODE_INPUTS[spec.node_type]
-    if spec.node_type in GENERIC_NODE_TYPES:
+    kind = node_kind(spec.node_type)
+    base = kind.input_model
+    if kind.generic:
         imports.add(SERIALIZED_DICT.module, SERIALIZED_DICT.name)
     head = [*_input_head(spec, imports), *_operation_and_correlation(spec)]
     return _model_module(
@@ -343,10 +344,11 @@ def added_fields(spec: NodeSpec) -> tuple[list[str], list[str]]:
 
 def build_output_model(spec: NodeSpec) -> cst.Module:
     imports = b.ImportSet().add("uuid", "UUID")
-    if spec.node_type != "orchestrator":
+    kind = node_kind(spec.node_type)
+    if not kind.runs_workflow:
         imports.add("uuid", "uuid4")
-    base = NODE_OUTPUTS[spec.node_type]
-    if spec.node_type in GENERIC_NODE_TYPES:
+    base = kind.output_model
+    if kind.generic:
         imports.add(SERIALIZED_DICT.module, SERIALIZED_DICT.name)
     return _model_module(
         output_model_name(spec),

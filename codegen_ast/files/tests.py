@@ -15,14 +15,12 @@ from codegen_ast.patterns.contribution import Contribution, NodeContext
 from codegen_ast.spec import StateMachineSpec
 from codegen_ast.target import (
     CONTAINER,
-    CONTRACT_MODELS,
     EFFECT_TYPE,
     ERROR_CODE,
     EVENT_BUS,
     EVENT_ENVELOPE,
     HEALTH_STATUS,
     HEALTH_VALUE,
-    NODE_INPUTS,
     ONEX_ERROR,
     ONEX_EVENT,
     ORCHESTRATOR_METADATA,
@@ -57,16 +55,16 @@ def _plain_input(
 ) -> Statements | None:
     """Statements that build ``request``, a plain framework input for
     ``operation``; None when the node type cannot carry the fields that way."""
-    node_type = context.spec.node_type
-    base = NODE_INPUTS[node_type].name
-    imports.add(NODE_INPUTS[node_type].module, base)
+    kind = context.kind
+    base = kind.input_model.name
+    imports.add(*kind.input_model)
     plain = {field.name: plain_value_of(field.type) for field in context.spec.input_fields if field.name in samples}
-    data = b.dict_({**({"operation": b.string_literal(operation)} if node_type == "effect" else {}), **plain})
-    if node_type == "effect":
+    data = b.dict_({**({"operation": b.string_literal(operation)} if kind.performs_io else {}), **plain})
+    if kind.performs_io:
         imports.add(EFFECT_TYPE.module, EFFECT_TYPE.name)
-        kind = f"EnumEffectType.{effect_type(context.spec)}"
-        return [b.assign("request", b.call(base, effect_type=kind, operation_data=data))]
-    if node_type == "compute":
+        effect = f"EnumEffectType.{effect_type(context.spec)}"
+        return [b.assign("request", b.call(base, effect_type=effect, operation_data=data))]
+    if kind.computes:
         imports.add(SERIALIZED_DICT.module, SERIALIZED_DICT.name)
         return [
             b.assign("data", data, SERIALIZED_DICT.name),
@@ -75,7 +73,7 @@ def _plain_input(
                 b.call(b.subscript(base, SERIALIZED_DICT.name), data="data", computation_type=b.string_literal(operation)),
             ),
         ]
-    if node_type == "reducer":
+    if kind.keeps_state:
         imports.add(SERIALIZED_DICT.module, SERIALIZED_DICT.name)
         imports.add(REDUCTION_TYPE.module, REDUCTION_TYPE.name).add(REDUCER_METADATA.module, REDUCER_METADATA.name)
         return [
@@ -107,9 +105,9 @@ def _plain_input(
 
 
 def _contract_load(context: NodeContext, imports: b.ImportSet) -> cst.BaseExpression:
-    contract = CONTRACT_MODELS[context.spec.node_type]
+    contract = context.kind.contract_model
     imports.add(contract.module, contract.name)
-    if context.spec.node_type == "orchestrator":
+    if context.kind.runs_workflow:
         # ModelContractOrchestrator has no from_yaml
         imports.add(*YAML_MODEL_LOADER)
         return b.call(YAML_MODEL_LOADER.name, "CONTRACT_PATH", contract.name)
@@ -193,7 +191,7 @@ def build_tests(context: NodeContext, dependency_checks: list[str], contribution
     stand-ins, the tests of the operations they carry out, and their own tests."""
     spec = context.spec
     node_class = spec.class_name
-    orchestrator = spec.node_type == "orchestrator"
+    orchestrator = context.kind.runs_workflow
     imports = b.ImportSet().add("pathlib", "Path").add("uuid", "uuid4").add("pytest")
     for symbol in (CONTAINER, ERROR_CODE, HEALTH_STATUS, HEALTH_VALUE, ONEX_ERROR):
         imports.add(symbol.module, symbol.name)

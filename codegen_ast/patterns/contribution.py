@@ -10,7 +10,7 @@ import libcst as cst
 from codegen_ast import builders as b
 from codegen_ast.decisions import Selection
 from codegen_ast.spec import NodeSpec
-from codegen_ast.target import Symbol
+from codegen_ast.target import NodeKind, Symbol, node_kind
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,11 @@ class NodeContext:
     @property
     def base(self) -> Symbol:
         return self.selection.base
+
+    @property
+    def kind(self) -> NodeKind:
+        """The node type, as an object that says what its nodes do."""
+        return node_kind(self.spec.node_type)
 
     @property
     def input_model(self) -> str:

@@ -62,7 +62,7 @@ def _fields(conversion: Conversion, raw: Any, where: tuple[str | int, ...]) -> l
         if isinstance(item, str):
             fields.append({"name": item, "type": "str"})
         elif isinstance(item, dict) and "name" in item:
-            fields.append({k: v for k, v in item.items() if k in ("name", "type", "description", "required")} | {"type": item.get("type", "str")})
+            fields.append({k: v for k, v in item.items() if k in ("name", "type", "description", "required", "sensitive")} | {"type": item.get("type", "str")})
         else:
             raise conversion.fail((*where, index), "each field needs at least a name, e.g. {name: order_id, type: str}")
     return fields
@@ -125,10 +125,11 @@ def convert_contract(conversion: Conversion) -> None:
 
     features: list[str] = []
     dependencies: list[str] = []
-    if raw.get("event_bus"):
+    event_bus = conversion.optional(raw, "event_bus", dict, "a mapping (publish_topics, subscribe_topics)", ())
+    if event_bus:
         features.append("events")
         for key in ("subscribe_topics", "publish_topics"):
-            if (raw["event_bus"] or {}).get(key):
+            if event_bus.get(key):
                 conversion.warn(
                     ("event_bus", key),
                     "topics without event types: events go to ONEX_EVENTS_TOPIC; to publish or consume "

@@ -45,8 +45,9 @@ def _json_type(conversion: Conversion, schema: Any, where: tuple[str | int, ...]
         others = [k for k in kind if k != "null"]
         inner = _json_type(conversion, {**schema, "type": others[0] if others else "string"}, where)
         return f"{inner} | None" if "null" in kind else inner
-    if kind in _JSON_TYPES:
-        return _FORMATS.get(schema.get("format", ""), _JSON_TYPES[kind]) if kind == "string" else _JSON_TYPES[kind]
+    if isinstance(kind, str) and kind in _JSON_TYPES:
+        form = schema.get("format")
+        return _FORMATS.get(form, _JSON_TYPES[kind]) if kind == "string" and isinstance(form, str) else _JSON_TYPES[kind]
     if kind == "array":
         return f"list[{_json_type(conversion, schema.get('items', {'type': 'string'}), (*where, 'items'))}]"
     if kind == "object":
@@ -134,7 +135,8 @@ def convert_v2(conversion: Conversion) -> None:
         conversion.set("mixins", mixins, ("mixin_configuration",))
     if raw.get("event_patterns"):
         features.append("events")
-        operations = [op if isinstance(op, str) else op.get("name") for op in raw.get("operations") or []]
+        operations = [op if isinstance(op, str) else op.get("name") if isinstance(op, dict) else None
+                      for op in raw.get("operations") or []]
         declared.event_patterns(conversion, raw["event_patterns"], ("event_patterns",), [o for o in operations if isinstance(o, str)])
     subcontracts = raw.get("subcontracts") if isinstance(raw.get("subcontracts"), dict) else {}
     if subcontracts.get("fsm"):

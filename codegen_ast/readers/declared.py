@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from codegen_ast.readers.dialect import Conversion, Location
+from codegen_ast.target import find_kind
 
 _EVENT_TYPE = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+")
 _CAMEL_WORD = re.compile(r"[A-Z][a-z0-9]*")
@@ -102,7 +103,7 @@ def caching(conversion: Conversion, raw: Any, where: Location, node_type: str | 
     """A caching subcontract becomes cache-aside on compute and reducer nodes."""
     if not isinstance(raw, dict) and raw is not True:
         return
-    if node_type is not None and node_type not in ("compute", "reducer"):
+    if (kind := find_kind(node_type)) is not None and not kind.caches:
         conversion.warn(where, f"caching is generated for compute and reducer nodes, not {node_type} nodes: ignored")
         return
     ttl = _first(raw, "default_ttl_seconds", "ttl_seconds", "ttl_s", "ttl") if isinstance(raw, dict) else None

@@ -156,6 +156,10 @@ def parse_yaml(text: str, path: Path | None) -> Any:
         raise SpecError([InputProblem(path, None, None, f"YAML error: {error}")]) from None
     except RecursionError:  # a bound above should stop it first
         raise SpecError([InputProblem(path, None, None, "the YAML nests too deeply: flatten it")]) from None
+    except (AttributeError, TypeError, ValueError, KeyError, IndexError) as error:
+        # ruamel itself trips over some malformed documents (a !!set tag on a key with an anchor...)
+        raise SpecError([InputProblem(path, None, None, f"the YAML cannot be read ({type(error).__name__}: "
+                                      f"{error}): fix the YAML syntax near tags, anchors and aliases")]) from None
 
 
 def load_yaml(path: Path) -> YamlDocument:

@@ -1,24 +1,40 @@
 """The one place that knows omnibase-core: its import paths and names
 (``symbols``), its mixins (``mixins``) and what differs between its node types
-(``node_types``). Everything else in codegen_ast refers to the framework
+(``node_types``: one object per node type, with its classes, models and behaviour). Everything else in codegen_ast refers to the framework
 through this package; ``tests/test_structure.py`` rejects the framework's
 package name anywhere else.
 """
 
 from codegen_ast.target.mixins import (
-    WRAPPER_MIXINS,
     MIXINS,
     KNOWN_MIXINS,
     NODE_TYPE_MIXINS,
     REMOVED_MIXINS,
 )
-from codegen_ast.target.symbols import (
+from codegen_ast.target.node_types import (
     BASE_CLASSES,
+    COMPUTE,
+    CONTRACT_MODELS,
+    CONTRACT_NODE_TYPES,
+    EFFECT,
+    GENERIC_NODE_TYPES,
+    NODE_INPUT_FIELDS,
+    NODE_INPUTS,
+    NODE_KINDS,
+    NODE_OUTPUT_FIELDS,
+    NODE_OUTPUTS,
+    ORCHESTRATOR,
+    REDUCER,
+    SERVICE_WRAPPERS,
+    WRAPPER_MIXINS,
+    NodeKind,
+    find_kind,
+    node_kind,
+)
+from codegen_ast.target.symbols import (
     CIRCUIT_BREAKER,
     CONTAINER,
     CONTRACTS_PACKAGE,
-    CONTRACT_MODELS,
-    CONTRACT_NODE_TYPES,
     DISCOVERY_SYMBOLS,
     DISCOVERY_TEST_SYMBOLS,
     EFFECT_INPUT,
@@ -38,7 +54,6 @@ from codegen_ast.target.symbols import (
     FRAMEWORK_PACKAGE,
     FRAMEWORK_VERSION,
     FSM_SUBCONTRACT,
-    GENERIC_NODE_TYPES,
     HEALTH_ISSUE,
     HEALTH_STATUS,
     HEALTH_VALUE,
@@ -49,10 +64,6 @@ from codegen_ast.target.symbols import (
     METRIC_ENTRY,
     MIXIN_EVENT_BUS,
     MIXIN_NODE_SERVICE,
-    NODE_INPUT_FIELDS,
-    NODE_INPUTS,
-    NODE_OUTPUT_FIELDS,
-    NODE_OUTPUTS,
     ONEX_ERROR,
     ONEX_EVENT,
     ONEX_TOPIC_PATTERN,
@@ -64,7 +75,6 @@ from codegen_ast.target.symbols import (
     SCHEMA_VALUE,
     SEMVER,
     SERIALIZED_DICT,
-    SERVICE_WRAPPERS,
     Symbol,
     TRANSACTION_STATE,
     UNTYPED_MODULES,
@@ -76,6 +86,14 @@ from codegen_ast.target.symbols import (
 )
 
 __all__ = [
+    "find_kind",
+    "node_kind",
+    "NodeKind",
+    "REDUCER",
+    "ORCHESTRATOR",
+    "NODE_KINDS",
+    "EFFECT",
+    "COMPUTE",
     "BASE_CLASSES",
     "CIRCUIT_BREAKER",
     "CONTAINER",

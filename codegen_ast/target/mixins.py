@@ -4,15 +4,6 @@ from __future__ import annotations
 
 from codegen_ast.target.catalogue import BY_NAME, CATALOGUE
 
-# What each convenience wrapper adds on top of its plain base class (checked
-# against the installed MROs); a custom composition re-creates these itself.
-WRAPPER_MIXINS = {
-    "effect": ("MixinNodeService", "MixinHealthCheck", "MixinEventBus", "MixinMetrics"),
-    "compute": ("MixinNodeService", "MixinHealthCheck", "MixinCaching", "MixinMetrics"),
-    "reducer": ("MixinNodeService", "MixinHealthCheck", "MixinCaching", "MixinMetrics"),
-    "orchestrator": ("MixinNodeService", "MixinHealthCheck", "MixinEventBus", "MixinMetrics"),
-}
-
 # Where each mixin a generated class may list as a base is imported from, and
 # every mixin omnibase-core 0.47.57 ships: the catalogue (target/catalogue.py).
 MIXINS = {info.name: info.symbol for info in CATALOGUE if info.use in ("base", "provided")}

@@ -26,7 +26,7 @@ import json
 import re
 from pathlib import Path
 
-from codegen_ast.files.contract import OPERATION_BUDGET_MS
+from codegen_ast.target import find_kind
 from codegen_ast.validate.contracts import ContractProblem, from_answer
 from codegen_ast.validate.target_env import TargetPython
 
@@ -85,8 +85,8 @@ def fix_contract(
             commented = [f"# {line}" if line.strip() else line for line in lines[start:end]]
             edits.append((start, end, [why, *commented]))
             done.append(f"commented out {parts[0]}")
-        elif "single_operation_max_ms" in problem.message and kind in OPERATION_BUDGET_MS:
-            budget = f"single_operation_max_ms: {OPERATION_BUDGET_MS[kind]}\n"
+        elif "single_operation_max_ms" in problem.message and (known := find_kind(kind)) and known.operation_budget_ms:
+            budget = f"single_operation_max_ms: {known.operation_budget_ms}\n"
             if "performance" in keys:
                 start = keys["performance"]
                 edits.append((start + 1, start + 1, [f"  {budget}"]))

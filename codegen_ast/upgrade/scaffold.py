@@ -29,18 +29,16 @@ from codegen_ast.patterns.core import node_kinds
 from codegen_ast.patterns.contribution import Contribution, NodeContext
 from codegen_ast.target import (
     ERROR_CODE,
-    GENERIC_NODE_TYPES,
-    NODE_INPUTS,
-    NODE_OUTPUTS,
     ONEX_ERROR,
     PROJECTION_INTENT,
     SCHEMA_VALUE,
     SERIALIZED_DICT,
-    SERVICE_WRAPPERS,
     TRANSACTION_STATE,
+    NodeKind,
+    node_kind,
 )
 from codegen_ast.upgrade.infer import snake_case
-from codegen_ast.upgrade.nodes import KIND_SUFFIX, SCAFFOLD_METHODS, NodeClass
+from codegen_ast.upgrade.nodes import NodeClass
 
 
 
@@ -50,13 +48,14 @@ def scaffold_stem(node: NodeClass) -> str:
 
 
 def adopted_name(node: NodeClass) -> str:
-    suffix = KIND_SUFFIX[node.node_type]
+    suffix = node_kind(node.node_type).suffix
     return node.name if node.name.endswith(suffix) else node.name + suffix
 
 
 def wrapper_base(node_type: str) -> cst.BaseExpression:
-    wrapper = SERVICE_WRAPPERS[node_type].name
-    if node_type in GENERIC_NODE_TYPES:
+    kind = node_kind(node_type)
+    wrapper = kind.wrapper.name
+    if kind.generic:
         return b.subscript(wrapper, SERIALIZED_DICT.name, SERIALIZED_DICT.name)
     return b.name(wrapper)
 
@@ -102,28 +101,28 @@ def _elapsed_ms() -> cst.BaseExpression:
     return b.binop(b.parens(b.binop(b.call("time.perf_counter"), "-", "started")), "*", b.literal(1000.0))
 
 
-def _output(node_type: str) -> cst.BaseExpression:
-    output = NODE_OUTPUTS[node_type].name
-    if node_type in GENERIC_NODE_TYPES:
+def _output(kind: NodeKind) -> cst.BaseExpression:
+    output = kind.output_model.name
+    if kind.generic:
         return b.subscript(output, SERIALIZED_DICT.name)
     return b.name(output)
 
 
 def _process(context: NodeContext, method: str) -> cst.FunctionDef:
-    node_type = context.spec.node_type
-    payload = {"effect": "input_data.operation_data", "orchestrator": "input_data"}.get(node_type, "input_data.data")
+    kind = context.kind
+    payload = "input_data" if kind.payload is None else f"input_data.{kind.payload}"
     result = b.call("_scaffold_result", "answer")
     common = {"operation_id": b.dotted("input_data.operation_id"), "processing_time_ms": _elapsed_ms()}
-    if node_type == "effect":
+    if kind.performs_io:
         fields = {
             "result": result,
             **common,
             "effect_type": b.dotted("input_data.effect_type"),
             "transaction_state": b.dotted(f"{TRANSACTION_STATE.name}.COMMITTED"),
         }
-    elif node_type == "compute":
+    elif kind.computes:
         fields = {"result": result, **common, "computation_type": b.dotted("input_data.computation_type")}
-    elif node_type == "reducer":
+    elif kind.keeps_state:
         fields = {
             "result": result,
             **common,
@@ -147,17 +146,17 @@ def _process(context: NodeContext, method: str) -> cst.FunctionDef:
             "output_variables": variables,
         }
     body: list[cst.BaseStatement] = [b.assign("started", b.call("time.perf_counter"))]
-    if node_type == "orchestrator":
+    if kind.runs_workflow:
         body.append(b.assign("started_at", b.call(b.attr(b.call("datetime.now", "UTC"), "isoformat"))))
     body += [
         b.assign("answer", b.call(f"self.{method}", payload)),
-        b.return_(b.call(_output(node_type), **fields)),
+        b.return_(b.call(_output(kind), **fields)),
     ]
     return b.method(
         "process",
         node_kinds.process_params(context),
         body,
-        returns=_output(node_type),
+        returns=_output(kind),
         is_async=True,
         doc=f"Run {method}() on the input and answer with the framework's output model.",
     )
@@ -168,8 +167,8 @@ def build_scaffold(
 ) -> tuple[Contribution, cst.BaseStatement, cst.BaseStatement]:
     """The adoption's contribution (``process`` and its helper), the statement
     that replaces the placeholder, and the alias that keeps the old name."""
-    node_type = node.node_type
-    method = SCAFFOLD_METHODS[node_type]
+    kind = node_kind(node.node_type)
+    method = kind.scaffold_method
     stem = scaffold_stem(node)
     camel = node.name.removeprefix("Node")
     handler, request = f"Handler{camel}", f"Model{camel}Input"
@@ -179,17 +178,17 @@ def build_scaffold(
         (SERIALIZED_DICT.module, SERIALIZED_DICT.name),
         (ONEX_ERROR.module, ONEX_ERROR.name),
         (ERROR_CODE.module, ERROR_CODE.name),
-        (SERVICE_WRAPPERS[node_type].module, SERVICE_WRAPPERS[node_type].name),
-        (NODE_INPUTS[node_type].module, NODE_INPUTS[node_type].name),
-        (NODE_OUTPUTS[node_type].module, NODE_OUTPUTS[node_type].name),
+        (kind.wrapper.module, kind.wrapper.name),
+        (kind.input_model.module, kind.input_model.name),
+        (kind.output_model.module, kind.output_model.name),
         (f".handlers.handler_{stem}", handler),
         (f".models.model_{stem}_input", request),
     }
-    if node_type == "effect":
+    if kind.performs_io:
         imports.add((TRANSACTION_STATE.module, TRANSACTION_STATE.name))
-    if node_type == "reducer":
+    if kind.keeps_state:
         imports.add((PROJECTION_INTENT.module, PROJECTION_INTENT.name))
-    if node_type == "orchestrator":
+    if kind.runs_workflow:
         imports |= {("datetime", "UTC"), ("datetime", "datetime"), SCHEMA_VALUE}
     contribution = Contribution(imports=imports, module_statements=[_scaffold_result()], methods=[_process(context, method)])
     replacement = b.return_(b.call(b.attr(b.call(handler), "handle"), b.call(f"{request}.model_validate", argument)))

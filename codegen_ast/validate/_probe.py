@@ -16,7 +16,8 @@ imported packages print before it is ignored).
   with their ``loc``, the warnings the framework logs while loading, the keys
   the normalizer filed under ``annotations`` (``set_aside``) and the model's
   own keys (``model_keys``), so that a misspelt key can still be told.
-- ``modules``: dotted names -> ``importlib.util.find_spec`` in this interpreter.
+- ``modules``: dotted names -> where ``importlib.util.find_spec`` finds them in this
+  interpreter, without importing their parent packages (:func:`_find_spec`).
 - ``attributes``: ``[[module, name]]`` -> whether the imported module has the
   attribute; asked only of installed modules whose names cannot be read from
   source (a lazy module ``__getattr__``), never of the code under review.
@@ -24,6 +25,7 @@ imported packages print before it is ignored).
 
 from __future__ import annotations
 
+import importlib.machinery
 import importlib.util
 import json
 import logging
@@ -155,9 +157,32 @@ def _normalizer() -> Any:
     return getattr(module, "compose_normalization_pipeline", None)
 
 
+def _find_spec(name: str) -> Any:
+    """``importlib.util.find_spec`` without running the ``__init__`` of parent packages.
+
+    find_spec imports every parent of a dotted name; for ``omnibase_core.nodes.x``
+    that is the framework's node package and most of the framework (seconds). The
+    top-level name is found by the import system's finders as usual, then each
+    part by the path finder in its parent's folders. A name whose parent is
+    already imported is asked of find_spec itself (the parent may have added
+    submodules while running)."""
+    parent = name.rpartition(".")[0]
+    if not parent or parent in sys.modules:
+        return importlib.util.find_spec(name)
+    parts = name.split(".")
+    spec = importlib.util.find_spec(parts[0])
+    for index in range(1, len(parts)):
+        if spec is None or spec.submodule_search_locations is None:
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(
+            ".".join(parts[: index + 1]), list(spec.submodule_search_locations)
+        )
+    return spec
+
+
 def _find_module(name: str) -> dict[str, Any]:
     try:
-        spec = importlib.util.find_spec(name)
+        spec = _find_spec(name)
     except ImportError as error:
         return {"found": False, "error": "%s: %s" % (type(error).__name__, error)}
     except Exception as error:  # a parent package raised while being imported

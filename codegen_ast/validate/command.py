@@ -122,7 +122,8 @@ def _count(number: int, noun: str) -> str:
     "--mypy-cache",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="mypy cache folder for --level strict, kept between runs (default: .mypy_cache here).",
+    help="mypy cache folder for --level strict, kept between runs (default: $MYPY_CACHE_DIR, else "
+    "codegen-ast/mypy in the user's cache folder, e.g. ~/.cache/codegen-ast/mypy).",
 )
 @shared_options(output_formats=("text", "json", "github"), exclude=True)
 def validate_command(

@@ -1,7 +1,8 @@
 """Stage 6, types: ``mypy --strict`` against the target environment.
 
 mypy runs in this process through ``mypy.api.run``, with a persistent cache
-directory (``.mypy_cache`` in the current folder unless told otherwise), and on
+directory (:func:`default_cache_dir`: ``MYPY_CACHE_DIR`` when it is set, else a
+per-user cache folder, never the current folder), and on
 every package of the run in a single call: mypy's cost is dominated by following
 omnibase-core (~2,900 modules), which one call pays once. Only when two packages
 share a top-level name (mypy refuses duplicate module names in one call) are
@@ -11,9 +12,11 @@ is not this one, mypy is pointed at it with ``--python-executable``.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
+import platformdirs
 from mypy import api as mypy_api
 
 from codegen_ast.validate.modules import package_parts
@@ -21,7 +24,15 @@ from codegen_ast.validate.rules import Finding, Rule
 from codegen_ast.validate.source import SourceFile, ValidationInputError, Workspace
 from codegen_ast.validate.target_env import TargetPython
 
-DEFAULT_CACHE_DIR = Path(".mypy_cache")
+
+
+def default_cache_dir() -> Path:
+    """``MYPY_CACHE_DIR`` when set (as mypy reads it), else ``codegen-ast/mypy`` in the user's cache folder."""
+    chosen = os.environ.get("MYPY_CACHE_DIR")
+    if chosen:
+        return Path(chosen).expanduser()
+    return Path(platformdirs.user_cache_dir("codegen-ast", appauthor=False)) / "mypy"
+
 
 TYPE_ERROR = Rule(
     "TYP001", "types", "error",
@@ -80,7 +91,7 @@ def mypy_arguments(files: list[Path], target: TargetPython, cache_dir: Path) -> 
 
 
 def check_types(workspace: Workspace, target: TargetPython, cache_dir: Path | None = None) -> list[Finding]:
-    cache = (cache_dir or DEFAULT_CACHE_DIR).absolute()
+    cache = (cache_dir or default_cache_dir()).absolute()
     broken = {_unit(source.path) for source in workspace.sources if not source.ok}
     checkable = [source for source in workspace.sources if source.ok and _unit(source.path) not in broken]
     findings: list[Finding] = []

@@ -42,7 +42,7 @@ from codegen_ast.builders.definitions import Param
 from codegen_ast.patterns.contribution import Contribution, NodeContext
 from codegen_ast.patterns.integrations.base import Setting, setting, setting_constants
 from codegen_ast.spec import NodeSpec
-from codegen_ast.target import ERROR_CODE, LOG_LEVEL, NODE_INPUTS, ONEX_ERROR
+from codegen_ast.target import ERROR_CODE, LOG_LEVEL, ONEX_ERROR
 
 
 Statements = list[cst.BaseStatement]
@@ -84,7 +84,7 @@ def uses_redis(context: NodeContext) -> bool:
 def cached_handler_call(context: NodeContext) -> cst.BaseExpression:
     """What ``run`` awaits instead of the bare handler call when caching is selected."""
     arguments: list[b.ExprLike] = ["request", "handler"]
-    if context.spec.node_type == "reducer":
+    if context.kind.keeps_state:
         arguments.append("self._reduced")
     return b.await_(b.call(f"self.{ANSWER_METHOD}", *arguments))
 
@@ -95,7 +95,7 @@ def _handler_alias(context: NodeContext) -> str:
 
 
 def is_reducer(context: NodeContext) -> bool:
-    return context.spec.node_type == "reducer"
+    return context.kind.keeps_state
 
 
 CACHE_TIMEOUT_S = "0.25"  # default bound of one Redis cache read or write, in seconds
@@ -113,7 +113,7 @@ def _constants(context: NodeContext) -> Statements:
         Setting("CACHE_ENABLED", "true"),
         *((Setting("CACHE_TIMEOUT_S", CACHE_TIMEOUT_S),) if uses_redis(context) else (Setting("CACHE_MAX_ENTRIES", str(MAX_ENTRIES)),)),
     )
-    request_base = NODE_INPUTS[context.spec.node_type].name
+    request_base = context.kind.input_model.name
     return [
         *setting_constants(settings),
         b.assign("CACHE_OFF_VALUES", b.call("frozenset", b.set_(*(b.string_literal(v) for v in _OFF_VALUES)))),
@@ -171,7 +171,7 @@ def _init_statements(context: NodeContext) -> Statements:
 
 
 def _answer(context: NodeContext) -> cst.FunctionDef:
-    compute = context.spec.node_type == "compute"
+    compute = context.kind.computes
     arguments: list[b.ExprLike] = ["request", *(["state"] if is_reducer(context) else [])]
     compute_now = b.await_(b.call("handler", *arguments))
     bypass = b.or_(
@@ -537,7 +537,7 @@ def _clear(context: NodeContext) -> cst.FunctionDef:
 
 def build_caching(context: NodeContext) -> Contribution:
     """Cache-aside for the node's cached operations (see the module docstring)."""
-    if context.spec.node_type not in ("compute", "reducer"):
+    if not context.kind.caches:
         raise ValueError(f"caching is generated for compute and reducer nodes, not {context.spec.node_type} nodes")
     if not uses_redis(context) and "MixinCaching" not in context.selection.provides:
         raise ValueError("caching needs the redis integration or MixinCaching among the node's mixins")

@@ -12,6 +12,7 @@ from codegen_ast.patterns.contribution import Contribution, GeneratedTests, Node
 from codegen_ast.patterns.record import Earlier, Example, Pattern, PatternName
 from codegen_ast.profiles import variant_brings
 from codegen_ast.spec import NodeSpec
+from codegen_ast.target import node_kind
 
 _SKIPPED = (
     "skipped: cache-aside is generated for compute and reducer nodes without a state machine; "
@@ -20,7 +21,7 @@ _SKIPPED = (
 
 
 def _cacheable(spec: NodeSpec) -> bool:
-    return spec.node_type in ("compute", "reducer") and spec.state_machine is None
+    return node_kind(spec.node_type).caches and spec.state_machine is None
 
 
 def _applies(spec: NodeSpec, selection: Selection) -> str | None:

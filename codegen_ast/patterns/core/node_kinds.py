@@ -24,7 +24,6 @@ from codegen_ast.patterns.workflow import common as workflow
 from codegen_ast.patterns.workflow import runner as workflow_runner
 from codegen_ast.patterns.contribution import Contribution, NodeContext
 from codegen_ast.target import (
-    CONTRACT_MODELS,
     EXECUTION_GRAPH,
     FSM_SUBCONTRACT,
     INTENT,
@@ -33,9 +32,6 @@ from codegen_ast.target import (
     SEMVER,
     WORKFLOW_DEFINITION,
     WORKFLOW_DEFINITION_METADATA,
-    GENERIC_NODE_TYPES,
-    NODE_INPUTS,
-    NODE_OUTPUTS,
     PROJECTION_INTENT,
     SERIALIZED_DICT,
     WORKFLOW_STEP,
@@ -45,15 +41,15 @@ Statements = list[cst.BaseStatement]
 
 
 def framework_input(context: NodeContext) -> cst.BaseExpression:
-    base = NODE_INPUTS[context.spec.node_type]
-    if context.spec.node_type in GENERIC_NODE_TYPES:
+    base = context.kind.input_model
+    if context.kind.generic:
         return b.subscript(base.name, SERIALIZED_DICT.name)
     return b.name(base.name)
 
 
 def process_params(context: NodeContext) -> list[Param]:
     params = [Param("input_data", framework_input(context))]
-    if context.spec.node_type == "reducer":
+    if context.kind.keeps_state:
         params.append(
             Param("projection_intents", b.annotation("tuple[ModelProjectionIntent, ...]"), b.tuple_())
         )
@@ -61,16 +57,16 @@ def process_params(context: NodeContext) -> list[Param]:
 
 
 def kind_imports(context: NodeContext) -> set[tuple[str, str]]:
-    node_type = context.spec.node_type
+    kind = context.kind
     imports = {
-        (NODE_INPUTS[node_type].module, NODE_INPUTS[node_type].name),
-        (NODE_OUTPUTS[node_type].module, NODE_OUTPUTS[node_type].name),
+        (kind.input_model.module, kind.input_model.name),
+        (kind.output_model.module, kind.output_model.name),
     }
-    if node_type in GENERIC_NODE_TYPES:
+    if kind.generic:
         imports.add((SERIALIZED_DICT.module, SERIALIZED_DICT.name))
-    if node_type == "reducer":
+    if kind.keeps_state:
         imports.add((PROJECTION_INTENT.module, PROJECTION_INTENT.name))
-    if node_type == "orchestrator":
+    if kind.runs_workflow:
         imports |= {
             (WORKFLOW_STEP.module, WORKFLOW_STEP.name),
             SCHEMA_VALUE,
@@ -95,11 +91,11 @@ def _invalid(message: str) -> cst.BaseStatement:
 
 def to_request(context: NodeContext) -> cst.FunctionDef:
     """Accept the typed request as it is, or build it from a plain framework input."""
-    node_type = context.spec.node_type
+    kind = context.kind
     model = context.input_model
-    base = NODE_INPUTS[node_type].name
+    base = kind.input_model.name
     body: Statements = [b.if_(b.call("isinstance", "input_data", model), [b.return_("input_data")])]
-    if node_type == "effect":
+    if kind.performs_io:
         doc = f"Accept a {model}, or a {base} whose operation_data holds its fields."
         body += [
             b.if_(
@@ -109,14 +105,14 @@ def to_request(context: NodeContext) -> cst.FunctionDef:
             b.assign("fields", b.call("input_data.model_dump", exclude=b.set_(b.string_literal("operation_data")))),
             b.do(b.call("fields.update", "input_data.operation_data")),
         ]
-    elif node_type == "compute":
+    elif kind.computes:
         doc = f"Accept a {model}, or a {base} whose data holds its fields (computation_type names the operation)."
         body += [
             b.assign("fields", b.call("input_data.model_dump", exclude=b.set_(b.string_literal("data")))),
             b.assign(b.subscript("fields", b.string_literal("operation")), "input_data.computation_type"),
             b.do(b.call("fields.update", "input_data.data")),
         ]
-    elif node_type == "reducer":
+    elif kind.keeps_state:
         doc = f"Accept a {model}, or a {base} whose data holds one dict of its fields (metadata.trigger names the operation)."
         body += [
             b.if_(
@@ -159,14 +155,14 @@ def run(context: NodeContext, published: Statements) -> Statements:
     its events (``published``). A reducer publishes while it still holds its
     state: the events of concurrent operations go out in the order the state
     changed, so a consumer replaying them ends where the reducer did."""
-    node_type = context.spec.node_type
+    kind = context.kind
     if "caching" in context.selection.patterns:
         answer = caching.cached_handler_call(context)
     else:
-        answer = b.await_(b.call("handler", "request", *(["self._reduced"] if node_type == "reducer" else [])))
-    if node_type in ("effect", "compute"):
+        answer = b.await_(b.call("handler", "request", *(["self._reduced"] if kind.keeps_state else [])))
+    if kind.performs_io or kind.computes:
         update: dict[str, b.ExprLike] = {}
-        if node_type == "compute":
+        if kind.computes:
             update["computation_type"] = b.name("operation")
         update |= {"processing_time_ms": _elapsed_ms(), "result": _declared_fields("output")}
         return [
@@ -174,7 +170,7 @@ def run(context: NodeContext, published: Statements) -> Statements:
             b.assign("result", b.call("output.model_copy", update=b.dict_(update))),
             *published,
         ]
-    if node_type == "reducer":
+    if kind.keeps_state:
         fsm = context.spec.state_machine is not None
         intents = b.tuple_(
             *([b.starred("fsm_intents")] if fsm else []), b.starred("output.intents"), b.starred("projections")
@@ -256,15 +252,15 @@ def run(context: NodeContext, published: Statements) -> Statements:
 
 def result_payload(context: NodeContext) -> cst.BaseExpression:
     """The declared output fields as plain data, for events."""
-    return b.name("declared") if context.spec.node_type == "orchestrator" else b.dotted("result.result")
+    return b.name("declared") if context.kind.runs_workflow else b.dotted("result.result")
 
 
 def handler_table_type(context: NodeContext) -> cst.BaseExpression:
     """The value type of ``self._handlers``."""
-    if context.spec.node_type == "orchestrator":
+    if context.kind.runs_workflow:
         return b.name(context.operation_protocol)
     arguments: list[b.ExprLike] = [context.input_model]
-    if context.spec.node_type == "reducer":
+    if context.kind.keeps_state:
         arguments.append(b.binop(context.output_model, "|", "None"))
     return b.subscript("Callable", b.list_(*arguments), b.subscript("Awaitable", context.output_model))
 
@@ -273,7 +269,7 @@ def handler_entry(context: NodeContext, operation: str) -> cst.BaseExpression:
     # database handlers query through the node's postgres helpers, endpoint handlers through http_call
     takes_node = context.spec.database is not None or http_handlers.takes_node(context, operation)
     instance = b.call(context.handler_class(operation), *(["self"] if takes_node else []))
-    return instance if context.spec.node_type == "orchestrator" else b.attr(instance, "handle")
+    return instance if context.kind.runs_workflow else b.attr(instance, "handle")
 
 
 def _protocol(context: NodeContext) -> cst.ClassDef:
@@ -290,7 +286,7 @@ def _protocol(context: NodeContext) -> cst.ClassDef:
     )
     handle = b.method(
         "handle",
-        [Param("request", context.input_model), Param("workflow", NODE_OUTPUTS["orchestrator"].name)],
+        [Param("request", context.input_model), Param("workflow", context.kind.output_model.name)],
         [],
         returns=context.output_model,
         is_async=True,
@@ -349,7 +345,7 @@ def _run_workflow(context: NodeContext) -> cst.FunctionDef:
             ),
             b.return_(b.call("self._convert_workflow_result_to_output", "executed")),
         ],
-        returns=NODE_OUTPUTS["orchestrator"].name,
+        returns=context.kind.output_model.name,
         is_async=True,
         doc="Run the steps through the framework's workflow executor (one action per step); an injected workflow_definition wins.",
     )
@@ -357,11 +353,11 @@ def _run_workflow(context: NodeContext) -> cst.FunctionDef:
 
 def extras(context: NodeContext) -> Contribution:
     """State and helpers that only one node type needs."""
-    if context.spec.node_type == "reducer" and context.spec.state_machine is not None:
+    if context.kind.keeps_state and context.spec.state_machine is not None:
         machine = _state_machine_extras(context)
     else:
         machine = Contribution()
-    if context.spec.node_type == "reducer":
+    if context.kind.keeps_state:
         return Contribution(
             imports={("asyncio", "")} | machine.imports,
             module_statements=machine.module_statements,
@@ -380,7 +376,7 @@ def extras(context: NodeContext) -> Contribution:
                 )
             ],
         )
-    if context.spec.node_type == "orchestrator":
+    if context.kind.runs_workflow:
         # the framework's executor runs the operations that declare no steps (none: no runner)
         on_node = workflow.enabled(context) and all(op.steps for op in context.spec.effective_operations)
         return Contribution(
@@ -489,7 +485,7 @@ def _state_machine_extras(context: NodeContext) -> Contribution:
         imports={
             ("functools", ""),
             ("pathlib", "Path"),
-            CONTRACT_MODELS["reducer"],
+            context.kind.contract_model,
             FSM_SUBCONTRACT,
             REDUCER_FSM_METADATA,
             INTENT,

@@ -27,7 +27,7 @@ from codegen_ast.patterns.events import declared as declared_events
 from codegen_ast.patterns.contribution import Contribution, ErrorMapping, NodeContext
 from codegen_ast.patterns.record import Earlier, Example, Pattern, PatternName, always
 from codegen_ast.patterns.core.errors import build_errors
-from codegen_ast.target import ERROR_CODE, NODE_OUTPUTS, ONEX_ERROR
+from codegen_ast.target import ERROR_CODE, ONEX_ERROR
 
 
 def _publish_completed(context: NodeContext) -> cst.BaseStatement:
@@ -102,10 +102,11 @@ def build_routing(context: NodeContext, error_mappings: list[ErrorMapping], *, e
         (f".models.model_{spec.name}_input", context.input_model),
         (f".models.model_{spec.name}_output", context.output_model),
     }
-    if spec.node_type != "orchestrator":
+    kind = context.kind
+    if not kind.runs_workflow:
         imports |= {("collections.abc", "Awaitable"), ("collections.abc", "Callable")}
     imports |= {(f".handlers.handler_{op}", context.handler_class(op)) for op in context.operations}
-    output_base = NODE_OUTPUTS[spec.node_type].name
+    output_base = kind.output_model.name
     constants: list[cst.BaseStatement] = [
         b.assign(
             "SUPPORTED_OPERATIONS",
@@ -117,22 +118,22 @@ def build_routing(context: NodeContext, error_mappings: list[ErrorMapping], *, e
             b.binop(b.call("set", f"{output_base}.model_fields"), "|", b.set_(b.string_literal("correlation_id"))),
         ),
     ]
-    if spec.node_type != "orchestrator":
+    if not kind.runs_workflow:
         constants.append(b.assign(handler_type, node_kinds.handler_table_type(context)))
-    table_type = node_kinds.handler_table_type(context) if spec.node_type == "orchestrator" else b.name(handler_type)
+    table_type = node_kinds.handler_table_type(context) if kind.runs_workflow else b.name(handler_type)
     handlers = b.dict_({op: node_kinds.handler_entry(context, op) for op in context.operations})
-    kind = node_kinds.extras(context)
+    extras = node_kinds.extras(context)
     return Contribution(
-        imports=imports | kind.imports,
-        module_statements=[*constants, *kind.module_statements],
+        imports=imports | extras.imports,
+        module_statements=[*constants, *extras.module_statements],
         init_statements=[
             b.assign("self._handlers", handlers, b.subscript("dict", "str", table_type)),
-            *kind.init_statements,
+            *extras.init_statements,
         ],
         methods=[
             _process(context, errors.except_handlers, events),
             node_kinds.to_request(context),
-            *kind.methods,
+            *extras.methods,
         ],
     )
 

@@ -274,7 +274,7 @@ def build_endpoint_modules(context: NodeContext) -> dict[str, cst.Module]:
     """``endpoints.py``: what the endpoint handlers share (none when no operation declares one)."""
     spec = context.spec
     calls = [op.http for op in spec.operations if op.http is not None]
-    if spec.node_type != "effect" or not calls:
+    if not context.kind.performs_io or not calls:
         return {}
     imports = b.ImportSet()
     imports.add(f".models.model_{spec.name}_input", context.input_model)
