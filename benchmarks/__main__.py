@@ -29,7 +29,7 @@ from benchmarks.generation import machine
 ROOT = Path(__file__).resolve().parent.parent
 HERE = ROOT / "benchmarks"
 RESULTS = HERE / "results"
-ORDER = ("selection", "generation", "typecheck", "upgrade", "scaling", "reader_fuzz")
+ORDER = ("selection", "generation", "typecheck", "upgrade", "proportion", "scaling", "reader_fuzz")
 README = HERE / "README.md"
 BEGIN, END = "<!-- summary table: python -m benchmarks -->", "<!-- end of the summary table -->"
 
@@ -143,6 +143,14 @@ def summary_rows(results: dict[str, dict[str, Any]]) -> list[tuple[str, str, str
             rows.append((name, f"mutated specs/contracts read: {data['read to a NodeSpec']} specs, "
                          f"{data['clean error']} clean errors", f"{data['failed']} crashes / {data['examples']}",
                          "0 crashes, >= 10,000"))
+        elif name == "proportion":
+            now, before = data["now"]["total"], (data.get("before") or {}).get("total", {})
+            for key, label in (("lines", "package lines"), ("node_py", "node.py lines"), ("repeated", "repeated lines")):
+                was = f" (before {before[key]})" if key in before else ""
+                rows.append((name, f"8 examples, {label}{was}", f"{now[key]}", ""))
+            goals = data["now"]["goals"]
+            rows.append((name, "repeated / before", f"{goals.get('repeated_share_of_before', '-')}", "<= 0.10"))
+            rows.append((name, "every node.py under 40 lines", f"{goals['node_py_under_40']}", "True"))
         else:
             for key, value in _flat(data)[:12]:
                 rows.append((name, key, f"{value}", ""))

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from codegen_ast.target import SERVICE_WRAPPERS, WRAPPER_MIXINS, Symbol
+from codegen_ast.target import BASE_CLASSES, SERVICE_WRAPPERS, WRAPPER_MIXINS, Symbol
 
 
 class Decision(NamedTuple):
@@ -52,3 +53,25 @@ class Selection:
             "patterns": list(self.patterns),
             "log": [decision._asdict() for decision in self.log],
         }
+
+
+def shell_base(node_type: str, mixins: Collection[str]) -> tuple[Symbol, Decision]:
+    """The only base of a declarative node's shell, and why.
+
+    A node declared as a long-lived service (``MixinNodeService`` among its mixins)
+    takes the framework's service wrapper, which brings the service mixins; any
+    other node takes the plain node class, its behaviour being in the handlers.
+    Either way the class stays a shell: a docstring and ``__init__``."""
+    if "MixinNodeService" in mixins:
+        wrapper = SERVICE_WRAPPERS[node_type]
+        reason = (
+            "the spec declares a long-lived service (MixinNodeService in mixins): the shell takes the "
+            f"wrapper as its only base, for {', '.join(WRAPPER_MIXINS[node_type])}, and stays a shell"
+        )
+        return wrapper, Decision("shell", wrapper.name, reason)
+    plain = BASE_CLASSES[node_type]
+    reason = (
+        "no long-lived service declared (MixinNodeService not in mixins): the plain node class; "
+        "the handlers carry the behaviour, the registry the resources"
+    )
+    return plain, Decision("shell", plain.name, reason)

@@ -193,3 +193,22 @@ def test_caching_on_an_effect_is_explained_not_generated() -> None:
     selection = select(_node("effect", features=["caching"]))
     assert "caching" not in selection.patterns
     assert any(d.choice == "caching" and d.reason.startswith("skipped: cache-aside is generated for compute") for d in selection.log)
+
+
+def test_explain_says_which_base_the_declarative_shell_takes_and_why(tmp_path: Path) -> None:
+    """A node declared as a long-lived service keeps the framework's service wrapper as
+    its shell's only base; any other takes the plain node class. explain says why."""
+    plain = tmp_path / "plain.yaml"
+    plain.write_text("name: orders\nnode_type: reducer\ndescription: Orders.\n")
+    service = tmp_path / "service.yaml"
+    service.write_text("name: orders\nnode_type: reducer\ndescription: Orders.\nmixins: [MixinNodeService]\n")
+    text = CliRunner().invoke(main, ["explain", str(plain)])
+    assert text.exit_code == 0
+    assert "shell base:   NodeReducer  (omnibase_core.nodes)" in text.output
+    assert "shell        NodeReducer                no long-lived service declared" in text.output
+    decoded = json.loads(CliRunner().invoke(main, ["explain", str(service), "--format", "json"]).stdout)
+    assert decoded["shell_base"] == "omnibase_core.nodes.node_service_reducer.ModelServiceReducer"
+    shell = decoded["log"][0]
+    assert (shell["topic"], shell["choice"]) == ("shell", "ModelServiceReducer")
+    assert "declares a long-lived service (MixinNodeService in mixins)" in shell["reason"]
+    assert "stays a shell" in shell["reason"]

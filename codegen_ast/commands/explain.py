@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from codegen_ast.commands.common import Run, shared_options
+from codegen_ast.decisions import shell_base
 from codegen_ast.readers import read_spec
 from codegen_ast.selection import select
 from codegen_ast.spec import NODE_TYPES
@@ -23,7 +24,9 @@ def explain_command(spec_file: Path, node_type: str | None, run: Run) -> None:
 
     Prints the node type (and, when the spec does not give it, why it was
     inferred), the variant (a pattern profile: database, api, kafka, ml,
-    analytics, workflow), the base class, the mixins, the detected
+    analytics, workflow), the base class, the base of the declarative shell
+    (the service wrapper only for a node declared as a long-lived service:
+    MixinNodeService in mixins), the mixins, the detected
     integrations and the production patterns, each with the reason it was
     chosen. An ambiguous node type stops with exit code 2 and the candidates.
     `-` reads the spec from standard input.
@@ -43,9 +46,12 @@ def explain_command(spec_file: Path, node_type: str | None, run: Run) -> None:
     for warning in read.warnings:
         run.warning(str(warning))
     selection = select(read.spec)
+    shell, shell_decision = shell_base(read.spec.node_type, read.spec.mixins)
     classification = read.classification
     if run.output_format == "json":
         data = selection.as_dict()
+        data["shell_base"] = f"{shell.module}.{shell.name}"
+        data["log"] = [decision._asdict() for decision in (shell_decision, *selection.log)]
         if classification is not None:
             data["node_type_source"] = classification.as_dict()
         if read.spec.kept:
@@ -55,6 +61,7 @@ def explain_command(spec_file: Path, node_type: str | None, run: Run) -> None:
     run.out(f"node type:    {classification.describe() if classification else selection.node_type}")
     run.out(f"variant:      {selection.variant or 'none (the plain ' + selection.node_type + ' node)'}")
     run.out(f"base class:   {selection.base.name}  ({selection.base.module})")
+    run.out(f"shell base:   {shell.name}  ({shell.module})")
     run.out(f"mixins:       {', '.join(selection.mixins) or '(those of the base class)'}")
     run.out(f"integrations: {', '.join(selection.integrations) or 'none'}")
     run.out(f"patterns:     {', '.join(selection.patterns)}")
@@ -63,5 +70,5 @@ def explain_command(spec_file: Path, node_type: str | None, run: Run) -> None:
     if run.quiet:
         return
     run.out("decisions:")
-    for decision in selection.log:
+    for decision in (shell_decision, *selection.log):
         run.out(f"  {decision.topic:<12} {decision.choice:<26} {decision.reason}")

@@ -28,7 +28,7 @@ from codegen_ast.validate.source import ValidationInputError, discover
 from codegen_ast.validate.structure import check_structure
 from codegen_ast.validate.syntax import check_syntax
 from codegen_ast.validate.target_env import TargetPython
-from codegen_ast.validate.typecheck import check_types
+from codegen_ast.validate.typecheck import check_types, not_reported_before
 from codegen_ast.walk import Excludes
 
 if TYPE_CHECKING:
@@ -75,7 +75,8 @@ def validate(
         findings += check_completeness(workspace)
         figure = manual_completion(workspace, findings, ClassResolver(index))
     if "types" in stages:
-        findings += check_types(workspace, target, Path(mypy_cache) if mypy_cache is not None else None)
+        found = check_types(workspace, target, Path(mypy_cache) if mypy_cache is not None else None)
+        findings += not_reported_before(found, findings)
     return Report(
         level=chosen,
         stages=stages,

@@ -100,6 +100,18 @@ def check_types(workspace: Workspace, target: TargetPython, cache_dir: Path | No
     return findings
 
 
+def not_reported_before(found: list[Finding], earlier: list[Finding]) -> list[Finding]:
+    """mypy's findings less its ``import-not-found`` on an import the imports stage
+    already reports as coming from the node's own project, not installed in the
+    target (IMP004, a warning): the environment lacks the project, and one finding
+    says so; mypy's would repeat it as an error."""
+    reported = {(finding.file, finding.line) for finding in earlier if finding.rule == "IMP004"}
+    return [
+        finding for finding in found
+        if not ((finding.file, finding.line) in reported and "[import-not-found]" in finding.message)
+    ]
+
+
 def _module_path(path: Path) -> str:
     """``pkg/sub/mod.py`` relative to the folder holding its top-level package."""
     root, _ = package_parts(path)

@@ -1,0 +1,1 @@
+"""Survey reducer: a declarative FSM state tracker."""
