@@ -383,3 +383,19 @@ def test_regenerate_picks_up_the_edited_spec_without_flags(tmp_path: Path, monke
     assert "# mine: kept" in node.read_text()
     code, out, err = invoke(["regenerate", ".", "--check"])  # and now it is up to date
     assert code == 0, out + err
+
+
+def test_a_reader_that_leaves_early_ends_the_run_quietly(tmp_path: Path) -> None:
+    """`codegen-ast validate ... | head -1`: no "Broken pipe" error, no traceback (as cat and git)."""
+    import subprocess
+    import sys
+
+    many = tmp_path / "many.py"  # findings enough to overflow a pipe's buffer
+    many.write_text("def f(x: str) -> None:\n" + "    eval(x)\n" * 3000)
+    process = subprocess.Popen([str(Path(sys.executable).parent / "codegen-ast"), "validate", str(many)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stdout is not None and process.stderr is not None
+    assert ": SEC001 eval() runs" in process.stdout.readline()
+    process.stdout.close()
+    assert process.wait(timeout=120) == 2
+    assert process.stderr.read() == ""
