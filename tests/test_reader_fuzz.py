@@ -37,11 +37,15 @@ def test_the_seeds_cover_every_dialect_and_read() -> None:
      "name: a\ndescription: A.\noperations: [x]\ndependencies: [[postgres]]\n",
      HEAD_CONTRACT.replace("EFFECT_GENERIC", "reducer") + "state_machine: {initial_state: a, states: [a], transitions: []}\n",
      HEAD_CONTRACT + "io_operations:\n  - name: charge\n    input_fields: [{name: a}]\n"
-     "    output_fields: [{name: {output_model: x}, type: str}]\n"],
+     "    output_fields: [{name: {output_model: x}, type: str}]\n",
+     HEAD_V2 + "input_schema: {properties: {a: {type: string}}, required: [[a]]}\n",
+     HEAD_V2 + "input_schema: {properties: {a: {type: string}}, required: abc}\n",
+     HEAD_V2 + "input_schema: {properties: {1: {type: string}}}\n"],
     ids=["unclosed", "bom", "not utf-8", "required 5", "event_bus x", "property 5", "self alias", "a list",
          "a string", "empty", "v2 type a mapping", "v2 format a mapping", "event_bus a list", "event_bus text",
          "ruamel trips on a tag", "v2 operation a list", "operations a number", "a dependency a list",
-         "a state machine without transitions", "a field name that is a mapping"],
+         "a state machine without transitions", "a field name that is a mapping",
+         "v2 required a list of lists", "v2 required text", "v2 property name a number"],
 )
 def test_known_hostile_inputs_are_clean_errors(content: str | bytes, tmp_path: Path) -> None:
     path = tmp_path / "spec.yaml"

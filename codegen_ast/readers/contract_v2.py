@@ -64,9 +64,13 @@ def _schema_fields(conversion: Conversion, key: str) -> list[dict[str, Any]]:
     properties = schema.get("properties") or {}
     if not isinstance(properties, dict):
         raise conversion.fail((key, "properties"), "properties must map field names to schemas")
-    required = set(schema.get("required") or [])
+    required = schema.get("required") or []
+    if not isinstance(required, list) or not all(isinstance(name, str) for name in required):
+        raise conversion.fail((key, "required"), "required must list property names, e.g. required: [order_id]")
     fields = []
     for name, prop in properties.items():
+        if not isinstance(name, str):
+            raise conversion.fail((key, "properties"), f"property name {name!r} is not text: quote it or rename it")
         field: dict[str, Any] = {"name": name, "type": _json_type(conversion, prop, (key, "properties", name))}
         if name not in required:
             field["required"] = False

@@ -19,6 +19,7 @@ from pydantic import (
 
 from codegen_ast import formulas
 from codegen_ast.spec import names
+from codegen_ast.target.node_types import NodeKind, node_kind
 from codegen_ast.spec.behaviour import (
     VARIANT_NODE_TYPES,
     VARIANTS,
@@ -159,7 +160,7 @@ class NodeSpec(BaseModel):
     def _check_database(self) -> NodeSpec:
         if self.database is None:
             return self
-        if self.node_type != "effect":
+        if not self.node_kind.performs_io:
             raise ValueError("database: only effect nodes talk to a database; use node_type: effect")
         if self.output_fields:
             raise ValueError(
@@ -190,7 +191,7 @@ class NodeSpec(BaseModel):
         machine = self.state_machine
         if machine is None:
             return self
-        if self.node_type != "reducer":
+        if not self.node_kind.keeps_state:
             raise ValueError("state_machine: only reducer nodes run a state machine; use node_type: reducer")
         operations = {op.name for op in self.effective_operations}
         for trigger in machine.triggers:
@@ -215,7 +216,7 @@ class NodeSpec(BaseModel):
             for f in self.input_fields
             if f.type.kind == "scalar" and f.type.scalar in formulas.NUMERIC and not f.type.optional and f.required
         }
-        if self.node_type == "reducer":  # an output field's own name is its value so far
+        if self.node_kind.keeps_state:  # an output field's own name is its value so far
             numbers |= {
                 f.name: f.type.scalar
                 for f in self.output_fields
@@ -225,12 +226,12 @@ class NodeSpec(BaseModel):
             if field.formula is None:
                 continue
             where: Location = ("output_fields", index, "formula")
-            if self.node_type not in ("compute", "reducer"):
+            if not (self.node_kind.computes or self.node_kind.keeps_state):
                 raise SpecFieldError(where, "formulas are for compute and reducer nodes: remove formula")
             tree = formulas.parse(field.formula)
             for name in formulas.names(tree):
                 if name not in numbers:
-                    own = " or a non-optional numeric output field" if self.node_type == "reducer" else ""
+                    own = " or a non-optional numeric output field" if self.node_kind.keeps_state else ""
                     raise SpecFieldError(
                         where,
                         f"formula {field.formula!r} reads {name!r}, which is not a required, non-optional "
@@ -258,9 +259,9 @@ class NodeSpec(BaseModel):
         inputs = {field.name for field in self.input_fields}
         for index, operation in enumerate(self.operations):
             where: Location = ("operations", index)
-            if operation.http is not None and self.node_type != "effect":
+            if operation.http is not None and not self.node_kind.performs_io:
                 raise SpecFieldError((*where, "http"), "only effect nodes call endpoints: use node_type: effect")
-            if operation.steps is not None and self.node_type != "orchestrator":
+            if operation.steps is not None and not self.node_kind.runs_workflow:
                 raise SpecFieldError((*where, "steps"), "only orchestrator nodes run steps: use node_type: orchestrator")
             if operation.http is not None and self.database is not None:
                 raise SpecFieldError((*where, "http"), "a database node's operations run SQL: remove http")
@@ -359,7 +360,7 @@ class NodeSpec(BaseModel):
     def _check_cache(self) -> NodeSpec:
         if self.cache is None:
             return self
-        if self.node_type not in ("compute", "reducer"):
+        if not (self.node_kind.computes or self.node_kind.keeps_state):
             raise SpecFieldError(
                 ("cache",),
                 "cache-aside is for compute and reducer nodes, whose answer depends only on the "
@@ -431,6 +432,11 @@ class NodeSpec(BaseModel):
     @property
     def kind(self) -> str:
         return self.node_type.capitalize()
+
+    @property
+    def node_kind(self) -> NodeKind:
+        """The node type as an object: ask it what it does, never compare its name."""
+        return node_kind(self.node_type)
 
     @property
     def class_name(self) -> str:

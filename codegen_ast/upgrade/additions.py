@@ -29,6 +29,7 @@ from codegen_ast.builders.definitions import Param
 from codegen_ast.errors import CodegenError
 from codegen_ast.patterns.contribution import Contribution
 from codegen_ast.target import CONTAINER
+from codegen_ast.upgrade.defined import defined_names
 from codegen_ast.upgrade.formatting import Formatter, PhaseTimer, code_of
 from codegen_ast.upgrade.import_block import add_imports
 from codegen_ast.upgrade.imports import (
@@ -66,15 +67,8 @@ class MergeLog:
 
 
 def _defined_name(statement: cst.BaseStatement) -> str | None:
-    if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
-        return statement.name.value
-    if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
-        small = statement.body[0]
-        if isinstance(small, cst.Assign) and isinstance(small.targets[0].target, cst.Name):
-            return small.targets[0].target.value
-        if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
-            return small.target.value
-    return None
+    names = defined_names(statement)
+    return names[0] if names else None
 
 
 def _assigned_target(statement: cst.BaseStatement) -> str | None:
@@ -157,7 +151,7 @@ class _ClassMerger:
         body = list(node.body.body)
         own = methods(node)
         known = self.inherited_methods(node) | own
-        class_level = {name for item in body if (name := _defined_name(item)) is not None}
+        class_level = {name for item in body for name in defined_names(item)}
 
         body = self._placeholders(body)
         body = self._decorate(body)

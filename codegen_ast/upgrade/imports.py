@@ -12,6 +12,7 @@ from functools import lru_cache
 
 import libcst as cst
 
+from codegen_ast.upgrade.defined import defined_names
 from codegen_ast.upgrade.formatting import code_of
 
 
@@ -47,14 +48,9 @@ def bindings(module: cst.Module) -> dict[str, str]:
     for definitions and assignments."""
     names: dict[str, str] = {}
     for statement in _top_level(module.body):
-        if isinstance(statement, (cst.ClassDef, cst.FunctionDef)):
-            names[statement.name.value] = "code"
+        names |= dict.fromkeys(defined_names(statement), "code")
         for small in _small(statement):
-            if isinstance(small, cst.Assign):
-                names |= {t.target.value: "code" for t in small.targets if isinstance(t.target, cst.Name)}
-            elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
-                names[small.target.value] = "code"
-            elif isinstance(small, cst.Import):
+            if isinstance(small, cst.Import):
                 for alias in small.names:
                     dotted = code_of(alias.name)
                     alias_name = _alias_name(alias)

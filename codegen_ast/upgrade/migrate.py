@@ -42,6 +42,7 @@ from codegen_ast.declarative.shell import shell_init
 from codegen_ast.emit import format_source
 from codegen_ast.support import SUPPORT_API
 from codegen_ast.target import CONTAINER
+from codegen_ast.upgrade.defined import defined_names
 from codegen_ast.upgrade.files import contract_facts, read_python
 from codegen_ast.upgrade.formatting import code_of
 from codegen_ast.upgrade.infer import snake_name
@@ -322,7 +323,7 @@ def _migrate(path: Path, migration: Migration) -> None:
     camel = _camel(name)
     folder = path.parent
     resources = f"{camel}Resources"
-    local = defined_names(kept_definitions(module, class_def))
+    local = {name for statement in kept_definitions(module, class_def) for name in defined_names(statement)}
     for operation, (body, helpers) in handlers.items():
         target = folder / "handlers" / f"handler_{operation}.py"
         migration.files[target] = _handler_module(
@@ -457,20 +458,6 @@ def kept_definitions(module: cst.Module, class_def: cst.ClassDef) -> list[cst.Ba
             continue
         kept.append(statement)
     return kept
-
-
-def defined_names(statements: Iterable[cst.BaseStatement]) -> set[str]:
-    names: set[str] = set()
-    for statement in statements:
-        tree = ast.parse(code_of(statement))
-        for item in tree.body:
-            if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                names.add(item.name)
-            elif isinstance(item, ast.Assign):
-                names |= {t.id for t in item.targets if isinstance(t, ast.Name)}
-            elif isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
-                names.add(item.target.id)
-    return names
 
 
 def _shell_module(module: cst.Module, class_def: cst.ClassDef, imports: dict[str, tuple[str, str]]) -> str:
