@@ -19,7 +19,7 @@ from codegen_ast.classify import AmbiguousNodeType, settle_node_type
 from codegen_ast.commands.common import Diagnostic, Progress, Run, read_stdin, shared_options
 from codegen_ast.commands.output import changed_files, unified_diff
 from codegen_ast.errors import CodegenError, InputProblem, OutputError, SpecError, as_codegen_error
-from codegen_ast.declarative.generate import generate_declarative
+from codegen_ast.declarative.generate import generate_declarative, not_carried_out
 from codegen_ast.declarative.support_folder import plan_support, write_support
 from codegen_ast.generate import GeneratedPackage, generate
 from codegen_ast.llm import Provider, choose_provider
@@ -168,7 +168,11 @@ def _one(read: ReadResult, source: str, spec_file: Path | None, output_dir: Path
     outcome = Outcome(source, warnings=[str(w) for w in read.warnings])
     if read.classification is not None and read.classification.source == "inferred":
         outcome.node_type = read.classification.describe()
-    package = generate_declarative(read.spec) if mode.shape == "declarative" else generate(read.spec)
+    if mode.shape == "declarative":
+        package = generate_declarative(read.spec)
+        outcome.warnings += not_carried_out(read.spec)
+    else:
+        package = generate(read.spec)
     if package.beside:
         plan_support(output_dir)  # refuses a folder whose onex_support is newer, or edited
     outcome.package = package.name

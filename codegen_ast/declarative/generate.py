@@ -22,6 +22,7 @@ from codegen_ast.errors import InputProblem, SpecError
 from codegen_ast.files.package_init import build_reexports
 from codegen_ast.generate import GeneratedPackage, node_context
 from codegen_ast.manifest import MANIFEST, render_manifest
+from codegen_ast.patterns.discovery.pattern import answers_discovery
 from codegen_ast.patterns.contribution import Contribution, NodeContext
 from codegen_ast.patterns.events.declarative import published_topics
 from codegen_ast.patterns.registry import build_declarative_contributions
@@ -145,6 +146,15 @@ def build_declarative_modules(
 # the node types whose operations have their declarative builders (reducer and
 # orchestrator operations need TransitionHandler / SagaHandler bodies)
 DECLARATIVE_TYPES = frozenset({"effect", "compute"})
+
+
+def not_carried_out(spec: NodeSpec) -> list[str]:
+    """What ``spec`` asks for that the declarative shape does not do yet (``new`` warns)."""
+    why = answers_discovery(spec)
+    if why is None:
+        return []
+    return [f"the declarative shape does not answer discovery requests yet ({why}): generate with "
+            "--shape imperative for a node that answers them"]
 
 
 def generate_declarative(spec: NodeSpec, *, check_stable: bool = False) -> GeneratedPackage:
