@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import select
 import sys
 
 import click
@@ -81,11 +82,24 @@ class _Group(click.Group):
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except Exception as error:  # an OS error, a too deep input, or a defect: one line, no traceback
+            if isinstance(error, BrokenPipeError) and _reader_of_stdout_left():  # `| head`: quietly, as cat does
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing to flush at exit
+                sys.exit(2)
             if os.environ.get("CODEGEN_AST_TRACEBACK") and not isinstance(error, CodegenError):
                 raise
             shown = as_codegen_error(error)
             click.echo(f"error: {shown}", err=True)
             sys.exit(shown.exit_code)
+
+
+def _reader_of_stdout_left() -> bool:
+    """Whether standard output is a pipe whose reading end is closed."""
+    try:
+        poll = select.poll()
+        poll.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(events & select.POLLERR for _, events in poll.poll(0))
+    except (AttributeError, OSError, ValueError):  # no poll (Windows), or no real file (a test runner)
+        return False
 
 
 def _version_message() -> str:

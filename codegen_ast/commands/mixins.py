@@ -6,6 +6,7 @@ import json
 
 import click
 
+from codegen_ast.commands.common import Run, shared_options
 from codegen_ast.target.catalogue import BY_NAME, CATALOGUE, CLASHES, NODE_TYPES, MixinInfo, pair_verdicts
 
 
@@ -28,9 +29,8 @@ def _how(info: MixinInfo) -> str:
 @click.argument("names", nargs=-1)
 @click.option("--why", is_flag=True, help="Also print what each one requires, or why it is refused.")
 @click.option("--pairs", is_flag=True, help="Print the compatibility matrix: every pair, allowed or refused, by node type.")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text for people, json for tools.")
-def mixins_command(names: tuple[str, ...], why: bool, pairs: bool, output_format: str) -> None:
+@shared_options(output_formats=("text", "json"))
+def mixins_command(names: tuple[str, ...], why: bool, pairs: bool, run: Run) -> None:
     """List omnibase-core's mixins by category: what each gives, and how it reaches a node.
 
     A mixin is a base of the node class (its requirements resolved), provided
@@ -51,32 +51,32 @@ def mixins_command(names: tuple[str, ...], why: bool, pairs: bool, output_format
     chosen = [BY_NAME[name] for name in names] if names else list(CATALOGUE)
     if pairs:
         verdicts = pair_verdicts()
-        if output_format == "json":
-            click.echo(json.dumps([v.as_dict() for v in verdicts], indent=2))
+        if run.output_format == "json":
+            run.out(json.dumps([v.as_dict() for v in verdicts], indent=2))
             return
         allowed = [v for v in verdicts if v.allowed]
-        click.echo(f"{len(verdicts)} pairs over {len({v.node_type for v in verdicts})} node types: "
+        run.out(f"{len(verdicts)} pairs over {len({v.node_type for v in verdicts})} node types: "
                    f"{len(allowed)} allowed, {len(verdicts) - len(allowed)} refused")
         refused: dict[tuple[str, str, str], list[str]] = {}
         for verdict in verdicts:
             if not verdict.allowed:
                 refused.setdefault((verdict.first, verdict.second, verdict.reason), []).append(verdict.node_type)
         for (first, second, reason), node_types in refused.items():
-            click.echo(f"refused: {first} + {second} ({_types(tuple(node_types))}): {reason}")
+            run.out(f"refused: {first} + {second} ({_types(tuple(node_types))}): {reason}")
         return
-    if output_format == "json":
-        click.echo(json.dumps([_as_dict(info) for info in chosen], indent=2))
+    if run.output_format == "json":
+        run.out(json.dumps([_as_dict(info) for info in chosen], indent=2))
         return
     categories = sorted({info.category for info in chosen})
     width = max(len(info.name) for info in chosen)
     for category in categories:
-        click.echo(f"{category}:")
+        run.out(run.style(f"{category}:", bold=True))
         for info in (i for i in chosen if i.category == category):
-            click.echo(f"  {info.name:<{width}}  {info.gives} [{_how(info)}]")
+            run.out(f"  {info.name:<{width}}  {info.gives} [{_how(info)}]")
             if why or names:
                 for label, text in (("needs", info.requires), ("why" if info.use == "refused" else "note", info.reason)):
                     if text:
-                        click.echo(f"  {'':<{width}}  {label}: {text}")
+                        run.out(f"  {'':<{width}}  {label}: {text}")
 
 
 def _as_dict(info: MixinInfo) -> dict[str, object]:
