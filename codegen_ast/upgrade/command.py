@@ -157,7 +157,6 @@ def upgrade_command(
       codegen-ast upgrade src/nodes --write -j 2
       codegen-ast upgrade src/nodes --check              # exit 1 while an upgrade is due
       codegen-ast upgrade src/nodes --to declarative     # show the migration to the declarative shape
-      codegen-ast upgrade out/node_x --to declarative --write   # a generated package, reshaped
     """
     if write_files and (check or diff):
         raise click.UsageError("--write writes; --check and --diff write nothing: give one or the other")
