@@ -182,3 +182,15 @@ def test_a_key_field_package_passes_the_security_stage_and_masks_the_key(tmp_pat
         request = vault.ModelVaultInput(operation="store", partition_key="p-4711-x", note="n")
         assert isinstance(request.partition_key, SecretStr)
         assert "p-4711-x" not in repr(request) and "p-4711-x" not in str(request)
+
+
+def test_handler_classes_declared_in_one_module_get_one_file_each() -> None:
+    """Production contracts put several handler classes in one ``handlers.py``: each class
+    keeps its written name, each gets its own file (was refused as a file collision)."""
+    spec = read_spec(Path(__file__).parent / "support" / "packages" / "node_cart_reducer" / "contract.yaml").spec
+    assert [(spec.handler_class(op), spec.handler_file(op)) for op in ("add_item", "checkout")] == [
+        ("HandlerAddItem", "handler_add_item"), ("HandlerCheckout", "handler_checkout"),
+    ]
+    files = generate(spec).files
+    assert "class HandlerAddItem" in files["handlers/handler_add_item.py"]
+    assert "class HandlerCheckout" in files["handlers/handler_checkout.py"]

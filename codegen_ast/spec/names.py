@@ -125,8 +125,12 @@ def handler_class(spec: NodeSpec, operation: str) -> str:
 def handler_file(spec: NodeSpec, operation: str) -> str:
     """The handler module file (no ``.py``) of an operation: the contract's, else ``handler_<operation>``."""
     route = spec.declared.handler_for(operation) if spec.declared else None
+    declared = [r.handler.module.rsplit(".", 1)[-1] for r in spec.declared.handlers if r.handler and r.handler.module] if spec.declared else []
     if route is not None and route.handler is not None and route.handler.module:
-        return route.handler.module.rsplit(".", 1)[-1]
+        written = route.handler.module.rsplit(".", 1)[-1]
+        if declared.count(written) == 1:
+            return written
+        # several handler classes declared in one module (``handlers.py``): one file each
+        # here, named after the operation; the generated contract.yaml points at it
     derived = f"handler_{operation}"
-    taken = {r.handler.module.rsplit(".", 1)[-1] for r in spec.declared.handlers if r.handler and r.handler.module} if spec.declared else set()
-    return derived + "_operation" if derived in taken else derived  # another operation's declared module
+    return derived + "_operation" if derived in declared else derived  # another operation's declared module
