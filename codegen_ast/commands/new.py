@@ -168,7 +168,11 @@ def _one(read: ReadResult, source: str, spec_file: Path | None, output_dir: Path
     outcome = Outcome(source, warnings=[str(w) for w in read.warnings])
     if read.classification is not None and read.classification.source == "inferred":
         outcome.node_type = read.classification.describe()
-    package = generate_declarative(read.spec) if mode.shape == "declarative" else generate(read.spec)
+    try:
+        package = generate_declarative(read.spec) if mode.shape == "declarative" else generate(read.spec)
+    except SpecError as error:  # found while generating: named in the spec file
+        raise SpecError([InputProblem(p.path or spec_file, p.line, p.field, p.message)
+                         for p in error.problems]) from None
     if package.beside:
         plan_support(output_dir)  # refuses a folder whose onex_support is newer, or edited
     outcome.package = package.name
@@ -227,7 +231,7 @@ def _one(read: ReadResult, source: str, spec_file: Path | None, output_dir: Path
 @click.option("--shape", type=click.Choice(["imperative", "declarative"]), default="imperative", show_default=True,
               help="declarative: the framework's declarative node (a shell node.py, handlers/ per operation, "
                    "registry/, a routing contract, onex_support written once in OUTPUT; docs/declarative-shape.md); "
-                   "effect and compute nodes.")
+                   "every node type; a reducer needs a state_machine.")
 @click.option("--force", count=True,
               help="Replace a package that exists; twice to destroy your edits and files in it too.")
 @click.option("--discard-edits", is_flag=True, help="With --force: replace the package even where you changed it.")

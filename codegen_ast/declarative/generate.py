@@ -12,6 +12,7 @@ from codegen_ast.collisions import check_modules, check_spec
 from codegen_ast.declarative.contract import build_contract
 from codegen_ast.declarative.defaults import default_run
 from codegen_ast.declarative.entry import build_entry
+from codegen_ast.declarative.kinds import kind_events, registry_base, step_events
 from codegen_ast.declarative.models import build_answer_model, build_request_model
 from codegen_ast.declarative.names import DeclarativeNames
 from codegen_ast.declarative.operation import build_operation_handler
@@ -27,7 +28,7 @@ from codegen_ast.patterns.events.declarative import published_topics
 from codegen_ast.patterns.registry import build_declarative_contributions
 from codegen_ast.spec import NodeSpec
 from codegen_ast.support import SUPPORT_API, SUPPORT_MANIFEST, support_files, support_manifest
-from codegen_ast.target import BASE_CLASSES, SERVICE_WRAPPERS
+from codegen_ast.target import BASE_CLASSES, SERVICE_WRAPPERS, node_kind
 
 
 def service_shell(spec: NodeSpec) -> bool:
@@ -52,9 +53,12 @@ def _shell(context: NodeContext, names: DeclarativeNames) -> cst.Module:
 
 
 def _registry(context: NodeContext, names: DeclarativeNames, contributions: Sequence[Contribution]) -> cst.Module:
-    parts = RegistryParts(resources=[resource for c in contributions for resource in c.resources])
+    base, leading = registry_base(context.spec)
+    parts = RegistryParts(resources=[resource for c in contributions for resource in c.resources], base=base,
+                          leading=leading)
     topics = published_topics(context)
-    declared = dict.fromkeys(event for c in contributions for events in c.events.values() for event in events)
+    declared = dict.fromkeys([*(event for c in contributions for events in c.events.values() for event in events),
+                              *kind_events(context.spec), *step_events(context.spec)])
     parts.events = [EventDecl(names.event_constant(event), event, topics[event]) for event in declared]
     return build_registry(context.spec.class_name, context.spec.name, names.resources_class, parts, SUPPORT_API)
 
@@ -110,19 +114,14 @@ def build_declarative_modules(
     return check_modules(groups)
 
 
-# the node types whose operations have their declarative builders (reducer and
-# orchestrator operations need TransitionHandler / SagaHandler bodies)
-DECLARATIVE_TYPES = frozenset({"effect", "compute"})
-
-
 def generate_declarative(spec: NodeSpec, *, check_stable: bool = False) -> GeneratedPackage:
     """Build, format and collect every file of the declarative package for ``spec``
     (``onex_support`` is the output folder's, in ``beside``: see
     :mod:`codegen_ast.declarative.support_folder`)."""
-    if spec.node_type not in DECLARATIVE_TYPES:
-        raise SpecError([InputProblem(None, None, "node_type", (
-            f"the declarative shape is not generated for {spec.node_type} nodes yet; "
-            "generate it with --shape imperative"
+    if node_kind(spec.node_type).keeps_state and spec.state_machine is None:
+        raise SpecError([InputProblem(None, None, "state_machine", (
+            "a reducer without a state_machine folds each request into its previous answer, which the "
+            "declarative shape does not keep yet; declare a state_machine, or generate it with --shape imperative"
         ))])
     check_spec(spec)
     package = GeneratedPackage(spec)

@@ -75,6 +75,11 @@ def build_answer_model(spec: NodeSpec, names: DeclarativeNames) -> cst.Module:
         b.assign("correlation_id", _described("Correlation id of the request."), "UUID"),
         *model_fields(output_fields(spec), imports),
     ]
+    if spec.state_machine is not None:
+        body += [
+            b.assign("state", _described("The entity's state after the operation."), "str"),
+            b.assign("previous_state", _described("The entity's state before it."), "str"),
+        ]
     if lists(spec):
         body += [
             b.assign("records", _described("The rows of a list page.", default_factory="list"),

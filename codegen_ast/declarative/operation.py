@@ -49,12 +49,13 @@ def build_operation_handler(
     if events:
         members.append(b.assign("events", cst.Tuple([cst.Element(b.name(event)) for event in events])))
     members += run.members
-    params = [Param("request", names.request_model), Param("resources", names.resources_class)]
+    second = Param("transition", "Transition") if run.method == "reduce" else Param("resources", names.resources_class)
+    params = [Param("request", names.request_model), second]
     method = b.method(
         "compute" if cached else run.method, params, list(run.statements),
         returns=names.answer_model, is_async=True, doc=run.doc or None,
     )
-    methods = [method]
+    methods = [method] if run.statements else []  # a saga's run is its base's: it only declares stages
     if cached:
         compute = cst.Lambda(cst.Parameters(), b.call("self.compute", "request", "resources"))
         answer = b.call("resources.cache.answer", "request", b.call("self.declared_fields", "request"),

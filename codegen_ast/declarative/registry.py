@@ -28,6 +28,7 @@ class RegistryParts:
     resources: list[ResourceDecl] = field(default_factory=list)
     events: list[EventDecl] = field(default_factory=list)
     base: tuple[str, str] = (f"{SUPPORT}.resources", "NodeResources")
+    leading: tuple[str, ...] = ()  # attributes the base takes right after the node's name
     statements: list[cst.BaseStatement] = field(default_factory=list)  # module level, before the class
 
 
@@ -40,7 +41,9 @@ def build_registry(node: str, name: str, resources_class: str, parts: RegistryPa
             imports.add(module, item)
         body.append(b.assign(b.attr("self", resource.attribute), resource.value, resource.annotation))
     arguments: list[b.ExprLike | cst.Arg] = [b.string_literal(name)]
-    arguments += [b.attr("self", resource.attribute) for resource in parts.resources if resource.managed]
+    arguments += [b.attr("self", attribute) for attribute in parts.leading]
+    arguments += [b.attr("self", resource.attribute) for resource in parts.resources
+                  if resource.managed and resource.attribute not in parts.leading]
     publisher = next((r for r in parts.resources if r.publisher), None)
     keywords = {"publisher": b.attr("self", publisher.attribute)} if publisher else {}
     body.append(b.do(b.call(b.attr(b.call("super"), "__init__"), *arguments, **keywords)))

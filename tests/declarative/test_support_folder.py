@@ -73,7 +73,7 @@ def test_a_folder_codegen_ast_did_not_write_is_refused(tmp_path: Path) -> None:
         plan_support(tmp_path)
 
 
-def test_new_shape_declarative_writes_the_support_package_once_and_refuses_reducers(tmp_path: Path) -> None:
+def test_new_shape_declarative_writes_the_support_package_once_and_refuses_a_folding_reducer(tmp_path: Path) -> None:
     out = tmp_path / "out"
     command = [str(BIN / "codegen-ast"), "new", "--shape", "declarative", "--level", "none", "-o", str(out)]
     first = subprocess.run([*command, str(EXAMPLES / "orders_effect.yaml")], capture_output=True, text=True, check=False)
@@ -86,7 +86,10 @@ def test_new_shape_declarative_writes_the_support_package_once_and_refuses_reduc
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
         "node_orders_effect", "node_price_quote_compute", "onex_support"
     ]
-    reducer = subprocess.run([*command, str(EXAMPLES / "basket_fsm_reducer.yaml")], capture_output=True, text=True,
+    # a reducer with no state_machine folds its previous answer: not in this shape yet
+    reducer = subprocess.run([*command, str(EXAMPLES / "sales_totals_reducer.yaml")], capture_output=True, text=True,
                              check=False)
-    assert reducer.returncode == 2 and "--shape imperative" in reducer.stderr + reducer.stdout
-    assert not (out / "node_basket_reducer").exists()
+    said = reducer.stderr + reducer.stdout
+    assert reducer.returncode == 2 and "sales_totals_reducer.yaml: state_machine:" in said
+    assert "--shape imperative" in said
+    assert not any(p.name.startswith("node_sales") for p in out.iterdir())

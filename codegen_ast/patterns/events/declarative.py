@@ -19,10 +19,13 @@ from codegen_ast.spec import SubscribedEventSpec
 
 def published_topics(context: NodeContext) -> dict[str, str]:
     """Declared event type -> its topic."""
+    from codegen_ast.declarative.kinds import kind_events, step_events
+
     spec, names = context.spec, DeclarativeNames.of(context.spec)
-    if spec.events is None:
-        return {}
-    return {event.event_type: names.event_topic(event.event_type, event.topic) for event in spec.events.publishes}
+    topics = {event: names.event_topic(event, None) for event in [*kind_events(spec), *step_events(spec)]}
+    if spec.events is not None:
+        topics |= {event.event_type: names.event_topic(event.event_type, event.topic) for event in spec.events.publishes}
+    return topics
 
 
 def build_declared(context: NodeContext, earlier: Earlier) -> Contribution:

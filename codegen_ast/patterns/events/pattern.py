@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from codegen_ast import builders as b
+from codegen_ast.declarative import kinds
 from codegen_ast.decisions import Selection
 from codegen_ast.patterns.events import declarative
 from codegen_ast.patterns.contribution import Contribution, GeneratedTests, NodeContext
@@ -101,6 +102,7 @@ TRANSITION_EVENTS = Pattern(
         ),
     ),
     tests=("tests/test_fsm_reducer.py",),
+    declarative=kinds.build_reducer,
 )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from codegen_ast import builders as b
+from codegen_ast.declarative import kinds
 from codegen_ast.decisions import Selection
 from codegen_ast.files.values import sample_request
 from codegen_ast.patterns.contribution import Contribution, GeneratedTests, NodeContext
@@ -58,4 +59,5 @@ PATTERN = Pattern(
         after="workflow = await self._run_declared_workflow(request, steps, handler)",
     ),
     tests=("tests/test_workflow_orchestrator.py",),
+    declarative=kinds.build_orchestrator,
 )

@@ -1,0 +1,130 @@
+"""Reducers and orchestrators in the declarative shape, end to end on the framework's
+RuntimeLocal: the FSM reducer's TransitionHandlers (the contract's state machine, one
+state per entity, the transition event), the saga orchestrator's SagaHandlers (the
+declared stages against a real HTTP server, compensation newest first), and every
+checker over both packages."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from codegen_ast.declarative.generate import generate_declarative
+from codegen_ast.errors import SpecError
+from codegen_ast.readers import read_spec
+from codegen_ast.validate import validate
+from tests.checkers import (
+    compliance_check,
+    declarative_nodes,
+    onex_validate,
+    run_on_runtime,
+    typed_contracts,
+)
+from tests.declarative.conftest import EXAMPLES, generate_into
+from tests.support.helpers import Answer, HttpStandIn
+
+KINDS = ("basket_fsm_reducer", "checkout_workflow_orchestrator")
+BASKET = "node_basket_reducer"
+SAGA = "node_checkout_saga_orchestrator"
+BIN = Path(sys.executable).parent
+
+
+@pytest.fixture(scope="module")
+def kinds(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("kinds") / "out"
+    folder.mkdir()
+    generate_into(folder, *KINDS)
+    return folder
+
+
+def test_an_fsm_reducer_is_one_transition_handler_per_trigger_on_a_shell(kinds: Path) -> None:
+    package = kinds / BASKET
+    handlers = sorted(path.name for path in (package / "handlers").glob("handler_*.py"))
+    assert handlers == ["handler_add_item.py", "handler_checkout.py", "handler_clear.py"]
+    checkout = (package / "handlers" / "handler_checkout.py").read_text(encoding="utf-8")
+    assert "class HandlerCheckout(\n    TransitionHandler[" in checkout or "class HandlerCheckout(TransitionHandler[" in checkout
+    assert "transition_event = BASKET_TRANSITION" in checkout
+    assert "async def reduce(" in checkout
+    node = (package / "node.py").read_text(encoding="utf-8")
+    assert len(node.splitlines()) < 40 and "def " in node and node.count("def ") == 1  # __init__ only
+
+
+def test_an_fsm_reducer_takes_declared_transitions_on_runtime_local(
+    kinds: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    added = run_on_runtime(kinds, BASKET, {"operation": "add_item", "sku": "A-1"}, tmp_path / "add")
+    assert added.outcome == "completed", added.last_error
+    answer = added.result["handler_result"]
+    assert (answer["state"], answer["previous_state"], answer["sku"]) == ("active", "empty", "A-1")
+    [event] = added.on("onex.evt.basket.basket-transition.v1")
+    assert (event["payload"]["trigger"], event["payload"]["from_state"], event["payload"]["to_state"]) == (
+        "add_item", "empty", "active")
+    assert [p["state"] for p in added.on("onex.evt.basket.basket-completed.v1")] == ["active"]
+
+    # each RuntimeLocal run starts from the initial state: checkout is not declared from `empty`
+    refused = run_on_runtime(kinds, BASKET, {"operation": "checkout"}, tmp_path / "checkout")
+    assert refused.outcome == "failed"
+    assert refused.last_error == "handler 'HandlerCheckout' failed"
+    assert "INVALID_STATE] operation 'checkout' is not allowed in state 'empty'" in caplog.text
+    assert refused.on("onex.evt.basket.basket-transition.v1") == []
+
+
+def test_a_saga_orchestrator_runs_its_declared_stages_on_runtime_local(
+    kinds: Path, tmp_path: Path, http_env: HttpStandIn, caplog: pytest.LogCaptureFixture
+) -> None:
+    request = {"operation": "place_order", "order_id": "o-1", "sku": "A-1", "quantity": 2, "amount": "19.99"}
+    http_env.script("POST /reservations", Answer(body={"reservation_id": "r-1"}))
+    http_env.script("POST /payments", Answer(body={"payment_id": "p-1"}))
+    http_env.script("POST /shipments", Answer(body={"shipment_id": "s-1"}))
+    placed = run_on_runtime(kinds, SAGA, request, tmp_path / "place")
+    assert placed.outcome == "completed", placed.last_error
+    answer = placed.result["handler_result"]
+    assert (answer["order_id"], answer["reservation_id"], answer["payment_id"], answer["shipment_id"]) == (
+        "o-1", "r-1", "p-1", "s-1")
+    assert [c.path for c in http_env.calls("POST ")] == ["/reservations", "/payments", "/shipments"]
+    assert len(placed.on("onex.evt.commerce.order-placed.v1")) == 1
+
+    # shipping fails: the steps done are compensated newest first, the run fails
+    http_env.reset()
+    http_env.script("POST /shipments", Answer(status=500))
+    failed = run_on_runtime(kinds, SAGA, request, tmp_path / "fail")
+    assert failed.outcome == "failed"
+    assert "ORCHESTRATOR_EXEC_STEP_FAILED" in caplog.text
+    undone = [f"{c.method} {c.path}" for c in http_env.calls() if c.method == "DELETE" or "refund" in c.path]
+    assert undone == ["POST /payments/o-1/refund", "DELETE /reservations/o-1"]
+    assert len(failed.on("onex.evt.commerce.order-withdrawn.v1")) == 1
+
+
+def test_a_request_cannot_choose_the_saga_steps(kinds: Path, tmp_path: Path, http_env: HttpStandIn) -> None:
+    refused = run_on_runtime(kinds, SAGA, {"operation": "place_order", "order_id": "o-2",
+                                           "steps": [{"name": "drop_tables"}]}, tmp_path / "steps")
+    assert refused.outcome == "failed"
+    assert http_env.calls() == []
+
+
+def test_reducers_and_orchestrators_pass_every_checker(kinds: Path, tmp_path: Path) -> None:
+    packages = [kinds / BASKET, kinds / SAGA]
+    for package in packages:
+        validated = onex_validate(package)
+        assert validated.ok, (package.name, validated.issues, validated.output)
+    compliance = compliance_check(kinds, tmp_path / "compliance")
+    assert compliance.ok, compliance.output
+    for node in compliance.nodes.values():
+        assert len(node.checks_passed) == 8 and node.checks_failed == [], node
+    assert [(item.path.parent.name, item.error) for item in typed_contracts(kinds) if item.error] == []
+    checked = declarative_nodes(kinds)
+    assert checked.passed and checked.files_checked == len(packages), checked.violations
+    report = validate(packages, level="strict", display_root=kinds)
+    assert [f"{f.file}:{f.line} {f.rule} {f.message}" for f in report.findings] == []
+    typed = subprocess.run([str(BIN / "mypy"), "--strict", "--no-incremental", BASKET, SAGA, "onex_support"],
+                           cwd=kinds, capture_output=True, text=True, timeout=600, check=False)
+    assert typed.returncode == 0, typed.stdout + typed.stderr
+
+
+def test_a_reducer_that_folds_its_previous_answer_is_refused_with_the_way_out() -> None:
+    with pytest.raises(SpecError) as refused:
+        generate_declarative(read_spec(EXAMPLES / "sales_totals_reducer.yaml").spec)
+    assert "state_machine" in str(refused.value) and "--shape imperative" in str(refused.value)
