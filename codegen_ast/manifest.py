@@ -40,6 +40,7 @@ class Manifest:
     generated: dict[str, str] = field(default_factory=dict)  # relative path -> the generated text
     spec_file: str | None = None  # the spec's path, relative to the package folder
     problem: str | None = None  # why the manifest could not be read (then nothing is known)
+    shape: str = "imperative"  # the package's shape: "declarative" (a shell, handler.py, handlers/, registry/)
 
 
 def _pack(files: dict[str, str]) -> str:
@@ -59,6 +60,12 @@ def _unpack(packed: object) -> dict[str, str]:
     return {key: value for key, value in data.items() if isinstance(key, str) and isinstance(value, str)}
 
 
+def shape_of(files: dict[str, str]) -> str:
+    """The shape of a package from its files: the declarative shape has its entry
+    handler in ``handler.py`` beside the contract, the imperative one never does."""
+    return "declarative" if "handler.py" in files else "imperative"
+
+
 def render_manifest(spec: NodeSpec, files: dict[str, str], tool_version: str, *, spec_file: str | None = None) -> str:
     generated = {path: text for path, text in sorted(files.items()) if path != MANIFEST}
     data: dict[str, object] = {
@@ -68,6 +75,8 @@ def render_manifest(spec: NodeSpec, files: dict[str, str], tool_version: str, *,
     }
     if spec_file is not None:
         data["spec_file"] = spec_file
+    if shape_of(generated) == "declarative":  # absent: imperative (every manifest written before the shape)
+        data["shape"] = "declarative"
     data["files"] = {path: digest(text) for path, text in generated.items()}
     data["generated"] = _pack(generated)
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
@@ -102,4 +111,5 @@ def read_manifest(package_dir: Path) -> Manifest:
         dict(hashes),
         generated,
         spec_file if isinstance(spec_file, str) else None,
+        shape="declarative" if data.get("shape") == "declarative" else "imperative",
     )

@@ -4,6 +4,7 @@ shared options, settings files, exit codes, colour, output formats, progress,
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from collections.abc import Callable
@@ -79,6 +80,10 @@ def test_every_command_reads_the_nearest_pyproject_or_config_and_isolated_ignore
     code, out, err = invoke([*arguments, "--isolated"], input=stdin)
     assert code == 0, out + err
 
+    (project / "pyproject.toml").write_text('[tool.codegen-ast]\nlevel = "none"\n')
+    code, out, err = invoke([*arguments, "-v"], input=stdin)  # -v names the settings used
+    assert code == 0 and f"settings: {project / 'pyproject.toml'}" in err, out + err
+
     good = tmp_path / "settings.toml"  # --config: top-level keys, and it replaces the nearest file
     good.write_text('level = "none"\n')
     code, out, err = invoke([*arguments, "--config", str(good)], input=stdin)
@@ -101,7 +106,7 @@ def _edited_spec_package(tmp_path: Path) -> tuple[Path, Path]:
     """A package generated from a spec file that was edited afterwards: a new
     operation and a new output field."""
     spec = tmp_path / "specs" / "orders.yaml"
-    spec.parent.mkdir()
+    spec.parent.mkdir(parents=True)
     shutil.copy(EXAMPLE, spec)
     code, _, err = invoke(["new", str(spec), "-o", str(tmp_path / "out"), "--level", "none", "-q"])
     assert code == 0, err
@@ -179,6 +184,16 @@ def test_validate_and_regenerate_read_level_from_the_settings(
     settings.write_text('level = "none"\n')
     code, out, _ = invoke(["validate", str(SEC001), "--config", str(settings)])
     assert code == 0 and "level none" in out
+
+    spec, package = _edited_spec_package(tmp_path / "regenerate")  # regenerate validates at the settings' level
+    (tmp_path / "pyproject.toml").write_text('[tool.codegen-ast]\nlevel = "basic"\n')
+    runs = ((["-q"], "basic"), (["--isolated"], "standard"), (["--config", str(settings)], None))
+    for version, (arguments, level) in enumerate(runs):
+        spec.write_text(spec.read_text().replace("Order persistence", f"v{version} Order persistence"))
+        code, out, err = invoke(["regenerate", str(package), "--format", "json", *arguments])
+        assert code == 0, out + err
+        [result] = json.loads(out)
+        assert result["changed"] and (result["validation"] and result["validation"]["level"]) == level, arguments
 
 
 # --- output: colour, formats, progress -----------------------------------------------------------------------------
@@ -351,8 +366,6 @@ def test_validate_walks_leave_out_what_git_ignores_and_excludes(repository: Path
 
 
 def test_upgrade_walks_leave_out_what_git_ignores_and_excludes(repository: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import json
-
     for path in (repository / "src").rglob("*.py"):
         shutil.copy(NODE, path)
     before = {path: path.read_bytes() for path in (repository / "src").rglob("*.py")}

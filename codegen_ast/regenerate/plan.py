@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from codegen_ast._version import __version__
+from codegen_ast.declarative.generate import generate_declarative
 from codegen_ast.errors import InputProblem, SpecError
 from codegen_ast.generate import GeneratedPackage, generate
 from codegen_ast.manifest import MANIFEST, Manifest, digest, read_manifest, render_manifest
@@ -51,6 +52,7 @@ class Regeneration:
     spec_source: str  # where the spec came from, for people
     files: list[FilePlan] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    support: bool = False  # the declarative shape: onex_support beside the package is brought up to date
 
     @property
     def writes(self) -> dict[str, str]:
@@ -122,7 +124,7 @@ def _bases(manifest: Manifest, theirs: GeneratedPackage) -> dict[str, str]:
     bases = dict(manifest.generated)
     missing = [name for name in manifest.hashes if name not in bases]
     if missing and manifest.spec is not None:
-        again = theirs if manifest.spec == theirs.spec else generate(manifest.spec)
+        again = theirs if manifest.spec == theirs.spec else generate_in(manifest.shape, manifest.spec)
         bases |= {name: again.files[name] for name in missing
                   if name in again.files and digest(again.files[name]) == manifest.hashes[name]}
     return bases
@@ -154,12 +156,20 @@ def _plan_file(root: Path, relative: str, text: str, manifest: Manifest, base: s
     return FilePlan(relative, action, merged.text, merged.conflicts)
 
 
+def generate_in(shape: str, spec: NodeSpec) -> GeneratedPackage:
+    """The package of ``spec`` in the shape its manifest records (a package keeps its
+    shape: ``upgrade --to declarative`` changes it)."""
+    if shape == "declarative":
+        return generate_declarative(spec)
+    return generate(spec)
+
+
 def plan_regeneration(root: Path, *, spec_file: Path | None = None) -> Regeneration:
     """Plan the regeneration of the package in ``root`` (nothing is written)."""
     manifest = read_manifest(root)
     spec, source, record, notes = _choose_spec(root, manifest, spec_file)
-    theirs = generate(spec)
-    result = Regeneration(root, spec, source, notes=notes)
+    theirs = generate_in(manifest.shape, spec)
+    result = Regeneration(root, spec, source, notes=notes, support=bool(theirs.beside))
     if manifest.problem is not None and not any(manifest.problem in note for note in notes):
         result.notes.append(f"{manifest.problem}: every file that differs is kept as yours")
     bases = _bases(manifest, theirs)

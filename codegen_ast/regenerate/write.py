@@ -13,6 +13,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from codegen_ast.declarative.support_folder import plan_support, write_support
 from codegen_ast.errors import OutputError
 from codegen_ast.regenerate.plan import Regeneration
 
@@ -25,7 +26,11 @@ def _inside(root: Path, relative: str) -> Path:
 
 
 def apply_regeneration(plan: Regeneration) -> list[str]:
-    """Write ``plan``; returns the files that changed on disk."""
+    """Write ``plan``; returns the files that changed on disk. A declarative package's
+    ``onex_support`` is checked first (newer or edited: nothing is written) and
+    written or updated after."""
+    if plan.support:
+        plan_support(plan.root.parent)
     changed = plan.changed()
     staged: list[tuple[Path, Path]] = []
     try:
@@ -50,6 +55,8 @@ def apply_regeneration(plan: Regeneration) -> list[str]:
         os.replace(written, target)
     for relative in plan.removes:
         _inside(plan.root, relative).unlink(missing_ok=True)
+    if plan.support:
+        write_support(plan.root.parent)
     return changed
 
 

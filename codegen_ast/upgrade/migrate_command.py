@@ -13,6 +13,7 @@ from codegen_ast.commands.output import text_diff
 from codegen_ast.upgrade.files import python_files, read_python
 from codegen_ast.upgrade.migrate import Migration, migrate_node, write_migration
 from codegen_ast.upgrade.nodes import find_node_classes
+from codegen_ast.upgrade.reshape import Reshape, is_generated_package, plan_reshape, write_reshape
 
 NOT_MIGRATED = "UPG002"
 _ALREADY = "it is declarative already"
@@ -41,8 +42,30 @@ def _as_dict(migration: Migration) -> dict[str, object]:
     }
 
 
+def _reshape(packages: list[Path], run: Run, *, diff: bool, write: bool) -> list[Reshape]:
+    """Packages codegen-ast generated: generated again in the declarative shape."""
+    plans = [plan_reshape(package) for package in packages]
+    for plan in plans:
+        if plan.reason is not None or run.output_format == "json":
+            continue
+        if diff:
+            for relative, text in sorted(plan.files.items()):
+                run.diff(text_diff(plan.originals.get(relative, ""), text, str(plan.root / relative)))
+            for relative in plan.removed:
+                run.diff(text_diff(plan.originals.get(relative, ""), "", str(plan.root / relative)))
+        verb = "reshaped" if write else "would reshape"
+        run.out(f"{verb} {plan.root} (generated) to the declarative shape: {len(plan.files)} files written, "
+                f"{len(plan.removed)} of the old shape removed")
+        if write:
+            write_reshape(plan)
+    return plans
+
+
 def migrate_command(paths: tuple[Path, ...], run: Run, *, check: bool, diff: bool, write: bool) -> None:
-    migrations = [migrate_node(path) for path in _node_files(paths, run)]
+    generated = [path for path in paths if is_generated_package(path)]
+    reshaped = _reshape(generated, run, diff=diff, write=write)
+    others = tuple(path for path in paths if path not in generated)
+    migrations = [migrate_node(path) for path in _node_files(others, run)] if others else []
     refused = [m for m in migrations if m.reason is not None and m.reason != _ALREADY]
     for migration in migrations:
         if run.output_format == "json":
@@ -59,13 +82,30 @@ def migrate_command(paths: tuple[Path, ...], run: Run, *, check: bool, diff: boo
                     f"{len(migration.files)} files)")
         if write and migration.changed:
             write_migration(migration)
+    refused += [Migration(plan.root, reason=plan.reason) for plan in reshaped
+                if plan.reason is not None and plan.reason != _ALREADY]
     if run.output_format == "json":
-        run.out(json.dumps([_as_dict(m) for m in migrations], indent=2))
+        run.out(json.dumps([_as_dict(m) for m in migrations] + [_reshape_dict(p) for p in reshaped], indent=2))
     else:
+        for plan in reshaped:
+            if plan.reason == _ALREADY:
+                run.info(f"{plan.root}: {_ALREADY}")
         run.diagnostics(
             [Diagnostic(str(m.path), 1, 1, NOT_MIGRATED, f"left unchanged: {m.reason}") for m in refused]
         )
-    due = [m for m in migrations if m.changed]
-    run.info(f"{len(migrations)} nodes, {len(due)} {'migrated' if write else 'to migrate'}"
+    due = [m for m in migrations if m.changed] + [p for p in reshaped if p.changed]
+    total = len(migrations) + len(reshaped)
+    run.info(f"{total} nodes, {len(due)} {'migrated' if write else 'to migrate'}"
              + (f", {len(refused)} left unchanged" if refused else ""))
     sys.exit(EXIT_FINDINGS if refused or (check and due) else 0)
+
+
+def _reshape_dict(plan: Reshape) -> dict[str, object]:
+    return {
+        "path": str(plan.root),
+        "migrated": plan.changed,
+        "generated_package": True,
+        "files": sorted(str(plan.root / relative) for relative in plan.files),
+        "removed": sorted(str(plan.root / relative) for relative in plan.removed),
+        "left_unchanged": plan.reason,
+    }

@@ -32,12 +32,17 @@ def generate_into(folder: Path, *examples: str) -> dict[str, Path]:
     return written
 
 
+def output_folder(factory: pytest.TempPathFactory, name: str, *examples: str) -> Path:
+    """A fresh output folder with the examples' declarative packages and onex_support."""
+    folder = factory.mktemp(name) / "out"
+    folder.mkdir()
+    generate_into(folder, *examples)
+    return folder
+
+
 @pytest.fixture(scope="module")
 def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("declarative") / "out"
-    folder.mkdir()
-    generate_into(folder, *DECLARATIVE_EXAMPLES)
-    return folder
+    return output_folder(tmp_path_factory, "declarative", *DECLARATIVE_EXAMPLES)
 
 
 def migrate(database: Database, package: Path) -> None:

@@ -23,7 +23,7 @@ from tests.checkers import (
     run_on_runtime,
     typed_contracts,
 )
-from tests.declarative.conftest import EXAMPLES, generate_into
+from tests.declarative.conftest import EXAMPLES, output_folder
 from tests.support.helpers import Answer, HttpStandIn
 
 KINDS = ("basket_fsm_reducer", "checkout_workflow_orchestrator")
@@ -34,10 +34,7 @@ BIN = Path(sys.executable).parent
 
 @pytest.fixture(scope="module")
 def kinds(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("kinds") / "out"
-    folder.mkdir()
-    generate_into(folder, *KINDS)
-    return folder
+    return output_folder(tmp_path_factory, "kinds", *KINDS)
 
 
 def test_an_fsm_reducer_is_one_transition_handler_per_trigger_on_a_shell(kinds: Path) -> None:

@@ -1,0 +1,110 @@
+"""``upgrade --to declarative`` for a package codegen-ast generated in the imperative
+shape: it is generated again, in the declarative shape, from the spec its manifest
+records.
+
+No edit is lost. A file the user changed since it was generated (its hash differs
+from the manifest's) stops the reshape before anything is written, named with what
+to do; a file the manifest does not know (the user's own) is left where it is. The
+old shape's files that the new shape does not have (the imperative ``node.py``'s
+helpers, ``workflows.py``, ...) are removed only when unchanged; ``onex_support`` is
+written beside the package when the folder has none (or an older one).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from codegen_ast.declarative.generate import generate_declarative
+from codegen_ast._version import __version__
+from codegen_ast.declarative.support_folder import plan_support, write_support
+from codegen_ast.errors import OutputError, SpecError
+from codegen_ast.locking import package_lock
+from codegen_ast.manifest import MANIFEST, digest, read_manifest, render_manifest
+
+
+@dataclass
+class Reshape:
+    """What reshaping one generated package does (``reason``: why it does not)."""
+
+    root: Path
+    files: dict[str, str] = field(default_factory=dict)  # relative path -> new text
+    removed: list[str] = field(default_factory=list)  # the old shape's files, unchanged, not in the new
+    originals: dict[str, str] = field(default_factory=dict)  # relative path -> text on disk before
+    edited: list[str] = field(default_factory=list)  # the user's changes that stop it
+    reason: str | None = None
+
+    @property
+    def changed(self) -> bool:
+        return self.reason is None and bool(self.files)
+
+
+def is_generated_package(path: Path) -> bool:
+    return path.is_dir() and (path / MANIFEST).is_file()
+
+
+def plan_reshape(root: Path) -> Reshape:
+    """The declarative package for the generated package in ``root`` (nothing written)."""
+    plan = Reshape(root)
+    manifest = read_manifest(root)
+    if manifest.spec is None:
+        plan.reason = f"{manifest.problem}: the spec it was generated from is unknown"
+        return plan
+    if manifest.shape == "declarative":
+        plan.reason = "it is declarative already"
+        return plan
+    try:
+        package = generate_declarative(manifest.spec)
+        plan_support(root.parent)  # refuses a folder whose onex_support is newer, or edited
+    except (SpecError, OutputError) as error:
+        plan.reason = f"the declarative shape cannot be generated for it: {error}; nothing was written"
+        return plan
+    for relative, recorded in sorted(manifest.hashes.items()):
+        path = root / relative
+        if path.is_file():
+            text = path.read_text(encoding="utf-8", errors="replace")
+            plan.originals[relative] = text
+            if digest(text) != recorded and text != package.files.get(relative):  # (an interrupted run's: done)
+                plan.edited.append(relative)
+    if plan.edited:
+        plan.reason = (
+            f"edited since it was generated: {', '.join(plan.edited)}; nothing was written. Move each change "
+            "into the new shape by hand (an operation's logic goes to handlers/handler_<operation>.py, run()), "
+            "or undo it (`codegen-ast regenerate --diff` shows it), then run this again"
+        )
+        return plan
+    plan.files = dict(package.files)
+    plan.files[MANIFEST] = render_manifest(manifest.spec, package.files, __version__, spec_file=manifest.spec_file)
+    plan.removed = [relative for relative in manifest.hashes
+                    if relative not in package.files and (root / relative).is_file()]
+    for relative, text in plan.files.items():
+        path = root / relative
+        if relative != MANIFEST and relative not in plan.originals and path.is_file():
+            if path.read_text(encoding="utf-8", errors="replace") != text:
+                plan.reason = f"{relative} is yours (the manifest does not know it) and the new shape needs that name"
+                return plan
+            plan.originals[relative] = text
+    return plan
+
+
+def write_reshape(plan: Reshape) -> None:
+    """Carry out ``plan``: the old shape's files removed, the new ones written (the
+    manifest last: a run interrupted before it is run again, and the files it wrote
+    are taken as its own), onex_support beside."""
+    with package_lock(plan.root):
+        _write(plan)
+    write_support(plan.root.parent)
+
+
+def _write(plan: Reshape) -> None:
+    for relative in plan.removed:
+        (plan.root / relative).unlink(missing_ok=True)
+    for relative, text in sorted(plan.files.items(), key=lambda item: item[0] == MANIFEST):
+        target = plan.root / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staged = target.with_name(f".{target.name}.tmp")
+        staged.write_text(text, encoding="utf-8")
+        staged.replace(target)
+    for folder in sorted({(plan.root / r).parent for r in plan.removed}, key=lambda p: -len(p.parts)):
+        if folder != plan.root and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()

@@ -1,0 +1,89 @@
+"""``upgrade PACKAGE --to declarative`` on a package codegen-ast generated in the
+imperative shape: generated again in the declarative shape from the spec its
+manifest records; the user's own files kept; stopped before writing anything when
+a generated file was edited."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from codegen_ast.cli import main
+from codegen_ast.manifest import read_manifest
+from tests.declarative.conftest import EXAMPLES
+
+
+def _old_package(tmp_path: Path, example: str = "price_quote_compute") -> tuple[Path, Path]:
+    out = tmp_path / "out"
+    created = CliRunner().invoke(main, ["new", str(EXAMPLES / f"{example}.yaml"), "-o", str(out),
+                                        "--shape", "imperative", "--level", "none"])
+    assert created.exit_code == 0, created.output
+    [package] = [path for path in out.iterdir() if path.name.startswith("node_")]
+    assert read_manifest(package).shape == "imperative" and not (package / "handler.py").exists()
+    return out, package
+
+
+def test_upgrade_to_declarative_reshapes_an_old_generated_package(tmp_path: Path) -> None:
+    out, package = _old_package(tmp_path)
+    mine = package / "NOTES.md"
+    mine.write_text("our notes\n", encoding="utf-8")  # a file of the user's: left where it is
+    shown = CliRunner().invoke(main, ["upgrade", str(package), "--to", "declarative"])
+    assert shown.exit_code == 0, shown.output
+    assert "would reshape" in shown.output and not (package / "handler.py").exists()  # --diff by default
+
+    done = CliRunner().invoke(main, ["upgrade", str(package), "--to", "declarative", "--write"])
+    assert done.exit_code == 0, done.output
+    assert read_manifest(package).shape == "declarative"
+    assert (package / "handler.py").is_file() and (package / "registry").is_dir()
+    assert (out / "onex_support" / "handlers" / "operation.py").is_file()
+    node = (package / "node.py").read_text(encoding="utf-8")
+    assert node.count("def ") == 1 and len(node.splitlines()) < 40
+    assert mine.read_text(encoding="utf-8") == "our notes\n"
+    again = CliRunner().invoke(main, ["upgrade", str(package), "--to", "declarative", "--write"])
+    assert again.exit_code == 0 and "declarative already" in again.output
+    assert CliRunner().invoke(main, ["regenerate", str(package)]).exit_code == 0
+    assert read_manifest(package).shape == "declarative"
+
+
+def test_upgrade_to_declarative_stops_on_an_edited_generated_package_and_loses_nothing(tmp_path: Path) -> None:
+    _, package = _old_package(tmp_path)
+    handler = package / "handlers" / "handler_quote_price.py"
+    edited = handler.read_text(encoding="utf-8") + "\n# our change\n"
+    handler.write_text(edited, encoding="utf-8")
+    before = {path: path.read_bytes() for path in package.rglob("*") if path.is_file()}
+    refused = CliRunner().invoke(main, ["upgrade", str(package), "--to", "declarative", "--write"])
+    assert refused.exit_code == 1, refused.output
+    assert "UPG002" in refused.output and "handlers/handler_quote_price.py" in refused.output
+    assert "nothing was written" in refused.output
+    assert {path: path.read_bytes() for path in package.rglob("*") if path.is_file()} == before
+
+
+def test_upgrade_to_declarative_interrupted_before_its_manifest_is_run_again(tmp_path: Path) -> None:
+    from codegen_ast.manifest import MANIFEST
+    from codegen_ast.upgrade.reshape import plan_reshape
+
+    _, package = _old_package(tmp_path)
+    plan = plan_reshape(package)
+    assert plan.reason is None and plan.removed and "handler.py" in plan.files
+    for relative in plan.removed[:1]:
+        (package / relative).unlink()
+    for relative, text in plan.files.items():  # every new file written, the manifest not yet
+        if relative != MANIFEST:
+            (package / relative).parent.mkdir(parents=True, exist_ok=True)
+            (package / relative).write_text(text, encoding="utf-8")
+    assert read_manifest(package).shape == "imperative"
+    again = CliRunner().invoke(main, ["upgrade", str(package), "--to", "declarative", "--write"])
+    assert again.exit_code == 0, again.output
+    assert read_manifest(package).shape == "declarative"
+    assert not any((package / relative).exists() for relative in plan.removed)
+
+
+def test_upgrade_to_declarative_refuses_a_reducer_the_shape_cannot_carry_and_writes_nothing(tmp_path: Path) -> None:
+    _, package = _old_package(tmp_path, "sales_totals_reducer")
+    before = {path: path.read_bytes() for path in package.rglob("*") if path.is_file()}
+    refused = CliRunner().invoke(main, ["upgrade", str(package), "--to", "declarative", "--write"])
+    assert refused.exit_code == 1, refused.output
+    assert "UPG002" in refused.output and "state_machine" in refused.output
+    assert {path: path.read_bytes() for path in package.rglob("*") if path.is_file()} == before
+    assert not (package.parent / "onex_support").exists()
