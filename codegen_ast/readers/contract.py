@@ -29,7 +29,7 @@ KNOWN_KEYS = frozenset(
 # read, but not what the generator writes: carried into the generated contract as written
 _CARRIED = frozenset(
     {"contract_name", "node_name", "capabilities", "dependencies", "error_handling", "metadata",
-     "intent_emission", "descriptor", "state_model", "health_check", "author"}
+     "intent_emission", "descriptor", "state_model", "health_check", "author", "performance", "algorithm"}
 )
 # the client library a dependency names exactly (its type, module or library): nothing read from a word
 _CLIENT_LIBRARIES = {
