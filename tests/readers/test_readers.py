@@ -163,3 +163,18 @@ def test_a_contracts_performance_and_algorithm_are_carried_not_replaced(tmp_path
     plain = tmp_path / "plain.yaml"
     plain.write_text(path.read_text(encoding="utf-8").split("performance:")[0], encoding="utf-8")
     assert yaml.safe_load(generate(read_spec(plain).spec).files["contract.yaml"])["performance"] == {"single_operation_max_ms": 1000}
+
+
+def test_every_problem_of_a_contract_is_reported_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "contract.yaml"
+    path.write_text(
+        "name: node_x_effect\nnode_type: EFFECT_GENERIC\ndescription: X.\n"
+        "io_operations: oops\ncapabilities: [{nope: 1}]\ninput_model: 5\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(SpecError) as refused:
+        read_spec(path)
+    assert [(problem.line, problem.field) for problem in refused.value.problems] == [
+        (4, "io_operations"), (5, "capabilities.0"), (6, "input_model"),
+    ]
+    assert all(str(path) in line for line in str(refused.value).splitlines())  # each names the file
