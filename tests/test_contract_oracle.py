@@ -14,7 +14,10 @@ contract came from, not of the contract.
 Each contract the oracle passes must be read (``read_spec`` gives a NodeSpec),
 generate, and pass ``--level basic`` validation (syntax and ONEX structure), as
 ``codegen-ast new --level basic`` does, except the few in :data:`REFUSED_ON_PURPOSE`,
-which must be refused with an error naming file, line and field.
+which must be refused with an error naming file, line and field. A contract (current
+dialect) publishes nothing it does not declare: every event type and topic constant of
+the generated node.py is written in the contract, and no ``<operation>.completed`` or
+per-transition event is made up (issue 13 point 4).
 
 The oracle passes contracts the framework's strict pydantic contract models reject
 (extra keys, ``io_operations[].operation``, dotted operations, payload_type_match
@@ -47,6 +50,8 @@ NOT_ABOUT_THE_CONTRACT = frozenset({"handler_resolution"})
 
 # contracts the oracle passes (it does not look at these sections) that codegen-ast
 # refuses on purpose, with the reason; each must be refused naming file, line and field
+# the constants the events pattern writes: EVENT_X = "<event type>", TOPIC_X = "<topic>"
+EVENT_OR_TOPIC = re.compile(r'^(?:EVENT|TOPIC)_[A-Z0-9_]+ = "([^"]+)"', re.MULTILINE)
 REFUSED_ON_PURPOSE = {
     "readers/files/bad_v2_mixin.yaml": "names a mixin omnibase-core does not have (MixinTeleport)",
     "readers/files/bad_v2_schema.yaml": "'money' is not a JSON Schema type: a field type would be guessed",
@@ -131,6 +136,10 @@ def test_what_the_oracle_passes_is_read_and_generates(path: Path, oracle: dict[s
     package = generate(result.spec)
     report = validate_generated(package, level="basic")
     assert report.passed, "\n".join(f"{f.file}:{f.line}: {f.rule} {f.message}" for f in report.findings)
+    if result.dialect == "contract":  # nothing invented: every event type and topic is the contract's own
+        node = package.files["node.py"]
+        invented = [value for value in EVENT_OR_TOPIC.findall(node) if value not in path.read_text(encoding="utf-8")]
+        assert not invented and '.completed"' not in node, invented
 
 
 def test_the_oracle_passes_contracts_the_strict_models_reject(oracle: dict[str, list[str]]) -> None:

@@ -37,7 +37,7 @@ from tests.conftest import ROOT
 
 # the documentation a user reads (design notes for contributors are not in it)
 USER_DOCS = ["README.md", "docs/install.md", "docs/running.md", "docs/library.md", "docs/validation.md",
-             "docs/declarations.md", "docs/classification.md", "docs/llm.md", "docs/libraries.md"]
+             "docs/declarations.md", "docs/classification.md", "docs/llm.md", "docs/libraries.md", "docs/contracts.md"]
 SKIP = re.compile(r"<!-- not run: (.+?) -->\s*$")
 FENCE = re.compile(r"^```(\w*)\s*$")
 MINIMAL = {"name": "orders", "node_type": "effect", "description": "Orders."}

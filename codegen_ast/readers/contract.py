@@ -29,7 +29,7 @@ KNOWN_KEYS = frozenset(
 # read, but not what the generator writes: carried into the generated contract as written
 _CARRIED = frozenset(
     {"contract_name", "node_name", "capabilities", "dependencies", "error_handling", "metadata",
-     "intent_emission", "descriptor", "state_model", "health_check", "author"}
+     "intent_emission", "descriptor", "state_model", "health_check", "author", "performance", "algorithm"}
 )
 # the client library a dependency names exactly (its type, module or library): nothing read from a word
 _CLIENT_LIBRARIES = {
@@ -199,65 +199,83 @@ def _description(conversion: Conversion, name: str) -> None:
 
 
 def convert_contract(conversion: Conversion) -> None:
+    """Read the contract; the sections that do not depend on each other are read even when
+    one has a problem, and every problem found is reported at once."""
     raw = conversion.document.data
-    node_type = _node_type(conversion)
+    node_type = None
+    with conversion.gathering():
+        node_type = _node_type(conversion)
     if node_type is not None:
         conversion.set("node_type", node_type, ("node_type",) if "node_type" in raw else ("node_kind",))
     written = _names(conversion, node_type)
     _description(conversion, written)
-    version = _version(conversion, raw.get("node_version"))
-    if version:
-        conversion.set("version", version, ("node_version",))
+    with conversion.gathering():
+        version = _version(conversion, raw.get("node_version"))
+        if version:
+            conversion.set("version", version, ("node_version",))
     metadata = raw.get("metadata") if isinstance(raw.get("metadata"), dict) else {}
     for key in ("author", "domain"):
         value = raw.get(key) if key in raw else metadata.get(key)
         if isinstance(value, str) and value.strip():
             conversion.set(key, value, (key,) if key in raw else ("metadata", key))
-    strategy, routes = contract_declared.handler_routes(conversion, raw)
+    strategy: str | None = None
+    routes: list[dict[str, Any]] = []
+    with conversion.gathering():
+        strategy, routes = contract_declared.handler_routes(conversion, raw)
     untyped: list[str] = []
-    _operations(conversion, raw, routes, untyped)
+    with conversion.gathering():
+        _operations(conversion, raw, routes, untyped)
     if node_type is not None:
         _framework_fields(conversion, node_type)
-    subscribe, publish = contract_declared.topics(conversion, raw)
+    subscribe: list[str] = []
+    publish: list[str] = []
+    with conversion.gathering():
+        subscribe, publish = contract_declared.topics(conversion, raw)
 
     features: list[str] = []
     capabilities: list[str] = []
-    for index, capability in enumerate(conversion.optional(raw, "capabilities", list, "a list", ()) or []):
-        name = capability.get("name") if isinstance(capability, dict) else capability
-        if not isinstance(name, str):
-            raise conversion.fail(("capabilities", index), "a capability is a name (or {name: ...}), e.g. orders.read")
-        if name.lower() in _CAPABILITY_FEATURES:
-            features.append(_CAPABILITY_FEATURES[name.lower()])
-        if name not in capabilities:
-            capabilities.append(name)  # advertised in discovery responses (the discovery pattern)
+    with conversion.gathering():
+        _capabilities(conversion, raw, features, capabilities)
     if capabilities:
         conversion.set("capabilities", capabilities, ("capabilities",))
     dependencies: list[str] = []
-    for dependency in conversion.optional(raw, "dependencies", list, "a list of {name, type}", ()) or []:
-        said = [dependency.get(k) for k in ("library", "module", "type")] if isinstance(dependency, dict) else [dependency]
-        client = next((_CLIENT_LIBRARIES[w] for w in said if isinstance(w, str) and w in _CLIENT_LIBRARIES), None)
-        if client and client not in dependencies:
-            dependencies.append(client)
-    error_handling = conversion.optional(raw, "error_handling", dict, "a mapping", ()) or {}
+    with conversion.gathering():
+        for dependency in conversion.optional(raw, "dependencies", list, "a list of {name, type}", ()) or []:
+            said = [dependency.get(k) for k in ("library", "module", "type")] if isinstance(dependency, dict) else [dependency]
+            client = next((_CLIENT_LIBRARIES[w] for w in said if isinstance(w, str) and w in _CLIENT_LIBRARIES), None)
+            if client and client not in dependencies:
+                dependencies.append(client)
+    error_handling: dict[str, Any] = {}
+    with conversion.gathering():
+        error_handling = conversion.optional(raw, "error_handling", dict, "a mapping", ()) or {}
     retry = contract_declared.retry_policy(raw)
     if retry and isinstance(retry.get("max_retries"), int) and retry["max_retries"] > 0:
         features.append("retry")
     if error_handling.get("circuit_breaker"):
         features.append("circuit_breaker")
     if raw.get("state_machine"):
-        declared.state_machine(conversion, raw["state_machine"], ("state_machine",))
-        _triggers_as_operations(conversion)
+        with conversion.gathering():
+            declared.state_machine(conversion, raw["state_machine"], ("state_machine",))
+            _triggers_as_operations(conversion)
     if features:
         conversion.set("features", sorted(set(features), key=features.index), ())
     if dependencies:
         conversion.set("dependencies", dependencies, ("dependencies",))
+    intents: list[dict[str, Any]] = []
+    with conversion.gathering():
+        intents = contract_declared.intents(conversion, raw)
+    models: dict[str, Any] = {}
+    for key in ("input_model", "output_model", "state_model"):
+        with conversion.gathering():
+            models[key] = contract_declared.model_ref(conversion, raw.get(key), (key,))
+    conversion.raise_gathered()
     contract: dict[str, Any] = {
         "contract_name": written,
         "routing_strategy": strategy,
         "handlers": routes,
         "subscribe_topics": subscribe,
         "publish_topics": publish,
-        "intents": contract_declared.intents(conversion, raw),
+        "intents": intents,
         "dependencies": contract_declared.plain(raw.get("dependencies") or []),
         "capabilities": contract_declared.plain(raw.get("capabilities") or []),
         "descriptor": contract_declared.plain(raw.get("descriptor")) if isinstance(raw.get("descriptor"), dict) else None,
@@ -266,10 +284,20 @@ def convert_contract(conversion: Conversion) -> None:
         "untyped_fields": untyped,
         "kept": {key: contract_declared.plain(value) for key, value in raw.items() if key not in KNOWN_KEYS},
         "carried": {key: contract_declared.plain(value) for key, value in raw.items() if key in _CARRIED},
+        **models,
     }
-    for key in ("input_model", "output_model", "state_model"):
-        contract[key] = contract_declared.model_ref(conversion, raw.get(key), (key,))
     conversion.set("declared", contract, ())
+
+
+def _capabilities(conversion: Conversion, raw: dict[str, Any], features: list[str], capabilities: list[str]) -> None:
+    for index, capability in enumerate(conversion.optional(raw, "capabilities", list, "a list", ()) or []):
+        name = capability.get("name") if isinstance(capability, dict) else capability
+        if not isinstance(name, str):
+            raise conversion.fail(("capabilities", index), "a capability is a name (or {name: ...}), e.g. orders.read")
+        if name.lower() in _CAPABILITY_FEATURES:
+            features.append(_CAPABILITY_FEATURES[name.lower()])
+        if name not in capabilities:
+            capabilities.append(name)  # advertised in discovery responses (the discovery pattern)
 
 
 def _triggers_as_operations(conversion: Conversion) -> None:

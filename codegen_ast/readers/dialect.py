@@ -3,6 +3,8 @@ each NodeSpec key came from, so validation errors point at the source line."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +23,7 @@ class Conversion:
     data: dict[str, Any] = field(default_factory=dict)
     origin: dict[str, Location] = field(default_factory=dict)  # NodeSpec key -> source location
     warnings: list[InputProblem] = field(default_factory=list)
+    problems: list[InputProblem] = field(default_factory=list)  # gathered, reported at once
 
     def set(self, key: str, value: Any, source: Location) -> None:
         self.data[key] = value
@@ -35,6 +38,19 @@ class Conversion:
         return SpecError(
             [InputProblem(self.document.path, self.document.line_of(source), ".".join(map(str, source)), message)]
         )
+
+    @contextmanager
+    def gathering(self) -> Iterator[None]:
+        """Read one independent section: its problem is kept and reading goes on, so that
+        every problem of the file is reported at once (:meth:`raise_gathered`)."""
+        try:
+            yield
+        except SpecError as error:
+            self.problems.extend(error.problems)
+
+    def raise_gathered(self) -> None:
+        if self.problems:
+            raise SpecError(sorted(self.problems, key=lambda problem: problem.line or 0))  # in file order
 
     def source_of(self, location: Location) -> Location:
         """Where a NodeSpec location came from in the input file."""

@@ -142,3 +142,39 @@ def test_a_name_python_cannot_use_is_derived_and_a_rejected_class_word_left_out(
     spec = result.spec
     assert (spec.name, spec.package_name, spec.class_name) == ("payment_service", "node_payment_service_effect", "NodePaymentEffect")
     assert any("'Service'" in str(w) and "NodePaymentEffect" in str(w) for w in result.warnings)
+
+
+def test_a_contracts_performance_and_algorithm_are_carried_not_replaced(tmp_path: Path) -> None:
+    """The generator writes a time budget and an algorithm only when the contract gives none."""
+    import yaml
+
+    path = tmp_path / "contract.yaml"
+    path.write_text(
+        "name: node_quote_compute\nnode_type: COMPUTE_GENERIC\ndescription: Quote.\n"
+        "io_operations:\n- operation: quote.price\n  input_fields: [{name: sku, type: str}]\n"
+        "  output_fields: [{name: price, type: float}]\n"
+        "performance: {single_operation_max_ms: 123}\n"
+        "algorithm: {algorithm_type: weighted, factors: {price: {weight: 1.0, calculation_method: linear}}}\n",
+        encoding="utf-8",
+    )
+    contract = yaml.safe_load(generate(read_spec(path).spec).files["contract.yaml"])
+    assert contract["performance"] == {"single_operation_max_ms": 123}
+    assert contract["algorithm"]["algorithm_type"] == "weighted"
+    plain = tmp_path / "plain.yaml"
+    plain.write_text(path.read_text(encoding="utf-8").split("performance:")[0], encoding="utf-8")
+    assert yaml.safe_load(generate(read_spec(plain).spec).files["contract.yaml"])["performance"] == {"single_operation_max_ms": 1000}
+
+
+def test_every_problem_of_a_contract_is_reported_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "contract.yaml"
+    path.write_text(
+        "name: node_x_effect\nnode_type: EFFECT_GENERIC\ndescription: X.\n"
+        "io_operations: oops\ncapabilities: [{nope: 1}]\ninput_model: 5\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(SpecError) as refused:
+        read_spec(path)
+    assert [(problem.line, problem.field) for problem in refused.value.problems] == [
+        (4, "io_operations"), (5, "capabilities.0"), (6, "input_model"),
+    ]
+    assert all(str(path) in line for line in str(refused.value).splitlines())  # each names the file

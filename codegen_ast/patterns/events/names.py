@@ -90,6 +90,7 @@ def declares_events(spec: NodeSpec) -> str | None:
         return "events are declared"
     if spec.step_events:
         return "workflow steps publish events"
-    if spec.state_machine is not None:
+    if spec.state_machine is not None and spec.declared is None:
+        # a contract's state machine declares no event: none is invented for it
         return "a state machine publishes an event per transition"
     return None

@@ -82,7 +82,9 @@ EVENTS = Pattern(
 
 
 def _transition_applies(spec: NodeSpec, selection: Selection) -> str | None:
-    return "a state machine: one event per transition" if spec.state_machine is not None else None
+    """Our spec's state machine publishes one event per transition; a contract's does not
+    (it declares no such event, and nothing is invented: it publishes what it declares)."""
+    return "a state machine: one event per transition" if spec.state_machine is not None and spec.declared is None else None
 
 
 def _build_transition(context: NodeContext, earlier: Earlier) -> Contribution:
