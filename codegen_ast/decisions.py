@@ -56,12 +56,13 @@ class Selection:
 
 
 def shell_base(node_type: str, mixins: Collection[str]) -> tuple[Symbol, Decision]:
-    """The only base of a declarative node's shell, and why.
+    """The node base of a declarative node's shell, and why.
 
     A node declared as a long-lived service (``MixinNodeService`` among its mixins)
-    takes the framework's service wrapper, which brings the service mixins; any
-    other node takes the plain node class, its behaviour being in the handlers.
-    Either way the class stays a shell: a docstring and ``__init__``."""
+    takes the framework's service wrapper, which brings the service mixins, as its
+    only base; any other node takes the plain node class, its behaviour being in the
+    handlers, and the other mixins of its spec as further bases. Either way the
+    class stays a shell: a docstring and ``__init__``."""
     if "MixinNodeService" in mixins:
         wrapper = SERVICE_WRAPPERS[node_type]
         reason = (
@@ -73,5 +74,6 @@ def shell_base(node_type: str, mixins: Collection[str]) -> tuple[Symbol, Decisio
     reason = (
         "no long-lived service declared (MixinNodeService not in mixins): the plain node class; "
         "the handlers carry the behaviour, the registry the resources"
+        + ("; the spec's mixins it lacks are further bases" if any(m != "MixinDiscoveryResponder" for m in mixins) else "")
     )
     return plain, Decision("shell", plain.name, reason)

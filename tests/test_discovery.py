@@ -126,3 +126,20 @@ def test_with_consumed_events_the_package_and_its_own_tests_pass(tmp_path: Path)
     assert result.returncode == 0, result.stdout[-3000:]
     assert "test_discovery_requests_are_answered_on_the_event_bus" in (tmp_path / package.name / "tests" / "test_node.py").read_text()
     assert json.loads(package.files["codegen-manifest.json"])["spec"]["features"] == ["discovery"]
+
+
+def test_the_declarative_shape_warns_that_it_does_not_answer_discovery_yet(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from codegen_ast.cli import main
+
+    contract = tmp_path / "contract.yaml"
+    contract.write_text(CONTRACT)
+    result = CliRunner().invoke(main, ["new", str(contract), "-o", str(tmp_path / "out"), "--shape", "declarative",
+                                       "--no-validate"])
+    assert result.exit_code == 0, result.output
+    assert ("warning: the declarative shape does not answer discovery requests yet (capabilities are declared "
+            "(ledger.read, caching)): generate with --shape imperative") in result.output
+    plain = CliRunner().invoke(main, ["new", "--name", "plain", "--type", "compute", "-o", str(tmp_path / "out"),
+                                      "--shape", "declarative", "--no-validate"])
+    assert plain.exit_code == 0 and "discovery" not in plain.output

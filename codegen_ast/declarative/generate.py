@@ -23,12 +23,14 @@ from codegen_ast.errors import InputProblem, SpecError
 from codegen_ast.files.package_init import build_reexports
 from codegen_ast.generate import GeneratedPackage, node_context
 from codegen_ast.manifest import MANIFEST, render_manifest
+from codegen_ast.patterns.discovery.pattern import answers_discovery
 from codegen_ast.patterns.contribution import Contribution, NodeContext
 from codegen_ast.patterns.events.declarative import published_topics
 from codegen_ast.patterns.registry import build_declarative_contributions
 from codegen_ast.spec import NodeSpec
 from codegen_ast.support import SUPPORT_API, SUPPORT_MANIFEST, support_files, support_manifest
-from codegen_ast.target import BASE_CLASSES, SERVICE_WRAPPERS, node_kind
+from codegen_ast.target import BASE_CLASSES, SERVICE_WRAPPERS, WRAPPER_MIXINS, node_kind
+from codegen_ast.target.catalogue import BY_NAME, CLASHES, MixinInfo, ordered_bases
 
 
 def service_shell(spec: NodeSpec) -> bool:
@@ -38,16 +40,47 @@ def service_shell(spec: NodeSpec) -> bool:
     return "MixinNodeService" in spec.mixins
 
 
+def shell_mixins(spec: NodeSpec) -> tuple[list[MixinInfo], list[MixinInfo]]:
+    """The mixins of ``spec.mixins`` the shell lists among its bases, split into those
+    before the node base and those after it: every one its base (the plain node base,
+    or the service wrapper) does not have already; MixinDiscoveryResponder is held by
+    the registry's responder instead (the discovery pattern)."""
+    service = service_shell(spec)
+    has = set(WRAPPER_MIXINS[spec.node_type]) if service else set()
+    wanted = [name for name in spec.mixins if name not in has and BY_NAME[name].use == "base"]
+    before, after = ordered_bases(spec.node_type, wanted)
+    if service and (before or after):
+        wrapper = SERVICE_WRAPPERS[spec.node_type].name
+        extra = ", ".join(info.name for info in (*before, *after))
+        clash = CLASHES[frozenset({"MixinNodeService", "MixinEventBus"})].split(": ", 1)[0]
+        raise SpecError([InputProblem(None, None, "mixins", (
+            f"in the declarative shape MixinNodeService (the shell's base {wrapper}) takes no other mixin, "
+            f"and {extra} would be one: inside {wrapper}, MixinNodeService and MixinEventBus {clash}, which "
+            "mypy --strict reports for any class that adds a base to it, and only a method in the node class "
+            "mends it (a declarative shell holds none); drop MixinNodeService or the others from 'mixins', "
+            "or generate with --shape imperative"
+        ))])
+    return before, after
+
+
 def _shell(context: NodeContext, names: DeclarativeNames) -> cst.Module:
     spec = context.spec
     service = service_shell(spec)
     base = SERVICE_WRAPPERS[spec.node_type] if service else BASE_CLASSES[spec.node_type]
     imports = b.ImportSet().add(base.module, base.name)
-    bases: list[b.ExprLike] = [base.name]
-    if context.kind.generic and not service:
+    node_base: b.ExprLike = base.name
+    if context.kind.generic:  # NodeCompute / NodeReducer and their service wrappers
         imports.add(f".models.{names.request_module}", names.request_model)
         imports.add(f".models.{names.answer_module}", names.answer_model)
-        bases = [b.subscript(base.name, names.request_model, names.answer_model)]
+        node_base = b.subscript(base.name, names.request_model, names.answer_model)
+    before, after = shell_mixins(spec)
+    mixin_bases: list[b.ExprLike] = []
+    for info in (*before, *after):
+        imports.add(info.symbol.module, info.name)
+        if info.generic:  # MixinEventBus: generic in its event and payload types
+            imports.add("typing", "Any")
+        mixin_bases.append(b.subscript(info.name, "Any", "Any") if info.generic else info.name)
+    bases = [*mixin_bases[: len(before)], node_base, *mixin_bases[len(before) :]]
     return build_shell(spec.class_name, bases, imports, spec.description,
                        f"{spec.class_name}: the {spec.node_type} node {spec.name!r}, declarative.")
 
@@ -82,6 +115,7 @@ def build_declarative_modules(
             runs.get(operation.name) or default_run(context),
             [names.event_constant(event) for event in events.get(operation.name, [])],
             cached=operation.name in cached,
+            routed=operation.routed,
         )
     routes = [(f".handlers.{names.handler_module(op.name)}", names.handler_class(op.name)) for op in spec.effective_operations]
     handler_exports = [(module.removeprefix(".handlers"), name) for module, name in routes]
@@ -112,6 +146,15 @@ def build_declarative_modules(
     for index, contribution in enumerate(contributions):
         groups[f"pattern contribution {index}"] = contribution.modules
     return check_modules(groups)
+
+
+def not_carried_out(spec: NodeSpec) -> list[str]:
+    """What ``spec`` asks for that the declarative shape does not do yet (``new`` warns)."""
+    why = answers_discovery(spec)
+    if why is None:
+        return []
+    return [f"the declarative shape does not answer discovery requests yet ({why}): generate with "
+            "--shape imperative for a node that answers them"]
 
 
 def generate_declarative(spec: NodeSpec, *, check_stable: bool = False) -> GeneratedPackage:
