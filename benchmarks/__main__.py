@@ -29,7 +29,7 @@ from benchmarks.generation import machine
 ROOT = Path(__file__).resolve().parent.parent
 HERE = ROOT / "benchmarks"
 RESULTS = HERE / "results"
-ORDER = ("selection", "generation", "typecheck", "upgrade", "proportion", "scaling", "reader_fuzz")
+ORDER = ("selection", "generation", "typecheck", "upgrade", "proportion", "scaling", "reader_fuzz", "contract_corpus")
 README = HERE / "README.md"
 BEGIN, END = "<!-- summary table: python -m benchmarks -->", "<!-- end of the summary table -->"
 

@@ -30,9 +30,9 @@ def routing_table(
     }
 
 
-def operation_entry(names: DeclarativeNames, operation: str) -> dict[str, Any]:
+def operation_entry(names: DeclarativeNames, operation: str, routed: str) -> dict[str, Any]:
     return {
-        "operation": operation,
+        "operation": routed,
         "subscribe_topic": names.command_topic,
         "event_model": {"name": names.request_model, "module": f"{names.package}.models.{names.request_module}"},
         "handler": {"name": names.handler_class(operation), "module": f"{names.package}.handlers.{names.handler_module(operation)}"},
@@ -75,7 +75,7 @@ def build_contract(
         },
         "terminal_event": names.terminal_topic,
         "handler_routing": routing_table(
-            package, names.entry_class, [*(operation_entry(names, op) for op in context.operations), *routes],
+            package, names.entry_class, [*(operation_entry(names, op, spec.routed(op)) for op in context.operations), *routes],
             "payload_type_match" if routes else "operation_match",
         ),
     }

@@ -115,6 +115,7 @@ def build_declarative_modules(
             runs.get(operation.name) or default_run(context),
             [names.event_constant(event) for event in events.get(operation.name, [])],
             cached=operation.name in cached,
+            routed=operation.routed,
         )
     routes = [(f".handlers.{names.handler_module(op.name)}", names.handler_class(op.name)) for op in spec.effective_operations]
     handler_exports = [(module.removeprefix(".handlers"), name) for module, name in routes]

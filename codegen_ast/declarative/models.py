@@ -48,7 +48,7 @@ def lists(spec: NodeSpec) -> bool:
 
 def build_request_model(spec: NodeSpec, names: DeclarativeNames) -> cst.Module:
     imports = b.ImportSet().add("typing", "Literal").add("uuid", "UUID", "uuid4").add("pydantic", "BaseModel", "ConfigDict", "Field")
-    operation_type = b.subscript("Literal", *(b.string_literal(op.name) for op in spec.effective_operations))
+    operation_type = b.subscript("Literal", *(b.string_literal(op.routed) for op in spec.effective_operations))
     body: list[cst.BaseStatement] = [
         _config(),
         b.assign("operation", _described("Which operation of the node to run."), operation_type),

@@ -31,10 +31,12 @@ def build_operation_handler(
     run: RunBody,
     events: Sequence[str] = (),
     cached: bool = False,
+    routed: str | None = None,
 ) -> cst.Module:
     """The handler class of ``operation`` (``events``: the registry constants of
     the events it declares; ``cached``: answered cache-aside, ``run`` asking the
-    node's answer cache, which calls ``compute`` on a miss)."""
+    node's answer cache, which calls ``compute`` on a miss; ``routed``: the operation as the
+    contract wrote it, which requests carry, when it differs)."""
     imports = model_imports(names).add(f"{SUPPORT}.handlers", run.base)
     imports.add(f"..registry.{names.registry_module}", "REGISTRY", names.resources_class, *events)
     for module, item in sorted(run.imports):
@@ -43,7 +45,7 @@ def build_operation_handler(
         else:
             imports.add(module)
     members: list[cst.BaseStatement] = [
-        b.assign("operation", b.string_literal(operation)),
+        b.assign("operation", b.string_literal(routed or operation)),
         b.assign("registry", "REGISTRY"),
     ]
     if events:

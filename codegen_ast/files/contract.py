@@ -104,7 +104,7 @@ def contract_data(context: NodeContext, contributions: Sequence[Contribution] | 
             "routing_strategy": "operation_match",
             "handlers": [
                 {
-                    "operation": op,
+                    "operation": spec.routed(op),
                     "handler": {
                         "name": context.handler_class(op),
                         "module": f"{package}.handlers.{spec.handler_file(op)}",

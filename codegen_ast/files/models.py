@@ -169,7 +169,7 @@ def _base_type(base: Symbol, spec: NodeSpec) -> cst.BaseExpression:
 
 
 def _operation_and_correlation(spec: NodeSpec) -> list[cst.BaseStatement]:
-    operation_type = b.subscript("Literal", *(b.string_literal(op.name) for op in spec.effective_operations))
+    operation_type = b.subscript("Literal", *(b.string_literal(op.routed) for op in spec.effective_operations))
     return [
         b.assign("operation", _described(None, "Which operation of the node to run."), operation_type),
         b.assign(

@@ -59,7 +59,8 @@ def _plain_input(
     base = kind.input_model.name
     imports.add(*kind.input_model)
     plain = {field.name: plain_value_of(field.type) for field in context.spec.input_fields if field.name in samples}
-    data = b.dict_({**({"operation": b.string_literal(operation)} if kind.performs_io else {}), **plain})
+    routed = b.string_literal(context.spec.routed(operation))  # the operation as the contract wrote it
+    data = b.dict_({**({"operation": routed} if kind.performs_io else {}), **plain})
     if kind.performs_io:
         imports.add(EFFECT_TYPE.module, EFFECT_TYPE.name)
         effect = f"EnumEffectType.{effect_type(context.spec)}"
@@ -70,7 +71,7 @@ def _plain_input(
             b.assign("data", data, SERIALIZED_DICT.name),
             b.assign(
                 "request",
-                b.call(b.subscript(base, SERIALIZED_DICT.name), data="data", computation_type=b.string_literal(operation)),
+                b.call(b.subscript(base, SERIALIZED_DICT.name), data="data", computation_type=routed),
             ),
         ]
     if kind.keeps_state:
@@ -84,7 +85,7 @@ def _plain_input(
                     b.subscript(base, SERIALIZED_DICT.name),
                     data="data",
                     reduction_type="EnumReductionType.FOLD",
-                    metadata=b.call(REDUCER_METADATA.name, trigger=b.string_literal(operation)),
+                    metadata=b.call(REDUCER_METADATA.name, trigger=routed),
                 ),
             ),
         ]
@@ -98,7 +99,7 @@ def _plain_input(
                 base,
                 workflow_id=b.call("uuid4"),
                 steps=b.list_(),
-                metadata=b.call(ORCHESTRATOR_METADATA.name, trigger=b.string_literal(operation)),
+                metadata=b.call(ORCHESTRATOR_METADATA.name, trigger=routed),
             ),
         )
     ]
@@ -214,7 +215,7 @@ def build_tests(context: NodeContext, dependency_checks: list[str], contribution
             imports.add(module, item)
 
     def request(operation: str) -> cst.Call:
-        return b.call(context.input_model, operation=b.string_literal(operation), **samples)
+        return b.call(context.input_model, operation=b.string_literal(spec.routed(operation)), **samples)
 
     first = context.operations[0]
     here = b.call(b.attr(b.call("Path", "__file__"), "resolve"))

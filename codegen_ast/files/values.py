@@ -119,4 +119,4 @@ def sample_request(context: NodeContext, operation: str, imports: b.ImportSet) -
         samples[field.name] = value_of(field.type, sample=True)
         for module, item in value_imports(field.type, sample=True):
             imports.add(module, item)
-    return b.call(context.input_model, operation=b.string_literal(operation), **samples)
+    return b.call(context.input_model, operation=b.string_literal(context.spec.routed(operation)), **samples)

@@ -423,6 +423,11 @@ class NodeSpec(BaseModel):
             return [OperationSpec(name=trigger) for trigger in self.state_machine.triggers]
         return [OperationSpec(name="execute")]
 
+    def routed(self, operation: str) -> str:
+        """The routing key of the operation named ``operation``: the string the contract
+        wrote (``event.forward``), which requests carry and handler tables are keyed by."""
+        return next((op.routed for op in self.effective_operations if op.name == operation), operation)
+
     # --- derived names: codegen_ast.spec.names ------------------------------
 
     @property

@@ -128,7 +128,7 @@ def _constants(context: NodeContext) -> Statements:
         b.assign("CACHE_OFF_VALUES", b.call("frozenset", b.set_(*(b.string_literal(v) for v in _OFF_VALUES)))),
         b.assign(
             "CACHED_OPERATIONS",
-            b.call("frozenset", b.set_(*(b.string_literal(op) for op in cached_operations(context)))),
+            b.call("frozenset", b.set_(*(b.string_literal(context.spec.routed(op)) for op in cached_operations(context)))),
             b.annotation("frozenset[str]"),
         ),
         b.with_leading_comment(
@@ -443,7 +443,7 @@ def _clear(context: NodeContext) -> cst.FunctionDef:
         [
             idioms.raise_error(
                 b.formatted_string(
-                    "unknown operation ", (b.name("operation"), "r"), f"; expected one of {', '.join(context.operations)}"
+                    "unknown operation ", (b.name("operation"), "r"), f"; expected one of {', '.join(context.spec.routed(op) for op in context.operations)}"
                 ),
                 "INVALID_OPERATION",
                 operation="operation",

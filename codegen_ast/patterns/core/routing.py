@@ -46,7 +46,7 @@ def _publish_completed(context: NodeContext) -> cst.BaseStatement:
 
 
 def _process(context: NodeContext, handlers: list[cst.ExceptHandler], events: bool) -> cst.FunctionDef:
-    expected = ", ".join(context.operations)
+    expected = ", ".join(context.spec.routed(op) for op in context.operations)
     unknown = idioms.raise_error(
         b.formatted_string("unknown operation ", (b.dotted("request.operation"), "r"), f"; expected one of {expected}"),
         "INVALID_OPERATION",
@@ -106,7 +106,7 @@ def build_routing(context: NodeContext, error_mappings: list[ErrorMapping], *, e
     constants: list[cst.BaseStatement] = [
         b.assign(
             "SUPPORTED_OPERATIONS",
-            b.tuple_(*(b.string_literal(op) for op in context.operations)),
+            b.tuple_(*(b.string_literal(context.spec.routed(op)) for op in context.operations)),
             b.annotation("tuple[str, ...]"),
         ),
         b.assign(
@@ -117,7 +117,7 @@ def build_routing(context: NodeContext, error_mappings: list[ErrorMapping], *, e
     if not kind.runs_workflow:
         constants.append(b.assign(handler_type, node_kinds.handler_table_type(context)))
     table_type = node_kinds.handler_table_type(context) if kind.runs_workflow else b.name(handler_type)
-    handlers = b.dict_({op: node_kinds.handler_entry(context, op) for op in context.operations})
+    handlers = b.dict_({context.spec.routed(op): node_kinds.handler_entry(context, op) for op in context.operations})
     extras = node_kinds.extras(context)
     return Contribution(
         imports=imports | extras.imports,

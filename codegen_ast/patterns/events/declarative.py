@@ -102,7 +102,7 @@ def build_consumed(context: NodeContext, earlier: Earlier) -> Contribution:
         contribution.model_exports.append((f".model_{stem}_event", model))
         contribution.handler_exports.append((f".{names.event_handler_module(event.event_type)}", handler))
         contribution.routes.append({
-            "operation": event.operation,
+            "operation": spec.routed(event.operation),
             "subscribe_topic": event.topic or names.event_topic(event.event_type, None),
             "event_model": {"name": model, "module": f"{names.package}.models.model_{stem}_event"},
             "handler": {"name": handler, "module": f"{names.package}.handlers.{names.event_handler_module(event.event_type)}"},

@@ -138,7 +138,7 @@ def _publishing_constants(context: NodeContext, topics: dict[str, str]) -> State
     return [
         b.assign(
             "PUBLISHED_AFTER",
-            b.dict_({operation: b.tuple_(*events) for operation, events in table.items()}),
+            b.dict_({context.spec.routed(operation): b.tuple_(*events) for operation, events in table.items()}),
             b.annotation("dict[str, tuple[tuple[str, str], ...]]"),
         ),
         b.with_leading_comment(

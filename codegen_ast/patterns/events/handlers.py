@@ -69,7 +69,7 @@ def build_event_handler(context: NodeContext, event: SubscribedEventSpec) -> cst
     imports.add(f"..models.{spec.input_model_file}", context.input_model)
     imports.add(f"..models.{spec.output_model_file}", context.output_model)
     arguments: dict[str, b.ExprLike] = {
-        "operation": b.string_literal(event.operation),
+        "operation": b.string_literal(spec.routed(event.operation)),
         "correlation_id": "correlation_id",
         **{item.name: f"event.{item.name}" for item in carried_fields(context, event)},
     }

@@ -47,7 +47,7 @@ def takes_node(context: NodeContext, operation: str) -> bool:
 def io_operation(operation: OperationSpec) -> dict[str, Any]:
     """The operation's entry in the contract's io_operations (omnibase-core's
     ModelIOOperationConfig: an endpoint's whole-second timeout is all it holds of the call)."""
-    entry: dict[str, Any] = {"operation_type": operation.name}
+    entry: dict[str, Any] = {"operation_type": operation.routed}
     if operation.http is not None:
         entry["timeout_seconds"] = max(1, math.ceil(operation.http.timeout_s))
     return entry
