@@ -7,7 +7,9 @@ import json
 import click
 
 from codegen_ast.commands.common import Run, shared_options
-from codegen_ast.target.catalogue import BY_NAME, CATALOGUE, CLASHES, NODE_TYPES, MixinInfo, pair_verdicts
+from codegen_ast.target.catalogue import (
+    BY_NAME, CATALOGUE, CLASHES, NODE_TYPES, MixinInfo, code_evidence, pair_verdicts,
+)
 
 
 def _types(node_types: tuple[str, ...]) -> str:
@@ -27,7 +29,7 @@ def _how(info: MixinInfo) -> str:
 
 @click.command("mixins")
 @click.argument("names", nargs=-1)
-@click.option("--why", is_flag=True, help="Also print what each one requires, or why it is refused.")
+@click.option("--why", is_flag=True, help="Also print what each one requires, or why it is refused, and the framework's code that shows it.")
 @click.option("--pairs", is_flag=True, help="Print the compatibility matrix: every pair, allowed or refused, by node type.")
 @shared_options(output_formats=("text", "json"))
 def mixins_command(names: tuple[str, ...], why: bool, pairs: bool, run: Run) -> None:
@@ -35,7 +37,9 @@ def mixins_command(names: tuple[str, ...], why: bool, pairs: bool, run: Run) -> 
 
     A mixin is a base of the node class (its requirements resolved), provided
     by the node base class already, held by the node as an object, or refused
-    with the framework's reason. Name mixins to see only those (with --why).
+    with the framework's reason. Name mixins to see only those (with --why):
+    each reason comes with the framework's code that shows it (a line of its
+    module, the error creating a node raises, an abstract method).
 
     \b
     Examples:
@@ -77,11 +81,13 @@ def mixins_command(names: tuple[str, ...], why: bool, pairs: bool, run: Run) -> 
                 for label, text in (("needs", info.requires), ("why" if info.use == "refused" else "note", info.reason)):
                     if text:
                         run.out(f"  {'':<{width}}  {label}: {text}")
+                for piece in code_evidence(info):
+                    run.out(f"  {'':<{width}}  code: {piece.describe()}")
 
 
 def _as_dict(info: MixinInfo) -> dict[str, object]:
     return {
         "name": info.name, "module": info.module, "category": info.category, "gives": info.gives, "use": info.use,
         "node_types": list(info.node_types), "provided_by": list(info.provided_by), "requires": info.requires,
-        "reason": info.reason, "clashes": sorted(next(iter(pair - {info.name})) for pair in CLASHES if info.name in pair),
+        "reason": info.reason, "evidence": [piece.as_dict() for piece in code_evidence(info)], "clashes": sorted(next(iter(pair - {info.name})) for pair in CLASHES if info.name in pair),
     }

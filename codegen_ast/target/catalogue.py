@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 from codegen_ast.target.symbols import Symbol
@@ -346,6 +347,52 @@ CATALOGUE: tuple[MixinInfo, ...] = (
 )
 
 BY_NAME: dict[str, MixinInfo] = {info.name: info for info in CATALOGUE}
+
+
+@dataclass(frozen=True)
+class CodeEvidence:
+    """One piece of what the framework's code shows, located in the installed framework."""
+
+    kind: str
+    text: str
+    file: str | None = None  # relative to the framework's package folder, for a quote
+    line: int | None = None
+
+    def describe(self) -> str:
+        if self.kind == "quote":
+            where = f"{self.file}:{self.line}" if self.line else f"{self.file} (not found in the installed framework)"
+            return f"{where}: {self.text}"
+        if self.kind == "init-fails":
+            return f"creating a node with it raises: ...{self.text}..."
+        if self.kind == "abstract":
+            return f"abstract method {self.text}()"
+        return f"a typing Protocol ({self.text} among its bases)"
+
+    def as_dict(self) -> dict[str, object]:
+        return {"kind": self.kind, "text": self.text, "file": self.file, "line": self.line}
+
+
+def code_evidence(info: MixinInfo) -> list[CodeEvidence]:
+    """``info.evidence`` with each quote's file and line in the installed framework
+    (found without importing it); the test suite checks every piece."""
+    import importlib.util
+
+    found = importlib.util.find_spec(EXPORTED_FROM.split(".")[0])
+    roots = list(found.submodule_search_locations or []) if found else []
+    relative = Path(*info.module.split(".")[1:]).with_suffix(".py")
+    lines: list[str] = []
+    for root in roots:
+        if (Path(root) / relative).is_file():
+            lines = (Path(root) / relative).read_text(encoding="utf-8").splitlines()
+            break
+    pieces = []
+    for kind, text in info.evidence:
+        if kind != "quote":
+            pieces.append(CodeEvidence(kind, text))
+            continue
+        line = next((number for number, source in enumerate(lines, 1) if text in source), None)
+        pieces.append(CodeEvidence(kind, text, f"{EXPORTED_FROM.split('.')[0]}/{relative.as_posix()}", line))
+    return pieces
 
 # Pairs that define the same method with different signatures, so one silently
 # shadows the other (derived from the classes by the test suite).

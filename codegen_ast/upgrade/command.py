@@ -114,7 +114,7 @@ def _stdin(concerns: list[str] | None, run: Run, *, check: bool, diff: bool) -> 
     help="Migrate each node whose process() routes by operation to the declarative shape: a shell, a "
     "handler per operation, handler_routing in its contract (models kept); a node it cannot move "
     "safely is left unchanged, with the reason (UPG002). A package codegen-ast generated (a "
-    "codegen-manifest.json in PATH) is generated again in that shape from its manifest's spec; "
+    "codegen-manifest.json beside node.py, at or below PATH) is generated again in that shape from its manifest's spec; "
     "if a generated file was edited, nothing is written (UPG002 names the files).",
 )
 @shared_options(output_formats=("text", "json", "github"), exclude=True)

@@ -13,7 +13,7 @@ from codegen_ast.commands.output import text_diff
 from codegen_ast.upgrade.files import python_files, read_python
 from codegen_ast.upgrade.migrate import Migration, migrate_node, write_migration
 from codegen_ast.upgrade.nodes import find_node_classes
-from codegen_ast.upgrade.reshape import Reshape, is_generated_package, plan_reshape, write_reshape
+from codegen_ast.upgrade.reshape import Reshape, generated_packages, plan_reshape, write_reshape
 
 NOT_MIGRATED = "UPG002"
 _ALREADY = "it is declarative already"
@@ -62,10 +62,11 @@ def _reshape(packages: list[Path], run: Run, *, diff: bool, write: bool) -> list
 
 
 def migrate_command(paths: tuple[Path, ...], run: Run, *, check: bool, diff: bool, write: bool) -> None:
-    generated = [path for path in paths if is_generated_package(path)]
+    generated = generated_packages(paths)
     reshaped = _reshape(generated, run, diff=diff, write=write)
     others = tuple(path for path in paths if path not in generated)
-    migrations = [migrate_node(path) for path in _node_files(others, run)] if others else []
+    hand_written = [path for path in _node_files(others, run) if not any(p in path.parents for p in generated)]
+    migrations = [migrate_node(path) for path in hand_written] if others else []
     refused = [m for m in migrations if m.reason is not None and m.reason != _ALREADY]
     for migration in migrations:
         if run.output_format == "json":

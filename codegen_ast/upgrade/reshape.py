@@ -40,7 +40,19 @@ class Reshape:
 
 
 def is_generated_package(path: Path) -> bool:
-    return path.is_dir() and (path / MANIFEST).is_file()
+    """A node package codegen-ast wrote (onex_support has a manifest too, but no node.py)."""
+    return path.is_dir() and (path / MANIFEST).is_file() and (path / "node.py").is_file()
+
+
+def generated_packages(paths: tuple[Path, ...]) -> list[Path]:
+    """The generated node packages among ``paths`` and in the folders below them."""
+    found: list[Path] = []
+    for path in paths:
+        below = [path] if path.is_dir() else []
+        below += sorted(m.parent for m in path.rglob(MANIFEST) if m.parent != path) if path.is_dir() else []
+        found += [package for package in below if is_generated_package(package)
+                  and not any(part.startswith(".") for part in package.relative_to(path).parts)]
+    return list(dict.fromkeys(found))
 
 
 def plan_reshape(root: Path) -> Reshape:

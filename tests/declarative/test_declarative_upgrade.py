@@ -87,3 +87,15 @@ def test_upgrade_to_declarative_refuses_a_reducer_the_shape_cannot_carry_and_wri
     assert "UPG002" in refused.output and "state_machine" in refused.output
     assert {path: path.read_bytes() for path in package.rglob("*") if path.is_file()} == before
     assert not (package.parent / "onex_support").exists()
+
+
+def test_upgrade_to_declarative_finds_the_generated_packages_in_a_folder(tmp_path: Path) -> None:
+    out, package = _old_package(tmp_path)
+    shown = CliRunner().invoke(main, ["upgrade", str(out), "--to", "declarative"])
+    assert shown.exit_code == 0, shown.output
+    assert f"would reshape {package} (generated)" in shown.output and "UPG002" not in shown.output
+    done = CliRunner().invoke(main, ["upgrade", str(out), "--to", "declarative", "--write"])
+    assert done.exit_code == 0, done.output
+    assert read_manifest(package).shape == "declarative"
+    again = CliRunner().invoke(main, ["upgrade", str(out), "--to", "declarative"])  # onex_support is no package
+    assert again.exit_code == 0 and "declarative already" in again.output and "UPG002" not in again.output

@@ -9,7 +9,9 @@ from collections import Counter
 from click.testing import CliRunner
 
 from codegen_ast.cli import main
-from codegen_ast.target.catalogue import CATALOGUE
+from pathlib import Path
+
+from codegen_ast.target.catalogue import BY_NAME, CATALOGUE
 
 
 def test_every_mixin_is_listed_under_its_category() -> None:
@@ -56,8 +58,6 @@ def test_json_and_pairs() -> None:
 
 
 def test_the_docs_table_has_every_mixin_as_the_catalogue_says() -> None:
-    from pathlib import Path
-
     docs = (Path(__file__).resolve().parents[2] / "docs" / "mixins.md").read_text(encoding="utf-8")
     rows = [line for line in docs.splitlines() if line.startswith("| `Mixin")]
     assert len(rows) == len(CATALOGUE) == 41
@@ -65,3 +65,25 @@ def test_the_docs_table_has_every_mixin_as_the_catalogue_says() -> None:
         [row] = [row for row in rows if row.startswith(f"| `{info.name}` | {info.category} |")]
         assert (info.reason if info.use == "refused" else info.requires) in row
         assert ("refused" in row) == (info.use == "refused")
+
+
+def test_each_reason_points_at_the_frameworks_code() -> None:
+    import omnibase_core
+
+    from codegen_ast.target.catalogue import code_evidence
+
+    framework = Path(omnibase_core.__file__).resolve().parent.parent
+    quoted = 0
+    for info in CATALOGUE:
+        for piece in code_evidence(info):
+            if piece.kind == "quote":
+                assert piece.file is not None and piece.line is not None, (info.name, piece)
+                assert piece.text in (framework / piece.file).read_text(encoding="utf-8").splitlines()[piece.line - 1]
+                quoted += 1
+    assert quoted == 24  # every quote of the catalogue
+    [cli] = [p for p in code_evidence(BY_NAME["MixinCLIHandler"])]
+    shown = CliRunner().invoke(main, ["mixins", "MixinCLIHandler", "MixinLazyValue"]).output
+    assert f"code: omnibase_core/mixins/mixin_cli_handler.py:{cli.line}: output_state = self.process(input_state)" in shown
+    assert "code: creating a node with it raises: ...missing 1 required positional argument: 'func'..." in shown
+    listed = json.loads(CliRunner().invoke(main, ["mixins", "MixinNodeIntrospection", "--format", "json"]).output)
+    assert listed[0]["evidence"] == [{"kind": "abstract", "text": "get_metadata_loader", "file": None, "line": None}]
