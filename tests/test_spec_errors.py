@@ -97,6 +97,13 @@ BAD_SPECS = [
         "operations",
         ("operation 'create' is declared twice", "remove one"),
     ),
+    BadSpec(  # found while generating, after the spec was read: still the file's line and field
+        "colliding_handler_names",
+        "name: orders\nnode_type: effect\ndescription: A node.\noperations:\n  - get_a1\n  - get_a_1\n",
+        6,
+        "operations.1.name",
+        ("'get_a_1' and operation 'get_a1' both become the handler class HandlerGetA1", "rename one"),
+    ),
 ]
 
 
