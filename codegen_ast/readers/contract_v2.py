@@ -133,6 +133,8 @@ def convert_v2(conversion: Conversion) -> None:
         conversion.set("version", ".".join(match.groups()), ("version",))
     if isinstance(raw.get("operations"), list):
         conversion.set("operations", raw["operations"], ("operations",))
+    elif raw.get("operations") is not None:
+        raise conversion.fail(("operations",), "operations must be a list of operation names, e.g. [count_view]")
     features: list[str] = []
     mixins = _mixins(conversion, features)
     if mixins:
@@ -140,7 +142,7 @@ def convert_v2(conversion: Conversion) -> None:
     if raw.get("event_patterns"):
         features.append("events")
         operations = [op if isinstance(op, str) else op.get("name") if isinstance(op, dict) else None
-                      for op in raw.get("operations") or []]
+                      for op in (raw["operations"] if isinstance(raw.get("operations"), list) else [])]
         declared.event_patterns(conversion, raw["event_patterns"], ("event_patterns",), [o for o in operations if isinstance(o, str)])
     subcontracts = raw.get("subcontracts") if isinstance(raw.get("subcontracts"), dict) else {}
     if subcontracts.get("fsm"):
