@@ -63,6 +63,8 @@ def read_spec(path: Path, node_type: str | None = None, overrides: tuple[str, ..
         data, classification = settle_node_type(conversion.data, node_type, contract_keys=set(document.data), path=path)
         spec = spec_from_data(data, document, source_of=conversion.source_of)
     except SpecError as error:
+        if type(error) is not SpecError:  # an ambiguous node type names --type itself
+            raise
         raise SpecError([_with_override(problem, path) for problem in error.problems]) from None
     warnings = [*notes, *conversion.warnings, *_kept_notes(spec, document)]
     return ReadResult(spec, dialect, warnings, classification, overrides)
