@@ -215,7 +215,9 @@ def build_tests(context: NodeContext, dependency_checks: list[str], contribution
             imports.add(module, item)
 
     def request(operation: str) -> cst.Call:
-        return b.call(context.input_model, operation=b.string_literal(spec.routed(operation)), **samples)
+        if samples:  # built once, in sample_request: a test per operation stays a few lines
+            return b.call("sample_request", b.string_literal(spec.routed(operation)))
+        return b.call(context.input_model, operation=b.string_literal(spec.routed(operation)))
 
     first = context.operations[0]
     here = b.call(b.attr(b.call("Path", "__file__"), "resolve"))
@@ -230,6 +232,25 @@ def build_tests(context: NodeContext, dependency_checks: list[str], contribution
         ),
         *(statement for contribution in contributions for statement in contribution.tests.support),
     ]
+    if samples:
+        imports.add("typing", "Literal")
+        tests.insert(
+            2,
+            b.function(
+                "sample_request",
+                [
+                    Param(
+                        "operation",
+                        b.subscript("Literal", *(b.string_literal(op.routed) for op in spec.effective_operations)),
+                    )
+                ],
+                [
+                    b.docstring_statement("A request for ``operation`` with a sample value in every input field."),
+                    b.return_(b.call(context.input_model, operation="operation", **samples)),
+                ],
+                returns=context.input_model,
+            ),
+        )
     database = spec.database is not None
     machine = spec.state_machine
     paths = _paths(machine) if machine is not None else {}
