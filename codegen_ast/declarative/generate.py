@@ -18,6 +18,7 @@ from codegen_ast.declarative.names import DeclarativeNames
 from codegen_ast.declarative.operation import build_operation_handler
 from codegen_ast.declarative.registry import EventDecl, RegistryParts, build_registry
 from codegen_ast.declarative.shell import build_shell
+from codegen_ast.declarative.testgen import build_test_modules
 from codegen_ast.emit import emit
 from codegen_ast.errors import InputProblem, SpecError
 from codegen_ast.files.package_init import build_reexports
@@ -142,7 +143,11 @@ def build_declarative_modules(
         ),
         f"registry/{names.registry_module}.py": _registry(context, names, contributions),
     }
-    groups: dict[str, dict[str, cst.Module]] = {"the package": package, "the operation handlers": handlers}
+    groups: dict[str, dict[str, cst.Module]] = {
+        "the package": package,
+        "the operation handlers": handlers,
+        "the tests": build_test_modules(context, names, contributions),
+    }
     for index, contribution in enumerate(contributions):
         groups[f"pattern contribution {index}"] = contribution.modules
     return check_modules(groups)

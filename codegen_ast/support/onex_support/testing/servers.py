@@ -1,0 +1,284 @@
+"""Throwaway servers for a package's generated tests: a real PostgreSQL (``initdb`` +
+``pg_ctl`` in a temporary folder) and a real Redis, each on 127.0.0.1 on a free port,
+removed at the end of the test session.
+
+An ``ONEX_TEST_POSTGRES_DSN`` / ``ONEX_TEST_REDIS_URL`` variable names a server to use
+instead. With neither the variable nor the server program, the test that needs it is
+skipped, the reason naming the package to install.
+"""
+
+import glob
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+__all__ = [
+    "PostgresServer",
+    "RedisServer",
+    "free_port",
+    "postgres_dsn",
+    "redis_url",
+    "refused_dsn",
+]
+
+LOCALHOST = "127.0.0.1"
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now (the OS picks it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((LOCALHOST, 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def refused_dsn() -> str:
+    """A PostgreSQL DSN on a port nobody listens on: connecting is refused."""
+    return f"postgresql://onex_test:unused@{LOCALHOST}:{free_port()}/onex_test"
+
+
+def _open(port: int) -> bool:
+    try:
+        with socket.create_connection((LOCALHOST, port), timeout=0.2):
+            return True
+    except OSError:
+        return False
+
+
+def _wait(predicate: Callable[[], bool], timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def _postgres_bin() -> Path | None:
+    """The folder holding initdb, pg_ctl and postgres: on PATH, else Debian's."""
+    candidates = []
+    on_path = shutil.which("initdb")
+    if on_path:
+        candidates.append(Path(os.path.realpath(on_path)).parent)
+    versions = glob.glob("/usr/lib/postgresql/*/bin/initdb")
+    for found in sorted(
+        versions, key=lambda p: [int(n) for n in re.findall(r"\d+", p)], reverse=True
+    ):
+        candidates.append(Path(found).parent)
+    for folder in candidates:
+        if all((folder / name).exists() for name in ("initdb", "pg_ctl", "postgres")):
+            return folder
+    return None
+
+
+class PostgresServer:
+    """A PostgreSQL cluster of its own; as root it runs as the ``postgres`` user
+    (the server refuses root), which the ``postgresql`` package creates."""
+
+    def __init__(self, bin_dir: Path) -> None:
+        self.bin_dir = bin_dir
+        self.root = Path(tempfile.mkdtemp(prefix="onex-test-pg-"))
+        self.port = free_port()
+        self.password = secrets.token_hex(12)
+        self.run_as: str | None = "postgres" if os.geteuid() == 0 else None
+
+    @property
+    def dsn(self) -> str:
+        return (
+            f"postgresql://onex_test:{self.password}@{LOCALHOST}:{self.port}/onex_test"
+        )
+
+    def _run(self, *args: str) -> None:
+        extra: dict[str, object] = {}
+        if self.run_as is not None:
+            extra = {"user": self.run_as, "group": self.run_as, "extra_groups": []}
+        env = {
+            "PATH": f"{self.bin_dir}:{os.environ.get('PATH', '/usr/bin:/bin')}",
+            "HOME": str(self.root),
+            "LC_ALL": "C",
+            "LANG": "C",
+        }
+        done = subprocess.run(
+            list(args),
+            cwd=self.root,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+            **extra,
+        )  # type: ignore[call-overload]
+        if done.returncode != 0:
+            raise RuntimeError(f"{' '.join(args)} failed: {done.stdout}{done.stderr}")
+
+    def start(self) -> None:
+        data, sockets = self.root / "data", self.root / "socket"
+        sockets.mkdir()
+        if self.run_as is not None:
+            import pwd
+
+            entry = pwd.getpwnam(self.run_as)
+            for path in (self.root, sockets):
+                os.chown(path, entry.pw_uid, entry.pw_gid)
+        password_file = self.root / "password"
+        password_file.write_text(self.password, encoding="utf-8")
+        if self.run_as is not None:
+            os.chown(password_file, entry.pw_uid, entry.pw_gid)
+        self._run(
+            str(self.bin_dir / "initdb"),
+            "--pgdata",
+            str(data),
+            "--username",
+            "onex_test",
+            "--pwfile",
+            str(password_file),
+            "--auth-local",
+            "trust",
+            "--auth-host",
+            "scram-sha-256",
+            "--encoding",
+            "UTF8",
+            "--locale",
+            "C",
+            "--no-sync",
+        )
+        options = (
+            f"-c listen_addresses={LOCALHOST} -c port={self.port} -c unix_socket_directories={sockets} "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=60"
+        )
+        self._run(
+            str(self.bin_dir / "pg_ctl"),
+            "start",
+            "--pgdata",
+            str(data),
+            "--log",
+            str(self.root / "postgres.log"),
+            "--wait",
+            "--silent",
+            "-o",
+            options,
+        )
+        self._run(
+            str(self.bin_dir / "psql"),
+            "-X",
+            "-q",
+            "-h",
+            str(sockets),
+            "-p",
+            str(self.port),
+            "-U",
+            "onex_test",
+            "-d",
+            "postgres",
+            "-c",
+            "CREATE DATABASE onex_test",
+        )
+        if not _wait(lambda: _open(self.port), 10):
+            raise RuntimeError(f"PostgreSQL does not listen on {LOCALHOST}:{self.port}")
+
+    def stop(self) -> None:
+        try:
+            self._run(
+                str(self.bin_dir / "pg_ctl"),
+                "stop",
+                "--pgdata",
+                str(self.root / "data"),
+                "--mode",
+                "immediate",
+                "--wait",
+                "--silent",
+            )
+        except (RuntimeError, OSError, subprocess.TimeoutExpired):
+            pass
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+class RedisServer:
+    """A redis-server of its own, without persistence."""
+
+    def __init__(self, executable: str) -> None:
+        self.executable = executable
+        self.port = free_port()
+        self.root = Path(tempfile.mkdtemp(prefix="onex-test-redis-"))
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://{LOCALHOST}:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                self.executable,
+                "--port",
+                str(self.port),
+                "--bind",
+                LOCALHOST,
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.root),
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        if not _wait(lambda: _open(self.port), 10):
+            self.stop()
+            raise RuntimeError(
+                f"redis-server does not listen on {LOCALHOST}:{self.port}"
+            )
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def postgres_dsn(started: list[PostgresServer | RedisServer]) -> str:
+    """ONEX_TEST_POSTGRES_DSN, else a throwaway server (appended to ``started``);
+    skips the test when neither is there."""
+    given = os.environ.get("ONEX_TEST_POSTGRES_DSN")
+    if given:
+        return given
+    bin_dir = _postgres_bin()
+    if bin_dir is None:
+        pytest.skip(
+            "needs PostgreSQL: set ONEX_TEST_POSTGRES_DSN, or install the `postgresql` package "
+            "(initdb, pg_ctl, postgres) to have a throwaway server started"
+        )
+    server = PostgresServer(bin_dir)
+    started.append(server)
+    server.start()
+    return server.dsn
+
+
+def redis_url(started: list[PostgresServer | RedisServer]) -> str:
+    """ONEX_TEST_REDIS_URL, else a throwaway server (appended to ``started``);
+    skips the test when neither is there."""
+    given = os.environ.get("ONEX_TEST_REDIS_URL")
+    if given:
+        return given
+    executable = shutil.which("redis-server")
+    if executable is None:
+        pytest.skip(
+            "needs Redis: set ONEX_TEST_REDIS_URL, or install the `redis-server` package "
+            "to have a throwaway server started"
+        )
+    server = RedisServer(executable)
+    started.append(server)
+    server.start()
+    return server.url
