@@ -92,7 +92,10 @@ def test_without_a_server_or_its_variable_a_database_test_skips_naming_the_packa
 
     monkeypatch.delenv("ONEX_TEST_POSTGRES_DSN", raising=False)
     monkeypatch.delenv("ONEX_TEST_REDIS_URL", raising=False)
-    monkeypatch.setattr(servers, "_postgres_bin", lambda: None)
+    def no_programs() -> Path:
+        raise LookupError("no PostgreSQL server programs")
+
+    monkeypatch.setattr(servers, "_postgres_bin", no_programs)
     monkeypatch.setattr(servers.shutil, "which", lambda name: None)
     with pytest.raises(pytest.skip.Exception, match="install the `postgresql` package"):
         servers.postgres_dsn([])

@@ -27,8 +27,7 @@ from omnibase_core.event_bus.event_bus_inmemory import EventBusInmemory
 from onex_support.errors import error_context
 from onex_support.testing.http_stand_in import HttpStandIn
 from onex_support.testing.servers import (
-    PostgresServer,
-    RedisServer,
+    Server,
     postgres_dsn,
     redis_url,
 )
@@ -92,16 +91,16 @@ class Database:
 
 
 @pytest.fixture(scope="session")
-def onex_servers() -> Iterator[list[PostgresServer | RedisServer]]:
+def onex_servers() -> Iterator[list[Server]]:
     """The throwaway servers this session started, stopped at its end."""
-    started: list[PostgresServer | RedisServer] = []
+    started: list[Server] = []
     yield started
     for server in reversed(started):
         server.stop()
 
 
 @pytest.fixture(scope="session")
-def postgres_server(onex_servers: list[PostgresServer | RedisServer]) -> str:
+def postgres_server(onex_servers: list[Server]) -> str:
     """The DSN of a real PostgreSQL server (skips when there is none)."""
     return postgres_dsn(onex_servers)
 
@@ -149,7 +148,7 @@ def postgres(
 
 
 @pytest.fixture(scope="session")
-def redis_server(onex_servers: list[PostgresServer | RedisServer]) -> str:
+def redis_server(onex_servers: list[Server]) -> str:
     """The URL of a real Redis server (skips when there is none)."""
     return redis_url(onex_servers)
 
@@ -201,20 +200,20 @@ async def published(event_bus: EventBusInmemory, topic: str) -> list[dict[str, A
     return [json.loads(message.value) for message in history]
 
 
-class Handler(Protocol[AnswerCo]):
+class Answering(Protocol[AnswerCo]):
     async def handle(self, request: Any) -> AnswerCo | None: ...
 
     async def shutdown(self) -> None: ...
 
 
-class HandlerType(Protocol[AnswerCo]):
+class AnsweringType(Protocol[AnswerCo]):
     def __call__(
         self, container: None = None, event_bus: Any = None
-    ) -> Handler[AnswerCo]: ...
+    ) -> Answering[AnswerCo]: ...
 
 
 async def call(
-    handler_type: HandlerType[AnswerT], request: object, event_bus: object = None
+    handler_type: AnsweringType[AnswerT], request: object, event_bus: object = None
 ) -> AnswerT:
     """One request through a new handler, as the runtime runs it; shut down after.
     A handler that does not take the request (another operation's) fails the test."""

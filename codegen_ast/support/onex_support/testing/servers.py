@@ -18,12 +18,14 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol
 
 import pytest
 
 __all__ = [
     "PostgresServer",
     "RedisServer",
+    "Server",
     "free_port",
     "postgres_dsn",
     "redis_url",
@@ -63,8 +65,15 @@ def _wait(predicate: Callable[[], bool], timeout: float) -> bool:
     return True
 
 
-def _postgres_bin() -> Path | None:
-    """The folder holding initdb, pg_ctl and postgres: on PATH, else Debian's."""
+class Server(Protocol):
+    """A throwaway server: stopped (and its folder removed) at the session's end."""
+
+    def stop(self) -> None: ...
+
+
+def _postgres_bin() -> Path:
+    """The folder holding initdb, pg_ctl and postgres: on PATH, else Debian's
+    (LookupError when there is none)."""
     candidates = []
     on_path = shutil.which("initdb")
     if on_path:
@@ -77,7 +86,7 @@ def _postgres_bin() -> Path | None:
     for folder in candidates:
         if all((folder / name).exists() for name in ("initdb", "pg_ctl", "postgres")):
             return folder
-    return None
+    raise LookupError("no PostgreSQL server programs")
 
 
 class PostgresServer:
@@ -248,14 +257,15 @@ class RedisServer:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def postgres_dsn(started: list[PostgresServer | RedisServer]) -> str:
+def postgres_dsn(started: list[Server]) -> str:
     """ONEX_TEST_POSTGRES_DSN, else a throwaway server (appended to ``started``);
     skips the test when neither is there."""
     given = os.environ.get("ONEX_TEST_POSTGRES_DSN")
     if given:
         return given
-    bin_dir = _postgres_bin()
-    if bin_dir is None:
+    try:
+        bin_dir = _postgres_bin()
+    except LookupError:
         pytest.skip(
             "needs PostgreSQL: set ONEX_TEST_POSTGRES_DSN, or install the `postgresql` package "
             "(initdb, pg_ctl, postgres) to have a throwaway server started"
@@ -266,7 +276,7 @@ def postgres_dsn(started: list[PostgresServer | RedisServer]) -> str:
     return server.dsn
 
 
-def redis_url(started: list[PostgresServer | RedisServer]) -> str:
+def redis_url(started: list[Server]) -> str:
     """ONEX_TEST_REDIS_URL, else a throwaway server (appended to ``started``);
     skips the test when neither is there."""
     given = os.environ.get("ONEX_TEST_REDIS_URL")
