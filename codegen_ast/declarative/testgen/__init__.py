@@ -17,8 +17,13 @@ from codegen_ast.declarative.names import DeclarativeNames
 from codegen_ast.declarative.testgen.common import TESTING, Statements, TestModule
 from codegen_ast.declarative.testgen.crud import CrudTests
 from codegen_ast.declarative.testgen.default import build_default_tests
+from codegen_ast.declarative.testgen.events import build_consumed_tests
+from codegen_ast.declarative.testgen.http import HttpTests
+from codegen_ast.declarative.testgen.reducer import ReducerTests
+from codegen_ast.declarative.testgen.saga import SagaTests
 from codegen_ast.patterns.contribution import Contribution, NodeContext
 from codegen_ast.patterns.events.declarative import published_topics
+from codegen_ast.patterns.events.names import transition_event_type
 from codegen_ast.target import CONTAINER
 
 __all__ = ["build_test_modules"]
@@ -87,19 +92,43 @@ def build_test_modules(
             ]
         return statements
 
-    def after_failure(operation: str) -> Statements:
-        return [b.assert_(b.compare(b.await_(b.call("published", "bus", b.string_literal(topics[event]))), "==",
-                                    b.list_()))
-                for event in events.get(operation, [])]
+    def after_failure(operation: str) -> tuple[Statements, Statements]:
+        """Around a failing call: no event the operation declares is published."""
+        before: Statements = []
+        checks: Statements = []
+        for index, event in enumerate(events.get(operation, [])):
+            seen = b.call("len", b.await_(b.call("published", "bus", b.string_literal(topics[event]))))
+            before.append(b.assign(f"published_before_{index}", seen))
+            checks.append(b.assert_(b.compare(seen, "==", f"published_before_{index}")))
+        return before, checks
 
     crud = CrudTests(module, after, after_failure) if spec.database is not None else None
+    http = HttpTests(module, after, after_failure)
+    calling = [operation for operation in spec.effective_operations if operation.http is not None]
+    triggers: set[str] = set()
+    if spec.state_machine is not None:
+        triggers = {t.trigger for t in spec.state_machine.transitions}
+        ReducerTests(module, topics[transition_event_type(spec)], after).build()
+    sagas = SagaTests(module, topics, after) if spec.workflow_operations else None
+    for operation in spec.workflow_operations:
+        assert sagas is not None
+        sagas.build(operation)
+        triggers.add(operation.name)
     for operation in spec.effective_operations:
+        if operation.name in triggers:
+            continue
         if crud is not None:
             crud.build(operation)
+        elif operation.http is not None:
+            http.build(operation)
         else:
             build_default_tests(module, operation.name, operation.name in cached, after)
+    for event in spec.events.subscribes if spec.events is not None else []:
+        build_consumed_tests(module, event, crud)
     if crud is not None:
         crud.refused(spec.effective_operations[0])
+    if calling:
+        http.refused(calling[0])
     if any(events.values()):
         module.imports.add(TESTING, "published")
     test = b.module([*module.imports.statements(), *module.body],

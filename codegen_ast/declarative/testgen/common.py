@@ -4,6 +4,7 @@ built (its imports and statements), sample values, and the statements tests repe
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -132,3 +133,37 @@ def sample(field_type: FieldType, n: int, imports: b.ImportSet, index: int = 0, 
 def samples(fields: Sequence[FieldSpec], n: int, imports: b.ImportSet) -> dict[str, cst.BaseExpression]:
     """Field name -> its ``n``-th sample, for each field."""
     return {f.name: sample(f.type, n, imports, index, f.name) for index, f in enumerate(fields)}
+
+
+def text_of(field_type: FieldType, n: int, index: int, label: str) -> str | None:
+    """The sample as it travels as text (a path segment, a query value), when the
+    type's text is plain: strings as they are, numbers and booleans as JSON."""
+    if field_type.kind != "scalar":
+        return None
+    if field_type.scalar in ("str", "Any"):
+        return f"{label}-{n}"
+    if field_type.scalar == "int":
+        return str(n + 2 + 10 * index)
+    if field_type.scalar == "float":
+        return repr(_FLOATS[index % len(_FLOATS)] + 10 * (n - 1))
+    if field_type.scalar == "bool":
+        return "true" if n % 2 else "false"
+    return None
+
+
+def json_sample(field_type: FieldType, n: int, index: int, label: str,
+                imports: b.ImportSet) -> tuple[cst.BaseExpression, cst.BaseExpression] | None:
+    """The sample as JSON carries it and as the model holds it, when both are plain."""
+    if field_type.kind != "scalar":
+        return None
+    scalar = field_type.scalar
+    if scalar in ("str", "Any", "int", "float", "bool"):
+        value = sample(field_type, n, imports, index, label)
+        return value, value
+    if scalar == "Decimal":
+        return b.string_literal(f"{n}.25"), sample(field_type, n, imports, index, label)
+    if scalar == "UUID":
+        return b.string_literal(str(uuid.UUID(int=n))), sample(field_type, n, imports, index, label)
+    if scalar == "datetime":
+        return b.string_literal(f"2024-01-{n:02d}T00:00:00Z"), sample(field_type, n, imports, index, label)
+    return None

@@ -18,7 +18,7 @@ from codegen_ast.spec import OperationSpec
 # what runs after a successful call of an operation (its declared events read back)
 AfterCall = Callable[[str], Statements]
 # what runs after a failed call: nothing was published
-AfterFailure = Callable[[str], Statements]
+AfterFailure = Callable[[str], tuple[Statements, Statements]]
 
 
 class CrudTests:
@@ -66,13 +66,15 @@ class CrudTests:
 
     def not_found(self, operation: str, n: int, *, unchanged: tuple[int, ...] = ()) -> Statements:
         m = self.module
+        before, after = self.after_failure(operation)
         return [
             b.assign("request", self.keyed(operation, n)),
+            *before,
             *m.fails("NOT_FOUND", b.do(m.call(operation, "request")),
                      m.context_is("table", b.string_literal(self.table)),
                      m.context_is("key", b.string_literal(self.key))),
             *([self.rows_are(*(self.row(k) for k in unchanged))] if unchanged else []),
-            *self.after_failure(operation),
+            *after,
         ]
 
     def no_key(self, operation: str) -> Statements:

@@ -14,7 +14,7 @@
 import asyncio
 import json
 import secrets
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -39,6 +39,7 @@ __all__ = [
     "call",
     "context",
     "http_api",
+    "in_stages",
     "metrics",
     "onex_servers",
     "postgres",
@@ -230,6 +231,19 @@ def metrics(registry: Any) -> dict[str, float]:
     """The metrics the node recorded in this event loop, by name (``<node>.operations``...)."""
     recorded: dict[str, dict[str, Any]] = registry.resources().get_metrics()
     return {name: float(entry["value"]) for name, entry in recorded.items()}
+
+
+def in_stages(actual: object, stages: Sequence[Sequence[object]]) -> bool:
+    """Whether ``actual`` (a list) is each stage in turn, the items of one stage in
+    any order (the steps of a saga stage run together)."""
+    if not isinstance(actual, list):
+        return False
+    at = 0
+    for stage in stages:
+        if sorted(map(repr, actual[at : at + len(stage)])) != sorted(map(repr, stage)):
+            return False
+        at += len(stage)
+    return at == len(actual)
 
 
 def context(error: ModelOnexError) -> dict[str, object]:

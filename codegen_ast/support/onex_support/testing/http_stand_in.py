@@ -7,6 +7,7 @@ import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 __all__ = ["Answer", "HttpStandIn", "Received"]
 
@@ -31,6 +32,20 @@ class Received:
     def json(self) -> Any:
         """The request's body, decoded from JSON (None when empty)."""
         return json.loads(self.body) if self.body else None
+
+    @property
+    def route(self) -> str:
+        """The path without its query."""
+        return urlsplit(self.path).path
+
+    def query(self) -> dict[str, str]:
+        """The query parameters (the last value of each)."""
+        return dict(parse_qsl(urlsplit(self.path).query, keep_blank_values=True))
+
+    def header(self, name: str) -> str | None:
+        """A header's value, its name in any case."""
+        found = {key.lower(): value for key, value in self.headers.items()}
+        return found.get(name.lower())
 
 
 class HttpStandIn:

@@ -30,6 +30,7 @@ __all__ = [
     "postgres_dsn",
     "redis_url",
     "refused_dsn",
+    "refused_url",
 ]
 
 LOCALHOST = "127.0.0.1"
@@ -46,6 +47,11 @@ def free_port() -> int:
 def refused_dsn() -> str:
     """A PostgreSQL DSN on a port nobody listens on: connecting is refused."""
     return f"postgresql://onex_test:unused@{LOCALHOST}:{free_port()}/onex_test"
+
+
+def refused_url() -> str:
+    """An HTTP base URL on a port nobody listens on: connecting is refused."""
+    return f"http://{LOCALHOST}:{free_port()}"
 
 
 def _open(port: int) -> bool:
