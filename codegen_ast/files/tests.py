@@ -161,7 +161,7 @@ def _event_bus_tests(context: NodeContext, node_class: str, imports: b.ImportSet
     return [bus, test]
 
 
-def _paths(machine: StateMachineSpec) -> dict[str, tuple[list[str], str]]:
+def trigger_paths(machine: StateMachineSpec) -> dict[str, tuple[list[str], str]]:
     """For each state, the shortest trigger path from the initial state, and for
     each trigger: the path that makes it allowed and the state it leads to."""
     reach: dict[str, list[str]] = {machine.initial_state: []}
@@ -232,7 +232,7 @@ def build_tests(context: NodeContext, dependency_checks: list[str], contribution
     ]
     database = spec.database is not None
     machine = spec.state_machine
-    paths = _paths(machine) if machine is not None else {}
+    paths = trigger_paths(machine) if machine is not None else {}
     if machine is not None:
         first = next(iter(paths), first)
     for operation in context.operations:

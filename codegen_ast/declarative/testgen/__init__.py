@@ -14,7 +14,7 @@ import libcst as cst
 
 from codegen_ast import builders as b
 from codegen_ast.declarative.names import DeclarativeNames
-from codegen_ast.declarative.testgen.common import TESTING, Statements, TestModule
+from codegen_ast.declarative.testgen.common import SERVICES, TESTING, Statements, TestModule
 from codegen_ast.declarative.testgen.crud import CrudTests
 from codegen_ast.declarative.testgen.default import build_default_tests
 from codegen_ast.declarative.testgen.events import build_consumed_tests
@@ -28,7 +28,8 @@ from codegen_ast.target import CONTAINER
 
 __all__ = ["build_test_modules"]
 
-FIXTURES = ("bus", "http_api", "onex_servers", "postgres", "postgres_server", "redis", "redis_server", "stand_in")
+FIXTURES = ("bus", "consul_off", "http_api", "kafka", "kafka_server", "onex_servers", "postgres", "postgres_server", "redis",
+            "redis_server", "stand_in")
 
 
 def _conftest() -> cst.Module:
@@ -65,6 +66,7 @@ def build_test_modules(
     """``tests/__init__.py``, ``tests/conftest.py`` and ``tests/test_<node>.py``."""
     spec = context.spec
     module = TestModule(spec, names)
+    module.services = [SERVICES[r.attribute] for c in contributions for r in c.resources if r.attribute in SERVICES]
     _shell_tests(module, context)
     topics = published_topics(context)
     events: dict[str, list[str]] = {}

@@ -19,7 +19,10 @@ from codegen_ast.target import ERROR_CODE, ONEX_ERROR
 TESTING = "onex_support.testing.fixtures"
 Statements = list[cst.BaseStatement]
 # the fixtures a test may take, and their annotations
-FIXTURES = {"postgres": "Database", "bus": "Bus", "http_api": "HttpStandIn", "monkeypatch": "pytest.MonkeyPatch"}
+FIXTURES = {"postgres": "Database", "bus": "Bus", "http_api": "HttpStandIn", "monkeypatch": "pytest.MonkeyPatch",
+            "redis": "str", "kafka": "str", "consul_off": "None"}
+# the fixture each integration of the node's resources needs started
+SERVICES = {"postgres": "postgres", "redis": "redis", "http": "http_api", "kafka": "kafka", "consul": "consul_off"}
 
 
 @dataclass
@@ -28,6 +31,7 @@ class TestModule:
 
     spec: NodeSpec
     names: DeclarativeNames
+    services: list[str] = field(default_factory=list)  # fixtures every test takes (the node's integrations)
     imports: b.ImportSet = field(default_factory=b.ImportSet)
     body: Statements = field(default_factory=list)
 
@@ -35,7 +39,8 @@ class TestModule:
         self.imports.add("pytest")
 
     def test(self, name: str, fixtures: Sequence[str], body: Statements, doc: str) -> None:
-        """An async test taking ``fixtures`` (names of FIXTURES)."""
+        """An async test taking ``fixtures`` (names of FIXTURES), after the node's services."""
+        fixtures = [*(service for service in self.services if service not in fixtures), *fixtures]
         for fixture in fixtures:
             annotation = FIXTURES[fixture]
             if annotation == "Database":
@@ -77,6 +82,18 @@ class TestModule:
             b.assert_(b.compare("caught.value.error_code", "==", f"{ERROR_CODE.name}.{code}")),
             *checks,
         ]
+
+    def refused(self, variable: str, address: str, request: b.ExprLike, operation: str, code: str,
+                checks: Sequence[cst.BaseStatement], name: str, doc: str) -> None:
+        """A test pointing ``variable`` at an ``address`` nobody listens on (a helper of
+        onex_support.testing.servers): ``operation`` fails with ``code``, then ``checks``."""
+        self.imports.add("onex_support.testing.servers", address)
+        body = [
+            b.do(b.call("monkeypatch.setenv", b.string_literal(variable), b.call(address))),
+            b.assign("request", request),
+            *self.fails(code, b.do(self.call(operation, "request")), *checks),
+        ]
+        self.test(name, ["monkeypatch", "bus"], body, doc)
 
     def context_is(self, key: str, value: b.ExprLike) -> cst.BaseStatement:
         """The caught error's context holds ``key`` = ``value``."""

@@ -172,13 +172,9 @@ class CrudTests:
     def refused(self, operation: OperationSpec) -> None:
         """A database that refuses connections: a retryable DATABASE_CONNECTION_ERROR."""
         m = self.module
-        m.imports.add("onex_support.testing.servers", "refused_dsn")
         name = operation.name
-        body = [
-            b.do(b.call("monkeypatch.setenv", b.string_literal("POSTGRES_DSN"), b.call("refused_dsn"))),
-            b.assign("request", self.keyed(name, 1) if (operation.crud_kind or "read") != "list" else m.request(name)),
-            *m.fails("DATABASE_CONNECTION_ERROR", b.do(m.call(name, "request")),
-                     m.context_is("retryable", "True"), m.context_is("integration", b.string_literal("postgres"))),
-        ]
-        m.test("test_a_database_that_refuses_connections_is_a_retryable_error", ["monkeypatch", "bus"], body,
-               "No server at POSTGRES_DSN: DATABASE_CONNECTION_ERROR, retryable, naming the integration.")
+        request = self.keyed(name, 1) if (operation.crud_kind or "read") != "list" else m.request(name)
+        m.refused("POSTGRES_DSN", "refused_dsn", request, name, "DATABASE_CONNECTION_ERROR",
+                  [m.context_is("retryable", "True"), m.context_is("integration", b.string_literal("postgres"))],
+                  "test_a_database_that_refuses_connections_is_a_retryable_error",
+                  "No server at POSTGRES_DSN: DATABASE_CONNECTION_ERROR, retryable, naming the integration.")

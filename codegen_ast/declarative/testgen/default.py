@@ -54,7 +54,14 @@ def build_default_tests(module: TestModule, operation: str, cached: bool, after:
             b.assign("again", module.call(operation, module.request(
                 operation, correlation_id="request.correlation_id", **samples(spec.input_fields, 2, module.imports)))),
             b.assert_(b.compare("again", "==", "answer")),
+            b.with_leading_comment(
+                b.assign("cache", b.attr(b.call("REGISTRY.resources"), "cache")),
+                "answers are kept the declared ttl_s, keyed by the node's version",
+            ),
+            b.assert_(b.compare(b.tuple_("cache.ttl_s", "cache.version"), "==",
+                                b.tuple_(b.literal(spec.cache_ttl_s), b.string_literal(spec.version)))),
         ]
+        module.imports.add("..registry", "REGISTRY")
     what = "the declared formulas" if has_formulas else "the generated hook's answer (input fields echoed)"
     module.test(
         f"test_{operation}_answers_{'its_formulas' if has_formulas else 'the_hook_default'}", ["bus"], body,

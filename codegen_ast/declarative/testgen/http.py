@@ -153,12 +153,7 @@ class HttpTests:
 
     def refused(self, operation: OperationSpec) -> None:
         m = self.module
-        m.imports.add("onex_support.testing.servers", "refused_url")
-        name = operation.name
-        body = [
-            b.do(b.call("monkeypatch.setenv", b.string_literal("HTTP_BASE_URL"), b.call("refused_url"))),
-            b.assign("request", m.request(name, **samples(self.inputs, 1, m.imports))),
-            *m.fails("NETWORK_ERROR", b.do(m.call(name, "request")), m.context_is("retryable", "True")),
-        ]
-        m.test("test_an_api_that_refuses_connections_is_a_retryable_network_error", ["http_api", "monkeypatch", "bus"],
-               body, "No server at HTTP_BASE_URL: NETWORK_ERROR, retryable.")
+        m.refused("HTTP_BASE_URL", "refused_url", m.request(operation.name, **samples(self.inputs, 1, m.imports)),
+                  operation.name, "NETWORK_ERROR", [m.context_is("retryable", "True")],
+                  "test_an_api_that_refuses_connections_is_a_retryable_network_error",
+                  "No server at HTTP_BASE_URL: NETWORK_ERROR, retryable.")

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from codegen_ast import builders as b
 from codegen_ast.declarative.kinds import entity_key
 from codegen_ast.declarative.testgen.common import Statements, TestModule, samples
+from codegen_ast.files.tests import trigger_paths
 from codegen_ast.patterns.events.names import transition_event_type
 from codegen_ast.spec import StateMachineSpec
 
@@ -27,19 +28,7 @@ def _walk(machine: StateMachineSpec, triggers: list[str]) -> list[tuple[str, str
 
 def _paths(machine: StateMachineSpec) -> dict[str, list[str]]:
     """For each trigger, the shortest trigger sequence from the initial state ending with it."""
-    reach: dict[str, list[str]] = {machine.initial_state: []}
-    frontier = [machine.initial_state]
-    while frontier:
-        state = frontier.pop(0)
-        for t in machine.transitions:
-            if t.source == state and t.target not in reach:
-                reach[t.target] = [*reach[state], t.trigger]
-                frontier.append(t.target)
-    found: dict[str, list[str]] = {}
-    for t in sorted(machine.transitions, key=lambda t: len(reach.get(t.source, [])) if t.source in reach else 1 << 30):
-        if t.source in reach and t.trigger not in found:
-            found[t.trigger] = [*reach[t.source], t.trigger]
-    return found
+    return {trigger: [*before, trigger] for trigger, (before, _) in trigger_paths(machine).items()}
 
 
 class ReducerTests:

