@@ -49,7 +49,7 @@ def _shell_tests(module: TestModule, context: NodeContext) -> None:
             b.assign("node", b.call(spec.class_name, "container")),
             b.assert_(b.compare("node.container", "is", "container")),
         ], returns="None", doc="The node class is a declarative shell: the framework's base builds it."))
-    routes = {op.routed: b.name(module.handler(op.name)) for op in spec.effective_operations}
+    routes: dict[str, b.ExprLike] = {op.routed: b.name(module.handler(op.name)) for op in spec.effective_operations}
     module.body.append(b.function(
         "test_the_entry_handler_routes_each_operation_to_its_handler", [], [
             b.assign("entry", b.call(names.entry_class)),
@@ -112,19 +112,19 @@ def build_test_modules(
         triggers = {t.trigger for t in spec.state_machine.transitions}
         ReducerTests(module, topics[transition_event_type(spec)], after).build()
     sagas = SagaTests(module, topics, after) if spec.workflow_operations else None
-    for operation in spec.workflow_operations:
+    for stepped in spec.workflow_operations:
         assert sagas is not None
-        sagas.build(operation)
-        triggers.add(operation.name)
-    for operation in spec.effective_operations:
-        if operation.name in triggers:
+        sagas.build(stepped)
+        triggers.add(stepped.name)
+    for each in spec.effective_operations:
+        if each.name in triggers:
             continue
         if crud is not None:
-            crud.build(operation)
-        elif operation.http is not None:
-            http.build(operation)
+            crud.build(each)
+        elif each.http is not None:
+            http.build(each)
         else:
-            build_default_tests(module, operation.name, operation.name in cached, after)
+            build_default_tests(module, each.name, each.name in cached, after)
     for event in spec.events.subscribes if spec.events is not None else []:
         build_consumed_tests(module, event, crud)
     if crud is not None:
