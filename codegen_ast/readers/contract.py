@@ -14,6 +14,7 @@ from typing import Any
 
 from codegen_ast.readers import contract_declared, declared
 from codegen_ast.readers.dialect import Conversion
+from codegen_ast.readers.fields import MODEL_OWN_FIELDS, model_own_fields
 from codegen_ast.readers.overrides import hint
 from codegen_ast.spec import names
 
@@ -41,9 +42,6 @@ _CLIENT_LIBRARIES = {
 }
 # a capability that names a feature exactly (events excepted: no event is invented)
 _CAPABILITY_FEATURES = {"caching": "caching", "cache": "caching", "retry": "retry", "circuit_breaker": "circuit_breaker"}
-# Fields the generated models already have, with the same meaning: a contract field
-# of that name is carried by the model's own field (not refused).
-_MODEL_OWN_FIELDS = {"correlation_id": "the model's own correlation_id", "operation": "the request's operation"}
 
 
 def _node_type(conversion: Conversion) -> str | None:
@@ -112,8 +110,8 @@ _UNTYPED = "No type declared in the contract: typed Any (none is guessed)."
 def _merge_fields(conversion: Conversion, target: list[dict[str, Any]], new: list[dict[str, Any]], where: tuple[str | int, ...]) -> None:
     names_seen = {field["name"] for field in target}
     for field in new:
-        if field["name"] in _MODEL_OWN_FIELDS:
-            conversion.warn(where, f"field {field['name']!r} is carried by {_MODEL_OWN_FIELDS[field['name']]}")
+        if field["name"] in MODEL_OWN_FIELDS:
+            conversion.warn(where, f"field {field['name']!r} is carried by {MODEL_OWN_FIELDS[field['name']]}")
         elif field["name"] not in names_seen:
             names_seen.add(field["name"])
             target.append(field)
@@ -243,7 +241,7 @@ def convert_contract(conversion: Conversion) -> None:
             f"no type declared for {', '.join(untyped)}: typed Any (none is guessed)",
         )
     if node_type is not None:
-        _framework_fields(conversion, node_type)
+        model_own_fields(conversion, node_type)
     subscribe: list[str] = []
     publish: list[str] = []
     with conversion.gathering():
@@ -335,19 +333,3 @@ def _triggers_as_operations(conversion: Conversion) -> None:
             )
     if operations and "operations" not in conversion.origin:
         conversion.origin["operations"] = ("state_machine",)
-
-
-def _framework_fields(conversion: Conversion, node_type: str) -> None:
-    """A declared field the framework's own input/output model has is carried by that field."""
-    from codegen_ast.target import NODE_INPUT_FIELDS, NODE_OUTPUT_FIELDS
-
-    for key, framework in (("input_fields", NODE_INPUT_FIELDS), ("output_fields", NODE_OUTPUT_FIELDS)):
-        fields = conversion.data.get(key) or []
-        own = [f for f in fields if f["name"] in framework[node_type]]
-        for field in own:
-            conversion.warn(
-                conversion.origin.get(key, ()),
-                f"{key[:-7]} field {field['name']!r} is carried by the framework model's own {field['name']!r}",
-            )
-        if own:
-            conversion.data[key] = [f for f in fields if f not in own]

@@ -82,6 +82,7 @@ from codegen_ast.target.symbols import (
     WORKFLOW_DEFINITION_METADATA,
     WORKFLOW_STATUS,
     WORKFLOW_STEP,
+    YAML_MAPPING_LOADER,
     YAML_MODEL_LOADER,
 )
 
@@ -158,5 +159,6 @@ __all__ = [
     "WORKFLOW_STATUS",
     "WORKFLOW_STEP",
     "WRAPPER_MIXINS",
+    "YAML_MAPPING_LOADER",
     "YAML_MODEL_LOADER",
 ]
