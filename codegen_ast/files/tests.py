@@ -197,8 +197,8 @@ def build_tests(context: NodeContext, dependency_checks: list[str], contribution
     imports = b.ImportSet().add("pathlib", "Path").add("uuid", "uuid4").add("pytest")
     for symbol in (CONTAINER, ERROR_CODE, HEALTH_STATUS, HEALTH_VALUE, ONEX_ERROR):
         imports.add(symbol.module, symbol.name)
-    imports.add(f"..models.model_{spec.name}_input", context.input_model)
-    imports.add(f"..models.model_{spec.name}_output", context.output_model)
+    imports.add(f"..models.{spec.input_model_file}", context.input_model)
+    imports.add(f"..models.{spec.output_model_file}", context.output_model)
     imports.add("..node", node_class).add("..node", "SUPPORTED_OPERATIONS")
     owned: dict[str, Statements] = {}
     arrange: dict[str, Statements] = {}

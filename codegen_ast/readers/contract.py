@@ -14,6 +14,7 @@ from typing import Any
 
 from codegen_ast.readers import contract_declared, declared
 from codegen_ast.readers.dialect import Conversion
+from codegen_ast.readers.existing import existing_model
 from codegen_ast.readers.fields import MODEL_OWN_FIELDS, model_own_fields
 from codegen_ast.readers.overrides import hint
 from codegen_ast.spec import names
@@ -283,6 +284,8 @@ def convert_contract(conversion: Conversion) -> None:
     for key in ("input_model", "output_model", "state_model"):
         with conversion.gathering():
             models[key] = contract_declared.model_ref(conversion, raw.get(key), (key,))
+            if key != "state_model" and models[key] is not None:
+                _existing(conversion, key, models[key], written)
     conversion.raise_gathered()
     contract: dict[str, Any] = {
         "contract_name": written,
@@ -302,6 +305,46 @@ def convert_contract(conversion: Conversion) -> None:
         **models,
     }
     conversion.set("declared", contract, ())
+
+
+def _existing(conversion: Conversion, key: str, ref: dict[str, Any], contract_name: str) -> None:
+    """A declared model that exists is extended by the generated one (imported, not copied);
+    one that does not is generated under the contract's name. Either way, said."""
+    module, name = ref.get("module"), ref["name"]
+    ours = isinstance(module, str) and module.split(".")[-3:-1] == [names.identifier(contract_name), "models"]
+    found = existing_model(module, name) if isinstance(module, str) and not ours else None
+    if found is not None:
+        ref["existing"] = found
+        missing = _unfilled(conversion, key, found)
+        if missing:
+            found["missing"] = missing
+            conversion.warn((key,), f"{name} exists in {module} but requires {', '.join(missing)}, which the contract's "
+                                    f"{key[:-6]} fields do not give: the generated model does not extend it and takes "
+                                    "the node's own name (declare those fields to use it)")
+            return
+        conversion.warn((key,), f"{name} exists in {module}: the generated {name} extends it (imported, not copied), "
+                                "adding only the fields the node's routing needs and the declared fields it lacks")
+    elif isinstance(module, str) and not ours:
+        conversion.warn((key,), f"{name} is not importable from {module} here: generated under that name in the "
+                                "package's models/ (the generated contract.yaml points at it)")
+
+
+def _unfilled(conversion: Conversion, key: str, found: dict[str, Any]) -> list[str]:
+    """Required fields of an existing model that neither the contract's fields nor the
+    framework model of the node type (whose required fields the generated model defaults) give."""
+    from codegen_ast.target import NODE_INPUT_FIELDS, NODE_OUTPUT_FIELDS
+
+    node_type = conversion.data.get("node_type")
+    framework = (NODE_INPUT_FIELDS if key == "input_model" else NODE_OUTPUT_FIELDS).get(node_type, frozenset())
+    given = {f["name"] for f in conversion.data.get(f"{key[:-6]}_fields") or []} | set(MODEL_OWN_FIELDS)
+    framework_based = any(entry.split(".")[-1].split("[")[0] in _FRAMEWORK_MODELS for entry in found["ancestry"])
+    return [name for name in found["required"] if name not in given and not (framework_based and name in framework)]
+
+
+# the framework's input and output models, whose required fields the generated models default
+_FRAMEWORK_MODELS = frozenset(
+    f"Model{kind}{side}" for kind in ("Effect", "Compute", "Reducer", "Orchestrator") for side in ("Input", "Output")
+)
 
 
 def _capabilities(conversion: Conversion, raw: dict[str, Any], features: list[str], capabilities: list[str]) -> None:
