@@ -48,3 +48,16 @@ def test_the_generated_packages_pass_their_own_tests(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert " passed" in result.stdout and "failed" not in result.stdout and "error" not in result.stdout.lower()
+
+
+def test_the_declarative_shape_carries_the_kept_sections_too() -> None:
+    from codegen_ast.declarative.generate import generate_declarative
+
+    path = CONTRACTS[0]
+    source = yaml.safe_load(path.read_text(encoding="utf-8"))
+    spec = read_spec(path).spec
+    contract = yaml.safe_load(generate_declarative(spec).files["contract.yaml"])
+    assert spec.kept and spec.declared is not None and spec.declared.carried
+    for key in [*spec.kept, *spec.declared.carried]:
+        if key != "descriptor":  # the shape writes its own descriptor
+            assert contract[key] == source[key], key

@@ -79,6 +79,8 @@ def build_contract(
             "payload_type_match" if routes else "operation_match",
         ),
     }
+    if spec.declared is not None:  # what the source contract wrote and the generator does not: carried unchanged
+        data |= {key: value for key, value in {**spec.declared.carried, **spec.declared.kept}.items() if key not in data}
     yaml = YAML(typ="rt", pure=True)
     yaml.default_flow_style = False
     yaml.width = 4096
