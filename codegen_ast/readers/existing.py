@@ -1,6 +1,6 @@
 """Whether a model a contract names exists: importable here, and a pydantic model.
 
-The module is first found without running it (``importlib.util.find_spec``) and its
+The module is first found without running it or its parent packages and its
 source read for a top-level definition or import of the name; only then is it
 imported, to learn the model's fields and ancestry. A module that does not exist,
 does not define the name, or fails to import is "not existing": the generator
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ast
 import importlib
-import importlib.util
 from pathlib import Path
 from typing import Any
 
@@ -33,9 +32,11 @@ def _named_in_source(origin: str, name: str) -> bool:
 
 def existing_model(module: str, name: str) -> dict[str, Any] | None:
     """``{fields, required, ancestry}`` of ``module.name`` when it exists, else None."""
+    from codegen_ast.validate._probe import _find_spec as find_spec_unrun  # stdlib only; loaded when a model is named
+
     try:
-        spec = importlib.util.find_spec(module)
-    except Exception:  # a parent package missing, or failing to import
+        spec = find_spec_unrun(module)  # no parent package runs before the source shows the name
+    except Exception:  # a part missing, or a name the import system refuses
         return None
     if spec is None or not spec.origin or not spec.origin.endswith(".py") or not _named_in_source(spec.origin, name):
         return None
