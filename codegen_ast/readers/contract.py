@@ -334,7 +334,7 @@ def _unfilled(conversion: Conversion, key: str, found: dict[str, Any]) -> list[s
     framework model of the node type (whose required fields the generated model defaults) give."""
     from codegen_ast.target import NODE_INPUT_FIELDS, NODE_OUTPUT_FIELDS
 
-    node_type = conversion.data.get("node_type")
+    node_type = str(conversion.data.get("node_type"))
     framework = (NODE_INPUT_FIELDS if key == "input_model" else NODE_OUTPUT_FIELDS).get(node_type, frozenset())
     given = {f["name"] for f in conversion.data.get(f"{key[:-6]}_fields") or []} | set(MODEL_OWN_FIELDS)
     framework_based = any(entry.split(".")[-1].split("[")[0] in _FRAMEWORK_MODELS for entry in found["ancestry"])

@@ -88,7 +88,7 @@ def declared_model(spec: NodeSpec, which: str) -> ModelRef | None:
     generated model extends it), and for the output not the input's class again."""
     from codegen_ast.target import node_kind
 
-    declared = getattr(spec.declared, f"{which}_model", None) if spec.declared else None
+    declared: ModelRef | None = getattr(spec.declared, f"{which}_model", None) if spec.declared else None
     if declared is None:
         return None
     framework = getattr(node_kind(spec.node_type), f"{which}_model")
