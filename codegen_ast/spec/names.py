@@ -126,7 +126,7 @@ def _model_file(declared: ModelRef | None, derived: str) -> str:
     if declared is None:
         return derived
     last = declared.module.rsplit(".", 1)[-1] if declared.module else ""
-    if last and last not in ("models", "__init__"):
+    if last.startswith("model"):  # a model's own module file; not `handlers`, `models`, `types`...
         return last
     return identifier(declared.name) if identifier(declared.name).startswith("model_") else f"model_{identifier(declared.name)}"
 
