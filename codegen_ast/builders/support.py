@@ -28,6 +28,7 @@ class SupportModule(StrEnum):
     HTTP_API = "http_api"
     EVENTS = "events"
     DISCOVERY = "discovery"
+    ONEX_DISCOVERY = "onex_support/discovery"  # one responder for both shapes
 
 
 @cache

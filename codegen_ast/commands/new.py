@@ -19,7 +19,7 @@ from codegen_ast.classify import AmbiguousNodeType, settle_node_type
 from codegen_ast.commands.common import Diagnostic, Progress, Run, read_stdin, shared_options
 from codegen_ast.commands.output import changed_files, unified_diff
 from codegen_ast.errors import CodegenError, InputProblem, OutputError, SpecError, as_codegen_error
-from codegen_ast.declarative.generate import generate_declarative, not_carried_out
+from codegen_ast.declarative.generate import generate_declarative
 from codegen_ast.declarative.support_folder import plan_support, write_support
 from codegen_ast.generate import GeneratedPackage, generate
 from codegen_ast.llm import Provider, choose_provider
@@ -173,8 +173,6 @@ def _one(read: ReadResult, source: str, spec_file: Path | None, output_dir: Path
     except SpecError as error:  # found while generating: named in the spec file
         raise SpecError([InputProblem(p.path or spec_file, p.line, p.field, p.message)
                          for p in error.problems]) from None
-    if mode.shape == "declarative":
-        outcome.warnings += not_carried_out(read.spec)
     if package.beside:
         plan_support(output_dir)  # refuses a folder whose onex_support is newer, or edited
     outcome.package = package.name

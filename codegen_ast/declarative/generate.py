@@ -23,7 +23,6 @@ from codegen_ast.errors import InputProblem, SpecError
 from codegen_ast.files.package_init import build_reexports
 from codegen_ast.generate import GeneratedPackage, node_context
 from codegen_ast.manifest import MANIFEST, render_manifest
-from codegen_ast.patterns.discovery.pattern import answers_discovery
 from codegen_ast.patterns.contribution import Contribution, NodeContext
 from codegen_ast.patterns.events.declarative import published_topics
 from codegen_ast.patterns.registry import build_declarative_contributions
@@ -44,7 +43,7 @@ def shell_mixins(spec: NodeSpec) -> tuple[list[MixinInfo], list[MixinInfo]]:
     """The mixins of ``spec.mixins`` the shell lists among its bases, split into those
     before the node base and those after it: every one its base (the plain node base,
     or the service wrapper) does not have already; MixinDiscoveryResponder is held by
-    the registry's responder instead (the discovery pattern)."""
+    the node's discovery handler instead (the discovery pattern)."""
     service = service_shell(spec)
     has = set(WRAPPER_MIXINS[spec.node_type]) if service else set()
     wanted = [name for name in spec.mixins if name not in has and BY_NAME[name].use == "base"]
@@ -146,15 +145,6 @@ def build_declarative_modules(
     for index, contribution in enumerate(contributions):
         groups[f"pattern contribution {index}"] = contribution.modules
     return check_modules(groups)
-
-
-def not_carried_out(spec: NodeSpec) -> list[str]:
-    """What ``spec`` asks for that the declarative shape does not do yet (``new`` warns)."""
-    why = answers_discovery(spec)
-    if why is None:
-        return []
-    return [f"the declarative shape does not answer discovery requests yet ({why}): generate with "
-            "--shape imperative for a node that answers them"]
 
 
 def generate_declarative(spec: NodeSpec, *, check_stable: bool = False) -> GeneratedPackage:
