@@ -226,7 +226,7 @@ def _one(read: ReadResult, source: str, spec_file: Path | None, output_dir: Path
 @click.option("--fill", type=click.Choice(["none", "llm"]), default="none", show_default=True,
               help="llm: a model writes the handler bodies no declaration covers; each is kept only when the "
                    "package passes strict validation and its own tests, else the generated default stays "
-                   "(imperative shape only).")
+                   "(handle() bodies; run() in the declarative shape).")
 @click.option("--llm-fixture", type=click.Path(path_type=Path, dir_okay=False),
               help="Replay recorded completions from FILE instead of asking the CODEGEN_AST_LLM_* endpoint.")
 @click.option("--shape", type=click.Choice(["imperative", "declarative"]), default="imperative", show_default=True,
@@ -310,11 +310,6 @@ def new_command(
         raise SpecError([InputProblem(None, None, None, "nothing to generate: give spec files, -, --name, or --prompt")])
     if list(map(str, spec_files)).count(STDIN) > 1:
         raise click.UsageError("- (standard input) can be given once")
-    if fill == "llm" and shape == "declarative":
-        raise click.UsageError(
-            "--fill llm writes the handle() bodies of the imperative shape; the declarative shape's run() "
-            "bodies are not asked of a model yet: drop --fill llm or use --shape imperative"
-        )
     level = "none" if no_validate else run.level(level)
     python = run.python(python)
     if level != "none":
