@@ -11,7 +11,7 @@ capabilities. It returns nothing: the runtime publishes no answer of its own
 or that the node does not match, is passed over without failing anything.
 """
 
-from typing import Generic, TypeVar, cast
+from typing import TypeVar, cast
 from uuid import UUID, uuid4
 
 from omnibase_core.models.container.model_onex_container import ModelONEXContainer
@@ -21,20 +21,20 @@ from omnibase_core.models.health.model_health_status import ModelHealthStatus
 from omnibase_core.models.primitives.model_semver import ModelSemVer
 from omnibase_core.protocols.event_bus import ProtocolEventBus, ProtocolEventBusPublisher
 
-from onex_support.discovery import ModelDiscoveryCommand, DiscoveryResponder
-from onex_support.resources import NodeResources, Registry
+from onex_support.discovery import DiscoveryResponder, ModelDiscoveryCommand
+from onex_support.handlers.operation import ResourceHolder
+from onex_support.resources import NodeResources
 
 __all__ = ["DiscoveryHandler"]
 
 ResourcesT = TypeVar("ResourcesT", bound=NodeResources)
 
 
-class DiscoveryHandler(Generic[ResourcesT]):
+class DiscoveryHandler(ResourceHolder[ResourcesT]):
     """Subclasses set ``registry`` and what the node declares: ``node_name``,
     ``node_type``, ``node_version`` (major, minor, patch), ``description``,
     ``operations`` and ``capabilities``."""
 
-    registry: Registry[ResourcesT]
     node_name: str
     node_type: str
     node_version: tuple[int, int, int]
@@ -47,14 +47,12 @@ class DiscoveryHandler(Generic[ResourcesT]):
         container: ModelONEXContainer | None = None,
         event_bus: ProtocolEventBusPublisher | None = None,
     ) -> None:
-        self.container = container
-        self.event_bus = event_bus
+        super().__init__(container, event_bus)
         self.node_id: UUID = uuid4()  # this running instance of the node
-        self._held: ResourcesT | None = None
         major, minor, patch = self.node_version
         self.responder = DiscoveryResponder(
             self.node_id,
-            self.health_check,
+            self.node_health,
             ModelIntrospectionData(
                 node_name=self.node_name,
                 node_version=ModelSemVer(major=major, minor=minor, patch=patch),
@@ -68,27 +66,11 @@ class DiscoveryHandler(Generic[ResourcesT]):
         # answers, on the bus the runtime injected (it publishes, as the mixin does)
         self.responder._discovery_event_bus = cast(ProtocolEventBus | None, event_bus)
 
-    @property
-    def is_initialized(self) -> bool:
-        return self._held is not None
-
-    async def initialize(self) -> None:
-        """Acquire the node resources, so the health in an answer is the node's own."""
-        if self._held is None:
-            resources = self.registry.resources()
-            await resources.acquire()
-            self._held = resources
-
-    async def shutdown(self) -> None:
-        held, self._held = self._held, None
-        if held is not None:
-            await held.release()
-
-    async def health_check(self) -> ModelHealthStatus:
-        """The node's health: itself and every integration it depends on (a failure
-        to start them makes the answer say unhealthy)."""
+    async def node_health(self) -> ModelHealthStatus:
+        """The node's health with its resources held, so the answer probes them (a
+        failure to start them makes the answer say unhealthy)."""
         await self.initialize()
-        return await self.registry.resources().health_check_async()
+        return await self.health_check()
 
     async def handle(self, event: ModelDiscoveryCommand) -> None:
         """Answer ``event`` when it is a discovery request this node matches."""
