@@ -29,6 +29,7 @@ class SupportModule(StrEnum):
     EVENTS = "events"
     DISCOVERY = "discovery"
     ONEX_DISCOVERY = "onex_support/discovery"  # one responder for both shapes
+    ONEX_SERVICE_MODE = "onex_support/service_mode"  # one publish_event fix for both shapes
 
 
 @cache

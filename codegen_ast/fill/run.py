@@ -7,8 +7,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
-import libcst as cst
-
+from codegen_ast.declarative.generate import build_declarative_modules
 from codegen_ast.emit import emit
 from codegen_ast.errors import CodegenError
 from codegen_ast.files.handlers import build_handler
@@ -20,6 +19,7 @@ from codegen_ast.fill.shape import FillShape
 from codegen_ast.fill.splice import splice_body
 from codegen_ast.generate import GeneratedPackage, node_context
 from codegen_ast.llm import LLMError, Provider
+from codegen_ast.patterns.registry import build_declarative_contributions
 from codegen_ast.spec import OperationSpec
 
 KEPT = "the generated default stays"
@@ -117,6 +117,9 @@ def fill_package(
     context = node_context(package.spec)
     shape = package_shape(package)
     examples = project_examples(package.files, output_dir, own=package.name, shape=shape)
+    # the handler modules as generated, as trees: built again (declarative: the whole package's)
+    built = build_declarative_modules(package.spec, context, build_declarative_contributions(context)) \
+        if shape.declarative else {}
     candidates: dict[str, _Candidate] = {}
     for operation in operations:
         path = shape.handler_path(package.spec, operation.name)
@@ -128,8 +131,7 @@ def fill_package(
             continue
         try:
             body = parse_body(completion.text)
-            # the handler as generated: built again (imperative), or its generated tree (declarative)
-            module = cst.parse_module(package.files[path]) if shape.declarative else build_handler(context, operation)
+            module = built[path] if shape.declarative else build_handler(context, operation)
             tree = splice_body(module, shape.handler_class(package.spec, operation.name), body,
                                model=completion.model, method=shape.open_method(package.files[path]) or "handle")
             text = emit(tree, check_stable=True)
