@@ -117,6 +117,11 @@ DISCOVERY_SYMBOLS = (
     Symbol("omnibase_core.models.envelope.model_emitter_identity", "ModelEmitterIdentity"),
     Symbol("os", ""),
 )
+# the discovery protocol's topics and request type (TOPIC_DISCOVERY_COMMANDS / _EVENTS in the
+# framework's constants_topic_taxonomy; tests/test_discovery.py checks they are the same)
+DISCOVERY_COMMANDS_TOPIC = "onex.discovery.commands"
+DISCOVERY_EVENTS_TOPIC = "onex.discovery.events"
+DISCOVERY_REQUEST_EVENT = "NODE_DISCOVERY_REQUEST"
 # what the generated discovery test uses (and ask_discovery, spliced into it)
 DISCOVERY_TEST_SYMBOLS = (
     Symbol("json", ""),
