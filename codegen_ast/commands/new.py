@@ -19,13 +19,14 @@ from codegen_ast.classify import AmbiguousNodeType, settle_node_type
 from codegen_ast.commands.common import Diagnostic, Progress, Run, read_stdin, shared_options
 from codegen_ast.commands.output import changed_files, unified_diff
 from codegen_ast.errors import CodegenError, InputProblem, OutputError, SpecError, as_codegen_error
-from codegen_ast.declarative.generate import generate_declarative, not_carried_out
+from codegen_ast.declarative.generate import generate_declarative
 from codegen_ast.declarative.support_folder import plan_support, write_support
 from codegen_ast.generate import GeneratedPackage, generate
 from codegen_ast.llm import Provider, choose_provider
 from codegen_ast.manifest import MANIFEST, read_manifest, render_manifest
 from codegen_ast.package import write_package
 from codegen_ast.readers import ReadResult, read_spec, spec_from_data
+from codegen_ast.readers.overrides import HELP as OVERRIDE_HELP
 from codegen_ast.regenerate import enclosing_package, user_work
 from codegen_ast.selection import select
 from codegen_ast.spec import DEPENDENCIES, FEATURES, NODE_TYPES
@@ -93,25 +94,25 @@ def _read(read: Callable[[str | None], ReadResult], node_type: str | None, ask: 
         return read(chosen)
 
 
-def read_stdin_spec(node_type: str | None = None) -> ReadResult:
+def read_stdin_spec(node_type: str | None = None, overrides: tuple[str, ...] = ()) -> ReadResult:
     """The spec on standard input (any dialect); problems name it ``-``."""
     with tempfile.TemporaryDirectory(prefix="codegen-ast-stdin-") as folder:
         path = Path(folder) / "stdin.yaml"
         path.write_text(read_stdin(), encoding="utf-8")
         try:
-            return read_spec(path, node_type)
+            return read_spec(path, node_type, overrides)
         except SpecError as error:
             raise SpecError([InputProblem(Path(STDIN) if p.path == path else p.path, p.line, p.field, p.message)
                              for p in error.problems]) from None
 
 
-def _with_spec_file(package: GeneratedPackage, spec_file: Path | None, target: Path) -> None:
-    """Record where the spec is, relative to the package, so that `regenerate` re-reads it."""
+def _with_spec_file(package: GeneratedPackage, spec_file: Path | None, target: Path, overrides: tuple[str, ...]) -> None:
+    """Record where the spec is, relative to the package, and the --set overrides, so that `regenerate` re-reads it."""
     if spec_file is None:
         return
     relative = Path(os.path.relpath(spec_file.resolve(), target.resolve())).as_posix()
     files = {name: text for name, text in package.files.items() if name != MANIFEST}
-    package.files[MANIFEST] = render_manifest(package.spec, files, __version__, spec_file=relative)
+    package.files[MANIFEST] = render_manifest(package.spec, files, __version__, spec_file=relative, overrides=overrides)
 
 
 def _refuse_second_copy(package: GeneratedPackage, output_dir: Path) -> None:
@@ -173,14 +174,12 @@ def _one(read: ReadResult, source: str, spec_file: Path | None, output_dir: Path
     except SpecError as error:  # found while generating: named in the spec file
         raise SpecError([InputProblem(p.path or spec_file, p.line, p.field, p.message)
                          for p in error.problems]) from None
-    if mode.shape == "declarative":
-        outcome.warnings += not_carried_out(read.spec)
     if package.beside:
         plan_support(output_dir)  # refuses a folder whose onex_support is newer, or edited
     outcome.package = package.name
     outcome.files = sorted(package.files)
     target = output_dir / package.name
-    _with_spec_file(package, spec_file, target)
+    _with_spec_file(package, spec_file, target, read.overrides)
     for decision in select(read.spec).log:
         run.detail(f"  {decision.topic}: {decision.choice} ({decision.reason})")
     _refuse_second_copy(package, output_dir)
@@ -228,9 +227,10 @@ def _one(read: ReadResult, source: str, spec_file: Path | None, output_dir: Path
 @click.option("--fill", type=click.Choice(["none", "llm"]), default="none", show_default=True,
               help="llm: a model writes the handler bodies no declaration covers; each is kept only when the "
                    "package passes strict validation and its own tests, else the generated default stays "
-                   "(imperative shape only).")
+                   "(handle() bodies; run() in the declarative shape).")
 @click.option("--llm-fixture", type=click.Path(path_type=Path, dir_okay=False),
               help="Replay recorded completions from FILE instead of asking the CODEGEN_AST_LLM_* endpoint.")
+@click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE", help=OVERRIDE_HELP)
 @click.option("--shape", type=click.Choice(["imperative", "declarative"]), default="imperative", show_default=True,
               help="declarative: the framework's declarative node (a shell node.py, handlers/ per operation, "
                    "registry/, a routing contract, onex_support written once in OUTPUT; docs/declarative-shape.md); "
@@ -271,6 +271,7 @@ def new_command(
     no_validate: bool,
     python: str | None,
     run: Run,
+    overrides: tuple[str, ...] = (),
 ) -> None:
     """Write the node package of each SPEC_FILE (or of --name/--type) into OUTPUT.
 
@@ -312,11 +313,6 @@ def new_command(
         raise SpecError([InputProblem(None, None, None, "nothing to generate: give spec files, -, --name, or --prompt")])
     if list(map(str, spec_files)).count(STDIN) > 1:
         raise click.UsageError("- (standard input) can be given once")
-    if fill == "llm" and shape == "declarative":
-        raise click.UsageError(
-            "--fill llm writes the handle() bodies of the imperative shape; the declarative shape's run() "
-            "bodies are not asked of a model yet: drop --fill llm or use --shape imperative"
-        )
     level = "none" if no_validate else run.level(level)
     python = run.python(python)
     if level != "none":
@@ -343,6 +339,7 @@ def new_command(
             with progress.item(source):
                 outcomes.append(_attempt(source, path, output_dir, mode=mode, level=level, python=python, run=run,
                                          node_type=node_type, ask=ask, provider=provider if fill == "llm" else None,
+                                         overrides=overrides,
                                          quick=partial(_quick_spec, name or "", deps=deps, features=features, ops=ops)))
     _report(outcomes, output_dir, run, mode)
     sys.exit(max((o.exit_code for o in outcomes), default=0))
@@ -350,14 +347,14 @@ def new_command(
 
 def _attempt(source: str, path: Path | None, output_dir: Path, *, mode: Mode, level: str, python: str | None,
              run: Run, node_type: str | None, ask: bool, provider: Provider | None,
-             quick: Callable[[str | None], ReadResult]) -> Outcome:
+             quick: Callable[[str | None], ReadResult], overrides: tuple[str, ...] = ()) -> Outcome:
     try:
         if path is None:
             read, spec_file = _read(quick, node_type, ask), None
         elif str(path) == STDIN:
-            read, spec_file = read_stdin_spec(node_type), None
+            read, spec_file = read_stdin_spec(node_type, overrides), None
         else:
-            read, spec_file = _read(partial(read_spec, path), node_type, ask), path
+            read, spec_file = _read(partial(read_spec, path, overrides=overrides), node_type, ask), path
         return _one(read, source, spec_file, output_dir, mode=mode, level=level, python=python, run=run,
                     provider=provider)
     except GeneratedPackageInvalid as error:

@@ -14,6 +14,9 @@ from typing import Any
 
 from codegen_ast.readers import contract_declared, declared
 from codegen_ast.readers.dialect import Conversion
+from codegen_ast.readers.existing import existing_model
+from codegen_ast.readers.fields import MODEL_OWN_FIELDS, model_own_fields
+from codegen_ast.readers.overrides import hint
 from codegen_ast.spec import names
 
 # Sections codegen_ast reads; every other top-level key is kept as written
@@ -40,9 +43,6 @@ _CLIENT_LIBRARIES = {
 }
 # a capability that names a feature exactly (events excepted: no event is invented)
 _CAPABILITY_FEATURES = {"caching": "caching", "cache": "caching", "retry": "retry", "circuit_breaker": "circuit_breaker"}
-# Fields the generated models already have, with the same meaning: a contract field
-# of that name is carried by the model's own field (not refused).
-_MODEL_OWN_FIELDS = {"correlation_id": "the model's own correlation_id", "operation": "the request's operation"}
 
 
 def _node_type(conversion: Conversion) -> str | None:
@@ -56,6 +56,7 @@ def _node_type(conversion: Conversion) -> str | None:
         raise conversion.fail(
             (key,),
             f"unknown {key} {raw!r}: use EFFECT_GENERIC, COMPUTE_GENERIC, REDUCER_GENERIC or ORCHESTRATOR_GENERIC",
+            "EFFECT_GENERIC",
         )
     return kind
 
@@ -67,7 +68,7 @@ def _version(conversion: Conversion, raw: Any) -> str | None:
         return f"{raw['major']}.{raw['minor']}.{raw['patch']}"
     if isinstance(raw, str):
         return raw
-    raise conversion.fail(("node_version",), "node_version must be {major, minor, patch} or 'MAJOR.MINOR.PATCH'")
+    raise conversion.fail(("node_version",), "node_version must be {major, minor, patch} or 'MAJOR.MINOR.PATCH'", "1.0.0")
 
 
 def _fields(conversion: Conversion, raw: Any, where: tuple[str | int, ...], untyped: list[str]) -> list[dict[str, Any]]:
@@ -78,7 +79,7 @@ def _fields(conversion: Conversion, raw: Any, where: tuple[str | int, ...], unty
     if isinstance(raw, dict):
         return [{"name": name, "type": kind} for name, kind in raw.items()]
     if not isinstance(raw, list):
-        raise conversion.fail(where, "must be a list of {name, type} or a mapping of name: type")
+        raise conversion.fail(where, "must be a list of {name, type} or a mapping of name: type", "null")
     fields = []
     for index, item in enumerate(raw):
         if isinstance(item, dict) and len(item) == 1 and "name" not in item:  # - run_id: str
@@ -86,16 +87,22 @@ def _fields(conversion: Conversion, raw: Any, where: tuple[str | int, ...], unty
             item = {"name": key, "type": kind} if isinstance(kind, str) else {"name": key}
         if isinstance(item, str):
             fields.append({"name": item, "type": "Any", "required": False, "description": _UNTYPED})
-            untyped.append(item)
+            _untyped(conversion, untyped, item, (*where, index))
         elif isinstance(item, dict) and isinstance(item.get("name"), str):
             field = {k: v for k, v in item.items() if k in ("name", "type", "description", "required", "sensitive")}
             if "type" not in item:
                 field |= {"type": "Any", "required": False, "description": item.get("description") or _UNTYPED}
-                untyped.append(str(item["name"]))
+                _untyped(conversion, untyped, str(item["name"]), (*where, index))
             fields.append(field)
         else:
-            raise conversion.fail((*where, index), "each field needs at least a name, e.g. {name: order_id, type: str}")
+            raise conversion.fail((*where, index), "each field needs at least a name, e.g. {name: order_id, type: str}", "null")
     return fields
+
+
+def _untyped(conversion: Conversion, untyped: list[str], name: str, where: tuple[str | int, ...]) -> None:
+    if not untyped:
+        conversion.origin["untyped_fields"] = where  # the note points at the first one
+    untyped.append(name)
 
 
 _UNTYPED = "No type declared in the contract: typed Any (none is guessed)."
@@ -104,8 +111,8 @@ _UNTYPED = "No type declared in the contract: typed Any (none is guessed)."
 def _merge_fields(conversion: Conversion, target: list[dict[str, Any]], new: list[dict[str, Any]], where: tuple[str | int, ...]) -> None:
     names_seen = {field["name"] for field in target}
     for field in new:
-        if field["name"] in _MODEL_OWN_FIELDS:
-            conversion.warn(where, f"field {field['name']!r} is carried by {_MODEL_OWN_FIELDS[field['name']]}")
+        if field["name"] in MODEL_OWN_FIELDS:
+            conversion.warn(where, f"field {field['name']!r} is carried by {MODEL_OWN_FIELDS[field['name']]}")
         elif field["name"] not in names_seen:
             names_seen.add(field["name"])
             target.append(field)
@@ -131,10 +138,11 @@ def _operations(conversion: Conversion, raw: dict[str, Any], routes: list[dict[s
     for index, item in enumerate(io_operations or []):
         where = ("io_operations", index)
         if not isinstance(item, dict):
-            raise conversion.fail(where, "each io operation must be a mapping with a name (or operation)")
+            raise conversion.fail(where, "each io operation must be a mapping with a name (or operation)", "null")
         name = next((item[key] for key in ("name", "operation", "operation_type") if isinstance(item.get(key), str)), None)
         if name is None:
-            raise conversion.fail(where, "an io operation needs a name (or operation, operation_type): add it")
+            raise conversion.fail(where, "an io operation needs a name (or operation, operation_type): add it; "
+                                  f"or, {hint(f'io_operations.{index}.operation', 'NAME')}")
         add(name, item.get("description"))
         for key, target in (("input_fields", inputs), ("output_fields", outputs)):
             if key in item:
@@ -168,7 +176,10 @@ def _names(conversion: Conversion, node_type: str | None) -> str:
     raw = conversion.document.data
     key = next((k for k in ("name", "contract_name", "node_name") if isinstance(raw.get(k), str)), None)
     if key is None:
-        raise conversion.fail((), "required key 'name' is missing: add the node's name, e.g. name: node_orders_effect")
+        raise conversion.fail(
+            (), "required key 'name' is missing: add the node's name, e.g. name: node_orders_effect; "
+            f"or, {hint('name', 'node_orders_effect')}"
+        )
     written: str = raw[key]
     kind = node_type or ("effect" if written.endswith("_effect") else "")
     for candidate in ("effect", "compute", "reducer", "orchestrator"):
@@ -225,8 +236,13 @@ def convert_contract(conversion: Conversion) -> None:
     untyped: list[str] = []
     with conversion.gathering():
         _operations(conversion, raw, routes, untyped)
+    if untyped:
+        conversion.warn(
+            conversion.origin["untyped_fields"],
+            f"no type declared for {', '.join(untyped)}: typed Any (none is guessed)",
+        )
     if node_type is not None:
-        _framework_fields(conversion, node_type)
+        model_own_fields(conversion, node_type)
     subscribe: list[str] = []
     publish: list[str] = []
     with conversion.gathering():
@@ -268,6 +284,8 @@ def convert_contract(conversion: Conversion) -> None:
     for key in ("input_model", "output_model", "state_model"):
         with conversion.gathering():
             models[key] = contract_declared.model_ref(conversion, raw.get(key), (key,))
+            if key != "state_model" and models[key] is not None:
+                _existing(conversion, key, models[key], written)
     conversion.raise_gathered()
     contract: dict[str, Any] = {
         "contract_name": written,
@@ -289,11 +307,51 @@ def convert_contract(conversion: Conversion) -> None:
     conversion.set("declared", contract, ())
 
 
+def _existing(conversion: Conversion, key: str, ref: dict[str, Any], contract_name: str) -> None:
+    """A declared model that exists is extended by the generated one (imported, not copied);
+    one that does not is generated under the contract's name. Either way, said."""
+    module, name = ref.get("module"), ref["name"]
+    ours = isinstance(module, str) and module.split(".")[-3:-1] == [names.identifier(contract_name), "models"]
+    found = existing_model(module, name) if isinstance(module, str) and not ours else None
+    if found is not None:
+        ref["existing"] = found
+        missing = _unfilled(conversion, key, found)
+        if missing:
+            found["missing"] = missing
+            conversion.warn((key,), f"{name} exists in {module} but requires {', '.join(missing)}, which the contract's "
+                                    f"{key[:-6]} fields do not give: the generated model does not extend it and takes "
+                                    "the node's own name (declare those fields to use it)")
+            return
+        conversion.warn((key,), f"{name} exists in {module}: the generated {name} extends it (imported, not copied), "
+                                "adding only the fields the node's routing needs and the declared fields it lacks")
+    elif isinstance(module, str) and not ours:
+        conversion.warn((key,), f"{name} is not importable from {module} here: generated under that name in the "
+                                "package's models/ (the generated contract.yaml points at it)")
+
+
+def _unfilled(conversion: Conversion, key: str, found: dict[str, Any]) -> list[str]:
+    """Required fields of an existing model that neither the contract's fields nor the
+    framework model of the node type (whose required fields the generated model defaults) give."""
+    from codegen_ast.target import NODE_INPUT_FIELDS, NODE_OUTPUT_FIELDS
+
+    node_type = str(conversion.data.get("node_type"))
+    framework = (NODE_INPUT_FIELDS if key == "input_model" else NODE_OUTPUT_FIELDS).get(node_type, frozenset())
+    given = {f["name"] for f in conversion.data.get(f"{key[:-6]}_fields") or []} | set(MODEL_OWN_FIELDS)
+    framework_based = any(entry.split(".")[-1].split("[")[0] in _FRAMEWORK_MODELS for entry in found["ancestry"])
+    return [name for name in found["required"] if name not in given and not (framework_based and name in framework)]
+
+
+# the framework's input and output models, whose required fields the generated models default
+_FRAMEWORK_MODELS = frozenset(
+    f"Model{kind}{side}" for kind in ("Effect", "Compute", "Reducer", "Orchestrator") for side in ("Input", "Output")
+)
+
+
 def _capabilities(conversion: Conversion, raw: dict[str, Any], features: list[str], capabilities: list[str]) -> None:
     for index, capability in enumerate(conversion.optional(raw, "capabilities", list, "a list", ()) or []):
         name = capability.get("name") if isinstance(capability, dict) else capability
         if not isinstance(name, str):
-            raise conversion.fail(("capabilities", index), "a capability is a name (or {name: ...}), e.g. orders.read")
+            raise conversion.fail(("capabilities", index), "a capability is a name (or {name: ...}), e.g. orders.read", "null")
         if name.lower() in _CAPABILITY_FEATURES:
             features.append(_CAPABILITY_FEATURES[name.lower()])
         if name not in capabilities:
@@ -318,19 +376,3 @@ def _triggers_as_operations(conversion: Conversion) -> None:
             )
     if operations and "operations" not in conversion.origin:
         conversion.origin["operations"] = ("state_machine",)
-
-
-def _framework_fields(conversion: Conversion, node_type: str) -> None:
-    """A declared field the framework's own input/output model has is carried by that field."""
-    from codegen_ast.target import NODE_INPUT_FIELDS, NODE_OUTPUT_FIELDS
-
-    for key, framework in (("input_fields", NODE_INPUT_FIELDS), ("output_fields", NODE_OUTPUT_FIELDS)):
-        fields = conversion.data.get(key) or []
-        own = [f for f in fields if f["name"] in framework[node_type]]
-        for field in own:
-            conversion.warn(
-                conversion.origin.get(key, ()),
-                f"{key[:-7]} field {field['name']!r} is carried by the framework model's own {field['name']!r}",
-            )
-        if own:
-            conversion.data[key] = [f for f in fields if f not in own]

@@ -1,6 +1,7 @@
 """Handler base classes: one operation, its router, a reducer transition, a saga,
-a consumed event."""
+a consumed event, the discovery requests."""
 
+from onex_support.handlers.discovery import DiscoveryHandler
 from onex_support.handlers.event import EventHandler
 from onex_support.handlers.operation import (
     OperationHandler,
@@ -11,6 +12,7 @@ from onex_support.handlers.saga import SagaHandler
 from onex_support.handlers.transition import TransitionHandler
 
 __all__ = [
+    "DiscoveryHandler",
     "EventHandler",
     "OperationHandler",
     "OperationRequest",
