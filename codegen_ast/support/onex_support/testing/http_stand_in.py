@@ -42,10 +42,10 @@ class Received:
         """The query parameters (the last value of each)."""
         return dict(parse_qsl(urlsplit(self.path).query, keep_blank_values=True))
 
-    def header(self, name: str) -> str | None:
-        """A header's value, its name in any case."""
+    def header(self, name: str) -> str:
+        """A header's value, its name in any case ("" when it was not sent)."""
         found = {key.lower(): value for key, value in self.headers.items()}
-        return found.get(name.lower())
+        return found.get(name.lower(), "")
 
 
 class HttpStandIn:

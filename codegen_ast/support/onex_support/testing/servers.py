@@ -113,7 +113,7 @@ class PostgresServer:
         self.root = Path(tempfile.mkdtemp(prefix="onex-test-pg-"))
         self.port = free_port()
         self.password = secrets.token_hex(12)
-        self.run_as: str | None = "postgres" if os.geteuid() == 0 else None
+        self.run_as = "postgres" if os.geteuid() == 0 else ""  # "": as ourselves
 
     @property
     def address(self) -> str:
@@ -124,7 +124,7 @@ class PostgresServer:
 
     def _run(self, *args: str) -> None:
         extra: dict[str, object] = {}
-        if self.run_as is not None:
+        if self.run_as:
             extra = {"user": self.run_as, "group": self.run_as, "extra_groups": []}
         env = {
             "PATH": f"{self.bin_dir}:{os.environ.get('PATH', '/usr/bin:/bin')}",
@@ -149,7 +149,7 @@ class PostgresServer:
     def start(self) -> None:
         data, sockets = self.root / "data", self.root / "socket"
         sockets.mkdir()
-        if self.run_as is not None:
+        if self.run_as:
             import pwd
 
             entry = pwd.getpwnam(self.run_as)
@@ -157,7 +157,7 @@ class PostgresServer:
                 os.chown(path, entry.pw_uid, entry.pw_gid)
         password_file = self.root / "password"
         password_file.write_text(self.password, encoding="utf-8")
-        if self.run_as is not None:
+        if self.run_as:
             os.chown(password_file, entry.pw_uid, entry.pw_gid)
         self._run(
             str(self.bin_dir / "initdb"),
@@ -235,14 +235,14 @@ class RedisServer:
         self.executable = executable
         self.port = free_port()
         self.root = Path(tempfile.mkdtemp(prefix="onex-test-redis-"))
-        self.process: subprocess.Popen[bytes] | None = None
+        self.processes: list[subprocess.Popen[bytes]] = []
 
     @property
     def address(self) -> str:
         return f"redis://{LOCALHOST}:{self.port}/0"
 
     def start(self) -> None:
-        self.process = subprocess.Popen(
+        process = subprocess.Popen(
             [
                 self.executable,
                 "--port",
@@ -260,6 +260,7 @@ class RedisServer:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
+        self.processes.append(process)
         if not _wait(lambda: _open(self.port), 10):
             self.stop()
             raise RuntimeError(
@@ -267,9 +268,10 @@ class RedisServer:
             )
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
+        for process in self.processes:
+            if process.poll() is None:
+                process.terminate()
+                process.wait(timeout=10)
         shutil.rmtree(self.root, ignore_errors=True)
 
 
@@ -279,7 +281,7 @@ class TansuBroker:
     def __init__(self, executable: str) -> None:
         self.executable = executable
         self.port = free_port()
-        self.process: subprocess.Popen[bytes] | None = None
+        self.processes: list[subprocess.Popen[bytes]] = []
 
     @property
     def address(self) -> str:
@@ -287,7 +289,7 @@ class TansuBroker:
 
     def start(self) -> None:
         url = f"tcp://{LOCALHOST}:{self.port}"
-        self.process = subprocess.Popen(
+        process = subprocess.Popen(
             [
                 self.executable,
                 "broker",
@@ -302,14 +304,16 @@ class TansuBroker:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
+        self.processes.append(process)
         if not _wait(lambda: _open(self.port), 15):
             self.stop()
             raise RuntimeError(f"tansu does not listen on {LOCALHOST}:{self.port}")
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()  # its graceful stop waits for clients to leave
-            self.process.wait(timeout=10)
+        for process in self.processes:
+            if process.poll() is None:
+                process.kill()  # its graceful stop waits for clients to leave
+                process.wait(timeout=10)
 
 
 def _tansu() -> str:
