@@ -12,9 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from codegen_ast.declarative.generate import generate_declarative
-from codegen_ast.errors import SpecError
-from codegen_ast.readers import read_spec
 from codegen_ast.validate import validate
 from tests.checkers import (
     compliance_check,
@@ -23,7 +20,7 @@ from tests.checkers import (
     run_on_runtime,
     typed_contracts,
 )
-from tests.declarative.conftest import EXAMPLES, output_folder
+from tests.declarative.conftest import output_folder
 from tests.support.helpers import Answer, HttpStandIn
 
 KINDS = ("basket_fsm_reducer", "checkout_workflow_orchestrator")
@@ -120,8 +117,3 @@ def test_reducers_and_orchestrators_pass_every_checker(kinds: Path, tmp_path: Pa
                            cwd=kinds, capture_output=True, text=True, timeout=600, check=False)
     assert typed.returncode == 0, typed.stdout + typed.stderr
 
-
-def test_a_reducer_that_folds_its_previous_answer_is_refused_with_the_way_out() -> None:
-    with pytest.raises(SpecError) as refused:
-        generate_declarative(read_spec(EXAMPLES / "sales_totals_reducer.yaml").spec)
-    assert "state_machine" in str(refused.value) and "--shape imperative" in str(refused.value)

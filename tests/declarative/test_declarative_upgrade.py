@@ -5,12 +5,15 @@ a generated file was edited."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from codegen_ast.cli import main
+from codegen_ast.declarative.support_folder import write_support
 from codegen_ast.manifest import read_manifest
+from codegen_ast.support import SUPPORT_MANIFEST
 from tests.declarative.conftest import EXAMPLES
 
 
@@ -79,14 +82,25 @@ def test_upgrade_to_declarative_interrupted_before_its_manifest_is_run_again(tmp
     assert not any((package / relative).exists() for relative in plan.removed)
 
 
-def test_upgrade_to_declarative_refuses_a_reducer_the_shape_cannot_carry_and_writes_nothing(tmp_path: Path) -> None:
+def test_upgrade_to_declarative_reshapes_a_folding_reducer(tmp_path: Path) -> None:
     _, package = _old_package(tmp_path, "sales_totals_reducer")
-    before = {path: path.read_bytes() for path in package.rglob("*") if path.is_file()}
+    done = CliRunner().invoke(main, ["upgrade", str(package), "--to", "declarative", "--write"])
+    assert done.exit_code == 0, done.output
+    assert read_manifest(package).shape == "declarative"
+    assert "FoldHandler[" in (package / "handlers" / "handler_record_sale.py").read_text(encoding="utf-8")
+
+
+def test_upgrade_to_declarative_refuses_beside_a_newer_onex_support_and_writes_nothing(tmp_path: Path) -> None:
+    out, package = _old_package(tmp_path)
+    write_support(out)
+    manifest = out / SUPPORT_MANIFEST
+    newer = json.loads(manifest.read_text(encoding="utf-8")) | {"support_version": "99.0.0"}
+    manifest.write_text(json.dumps(newer), encoding="utf-8")
+    before = {path: path.read_bytes() for path in out.rglob("*") if path.is_file()}
     refused = CliRunner().invoke(main, ["upgrade", str(package), "--to", "declarative", "--write"])
     assert refused.exit_code == 1, refused.output
-    assert "UPG002" in refused.output and "state_machine" in refused.output
-    assert {path: path.read_bytes() for path in package.rglob("*") if path.is_file()} == before
-    assert not (package.parent / "onex_support").exists()
+    assert "UPG002" in refused.output and "newer than this codegen-ast" in refused.output
+    assert {path: path.read_bytes() for path in out.rglob("*") if path.is_file()} == before
 
 
 def test_upgrade_to_declarative_finds_the_generated_packages_in_a_folder(tmp_path: Path) -> None:

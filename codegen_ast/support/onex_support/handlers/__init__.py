@@ -1,7 +1,8 @@
-"""Handler base classes: one operation, its router, a reducer transition, a saga,
-a consumed event."""
+"""Handler base classes: one operation, its router, a reducer transition, a reducer
+fold, a saga, a consumed event."""
 
 from onex_support.handlers.event import EventHandler
+from onex_support.handlers.fold import FoldHandler
 from onex_support.handlers.operation import (
     OperationHandler,
     OperationRequest,
@@ -12,6 +13,7 @@ from onex_support.handlers.transition import TransitionHandler
 
 __all__ = [
     "EventHandler",
+    "FoldHandler",
     "OperationHandler",
     "OperationRequest",
     "OperationRouter",
