@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 from codegen_ast import __version__
 from codegen_ast.cli import main
+from codegen_ast.manifest import read_manifest
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -140,6 +141,29 @@ def test_defaults_come_from_the_nearest_pyproject(workspace: Path, monkeypatch: 
     wrong = CliRunner().invoke(main, ["new", "../orders_effect.yaml"])
     assert wrong.exit_code == 2
     assert "tool.codegen-ast.outpt: unknown setting" in wrong.output
+
+
+@pytest.mark.parametrize("shape", ["declarative", "imperative"])
+def test_the_shape_comes_from_the_nearest_pyproject_and_the_flag_wins(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch, shape: str
+) -> None:
+    other = "imperative" if shape == "declarative" else "declarative"
+    (workspace / "pyproject.toml").write_text(f'[tool.codegen-ast]\noutput = "generated"\nshape = "{shape}"\n')
+    monkeypatch.chdir(workspace)
+    configured = CliRunner().invoke(main, ["new", "examples/orders_effect.yaml", "--level", "none"])
+    assert configured.exit_code == 0, configured.output
+    package = workspace / "generated" / "node_orders_effect"
+    assert (package / "handler.py").is_file() == (shape == "declarative")
+    assert read_manifest(package).shape == shape
+    flagged = CliRunner().invoke(main, ["new", "examples/orders_effect.yaml", "-o", "flagged", "--level", "none",
+                                        "--shape", other])
+    assert flagged.exit_code == 0, flagged.output
+    assert read_manifest(workspace / "flagged" / "node_orders_effect").shape == other
+    (workspace / "pyproject.toml").write_text('[tool.codegen-ast]\nshape = "shell"\n')
+    wrong = CliRunner().invoke(main, ["new", "examples/orders_effect.yaml", "-o", "x"])
+    assert wrong.exit_code == 2
+    assert "tool.codegen-ast.shape: unknown shape 'shell': use one of imperative, declarative" in wrong.output
+    assert not (workspace / "x").exists()
 
 
 def test_regenerate_reports_a_conflict_with_exit_code_1(workspace: Path) -> None:
