@@ -200,7 +200,7 @@ def _one(read: ReadResult, source: str, spec_file: Path | None, output_dir: Path
         run.diff(unified_diff(package, target))
     if mode.writing:
         if package.beside:
-            write_support(output_dir)
+            write_support(output_dir, follow_symlinks=mode.follow_symlinks)
         write_package(package, output_dir, force=True, follow_symlinks=mode.follow_symlinks,
                       notify=outcome.warnings.append,
                       guard=lambda path: _check_replace(path, mode.force, mode.discard_edits))

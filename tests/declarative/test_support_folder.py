@@ -3,8 +3,10 @@ current, updated when older, refused (no file written) when newer or edited."""
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -65,6 +67,38 @@ def test_an_edited_copy_is_not_overwritten(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match="crud.py: edited since codegen-ast wrote it"):
         write_support(tmp_path)
     assert edited.read_text(encoding="utf-8").endswith("# mine\n")
+
+
+def test_an_update_interrupted_midway_is_finished_not_taken_for_an_edit(tmp_path: Path) -> None:
+    write_support(tmp_path)
+    data = age(tmp_path, "0.0.1")
+    # the older version's crud.py differed; the interrupted update had already replaced it
+    data["files"]["onex_support/crud.py"] = hashlib.sha256(b"# the older crud.py\n").hexdigest()
+    (tmp_path / SUPPORT_MANIFEST).write_text(json.dumps(data), encoding="utf-8")
+    assert write_support(tmp_path).action == "updated"
+    assert plan_support(tmp_path).action == "current"
+
+
+def test_a_symlinked_folder_is_refused_unless_followed_and_a_write_error_names_the_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real, link = tmp_path / "real", tmp_path / "link"
+    real.mkdir()
+    link.symlink_to(real, target_is_directory=True)
+    with pytest.raises(OutputError, match="is a symbolic link: pass --follow-symlinks"):
+        write_support(link)
+    assert list(real.iterdir()) == []
+    assert write_support(link, follow_symlinks=True).action == "new"
+    full = tmp_path / "full"
+
+    def no_space(self: Path, *args: object, **kwargs: object) -> int:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self))
+
+    monkeypatch.setattr(Path, "write_text", no_space)
+    with pytest.raises(OutputError, match=r"cannot write .*full/.*No space left on device; the disk is full"):
+        write_support(full)
+    monkeypatch.undo()
+    assert plan_support(full).action == "new" and list(full.iterdir()) == []  # nothing half-written: the next run starts again
 
 
 def test_a_folder_codegen_ast_did_not_write_is_refused(tmp_path: Path) -> None:
