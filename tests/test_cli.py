@@ -63,6 +63,8 @@ def test_every_help_example_runs(workspace: Path) -> None:
     from tests.conftest import MYPY_CACHE
 
     shutil.copytree(workspace / "out" / "node_orders_effect", workspace / "src" / "node_orders_effect")
+    if (workspace / "out" / "onex_support").is_dir():  # a declarative package imports its folder's support package
+        shutil.copytree(workspace / "out" / "onex_support", workspace / "src" / "onex_support")
     shutil.copy(workspace / "out" / "node_orders_effect" / "node.py", workspace / "node.py")
     (workspace.parent / "service" / ".venv" / "bin").mkdir(parents=True)
     (workspace.parent / "service" / ".venv" / "bin" / "python").symlink_to(sys.executable)
@@ -118,12 +120,14 @@ def test_many_specs_one_failure_does_not_stop_the_others(workspace: Path) -> Non
 
 def test_quick_path_without_a_file(workspace: Path) -> None:
     result = CliRunner().invoke(
-        main, ["new", "--name", "stock", "--type", "effect", "--dep", "postgres", "--feature", "retry", "-o", str(workspace)]
+        main, ["new", "--name", "stock", "--type", "effect", "--dep", "postgres", "--feature", "retry", "-o", str(workspace),
+               "--shape", "declarative"]
     )
     assert result.exit_code == 0, result.output
     manifest = json.loads((workspace / "node_stock_effect" / "codegen-manifest.json").read_text())
     assert manifest["spec"]["dependencies"] == ["postgres"]
-    assert "_check_postgres_health" in (workspace / "node_stock_effect" / "node.py").read_text()
+    registry = (workspace / "node_stock_effect" / "registry" / "registry_stock.py").read_text()
+    assert "self.postgres: PostgresPool = PostgresPool()" in registry  # started, probed and released by onex_support
     missing_type = CliRunner().invoke(main, ["new", "--name", "stock", "-o", str(workspace)])
     assert missing_type.exit_code == 2
     assert "cannot tell the node type" in missing_type.output and "pass --type effect|compute|reducer|orchestrator" in missing_type.output

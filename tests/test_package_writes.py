@@ -156,7 +156,8 @@ def test_a_full_disk_is_exit_2_and_the_old_package_stays(tmp_path: Path, monkeyp
         return real_write(self, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(Path, "write_text", fill_up)
-    result = CliRunner().invoke(main, ["new", str(EXAMPLE), "-o", str(tmp_path), "--level", "none", "--force"])
+    result = CliRunner().invoke(main, ["new", str(EXAMPLE), "-o", str(tmp_path), "--level", "none", "--force",
+                                       "--shape", "imperative"])  # the package the test wrote first
     monkeypatch.undo()
     assert result.exit_code == 2, result.output
     assert "No space left on device; the disk is full" in result.output
