@@ -231,7 +231,8 @@ def test_valid_spec_is_written_then_protected_unless_forced(tmp_path: Path) -> N
     assert "codegen-ast regenerate" in again.stderr and "--force" in again.stderr
     assert snapshot(output_dir) == written, "a refused run changed files"
     assert sorted(path.name for path in output_dir.iterdir()) == [".codegen-ast", "node_orders_effect", "onex_support"]
-    assert sorted(path.name for path in (output_dir / ".codegen-ast").iterdir()) == [".gitignore", "node_orders_effect.lock"]
+    assert sorted(path.name for path in (output_dir / ".codegen-ast").iterdir()) == [
+        ".gitignore", "node_orders_effect.lock", "onex_support.lock"]
 
     # --force replaces the package, but a user's edit or file only when given twice
     (package_dir / "node.py").write_text("edited\n", encoding="utf-8")
@@ -242,7 +243,8 @@ def test_valid_spec_is_written_then_protected_unless_forced(tmp_path: Path) -> N
     assert forced.exit_code == 0, forced.output
     assert _without_manifest(contents(package_dir)) == _without_manifest(expected)
     assert sorted(path.name for path in output_dir.iterdir()) == [".codegen-ast", "node_orders_effect", "onex_support"]
-    assert sorted(path.name for path in (output_dir / ".codegen-ast").iterdir()) == [".gitignore", "node_orders_effect.lock"]
+    assert sorted(path.name for path in (output_dir / ".codegen-ast").iterdir()) == [
+        ".gitignore", "node_orders_effect.lock", "onex_support.lock"]
 
 
 def _without_manifest(files: Mapping[str, str | bytes]) -> dict[str, bytes]:

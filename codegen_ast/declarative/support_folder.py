@@ -10,12 +10,14 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from codegen_ast._version import __version__
 from codegen_ast.errors import OutputError
+from codegen_ast.locking import package_lock
 from codegen_ast.package import describe_write_error, output_folder
 from codegen_ast.support import PACKAGE, SUPPORT_MANIFEST, support_files, support_manifest
 
@@ -76,27 +78,27 @@ def write_support(output_dir: Path, *, follow_symlinks: bool = False) -> Support
     for a package (:func:`codegen_ast.package.write_package`)."""
     try:
         root = output_folder(output_dir, follow_symlinks)
-        plan = plan_support(root)
-        if plan.action == "new":  # written whole beside, then renamed: never half a package without its manifest
-            staging = root / f".{PACKAGE}.tmp"
-            shutil.rmtree(staging, ignore_errors=True)
-            try:
-                for relative, text in plan.files.items():
-                    target = staging / Path(relative).relative_to(PACKAGE)
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    target.write_text(text, encoding="utf-8")
-                staging.rename(root / PACKAGE)
-            finally:
-                shutil.rmtree(staging, ignore_errors=True)
-            return plan
-        for relative in plan.removed:
-            (root / relative).unlink(missing_ok=True)
-        for relative, text in plan.files.items():  # the manifest last: an interrupted update is finished next time
-            target = root / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            staged = target.with_name(f".{target.name}.tmp")
-            staged.write_text(text, encoding="utf-8")
-            staged.replace(target)
+        with package_lock(root / PACKAGE):  # concurrent runs into one folder: one writes, the next finds it current
+            plan = plan_support(root)
+            if plan.action == "new":  # written whole beside, then renamed: never half a package without its manifest
+                staging = Path(tempfile.mkdtemp(prefix=f".{PACKAGE}.", dir=root))
+                try:
+                    for relative, text in plan.files.items():
+                        target = staging / Path(relative).relative_to(PACKAGE)
+                        target.parent.mkdir(parents=True, exist_ok=True)
+                        target.write_text(text, encoding="utf-8")
+                    staging.rename(root / PACKAGE)
+                finally:
+                    shutil.rmtree(staging, ignore_errors=True)
+                return plan
+            for relative in plan.removed:
+                (root / relative).unlink(missing_ok=True)
+            for relative, text in plan.files.items():  # the manifest last: an interrupted update is finished next time
+                target = root / relative
+                target.parent.mkdir(parents=True, exist_ok=True)
+                staged = target.with_name(f".{target.name}.tmp")
+                staged.write_text(text, encoding="utf-8")
+                staged.replace(target)
     except OSError as error:
         raise OutputError(describe_write_error(error, output_dir)) from None
     return plan

@@ -15,6 +15,7 @@ import pytest
 
 from codegen_ast.declarative.support_folder import plan_support, write_support
 from codegen_ast.errors import OutputError
+from codegen_ast.locking import LOCK_FOLDER
 from codegen_ast.support import SUPPORT_MANIFEST, support_files
 
 BIN = Path(sys.executable).parent
@@ -98,7 +99,8 @@ def test_a_symlinked_folder_is_refused_unless_followed_and_a_write_error_names_t
     with pytest.raises(OutputError, match=r"cannot write .*full/.*No space left on device; the disk is full"):
         write_support(full)
     monkeypatch.undo()
-    assert plan_support(full).action == "new" and list(full.iterdir()) == []  # nothing half-written: the next run starts again
+    assert plan_support(full).action == "new"  # nothing half-written: the next run starts again
+    assert [path.name for path in full.iterdir() if path.name != LOCK_FOLDER] == []
 
 
 def test_a_folder_codegen_ast_did_not_write_is_refused(tmp_path: Path) -> None:
