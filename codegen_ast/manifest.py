@@ -41,6 +41,7 @@ class Manifest:
     spec_file: str | None = None  # the spec's path, relative to the package folder
     problem: str | None = None  # why the manifest could not be read (then nothing is known)
     shape: str = "imperative"  # the package's shape: "declarative" (a shell, handler.py, handlers/, registry/)
+    overrides: tuple[str, ...] = ()  # `new --set PATH=VALUE`, applied again to the spec file by regenerate
 
 
 def _pack(files: dict[str, str]) -> str:
@@ -66,7 +67,9 @@ def shape_of(files: dict[str, str]) -> str:
     return "declarative" if "handler.py" in files else "imperative"
 
 
-def render_manifest(spec: NodeSpec, files: dict[str, str], tool_version: str, *, spec_file: str | None = None) -> str:
+def render_manifest(
+    spec: NodeSpec, files: dict[str, str], tool_version: str, *, spec_file: str | None = None, overrides: tuple[str, ...] = ()
+) -> str:
     generated = {path: text for path, text in sorted(files.items()) if path != MANIFEST}
     data: dict[str, object] = {
         "tool": "codegen-ast",
@@ -75,6 +78,8 @@ def render_manifest(spec: NodeSpec, files: dict[str, str], tool_version: str, *,
     }
     if spec_file is not None:
         data["spec_file"] = spec_file
+    if overrides:
+        data["overrides"] = list(overrides)
     if shape_of(generated) == "declarative":  # absent: imperative (every manifest written before the shape)
         data["shape"] = "declarative"
     data["files"] = {path: digest(text) for path, text in generated.items()}
@@ -112,4 +117,5 @@ def read_manifest(package_dir: Path) -> Manifest:
         generated,
         spec_file if isinstance(spec_file, str) else None,
         shape="declarative" if data.get("shape") == "declarative" else "imperative",
+        overrides=tuple(o for o in data.get("overrides") or () if isinstance(o, str)) if isinstance(data.get("overrides"), list) else (),
     )

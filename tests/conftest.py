@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,9 @@ EXAMPLE_SPEC = ROOT / "examples" / "orders_effect.yaml"
 # One mypy cache for the whole suite (and across runs): cold mypy follows
 # ~2,900 omnibase-core modules, warm it takes about a second.
 MYPY_CACHE = ROOT / ".mypy_cache"
+# Strict validation runs mypy in its own process here: no mypy daemon outlives the suite
+# (tests/validate/test_mypy_daemon.py starts, checks and stops the one it tests).
+os.environ["CODEGEN_AST_MYPY_DAEMON"] = "0"
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,7 @@ import click
 from codegen_ast.commands.common import Run, shared_options
 from codegen_ast.decisions import shell_base
 from codegen_ast.readers import read_spec
+from codegen_ast.readers.overrides import HELP as OVERRIDE_HELP
 from codegen_ast.selection import select
 from codegen_ast.spec import NODE_TYPES
 
@@ -18,8 +19,9 @@ from codegen_ast.spec import NODE_TYPES
 @click.argument("spec_file", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
 @click.option("--type", "node_type", type=click.Choice(NODE_TYPES),
               help="The node type, for a spec that does not give one (else it is inferred).")
+@click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE", help=OVERRIDE_HELP)
 @shared_options(output_formats=("text", "json"))
-def explain_command(spec_file: Path, node_type: str | None, run: Run) -> None:
+def explain_command(spec_file: Path, node_type: str | None, run: Run, overrides: tuple[str, ...] = ()) -> None:
     """Show what the selector chooses for SPEC_FILE, and why.
 
     Prints the node type (and, when the spec does not give it, why it was
@@ -40,9 +42,9 @@ def explain_command(spec_file: Path, node_type: str | None, run: Run) -> None:
     if str(spec_file) == "-":
         from codegen_ast.commands.new import read_stdin_spec
 
-        read = read_stdin_spec(node_type)
+        read = read_stdin_spec(node_type, overrides)
     else:
-        read = read_spec(spec_file, node_type)
+        read = read_spec(spec_file, node_type, overrides)
     for warning in read.warnings:
         run.warning(str(warning))
     selection = select(read.spec)

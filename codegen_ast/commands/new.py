@@ -27,6 +27,7 @@ from codegen_ast.llm import Provider, choose_provider
 from codegen_ast.manifest import MANIFEST, read_manifest, render_manifest
 from codegen_ast.package import write_package
 from codegen_ast.readers import ReadResult, read_spec, spec_from_data
+from codegen_ast.readers.overrides import HELP as OVERRIDE_HELP
 from codegen_ast.regenerate import enclosing_package, user_work
 from codegen_ast.selection import select
 from codegen_ast.spec import DEPENDENCIES, FEATURES, NODE_TYPES
@@ -94,25 +95,25 @@ def _read(read: Callable[[str | None], ReadResult], node_type: str | None, ask: 
         return read(chosen)
 
 
-def read_stdin_spec(node_type: str | None = None) -> ReadResult:
+def read_stdin_spec(node_type: str | None = None, overrides: tuple[str, ...] = ()) -> ReadResult:
     """The spec on standard input (any dialect); problems name it ``-``."""
     with tempfile.TemporaryDirectory(prefix="codegen-ast-stdin-") as folder:
         path = Path(folder) / "stdin.yaml"
         path.write_text(read_stdin(), encoding="utf-8")
         try:
-            return read_spec(path, node_type)
+            return read_spec(path, node_type, overrides)
         except SpecError as error:
             raise SpecError([InputProblem(Path(STDIN) if p.path == path else p.path, p.line, p.field, p.message)
                              for p in error.problems]) from None
 
 
-def _with_spec_file(package: GeneratedPackage, spec_file: Path | None, target: Path) -> None:
-    """Record where the spec is, relative to the package, so that `regenerate` re-reads it."""
+def _with_spec_file(package: GeneratedPackage, spec_file: Path | None, target: Path, overrides: tuple[str, ...]) -> None:
+    """Record where the spec is, relative to the package, and the --set overrides, so that `regenerate` re-reads it."""
     if spec_file is None:
         return
     relative = Path(os.path.relpath(spec_file.resolve(), target.resolve())).as_posix()
     files = {name: text for name, text in package.files.items() if name != MANIFEST}
-    package.files[MANIFEST] = render_manifest(package.spec, files, __version__, spec_file=relative)
+    package.files[MANIFEST] = render_manifest(package.spec, files, __version__, spec_file=relative, overrides=overrides)
 
 
 def _refuse_second_copy(package: GeneratedPackage, output_dir: Path) -> None:
@@ -181,7 +182,7 @@ def _one(read: ReadResult, source: str, spec_file: Path | None, output_dir: Path
     outcome.package = package.name
     outcome.files = sorted(package.files)
     target = output_dir / package.name
-    _with_spec_file(package, spec_file, target)
+    _with_spec_file(package, spec_file, target, read.overrides)
     for decision in select(read.spec).log:
         run.detail(f"  {decision.topic}: {decision.choice} ({decision.reason})")
     _refuse_second_copy(package, output_dir)
@@ -232,6 +233,7 @@ def _one(read: ReadResult, source: str, spec_file: Path | None, output_dir: Path
                    "(imperative shape only).")
 @click.option("--llm-fixture", type=click.Path(path_type=Path, dir_okay=False),
               help="Replay recorded completions from FILE instead of asking the CODEGEN_AST_LLM_* endpoint.")
+@click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE", help=OVERRIDE_HELP)
 @click.option("--shape", type=click.Choice(SHAPES), default=None,
               help="declarative: the framework's declarative node (a shell node.py, handlers/ per operation, "
                    "registry/, a routing contract, onex_support written once in OUTPUT; docs/declarative-shape.md); "
@@ -273,6 +275,7 @@ def new_command(
     no_validate: bool,
     python: str | None,
     run: Run,
+    overrides: tuple[str, ...] = (),
 ) -> None:
     """Write the node package of each SPEC_FILE (or of --name/--type) into OUTPUT.
 
@@ -346,6 +349,7 @@ def new_command(
             with progress.item(source):
                 outcomes.append(_attempt(source, path, output_dir, mode=mode, level=level, python=python, run=run,
                                          node_type=node_type, ask=ask, provider=provider if fill == "llm" else None,
+                                         overrides=overrides,
                                          quick=partial(_quick_spec, name or "", deps=deps, features=features, ops=ops)))
     _report(outcomes, output_dir, run, mode)
     sys.exit(max((o.exit_code for o in outcomes), default=0))
@@ -353,14 +357,14 @@ def new_command(
 
 def _attempt(source: str, path: Path | None, output_dir: Path, *, mode: Mode, level: str, python: str | None,
              run: Run, node_type: str | None, ask: bool, provider: Provider | None,
-             quick: Callable[[str | None], ReadResult]) -> Outcome:
+             quick: Callable[[str | None], ReadResult], overrides: tuple[str, ...] = ()) -> Outcome:
     try:
         if path is None:
             read, spec_file = _read(quick, node_type, ask), None
         elif str(path) == STDIN:
-            read, spec_file = read_stdin_spec(node_type), None
+            read, spec_file = read_stdin_spec(node_type, overrides), None
         else:
-            read, spec_file = _read(partial(read_spec, path), node_type, ask), path
+            read, spec_file = _read(partial(read_spec, path, overrides=overrides), node_type, ask), path
         return _one(read, source, spec_file, output_dir, mode=mode, level=level, python=python, run=run,
                     provider=provider)
     except GeneratedPackageInvalid as error:

@@ -11,11 +11,12 @@ from pathlib import Path
 from typing import Literal
 
 from codegen_ast.classify import Classification, settle_node_type
-from codegen_ast.errors import InputProblem
+from codegen_ast.errors import InputProblem, SpecError
 from codegen_ast.readers.contract import convert_contract
 from codegen_ast.readers.contract_v2 import convert_v2
 from codegen_ast.readers.dialect import Conversion
 from codegen_ast.readers.node_spec import spec_from_data
+from codegen_ast.readers.overrides import FLAG, apply_overrides, hint
 from codegen_ast.readers.yaml_source import YamlDocument, load_yaml
 from codegen_ast.spec import NodeSpec
 
@@ -32,6 +33,7 @@ class ReadResult:
     dialect: Dialect
     warnings: list[InputProblem] = field(default_factory=list)
     classification: Classification | None = None  # how the node type was settled
+    overrides: tuple[str, ...] = ()  # --set PATH=VALUE applied while reading
 
 
 def detect_dialect(document: YamlDocument) -> Dialect:
@@ -44,21 +46,36 @@ def detect_dialect(document: YamlDocument) -> Dialect:
     return "spec"
 
 
-def read_spec(path: Path, node_type: str | None = None) -> ReadResult:
+def read_spec(path: Path, node_type: str | None = None, overrides: tuple[str, ...] = ()) -> ReadResult:
     """Read ``path`` in whichever dialect it is written; warnings say what was mapped or ignored.
 
     Without a node type in the file, ``node_type`` (``--type``) gives it, else it is
-    inferred from what the file declares (``codegen_ast.classify``)."""
-    document = load_yaml(path)
+    inferred from what the file declares (``codegen_ast.classify``). ``overrides``
+    (``--set PATH=VALUE``) change the file as it is read (``codegen_ast.readers.overrides``)."""
+    document, notes = apply_overrides(load_yaml(path), overrides)
     dialect = detect_dialect(document)
     if dialect == "spec":
         data, classification = settle_node_type(document.data, node_type, path=path)
-        return ReadResult(spec_from_data(data, document), dialect, classification=classification)
+        return ReadResult(spec_from_data(data, document), dialect, notes, classification, overrides)
     conversion = Conversion(document)
-    (convert_v2 if dialect == "contract-v2" else convert_contract)(conversion)
-    data, classification = settle_node_type(conversion.data, node_type, contract_keys=set(document.data), path=path)
-    spec = spec_from_data(data, document, source_of=conversion.source_of)
-    return ReadResult(spec, dialect, [*conversion.warnings, *_kept_notes(spec, document)], classification)
+    try:
+        (convert_v2 if dialect == "contract-v2" else convert_contract)(conversion)
+        data, classification = settle_node_type(conversion.data, node_type, contract_keys=set(document.data), path=path)
+        spec = spec_from_data(data, document, source_of=conversion.source_of)
+    except SpecError as error:
+        if type(error) is not SpecError:  # an ambiguous node type names --type itself
+            raise
+        raise SpecError([_with_override(problem, path) for problem in error.problems]) from None
+    warnings = [*notes, *conversion.warnings, *_kept_notes(spec, document)]
+    return ReadResult(spec, dialect, warnings, classification, overrides)
+
+
+def _with_override(problem: InputProblem, path: Path) -> InputProblem:
+    """A problem at a key of the contract also names the override that gets past it
+    (the contract may not be the user's to edit), unless its message names one already."""
+    if problem.path != path or not problem.field or FLAG in problem.message:
+        return problem
+    return InputProblem(problem.path, problem.line, problem.field, f"{problem.message}; or, {hint(problem.field)}")
 
 
 def _kept_notes(spec: NodeSpec, document: YamlDocument) -> list[InputProblem]:
@@ -74,19 +91,12 @@ def _kept_notes(spec: NodeSpec, document: YamlDocument) -> list[InputProblem]:
         )
         for key in spec.kept
     ]
-    if spec.declared and spec.declared.untyped_fields:
-        notes.append(
-            InputProblem(
-                document.path, 0, "input_fields/output_fields",
-                "no type declared for " + ", ".join(spec.declared.untyped_fields) + ": typed Any (none is guessed)",
-            )
-        )
     return notes
 
 
-def read_node_spec(path: Path, node_type: str | None = None) -> NodeSpec:
+def read_node_spec(path: Path, node_type: str | None = None, overrides: tuple[str, ...] = ()) -> NodeSpec:
     """The NodeSpec in ``path`` (any dialect), without the warnings."""
-    return read_spec(path, node_type).spec
+    return read_spec(path, node_type, overrides).spec
 
 
 __all__ = ["ReadResult", "detect_dialect", "read_node_spec", "read_spec", "spec_from_data"]

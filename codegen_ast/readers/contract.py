@@ -14,6 +14,7 @@ from typing import Any
 
 from codegen_ast.readers import contract_declared, declared
 from codegen_ast.readers.dialect import Conversion
+from codegen_ast.readers.overrides import hint
 from codegen_ast.spec import names
 
 # Sections codegen_ast reads; every other top-level key is kept as written
@@ -56,6 +57,7 @@ def _node_type(conversion: Conversion) -> str | None:
         raise conversion.fail(
             (key,),
             f"unknown {key} {raw!r}: use EFFECT_GENERIC, COMPUTE_GENERIC, REDUCER_GENERIC or ORCHESTRATOR_GENERIC",
+            "EFFECT_GENERIC",
         )
     return kind
 
@@ -67,7 +69,7 @@ def _version(conversion: Conversion, raw: Any) -> str | None:
         return f"{raw['major']}.{raw['minor']}.{raw['patch']}"
     if isinstance(raw, str):
         return raw
-    raise conversion.fail(("node_version",), "node_version must be {major, minor, patch} or 'MAJOR.MINOR.PATCH'")
+    raise conversion.fail(("node_version",), "node_version must be {major, minor, patch} or 'MAJOR.MINOR.PATCH'", "1.0.0")
 
 
 def _fields(conversion: Conversion, raw: Any, where: tuple[str | int, ...], untyped: list[str]) -> list[dict[str, Any]]:
@@ -78,7 +80,7 @@ def _fields(conversion: Conversion, raw: Any, where: tuple[str | int, ...], unty
     if isinstance(raw, dict):
         return [{"name": name, "type": kind} for name, kind in raw.items()]
     if not isinstance(raw, list):
-        raise conversion.fail(where, "must be a list of {name, type} or a mapping of name: type")
+        raise conversion.fail(where, "must be a list of {name, type} or a mapping of name: type", "null")
     fields = []
     for index, item in enumerate(raw):
         if isinstance(item, dict) and len(item) == 1 and "name" not in item:  # - run_id: str
@@ -86,16 +88,22 @@ def _fields(conversion: Conversion, raw: Any, where: tuple[str | int, ...], unty
             item = {"name": key, "type": kind} if isinstance(kind, str) else {"name": key}
         if isinstance(item, str):
             fields.append({"name": item, "type": "Any", "required": False, "description": _UNTYPED})
-            untyped.append(item)
+            _untyped(conversion, untyped, item, (*where, index))
         elif isinstance(item, dict) and isinstance(item.get("name"), str):
             field = {k: v for k, v in item.items() if k in ("name", "type", "description", "required", "sensitive")}
             if "type" not in item:
                 field |= {"type": "Any", "required": False, "description": item.get("description") or _UNTYPED}
-                untyped.append(str(item["name"]))
+                _untyped(conversion, untyped, str(item["name"]), (*where, index))
             fields.append(field)
         else:
-            raise conversion.fail((*where, index), "each field needs at least a name, e.g. {name: order_id, type: str}")
+            raise conversion.fail((*where, index), "each field needs at least a name, e.g. {name: order_id, type: str}", "null")
     return fields
+
+
+def _untyped(conversion: Conversion, untyped: list[str], name: str, where: tuple[str | int, ...]) -> None:
+    if not untyped:
+        conversion.origin["untyped_fields"] = where  # the note points at the first one
+    untyped.append(name)
 
 
 _UNTYPED = "No type declared in the contract: typed Any (none is guessed)."
@@ -131,10 +139,11 @@ def _operations(conversion: Conversion, raw: dict[str, Any], routes: list[dict[s
     for index, item in enumerate(io_operations or []):
         where = ("io_operations", index)
         if not isinstance(item, dict):
-            raise conversion.fail(where, "each io operation must be a mapping with a name (or operation)")
+            raise conversion.fail(where, "each io operation must be a mapping with a name (or operation)", "null")
         name = next((item[key] for key in ("name", "operation", "operation_type") if isinstance(item.get(key), str)), None)
         if name is None:
-            raise conversion.fail(where, "an io operation needs a name (or operation, operation_type): add it")
+            raise conversion.fail(where, "an io operation needs a name (or operation, operation_type): add it; "
+                                  f"or, {hint(f'io_operations.{index}.operation', 'NAME')}")
         add(name, item.get("description"))
         for key, target in (("input_fields", inputs), ("output_fields", outputs)):
             if key in item:
@@ -168,7 +177,10 @@ def _names(conversion: Conversion, node_type: str | None) -> str:
     raw = conversion.document.data
     key = next((k for k in ("name", "contract_name", "node_name") if isinstance(raw.get(k), str)), None)
     if key is None:
-        raise conversion.fail((), "required key 'name' is missing: add the node's name, e.g. name: node_orders_effect")
+        raise conversion.fail(
+            (), "required key 'name' is missing: add the node's name, e.g. name: node_orders_effect; "
+            f"or, {hint('name', 'node_orders_effect')}"
+        )
     written: str = raw[key]
     kind = node_type or ("effect" if written.endswith("_effect") else "")
     for candidate in ("effect", "compute", "reducer", "orchestrator"):
@@ -225,6 +237,11 @@ def convert_contract(conversion: Conversion) -> None:
     untyped: list[str] = []
     with conversion.gathering():
         _operations(conversion, raw, routes, untyped)
+    if untyped:
+        conversion.warn(
+            conversion.origin["untyped_fields"],
+            f"no type declared for {', '.join(untyped)}: typed Any (none is guessed)",
+        )
     if node_type is not None:
         _framework_fields(conversion, node_type)
     subscribe: list[str] = []
@@ -293,7 +310,7 @@ def _capabilities(conversion: Conversion, raw: dict[str, Any], features: list[st
     for index, capability in enumerate(conversion.optional(raw, "capabilities", list, "a list", ()) or []):
         name = capability.get("name") if isinstance(capability, dict) else capability
         if not isinstance(name, str):
-            raise conversion.fail(("capabilities", index), "a capability is a name (or {name: ...}), e.g. orders.read")
+            raise conversion.fail(("capabilities", index), "a capability is a name (or {name: ...}), e.g. orders.read", "null")
         if name.lower() in _CAPABILITY_FEATURES:
             features.append(_CAPABILITY_FEATURES[name.lower()])
         if name not in capabilities:

@@ -40,7 +40,7 @@ def model_ref(conversion: Conversion, raw: Any, where: Location) -> dict[str, An
         return ref
     if isinstance(raw, dict) and isinstance(raw.get("class"), str):  # the drifted {module, class}
         return {"name": raw["class"], **({"module": raw["module"]} if isinstance(raw.get("module"), str) else {})}
-    raise conversion.fail(where, "a model or handler is {name: ClassName, module: package.module}")
+    raise conversion.fail(where, "a model or handler is {name: ClassName, module: package.module}", "null")
 
 
 _ROUTE_KEYS = frozenset(
@@ -56,7 +56,7 @@ def handler_routes(conversion: Conversion, raw: dict[str, Any]) -> tuple[str | N
     for index, entry in enumerate(routing.get("handlers") or []):
         where: Location = ("handler_routing", "handlers", index)
         if not isinstance(entry, dict):
-            raise conversion.fail(where, "a handler entry is a mapping: {operation, handler: {name, module}}")
+            raise conversion.fail(where, "a handler entry is a mapping: {operation, handler: {name, module}}", "null")
         route: dict[str, Any] = {}
         operation = entry.get("operation")
         event_model = model_ref(conversion, entry.get("event_model"), (*where, "event_model"))
@@ -104,7 +104,7 @@ def topics(conversion: Conversion, raw: dict[str, Any]) -> tuple[list[str], list
     for key in ("subscribe_topics", "publish_topics"):
         items = bus.get(key) or []
         if not isinstance(items, list):
-            raise conversion.fail(("event_bus", key), f"{key} is a list of topic names")
+            raise conversion.fail(("event_bus", key), f"{key} is a list of topic names", "[]")
         found.append([str(item.get("topic") if isinstance(item, dict) else item) for item in items])
     return found[0], found[1]
 
@@ -115,7 +115,7 @@ def intents(conversion: Conversion, raw: dict[str, Any]) -> list[dict[str, Any]]
     found = []
     for index, item in enumerate(items or []):
         if not isinstance(item, dict) or not isinstance(item.get("intent_type"), str):
-            raise conversion.fail(("intent_emission", "intents", index), "an intent needs an intent_type")
+            raise conversion.fail(("intent_emission", "intents", index), "an intent needs an intent_type", "null")
         intent: dict[str, Any] = {"intent_type": item["intent_type"]}
         if isinstance(item.get("target_pattern"), str):
             intent["target"] = item["target_pattern"]

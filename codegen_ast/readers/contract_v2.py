@@ -14,6 +14,7 @@ from typing import Any
 
 from codegen_ast.readers import declared
 from codegen_ast.readers.dialect import Conversion, dependency_for
+from codegen_ast.spec import suggestion
 from codegen_ast.target import KNOWN_MIXINS, REMOVED_MIXINS
 from codegen_ast.target.catalogue import BY_NAME
 
@@ -39,7 +40,7 @@ _VERSION = re.compile(r"v?(\d+)[_.](\d+)[_.](\d+)")
 
 def _json_type(conversion: Conversion, schema: Any, where: tuple[str | int, ...]) -> str:
     if not isinstance(schema, dict):
-        raise conversion.fail(where, "a property schema must be a mapping with a type")
+        raise conversion.fail(where, "a property schema must be a mapping with a type", "{type: string}")
     kind = schema.get("type")
     if isinstance(kind, list):  # ["string", "null"]
         others = [k for k in kind if k != "null"]
@@ -54,7 +55,7 @@ def _json_type(conversion: Conversion, schema: Any, where: tuple[str | int, ...]
         values = schema.get("additionalProperties")
         inner = _json_type(conversion, values, (*where, "additionalProperties")) if isinstance(values, dict) else "str"
         return f"dict[str, {inner}]"
-    raise conversion.fail((*where, "type"), f"JSON Schema type {kind!r} has no field type: use string, integer, number, boolean, array or object")
+    raise conversion.fail((*where, "type"), f"JSON Schema type {kind!r} has no field type: use string, integer, number, boolean, array or object", "string")
 
 
 def _schema_fields(conversion: Conversion, key: str) -> list[dict[str, Any]]:
@@ -63,20 +64,21 @@ def _schema_fields(conversion: Conversion, key: str) -> list[dict[str, Any]]:
         return []
     properties = schema.get("properties") or {}
     if not isinstance(properties, dict):
-        raise conversion.fail((key, "properties"), "properties must map field names to schemas")
+        raise conversion.fail((key, "properties"), "properties must map field names to schemas", "null")
     required = schema.get("required") or []
     if not isinstance(required, list) or not all(isinstance(name, str) for name in required):
-        raise conversion.fail((key, "required"), "required must list property names, e.g. required: [order_id]")
+        raise conversion.fail((key, "required"), "required must list property names, e.g. required: [order_id]", "[]")
     fields = []
     for name, prop in properties.items():
-        if not isinstance(name, str):
-            raise conversion.fail((key, "properties"), f"property name {name!r} is not text: quote it or rename it")
-        field: dict[str, Any] = {"name": name, "type": _json_type(conversion, prop, (key, "properties", name))}
-        if name not in required:
-            field["required"] = False
-        if isinstance(prop, dict) and isinstance(prop.get("description"), str):
-            field["description"] = prop["description"]
-        fields.append(field)
+        with conversion.gathering():  # every property's problem is reported
+            if not isinstance(name, str):
+                raise conversion.fail((key, "properties"), f"property name {name!r} is not text: quote it or rename it")
+            field: dict[str, Any] = {"name": name, "type": _json_type(conversion, prop, (key, "properties", name))}
+            if name not in required:
+                field["required"] = False
+            if isinstance(prop, dict) and isinstance(prop.get("description"), str):
+                field["description"] = prop["description"]
+            fields.append(field)
     return fields
 
 
@@ -84,83 +86,118 @@ def _mixins(conversion: Conversion, features: list[str]) -> list[str]:
     configuration = conversion.optional(conversion.document.data, "mixin_configuration", dict, "a mapping", ()) or {}
     requested: list[str] = []
     for index, entry in enumerate(configuration.get("mixins") or []):
-        where = ("mixin_configuration", "mixins", index)
-        name = entry.get("mixin_name") if isinstance(entry, dict) else entry
-        if not isinstance(name, str):
-            raise conversion.fail(where, "each mixin needs a mixin_name")
-        if name in _LEGACY_FEATURES or name in REMOVED_MIXINS:
-            feature = _LEGACY_FEATURES.get(name)
-            if feature:
-                features.append(feature)
-                conversion.warn(where, f"{name} does not exist in omnibase-core 0.47: mapped to the '{feature}' feature")
-            else:
-                conversion.warn(where, f"{name} does not exist in omnibase-core 0.47: {REMOVED_MIXINS.get(name, 'dropped')}")
-            continue
-        if name not in KNOWN_MIXINS:
-            raise conversion.fail(where, f"unknown mixin {name!r}: omnibase-core 0.47 has no such mixin")
-        if BY_NAME[name].use == "refused":
-            conversion.warn(where, f"{name} cannot serve a node ({BY_NAME[name].reason}): dropped")
-            continue
-        requested.append(name)
+        with conversion.gathering():  # every mixin's problem is reported
+            _mixin(conversion, entry, ("mixin_configuration", "mixins", index), features, requested)
     return requested
 
 
-def convert_v2(conversion: Conversion) -> None:
-    raw = conversion.document.data
-    conversion.reject_unknown(raw, KNOWN_KEYS, (), "v2 contract")
+def _mixin(conversion: Conversion, entry: Any, where: tuple[str | int, ...], features: list[str], requested: list[str]) -> None:
+    name = entry.get("mixin_name") if isinstance(entry, dict) else entry
+    if not isinstance(name, str):
+        raise conversion.fail(where, "each mixin needs a mixin_name", "null")
+    if name in _LEGACY_FEATURES or name in REMOVED_MIXINS:
+        feature = _LEGACY_FEATURES.get(name)
+        if feature:
+            features.append(feature)
+            conversion.warn(where, f"{name} does not exist in omnibase-core 0.47: mapped to the '{feature}' feature")
+        else:
+            conversion.warn(where, f"{name} does not exist in omnibase-core 0.47: {REMOVED_MIXINS.get(name, 'dropped')}")
+        return
+    if name not in KNOWN_MIXINS:
+        raise conversion.fail(
+            where, f"unknown mixin {name!r}: omnibase-core 0.47 has no such mixin ({_closest(name)}"
+            "`codegen-ast mixins` lists them)", "null",
+        )
+    if BY_NAME[name].use == "refused":
+        conversion.warn(where, f"{name} cannot serve a node ({BY_NAME[name].reason}): dropped")
+        return
+    requested.append(name)
+
+
+def _closest(name: str) -> str:
+    """"did you mean ...?" compared without the common "Mixin" prefix, which makes every name look alike."""
+    stems = sorted(known.removeprefix("Mixin") for known in KNOWN_MIXINS)
+    return suggestion(name.removeprefix("Mixin"), stems).replace("'", "'Mixin", 1)
+
+
+def _identity(conversion: Conversion, raw: dict[str, Any]) -> str | None:
+    """node_type, node_id, description, author, namespace, version, operations; the node type."""
     node_type = None  # without one, inferred from what the contract declares (codegen_ast.classify)
-    if "node_type" in raw:
-        node_type = conversion.require("node_type", str, "effect, compute, reducer or orchestrator").lower()
-        conversion.set("node_type", node_type, ("node_type",))
-    node_id = conversion.require("node_id", str, "the node's snake_case id")
-    suffix = re.escape(node_type) if node_type else "(?:effect|compute|reducer|orchestrator)"
-    name = re.sub(rf"^node_|_{suffix}$", "", node_id) if node_id.startswith("node_") else node_id
-    conversion.set("name", name, ("node_id",))
-    metadata = conversion.optional(raw, "metadata", dict, "a mapping", ()) or {}
-    description = raw.get("description", metadata.get("description"))
-    if not isinstance(description, str):
-        raise conversion.fail(("metadata",), "metadata.description is missing: add a one-line description")
-    conversion.set("description", description, ("description",) if "description" in raw else ("metadata", "description"))
+    with conversion.gathering():
+        if "node_type" in raw:
+            node_type = conversion.require("node_type", str, "effect, compute, reducer or orchestrator").lower()
+            conversion.set("node_type", node_type, ("node_type",))
+    with conversion.gathering():
+        node_id = conversion.require("node_id", str, "the node's snake_case id")
+        suffix = re.escape(node_type) if node_type else "(?:effect|compute|reducer|orchestrator)"
+        name = re.sub(rf"^node_|_{suffix}$", "", node_id) if node_id.startswith("node_") else node_id
+        conversion.set("name", name, ("node_id",))
+    metadata: dict[str, Any] = {}
+    with conversion.gathering():
+        metadata = conversion.optional(raw, "metadata", dict, "a mapping", ()) or {}
+        description = raw.get("description", metadata.get("description"))
+        if not isinstance(description, str):
+            raise conversion.fail(("metadata", "description"), "metadata.description is missing: add a one-line description", "'One line.'")
+        conversion.set("description", description, ("description",) if "description" in raw else ("metadata", "description"))
     if isinstance(metadata.get("author"), str):
         conversion.set("author", metadata["author"], ("metadata", "author"))
     if isinstance(raw.get("namespace"), str):
         conversion.set("domain", raw["namespace"], ("namespace",))
     version = raw.get("version")
-    if version is not None:
-        match = _VERSION.fullmatch(str(version))
-        if not match:
-            raise conversion.fail(("version",), f"version {version!r} is not like v1_0_0")
-        conversion.set("version", ".".join(match.groups()), ("version",))
-    if isinstance(raw.get("operations"), list):
-        conversion.set("operations", raw["operations"], ("operations",))
-    elif raw.get("operations") is not None:
-        raise conversion.fail(("operations",), "operations must be a list of operation names, e.g. [count_view]")
+    with conversion.gathering():
+        if version is not None:
+            match = _VERSION.fullmatch(str(version))
+            if not match:
+                raise conversion.fail(("version",), f"version {version!r} is not like v1_0_0", "v1_0_0")
+            conversion.set("version", ".".join(match.groups()), ("version",))
+    with conversion.gathering():
+        if isinstance(raw.get("operations"), list):
+            conversion.set("operations", raw["operations"], ("operations",))
+        elif raw.get("operations") is not None:
+            raise conversion.fail(("operations",), "operations must be a list of operation names, e.g. [count_view]", "null")
+    return node_type
+
+
+def convert_v2(conversion: Conversion) -> None:
+    """Read the contract; independent sections are read even when one has a problem,
+    and every problem found is reported at once, in file order."""
+    raw = conversion.document.data
+    for key in raw:
+        with conversion.gathering():
+            conversion.reject_unknown({key: raw[key]}, KNOWN_KEYS, (), "v2 contract")
+    node_type = _identity(conversion, raw)
     features: list[str] = []
     mixins = _mixins(conversion, features)
     if mixins:
         conversion.set("mixins", mixins, ("mixin_configuration",))
-    if raw.get("event_patterns"):
-        features.append("events")
-        operations = [op if isinstance(op, str) else op.get("name") if isinstance(op, dict) else None
-                      for op in (raw["operations"] if isinstance(raw.get("operations"), list) else [])]
-        declared.event_patterns(conversion, raw["event_patterns"], ("event_patterns",), [o for o in operations if isinstance(o, str)])
+    with conversion.gathering():
+        if raw.get("event_patterns"):
+            features.append("events")
+            operations = [op if isinstance(op, str) else op.get("name") if isinstance(op, dict) else None
+                          for op in (raw["operations"] if isinstance(raw.get("operations"), list) else [])]
+            declared.event_patterns(conversion, raw["event_patterns"], ("event_patterns",), [o for o in operations if isinstance(o, str)])
     subcontracts = raw.get("subcontracts") if isinstance(raw.get("subcontracts"), dict) else {}
-    if subcontracts.get("fsm"):
-        declared.state_machine(conversion, subcontracts["fsm"], ("subcontracts", "fsm"))
-    if subcontracts.get("caching"):
-        declared.caching(conversion, subcontracts["caching"], ("subcontracts", "caching"), node_type)
+    with conversion.gathering():
+        if subcontracts.get("fsm"):
+            declared.state_machine(conversion, subcontracts["fsm"], ("subcontracts", "fsm"))
+    with conversion.gathering():
+        if subcontracts.get("caching"):
+            declared.caching(conversion, subcontracts["caching"], ("subcontracts", "caching"), node_type)
     dependencies = []
-    for index, dependency in enumerate(conversion.optional(raw, "dependencies", (list, dict), "a list or mapping", ()) or []):
-        client = dependency_for(str(dependency))
-        if client:
-            dependencies.append(client)
-        else:
-            conversion.warn(("dependencies", index), f"dependency {dependency!r} is not a client codegen-ast integrates: ignored")
+    with conversion.gathering():
+        for index, dependency in enumerate(conversion.optional(raw, "dependencies", (list, dict), "a list or mapping", ()) or []):
+            client = dependency_for(str(dependency))
+            if client:
+                dependencies.append(client)
+            else:
+                conversion.warn(("dependencies", index), f"dependency {dependency!r} is not a client codegen-ast integrates: ignored")
     if dependencies:
         conversion.set("dependencies", dependencies, ("dependencies",))
     if features:
         conversion.set("features", sorted(set(features), key=features.index), ("mixin_configuration",))
     for key, target in (("input_schema", "input_fields"), ("output_schema", "output_fields")):
-        fields = _schema_fields(conversion, key)
-        if fields:
-            conversion.set(target, fields, (key,))
+        with conversion.gathering():
+            fields = _schema_fields(conversion, key)
+            if fields:
+                conversion.set(target, fields, (key,))
+    conversion.raise_gathered()

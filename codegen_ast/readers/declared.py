@@ -42,17 +42,17 @@ def state_machine(conversion: Conversion, raw: Any, where: Location) -> None:
     """``{initial_state, states, transitions}`` in the framework's spelling
     (``state_name``, ``from_state``, ``to_state``) or ours (``from``, ``to``)."""
     if not isinstance(raw, dict):
-        raise conversion.fail(where, "a state machine must be a mapping with initial_state, states and transitions")
+        raise conversion.fail(where, "a state machine must be a mapping with initial_state, states and transitions", "null")
     states = []
     for index, state in enumerate(raw.get("states") or []):
         name = state if isinstance(state, str) else _first(state, "state_name", "name") if isinstance(state, dict) else None
         if not isinstance(name, str):
-            raise conversion.fail((*where, "states", index), "each state needs a name (state_name)")
+            raise conversion.fail((*where, "states", index), "each state needs a name (state_name)", "null")
         states.append(name)
     transitions = []
     for index, item in enumerate(raw.get("transitions") or []):
         if not isinstance(item, dict):
-            raise conversion.fail((*where, "transitions", index), "each transition needs from_state, to_state and trigger")
+            raise conversion.fail((*where, "transitions", index), "each transition needs from_state, to_state and trigger", "null")
         transition = {
             "from": _first(item, "from_state", "from", "source_state"),
             "to": _first(item, "to_state", "to", "target_state"),
@@ -60,7 +60,7 @@ def state_machine(conversion: Conversion, raw: Any, where: Location) -> None:
         }
         missing = [key for key, value in transition.items() if not isinstance(value, str)]
         if missing:
-            raise conversion.fail((*where, "transitions", index), f"transition lacks {', '.join(missing)}: add it")
+            raise conversion.fail((*where, "transitions", index), f"transition lacks {', '.join(missing)}: add it", "null")
         for key in ("description",):
             if isinstance(item.get(key), str):
                 transition[key] = item[key]

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from codegen_ast.errors import InputProblem, SpecError
+from codegen_ast.readers.overrides import hint
 from codegen_ast.readers.yaml_source import YamlDocument
 from codegen_ast.spec import suggestion
 
@@ -34,10 +35,13 @@ class Conversion:
             InputProblem(self.document.path, self.document.line_of(source), ".".join(map(str, source)), message)
         )
 
-    def fail(self, source: Location, message: str) -> SpecError:
-        return SpecError(
-            [InputProblem(self.document.path, self.document.line_of(source), ".".join(map(str, source)), message)]
-        )
+    def fail(self, source: Location, message: str, override: str | None = None) -> SpecError:
+        """The problem at ``source``; ``override`` is the ``--set`` value that gets past it in a
+        contract the user does not own (``null``: without that key), else ``--set PATH=VALUE`` is named."""
+        where = ".".join(map(str, source))
+        if override is not None and where:
+            message = f"{message}; or, {hint(where, override)}"
+        return SpecError([InputProblem(self.document.path, self.document.line_of(source), where, message)])
 
     @contextmanager
     def gathering(self) -> Iterator[None]:
@@ -61,7 +65,7 @@ class Conversion:
     def require(self, key: str, kind: type | tuple[type, ...], what: str) -> Any:
         raw = self.document.data
         if key not in raw:
-            raise self.fail((), f"required key {key!r} is missing: add {what}")
+            raise self.fail((), f"required key {key!r} is missing: add {what}; or, {hint(key)}")
         value = raw[key]
         if not isinstance(value, kind):
             raise self.fail((key,), f"{key} must be {what}, found {type(value).__name__}")
@@ -72,7 +76,7 @@ class Conversion:
             return None
         value = container[key]
         if not isinstance(value, kind):
-            raise self.fail((*where, key), f"{key} must be {what}, found {type(value).__name__}")
+            raise self.fail((*where, key), f"{key} must be {what}, found {type(value).__name__}", "null")
         return value
 
     def reject_unknown(self, mapping: dict[str, Any], known: frozenset[str], where: Location, dialect: str) -> None:
@@ -83,6 +87,7 @@ class Conversion:
                     (*where, key),
                     f"unknown key {key!r} in a {dialect}: {suggestion(key, choices)}"
                     f"known keys: {', '.join(choices)}",
+                    "null",
                 )
 
 

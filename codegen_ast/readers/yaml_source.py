@@ -88,26 +88,40 @@ class YamlDocument:
     data: Any  # plain dicts, lists and scalars
     _tree: Any  # the ruamel tree, which knows positions
 
+    @property
+    def tree(self) -> Any:
+        """The round-trip tree (ruamel), which knows the line of every key."""
+        return self._tree
+
     def line_of(self, location: tuple[str | int, ...]) -> int | None:
         """1-based line of the deepest part of ``location`` that exists."""
         node, line = self._tree, None
         for key in location:
             if isinstance(node, CommentedMap) and key in node:
-                line = node.lc.key(key)[0] + 1
+                line = _line(node.lc.key, key, line)
                 node = node[key]
             elif isinstance(node, CommentedSeq) and isinstance(key, int) and key < len(node):
-                line = node.lc.item(key)[0] + 1
+                line = _line(node.lc.item, key, line)
                 node = node[key]
             else:
                 break
         return line
 
 
-def _plain(node: Any) -> Any:
+def _line(position: Any, key: str | int, parent: int | None) -> int | None:
+    """The line of ``key``; a key set by ``--set`` has none: its parent's line."""
+    try:
+        return int(position(key)[0]) + 1
+    except KeyError:
+        return parent
+
+
+def plain(node: Any) -> Any:
+    """The YAML tree as plain dicts, lists and scalars."""
     if isinstance(node, dict):
-        return {str(key): _plain(value) for key, value in node.items()}
+        return {str(key): plain(value) for key, value in node.items()}
     if isinstance(node, list):
-        return [_plain(item) for item in node]
+        return [plain(item) for item in node]
     return node
 
 
@@ -175,4 +189,4 @@ def load_yaml(path: Path) -> YamlDocument:
             [InputProblem(path, 1, None, "expected a mapping of keys (name:, node_type:, ...) "
                           f"at the top level, found {type(tree).__name__}")]
         )
-    return YamlDocument(path, _plain(tree), tree)
+    return YamlDocument(path, plain(tree), tree)

@@ -90,12 +90,12 @@ def _choose_spec(root: Path, manifest: Manifest, spec_file: Path | None) -> tupl
     """(the spec, where it came from, the spec file to record, notes)."""
     notes: list[str] = []
     if spec_file is not None:
-        read = read_spec(spec_file)
+        read = read_spec(spec_file, overrides=manifest.overrides)
         return read.spec, str(spec_file), spec_file, [str(w) for w in read.warnings]
     if manifest.spec_file is not None:
         recorded = Path(os.path.normpath(root / manifest.spec_file))
         if recorded.is_file():
-            read = read_spec(recorded, manifest.spec.node_type if manifest.spec is not None else None)
+            read = read_spec(recorded, manifest.spec.node_type if manifest.spec is not None else None, manifest.overrides)
             notes += [str(w) for w in read.warnings]
             if manifest.spec is not None and read.spec != manifest.spec:
                 notes.append(f"the spec changed since the last generation: regenerating from {recorded}")
@@ -193,5 +193,6 @@ def plan_regeneration(root: Path, *, spec_file: Path | None = None) -> Regenerat
         else:
             result.files.append(FilePlan(relative, "kept", note="no longer generated, but edited by you: kept"))
     spec_path = _relative_spec_file(record, root) if record is not None else manifest.spec_file
-    result.files.append(FilePlan(MANIFEST, "replaced", render_manifest(spec, current, __version__, spec_file=spec_path)))
+    manifest_text = render_manifest(spec, current, __version__, spec_file=spec_path, overrides=manifest.overrides)
+    result.files.append(FilePlan(MANIFEST, "replaced", manifest_text))
     return result

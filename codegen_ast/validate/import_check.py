@@ -12,15 +12,10 @@ cores the import costs little wall time.
 
 from __future__ import annotations
 
-import atexit
-import json
-import selectors
-import subprocess
-import threading
 from pathlib import Path
-from typing import IO, Any
 
 from codegen_ast.validate import _import_worker
+from codegen_ast.validate.line_worker import LineWorker, WorkerSilent, shared_worker
 from codegen_ast.validate.rules import Finding, Rule
 
 IMPORT_FAILS = Rule(
@@ -34,66 +29,9 @@ BUILT_PACKAGES_ONLY = frozenset({IMPORT_FAILS.id})  # never reported for files o
 _ANSWER_TIMEOUT_S = 300.0
 
 
-class _Worker:
-    """One worker process of one interpreter, asked one package at a time."""
-
-    def __init__(self, executable: str) -> None:
-        self.executable = executable
-        self.lock = threading.Lock()
-        self.process: subprocess.Popen[str] | None = None
-
-    def _running(self) -> subprocess.Popen[str]:
-        if self.process is None or self.process.poll() is not None:
-            self.process = subprocess.Popen(
-                [self.executable, _import_worker.__file__],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                text=True, cwd=Path(_import_worker.__file__).parent.parent.parent.anchor,
-            )
-        return self.process
-
-    def send(self, root: Path, package: str) -> None:
-        process = self._running()
-        stream: IO[str] | None = process.stdin
-        assert stream is not None
-        stream.write(json.dumps({"root": str(root), "package": package}) + "\n")
-        stream.flush()
-
-    def receive(self) -> dict[str, Any]:
-        process = self._running()
-        assert process.stdout is not None
-        with selectors.DefaultSelector() as selector:
-            selector.register(process.stdout, selectors.EVENT_READ)
-            ready = selector.select(_ANSWER_TIMEOUT_S)
-        line = process.stdout.readline() if ready else ""
-        if not line:
-            self.stop()
-            reason = "it did not answer in time" if not ready else "it ended"
-            return {"error": f"the import check could not run in {self.executable}: {reason}", "file": None, "line": None}
-        answer: dict[str, Any] = json.loads(line)
-        return answer
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.kill()
-            self.process.wait()
-            self.process = None
-
-
-_WORKERS: dict[str, _Worker] = {}
-_WORKERS_LOCK = threading.Lock()
-
-
-def _worker(executable: str) -> _Worker:
-    with _WORKERS_LOCK:
-        if executable not in _WORKERS:
-            _WORKERS[executable] = _Worker(executable)
-        return _WORKERS[executable]
-
-
-@atexit.register
-def _stop_workers() -> None:
-    for worker in _WORKERS.values():
-        worker.stop()
+def _worker(executable: str) -> LineWorker:
+    script = Path(_import_worker.__file__)
+    return shared_worker([executable, str(script)], cwd=script.anchor)
 
 
 class PendingImport:
@@ -104,14 +42,16 @@ class PendingImport:
         self.package = package
         self.worker.lock.acquire()  # one request in flight per worker
         try:
-            self.worker.send(root, package)
-        except OSError:
-            self.worker.stop()
-            self.worker.send(root, package)  # a worker that had died: once more with a new one
+            self.worker.send({"root": str(root), "package": package})
+        except BaseException:
+            self.worker.lock.release()
+            raise
 
     def findings(self) -> list[Finding]:
         try:
-            answer = self.worker.receive()
+            answer = self.worker.receive(_ANSWER_TIMEOUT_S)
+        except WorkerSilent as silent:
+            answer = {"error": f"the import check could not run in {self.worker.argv[0]}: {silent}"}
         finally:
             self.worker.lock.release()
         if answer.get("error") is None:

@@ -11,18 +11,16 @@ interpreter the probe's source runs there in one subprocess per request.
 
 from __future__ import annotations
 
-import atexit
 import json
 import os
-import selectors
 import shutil
 import subprocess
 import sys
-import threading
 from pathlib import Path
 from typing import Any
 
 from codegen_ast.validate import _probe
+from codegen_ast.validate.line_worker import LineWorker, WorkerSilent, shared_worker
 from codegen_ast.validate.source import ValidationInputError
 
 _PROBE_TIMEOUT_S = 600
@@ -48,7 +46,7 @@ class TargetPython:
 
     def ask(self, request: dict[str, Any]) -> dict[str, Any]:
         if self.in_process and request.get("contracts"):
-            answer = probe_server(self.executable).ask(request)  # never imports the framework here
+            answer = _ask_probe_server(self.executable, request)  # never imports the framework here
         elif self.in_process:
             answer = _probe.probe(request)
         else:
@@ -100,66 +98,22 @@ def _interpreter(python: str | Path | None) -> str:
     return str(path.absolute())
 
 
-class _ProbeServer:
+def _probe_server(executable: str) -> LineWorker:
     """``_probe.py --serve`` in one interpreter: one request at a time, kept up for the next."""
-
-    def __init__(self, executable: str) -> None:
-        self.executable = executable
-        self.lock = threading.Lock()
-        self.process: subprocess.Popen[str] | None = None
-
-    def start(self) -> subprocess.Popen[str]:
-        if self.process is None or self.process.poll() is not None:
-            self.process = subprocess.Popen(
-                [self.executable, "-c", Path(_probe.__file__).read_text(encoding="utf-8"), "--serve"],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                cwd=Path(_probe.__file__).anchor,
-            )
-        return self.process
-
-    def ask(self, request: dict[str, Any]) -> dict[str, Any]:
-        with self.lock:
-            process = self.start()
-            assert process.stdin is not None and process.stdout is not None
-            try:
-                process.stdin.write(json.dumps(request) + "\n")
-                process.stdin.flush()
-            except OSError:
-                self.stop()
-                process = self.start()
-                assert process.stdin is not None and process.stdout is not None
-                process.stdin.write(json.dumps(request) + "\n")
-                process.stdin.flush()
-            stdout = process.stdout
-            assert stdout is not None
-            with selectors.DefaultSelector() as selector:
-                selector.register(stdout, selectors.EVENT_READ)
-                while selector.select(_PROBE_TIMEOUT_S):
-                    line = stdout.readline()
-                    if not line:
-                        break
-                    if line.startswith(_probe.SENTINEL):
-                        answer: dict[str, Any] = json.loads(line[len(_probe.SENTINEL):])
-                        return answer
-            self.stop()
-        raise ValidationInputError(f"{self.executable}: the contract check ended without an answer")
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.kill()
-            self.process.wait()
-            self.process = None
+    source = Path(_probe.__file__)
+    return shared_worker([executable, "-c", source.read_text(encoding="utf-8"), "--serve"], cwd=source.anchor)
 
 
-_SERVERS: dict[str, _ProbeServer] = {}
-_SERVERS_LOCK = threading.Lock()
-
-
-def probe_server(executable: str) -> _ProbeServer:
-    with _SERVERS_LOCK:
-        if executable not in _SERVERS:
-            _SERVERS[executable] = _ProbeServer(executable)
-        return _SERVERS[executable]
+def _ask_probe_server(executable: str, request: dict[str, Any]) -> dict[str, Any]:
+    server = _probe_server(executable)
+    with server.lock:
+        server.send(request)
+        try:
+            return server.receive(_PROBE_TIMEOUT_S, prefix=_probe.SENTINEL)
+        except WorkerSilent as silent:
+            raise ValidationInputError(
+                f"{executable}: the contract check ended without an answer ({silent})"
+            ) from None
 
 
 def prewarm(python: str | Path | None = None) -> None:
@@ -169,10 +123,4 @@ def prewarm(python: str | Path | None = None) -> None:
     except ValidationInputError:
         return  # validation says what is wrong with --python
     if target.in_process:
-        probe_server(target.executable).start()
-
-
-@atexit.register
-def _stop_servers() -> None:
-    for server in _SERVERS.values():
-        server.stop()
+        _probe_server(target.executable).start()

@@ -1,6 +1,7 @@
 """Stage 6, types: ``mypy --strict`` against the target environment.
 
-mypy runs in this process through ``mypy.api.run``, with a persistent cache
+mypy runs through its daemon when one is up, else in this process
+(:mod:`codegen_ast.validate.mypy_daemon`), with a persistent cache
 directory (:func:`default_cache_dir`: ``MYPY_CACHE_DIR`` when it is set, else a
 per-user cache folder, never the current folder), and on
 every package of the run in a single call: mypy's cost is dominated by following
@@ -17,8 +18,8 @@ import re
 from pathlib import Path
 
 import platformdirs
-from mypy import api as mypy_api
 
+from codegen_ast.validate import mypy_daemon
 from codegen_ast.validate.modules import package_parts
 from codegen_ast.validate.rules import Finding, Rule
 from codegen_ast.validate.source import SourceFile, ValidationInputError, Workspace
@@ -82,12 +83,16 @@ def partition(sources: list[SourceFile]) -> list[list[SourceFile]]:
     return [group for _, group in groups]
 
 
-def mypy_arguments(files: list[Path], target: TargetPython, cache_dir: Path) -> list[str]:
-    arguments = [*_FLAGS, "--cache-dir", str(cache_dir)]
+def mypy_flags(target: TargetPython, cache_dir: Path) -> list[str]:
+    flags = [*_FLAGS, "--cache-dir", str(cache_dir)]
     if not target.in_process:
         major, minor = target.version
-        arguments += ["--python-executable", target.executable, "--python-version", f"{major}.{minor}"]
-    return arguments + [str(path) for path in files]
+        flags += ["--python-executable", target.executable, "--python-version", f"{major}.{minor}"]
+    return flags
+
+
+def mypy_arguments(files: list[Path], target: TargetPython, cache_dir: Path) -> list[str]:
+    return mypy_flags(target, cache_dir) + [str(path) for path in files]
 
 
 def check_types(workspace: Workspace, target: TargetPython, cache_dir: Path | None = None) -> list[Finding]:
@@ -136,7 +141,9 @@ def _run(group: list[SourceFile], target: TargetPython, cache: Path) -> list[Fin
                 return found
         return None
 
-    stdout, stderr, status = mypy_api.run(mypy_arguments(sorted(by_path), target, cache))
+    stdout, stderr, status = mypy_daemon.run(
+        mypy_flags(target, cache), [str(path) for path in sorted(by_path)], cache
+    )
     findings: list[Finding] = []
     parsed = 0
     last: tuple[SourceFile, int, int | None, str, str | None] | None = None

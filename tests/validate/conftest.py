@@ -12,7 +12,7 @@ import pytest
 from codegen_ast.generate import generate
 from codegen_ast.readers import read_node_spec
 from codegen_ast.validate import Report, validate
-from codegen_ast.validate import typecheck
+from codegen_ast.validate import mypy_daemon
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = Path(__file__).resolve().parent / "corpus"
@@ -67,14 +67,14 @@ def strict_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StrictRun]:
     for spec in EXAMPLES:
         generate(read_node_spec(spec)).write(generated_root)
     calls: list[list[str]] = []
-    real_run = typecheck.mypy_api.run
+    real_run = mypy_daemon.mypy_api.run
 
     def spy(arguments: list[str]) -> tuple[str, str, int]:
         calls.append(list(arguments))
         return real_run(arguments)
 
     monkeypatch = pytest.MonkeyPatch()
-    monkeypatch.setattr(typecheck.mypy_api, "run", spy)
+    monkeypatch.setattr(mypy_daemon.mypy_api, "run", spy)
     try:
         report = validate(
             [CORPUS / "strict", GOLDEN, generated_root],
