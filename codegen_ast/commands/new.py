@@ -18,6 +18,7 @@ from codegen_ast._version import __version__
 from codegen_ast.classify import AmbiguousNodeType, settle_node_type
 from codegen_ast.commands.common import Diagnostic, Progress, Run, read_stdin, shared_options
 from codegen_ast.commands.output import changed_files, unified_diff
+from codegen_ast.config import DEFAULT_SHAPE, SHAPES
 from codegen_ast.errors import CodegenError, InputProblem, OutputError, SpecError, as_codegen_error
 from codegen_ast.declarative.generate import generate_declarative
 from codegen_ast.declarative.support_folder import plan_support, write_support
@@ -198,7 +199,7 @@ def _one(read: ReadResult, source: str, spec_file: Path | None, output_dir: Path
         run.diff(unified_diff(package, target))
     if mode.writing:
         if package.beside:
-            write_support(output_dir)
+            write_support(output_dir, follow_symlinks=mode.follow_symlinks)
         write_package(package, output_dir, force=True, follow_symlinks=mode.follow_symlinks,
                       notify=outcome.warnings.append,
                       guard=lambda path: _check_replace(path, mode.force, mode.discard_edits))
@@ -231,10 +232,11 @@ def _one(read: ReadResult, source: str, spec_file: Path | None, output_dir: Path
 @click.option("--llm-fixture", type=click.Path(path_type=Path, dir_okay=False),
               help="Replay recorded completions from FILE instead of asking the CODEGEN_AST_LLM_* endpoint.")
 @click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE", help=OVERRIDE_HELP)
-@click.option("--shape", type=click.Choice(["imperative", "declarative"]), default="imperative", show_default=True,
+@click.option("--shape", type=click.Choice(SHAPES), default=None,
               help="declarative: the framework's declarative node (a shell node.py, handlers/ per operation, "
                    "registry/, a routing contract, onex_support written once in OUTPUT; docs/declarative-shape.md); "
-                   "every node type; a reducer needs a state_machine.")
+                   f"every node type. imperative: one node.py holding the patterns. Default: shape in "
+                   f"[tool.codegen-ast], else {DEFAULT_SHAPE}.")
 @click.option("--force", count=True,
               help="Replace a package that exists; twice to destroy your edits and files in it too.")
 @click.option("--discard-edits", is_flag=True, help="With --force: replace the package even where you changed it.")
@@ -263,7 +265,7 @@ def new_command(
     force: int,
     discard_edits: bool,
     follow_symlinks: bool,
-    shape: str,
+    shape: str | None,
     check: bool,
     diff: bool,
     dry_run: bool,
@@ -313,6 +315,7 @@ def new_command(
         raise SpecError([InputProblem(None, None, None, "nothing to generate: give spec files, -, --name, or --prompt")])
     if list(map(str, spec_files)).count(STDIN) > 1:
         raise click.UsageError("- (standard input) can be given once")
+    shape = run.shape(shape)
     level = "none" if no_validate else run.level(level)
     python = run.python(python)
     if level != "none":

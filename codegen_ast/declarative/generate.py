@@ -30,7 +30,7 @@ from codegen_ast.patterns.events.declarative import published_topics
 from codegen_ast.patterns.registry import build_declarative_contributions
 from codegen_ast.spec import NodeSpec
 from codegen_ast.support import SUPPORT_API, SUPPORT_MANIFEST, support_files, support_manifest
-from codegen_ast.target import BASE_CLASSES, SERVICE_WRAPPERS, WRAPPER_MIXINS, node_kind
+from codegen_ast.target import BASE_CLASSES, SERVICE_WRAPPERS, WRAPPER_MIXINS
 from codegen_ast.target.catalogue import BY_NAME, MixinInfo, ordered_bases
 
 
@@ -150,11 +150,6 @@ def generate_declarative(spec: NodeSpec, *, check_stable: bool = False) -> Gener
     """Build, format and collect every file of the declarative package for ``spec``
     (``onex_support`` is the output folder's, in ``beside``: see
     :mod:`codegen_ast.declarative.support_folder`)."""
-    if node_kind(spec.node_type).keeps_state and spec.state_machine is None:
-        raise SpecError([InputProblem(None, None, "state_machine", (
-            "a reducer without a state_machine folds each request into its previous answer, which the "
-            "declarative shape does not keep yet; declare a state_machine, or generate it with --shape imperative"
-        ))])
     check_spec(spec)
     package = GeneratedPackage(spec)
     context = node_context(spec)

@@ -8,7 +8,7 @@ empty body is the point.
 The manual-completion figure (see docs/validation.md) is the share of
 operation-handler lines still to write. Operation handlers are the classes of
 ``handler_*.py`` / ``handler.py`` modules, counted by the method that holds the
-operation: their own ``run`` / ``reduce`` (the declarative shape: the base class
+operation: their own ``run`` / ``reduce`` / ``fold`` (the declarative shape: the base class
 does the rest), else ``handle`` / ``execute`` / ``run_full_cycle`` (what the
 framework's runtime calls); a handler that only declares its saga ``stages`` is
 declared, not written by hand. A node package without any handler uses its node
@@ -41,8 +41,8 @@ from codegen_ast.validate.source import SourceFile, Workspace
 
 GENERATED_DEFAULT_MARKER = "Generated default:"
 # the method holding a handler's operation, first found wins: the declarative shape's
-# run/reduce, then what RuntimeLocal._resolve_handler_method calls
-OPERATION_METHODS = ("run", "reduce", "handle", "execute", "run_full_cycle")
+# run/reduce/fold, then what RuntimeLocal._resolve_handler_method calls
+OPERATION_METHODS = ("run", "reduce", "fold", "handle", "execute", "run_full_cycle")
 DECLARED_STAGES = "stages"  # a saga handler's steps, declared as data
 # what `codegen-ast new --fill llm` writes at the start of a body a model wrote
 MODEL_WRITTEN_MARKER = "Written by a model"

@@ -1,8 +1,9 @@
-"""Handler base classes: one operation, its router, a reducer transition, a saga,
-a consumed event, the discovery requests."""
+"""Handler base classes: one operation, its router, a reducer transition, a reducer
+fold, a saga, a consumed event, the discovery requests."""
 
 from onex_support.handlers.discovery import DiscoveryHandler
 from onex_support.handlers.event import EventHandler
+from onex_support.handlers.fold import FoldHandler
 from onex_support.handlers.operation import (
     OperationHandler,
     OperationRequest,
@@ -14,6 +15,7 @@ from onex_support.handlers.transition import TransitionHandler
 __all__ = [
     "DiscoveryHandler",
     "EventHandler",
+    "FoldHandler",
     "OperationHandler",
     "OperationRequest",
     "OperationRouter",
