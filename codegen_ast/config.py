@@ -4,6 +4,7 @@
     output = "src/nodes"         # the folder `new` writes into when -o is not given
     level = "standard"           # the validation level of new, regenerate and validate
     python = ".venv/bin/python"  # the interpreter that has omnibase-core
+    shape = "imperative"         # the shape `new` generates when --shape is not given
     exclude = ["legacy/"]        # more paths the folder walks skip (gitignore syntax)
 
 Every command reads it. ``--config FILE`` names the file instead (a
@@ -19,7 +20,9 @@ from pathlib import Path
 
 from codegen_ast.errors import InputProblem, SpecError
 
-_STRING_KEYS = ("output", "level", "python")
+_STRING_KEYS = ("output", "level", "python", "shape")
+SHAPES = ("imperative", "declarative")  # what `new --shape` generates (docs/declarative-shape.md)
+DEFAULT_SHAPE = "imperative"
 _LIST_KEYS = ("exclude",)
 KEYS = (*_STRING_KEYS, *_LIST_KEYS)
 
@@ -29,6 +32,7 @@ class Defaults:
     output: Path | None = None
     level: str | None = None
     python: str | None = None
+    shape: str | None = None
     exclude: tuple[str, ...] = ()
     source: Path | None = None  # the file they came from
 
@@ -82,6 +86,7 @@ def load_defaults(start: Path | None = None, *, config: Path | None = None, isol
         output=(path.parent / output) if output else None,
         level=table.get("level"),
         python=python,
+        shape=table.get("shape"),
         exclude=tuple(table.get("exclude", ())),
         source=path.resolve(),
     )

@@ -117,7 +117,9 @@ def _put_in_place(staging: Path, target: Path, work: Path, name: str) -> None:
     shutil.rmtree(old)
 
 
-def _output_folder(output_dir: Path, follow_symlinks: bool) -> Path:
+def output_folder(output_dir: Path, follow_symlinks: bool) -> Path:
+    """The folder to write into, created when missing: a symbolic link is refused unless
+    ``follow_symlinks`` (then where it points), a file is refused."""
     if output_dir.is_symlink() and not follow_symlinks:
         raise OutputError(
             f"{output_dir} is a symbolic link: pass --follow-symlinks to write where it points "
@@ -147,7 +149,7 @@ def write_package(
     ``follow_symlinks``. Every OS error becomes an :class:`OutputError`
     naming the path."""
     try:
-        root = _output_folder(output_dir, follow_symlinks)
+        root = output_folder(output_dir, follow_symlinks)
         target = root / package.name
         work = root / LOCK_FOLDER
         with package_lock(target):
@@ -172,11 +174,12 @@ def write_package(
                 if staging.exists():
                     shutil.rmtree(staging, ignore_errors=True)
     except OSError as error:
-        raise OutputError(_describe(error, output_dir)) from None
+        raise OutputError(describe_write_error(error, output_dir)) from None
     return target
 
 
-def _describe(error: OSError, fallback: Path) -> str:
+def describe_write_error(error: OSError, fallback: Path) -> str:
+    """``cannot write <path>: <reason>; <what to do>`` for an OS error while writing."""
     path = error.filename if error.filename is not None else fallback
     reason = error.strerror or str(error)
     hints = {

@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 from codegen_ast import __version__
 from codegen_ast.cli import main
+from codegen_ast.manifest import read_manifest
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -62,6 +63,8 @@ def test_every_help_example_runs(workspace: Path) -> None:
     from tests.conftest import MYPY_CACHE
 
     shutil.copytree(workspace / "out" / "node_orders_effect", workspace / "src" / "node_orders_effect")
+    if (workspace / "out" / "onex_support").is_dir():  # a declarative package imports its folder's support package
+        shutil.copytree(workspace / "out" / "onex_support", workspace / "src" / "onex_support")
     shutil.copy(workspace / "out" / "node_orders_effect" / "node.py", workspace / "node.py")
     (workspace.parent / "service" / ".venv" / "bin").mkdir(parents=True)
     (workspace.parent / "service" / ".venv" / "bin" / "python").symlink_to(sys.executable)
@@ -117,12 +120,14 @@ def test_many_specs_one_failure_does_not_stop_the_others(workspace: Path) -> Non
 
 def test_quick_path_without_a_file(workspace: Path) -> None:
     result = CliRunner().invoke(
-        main, ["new", "--name", "stock", "--type", "effect", "--dep", "postgres", "--feature", "retry", "-o", str(workspace)]
+        main, ["new", "--name", "stock", "--type", "effect", "--dep", "postgres", "--feature", "retry", "-o", str(workspace),
+               "--shape", "declarative"]
     )
     assert result.exit_code == 0, result.output
     manifest = json.loads((workspace / "node_stock_effect" / "codegen-manifest.json").read_text())
     assert manifest["spec"]["dependencies"] == ["postgres"]
-    assert "_check_postgres_health" in (workspace / "node_stock_effect" / "node.py").read_text()
+    registry = (workspace / "node_stock_effect" / "registry" / "registry_stock.py").read_text()
+    assert "self.postgres: PostgresPool = PostgresPool()" in registry  # started, probed and released by onex_support
     missing_type = CliRunner().invoke(main, ["new", "--name", "stock", "-o", str(workspace)])
     assert missing_type.exit_code == 2
     assert "cannot tell the node type" in missing_type.output and "pass --type effect|compute|reducer|orchestrator" in missing_type.output
@@ -140,6 +145,29 @@ def test_defaults_come_from_the_nearest_pyproject(workspace: Path, monkeypatch: 
     wrong = CliRunner().invoke(main, ["new", "../orders_effect.yaml"])
     assert wrong.exit_code == 2
     assert "tool.codegen-ast.outpt: unknown setting" in wrong.output
+
+
+@pytest.mark.parametrize("shape", ["declarative", "imperative"])
+def test_the_shape_comes_from_the_nearest_pyproject_and_the_flag_wins(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch, shape: str
+) -> None:
+    other = "imperative" if shape == "declarative" else "declarative"
+    (workspace / "pyproject.toml").write_text(f'[tool.codegen-ast]\noutput = "generated"\nshape = "{shape}"\n')
+    monkeypatch.chdir(workspace)
+    configured = CliRunner().invoke(main, ["new", "examples/orders_effect.yaml", "--level", "none"])
+    assert configured.exit_code == 0, configured.output
+    package = workspace / "generated" / "node_orders_effect"
+    assert (package / "handler.py").is_file() == (shape == "declarative")
+    assert read_manifest(package).shape == shape
+    flagged = CliRunner().invoke(main, ["new", "examples/orders_effect.yaml", "-o", "flagged", "--level", "none",
+                                        "--shape", other])
+    assert flagged.exit_code == 0, flagged.output
+    assert read_manifest(workspace / "flagged" / "node_orders_effect").shape == other
+    (workspace / "pyproject.toml").write_text('[tool.codegen-ast]\nshape = "shell"\n')
+    wrong = CliRunner().invoke(main, ["new", "examples/orders_effect.yaml", "-o", "x"])
+    assert wrong.exit_code == 2
+    assert "tool.codegen-ast.shape: unknown shape 'shell': use one of imperative, declarative" in wrong.output
+    assert not (workspace / "x").exists()
 
 
 def test_regenerate_reports_a_conflict_with_exit_code_1(workspace: Path) -> None:

@@ -70,7 +70,7 @@ def test_the_next_run_restores_a_package_left_aside_and_cleans_up(tmp_path: Path
 
 def test_new_reports_the_recovery_and_concurrent_runs_never_both_write(tmp_path: Path) -> None:
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
-    command = ["codegen-ast", "new", str(EXAMPLE), "-o", str(tmp_path), "--level", "none"]
+    command = ["codegen-ast", "new", str(EXAMPLE), "-o", str(tmp_path), "--level", "none", "--shape", "declarative"]
     runs = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             for _ in range(2)]
     results = [(run.wait(timeout=120), *run.communicate()) for run in runs]
@@ -83,7 +83,8 @@ def test_new_reports_the_recovery_and_concurrent_runs_never_both_write(tmp_path:
     again = CliRunner().invoke(main, [*command[1:], "--force"])
     assert again.exit_code == 0, again.output
     assert f"warning: {target}: removed 1 folder(s) an interrupted run left in" in again.output
-    assert _work(tmp_path) == [".gitignore", "node_orders_effect.lock"]
+    assert _work(tmp_path) == [".gitignore", "node_orders_effect.lock", "onex_support.lock"]
+    assert (tmp_path / "onex_support" / "codegen-manifest.json").is_file()  # written once, by one of the two
 
 
 def test_a_symlinked_output_folder_is_refused_unless_followed(tmp_path: Path) -> None:
@@ -156,7 +157,8 @@ def test_a_full_disk_is_exit_2_and_the_old_package_stays(tmp_path: Path, monkeyp
         return real_write(self, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(Path, "write_text", fill_up)
-    result = CliRunner().invoke(main, ["new", str(EXAMPLE), "-o", str(tmp_path), "--level", "none", "--force"])
+    result = CliRunner().invoke(main, ["new", str(EXAMPLE), "-o", str(tmp_path), "--level", "none", "--force",
+                                       "--shape", "imperative"])  # the package the test wrote first
     monkeypatch.undo()
     assert result.exit_code == 2, result.output
     assert "No space left on device; the disk is full" in result.output

@@ -47,7 +47,8 @@ def cli(*arguments: str, cwd: Path | None = None) -> Result:
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     (tmp_path / "orders.yaml").write_text(yaml.safe_dump(SPEC, sort_keys=False))
-    result = cli("new", str(tmp_path / "orders.yaml"), "-o", str(tmp_path / "out"), "--level", "basic", "-q")
+    result = cli("new", str(tmp_path / "orders.yaml"), "-o", str(tmp_path / "out"), "--level", "basic", "-q",
+                 "--shape", "imperative")  # the merges below are of the imperative node.py
     assert result.exit_code == 0, result.output
     return tmp_path
 
@@ -186,9 +187,9 @@ def test_the_package_is_found_from_any_path_and_never_copied(project: Path) -> N
     assert regenerate(Path("."), level="none", cwd=renamed).exit_code == 0  # `regenerate .` inside the package
     assert '"""Orders, v3."""' in (renamed / "node.py").read_text()
     assert not (renamed / "node_orders_effect").exists()
-    again = cli("new", str(project / "orders.yaml"), "-o", str(project / "out"), "--level", "none")
+    again = cli("new", str(project / "orders.yaml"), "-o", str(project / "out"), "--shape", "imperative", "--level", "none")
     assert again.exit_code == 2 and "already holds node_orders_effect (renamed)" in again.output
-    inside = cli("new", str(project / "orders.yaml"), "-o", str(renamed / "handlers"), "--level", "none")
+    inside = cli("new", str(project / "orders.yaml"), "-o", str(renamed / "handlers"), "--shape", "imperative", "--level", "none")
     assert inside.exit_code == 2 and "is inside the generated package" in inside.output
 
 
@@ -196,21 +197,21 @@ def test_new_on_an_existing_package_points_to_regenerate_and_force_protects_edit
     root = package(project)
     spec = str(project / "orders.yaml")
     out = str(project / "out")
-    first = cli("new", spec, "-o", out, "--level", "none")
+    first = cli("new", spec, "-o", out, "--shape", "imperative", "--level", "none")
     assert first.exit_code == 2 and f"codegen-ast regenerate {root}" in first.output
     (root / "NOTES.md").write_text("notes\n")
     (root / "docs").mkdir()
     handler = root / HANDLER
     handler.write_text(handler.read_text() + "# mine\n")
-    refused = cli("new", spec, "-o", out, "--level", "none", "--force")
+    refused = cli("new", spec, "-o", out, "--shape", "imperative", "--level", "none", "--force")
     assert refused.exit_code == 2
     for listed in ("NOTES.md (not generated: yours)", "docs/ (an empty folder)", f"{HANDLER} (edited)"):
         assert listed in refused.output
     assert "--force twice" in refused.output and (root / "NOTES.md").is_file()
-    assert cli("new", spec, "-o", out, "--level", "none", "--force", "--force").exit_code == 0
+    assert cli("new", spec, "-o", out, "--shape", "imperative", "--level", "none", "--force", "--force").exit_code == 0
     assert not (root / "NOTES.md").exists() and "# mine" not in handler.read_text()
     handler.write_text(handler.read_text() + "# mine again\n")
-    assert cli("new", spec, "-o", out, "--level", "none", "--force", "--discard-edits").exit_code == 0
+    assert cli("new", spec, "-o", out, "--shape", "imperative", "--level", "none", "--force", "--discard-edits").exit_code == 0
     assert "# mine again" not in handler.read_text()
 
 

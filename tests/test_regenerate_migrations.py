@@ -45,7 +45,7 @@ async def test_a_new_column_is_a_new_migration_that_an_existing_database_applies
 ) -> None:
     spec = tmp_path / "ledger.yaml"
     spec.write_text(yaml.safe_dump(SPEC, sort_keys=False))
-    _cli("new", str(spec), "-o", str(tmp_path / "out"), "--level", "basic", "-q")
+    _cli("new", str(spec), "-o", str(tmp_path / "out"), "--level", "basic", "-q", "--shape", "imperative")
     root = tmp_path / "out" / "node_ledger_effect"
     first = (root / "migrations" / "001_create_ledger_entries.sql").read_text()
     await _run(postgres_server, 'DROP TABLE IF EXISTS "ledger_entries"', first,

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from codegen_ast.cli import main
-from codegen_ast.generate import generate
+from codegen_ast.declarative.generate import generate_declarative
 from codegen_ast.readers import read_node_spec
 
 
@@ -214,35 +214,37 @@ def test_valid_spec_is_written_then_protected_unless_forced(tmp_path: Path) -> N
     spec_path.write_text(VALID_SPEC, encoding="utf-8")
     output_dir = tmp_path / "out"
     package_dir = output_dir / "node_orders_effect"
-    expected = generate(read_node_spec(spec_path)).files
+    expected = generate_declarative(read_node_spec(spec_path)).files
 
-    first = run_new(spec_path, "-o", output_dir)
+    first = run_new(spec_path, "-o", output_dir, "--shape", "declarative")
     assert first.exit_code == 0, first.output
     assert str(package_dir) in first.stdout
     assert _without_manifest(contents(package_dir)) == _without_manifest(expected)
     assert json.loads(contents(package_dir)["codegen-manifest.json"])["spec_file"] == "../../orders.yaml"
     written = snapshot(output_dir)
 
-    again = run_new(spec_path, "-o", output_dir)
+    again = run_new(spec_path, "-o", output_dir, "--shape", "declarative")
     assert again.exit_code == 2
     assert isinstance(again.exception, SystemExit)
     assert "Traceback" not in again.output
     assert again.stderr.startswith(f"error: {package_dir} already exists")
     assert "codegen-ast regenerate" in again.stderr and "--force" in again.stderr
     assert snapshot(output_dir) == written, "a refused run changed files"
-    assert sorted(path.name for path in output_dir.iterdir()) == [".codegen-ast", "node_orders_effect"]
-    assert sorted(path.name for path in (output_dir / ".codegen-ast").iterdir()) == [".gitignore", "node_orders_effect.lock"]
+    assert sorted(path.name for path in output_dir.iterdir()) == [".codegen-ast", "node_orders_effect", "onex_support"]
+    assert sorted(path.name for path in (output_dir / ".codegen-ast").iterdir()) == [
+        ".gitignore", "node_orders_effect.lock", "onex_support.lock"]
 
     # --force replaces the package, but a user's edit or file only when given twice
     (package_dir / "node.py").write_text("edited\n", encoding="utf-8")
     (package_dir / "stray.txt").write_text("left over\n", encoding="utf-8")
-    refused = run_new(spec_path, "-o", output_dir, "--force")
+    refused = run_new(spec_path, "-o", output_dir, "--shape", "declarative", "--force")
     assert refused.exit_code == 2 and "node.py (edited)" in refused.stderr and "stray.txt" in refused.stderr
-    forced = run_new(spec_path, "-o", output_dir, "--force", "--force")
+    forced = run_new(spec_path, "-o", output_dir, "--shape", "declarative", "--force", "--force")
     assert forced.exit_code == 0, forced.output
     assert _without_manifest(contents(package_dir)) == _without_manifest(expected)
-    assert sorted(path.name for path in output_dir.iterdir()) == [".codegen-ast", "node_orders_effect"]
-    assert sorted(path.name for path in (output_dir / ".codegen-ast").iterdir()) == [".gitignore", "node_orders_effect.lock"]
+    assert sorted(path.name for path in output_dir.iterdir()) == [".codegen-ast", "node_orders_effect", "onex_support"]
+    assert sorted(path.name for path in (output_dir / ".codegen-ast").iterdir()) == [
+        ".gitignore", "node_orders_effect.lock", "onex_support.lock"]
 
 
 def _without_manifest(files: Mapping[str, str | bytes]) -> dict[str, bytes]:

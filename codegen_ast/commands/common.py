@@ -164,6 +164,17 @@ class Run:
     def python(self, given: str | None) -> str | None:
         return given or self.defaults.python
 
+    def shape(self, given: str | None) -> str:
+        """The shape ``new`` generates: --shape, else ``shape`` in [tool.codegen-ast], else the default."""
+        from codegen_ast.config import DEFAULT_SHAPE, SHAPES
+        from codegen_ast.errors import InputProblem, SpecError
+
+        shape = given or self.defaults.shape or DEFAULT_SHAPE
+        if shape not in SHAPES:
+            raise SpecError([InputProblem(self.defaults.source, None, "tool.codegen-ast.shape",
+                                          f"unknown shape {shape!r}: use one of {', '.join(SHAPES)}")])
+        return shape
+
 
 def shared_options(*, output_formats: Sequence[str] | None = None, exclude: bool = False) -> Callable[[F], F]:
     """Add the options every command has; the command receives ``run: Run``."""

@@ -18,8 +18,9 @@ from codegen_ast._version import __version__
 from codegen_ast.classify import AmbiguousNodeType, settle_node_type
 from codegen_ast.commands.common import Diagnostic, Progress, Run, read_stdin, shared_options
 from codegen_ast.commands.output import changed_files, unified_diff
+from codegen_ast.config import DEFAULT_SHAPE, SHAPES
 from codegen_ast.errors import CodegenError, InputProblem, OutputError, SpecError, as_codegen_error
-from codegen_ast.declarative.generate import generate_declarative, not_carried_out
+from codegen_ast.declarative.generate import generate_declarative
 from codegen_ast.declarative.support_folder import plan_support, write_support
 from codegen_ast.generate import GeneratedPackage, generate
 from codegen_ast.llm import Provider, choose_provider
@@ -174,8 +175,6 @@ def _one(read: ReadResult, source: str, spec_file: Path | None, output_dir: Path
     except SpecError as error:  # found while generating: named in the spec file
         raise SpecError([InputProblem(p.path or spec_file, p.line, p.field, p.message)
                          for p in error.problems]) from None
-    if mode.shape == "declarative":
-        outcome.warnings += not_carried_out(read.spec)
     if package.beside:
         plan_support(output_dir)  # refuses a folder whose onex_support is newer, or edited
     outcome.package = package.name
@@ -200,7 +199,7 @@ def _one(read: ReadResult, source: str, spec_file: Path | None, output_dir: Path
         run.diff(unified_diff(package, target))
     if mode.writing:
         if package.beside:
-            write_support(output_dir)
+            write_support(output_dir, follow_symlinks=mode.follow_symlinks)
         write_package(package, output_dir, force=True, follow_symlinks=mode.follow_symlinks,
                       notify=outcome.warnings.append,
                       guard=lambda path: _check_replace(path, mode.force, mode.discard_edits))
@@ -229,14 +228,15 @@ def _one(read: ReadResult, source: str, spec_file: Path | None, output_dir: Path
 @click.option("--fill", type=click.Choice(["none", "llm"]), default="none", show_default=True,
               help="llm: a model writes the handler bodies no declaration covers; each is kept only when the "
                    "package passes strict validation and its own tests, else the generated default stays "
-                   "(imperative shape only).")
+                   "(handle() bodies; run() in the declarative shape).")
 @click.option("--llm-fixture", type=click.Path(path_type=Path, dir_okay=False),
               help="Replay recorded completions from FILE instead of asking the CODEGEN_AST_LLM_* endpoint.")
 @click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE", help=OVERRIDE_HELP)
-@click.option("--shape", type=click.Choice(["imperative", "declarative"]), default="imperative", show_default=True,
+@click.option("--shape", type=click.Choice(SHAPES), default=None,
               help="declarative: the framework's declarative node (a shell node.py, handlers/ per operation, "
                    "registry/, a routing contract, onex_support written once in OUTPUT; docs/declarative-shape.md); "
-                   "every node type; a reducer needs a state_machine.")
+                   f"every node type. imperative: one node.py holding the patterns. Default: shape in "
+                   f"[tool.codegen-ast], else {DEFAULT_SHAPE}.")
 @click.option("--force", count=True,
               help="Replace a package that exists; twice to destroy your edits and files in it too.")
 @click.option("--discard-edits", is_flag=True, help="With --force: replace the package even where you changed it.")
@@ -265,7 +265,7 @@ def new_command(
     force: int,
     discard_edits: bool,
     follow_symlinks: bool,
-    shape: str,
+    shape: str | None,
     check: bool,
     diff: bool,
     dry_run: bool,
@@ -315,11 +315,7 @@ def new_command(
         raise SpecError([InputProblem(None, None, None, "nothing to generate: give spec files, -, --name, or --prompt")])
     if list(map(str, spec_files)).count(STDIN) > 1:
         raise click.UsageError("- (standard input) can be given once")
-    if fill == "llm" and shape == "declarative":
-        raise click.UsageError(
-            "--fill llm writes the handle() bodies of the imperative shape; the declarative shape's run() "
-            "bodies are not asked of a model yet: drop --fill llm or use --shape imperative"
-        )
+    shape = run.shape(shape)
     level = "none" if no_validate else run.level(level)
     python = run.python(python)
     if level != "none":

@@ -1,11 +1,14 @@
 """The ``run`` of an operation no pattern carries out: the declared formulas, else
-same-named input fields echoed (the place for the business logic)."""
+same-named input fields echoed (the place for the business logic); a reducer with
+no state machine ``fold``s instead, its formulas reading the answer reduced so far."""
 
 from __future__ import annotations
 
 import libcst as cst
 
 from codegen_ast import builders as b
+from codegen_ast.declarative.kinds import fold_run, folds
+from codegen_ast.declarative.names import DeclarativeNames
 from codegen_ast.files.handlers import formula_statements, output_answers
 from codegen_ast.patterns.contribution import NodeContext, RunBody
 from codegen_ast.target import ERROR_CODE, ONEX_ERROR
@@ -26,4 +29,5 @@ def default_run(context: NodeContext) -> RunBody:
     else:
         doc = "Generated default: same-named input fields echoed; put the business logic here."
     body = (*computed, b.return_(b.call(context.output_model, **answers)))
-    return RunBody(body, frozenset(imports.pairs()), doc)
+    run = RunBody(body, frozenset(imports.pairs()), doc)
+    return fold_run(run, DeclarativeNames.of(spec)) if folds(spec) else run

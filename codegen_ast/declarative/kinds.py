@@ -7,6 +7,8 @@ handler's ``reduce`` builds the answer, the transition event follows. An
 orchestrator's operations that declare steps get a ``SagaHandler`` each: its
 ``stages`` are the declared steps only, each with its compensation (or the reason
 there is none), and a failed compensation is published as ``compensation_failed``.
+A reducer with no state machine folds each request into its previous answer
+(``FoldHandler``, the answer reduced so far kept by ``FoldResources``).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from codegen_ast.patterns.events.names import transition_event_type
 from codegen_ast.patterns.record import Earlier
 from codegen_ast.patterns.workflow.steps import request_timeout_s
 from codegen_ast.spec import NodeSpec, StepActionSpec, StepSpec
+from codegen_ast.target import node_kind
 
 SUPPORT = "onex_support"
 COMPENSATION_FAILED = "compensation_failed"
@@ -38,15 +41,29 @@ def kind_events(spec: NodeSpec) -> list[str]:
 def registry_base(spec: NodeSpec) -> tuple[tuple[str, str], tuple[str, ...]]:
     """The resources class's base and the attributes it takes before the managed
     resources: ``ReducerResources(node, state_machine, ...)``,
-    ``SagaResources(node, http, ...)``, else ``NodeResources(node, ...)``."""
+    ``SagaResources(node, http, ...)``, a folding reducer's ``FoldResources(node,
+    ...)``, else ``NodeResources(node, ...)``."""
     if spec.state_machine is not None:
         return (f"{SUPPORT}.fsm", "ReducerResources"), ("state_machine",)
+    if folds(spec):
+        return (f"{SUPPORT}.fold", "FoldResources"), ()
     if spec.workflow_operations:
         return (f"{SUPPORT}.saga", "SagaResources"), ("http",)
     return (f"{SUPPORT}.resources", "NodeResources"), ()
 
 
 # --- reducer ---------------------------------------------------------------
+
+
+def folds(spec: NodeSpec) -> bool:
+    """A reducer with no state machine: each answer folds into the state kept so far."""
+    return node_kind(spec.node_type).keeps_state and spec.state_machine is None
+
+
+def fold_run(body: RunBody, names: DeclarativeNames) -> RunBody:
+    """``body`` (the declared formulas, which read ``state``) as a FoldHandler's ``fold``."""
+    return RunBody(body.statements, body.imports, body.doc, base="FoldHandler", method="fold",
+                   members=(b.assign("answer_type", names.answer_model),))
 
 
 def _state_machine(context: NodeContext, earlier: Earlier) -> ResourceDecl:

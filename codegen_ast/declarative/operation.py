@@ -51,7 +51,12 @@ def build_operation_handler(
     if events:
         members.append(b.assign("events", cst.Tuple([cst.Element(b.name(event)) for event in events])))
     members += run.members
-    second = Param("transition", "Transition") if run.method == "reduce" else Param("resources", names.resources_class)
+    if cached and run.method == "fold":  # a fold's base answers cache-aside: the state is part of the key
+        members.append(b.assign("cached", "True"))
+        cached = False
+    seconds = {"reduce": Param("transition", "Transition"),
+               "fold": Param("state", b.binop(names.answer_model, "|", "None"))}
+    second = seconds.get(run.method, Param("resources", names.resources_class))
     params = [Param("request", names.request_model), second]
     method = b.method(
         "compute" if cached else run.method, params, list(run.statements),

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from codegen_ast._version import __version__
 from codegen_ast.errors import OutputError
+from codegen_ast.locking import package_lock
+from codegen_ast.package import describe_write_error, output_folder
 from codegen_ast.support import PACKAGE, SUPPORT_MANIFEST, support_files, support_manifest
 
 Action = Literal["new", "updated", "current"]
@@ -59,7 +63,7 @@ def plan_support(output_dir: Path) -> SupportPlan:
         return SupportPlan("current")
     for path, digest in sorted(recorded.items()):
         on_disk = output_dir / path
-        if on_disk.is_file() and hashlib.sha256(on_disk.read_bytes()).hexdigest() != digest:
+        if on_disk.is_file() and hashlib.sha256(on_disk.read_bytes()).hexdigest() not in (digest, ours["files"].get(path)):
             raise OutputError(
                 f"{on_disk}: edited since codegen-ast wrote it, and {PACKAGE} needs updating to "
                 f"{ours['support_version']}: move the edit out of {PACKAGE} (it is rewritten whole) and run again"
@@ -67,15 +71,34 @@ def plan_support(output_dir: Path) -> SupportPlan:
     return SupportPlan("updated", files, sorted(path for path in recorded if path not in files))
 
 
-def write_support(output_dir: Path) -> SupportPlan:
-    """Carry out :func:`plan_support`, each file replaced in one step."""
-    plan = plan_support(output_dir)
-    for relative in plan.removed:
-        (output_dir / relative).unlink(missing_ok=True)
-    for relative, text in plan.files.items():
-        target = output_dir / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        staged = target.with_name(f".{target.name}.tmp")
-        staged.write_text(text, encoding="utf-8")
-        staged.replace(target)
+def write_support(output_dir: Path, *, follow_symlinks: bool = False) -> SupportPlan:
+    """Carry out :func:`plan_support`, each file replaced in one step, the manifest
+    last; an output folder that is a symbolic link is refused unless
+    ``follow_symlinks``, and an OS error becomes an OutputError naming the path, as
+    for a package (:func:`codegen_ast.package.write_package`)."""
+    try:
+        root = output_folder(output_dir, follow_symlinks)
+        with package_lock(root / PACKAGE):  # concurrent runs into one folder: one writes, the next finds it current
+            plan = plan_support(root)
+            if plan.action == "new":  # written whole beside, then renamed: never half a package without its manifest
+                staging = Path(tempfile.mkdtemp(prefix=f".{PACKAGE}.", dir=root))
+                try:
+                    for relative, text in plan.files.items():
+                        target = staging / Path(relative).relative_to(PACKAGE)
+                        target.parent.mkdir(parents=True, exist_ok=True)
+                        target.write_text(text, encoding="utf-8")
+                    staging.rename(root / PACKAGE)
+                finally:
+                    shutil.rmtree(staging, ignore_errors=True)
+                return plan
+            for relative in plan.removed:
+                (root / relative).unlink(missing_ok=True)
+            for relative, text in plan.files.items():  # the manifest last: an interrupted update is finished next time
+                target = root / relative
+                target.parent.mkdir(parents=True, exist_ok=True)
+                staged = target.with_name(f".{target.name}.tmp")
+                staged.write_text(text, encoding="utf-8")
+                staged.replace(target)
+    except OSError as error:
+        raise OutputError(describe_write_error(error, output_dir)) from None
     return plan

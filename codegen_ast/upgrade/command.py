@@ -115,7 +115,8 @@ def _stdin(concerns: list[str] | None, run: Run, *, check: bool, diff: bool) -> 
     "handler per operation, handler_routing in its contract (models kept); a node it cannot move "
     "safely is left unchanged, with the reason (UPG002). A package codegen-ast generated (a "
     "codegen-manifest.json beside node.py, at or below PATH) is generated again in that shape from its manifest's spec; "
-    "if a generated file was edited, nothing is written (UPG002 names the files).",
+    "an edited handle() body is carried into the new handler when the package then passes strict validation "
+    "(checked with --python); any other edited generated file stops it: nothing is written (UPG002 names the files).",
 )
 @shared_options(output_formats=("text", "json", "github"), exclude=True)
 def upgrade_command(
@@ -170,7 +171,7 @@ def upgrade_command(
     if shape == "declarative":
         if added is not None:
             raise click.UsageError("--to declarative moves a node as it is: it takes no --add")
-        migrate_command(paths, run, check=check, diff=diff, write=write_files)
+        migrate_command(paths, run, check=check, diff=diff, write=write_files, python=run.python(python))
     with Progress(run, "upgrade", 1) as progress, progress.item(", ".join(map(str, paths))):
         results = upgrade_files(paths, add=added, jobs=jobs, python=run.python(python), excludes=run.excludes)
     left_alone = [Diagnostic(str(item.path), 1, 1, LEFT_ALONE, f"left alone: {item.result.error}")

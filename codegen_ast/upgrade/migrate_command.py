@@ -42,9 +42,9 @@ def _as_dict(migration: Migration) -> dict[str, object]:
     }
 
 
-def _reshape(packages: list[Path], run: Run, *, diff: bool, write: bool) -> list[Reshape]:
+def _reshape(packages: list[Path], run: Run, *, diff: bool, write: bool, python: str | None) -> list[Reshape]:
     """Packages codegen-ast generated: generated again in the declarative shape."""
-    plans = [plan_reshape(package) for package in packages]
+    plans = [plan_reshape(package, python=python) for package in packages]
     for plan in plans:
         if plan.reason is not None or run.output_format == "json":
             continue
@@ -55,15 +55,17 @@ def _reshape(packages: list[Path], run: Run, *, diff: bool, write: bool) -> list
                 run.diff(text_diff(plan.originals.get(relative, ""), "", str(plan.root / relative)))
         verb = "reshaped" if write else "would reshape"
         run.out(f"{verb} {plan.root} (generated) to the declarative shape: {len(plan.files)} files written, "
-                f"{len(plan.removed)} of the old shape removed")
+                f"{len(plan.removed)} of the old shape removed"
+                + (f"; your edits carried into {', '.join(plan.carried)}" if plan.carried else ""))
         if write:
             write_reshape(plan)
     return plans
 
 
-def migrate_command(paths: tuple[Path, ...], run: Run, *, check: bool, diff: bool, write: bool) -> None:
+def migrate_command(paths: tuple[Path, ...], run: Run, *, check: bool, diff: bool, write: bool,
+                    python: str | None = None) -> None:
     generated = generated_packages(paths)
-    reshaped = _reshape(generated, run, diff=diff, write=write)
+    reshaped = _reshape(generated, run, diff=diff, write=write, python=python)
     others = tuple(path for path in paths if path not in generated)
     hand_written = [path for path in _node_files(others, run) if not any(p in path.parents for p in generated)]
     migrations = [migrate_node(path) for path in hand_written] if others else []
@@ -108,5 +110,6 @@ def _reshape_dict(plan: Reshape) -> dict[str, object]:
         "generated_package": True,
         "files": sorted(str(plan.root / relative) for relative in plan.files),
         "removed": sorted(str(plan.root / relative) for relative in plan.removed),
+        "carried": sorted(str(plan.root / relative) for relative in plan.carried),
         "left_unchanged": plan.reason,
     }

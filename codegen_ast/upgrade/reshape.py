@@ -2,9 +2,12 @@
 shape: it is generated again, in the declarative shape, from the spec its manifest
 records.
 
-No edit is lost. A file the user changed since it was generated (its hash differs
-from the manifest's) stops the reshape before anything is written, named with what
-to do; a file the manifest does not know (the user's own) is left where it is. The
+No edit is lost. An operation handler the user changed since it was generated is
+carried into the new shape's handler when the change is one :mod:`carry` can move
+(the body of ``handle``, added imports and methods) and the package then passes
+strict validation; any other changed file (its hash differs from the manifest's)
+stops the reshape before anything is written, named with what to do. A file the
+manifest does not know (the user's own) is left where it is. The
 old shape's files that the new shape does not have (the imperative ``node.py``'s
 helpers, ``workflows.py``, ...) are removed only when unchanged; ``onex_support`` is
 written beside the package when the folder has none (or an older one).
@@ -16,11 +19,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from codegen_ast.declarative.generate import generate_declarative
+from codegen_ast.emit import emit
+from codegen_ast.generate import GeneratedPackage, generate
 from codegen_ast._version import __version__
 from codegen_ast.declarative.support_folder import plan_support, write_support
 from codegen_ast.errors import OutputError, SpecError
 from codegen_ast.locking import package_lock
 from codegen_ast.manifest import MANIFEST, digest, read_manifest, render_manifest
+from codegen_ast.spec import NodeSpec
+from codegen_ast.upgrade.carry import carry_handler
+from codegen_ast.validate.pipeline import validate_generated
 
 
 @dataclass
@@ -32,6 +40,7 @@ class Reshape:
     removed: list[str] = field(default_factory=list)  # the old shape's files, unchanged, not in the new
     originals: dict[str, str] = field(default_factory=dict)  # relative path -> text on disk before
     edited: list[str] = field(default_factory=list)  # the user's changes that stop it
+    carried: list[str] = field(default_factory=list)  # the user's handler edits moved into the new shape
     reason: str | None = None
 
     @property
@@ -55,8 +64,9 @@ def generated_packages(paths: tuple[Path, ...]) -> list[Path]:
     return list(dict.fromkeys(found))
 
 
-def plan_reshape(root: Path) -> Reshape:
-    """The declarative package for the generated package in ``root`` (nothing written)."""
+def plan_reshape(root: Path, *, python: str | None = None) -> Reshape:
+    """The declarative package for the generated package in ``root`` (nothing written;
+    ``python``: the interpreter a carried edit is validated with)."""
     plan = Reshape(root)
     manifest = read_manifest(root)
     if manifest.spec is None:
@@ -78,6 +88,8 @@ def plan_reshape(root: Path) -> Reshape:
             plan.originals[relative] = text
             if digest(text) != recorded and text != package.files.get(relative):  # (an interrupted run's: done)
                 plan.edited.append(relative)
+    carried = _carried(manifest.spec, manifest.hashes, plan, package.files) if plan.edited else {}
+    plan.edited = [relative for relative in plan.edited if relative not in carried]
     if plan.edited:
         plan.reason = (
             f"edited since it was generated: {', '.join(plan.edited)}; nothing was written. Move each change "
@@ -85,7 +97,20 @@ def plan_reshape(root: Path) -> Reshape:
             "or undo it (`codegen-ast regenerate --diff` shows it), then run this again"
         )
         return plan
-    plan.files = dict(package.files)
+    plan.files = dict(package.files) | carried
+    plan.carried = sorted(carried)
+    if carried:
+        checked = GeneratedPackage(manifest.spec, dict(plan.files), package.beside)
+        report = validate_generated(checked, level="strict", python=python)
+        if not report.passed:
+            found = "; ".join(f"{f.file}:{f.line} {f.rule} {f.message}" for f in report.errors[:5])
+            plan.reason = (
+                f"edited since it was generated: {', '.join(plan.carried)}; carried into the new shape, the "
+                f"package fails strict validation ({found}); nothing was written. Change it by hand "
+                "(handlers/handler_<operation>.py, run()), or undo it, then run this again"
+            )
+            return plan
+    # the manifest records what was generated: a carried edit stays the user's for regenerate
     plan.files[MANIFEST] = render_manifest(manifest.spec, package.files, __version__, spec_file=manifest.spec_file)
     plan.removed = [relative for relative in manifest.hashes
                     if relative not in package.files and (root / relative).is_file()]
@@ -97,6 +122,22 @@ def plan_reshape(root: Path) -> Reshape:
                 return plan
             plan.originals[relative] = text
     return plan
+
+
+def _carried(spec: NodeSpec, hashes: dict[str, str], plan: Reshape, new: dict[str, str]) -> dict[str, str]:
+    """The edited operation handlers whose edit can be carried into the new shape
+    (relative path -> the new handler with it), from the imperative handler as it
+    was generated (generated again from the spec, when it hashes as recorded)."""
+    old = generate(spec).files
+    found: dict[str, str] = {}
+    for relative in plan.edited:
+        original, declarative = old.get(relative), new.get(relative)
+        if original is None or declarative is None or digest(original) != hashes.get(relative):
+            continue
+        module = carry_handler(original, plan.originals[relative], declarative)
+        if module is not None:
+            found[relative] = emit(module)
+    return found
 
 
 def write_reshape(plan: Reshape) -> None:

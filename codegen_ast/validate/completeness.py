@@ -8,7 +8,7 @@ empty body is the point.
 The manual-completion figure (see docs/validation.md) is the share of
 operation-handler lines still to write. Operation handlers are the classes of
 ``handler_*.py`` / ``handler.py`` modules, counted by the method that holds the
-operation: their own ``run`` / ``reduce`` (the declarative shape: the base class
+operation: their own ``run`` / ``reduce`` / ``fold`` (the declarative shape: the base class
 does the rest), else ``handle`` / ``execute`` / ``run_full_cycle`` (what the
 framework's runtime calls); a handler that only declares its saga ``stages`` is
 declared, not written by hand. A node package without any handler uses its node
@@ -41,8 +41,8 @@ from codegen_ast.validate.source import SourceFile, Workspace
 
 GENERATED_DEFAULT_MARKER = "Generated default:"
 # the method holding a handler's operation, first found wins: the declarative shape's
-# run/reduce, then what RuntimeLocal._resolve_handler_method calls
-OPERATION_METHODS = ("run", "reduce", "handle", "execute", "run_full_cycle")
+# run/reduce/fold, then what RuntimeLocal._resolve_handler_method calls
+OPERATION_METHODS = ("run", "reduce", "fold", "handle", "execute", "run_full_cycle")
 DECLARED_STAGES = "stages"  # a saga handler's steps, declared as data
 # what `codegen-ast new --fill llm` writes at the start of a body a model wrote
 MODEL_WRITTEN_MARKER = "Written by a model"
@@ -305,9 +305,14 @@ def _handler_methods(workspace: Workspace) -> list[_Handler]:
 
 
 def _operation(cls: ast.ClassDef) -> FunctionNode | ast.Assign | ast.AnnAssign | None:
-    """The member of a handler class that holds its operation, if it has one of its own."""
+    """The member of a handler class that holds its operation, if it has one of its own: the
+    method marked as the generated default or a model's (a declarative cached operation's
+    ``compute``, beside the ``run`` that asks the cache), else the first operation method."""
     methods = {item.name: item for item in cls.body if isinstance(item, FunctionNode)
                and not any(decorator_name(d) in _EXEMPT_DECORATORS for d in item.decorator_list)}
+    for method in methods.values():
+        if (ast.get_docstring(method) or "").startswith((GENERATED_DEFAULT_MARKER, MODEL_WRITTEN_MARKER)):
+            return method
     for name in OPERATION_METHODS:
         if name in methods:
             return methods[name]

@@ -5,12 +5,17 @@ a generated file was edited."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from codegen_ast.cli import main
+from codegen_ast.declarative.support_folder import write_support
 from codegen_ast.manifest import read_manifest
+from codegen_ast.support import SUPPORT_MANIFEST
+from tests.checkers import importable
 from tests.declarative.conftest import EXAMPLES
 
 
@@ -79,14 +84,25 @@ def test_upgrade_to_declarative_interrupted_before_its_manifest_is_run_again(tmp
     assert not any((package / relative).exists() for relative in plan.removed)
 
 
-def test_upgrade_to_declarative_refuses_a_reducer_the_shape_cannot_carry_and_writes_nothing(tmp_path: Path) -> None:
+def test_upgrade_to_declarative_reshapes_a_folding_reducer(tmp_path: Path) -> None:
     _, package = _old_package(tmp_path, "sales_totals_reducer")
-    before = {path: path.read_bytes() for path in package.rglob("*") if path.is_file()}
+    done = CliRunner().invoke(main, ["upgrade", str(package), "--to", "declarative", "--write"])
+    assert done.exit_code == 0, done.output
+    assert read_manifest(package).shape == "declarative"
+    assert "FoldHandler[" in (package / "handlers" / "handler_record_sale.py").read_text(encoding="utf-8")
+
+
+def test_upgrade_to_declarative_refuses_beside_a_newer_onex_support_and_writes_nothing(tmp_path: Path) -> None:
+    out, package = _old_package(tmp_path)
+    write_support(out)
+    manifest = out / SUPPORT_MANIFEST
+    newer = json.loads(manifest.read_text(encoding="utf-8")) | {"support_version": "99.0.0"}
+    manifest.write_text(json.dumps(newer), encoding="utf-8")
+    before = {path: path.read_bytes() for path in out.rglob("*") if path.is_file()}
     refused = CliRunner().invoke(main, ["upgrade", str(package), "--to", "declarative", "--write"])
     assert refused.exit_code == 1, refused.output
-    assert "UPG002" in refused.output and "state_machine" in refused.output
-    assert {path: path.read_bytes() for path in package.rglob("*") if path.is_file()} == before
-    assert not (package.parent / "onex_support").exists()
+    assert "UPG002" in refused.output and "newer than this codegen-ast" in refused.output
+    assert {path: path.read_bytes() for path in out.rglob("*") if path.is_file()} == before
 
 
 def test_upgrade_to_declarative_finds_the_generated_packages_in_a_folder(tmp_path: Path) -> None:
@@ -99,3 +115,62 @@ def test_upgrade_to_declarative_finds_the_generated_packages_in_a_folder(tmp_pat
     assert read_manifest(package).shape == "declarative"
     again = CliRunner().invoke(main, ["upgrade", str(out), "--to", "declarative"])  # onex_support is no package
     assert again.exit_code == 0 and "declarative already" in again.output and "UPG002" not in again.output
+
+
+def _edit_handler(package: Path, old: str, new: str, *, imports: str = "", method: str = "") -> str:
+    handler = package / "handlers" / "handler_quote_price.py"
+    text = handler.read_text(encoding="utf-8")
+    assert old in text
+    text = text.replace(old, new)
+    if imports:
+        text = text.replace("from omnibase_core.enums", f"{imports}\n\nfrom omnibase_core.enums", 1)
+    if method:
+        text = text.rstrip("\n") + "\n\n" + method
+    handler.write_text(text, encoding="utf-8")
+    return text
+
+
+def test_upgrade_to_declarative_carries_an_edited_handler_body_over(tmp_path: Path) -> None:
+    out, package = _old_package(tmp_path)
+    _edit_handler(
+        package, "        return ModelPriceQuoteOutput(",
+        "        total = self.whole(total)  # our rule: whole units only\n        return ModelPriceQuoteOutput(",
+        imports="import math", method="    def whole(self, value: float) -> float:\n        return float(math.floor(value))\n",
+    )
+    done = CliRunner().invoke(main, ["upgrade", str(package), "--to", "declarative", "--write"])
+    assert done.exit_code == 0, done.output
+    assert "your edits carried into handlers/handler_quote_price.py" in done.output
+    handler = (package / "handlers" / "handler_quote_price.py").read_text(encoding="utf-8")
+    assert "OperationHandler[" in handler and "async def compute(" in handler  # the new shape's handler
+    assert "total = self.whole(total)  # our rule: whole units only" in handler and "import math" in handler
+    assert "def whole(self, value: float) -> float:" in handler
+    assert "operation=request.operation," in handler and "operation_id" not in handler
+
+    with importable(out):
+        from node_price_quote_compute import ModelPriceQuoteInput, PriceQuoteOperations
+
+        async def quote() -> float:
+            node = PriceQuoteOperations()
+            try:
+                answer = await node.handle(ModelPriceQuoteInput(operation="quote_price", sku="A", unit_price=2.75,
+                                                                quantity=3, discount_pct=0))
+            finally:
+                await node.shutdown()
+            return float(answer.total)
+
+        assert asyncio.run(quote()) == 8.0  # 8.25 without the carried rule
+    # the manifest records what was generated: regenerate keeps the carried edit as the user's
+    assert CliRunner().invoke(main, ["regenerate", str(package), "--level", "none"]).exit_code == 0
+    assert "total = self.whole(total)" in (package / "handlers" / "handler_quote_price.py").read_text(encoding="utf-8")
+
+
+def test_upgrade_to_declarative_refuses_a_carried_edit_the_new_shape_rejects(tmp_path: Path) -> None:
+    _, package = _old_package(tmp_path)
+    _edit_handler(package, "            operation_id=request.operation_id,\n",
+                  "            operation_id=request.operation_id,\n            sku=str(request.operation_id),\n")
+    before = {path: path.read_bytes() for path in package.rglob("*") if path.is_file()}
+    refused = CliRunner().invoke(main, ["upgrade", str(package), "--to", "declarative", "--write"])
+    assert refused.exit_code == 1, refused.output
+    assert "UPG002" in refused.output and "fails strict validation" in refused.output
+    assert "handlers/handler_quote_price.py" in refused.output and "nothing was written" in refused.output
+    assert {path: path.read_bytes() for path in package.rglob("*") if path.is_file()} == before

@@ -43,7 +43,7 @@ def test_fill_asks_the_endpoint_records_and_replays(tmp_path: Path) -> None:
     fixture = tmp_path / "recorded.json"
     with ChatStandIn().running() as stand_in:
         stand_in.reply(Reply(content=f"```python\n{BODY}```"))
-        live = run(["new", str(spec), "-o", str(tmp_path / "live"), "--fill", "llm"],
+        live = run(["new", str(spec), "-o", str(tmp_path / "live"), "--fill", "llm", "--shape", "imperative"],
                    endpoint(stand_in, CODEGEN_AST_LLM_RECORD=str(fixture)))
     assert live.exit_code == 0, live.output
     assert "llm fill: 1 accepted, 0 rejected\n  double_value: accepted (stand-in-model, 5 lines)" in live.output
@@ -55,7 +55,7 @@ def test_fill_asks_the_endpoint_records_and_replays(tmp_path: Path) -> None:
     handler = (tmp_path / "live" / "node_doubler_compute" / "handlers" / "handler_double_value.py").read_text()
     assert "doubled=request.value * 2" in handler and "Written by a model (stand-in-model)" in handler
 
-    replayed = run(["new", str(spec), "-o", str(tmp_path / "replayed"), "--fill", "llm", "--llm-fixture", str(fixture),
+    replayed = run(["new", str(spec), "-o", str(tmp_path / "replayed"), "--fill", "llm", "--shape", "imperative", "--llm-fixture", str(fixture),
                     "--format", "json"], {})
     assert replayed.exit_code == 0, replayed.output
     [outcome] = json.loads(replayed.stdout)  # progress lines go to stderr
@@ -70,13 +70,13 @@ def test_fill_without_a_model_configured_stops_before_writing(tmp_path: Path, mo
         monkeypatch.delenv(f"CODEGEN_AST_LLM_{name}", raising=False)
     spec = tmp_path / "doubler.yaml"
     spec.write_text(SPEC)
-    result = run(["new", str(spec), "-o", str(tmp_path / "out"), "--fill", "llm"])
+    result = run(["new", str(spec), "-o", str(tmp_path / "out"), "--fill", "llm", "--shape", "imperative"])
     assert result.exit_code == 2
     assert "no language model configured: pass --llm-fixture FILE" in result.output
     assert not (tmp_path / "out").exists()
     declarative = run(["new", str(spec), "-o", str(tmp_path / "out"), "--fill", "llm", "--shape", "declarative"])
     assert declarative.exit_code == 2
-    assert "--fill llm writes the handle() bodies of the imperative shape" in declarative.output
+    assert "no language model configured: pass --llm-fixture FILE" in declarative.output
     assert not (tmp_path / "out").exists()
 
 

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from codegen_ast import cli
 from codegen_ast.commands import new as new_command_module
+from codegen_ast.declarative.generate import generate_declarative
 from codegen_ast.generate import GeneratedPackage, generate
 from codegen_ast.validate import REPORT_SCHEMA
 from tests.validate.conftest import CORPUS, MYPY_CACHE, ROOT
@@ -96,9 +97,9 @@ def test_new_validates_before_writing(tmp_path: Path) -> None:
     assert (tmp_path / "node_orders_effect" / "node.py").is_file()
 
 
-def _generate_with_a_defect(spec):  # type: ignore[no-untyped-def]
-    """A stand-in for a generator bug: one extra handler module that evaluates input."""
-    package: GeneratedPackage = generate(spec)
+def _generate_with_a_defect(spec, generator=generate):  # type: ignore[no-untyped-def]
+    """A stand-in for a generator bug (either shape's): one extra handler module that evaluates input."""
+    package: GeneratedPackage = generator(spec)
     package.files["handlers/handler_debug.py"] = (
         '"""Debug handler."""\n\n\ndef run(expression: str) -> object:\n    return eval(expression)\n'
     )
@@ -109,6 +110,8 @@ def test_new_refuses_to_write_a_package_that_fails_and_says_how_to_override(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(new_command_module, "generate", _generate_with_a_defect)
+    monkeypatch.setattr(new_command_module, "generate_declarative",
+                        lambda spec: _generate_with_a_defect(spec, generate_declarative))
     code, out, err = run("new", str(EXAMPLE_SPEC), "-o", str(tmp_path))
     assert code == 1
     assert "refusing to write node_orders_effect" in err

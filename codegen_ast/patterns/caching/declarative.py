@@ -5,6 +5,7 @@ Redis client), and the cached operations' ``run`` answering cache-aside."""
 from __future__ import annotations
 
 from codegen_ast import builders as b
+from codegen_ast.patterns.caching.node import behaviour_fingerprint
 from codegen_ast.patterns.contribution import Contribution, NodeContext, ResourceDecl
 from codegen_ast.patterns.record import Earlier
 
@@ -13,7 +14,10 @@ def build_declarative(context: NodeContext, earlier: Earlier) -> Contribution:
     spec = context.spec
     if not context.kind.caches or spec.state_machine is not None:
         return Contribution()  # an effect's or orchestrator's answer depends on the outside world
-    arguments: list[b.ExprLike] = [b.literal(spec.cache_ttl_s), b.string_literal(spec.version)]
+    # the node version and a digest of what its spec declares: a regenerated node that answers
+    # differently (a changed formula) never reads what the older one cached
+    version = f"{spec.version}+{behaviour_fingerprint(spec)}"
+    arguments: list[b.ExprLike] = [b.literal(spec.cache_ttl_s), b.string_literal(version)]
     if "redis" in context.selection.integrations:
         cache = ResourceDecl("cache", "RedisCache", b.call("RedisCache", "self.redis", *arguments),
                              frozenset({("onex_support.redis_cache", "RedisCache")}), managed=False)
