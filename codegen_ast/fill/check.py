@@ -55,6 +55,20 @@ def test_files(package: GeneratedPackage) -> list[str]:
     return sorted(path for path in package.files if path.startswith("tests/test_") and path.endswith(".py"))
 
 
+def without_hook_tests(source: str, operations: Collection[str]) -> str:
+    """``source`` less its ``test_<operation>_answers_the_hook_default`` tests: they pin the
+    generated hook's answer, which a model-written body replaces by design."""
+    import libcst as cst
+
+    names = {f"test_{operation}_answers_the_hook_default" for operation in operations}
+    module = cst.parse_module(source)
+    body = [
+        statement for statement in module.body
+        if not (isinstance(statement, cst.FunctionDef) and statement.name.value in names)
+    ]
+    return source if len(body) == len(module.body) else module.with_changes(body=body).code
+
+
 def run_tests(package: GeneratedPackage, operations: Collection[str], *, python: str | None = None) -> list[Problem]:
     """The package's tests, run with ``python``; nothing to run when it has none (the report says so)."""
     if not test_files(package):

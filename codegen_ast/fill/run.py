@@ -12,7 +12,7 @@ from codegen_ast.emit import emit
 from codegen_ast.errors import CodegenError
 from codegen_ast.files.handlers import build_handler
 from codegen_ast.fill.answer import AnswerRefused, Body, parse_body
-from codegen_ast.fill.check import check_candidates, test_files
+from codegen_ast.fill.check import check_candidates, test_files, without_hook_tests
 from codegen_ast.fill.examples import project_examples
 from codegen_ast.fill.prompt import handler_prompt
 from codegen_ast.fill.shape import FillShape
@@ -144,7 +144,7 @@ def fill_package(
         candidates[operation.name] = _Candidate(path, text, body, completion.model)
 
     while candidates:  # each round drops at least one candidate, or ends
-        trial = replace(package, files=package.files | {c.path: c.text for c in candidates.values()})
+        trial = _with_bodies(package, candidates)
         problems = check_candidates(trial, list(candidates), python=python, mypy_cache=mypy_cache)
         if not problems:
             break
@@ -162,5 +162,12 @@ def fill_package(
         )
     order = [op.name for op in operations]
     report.outcomes.sort(key=lambda o: order.index(o.operation))
-    filled = replace(package, files=package.files | {c.path: c.text for c in candidates.values()})
-    return filled, report
+    return _with_bodies(package, candidates), report
+
+
+def _with_bodies(package: GeneratedPackage, candidates: dict[str, _Candidate]) -> GeneratedPackage:
+    """The package with the model's handlers, less the generated tests of the hooks they replace."""
+    files = package.files | {c.path: c.text for c in candidates.values()}
+    for path in test_files(package):
+        files[path] = without_hook_tests(files[path], candidates)
+    return replace(package, files=files)

@@ -307,11 +307,19 @@ def convert_contract(conversion: Conversion) -> None:
     conversion.set("declared", contract, ())
 
 
+def _in_this_package(module: str, identifier: str) -> bool:
+    """A module inside the package generated for this contract (``node_<name>_<type>``, or
+    the contract's own name): the node's own, which the generated package replaces; never
+    an existing model, even where an earlier copy of the package is importable."""
+    package = module.split(".")[0]
+    return package in (identifier, f"node_{identifier}") or package.startswith(f"node_{identifier}_")
+
+
 def _existing(conversion: Conversion, key: str, ref: dict[str, Any], contract_name: str) -> None:
     """A declared model that exists is extended by the generated one (imported, not copied);
     one that does not is generated under the contract's name. Either way, said."""
     module, name = ref.get("module"), ref["name"]
-    ours = isinstance(module, str) and module.split(".")[-3:-1] == [names.identifier(contract_name), "models"]
+    ours = isinstance(module, str) and _in_this_package(module, names.identifier(contract_name))
     found = existing_model(module, name) if isinstance(module, str) and not ours else None
     if found is not None:
         ref["existing"] = found

@@ -109,8 +109,7 @@ def test_each_answer_is_accepted_or_rejected_with_its_reason(
     outcomes = {o.operation: o for o in report.outcomes}
     assert [o.operation for o in report.outcomes] == ["grade_score", "curve_score", "archive_score"]
     assert outcomes["grade_score"].status == "accepted"
-    assert outcomes["grade_score"].reason == (
-        "passed the whole validation (mypy --strict included); the package has no tests to run")
+    assert outcomes["grade_score"].reason == "passed the whole validation and the package's tests"
     assert "TYP001 handlers/handler_curve_score.py" in outcomes["curve_score"].reason
     assert 'incompatible type "str"; expected "int"' in outcomes["curve_score"].reason
     assert "defines a whole function (run)" in outcomes["archive_score"].reason
@@ -161,7 +160,7 @@ def test_new_fills_a_declarative_package_from_a_recording(tmp_path: Path) -> Non
                                        "--fill", "llm", "--llm-fixture", str(fixture)])
     assert result.exit_code == 0, result.output
     assert "llm fill: 1 accepted, 2 rejected" in result.output
-    assert "grade_score: accepted (recorded-model, 13 lines): passed the whole validation" in result.output
+    assert "grade_score: accepted (recorded-model, 13 lines)\n" in result.output  # passed validation and the tests
     assert "lines by a model" in result.output or "by a model (accepted)" in result.output
     written = tmp_path / "out" / "node_grades_compute" / "handlers" / "handler_grade_score.py"
     assert "Written by a model (recorded-model)" in written.read_text()

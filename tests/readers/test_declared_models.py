@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 from click.testing import CliRunner
 
@@ -104,3 +105,16 @@ def test_the_packages_pass_strict_and_their_own_tests(tmp_path: Path) -> None:
         cwd=out, capture_output=True, text=True, timeout=600,
     )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
+
+
+def test_a_model_in_the_nodes_own_package_is_generated_even_where_an_old_copy_is_importable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The contract's own package (an earlier copy on sys.path) is what generation replaces:
+    importing the model from it would make the new package import itself."""
+    packages = Path(__file__).resolve().parent.parent / "support" / "packages"
+    monkeypatch.syspath_prepend(str(packages))
+    declared = read_spec(packages / "node_cart_reducer" / "contract.yaml").spec.declared
+    assert declared is not None and declared.input_model is not None and declared.output_model is not None
+    assert declared.input_model.module == "node_cart_reducer.handlers"
+    assert declared.input_model.existing is None and declared.output_model.existing is None
