@@ -30,13 +30,30 @@ def routing_table(
     }
 
 
-def operation_entry(names: DeclarativeNames, operation: str, routed: str) -> dict[str, Any]:
+def operation_entry(names: DeclarativeNames, operation: str, routed: str, topic: str | None) -> dict[str, Any]:
+    """One operation's route: its command ``topic`` (none when the contract declares none)."""
     return {
         "operation": routed,
-        "subscribe_topic": names.command_topic,
+        **({"subscribe_topic": topic} if topic else {}),
         "event_model": {"name": names.request_model, "module": f"{names.package}.models.{names.request_module}"},
         "handler": {"name": names.handler_class(operation), "module": f"{names.package}.handlers.{names.handler_module(operation)}"},
     }
+
+
+def command_topics(context: NodeContext, names: DeclarativeNames) -> dict[str, str | None]:
+    """Each operation's command topic: the node's own for a spec of ours; for a contract, the
+    topic its routing entry subscribes to, else its first declared subscribe topic, else none
+    (no topic the contract does not declare)."""
+    declared = context.spec.declared
+    if declared is None:
+        return dict.fromkeys(context.operations, names.command_topic)
+    first = declared.subscribe_topics[0] if declared.subscribe_topics else None
+    topics: dict[str, str | None] = {}
+    for operation in context.operations:
+        route = declared.handler_for(operation)
+        written = route.extra.get("subscribe_topic") if route is not None else None
+        topics[operation] = written if isinstance(written, str) else first
+    return topics
 
 
 def build_contract(
@@ -52,9 +69,16 @@ def build_contract(
         sections |= contribution.contract
         routes += contribution.routes
         publishes += contribution.publishes
-    subscribe = [names.command_topic, *dict.fromkeys(route["subscribe_topic"] for route in routes)]
+    commands = command_topics(context, names)
+    declared = spec.declared
+    if declared is None:  # a spec of ours: the node's command and terminal topics
+        subscribe, publish, terminal = [names.command_topic], [names.terminal_topic], names.terminal_topic
+    else:  # a contract's topics as written, nothing invented
+        subscribe, publish, terminal = [*declared.subscribe_topics], [*declared.publish_topics], None
+    subscribe = list(dict.fromkeys([*subscribe, *(t for t in commands.values() if t), *(r["subscribe_topic"] for r in routes)]))
+    publish = list(dict.fromkeys([*publish, *publishes]))
     data: dict[str, Any] = {
-        "name": spec.name,
+        "name": declared.contract_name if declared is not None else spec.name,
         "contract_version": semver("1.0.0"),
         "node_version": semver(spec.version),
         "node_type": context.kind.contract_type,
@@ -70,19 +94,20 @@ def build_contract(
             "idempotent": not impure,
             "timeout_ms": 30000,
         },
-        "event_bus": {
-            "version": dict(VERSION),
-            "subscribe_topics": subscribe,
-            "publish_topics": [names.terminal_topic, *dict.fromkeys(publishes)],
-        },
-        "terminal_event": names.terminal_topic,
+        **({"event_bus": {"version": dict(VERSION), "subscribe_topics": subscribe, "publish_topics": publish}}
+           if subscribe or publish else {}),
+        **({"terminal_event": terminal} if terminal else {}),
         "handler_routing": routing_table(
-            package, names.entry_class, [*(operation_entry(names, op, spec.routed(op)) for op in context.operations), *routes],
+            package, names.entry_class,
+            [*(operation_entry(names, op, spec.routed(op), commands[op]) for op in context.operations), *routes],
             "payload_type_match" if routes else "operation_match",
         ),
     }
-    if spec.declared is not None:  # what the source contract wrote and the generator does not: carried unchanged
-        data |= {key: value for key, value in {**spec.declared.carried, **spec.declared.kept}.items() if key not in data}
+    if declared is not None:  # what the source contract wrote and the generator does not: carried unchanged
+        written = {**declared.carried, **declared.kept}
+        if "descriptor" in written:  # the contract's own descriptor, not the generated one
+            data["descriptor"] = written["descriptor"]
+        data |= {key: value for key, value in written.items() if key not in data}
     yaml = YAML(typ="rt", pure=True)
     yaml.default_flow_style = False
     yaml.width = 4096

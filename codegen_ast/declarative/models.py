@@ -12,8 +12,16 @@ import libcst as cst
 
 from codegen_ast import builders as b
 from codegen_ast.declarative.names import DeclarativeNames
-from codegen_ast.files.models import declare_fields, formula_inputs, input_fields, output_fields
+from codegen_ast.files.models import (
+    declare_fields,
+    formula_inputs,
+    imported_declared,
+    input_fields,
+    output_fields,
+    untyped_line,
+)
 from codegen_ast.spec import FieldSpec, NodeSpec
+from codegen_ast.spec.names import declared_model
 
 SUPPORT = "onex_support"
 
@@ -41,20 +49,34 @@ def _config() -> cst.BaseStatement:
     )
 
 
+def _base(spec: NodeSpec, which: str, fields: list[FieldSpec], imports: b.ImportSet) -> tuple[str, list[FieldSpec], str]:
+    """The model's base, the fields it declares and a docstring line: a model the contract
+    declares under its own name and that exists is extended, imported (its fields are its
+    own, not copied); else a plain ``BaseModel``. A field declared without a type is said."""
+    ref = declared_model(spec, which)
+    if ref is None or ref.existing is None or ref.module is None:
+        imports.add("pydantic", "BaseModel")
+        return "BaseModel", fields, untyped_line(spec, fields)
+    alias, own, line = imported_declared(ref, imports)
+    kept = [field for field in fields if field.name not in own]
+    return alias, kept, line + untyped_line(spec, kept)
+
+
 def lists(spec: NodeSpec) -> bool:
     """Whether the node has a database list operation (paged answers)."""
     return spec.database is not None and any(op.crud_kind == "list" for op in spec.effective_operations)
 
 
 def build_request_model(spec: NodeSpec, names: DeclarativeNames) -> cst.Module:
-    imports = b.ImportSet().add("typing", "Literal").add("uuid", "UUID", "uuid4").add("pydantic", "BaseModel", "ConfigDict", "Field")
+    imports = b.ImportSet().add("typing", "Literal").add("uuid", "UUID", "uuid4").add("pydantic", "ConfigDict", "Field")
+    base, fields, said = _base(spec, "input", input_fields(spec), imports)
     operation_type = b.subscript("Literal", *(b.string_literal(op.routed) for op in spec.effective_operations))
     body: list[cst.BaseStatement] = [
         _config(),
         b.assign("operation", _described("Which operation of the node to run."), operation_type),
         b.assign("correlation_id", _described("Correlation id carried into the answer, logs, errors and events.",
                                               default_factory="uuid4"), "UUID"),
-        *model_fields(input_fields(spec), imports, formula_inputs(spec)),
+        *model_fields(fields, imports, formula_inputs(spec)),
     ]
     if lists(spec):
         body += [
@@ -63,17 +85,18 @@ def build_request_model(spec: NodeSpec, names: DeclarativeNames) -> cst.Module:
             b.assign("cursor", _described("The next_cursor of the previous page.", default=b.name("None")),
                      b.binop("str", "|", "None")),
         ]
-    doc = f"A request to {names.node_class}: the operation to run and its arguments."
-    return b.module([*imports.statements(), b.class_(names.request_model, ["BaseModel"], body, doc=doc)], doc=doc)
+    doc = f"A request to {names.node_class}: the operation to run and its arguments.{said}"
+    return b.module([*imports.statements(), b.class_(names.request_model, [base], body, doc=doc)], doc=doc)
 
 
 def build_answer_model(spec: NodeSpec, names: DeclarativeNames) -> cst.Module:
-    imports = b.ImportSet().add("uuid", "UUID").add("pydantic", "BaseModel", "ConfigDict", "Field")
+    imports = b.ImportSet().add("uuid", "UUID").add("pydantic", "ConfigDict", "Field")
+    base, fields, said = _base(spec, "output", output_fields(spec), imports)
     body: list[cst.BaseStatement] = [
         _config(),
         b.assign("operation", _described("The operation this answers."), "str"),
         b.assign("correlation_id", _described("Correlation id of the request."), "UUID"),
-        *model_fields(output_fields(spec), imports),
+        *model_fields(fields, imports),
     ]
     if spec.state_machine is not None:
         body += [
@@ -87,5 +110,5 @@ def build_answer_model(spec: NodeSpec, names: DeclarativeNames) -> cst.Module:
             b.assign("next_cursor", _described("The cursor of the next page; None on the last.", default=b.name("None")),
                      b.binop("str", "|", "None")),
         ]
-    doc = f"The answer of {names.node_class}."
-    return b.module([*imports.statements(), b.class_(names.answer_model, ["BaseModel"], body, doc=doc)], doc=doc)
+    doc = f"The answer of {names.node_class}.{said}"
+    return b.module([*imports.statements(), b.class_(names.answer_model, [base], body, doc=doc)], doc=doc)

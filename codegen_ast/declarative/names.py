@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from codegen_ast.spec import NodeSpec
 
@@ -19,15 +19,21 @@ def kebab(text: str) -> str:
 
 @dataclass(frozen=True)
 class DeclarativeNames:
+    """The names of the package's files and classes. The models and operation
+    handlers take the contract's own names where it declares them (``NodeSpec``'s
+    ``input_model_class``, ``handler_class``... as the imperative shape does), else
+    the derived ones."""
+
     name: str  # the node's snake_case name
     package: str  # node_<name>_<kind>
     node_class: str
     service: str  # the topics' <service> part
+    spec: NodeSpec = field(repr=False, compare=False)
 
     @classmethod
     def of(cls, spec: NodeSpec) -> DeclarativeNames:
         service = kebab(spec.domain) if spec.domain and spec.domain != "general" else kebab(spec.name)
-        return cls(spec.name, spec.package_name, spec.class_name, service)
+        return cls(spec.name, spec.package_name, spec.class_name, service, spec)
 
     @property
     def camel(self) -> str:
@@ -43,31 +49,29 @@ class DeclarativeNames:
 
     @property
     def request_model(self) -> str:
-        return f"Model{self.camel}Input"
+        return self.spec.input_model_class
 
     @property
     def answer_model(self) -> str:
-        return f"Model{self.camel}Output"
+        return self.spec.output_model_class
 
     @property
     def request_module(self) -> str:
-        return f"model_{self.name}_input"
+        return self.spec.input_model_file
 
     @property
     def answer_module(self) -> str:
-        return f"model_{self.name}_output"
+        return self.spec.output_model_file
 
     @property
     def registry_module(self) -> str:
         return f"registry_{self.name}"
 
-    @staticmethod
-    def handler_class(operation: str) -> str:
-        return f"Handler{camel(operation)}"
+    def handler_class(self, operation: str) -> str:
+        return self.spec.handler_class(operation)
 
-    @staticmethod
-    def handler_module(operation: str) -> str:
-        return f"handler_{operation}"
+    def handler_module(self, operation: str) -> str:
+        return self.spec.handler_file(operation)
 
     @staticmethod
     def event_handler_class(event_type: str) -> str:

@@ -268,8 +268,7 @@ def _extending(
     if ref is None or ref.existing is None or ref.existing.missing or ref.module is None:
         imports.add(base.module, base.name)
         return [_base_type(base, spec)], fields, ""
-    alias = f"Declared{ref.name}"
-    imports.add(ref.module, f"{ref.name} as {alias}")
+    alias, own, line = imported_declared(ref, imports)
     framework = f"{base.module}.{base.name}"
     ancestry = [entry.split("[", 1)[0] for entry in ref.existing.ancestry]
     if ancestry[0] == framework:  # the framework's model itself
@@ -282,12 +281,19 @@ def _extending(
     else:
         imports.add(base.module, base.name)
         bases = [b.name(alias), _base_type(base, spec)]
-    own = set(ref.existing.fields)
-    line = f" It extends {ref.name} of {ref.module} (imported, not copied)."
     return bases, [field for field in fields if field.name not in own], line
 
 
-def _untyped_line(spec: NodeSpec, fields: Sequence[FieldSpec]) -> str:
+def imported_declared(ref: ModelRef, imports: b.ImportSet) -> tuple[str, set[str], str]:
+    """A declared model that exists, imported under an alias to be extended: the alias,
+    the fields it has already (not declared again) and the docstring line saying so."""
+    assert ref.existing is not None and ref.module is not None
+    alias = f"Declared{ref.name}"
+    imports.add(ref.module, f"{ref.name} as {alias}")
+    return alias, set(ref.existing.fields), f" It extends {ref.name} of {ref.module} (imported, not copied)."
+
+
+def untyped_line(spec: NodeSpec, fields: Sequence[FieldSpec]) -> str:
     untyped = [f.name for f in fields if spec.declared and f.name in spec.declared.untyped_fields]
     return f" No type declared in the contract for {', '.join(untyped)}: typed Any (none is guessed)." if untyped else ""
 
@@ -300,7 +306,7 @@ def build_input_model(spec: NodeSpec) -> cst.Module:
     head = [*_input_head(spec, imports), *_operation_and_correlation(spec)]
     ref = spec.declared.input_model if spec.declared else None  # the framework's own model too: extended
     bases, fields, extends = _extending(spec, ref, kind.input_model, input_fields(spec), imports)
-    doc = f"Input of {spec.class_name}: the operation to run and its arguments.{extends}{_untyped_line(spec, fields)}"
+    doc = f"Input of {spec.class_name}: the operation to run and its arguments.{extends}{untyped_line(spec, fields)}"
     return _model_module(input_model_name(spec), doc, bases, head, fields, imports, formula_inputs(spec))
 
 
@@ -381,7 +387,7 @@ def build_output_model(spec: NodeSpec) -> cst.Module:
     bases, fields, extends = _extending(spec, ref, kind.output_model, output_fields(spec), imports)
     return _model_module(
         output_model_name(spec),
-        f"Output of {spec.class_name}.{extends}{_untyped_line(spec, fields)}",
+        f"Output of {spec.class_name}.{extends}{untyped_line(spec, fields)}",
         bases,
         [*_output_head(spec, imports), *(_row_fields(imports) if spec.database else []), *_state_field(spec)],
         fields,

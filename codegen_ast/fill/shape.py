@@ -46,11 +46,11 @@ class FillShape:
 
     def handler_path(self, spec: NodeSpec, operation: str) -> str:
         if self.declarative:
-            return f"handlers/{DeclarativeNames.handler_module(operation)}.py"
+            return f"handlers/{DeclarativeNames.of(spec).handler_module(operation)}.py"
         return f"handlers/{spec.handler_file(operation)}.py"
 
     def handler_class(self, spec: NodeSpec, operation: str) -> str:
-        return DeclarativeNames.handler_class(operation) if self.declarative else spec.handler_class(operation)
+        return DeclarativeNames.of(spec).handler_class(operation) if self.declarative else spec.handler_class(operation)
 
     def model_paths(self, spec: NodeSpec) -> tuple[str, str]:
         """The input and output model modules."""
