@@ -38,33 +38,63 @@ def kind_sections(context: NodeContext) -> dict[str, Any]:
     return sections
 
 
+# what the framework's FSM models need of a declared condition / action; others stay in the source only
+_CONDITION_KEYS = ("condition_name", "condition_type", "expression")
+_ACTION_KEYS = ("action_name", "action_type")
+
+
+def _complete(items: list[Any], keys: tuple[str, ...]) -> bool:
+    return bool(items) and all(isinstance(item, dict) and all(key in item for key in keys) for item in items)
+
+
 def _state_machine(context: NodeContext) -> dict[str, Any]:
-    """The FSM subcontract omnibase-core's MixinFSMExecution runs."""
+    """The FSM subcontract omnibase-core's MixinFSMExecution runs. What a contract declares
+    is kept: the machine's name, each state's own keys (description, is_terminal,
+    required_data, entry/exit actions...), the terminal states, each transition's
+    description and its conditions and actions when they are in the framework's shape."""
     machine = context.spec.state_machine
     assert machine is not None
     version = semver("1.0.0")
-    return {
+    details = {
+        str(item.get("state_name") or item.get("name")): item for item in machine.state_details if isinstance(item, dict)
+    }
+    states = []
+    for state in machine.states:
+        written = {key: value for key, value in details.get(state, {}).items() if key != "name"}
+        if state in machine.terminal_states or written.get("is_terminal"):
+            written.setdefault("is_terminal", True)
+            written.setdefault("is_recoverable", False)  # the framework refuses a recoverable terminal state
+        states.append({"version": version, "state_name": state, "state_type": "operational",
+                       "description": f"The {state} state.", **written})
+    transitions = []
+    for t in machine.transitions:
+        transition: dict[str, Any] = {
+            "version": version,
+            "transition_name": f"{t.trigger}_from_{t.source}",
+            "from_state": t.source,
+            "to_state": t.target,
+            "trigger": t.trigger,
+        }
+        if t.description:
+            transition["description"] = t.description
+        if _complete(t.conditions, _CONDITION_KEYS):
+            transition["conditions"] = t.conditions
+        if _complete(t.actions, _ACTION_KEYS):
+            transition["actions"] = t.actions
+        transitions.append(transition)
+    section: dict[str, Any] = {
         "version": version,
-        "state_machine_name": f"{context.spec.name}_state",
+        "state_machine_name": machine.name or f"{context.spec.name}_state",
         "state_machine_version": version,
         "description": f"States of {context.spec.class_name}.",
         "initial_state": machine.initial_state,
         "persistence_enabled": machine.persist,
-        "states": [
-            {"version": version, "state_name": state, "state_type": "operational", "description": f"The {state} state."}
-            for state in machine.states
-        ],
-        "transitions": [
-            {
-                "version": version,
-                "transition_name": f"{t.trigger}_from_{t.source}",
-                "from_state": t.source,
-                "to_state": t.target,
-                "trigger": t.trigger,
-            }
-            for t in machine.transitions
-        ],
+        "states": states,
     }
+    if machine.terminal_states:
+        section["terminal_states"] = list(machine.terminal_states)
+    section["transitions"] = transitions
+    return section
 
 
 def yaml_text(value: str) -> str:

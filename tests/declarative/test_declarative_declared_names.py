@@ -99,7 +99,7 @@ def test_the_contracts_models_handlers_operations_and_topics_are_used_as_written
     assert contract["name"] == NODE
     assert contract["input_model"] == f"{NODE}.models.model_ledger_entry.ModelLedgerEntry"
     assert contract["output_model"] == f"{NODE}.models.model_ledger_posted.ModelLedgerPosted"
-    [entry] = contract["handler_routing"]["handlers"]
+    [entry] = [entry for entry in contract["handler_routing"]["handlers"] if "operation" in entry]
     assert entry["operation"] == "ledger.post"
     assert entry["handler"] == {"name": "HandlerLedgerEntryPost", "module": f"{NODE}.handlers.handler_ledger_entry_post"}
     assert entry["subscribe_topic"] == "onex.cmd.acme.ledger-post.v1"
@@ -150,3 +150,46 @@ def test_a_node_that_consumes_and_publishes_passes_its_event_tests_and_they_catc
     handler.write_text("from uuid import uuid4\n" + broken, encoding="utf-8")
     failed = _pytest(tmp_path, package.name, "-k", "event_runs")
     assert failed.returncode == 1 and "1 failed" in failed.stdout, failed.stdout[-3000:]
+
+
+FSM = """\
+name: node_parcel_track_reducer
+node_type: REDUCER_GENERIC
+description: Track a parcel.
+state_machine:
+  state_machine_name: parcel_fsm
+  initial_state: waiting
+  states:
+    - {state_name: waiting, description: Not picked up yet}
+    - {state_name: moving, description: On its way, required_data: [parcel_id]}
+    - {state_name: delivered, description: At the door, is_terminal: true}
+    - {state_name: lost, description: Gone}
+  transitions:
+    - {from_state: waiting, to_state: moving, trigger: pick_up, description: The courier took it}
+    - {from_state: moving, to_state: delivered, trigger: deliver, description: Handed over}
+    - {from_state: moving, to_state: lost, trigger: lose, description: Never seen again}
+  terminal_states: [delivered, lost]
+io_operations:
+  - operation: pick_up
+    input_fields: [{name: parcel_id, type: str}]
+"""
+
+
+def test_a_contracts_state_machine_keeps_its_name_states_terminals_and_transitions(tmp_path: Path) -> None:
+    from omnibase_core.models.contracts.subcontracts.model_fsm_subcontract import ModelFSMSubcontract
+
+    path = tmp_path / "contract.yaml"
+    path.write_text(FSM, encoding="utf-8")
+    contract = yaml.safe_load(generate_declarative(read_spec(path).spec).files["contract.yaml"])
+    machine = ModelFSMSubcontract.model_validate(contract["state_machine"])  # the framework reads it
+    assert machine.state_machine_name == "parcel_fsm"
+    assert machine.terminal_states == ["delivered", "lost"]
+    states = {state.state_name: state for state in machine.states}
+    assert [states[name].description for name in ("waiting", "moving", "delivered", "lost")] == [
+        "Not picked up yet", "On its way", "At the door", "Gone"]
+    assert states["moving"].required_data == ["parcel_id"]
+    assert [name for name, state in states.items() if state.is_terminal] == ["delivered", "lost"]
+    assert [(t.from_state, t.to_state, t.trigger) for t in machine.transitions] == [
+        ("waiting", "moving", "pick_up"), ("moving", "delivered", "deliver"), ("moving", "lost", "lose")]
+    written = contract["state_machine"]["transitions"]
+    assert [t["description"] for t in written] == ["The courier took it", "Handed over", "Never seen again"]
