@@ -227,7 +227,7 @@ def score_package(
             path.write_text(original, encoding="utf-8")
         outcome = Outcome(str(path.relative_to(package)), mutant.line, mutant.kind, mutant.description,
                           "survived" if result == "passed" else ("timeout" if result == "timeout" else "killed"))
-        if outcome.result == "survived" and (why := equivalent(original, mutant)) is not None:
+        if outcome.result == "survived" and (why := equivalent(original, mutant, package)) is not None:
             outcome.result, outcome.reason = "equivalent", why
         report.outcomes.append(outcome)
         if progress:

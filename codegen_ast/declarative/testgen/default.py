@@ -94,6 +94,7 @@ def build_default_tests(module: TestModule, operation: str, cached: bool, after:
             b.assign("again", module.call(operation, module.request(
                 operation, correlation_id="request.correlation_id", **samples(spec.input_fields, 2, module.imports)))),
             b.assert_(b.compare("again", "==", "answer")),
+            *module.cached_in_redis(operation, 2, spec.cache_ttl_s),
             b.with_leading_comment(
                 b.assign("cache", b.attr(b.call("REGISTRY.resources"), "cache")),
                 "answers are kept the declared ttl_s, keyed by the node's version",

@@ -65,6 +65,7 @@ def build_fold_tests(module: TestModule, operation: str, cached: bool, after: Ca
             ]
     if cached:
         module.imports.add("..registry", "REGISTRY")
+        body += module.cached_in_redis(operation, FOLDS + 1, spec.cache_ttl_s)  # each request and state its own
         body += [
             b.with_leading_comment(
                 b.assign("cache", b.attr(b.call("REGISTRY.resources"), "cache")),
