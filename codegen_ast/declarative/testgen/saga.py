@@ -155,7 +155,7 @@ class SagaTests:
         """Caller input never chooses control flow: a request carrying steps is refused."""
         m = self.module
         m.imports.add("pydantic", "ValidationError").add(f"..models.{m.names.request_module}", m.names.request_model)
-        values = {"operation": b.string_literal(m.spec.routed(operation.name)), **samples(self.inputs, 1, m.imports),
+        values: dict[str, b.ExprLike] = {"operation": b.string_literal(m.spec.routed(operation.name)), **samples(self.inputs, 1, m.imports),
                   "steps": b.list_(b.string_literal(operation.stages[-1][0].name))}
         body: Statements = [
             b.with_([(b.call("pytest.raises", "ValidationError"), None)], [
