@@ -49,6 +49,7 @@ from typing import Any
 
 import libcst as cst
 
+from benchmarks.equivalent import equivalent
 from benchmarks.mutants import Mutant, mutants
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,7 +65,8 @@ class Outcome:
     line: int
     kind: str
     change: str
-    result: str  # killed | survived | timeout
+    result: str  # killed | survived | timeout | equivalent
+    reason: str = ""  # why an equivalent mutant changes no behaviour (benchmarks/equivalent.py)
 
 
 @dataclass
@@ -79,11 +81,16 @@ class ExampleReport:
 
     @property
     def total(self) -> int:
-        return len(self.outcomes)
+        """The mutants run, less the equivalent ones (no test could kill them)."""
+        return sum(1 for outcome in self.outcomes if outcome.result != "equivalent")
 
     @property
     def killed(self) -> int:
-        return sum(1 for outcome in self.outcomes if outcome.result != "survived")
+        return sum(1 for outcome in self.outcomes if outcome.result in ("killed", "timeout"))
+
+    @property
+    def equivalent(self) -> int:
+        return sum(1 for outcome in self.outcomes if outcome.result == "equivalent")
 
     @property
     def score(self) -> float | None:
@@ -91,8 +98,9 @@ class ExampleReport:
 
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)
+        data["equivalents"] = [asdict(o) for o in self.outcomes if o.result == "equivalent"]
         data["outcomes"] = [asdict(o) for o in self.outcomes if o.result == "survived"]
-        data.update(killed=self.killed, total=self.total, score=self.score)
+        data.update(killed=self.killed, total=self.total, score=self.score, equivalent=self.equivalent)
         data["survivors"] = data.pop("outcomes")
         return data
 
@@ -219,6 +227,8 @@ def score_package(
             path.write_text(original, encoding="utf-8")
         outcome = Outcome(str(path.relative_to(package)), mutant.line, mutant.kind, mutant.description,
                           "survived" if result == "passed" else ("timeout" if result == "timeout" else "killed"))
+        if outcome.result == "survived" and (why := equivalent(original, mutant, package)) is not None:
+            outcome.result, outcome.reason = "equivalent", why
         report.outcomes.append(outcome)
         if progress:
             print(f"  [{number}/{len(planned)}] {outcome.result:8} {outcome.file}:{outcome.line} {outcome.change}", flush=True)
@@ -297,9 +307,9 @@ def _in_child(out: Path, package: Path, sample: int | None, seed: int, progress:
 
 def _row(report: ExampleReport) -> str:
     if report.baseline != "passed":
-        return f"| {report.example} | {report.baseline.splitlines()[0] if report.baseline else '?'} | | | |"
+        return f"| {report.example} | {report.baseline.splitlines()[0] if report.baseline else '?'} | | | | |"
     return (f"| {report.example} | {report.killed} | {report.total} | {report.score}% "
-            f"| {report.mutants_found} |")
+            f"| {report.equivalent} | {report.mutants_found} |")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -324,11 +334,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     reports = run(specs, arguments.sample, arguments.draw, arguments.progress, arguments.new_arg)
     killed = sum(r.killed for r in reports)
     total = sum(r.total for r in reports)
-    print("\n| example | killed | run | score | mutants found |\n|---|---:|---:|---:|---:|")
+    print("\n| example | killed | run (less equivalents) | score | equivalent | mutants found |\n|---|---:|---:|---:|---:|---:|")
     for report in reports:
         print(_row(report))
     overall = round(100.0 * killed / total, 1) if total else None
-    print(f"| **overall** | **{killed}** | **{total}** | **{overall}%** | |")
+    print(f"| **overall** | **{killed}** | **{total}** | **{overall}%** | {sum(r.equivalent for r in reports)} | |")
     arguments.output.parent.mkdir(parents=True, exist_ok=True)
     arguments.output.write_text(json.dumps({
         "killed": killed, "total": total, "score": overall, "sample_per_example": arguments.sample,

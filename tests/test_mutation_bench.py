@@ -80,3 +80,63 @@ def test_a_package_whose_tests_fail_as_generated_is_not_scored(tmp_path: Path) -
     report = _in_child(tmp_path, package, None, 16, False, "calc")
     assert report.baseline.startswith("baseline failed")
     assert report.total == 0
+
+
+SAGA = textwrap.dedent(
+    '''
+    stages = (
+        (
+            SagaStep(
+                "ship",
+                2.0,
+                StepAction(method="POST", route="/shipments", timeout_s=2.0, attempts=1),
+                NoCompensation("ship declares no compensation"),
+            ),
+            SagaStep(
+                "pay",
+                5.0,
+                StepAction(method="POST", route="/payments", timeout_s=3.0, attempts=1),
+                NoCompensation("pay declares no compensation"),
+            ),
+            SagaStep("notify", 2.0, StepAction(event=PLACED), StepAction(event=WITHDRAWN)),
+        ),
+    )
+    '''
+)
+
+
+def test_only_mutants_that_change_no_behaviour_are_marked_equivalent() -> None:
+    from benchmarks.equivalent import equivalent
+
+    marked = {(m.line, m.description): equivalent(SAGA, m) for m in mutants(SAGA)}
+    why = {key: reason.split(":")[0] for key, reason in marked.items() if reason is not None}
+    # the step's limit and its call's deadline are equal: raising one alone changes nothing
+    assert set(why) == {
+        (6, "2.0 -> 3.0"), (7, "2.0 -> 3.0"),
+        (8, '"ship declares no compensation" -> XX...XX'), (14, '"pay declares no compensation" -> XX...XX'),
+    }
+    # a shorter call deadline, an attempt count, a step name, an event step's limit: behaviour
+    assert marked[(12, "5.0 -> 6.0")] is None and marked[(13, "3.0 -> 4.0")] is None
+    assert marked[(7, "1 -> 2")] is None and marked[(5, '"ship" -> XX...XX')] is None
+    assert marked[(16, "2.0 -> 3.0")] is None
+
+
+CREATE = textwrap.dedent(
+    '''
+    async def create(request, resources):
+        row = await resources.postgres.fetchrow('INSERT INTO "t" ("k") VALUES ($1) RETURNING "k"', request.k)
+        return found(row, "t", "k", request.correlation_id)
+
+
+    async def get(request, resources):
+        row = await resources.postgres.fetchrow('SELECT "k" FROM "t" WHERE "k" = $1', request.k)
+        return found(row, "t", "k", request.correlation_id)
+    '''
+)
+
+
+def test_the_names_found_reports_after_an_insert_returning_are_equivalent_elsewhere_not() -> None:
+    from benchmarks.equivalent import equivalent
+
+    marked = {(m.line, m.description) for m in mutants(CREATE) if equivalent(CREATE, m) is not None}
+    assert marked == {(4, '"t" -> XX...XX'), (4, '"k" -> XX...XX')}  # a SELECT's row may be missing: line 9 counts

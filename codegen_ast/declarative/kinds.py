@@ -20,8 +20,7 @@ from codegen_ast.declarative.names import DeclarativeNames
 from codegen_ast.patterns.contribution import Contribution, NodeContext, ResourceDecl, RunBody
 from codegen_ast.patterns.events.names import transition_event_type
 from codegen_ast.patterns.record import Earlier
-from codegen_ast.patterns.workflow.steps import request_timeout_s
-from codegen_ast.spec import NodeSpec, StepActionSpec, StepSpec
+from codegen_ast.spec import HttpCallSpec, NodeSpec, StepActionSpec, StepSpec
 from codegen_ast.target import node_kind
 
 SUPPORT = "onex_support"
@@ -129,13 +128,22 @@ def build_reducer(context: NodeContext, earlier: Earlier) -> Contribution:
 # --- orchestrator ----------------------------------------------------------
 
 
+def call_deadline_s(call: HttpCallSpec, step_timeout_s: float) -> float:
+    """The whole call's deadline (every send and backoff wait: HttpApi.call's
+    ``timeout_s``): the call's own when declared, else the step's limit (so the
+    retries share the step's time, not a third of it)."""
+    if "timeout_s" in call.model_fields_set:
+        return float(call.timeout_s)
+    return float(min(call.timeout_s, step_timeout_s))
+
+
 def _action(action: StepActionSpec, step_timeout_s: float, names: DeclarativeNames) -> cst.Call:
     if action.call is not None:
         return b.call(
             "StepAction",
             method=b.string_literal(action.call.method),
             route=b.string_literal(action.call.path),
-            timeout_s=b.literal(request_timeout_s(action.call, step_timeout_s)),
+            timeout_s=b.literal(call_deadline_s(action.call, step_timeout_s)),
             attempts=b.literal(action.call.attempts),
         )
     assert action.publish is not None

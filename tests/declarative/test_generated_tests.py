@@ -16,11 +16,11 @@ from tests.services import PostgresServer
 
 EXAMPLES = (
     "orders_crud_effect", "orders_effect", "payments_events_effect", "inventory_api_effect", "price_quote_compute",
-    "basket_fsm_reducer", "checkout_workflow_orchestrator",
+    "basket_fsm_reducer", "checkout_workflow_orchestrator", "sales_totals_reducer",
 )
 PACKAGES = (
     "node_order_book_effect", "node_orders_effect", "node_payments_effect", "node_inventory_api_effect",
-    "node_price_quote_compute", "node_basket_reducer", "node_checkout_saga_orchestrator",
+    "node_price_quote_compute", "node_basket_reducer", "node_checkout_saga_orchestrator", "node_sales_totals_reducer",
 )
 
 
@@ -66,6 +66,8 @@ BREAKS = [
      "previous_state=transition.to_state", "test_clear_moves_active_to_empty"),
     ("node_checkout_saga_orchestrator", "handlers/handler_place_order.py", 'route="/payments/{order_id}/refund"',
      'route="/payments/{order_id}"', "test_place_order_compensates_newest_first_when_ship_fails"),
+    ("node_sales_totals_reducer", "handlers/handler_record_sale.py", "state is not None else 0) + request.amount",
+     "state is None else 0) + request.amount", "test_record_sale_folds_each_request_into_the_state"),
 ]
 
 

@@ -18,6 +18,7 @@ from codegen_ast.declarative.testgen.common import SERVICES, TESTING, Statements
 from codegen_ast.declarative.testgen.crud import CrudTests
 from codegen_ast.declarative.testgen.default import build_default_tests
 from codegen_ast.declarative.testgen.events import build_consumed_tests
+from codegen_ast.declarative.testgen.fold import build_fold_tests
 from codegen_ast.declarative.testgen.http import HttpTests
 from codegen_ast.declarative.testgen.reducer import ReducerTests
 from codegen_ast.declarative.testgen.saga import SagaTests
@@ -124,7 +125,7 @@ def build_test_modules(
         elif each.http is not None:
             http.build(each)
         elif context.kind.keeps_state:
-            continue  # a folding reducer's answer depends on the one before: not generated yet
+            build_fold_tests(module, each.name, each.name in cached, after)
         else:
             build_default_tests(module, each.name, each.name in cached, after)
     for event in spec.events.subscribes if spec.events is not None else []:

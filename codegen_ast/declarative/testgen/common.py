@@ -100,6 +100,23 @@ class TestModule:
         self.imports.add(TESTING, "context")
         return b.assert_(b.compare(b.subscript(b.call("context", "caught.value"), b.string_literal(key)), "==", value))
 
+    def cached_in_redis(self, operation: str, count: int, ttl_s: int) -> Statements:
+        """Redis holds ``count`` answers of ``operation`` under the node's keys, each
+        kept at most ``ttl_s`` (when the node caches in Redis: the ``redis`` fixture)."""
+        if "redis" not in self.services:
+            return []
+        self.imports.add("redis.asyncio", "Redis")
+        keys = b.await_(b.call("client.keys", b.string_literal(f"{self.spec.name}:cache:{self.spec.routed(operation)}:*")))
+        return [
+            b.assign("client", b.call("Redis.from_url", "redis")),
+            b.assign("keys", keys),
+            b.assert_(b.compare(b.call("len", "keys"), "==", b.literal(count))),
+            b.assign("ttls", b.list_comp(b.await_(b.call("client.ttl", "key")), "key", "keys")),
+            b.assert_(b.compare(b.call("min", "ttls", default=b.literal(1)), ">", b.literal(0))),
+            b.assert_(b.compare(b.call("max", "ttls", default=b.literal(0)), "<=", b.literal(ttl_s))),
+            b.do(b.await_(b.call("client.aclose"))),
+        ]
+
     def events_on(self, topic: str, target: str = "events") -> cst.BaseStatement:
         """``events = await published(bus, topic)``."""
         self.imports.add(TESTING, "published")

@@ -4,6 +4,8 @@ for a database node), and keeps the event's correlation id."""
 
 from __future__ import annotations
 
+import libcst as cst
+
 from codegen_ast import builders as b
 from codegen_ast.declarative.testgen.common import Statements, TestModule, samples
 from codegen_ast.declarative.testgen.crud import CrudTests
@@ -49,3 +51,24 @@ def build_consumed_tests(module: TestModule, event: SubscribedEventSpec, crud: C
         body.append(crud.rows_are(written))
     module.test(f"test_a_{stem}_event_runs_{event.operation}", fixtures, body,
                 f"A {event.event_type} event makes the {event.operation} request from its declared fields.")
+    _derived_correlation_id(module, event, handler, model, given, crud.insert(1) if crud is not None and kind != "create" else [],
+                            fixtures)
+
+
+def _derived_correlation_id(module: TestModule, event: SubscribedEventSpec, handler: str, model: str,
+                            given: dict[str, cst.BaseExpression], before: Statements, fixtures: list[str]) -> None:
+    """An event carrying no correlation id gets one derived from its type and content:
+    the same on every delivery, on every replica."""
+    module.imports.add("uuid", "uuid5").add("json").add("onex_support.handlers.event", "EVENT_NAMESPACE")
+    content = b.call("json.dumps", b.call("event.model_dump", mode=b.string_literal("json")), sort_keys=b.name("True"),
+                     separators=b.tuple_(b.string_literal(","), b.string_literal(":")))
+    body: Statements = [
+        *before,
+        b.assign("event", b.call(model, **given)),
+        b.assign("answer", b.await_(b.call("call", handler, "event", "bus"))),
+        b.assert_(b.compare("answer.correlation_id", "==", b.call(
+            "uuid5", "EVENT_NAMESPACE", b.binop(b.string_literal(f"{event.event_type}:"), "+", content)))),
+    ]
+    module.test(f"test_a_{event.event_type.replace('.', '_')}_event_without_a_correlation_id_gets_one_from_its_content",
+                fixtures, body, f"A {event.event_type} event carrying no correlation id: one derived from its type and "
+                "content (the same on every delivery).")
