@@ -3,6 +3,7 @@
     .venv/bin/python -m benchmarks.mutation                       # every example, every mutant
     .venv/bin/python -m benchmarks.mutation --sample 40           # 40 mutants per example (seeded)
     .venv/bin/python -m benchmarks.mutation --only orders_crud_effect,price_quote_compute
+    .venv/bin/python -m benchmarks.mutation --shape declarative     # the declarative packages
 
 For each ``examples/*.yaml``: ``codegen-ast new`` writes the package into a temporary
 folder; its generated tests must pass as generated (else the example is reported as
@@ -308,8 +309,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--only", default="", help="comma-separated example names (file stems)")
     parser.add_argument("--progress", action="store_true", help="one line per mutant")
     parser.add_argument("--output", type=Path, default=RESULTS / "mutation.json")
-    parser.add_argument("--new-arg", action="append", default=[], help="passed on to `codegen-ast new` (e.g. --new-arg=--shape=declarative)")
+    parser.add_argument("--new-arg", action="append", default=[], help="passed on to `codegen-ast new` (e.g. --new-arg=--force)")
+    parser.add_argument("--shape", choices=("imperative", "declarative"), default=None,
+                        help="the output shape to generate and score (default: `codegen-ast new`'s)")
     arguments = parser.parse_args(argv)
+    if arguments.shape is not None:
+        arguments.new_arg.append(f"--shape={arguments.shape}")
     specs = sorted(EXAMPLES.glob("*.yaml"))
     if arguments.only:
         wanted = set(arguments.only.split(","))
@@ -327,6 +332,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments.output.parent.mkdir(parents=True, exist_ok=True)
     arguments.output.write_text(json.dumps({
         "killed": killed, "total": total, "score": overall, "sample_per_example": arguments.sample,
+        "shape": arguments.shape, "new_args": arguments.new_arg,
         "draw": arguments.draw, "seconds": round(time.monotonic() - started, 1), "load_average": os.getloadavg()[0],
         "examples": [r.as_json() for r in reports],
     }, indent=2) + "\n", encoding="utf-8")

@@ -55,21 +55,43 @@ class Selection:
         }
 
 
+# the first base of a service shell whose class has MixinNodeService and MixinEventBus
+# (onex_support/service_mode.py: the framework's publish_event defect mended there)
+SERVICE_FIX = Symbol("onex_support.service_mode", "LongLivedNode")
+
+
+def service_fix(node_type: str, mixins: Collection[str]) -> bool:
+    """Whether a declarative service shell takes ``LongLivedNode`` first: its class has
+    both MixinNodeService and MixinEventBus (the wrapper's, or the spec's)."""
+    return "MixinNodeService" in mixins and "MixinEventBus" in {*WRAPPER_MIXINS[node_type], *mixins}
+
+
 def shell_base(node_type: str, mixins: Collection[str]) -> tuple[Symbol, Decision]:
     """The node base of a declarative node's shell, and why.
 
     A node declared as a long-lived service (``MixinNodeService`` among its mixins)
     takes the framework's service wrapper, which brings the service mixins, as its
-    only base; any other node takes the plain node class, its behaviour being in the
-    handlers, and the other mixins of its spec as further bases. Either way the
+    base (then ``LongLivedNode`` when its class has ``MixinEventBus`` too: see
+    :func:`service_fix`); any other node takes the plain node class, its behaviour
+    being in the handlers. The spec's other mixins are further bases. Either way the
     class stays a shell: a docstring and ``__init__``."""
     if "MixinNodeService" in mixins:
         wrapper = SERVICE_WRAPPERS[node_type]
+        extra = [m for m in mixins if m not in WRAPPER_MIXINS[node_type] and m != "MixinDiscoveryResponder"]
         reason = (
             "the spec declares a long-lived service (MixinNodeService in mixins): the shell takes the "
-            f"wrapper as its only base, for {', '.join(WRAPPER_MIXINS[node_type])}, and stays a shell"
+            f"wrapper as its {'base' if extra else 'only base'}, for {', '.join(WRAPPER_MIXINS[node_type])}"
+            + (f"; {', '.join(extra)} further bases" if extra else "")
         )
-        return wrapper, Decision("shell", wrapper.name, reason)
+        if not service_fix(node_type, mixins):
+            return wrapper, Decision("shell", wrapper.name, reason + ", and stays a shell")
+        reason += (
+            f"; then {SERVICE_FIX.name} ({SERVICE_FIX.module}), before the wrapper's MixinNodeService: "
+            "MixinNodeService and MixinEventBus define _log_info/_log_error differently, so the framework's "
+            "publish_event raises TypeError after delivering and mypy --strict rejects a class that adds a base "
+            "to the wrapper; LongLivedNode defines both once, and the class stays a shell"
+        )
+        return wrapper, Decision("shell", f"{wrapper.name} + {SERVICE_FIX.name}", reason)
     plain = BASE_CLASSES[node_type]
     reason = (
         "no long-lived service declared (MixinNodeService not in mixins): the plain node class; "

@@ -26,7 +26,7 @@ import json
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -233,9 +233,17 @@ class RuntimeRun:
 
 
 def run_on_runtime(
-    folder: Path, package: str, request: dict[str, Any], state_root: Path, timeout: int = 20
+    folder: Path,
+    package: str,
+    request: dict[str, Any],
+    state_root: Path,
+    timeout: int = 20,
+    before_command: Callable[[Any], Awaitable[None]] | None = None,
 ) -> RuntimeRun:
     """Run ``folder/package/contract.yaml`` on ``RuntimeLocal`` with ``request`` as its input.
+
+    ``before_command`` is awaited with the runtime's bus once every handler is
+    subscribed, just before the command goes out (what else arrives during a run).
 
     ``folder`` (the output folder, where the packages and their support package sit) is
     on ``sys.path`` for the run only; the modules imported from it are forgotten after,
@@ -249,8 +257,18 @@ def run_on_runtime(
         bus: Any = None
 
         def _create_event_bus(self) -> Any:
-            self.bus = super()._create_event_bus()
-            return self.bus
+            self.bus = bus = super()._create_event_bus()
+            if before_command is not None:
+                publish, command = bus.publish, self._contract["event_bus"]["subscribe_topics"][0]
+                held = [before_command]
+
+                async def publishing(topic: str, key: bytes | None, value: bytes, headers: Any = None) -> None:
+                    if topic == command and held:
+                        await held.pop()(bus)
+                    await publish(topic, key, value, headers)
+
+                bus.publish = publishing
+            return bus
 
     state_root.mkdir(parents=True, exist_ok=True)
     request_file = state_root / "request.json"

@@ -33,7 +33,7 @@ def test_the_sample_covers_every_node_type_and_routing_strategy() -> None:
 
 
 def test_the_sample_generates_and_passes_strict(tmp_path: Path) -> None:
-    outcomes, _, _ = run(sample(), tmp_path, MYPY_CACHE)
+    outcomes, _, _, _ = run(sample(), tmp_path, MYPY_CACHE)
     problems = [f"{o.contract}: {o.problem}" for o in outcomes if not o.generated]
     problems += [line for o in outcomes for line in (*o.errors, *o.warnings)]
     assert not problems, "\n".join(problems)

@@ -128,7 +128,8 @@ def test_with_consumed_events_the_package_and_its_own_tests_pass(tmp_path: Path)
     assert json.loads(package.files["codegen-manifest.json"])["spec"]["features"] == ["discovery"]
 
 
-def test_the_declarative_shape_warns_that_it_does_not_answer_discovery_yet(tmp_path: Path) -> None:
+def test_the_declarative_shape_routes_a_contracts_capabilities_to_its_discovery_handler(tmp_path: Path) -> None:
+    """(It answers on RuntimeLocal: tests/declarative/test_declarative_discovery.py.)"""
     from click.testing import CliRunner
 
     from codegen_ast.cli import main
@@ -138,8 +139,11 @@ def test_the_declarative_shape_warns_that_it_does_not_answer_discovery_yet(tmp_p
     result = CliRunner().invoke(main, ["new", str(contract), "-o", str(tmp_path / "out"), "--shape", "declarative",
                                        "--no-validate"])
     assert result.exit_code == 0, result.output
-    assert ("warning: the declarative shape does not answer discovery requests yet (capabilities are declared "
-            "(ledger.read, caching)): generate with --shape imperative") in result.output
+    assert "warning" not in result.output
+    [package] = [p for p in (tmp_path / "out").iterdir() if p.name.startswith("node_")]
+    handler = (package / "handlers" / "handler_node_discovery.py").read_text()
+    assert 'capabilities = ("ledger.read", "caching")' in handler
     plain = CliRunner().invoke(main, ["new", "--name", "plain", "--type", "compute", "-o", str(tmp_path / "out"),
                                       "--shape", "declarative", "--no-validate"])
     assert plain.exit_code == 0 and "discovery" not in plain.output
+    assert not (tmp_path / "out" / "node_plain_compute" / "handlers" / "handler_node_discovery.py").exists()

@@ -34,6 +34,9 @@ EXISTING_CODE_READERS = ("regenerate/", "upgrade/", "validate/")
 # A language model's answer is code, not spec text: its one reader parses it whole
 # to check it as a method body and splice the tree (never the text).
 MODEL_ANSWER_READER = ("fill/answer.py", "parse_body")
+# The fill reads a package's generated test module (code we wrote) to leave out whole
+# test functions of the hooks a model's body replaced; it assembles nothing.
+GENERATED_TESTS_READER = ("fill/check.py", "without_hook_tests")
 # libcst nodes whose constructor takes raw source text.
 RAW_SOURCE_NODES = frozenset({"SimpleString", "Name", "Integer", "Float", "Imaginary", "FormattedStringText"})
 BUILDERS = "builders/"
@@ -157,7 +160,9 @@ def check_parsers_only_in_annotation(sources: list[Source]) -> list[str]:
                 continue  # check (g) polices what it parses
             if name == "parse_module" and source.relative.startswith(EXISTING_CODE_READERS):
                 continue
-            if name == "parse_module" and (source.relative, source.enclosing_function(node)) == MODEL_ANSWER_READER:
+            if name == "parse_module" and (source.relative, source.enclosing_function(node)) in (
+                MODEL_ANSWER_READER, GENERATED_TESTS_READER
+            ):
                 continue
             found.append(
                 source.where(

@@ -28,7 +28,7 @@ def test_a_dotted_operation_is_routed_by_its_written_string(tmp_path: Path) -> N
     contract = yaml.safe_load(package.files["contract.yaml"])
     assert [entry["operation"] for entry in contract["handler_routing"]["handlers"]] == ["billing.charge", "billing.refund"]
     assert [entry["operation_type"] for entry in contract["io_operations"]] == ["billing.charge", "billing.refund"]
-    assert 'operation="billing.charge"' in package.files["tests/test_node.py"]
+    assert 'sample_request("billing.charge")' in package.files["tests/test_node.py"]
     assert "def test_billing_charge_returns_typed_output" in package.files["tests/test_node.py"]  # Python names derived
     container_type = "ModelONEXContainer"
     with imported(package.write(tmp_path)) as node_package:

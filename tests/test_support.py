@@ -21,7 +21,10 @@ from codegen_ast.support import events, http_api, saga
 
 def test_every_support_module_is_named_and_every_name_has_a_module() -> None:
     files = {path.stem for path in SUPPORT.glob("*.py")} - {"__init__"}
+    # and the onex_support modules the imperative shape splices from too (one definition for both shapes)
+    files |= {f"onex_support/{name}" for name in ("discovery", "service_mode")}
     assert files == {module.value for module in SupportModule}
+    assert all((SUPPORT / f"{module.value}.py").is_file() for module in SupportModule)
 
 
 def test_a_definition_is_spliced_as_written() -> None:

@@ -28,6 +28,8 @@ class SupportModule(StrEnum):
     HTTP_API = "http_api"
     EVENTS = "events"
     DISCOVERY = "discovery"
+    ONEX_DISCOVERY = "onex_support/discovery"  # one responder for both shapes
+    ONEX_SERVICE_MODE = "onex_support/service_mode"  # one publish_event fix for both shapes
 
 
 @cache

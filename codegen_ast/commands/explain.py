@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from codegen_ast.commands.common import Run, shared_options
-from codegen_ast.decisions import shell_base
+from codegen_ast.decisions import SERVICE_FIX, service_fix, shell_base
 from codegen_ast.readers import read_spec
 from codegen_ast.readers.overrides import HELP as OVERRIDE_HELP
 from codegen_ast.selection import select
@@ -53,6 +53,8 @@ def explain_command(spec_file: Path, node_type: str | None, run: Run, overrides:
     if run.output_format == "json":
         data = selection.as_dict()
         data["shell_base"] = f"{shell.module}.{shell.name}"
+        if service_fix(read.spec.node_type, read.spec.mixins):
+            data["shell_fix_base"] = f"{SERVICE_FIX.module}.{SERVICE_FIX.name}"
         data["log"] = [decision._asdict() for decision in (shell_decision, *selection.log)]
         if classification is not None:
             data["node_type_source"] = classification.as_dict()
@@ -63,7 +65,8 @@ def explain_command(spec_file: Path, node_type: str | None, run: Run, overrides:
     run.out(f"node type:    {classification.describe() if classification else selection.node_type}")
     run.out(f"variant:      {selection.variant or 'none (the plain ' + selection.node_type + ' node)'}")
     run.out(f"base class:   {selection.base.name}  ({selection.base.module})")
-    run.out(f"shell base:   {shell.name}  ({shell.module})")
+    fix = f", then {SERVICE_FIX.name}  ({SERVICE_FIX.module})" if service_fix(read.spec.node_type, read.spec.mixins) else ""
+    run.out(f"shell base:   {shell.name}  ({shell.module}){fix}")
     run.out(f"mixins:       {', '.join(selection.mixins) or '(those of the base class)'}")
     run.out(f"integrations: {', '.join(selection.integrations) or 'none'}")
     run.out(f"patterns:     {', '.join(selection.patterns)}")

@@ -20,7 +20,7 @@ from codegen_ast.commands.common import Diagnostic, Progress, Run, read_stdin, s
 from codegen_ast.commands.output import changed_files, unified_diff
 from codegen_ast.config import DEFAULT_SHAPE, SHAPES
 from codegen_ast.errors import CodegenError, InputProblem, OutputError, SpecError, as_codegen_error
-from codegen_ast.declarative.generate import generate_declarative, not_carried_out
+from codegen_ast.declarative.generate import generate_declarative
 from codegen_ast.declarative.support_folder import plan_support, write_support
 from codegen_ast.generate import GeneratedPackage, generate
 from codegen_ast.llm import Provider, choose_provider
@@ -175,8 +175,6 @@ def _one(read: ReadResult, source: str, spec_file: Path | None, output_dir: Path
     except SpecError as error:  # found while generating: named in the spec file
         raise SpecError([InputProblem(p.path or spec_file, p.line, p.field, p.message)
                          for p in error.problems]) from None
-    if mode.shape == "declarative":
-        outcome.warnings += not_carried_out(read.spec)
     if package.beside:
         plan_support(output_dir)  # refuses a folder whose onex_support is newer, or edited
     outcome.package = package.name
@@ -230,7 +228,7 @@ def _one(read: ReadResult, source: str, spec_file: Path | None, output_dir: Path
 @click.option("--fill", type=click.Choice(["none", "llm"]), default="none", show_default=True,
               help="llm: a model writes the handler bodies no declaration covers; each is kept only when the "
                    "package passes strict validation and its own tests, else the generated default stays "
-                   "(imperative shape only).")
+                   "(handle() bodies; run() in the declarative shape).")
 @click.option("--llm-fixture", type=click.Path(path_type=Path, dir_okay=False),
               help="Replay recorded completions from FILE instead of asking the CODEGEN_AST_LLM_* endpoint.")
 @click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE", help=OVERRIDE_HELP)
@@ -324,11 +322,6 @@ def new_command(
     if list(map(str, spec_files)).count(STDIN) > 1:
         raise click.UsageError("- (standard input) can be given once")
     shape = run.shape(shape)
-    if fill == "llm" and shape == "declarative":
-        raise click.UsageError(
-            "--fill llm writes the handle() bodies of the imperative shape; the declarative shape's run() "
-            "bodies are not asked of a model yet: drop --fill llm or use --shape imperative"
-        )
     level = "none" if no_validate else run.level(level)
     python = run.python(python)
     if level != "none":

@@ -47,9 +47,11 @@ def build_contract(
     impure = not context.kind.computes
     sections: dict[str, Any] = {}
     routes: list[dict[str, Any]] = []
+    publishes = list(publish_topics)
     for contribution in contributions:
         sections |= contribution.contract
         routes += contribution.routes
+        publishes += contribution.publishes
     subscribe = [names.command_topic, *dict.fromkeys(route["subscribe_topic"] for route in routes)]
     data: dict[str, Any] = {
         "name": spec.name,
@@ -71,7 +73,7 @@ def build_contract(
         "event_bus": {
             "version": dict(VERSION),
             "subscribe_topics": subscribe,
-            "publish_topics": [names.terminal_topic, *dict.fromkeys(publish_topics)],
+            "publish_topics": [names.terminal_topic, *dict.fromkeys(publishes)],
         },
         "terminal_event": names.terminal_topic,
         "handler_routing": routing_table(
@@ -79,6 +81,8 @@ def build_contract(
             "payload_type_match" if routes else "operation_match",
         ),
     }
+    if spec.declared is not None:  # what the source contract wrote and the generator does not: carried unchanged
+        data |= {key: value for key, value in {**spec.declared.carried, **spec.declared.kept}.items() if key not in data}
     yaml = YAML(typ="rt", pure=True)
     yaml.default_flow_style = False
     yaml.width = 4096

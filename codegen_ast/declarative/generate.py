@@ -9,6 +9,7 @@ import libcst as cst
 from codegen_ast import builders as b
 from codegen_ast._version import __version__
 from codegen_ast.collisions import check_modules, check_spec
+from codegen_ast.decisions import SERVICE_FIX, service_fix
 from codegen_ast.declarative.contract import build_contract
 from codegen_ast.declarative.defaults import default_run
 from codegen_ast.declarative.entry import build_entry
@@ -18,19 +19,19 @@ from codegen_ast.declarative.names import DeclarativeNames
 from codegen_ast.declarative.operation import build_operation_handler
 from codegen_ast.declarative.registry import EventDecl, RegistryParts, build_registry
 from codegen_ast.declarative.shell import build_shell
+from codegen_ast.declarative.testgen import build_test_modules
 from codegen_ast.emit import emit
 from codegen_ast.errors import InputProblem, SpecError
 from codegen_ast.files.package_init import build_reexports
 from codegen_ast.generate import GeneratedPackage, node_context
 from codegen_ast.manifest import MANIFEST, render_manifest
-from codegen_ast.patterns.discovery.pattern import answers_discovery
 from codegen_ast.patterns.contribution import Contribution, NodeContext
 from codegen_ast.patterns.events.declarative import published_topics
 from codegen_ast.patterns.registry import build_declarative_contributions
 from codegen_ast.spec import NodeSpec
 from codegen_ast.support import SUPPORT_API, SUPPORT_MANIFEST, support_files, support_manifest
 from codegen_ast.target import BASE_CLASSES, SERVICE_WRAPPERS, WRAPPER_MIXINS
-from codegen_ast.target.catalogue import BY_NAME, CLASHES, MixinInfo, ordered_bases
+from codegen_ast.target.catalogue import BY_NAME, MixinInfo, ordered_bases
 
 
 def service_shell(spec: NodeSpec) -> bool:
@@ -42,25 +43,15 @@ def service_shell(spec: NodeSpec) -> bool:
 
 def shell_mixins(spec: NodeSpec) -> tuple[list[MixinInfo], list[MixinInfo]]:
     """The mixins of ``spec.mixins`` the shell lists among its bases, split into those
-    before the node base and those after it: every one its base (the plain node base,
-    or the service wrapper) does not have already; MixinDiscoveryResponder is held by
-    the registry's responder instead (the discovery pattern)."""
-    service = service_shell(spec)
-    has = set(WRAPPER_MIXINS[spec.node_type]) if service else set()
+    before the node base and those after it: every one its bases (the plain node base,
+    or the service wrapper and LongLivedNode when it has one) do not have already;
+    MixinDiscoveryResponder is held by the node's discovery handler instead (the
+    discovery pattern)."""
+    has = set(WRAPPER_MIXINS[spec.node_type]) if service_shell(spec) else set()
+    if service_fix(spec.node_type, spec.mixins):
+        has |= {"MixinNodeService", "MixinEventBus"}  # LongLivedNode's bases
     wanted = [name for name in spec.mixins if name not in has and BY_NAME[name].use == "base"]
-    before, after = ordered_bases(spec.node_type, wanted)
-    if service and (before or after):
-        wrapper = SERVICE_WRAPPERS[spec.node_type].name
-        extra = ", ".join(info.name for info in (*before, *after))
-        clash = CLASHES[frozenset({"MixinNodeService", "MixinEventBus"})].split(": ", 1)[0]
-        raise SpecError([InputProblem(None, None, "mixins", (
-            f"in the declarative shape MixinNodeService (the shell's base {wrapper}) takes no other mixin, "
-            f"and {extra} would be one: inside {wrapper}, MixinNodeService and MixinEventBus {clash}, which "
-            "mypy --strict reports for any class that adds a base to it, and only a method in the node class "
-            "mends it (a declarative shell holds none); drop MixinNodeService or the others from 'mixins', "
-            "or generate with --shape imperative"
-        ))])
-    return before, after
+    return ordered_bases(spec.node_type, wanted)
 
 
 def _shell(context: NodeContext, names: DeclarativeNames) -> cst.Module:
@@ -81,6 +72,9 @@ def _shell(context: NodeContext, names: DeclarativeNames) -> cst.Module:
             imports.add("typing", "Any")
         mixin_bases.append(b.subscript(info.name, "Any", "Any") if info.generic else info.name)
     bases = [*mixin_bases[: len(before)], node_base, *mixin_bases[len(before) :]]
+    if service_fix(spec.node_type, spec.mixins):  # right after the wrapper: before its MixinNodeService
+        imports.add(SERVICE_FIX.module, SERVICE_FIX.name)
+        bases.insert(len(before) + 1, SERVICE_FIX.name)
     return build_shell(spec.class_name, bases, imports, spec.description,
                        f"{spec.class_name}: the {spec.node_type} node {spec.name!r}, declarative.")
 
@@ -142,19 +136,14 @@ def build_declarative_modules(
         ),
         f"registry/{names.registry_module}.py": _registry(context, names, contributions),
     }
-    groups: dict[str, dict[str, cst.Module]] = {"the package": package, "the operation handlers": handlers}
+    groups: dict[str, dict[str, cst.Module]] = {
+        "the package": package,
+        "the operation handlers": handlers,
+        "the tests": build_test_modules(context, names, contributions),
+    }
     for index, contribution in enumerate(contributions):
         groups[f"pattern contribution {index}"] = contribution.modules
     return check_modules(groups)
-
-
-def not_carried_out(spec: NodeSpec) -> list[str]:
-    """What ``spec`` asks for that the declarative shape does not do yet (``new`` warns)."""
-    why = answers_discovery(spec)
-    if why is None:
-        return []
-    return [f"the declarative shape does not answer discovery requests yet ({why}): generate with "
-            "--shape imperative for a node that answers them"]
 
 
 def generate_declarative(spec: NodeSpec, *, check_stable: bool = False) -> GeneratedPackage:

@@ -10,6 +10,7 @@ from codegen_ast import builders as b
 from codegen_ast.builders.definitions import Param
 from codegen_ast import formulas
 from codegen_ast.spec import FieldSpec, FieldType, NodeSpec
+from codegen_ast.spec.declared import ModelRef
 from codegen_ast.target import (
     node_kind,
     EFFECT_RESULT,
@@ -129,17 +130,16 @@ def effect_type(spec: NodeSpec) -> str:
 def _model_module(
     class_name: str,
     doc: str,
-    base: Symbol,
-    base_type: cst.BaseExpression,
+    bases: Sequence[cst.BaseExpression],
     head: Sequence[cst.BaseStatement],
     fields: Sequence[FieldSpec],
     imports: b.ImportSet,
     finite: frozenset[str] = frozenset(),
 ) -> cst.Module:
-    imports.add("pydantic", "ConfigDict", "Field").add(base.module, base.name)
+    imports.add("pydantic", "ConfigDict", "Field")
     config = b.assign("model_config", b.call("ConfigDict", extra=b.string_literal("forbid")))
     body = [config, *head, *declare_fields(fields, imports, finite)]
-    node_class = b.class_(class_name, [base_type], body, doc=doc)
+    node_class = b.class_(class_name, list(bases), body, doc=doc)
     return b.module([*imports.statements(), node_class], doc=doc)
 
 
@@ -259,23 +259,49 @@ def _output_head(spec: NodeSpec, imports: b.ImportSet) -> list[cst.BaseStatement
     return [*head, correlation]
 
 
+def _extending(
+    spec: NodeSpec, ref: ModelRef | None, base: Symbol, fields: list[FieldSpec], imports: b.ImportSet
+) -> tuple[list[cst.BaseExpression], list[FieldSpec], str]:
+    """The bases, the declared fields to declare and a docstring line: a declared model that
+    exists is extended, imported under an alias (its fields are its own, not copied); the
+    framework's model is added as a base unless the declared one is, or derives from, it."""
+    if ref is None or ref.existing is None or ref.existing.missing or ref.module is None:
+        imports.add(base.module, base.name)
+        return [_base_type(base, spec)], fields, ""
+    alias = f"Declared{ref.name}"
+    imports.add(ref.module, f"{ref.name} as {alias}")
+    framework = f"{base.module}.{base.name}"
+    ancestry = [entry.split("[", 1)[0] for entry in ref.existing.ancestry]
+    if ancestry[0] == framework:  # the framework's model itself
+        declared: cst.BaseExpression = (
+            b.subscript(alias, SERIALIZED_DICT.name) if node_kind(spec.node_type).generic else b.name(alias)
+        )
+        bases = [declared]
+    elif framework in ancestry:
+        bases = [b.name(alias)]
+    else:
+        imports.add(base.module, base.name)
+        bases = [b.name(alias), _base_type(base, spec)]
+    own = set(ref.existing.fields)
+    line = f" It extends {ref.name} of {ref.module} (imported, not copied)."
+    return bases, [field for field in fields if field.name not in own], line
+
+
+def _untyped_line(spec: NodeSpec, fields: Sequence[FieldSpec]) -> str:
+    untyped = [f.name for f in fields if spec.declared and f.name in spec.declared.untyped_fields]
+    return f" No type declared in the contract for {', '.join(untyped)}: typed Any (none is guessed)." if untyped else ""
+
+
 def build_input_model(spec: NodeSpec) -> cst.Module:
     imports = b.ImportSet().add("typing", "Literal").add("uuid", "UUID", "uuid4")
     kind = node_kind(spec.node_type)
-    base = kind.input_model
     if kind.generic:
         imports.add(SERIALIZED_DICT.module, SERIALIZED_DICT.name)
     head = [*_input_head(spec, imports), *_operation_and_correlation(spec)]
-    return _model_module(
-        input_model_name(spec),
-        f"Input of {spec.class_name}: the operation to run and its arguments.",
-        base,
-        _base_type(base, spec),
-        head,
-        input_fields(spec),
-        imports,
-        formula_inputs(spec),
-    )
+    ref = spec.declared.input_model if spec.declared else None  # the framework's own model too: extended
+    bases, fields, extends = _extending(spec, ref, kind.input_model, input_fields(spec), imports)
+    doc = f"Input of {spec.class_name}: the operation to run and its arguments.{extends}{_untyped_line(spec, fields)}"
+    return _model_module(input_model_name(spec), doc, bases, head, fields, imports, formula_inputs(spec))
 
 
 def formula_inputs(spec: NodeSpec) -> frozenset[str]:
@@ -347,15 +373,17 @@ def build_output_model(spec: NodeSpec) -> cst.Module:
     kind = node_kind(spec.node_type)
     if not kind.runs_workflow:
         imports.add("uuid", "uuid4")
-    base = kind.output_model
     if kind.generic:
         imports.add(SERIALIZED_DICT.module, SERIALIZED_DICT.name)
+    ref = spec.declared.output_model if spec.declared else None
+    if ref is not None and ref.name == input_model_name(spec):
+        ref = None  # one class declared for both: the output is derived
+    bases, fields, extends = _extending(spec, ref, kind.output_model, output_fields(spec), imports)
     return _model_module(
         output_model_name(spec),
-        f"Output of {spec.class_name}.",
-        base,
-        _base_type(base, spec),
+        f"Output of {spec.class_name}.{extends}{_untyped_line(spec, fields)}",
+        bases,
         [*_output_head(spec, imports), *(_row_fields(imports) if spec.database else []), *_state_field(spec)],
-        output_fields(spec),
+        fields,
         imports,
     )

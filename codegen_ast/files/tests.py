@@ -27,6 +27,7 @@ from codegen_ast.target import (
     REDUCER_METADATA,
     REDUCTION_TYPE,
     SERIALIZED_DICT,
+    YAML_MAPPING_LOADER,
     YAML_MODEL_LOADER,
 )
 
@@ -161,7 +162,7 @@ def _event_bus_tests(context: NodeContext, node_class: str, imports: b.ImportSet
     return [bus, test]
 
 
-def _paths(machine: StateMachineSpec) -> dict[str, tuple[list[str], str]]:
+def trigger_paths(machine: StateMachineSpec) -> dict[str, tuple[list[str], str]]:
     """For each state, the shortest trigger path from the initial state, and for
     each trigger: the path that makes it allowed and the state it leads to."""
     reach: dict[str, list[str]] = {machine.initial_state: []}
@@ -196,8 +197,8 @@ def build_tests(context: NodeContext, dependency_checks: list[str], contribution
     imports = b.ImportSet().add("pathlib", "Path").add("uuid", "uuid4").add("pytest")
     for symbol in (CONTAINER, ERROR_CODE, HEALTH_STATUS, HEALTH_VALUE, ONEX_ERROR):
         imports.add(symbol.module, symbol.name)
-    imports.add(f"..models.model_{spec.name}_input", context.input_model)
-    imports.add(f"..models.model_{spec.name}_output", context.output_model)
+    imports.add(f"..models.{spec.input_model_file}", context.input_model)
+    imports.add(f"..models.{spec.output_model_file}", context.output_model)
     imports.add("..node", node_class).add("..node", "SUPPORTED_OPERATIONS")
     owned: dict[str, Statements] = {}
     arrange: dict[str, Statements] = {}
@@ -215,7 +216,9 @@ def build_tests(context: NodeContext, dependency_checks: list[str], contribution
             imports.add(module, item)
 
     def request(operation: str) -> cst.Call:
-        return b.call(context.input_model, operation=b.string_literal(spec.routed(operation)), **samples)
+        if samples:  # built once, in sample_request: a test per operation stays a few lines
+            return b.call("sample_request", b.string_literal(spec.routed(operation)))
+        return b.call(context.input_model, operation=b.string_literal(spec.routed(operation)))
 
     first = context.operations[0]
     here = b.call(b.attr(b.call("Path", "__file__"), "resolve"))
@@ -230,9 +233,28 @@ def build_tests(context: NodeContext, dependency_checks: list[str], contribution
         ),
         *(statement for contribution in contributions for statement in contribution.tests.support),
     ]
+    if samples:
+        imports.add("typing", "Literal")
+        tests.insert(
+            2,
+            b.function(
+                "sample_request",
+                [
+                    Param(
+                        "operation",
+                        b.subscript("Literal", *(b.string_literal(op.routed) for op in spec.effective_operations)),
+                    )
+                ],
+                [
+                    b.docstring_statement("A request for ``operation`` with a sample value in every input field."),
+                    b.return_(b.call(context.input_model, operation="operation", **samples)),
+                ],
+                returns=context.input_model,
+            ),
+        )
     database = spec.database is not None
     machine = spec.state_machine
-    paths = _paths(machine) if machine is not None else {}
+    paths = trigger_paths(machine) if machine is not None else {}
     if machine is not None:
         first = next(iter(paths), first)
     for operation in context.operations:
@@ -387,27 +409,41 @@ def build_tests(context: NodeContext, dependency_checks: list[str], contribution
     if "MixinEventBus" in context.selection.provides:
         tests += _event_bus_tests(context, node_class, imports)
     tests += [statement for contribution in contributions for statement in contribution.tests.tests]
-    tests.append(
-        _test(
+    tests.append(_contract_test(context, imports))
+    return b.module([*imports.statements(), *tests], doc=f"Tests of {node_class}, generated with the node by codegen-ast.")
+
+
+def _routes(operation: cst.BaseExpression, handlers: cst.BaseExpression) -> cst.BaseStatement:
+    """``assert tuple(<operation of entry> for entry in <handlers>) == SUPPORTED_OPERATIONS``."""
+    routed = cst.GeneratorExp(operation, cst.CompFor(target=b.name("entry"), iter=handlers))
+    return b.assert_(b.compare(b.call("tuple", routed), "==", "SUPPORTED_OPERATIONS"))
+
+
+def _contract_test(context: NodeContext, imports: b.ImportSet) -> cst.FunctionDef:
+    """The contract routes the node's operations. A contract of our own is loaded with the
+    framework's strict contract model; one that carries sections of its source contract
+    unchanged (which that model may refuse: ``error_handling`` extras, ``metadata``...)
+    is read as the framework's runtime reads it: a mapping."""
+    declared = context.spec.declared
+    if declared is None or not (declared.kept or declared.carried):
+        return _test(
             "test_contract_loads_with_the_framework_model",
             [
                 b.assign("contract", _contract_load(context, imports)),
                 b.assert_(b.compare("contract.handler_routing", "is not", "None")),
-                b.assert_(
-                    b.compare(
-                        b.call(
-                            "tuple",
-                            cst.GeneratorExp(
-                                b.attr("entry", "operation"),
-                                cst.CompFor(target=b.name("entry"), iter=b.attr("contract.handler_routing", "handlers")),
-                            ),
-                        ),
-                        "==",
-                        "SUPPORTED_OPERATIONS",
-                    )
-                ),
+                _routes(b.attr("entry", "operation"), b.attr("contract.handler_routing", "handlers")),
             ],
             node=None,
         )
+    imports.add(*YAML_MAPPING_LOADER)
+    text = b.call("CONTRACT_PATH.read_text", encoding=b.string_literal("utf-8"))
+    return _test(
+        "test_contract_routes_the_operations_as_the_framework_runtime_reads_it",
+        [
+            b.assign("contract", b.call(YAML_MAPPING_LOADER.name, text, source=b.call("str", "CONTRACT_PATH"))),
+            b.assign("routing", b.subscript("contract", b.string_literal("handler_routing"))),
+            b.assert_(b.call("isinstance", "routing", "dict")),
+            _routes(b.subscript("entry", b.string_literal("operation")), b.subscript("routing", b.string_literal("handlers"))),
+        ],
+        node=None,
     )
-    return b.module([*imports.statements(), *tests], doc=f"Tests of {node_class}, generated with the node by codegen-ast.")

@@ -7,19 +7,23 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
+from codegen_ast.declarative.generate import build_declarative_modules
 from codegen_ast.emit import emit
 from codegen_ast.errors import CodegenError
 from codegen_ast.files.handlers import build_handler
 from codegen_ast.fill.answer import AnswerRefused, Body, parse_body
-from codegen_ast.fill.check import check_candidates
-from codegen_ast.fill.examples import declared_handler, project_examples
+from codegen_ast.fill.check import check_candidates, test_files, without_hook_tests
+from codegen_ast.fill.examples import project_examples
 from codegen_ast.fill.prompt import handler_prompt
+from codegen_ast.fill.shape import FillShape
 from codegen_ast.fill.splice import splice_body
 from codegen_ast.generate import GeneratedPackage, node_context
 from codegen_ast.llm import LLMError, Provider
+from codegen_ast.patterns.registry import build_declarative_contributions
 from codegen_ast.spec import OperationSpec
 
 KEPT = "the generated default stays"
+WITH_TESTS = "passed the whole validation and the package's tests"
 
 
 @dataclass(frozen=True)
@@ -32,7 +36,8 @@ class FillOutcome:
 
     def describe(self) -> str:
         if self.status == "accepted":
-            return f"{self.operation}: accepted ({self.model}, {self.lines} lines)"
+            caveat = "" if self.reason == WITH_TESTS else f": {self.reason}"
+            return f"{self.operation}: accepted ({self.model}, {self.lines} lines){caveat}"
         return f"{self.operation}: rejected, {KEPT}: {self.reason}"
 
     def as_dict(self) -> dict[str, object]:
@@ -71,12 +76,25 @@ class _Candidate:
     model: str
 
 
+def package_shape(package: GeneratedPackage) -> FillShape:
+    """The shape of ``package``: declarative when it needs onex_support beside it."""
+    return FillShape(declarative=bool(package.beside))
+
+
 def open_handlers(package: GeneratedPackage) -> list[OperationSpec]:
     """The operations whose handler is still the generated default (no declaration covers them)."""
+    shape = package_shape(package)
     return [
         op for op in package.spec.effective_operations
-        if not declared_handler(package.files.get(f"handlers/{package.spec.handler_file(op.name)}.py", "def handle(): pass"))
+        if shape.open_method(package.files.get(shape.handler_path(package.spec, op.name), "")) is not None
     ]
+
+
+def passed(package: GeneratedPackage) -> str:
+    """What an accepted body passed."""
+    if test_files(package):
+        return WITH_TESTS
+    return "passed the whole validation (mypy --strict included); the package has no tests to run"
 
 
 def fill_package(
@@ -97,10 +115,15 @@ def fill_package(
     if not operations:
         return package, report
     context = node_context(package.spec)
-    examples = project_examples(package.files, output_dir, own=package.name)
+    shape = package_shape(package)
+    examples = project_examples(package.files, output_dir, own=package.name, shape=shape)
+    # the handler modules as generated, as trees: built again (declarative: the whole package's)
+    built = build_declarative_modules(package.spec, context, build_declarative_contributions(context)) \
+        if shape.declarative else {}
     candidates: dict[str, _Candidate] = {}
     for operation in operations:
-        request = handler_prompt(context, operation, package.files, examples)
+        path = shape.handler_path(package.spec, operation.name)
+        request = handler_prompt(context, operation, package.files, examples, shape)
         try:
             completion = provider.complete(request)
         except LLMError as error:
@@ -108,8 +131,9 @@ def fill_package(
             continue
         try:
             body = parse_body(completion.text)
-            tree = splice_body(build_handler(context, operation), context.handler_class(operation.name), body,
-                               model=completion.model)
+            module = built[path] if shape.declarative else build_handler(context, operation)
+            tree = splice_body(module, shape.handler_class(package.spec, operation.name), body,
+                               model=completion.model, method=shape.open_method(package.files[path]) or "handle")
             text = emit(tree, check_stable=True)
         except AnswerRefused as refused:
             report.outcomes.append(FillOutcome(operation.name, "rejected", refused.reason, completion.model))
@@ -117,10 +141,10 @@ def fill_package(
         except CodegenError as error:
             report.outcomes.append(FillOutcome(operation.name, "rejected", f"black cannot format it: {error}", completion.model))
             continue
-        candidates[operation.name] = _Candidate(f"handlers/{package.spec.handler_file(operation.name)}.py", text, body, completion.model)
+        candidates[operation.name] = _Candidate(path, text, body, completion.model)
 
     while candidates:  # each round drops at least one candidate, or ends
-        trial = replace(package, files=package.files | {c.path: c.text for c in candidates.values()})
+        trial = _with_bodies(package, candidates)
         problems = check_candidates(trial, list(candidates), python=python, mypy_cache=mypy_cache)
         if not problems:
             break
@@ -134,9 +158,16 @@ def fill_package(
                 )
     for name, candidate in candidates.items():
         report.outcomes.append(
-            FillOutcome(name, "accepted", "passed the whole validation and the package's tests", candidate.model, candidate.body.lines)
+            FillOutcome(name, "accepted", passed(package), candidate.model, candidate.body.lines)
         )
     order = [op.name for op in operations]
     report.outcomes.sort(key=lambda o: order.index(o.operation))
-    filled = replace(package, files=package.files | {c.path: c.text for c in candidates.values()})
-    return filled, report
+    return _with_bodies(package, candidates), report
+
+
+def _with_bodies(package: GeneratedPackage, candidates: dict[str, _Candidate]) -> GeneratedPackage:
+    """The package with the model's handlers, less the generated tests of the hooks they replace."""
+    files = package.files | {c.path: c.text for c in candidates.values()}
+    for path in test_files(package):
+        files[path] = without_hook_tests(files[path], candidates)
+    return replace(package, files=files)

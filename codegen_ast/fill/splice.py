@@ -1,6 +1,7 @@
 """Splice a checked body into a handler module's syntax tree.
 
-The ``handle`` method of the handler class gets the body's statements under a
+The method of the handler class still holding the generated default (``handle``;
+``run`` or ``compute`` in the declarative shape) gets the body's statements under a
 docstring that says a model wrote them (the manual-completion figure counts
 them apart); the module gains imports for the framework and standard-library
 names the body uses without importing them.
@@ -45,8 +46,8 @@ def model_docstring(model: str) -> str:
     )
 
 
-def splice_body(module: cst.Module, handler_class: str, body: Body, *, model: str) -> cst.Module:
-    """``module`` with ``handler_class.handle``'s body replaced by ``body``."""
+def splice_body(module: cst.Module, handler_class: str, body: Body, *, model: str, method: str = "handle") -> cst.Module:
+    """``module`` with ``handler_class.<method>``'s body replaced by ``body``."""
     found = False
 
     def replace(statement: cst.BaseStatement) -> cst.BaseStatement:
@@ -55,7 +56,7 @@ def splice_body(module: cst.Module, handler_class: str, body: Body, *, model: st
             return statement
         members: list[cst.BaseStatement] = []
         for member in statement.body.body:
-            if isinstance(member, cst.FunctionDef) and member.name.value == "handle":
+            if isinstance(member, cst.FunctionDef) and member.name.value == method:
                 found = True
                 member = member.with_changes(
                     body=b.block([b.docstring_statement(model_docstring(model)), *body.statements])
@@ -65,7 +66,7 @@ def splice_body(module: cst.Module, handler_class: str, body: Body, *, model: st
 
     statements = [replace(statement) for statement in module.body]
     if not found:
-        raise SpliceError(f"no {handler_class}.handle in the handler module")
+        raise SpliceError(f"no {handler_class}.{method} in the handler module")
     return module.with_changes(body=_with_imports(statements, body))
 
 

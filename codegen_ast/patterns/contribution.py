@@ -151,8 +151,9 @@ class Contribution:
     In the declarative shape (``Pattern.declarative``): ``runs`` are the bodies of
     the operation handlers the pattern carries out; ``resources`` the integrations
     the node's registry declares; ``routes`` further ``handler_routing`` entries
-    (a consumed event's handler, its module and event model in ``modules``);
-    ``events`` the events an operation declares
+    (a consumed event's handler, its module and event model in ``modules``; the
+    discovery handler) and ``publishes`` the further topics their handlers publish
+    on; ``events`` the events an operation declares
     (operation -> event types); ``cached`` the operations answered cache-aside.
     """
 
@@ -175,6 +176,7 @@ class Contribution:
     runs: dict[str, RunBody] = field(default_factory=dict)
     resources: list[ResourceDecl] = field(default_factory=list)
     routes: list[dict[str, Any]] = field(default_factory=list)
+    publishes: list[str] = field(default_factory=list)
     events: dict[str, list[str]] = field(default_factory=dict)
     cached: list[str] = field(default_factory=list)
 

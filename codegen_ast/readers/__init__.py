@@ -65,17 +65,23 @@ def read_spec(path: Path, node_type: str | None = None, overrides: tuple[str, ..
     except SpecError as error:
         if type(error) is not SpecError:  # an ambiguous node type names --type itself
             raise
-        raise SpecError([_with_override(problem, path) for problem in error.problems]) from None
-    warnings = [*notes, *conversion.warnings, *_kept_notes(spec, document)]
+        raise SpecError([_with_override(problem, path, conversion) for problem in error.problems]) from None
+    warnings = [*notes, *conversion.warnings, *(_kept_notes(spec, document) if dialect == "contract" else [])]
     return ReadResult(spec, dialect, warnings, classification, overrides)
 
 
-def _with_override(problem: InputProblem, path: Path) -> InputProblem:
+def _with_override(problem: InputProblem, path: Path, conversion: Conversion) -> InputProblem:
     """A problem at a key of the contract also names the override that gets past it
-    (the contract may not be the user's to edit), unless its message names one already."""
+    (the contract may not be the user's to edit), unless its message names one already.
+
+    A problem found in the NodeSpec built from the contract names the spec's key
+    (``cache``); the override names where that key came from (``subcontracts.caching``)."""
     if problem.path != path or not problem.field or FLAG in problem.message:
         return problem
-    return InputProblem(problem.path, problem.line, problem.field, f"{problem.message}; or, {hint(problem.field)}")
+    parts = problem.field.split(".")
+    source = conversion.origin.get(parts[0])
+    where = problem.field if source is None or source == (parts[0],) else ".".join(map(str, source))
+    return InputProblem(problem.path, problem.line, problem.field, f"{problem.message}; or, {hint(where)}") if where else problem
 
 
 def _kept_notes(spec: NodeSpec, document: YamlDocument) -> list[InputProblem]:

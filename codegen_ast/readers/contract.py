@@ -14,6 +14,8 @@ from typing import Any
 
 from codegen_ast.readers import contract_declared, declared
 from codegen_ast.readers.dialect import Conversion
+from codegen_ast.readers.existing import existing_model
+from codegen_ast.readers.fields import MODEL_OWN_FIELDS, model_own_fields
 from codegen_ast.readers.overrides import hint
 from codegen_ast.spec import names
 
@@ -41,9 +43,6 @@ _CLIENT_LIBRARIES = {
 }
 # a capability that names a feature exactly (events excepted: no event is invented)
 _CAPABILITY_FEATURES = {"caching": "caching", "cache": "caching", "retry": "retry", "circuit_breaker": "circuit_breaker"}
-# Fields the generated models already have, with the same meaning: a contract field
-# of that name is carried by the model's own field (not refused).
-_MODEL_OWN_FIELDS = {"correlation_id": "the model's own correlation_id", "operation": "the request's operation"}
 
 
 def _node_type(conversion: Conversion) -> str | None:
@@ -112,8 +111,8 @@ _UNTYPED = "No type declared in the contract: typed Any (none is guessed)."
 def _merge_fields(conversion: Conversion, target: list[dict[str, Any]], new: list[dict[str, Any]], where: tuple[str | int, ...]) -> None:
     names_seen = {field["name"] for field in target}
     for field in new:
-        if field["name"] in _MODEL_OWN_FIELDS:
-            conversion.warn(where, f"field {field['name']!r} is carried by {_MODEL_OWN_FIELDS[field['name']]}")
+        if field["name"] in MODEL_OWN_FIELDS:
+            conversion.warn(where, f"field {field['name']!r} is carried by {MODEL_OWN_FIELDS[field['name']]}")
         elif field["name"] not in names_seen:
             names_seen.add(field["name"])
             target.append(field)
@@ -243,7 +242,7 @@ def convert_contract(conversion: Conversion) -> None:
             f"no type declared for {', '.join(untyped)}: typed Any (none is guessed)",
         )
     if node_type is not None:
-        _framework_fields(conversion, node_type)
+        model_own_fields(conversion, node_type)
     subscribe: list[str] = []
     publish: list[str] = []
     with conversion.gathering():
@@ -285,6 +284,8 @@ def convert_contract(conversion: Conversion) -> None:
     for key in ("input_model", "output_model", "state_model"):
         with conversion.gathering():
             models[key] = contract_declared.model_ref(conversion, raw.get(key), (key,))
+            if key != "state_model" and models[key] is not None:
+                _existing(conversion, key, models[key], written)
     conversion.raise_gathered()
     contract: dict[str, Any] = {
         "contract_name": written,
@@ -304,6 +305,54 @@ def convert_contract(conversion: Conversion) -> None:
         **models,
     }
     conversion.set("declared", contract, ())
+
+
+def _in_this_package(module: str, identifier: str) -> bool:
+    """A module inside the package generated for this contract (``node_<name>_<type>``, or
+    the contract's own name): the node's own, which the generated package replaces; never
+    an existing model, even where an earlier copy of the package is importable."""
+    package = module.split(".")[0]
+    return package in (identifier, f"node_{identifier}") or package.startswith(f"node_{identifier}_")
+
+
+def _existing(conversion: Conversion, key: str, ref: dict[str, Any], contract_name: str) -> None:
+    """A declared model that exists is extended by the generated one (imported, not copied);
+    one that does not is generated under the contract's name. Either way, said."""
+    module, name = ref.get("module"), ref["name"]
+    ours = isinstance(module, str) and _in_this_package(module, names.identifier(contract_name))
+    found = existing_model(module, name) if isinstance(module, str) and not ours else None
+    if found is not None:
+        ref["existing"] = found
+        missing = _unfilled(conversion, key, found)
+        if missing:
+            found["missing"] = missing
+            conversion.warn((key,), f"{name} exists in {module} but requires {', '.join(missing)}, which the contract's "
+                                    f"{key[:-6]} fields do not give: the generated model does not extend it and takes "
+                                    "the node's own name (declare those fields to use it)")
+            return
+        conversion.warn((key,), f"{name} exists in {module}: the generated {name} extends it (imported, not copied), "
+                                "adding only the fields the node's routing needs and the declared fields it lacks")
+    elif isinstance(module, str) and not ours:
+        conversion.warn((key,), f"{name} is not importable from {module} here: generated under that name in the "
+                                "package's models/ (the generated contract.yaml points at it)")
+
+
+def _unfilled(conversion: Conversion, key: str, found: dict[str, Any]) -> list[str]:
+    """Required fields of an existing model that neither the contract's fields nor the
+    framework model of the node type (whose required fields the generated model defaults) give."""
+    from codegen_ast.target import NODE_INPUT_FIELDS, NODE_OUTPUT_FIELDS
+
+    node_type = str(conversion.data.get("node_type"))
+    framework = (NODE_INPUT_FIELDS if key == "input_model" else NODE_OUTPUT_FIELDS).get(node_type, frozenset())
+    given = {f["name"] for f in conversion.data.get(f"{key[:-6]}_fields") or []} | set(MODEL_OWN_FIELDS)
+    framework_based = any(entry.split(".")[-1].split("[")[0] in _FRAMEWORK_MODELS for entry in found["ancestry"])
+    return [name for name in found["required"] if name not in given and not (framework_based and name in framework)]
+
+
+# the framework's input and output models, whose required fields the generated models default
+_FRAMEWORK_MODELS = frozenset(
+    f"Model{kind}{side}" for kind in ("Effect", "Compute", "Reducer", "Orchestrator") for side in ("Input", "Output")
+)
 
 
 def _capabilities(conversion: Conversion, raw: dict[str, Any], features: list[str], capabilities: list[str]) -> None:
@@ -335,19 +384,3 @@ def _triggers_as_operations(conversion: Conversion) -> None:
             )
     if operations and "operations" not in conversion.origin:
         conversion.origin["operations"] = ("state_machine",)
-
-
-def _framework_fields(conversion: Conversion, node_type: str) -> None:
-    """A declared field the framework's own input/output model has is carried by that field."""
-    from codegen_ast.target import NODE_INPUT_FIELDS, NODE_OUTPUT_FIELDS
-
-    for key, framework in (("input_fields", NODE_INPUT_FIELDS), ("output_fields", NODE_OUTPUT_FIELDS)):
-        fields = conversion.data.get(key) or []
-        own = [f for f in fields if f["name"] in framework[node_type]]
-        for field in own:
-            conversion.warn(
-                conversion.origin.get(key, ()),
-                f"{key[:-7]} field {field['name']!r} is carried by the framework model's own {field['name']!r}",
-            )
-        if own:
-            conversion.data[key] = [f for f in fields if f not in own]

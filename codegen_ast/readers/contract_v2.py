@@ -15,8 +15,10 @@ from typing import Any
 from codegen_ast.readers import declared
 from codegen_ast.readers.dialect import Conversion, dependency_for
 from codegen_ast.spec import suggestion
-from codegen_ast.target import KNOWN_MIXINS, REMOVED_MIXINS
-from codegen_ast.target.catalogue import BY_NAME
+from codegen_ast.readers.contract_declared import plain
+from codegen_ast.readers.fields import model_own_fields
+from codegen_ast.target import KNOWN_MIXINS, REMOVED_MIXINS, WRAPPER_MIXINS
+from codegen_ast.target.catalogue import composition_clashes, refusal
 
 KNOWN_KEYS = frozenset(
     {
@@ -82,13 +84,33 @@ def _schema_fields(conversion: Conversion, key: str) -> list[dict[str, Any]]:
     return fields
 
 
-def _mixins(conversion: Conversion, features: list[str]) -> list[str]:
+def _mixins(conversion: Conversion, features: list[str], node_type: str | None) -> list[str]:
+    """The mixins the generator composes; the others the framework has are kept in the
+    generated contract (``mixin_configuration`` as written) and reported, never fatal."""
     configuration = conversion.optional(conversion.document.data, "mixin_configuration", dict, "a mapping", ()) or {}
     requested: list[str] = []
     for index, entry in enumerate(configuration.get("mixins") or []):
+        where = ("mixin_configuration", "mixins", index)
         with conversion.gathering():  # every mixin's problem is reported
-            _mixin(conversion, entry, ("mixin_configuration", "mixins", index), features, requested)
+            before = len(requested)
+            _mixin(conversion, entry, where, features, requested)
+            if len(requested) > before and _composed(conversion, requested, node_type, where) is None:
+                requested.pop()
     return requested
+
+
+def _composed(conversion: Conversion, requested: list[str], node_type: str | None, where: tuple[str | int, ...]) -> str | None:
+    """The last requested mixin if the generator can compose it with the others, else None (said)."""
+    name = requested[-1]
+    if name == "MixinDiscoveryResponder" or node_type is None:
+        return name  # held by the node (the discovery pattern); a type inferred later is checked then
+    reason = refusal(name, node_type)
+    clashes = composition_clashes([*WRAPPER_MIXINS[node_type], *requested]) if reason is None else []
+    reason = reason or (clashes[0] if clashes else None)
+    if reason is None:
+        return name
+    conversion.warn(where, f"{name} is kept in contract.yaml, not composed into the node: {reason}")
+    return None
 
 
 def _mixin(conversion: Conversion, entry: Any, where: tuple[str | int, ...], features: list[str], requested: list[str]) -> None:
@@ -108,9 +130,6 @@ def _mixin(conversion: Conversion, entry: Any, where: tuple[str | int, ...], fea
             where, f"unknown mixin {name!r}: omnibase-core 0.47 has no such mixin ({_closest(name)}"
             "`codegen-ast mixins` lists them)", "null",
         )
-    if BY_NAME[name].use == "refused":
-        conversion.warn(where, f"{name} cannot serve a node ({BY_NAME[name].reason}): dropped")
-        return
     requested.append(name)
 
 
@@ -162,12 +181,9 @@ def convert_v2(conversion: Conversion) -> None:
     """Read the contract; independent sections are read even when one has a problem,
     and every problem found is reported at once, in file order."""
     raw = conversion.document.data
-    for key in raw:
-        with conversion.gathering():
-            conversion.reject_unknown({key: raw[key]}, KNOWN_KEYS, (), "v2 contract")
     node_type = _identity(conversion, raw)
     features: list[str] = []
-    mixins = _mixins(conversion, features)
+    mixins = _mixins(conversion, features, node_type)
     if mixins:
         conversion.set("mixins", mixins, ("mixin_configuration",))
     with conversion.gathering():
@@ -181,7 +197,10 @@ def convert_v2(conversion: Conversion) -> None:
         if subcontracts.get("fsm"):
             declared.state_machine(conversion, subcontracts["fsm"], ("subcontracts", "fsm"))
     with conversion.gathering():
-        if subcontracts.get("caching"):
+        if subcontracts.get("caching") and conversion.data.get("state_machine"):
+            conversion.warn(("subcontracts", "caching"), "kept, not acted on: a state machine's transition runs every "
+                            "time, so the node caches nothing (carried into contract.yaml)")
+        elif subcontracts.get("caching"):
             declared.caching(conversion, subcontracts["caching"], ("subcontracts", "caching"), node_type)
     dependencies = []
     with conversion.gathering():
@@ -200,4 +219,37 @@ def convert_v2(conversion: Conversion) -> None:
             fields = _schema_fields(conversion, key)
             if fields:
                 conversion.set(target, fields, (key,))
+    if node_type is not None:
+        model_own_fields(conversion, node_type)
     conversion.raise_gathered()
+    conversion.set("declared", {"contract_name": raw.get("node_id"), "kept": _kept(conversion, raw)}, ())
+
+
+# sections the generator acts on in full: not carried (the generated contract says them its own way)
+_ACTED_ON = frozenset({"node_id", "node_type", "version", "namespace", "metadata", "description", "operations",
+                       "event_patterns", "input_schema", "output_schema", "dependencies"})
+_SUBCONTRACTS_ACTED_ON = frozenset({"fsm"})
+
+
+def _kept(conversion: Conversion, raw: dict[str, Any]) -> dict[str, Any]:
+    """What the generated contract carries as written: the mixin configuration (so a mixin not
+    composed stays declared), every subcontract but the state machine (written as state_machine),
+    advanced features and any key the v2 dialect does not define, each said once."""
+    kept: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key in _ACTED_ON or value in (None, {}, []):
+            continue
+        if key == "subcontracts" and isinstance(value, dict):
+            value = {name: item for name, item in value.items() if name not in _SUBCONTRACTS_ACTED_ON}
+            for name in value:
+                if name != "caching":  # caching is acted on, or said above
+                    conversion.warn(("subcontracts", name), "kept, not acted on: carried unchanged into contract.yaml")
+            if not value:
+                continue
+        elif key not in KNOWN_KEYS:
+            conversion.warn((key,), f"kept, not acted on: carried unchanged into contract.yaml ({suggestion(key, sorted(KNOWN_KEYS))}"
+                            "a v2 contract's keys are listed in docs/contracts.md)")
+        elif key == "advanced_features":
+            conversion.warn((key,), "kept, not acted on: carried unchanged into contract.yaml")
+        kept[key] = plain(value)
+    return kept

@@ -11,7 +11,6 @@ from typing import Any
 from codegen_ast.errors import InputProblem, SpecError
 from codegen_ast.readers.overrides import hint
 from codegen_ast.readers.yaml_source import YamlDocument
-from codegen_ast.spec import suggestion
 
 Location = tuple[str | int, ...]
 
@@ -79,16 +78,6 @@ class Conversion:
             raise self.fail((*where, key), f"{key} must be {what}, found {type(value).__name__}", "null")
         return value
 
-    def reject_unknown(self, mapping: dict[str, Any], known: frozenset[str], where: Location, dialect: str) -> None:
-        for key in mapping:
-            if key not in known:
-                choices = sorted(known)
-                raise self.fail(
-                    (*where, key),
-                    f"unknown key {key!r} in a {dialect}: {suggestion(key, choices)}"
-                    f"known keys: {', '.join(choices)}",
-                    "null",
-                )
 
 
 # what a dependency's type or name says about the client a node needs

@@ -35,14 +35,29 @@ def check_module(value: str, what: str) -> str:
     return value
 
 
+class ExistingModel(BaseModel):
+    """A declared model that exists: importable where codegen-ast runs, a pydantic model."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    fields: list[str] = Field(default_factory=list)  # its fields, inherited ones included
+    required: list[str] = Field(default_factory=list)  # the fields without a default
+    ancestry: list[str] = Field(default_factory=list)  # ``module.Class`` of each class of its MRO
+    missing: list[str] = Field(default_factory=list)  # required fields the node cannot fill: not extended
+
+
 class ModelRef(BaseModel):
-    """A class the contract names: ``{name, module}`` (``module`` may be absent)."""
+    """A class the contract names: ``{name, module}`` (``module`` may be absent).
+
+    ``existing`` is set when the class exists (an input or output model): the
+    generated model extends it, imported, instead of copying it."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str
     module: str | None = None
     description: str = ""
+    existing: ExistingModel | None = None
 
     @field_validator("name")
     @classmethod

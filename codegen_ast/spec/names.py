@@ -14,6 +14,7 @@ import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from codegen_ast.spec.declared import ModelRef
     from codegen_ast.spec.node import NodeSpec
 
 # onex validate --strict rejects class names containing these words (outside
@@ -81,35 +82,53 @@ def package(spec: NodeSpec) -> str:
     return f"node_{spec.name}_{spec.node_type}"
 
 
+def declared_model(spec: NodeSpec, which: str) -> ModelRef | None:
+    """The contract's input or output model whose name the generated model takes: not one that
+    is the framework's own model of the node type (the node uses that one under its name; the
+    generated model extends it), and for the output not the input's class again."""
+    from codegen_ast.target import node_kind
+
+    declared: ModelRef | None = getattr(spec.declared, f"{which}_model", None) if spec.declared else None
+    if declared is None:
+        return None
+    framework = getattr(node_kind(spec.node_type), f"{which}_model")
+    if declared.existing is not None and (
+        declared.existing.missing or declared.existing.ancestry[:1] == [f"{framework.module}.{framework.name}"]
+    ):
+        return None
+    if which == "output" and declared.name == input_model_class(spec):
+        return None
+    return declared
+
+
 def input_model_class(spec: NodeSpec) -> str:
-    declared = spec.declared.input_model if spec.declared else None
-    return declared.name if declared and declared.module is not None and _ours(spec, declared.module) else f"Model{spec.camel}Input"
+    """The input model's class: the contract's name as written, else ``Model<Name>Input``."""
+    declared = declared_model(spec, "input")
+    return declared.name if declared else f"Model{spec.camel}Input"
 
 
 def output_model_class(spec: NodeSpec) -> str:
-    declared = spec.declared.output_model if spec.declared else None
-    return declared.name if declared and declared.module is not None and _ours(spec, declared.module) else f"Model{spec.camel}Output"
+    declared = declared_model(spec, "output")
+    return declared.name if declared else f"Model{spec.camel}Output"
 
 
 def input_model_file(spec: NodeSpec) -> str:
-    declared = spec.declared.input_model if spec.declared else None
-    if declared and declared.module and _ours(spec, declared.module):
-        return declared.module.rsplit(".", 1)[-1]
-    return f"model_{spec.name}_input"
+    """The file (no ``.py``) under ``models/``: the last part of the contract's module, else derived."""
+    return _model_file(declared_model(spec, "input"), f"model_{spec.name}_input")
 
 
 def output_model_file(spec: NodeSpec) -> str:
-    declared = spec.declared.output_model if spec.declared else None
-    if declared and declared.module and _ours(spec, declared.module):
-        return declared.module.rsplit(".", 1)[-1]
-    return f"model_{spec.name}_output"
+    written = _model_file(declared_model(spec, "output"), f"model_{spec.name}_output")
+    return f"model_{spec.name}_output" if written == input_model_file(spec) else written  # one module, two models
 
 
-def _ours(spec: NodeSpec, module: str) -> bool:
-    """A declared module that lives in this node's package (``...node_x_effect.models.model_y``):
-    the generator writes it under that file name."""
-    parts = module.split(".")
-    return len(parts) >= 3 and parts[-3] == package(spec) and parts[-2] == "models"
+def _model_file(declared: ModelRef | None, derived: str) -> str:
+    if declared is None:
+        return derived
+    last = declared.module.rsplit(".", 1)[-1] if declared.module else ""
+    if last.startswith("model"):  # a model's own module file; not `handlers`, `models`, `types`...
+        return last
+    return identifier(declared.name) if identifier(declared.name).startswith("model_") else f"model_{identifier(declared.name)}"
 
 
 def handler_class(spec: NodeSpec, operation: str) -> str:

@@ -55,6 +55,8 @@ METRIC_ENTRY = Symbol("omnibase_core.types.typed_dict_mixin_types", "TypedDictMe
 CIRCUIT_BREAKER = Symbol("omnibase_core.models.configuration.model_circuit_breaker", "ModelCircuitBreaker")
 EFFECT_RESULT = Symbol("omnibase_core.types.type_effect_result", "EffectResultType")
 YAML_MODEL_LOADER = Symbol("omnibase_core.utils.util_safe_yaml_loader", "load_and_validate_yaml_model")
+# reads a contract as the framework's runtime does (RuntimeLocal: a mapping; each section judged by its reader)
+YAML_MAPPING_LOADER = Symbol("omnibase_core.utils.util_safe_yaml_loader", "load_yaml_mapping_no_duplicates")
 CONTRACTS_PACKAGE = "omnibase_core.models.contracts"
 
 # the mixins as their own modules define them (MIXINS: as a class lists them)
@@ -115,6 +117,11 @@ DISCOVERY_SYMBOLS = (
     Symbol("omnibase_core.models.envelope.model_emitter_identity", "ModelEmitterIdentity"),
     Symbol("os", ""),
 )
+# the discovery protocol's topics and request type (TOPIC_DISCOVERY_COMMANDS / _EVENTS in the
+# framework's constants_topic_taxonomy; tests/test_discovery.py checks they are the same)
+DISCOVERY_COMMANDS_TOPIC = "onex.discovery.commands"
+DISCOVERY_EVENTS_TOPIC = "onex.discovery.events"
+DISCOVERY_REQUEST_EVENT = "NODE_DISCOVERY_REQUEST"
 # what the generated discovery test uses (and ask_discovery, spliced into it)
 DISCOVERY_TEST_SYMBOLS = (
     Symbol("json", ""),

@@ -305,9 +305,14 @@ def _handler_methods(workspace: Workspace) -> list[_Handler]:
 
 
 def _operation(cls: ast.ClassDef) -> FunctionNode | ast.Assign | ast.AnnAssign | None:
-    """The member of a handler class that holds its operation, if it has one of its own."""
+    """The member of a handler class that holds its operation, if it has one of its own: the
+    method marked as the generated default or a model's (a declarative cached operation's
+    ``compute``, beside the ``run`` that asks the cache), else the first operation method."""
     methods = {item.name: item for item in cls.body if isinstance(item, FunctionNode)
                and not any(decorator_name(d) in _EXEMPT_DECORATORS for d in item.decorator_list)}
+    for method in methods.values():
+        if (ast.get_docstring(method) or "").startswith((GENERATED_DEFAULT_MARKER, MODEL_WRITTEN_MARKER)):
+            return method
     for name in OPERATION_METHODS:
         if name in methods:
             return methods[name]

@@ -7,7 +7,8 @@ then hold only a docstring and ``__init__(self, container)`` calling
 ``super().__init__(container)`` — no other method, no property, no logic in
 ``__init__``, no instance or class variable — and so may every local class it
 inherits from (a shell on a ``ModelService*`` wrapper, or on a base of the
-project's own, is checked through its bases).
+project's own, is checked through its bases; the output folder's ``onex_support``,
+codegen-ast's support code, is not the project's).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import ast
 from collections.abc import Callable
 from pathlib import Path
 
+from codegen_ast.support import PACKAGE as SUPPORT_PACKAGE
 from codegen_ast.target import BASE_CLASSES, CONTAINER, HEALTH_STATUS, MIXINS, SERVICE_WRAPPERS, Symbol
 from codegen_ast.validate.completeness import decorator_name, is_docstring, is_ellipsis
 from codegen_ast.validate.nodes import FunctionNode, LocalClass, NodeClass
@@ -118,6 +120,8 @@ def shell_findings(node: NodeClass, display: Callable[[Path], str]) -> list[Find
     beyond what a shell may. ``display`` names a file as reports show it."""
     findings: list[Finding] = []
     for owner in node.lineage.local:
+        if SUPPORT_PACKAGE in owner.path.parts:
+            continue  # the output folder's support package (LongLivedNode): support code, like the framework's
         where = display(owner.path)
         inherited = "" if owner is node.lineage.local[0] else f" (inherited from {owner.name})"
         for line, what, fix in _problems(owner):

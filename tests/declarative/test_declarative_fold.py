@@ -7,8 +7,6 @@ checker."""
 from __future__ import annotations
 
 import asyncio
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,21 +17,12 @@ import redis
 from codegen_ast.declarative.generate import generate_declarative
 from codegen_ast.readers import read_spec
 from codegen_ast.spec import NodeSpec
-from codegen_ast.validate import validate
-from tests.checkers import (
-    compliance_check,
-    declarative_nodes,
-    importable,
-    onex_validate,
-    run_on_runtime,
-    typed_contracts,
-)
-from tests.declarative.conftest import EXAMPLES, output_folder
+from tests.checkers import importable, run_on_runtime
+from tests.declarative.conftest import EXAMPLES, assert_every_checker_passes, output_folder
 from tests.services import RedisServer
 
 TOTALS = "node_sales_totals_reducer"
 TOPIC = "onex.evt.analytics.sales-totals-completed.v1"
-BIN = Path(sys.executable).parent
 
 
 @pytest.fixture(scope="module")
@@ -119,18 +108,4 @@ def test_a_changed_formula_never_reads_the_answers_of_the_old_one(folds: Path, t
 
 
 def test_a_folding_reducer_passes_every_checker(folds: Path, tmp_path: Path) -> None:
-    package = folds / TOTALS
-    validated = onex_validate(package)
-    assert validated.ok, (validated.issues, validated.output)
-    compliance = compliance_check(folds, tmp_path / "compliance")
-    assert compliance.ok, compliance.output
-    for node in compliance.nodes.values():
-        assert len(node.checks_passed) == 8 and node.checks_failed == [], node
-    assert [(item.path.parent.name, item.error) for item in typed_contracts(folds) if item.error] == []
-    checked = declarative_nodes(folds)
-    assert checked.passed and checked.files_checked == 1, checked.violations
-    report = validate([package], level="strict", display_root=folds)
-    assert [f"{f.file}:{f.line} {f.rule} {f.message}" for f in report.findings] == []
-    typed = subprocess.run([str(BIN / "mypy"), "--strict", "--no-incremental", TOTALS, "onex_support"],
-                           cwd=folds, capture_output=True, text=True, timeout=600, check=False)
-    assert typed.returncode == 0, typed.stdout + typed.stderr
+    assert_every_checker_passes(folds, [folds / TOTALS], tmp_path / "compliance")

@@ -6,27 +6,17 @@ checker over both packages."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from codegen_ast.validate import validate
-from tests.checkers import (
-    compliance_check,
-    declarative_nodes,
-    onex_validate,
-    run_on_runtime,
-    typed_contracts,
-)
-from tests.declarative.conftest import output_folder
+from tests.checkers import run_on_runtime
+from tests.declarative.conftest import assert_every_checker_passes, output_folder
 from tests.support.helpers import Answer, HttpStandIn
 
 KINDS = ("basket_fsm_reducer", "checkout_workflow_orchestrator")
 BASKET = "node_basket_reducer"
 SAGA = "node_checkout_saga_orchestrator"
-BIN = Path(sys.executable).parent
 
 
 @pytest.fixture(scope="module")
@@ -100,20 +90,4 @@ def test_a_request_cannot_choose_the_saga_steps(kinds: Path, tmp_path: Path, htt
 
 
 def test_reducers_and_orchestrators_pass_every_checker(kinds: Path, tmp_path: Path) -> None:
-    packages = [kinds / BASKET, kinds / SAGA]
-    for package in packages:
-        validated = onex_validate(package)
-        assert validated.ok, (package.name, validated.issues, validated.output)
-    compliance = compliance_check(kinds, tmp_path / "compliance")
-    assert compliance.ok, compliance.output
-    for node in compliance.nodes.values():
-        assert len(node.checks_passed) == 8 and node.checks_failed == [], node
-    assert [(item.path.parent.name, item.error) for item in typed_contracts(kinds) if item.error] == []
-    checked = declarative_nodes(kinds)
-    assert checked.passed and checked.files_checked == len(packages), checked.violations
-    report = validate(packages, level="strict", display_root=kinds)
-    assert [f"{f.file}:{f.line} {f.rule} {f.message}" for f in report.findings] == []
-    typed = subprocess.run([str(BIN / "mypy"), "--strict", "--no-incremental", BASKET, SAGA, "onex_support"],
-                           cwd=kinds, capture_output=True, text=True, timeout=600, check=False)
-    assert typed.returncode == 0, typed.stdout + typed.stderr
-
+    assert_every_checker_passes(kinds, [kinds / BASKET, kinds / SAGA], tmp_path / "compliance")

@@ -5,16 +5,19 @@ and the node the framework creates has each mixin working."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
+from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from omnibase_core.models.container.model_onex_container import ModelONEXContainer
 from ruamel.yaml import YAML
 
+from codegen_ast.cli import main
 from codegen_ast.declarative.generate import generate_declarative
 from codegen_ast.declarative.support_folder import write_support
-from codegen_ast.errors import SpecError
 from codegen_ast.selection import SelectionError
 from codegen_ast.spec import NodeSpec
 from codegen_ast.readers import spec_from_data
@@ -38,10 +41,12 @@ def spec(name: str, node_type: str, mixins: list[str]) -> NodeSpec:
 
 
 # (package name, node type, mixins): every addable mixin but service mode on the plain
-# base, and service mode (the framework's wrapper) alone; a reducer and an
-# orchestrator are the examples' (a state machine, workflow steps) with those mixins
+# base, service mode (the framework's wrapper) alone, and service mode with every other
+# addable mixin; a reducer and an orchestrator are the examples' (a state machine,
+# workflow steps) with those mixins
 CASES = [(f"composed_{t}", t, [m for m in addable(t) if m != "MixinNodeService"]) for t in NODE_TYPES]
 CASES += [(f"served_{t}", t, ["MixinNodeService"]) for t in NODE_TYPES]
+CASES += [(f"served_all_{t}", t, addable(t)) for t in NODE_TYPES]
 EXAMPLE_OF = {"reducer": "basket_fsm_reducer", "orchestrator": "checkout_workflow_orchestrator"}
 
 
@@ -50,6 +55,16 @@ def case_spec(name: str, node_type: str, mixins: list[str]) -> NodeSpec:
         return spec(name, node_type, mixins)
     data = YAML(typ="safe").load((EXAMPLES / f"{EXAMPLE_OF[node_type]}.yaml").read_text(encoding="utf-8"))
     return spec_from_data(data | {"name": name, "mixins": mixins})
+
+
+class RecordingBus:
+    """A bus the framework's publish_event delivers to (publish_async)."""
+
+    def __init__(self) -> None:
+        self.envelopes: list[Any] = []
+
+    async def publish_async(self, envelope: Any) -> None:
+        self.envelopes.append(envelope)
 
 
 def test_every_addable_mixin_is_a_base_of_the_shell_and_works(tmp_path: Path) -> None:
@@ -71,7 +86,14 @@ def test_every_addable_mixin_is_a_base_of_the_shell_and_works(tmp_path: Path) ->
             assert set(mixins) <= mro, (name, set(mixins) - mro)
             if name.startswith("served"):
                 assert node.get_service_health()["status"]  # MixinNodeService, from the wrapper
-            else:
+            if name.startswith("served_all") or name in ("served_effect", "served_orchestrator"):
+                # LongLivedNode after the wrapper: the framework's publish_event delivers and does not raise
+                assert [cls.__name__ for cls in type(node).__mro__][2:4] == ["LongLivedNode", "MixinNodeService"]
+                bus = RecordingBus()
+                node.bind_event_bus(bus)
+                asyncio.run(node.publish_event("served.checked"))  # the wrapper alone: TypeError after delivering
+                assert [envelope.payload.event_type for envelope in bus.envelopes] == ["served.checked"]
+            if not name.startswith("served_") or name.startswith("served_all"):
                 assert node.validate_required(1, "value") == 1  # MixinFailFast
                 assert node.get_cache_stats()["enabled"] is True  # MixinCaching
                 node.record_metric("calls", 1.0)  # MixinMetrics
@@ -80,14 +102,22 @@ def test_every_addable_mixin_is_a_base_of_the_shell_and_works(tmp_path: Path) ->
         logging.disable(logging.NOTSET)
 
 
-def test_the_service_shell_takes_no_other_mixin_and_says_why() -> None:
+def test_the_service_shell_takes_other_mixins_after_the_fix_base_and_explain_says_why(tmp_path: Path) -> None:
     node_py = generate_declarative(spec("served", "effect", ["MixinNodeService", "MixinEventBus", "MixinMetrics"])).files["node.py"]
-    assert "class NodeServedEffect(ModelServiceEffect):" in node_py  # the wrapper has them
-    with pytest.raises(SpecError) as refused:
-        generate_declarative(spec("served", "effect", ["MixinNodeService", "MixinCaching"]))
-    message = str(refused.value)
-    assert "MixinNodeService (the shell's base ModelServiceEffect) takes no other mixin, and MixinCaching" in message
-    assert "both define _log_info and _log_error" in message and "--shape imperative" in message
+    assert "class NodeServedEffect(ModelServiceEffect, LongLivedNode):" in node_py  # the wrapper has them
+    node_py = generate_declarative(spec("served", "effect", ["MixinNodeService", "MixinCaching"])).files["node.py"]
+    assert "class NodeServedEffect(ModelServiceEffect, LongLivedNode, MixinCaching):" in node_py
+    assert "from onex_support.service_mode import LongLivedNode" in node_py
+    compute = generate_declarative(spec("served", "compute", ["MixinNodeService", "MixinFailFast"])).files["node.py"]
+    assert "MixinFailFast" in compute and "LongLivedNode" not in compute  # no event bus: no clash to mend
+    given = tmp_path / "served.yaml"
+    given.write_text("name: served\nnode_type: effect\ndescription: Served.\nmixins: [MixinNodeService, MixinCaching]\n")
+    explained = CliRunner().invoke(main, ["explain", str(given)])
+    assert explained.exit_code == 0, explained.output
+    assert ("shell base:   ModelServiceEffect  (omnibase_core.nodes.node_service_effect), then LongLivedNode  "
+            "(onex_support.service_mode)") in explained.output
+    assert "MixinCaching further bases; then LongLivedNode (onex_support.service_mode), before the wrapper's " \
+           "MixinNodeService: MixinNodeService and MixinEventBus define _log_info/_log_error differently" in explained.output
 
 
 @pytest.mark.parametrize("name", ["MixinCLIHandler", "MixinContractMetadata"])

@@ -76,7 +76,7 @@ def test_fill_without_a_model_configured_stops_before_writing(tmp_path: Path, mo
     assert not (tmp_path / "out").exists()
     declarative = run(["new", str(spec), "-o", str(tmp_path / "out"), "--fill", "llm", "--shape", "declarative"])
     assert declarative.exit_code == 2
-    assert "--fill llm writes the handle() bodies of the imperative shape" in declarative.output
+    assert "no language model configured: pass --llm-fixture FILE" in declarative.output
     assert not (tmp_path / "out").exists()
 
 

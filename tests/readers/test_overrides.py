@@ -68,7 +68,7 @@ def _overrides_named(error: SpecError) -> tuple[str, ...]:
     [
         (CURRENT, [(4, "io_operations"), (5, "capabilities.0"), (6, "input_model"), (7, "event_bus.publish_topics")]),
         (V2, [
-            (3, "version"), (4, "colour"), (5, "metadata.description"), (8, "mixin_configuration.mixins.0"),
+            (3, "version"), (5, "metadata.description"), (8, "mixin_configuration.mixins.0"),
             (10, "mixin_configuration.mixins.2"), (14, "input_schema.properties.amount.type"),
             (16, "input_schema.properties.when.type"),
         ]),

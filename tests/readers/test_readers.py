@@ -71,16 +71,18 @@ def test_v2_contract_with_schemas_mixins_and_events() -> None:
     assert any("event_patterns.publishes.0: event type 'LedgerUpdated' read as 'ledger.updated'" in w for w in warnings)
 
 
-def test_v2_mixins_that_cannot_serve_a_node_are_dropped_and_said() -> None:
+def test_v2_mixins_that_cannot_serve_a_node_are_kept_in_the_contract_and_said() -> None:
     result = read_spec(FILES / "v2_companion.yaml")
     assert (result.spec.name, result.spec.version) == ("alerts", "2.0.1")
     assert result.spec.mixins == []
     assert result.spec.features == ["circuit_breaker"]
     assert any(
-        "MixinEventDrivenNode cannot serve a node (its __init__ requires node_id and event_bus" in str(w)
-        and str(w).endswith(": dropped")
+        "MixinEventDrivenNode is kept in contract.yaml, not composed into the node: its __init__ requires node_id "
+        "and event_bus" in str(w)
         for w in result.warnings
     )
+    mixins = result.spec.kept["mixin_configuration"]["mixins"]
+    assert "MixinEventDrivenNode" in [m["mixin_name"] if isinstance(m, dict) else m for m in mixins]
 
 
 @pytest.mark.parametrize(

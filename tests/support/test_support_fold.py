@@ -75,7 +75,7 @@ async def test_each_sale_folds_into_the_previous_answer() -> None:
     assert first is not None and second is not None
     assert (first.total, first.sales) == (10.0, 1)  # state None before the first: the formulas read 0
     assert (second.total, second.sales) == (12.5, 2)
-    assert handler.registry.resources().reduced == second
+    assert handler.registry.resources().reduced.get("state") == second
     await handler.shutdown()
 
 
@@ -84,7 +84,7 @@ async def test_a_failed_fold_leaves_the_state_as_it_was() -> None:
     kept = await handler.handle(Sale(amount=10.0))
     with pytest.raises(ModelOnexError):
         await handler.handle(Sale(amount=-1.0))
-    assert handler.registry.resources().reduced == kept
+    assert handler.registry.resources().reduced.get("state") == kept
     after = await handler.handle(Sale(amount=1.0))
     assert after is not None and (after.total, after.sales) == (11.0, 2)
     await handler.shutdown()
@@ -93,7 +93,7 @@ async def test_a_failed_fold_leaves_the_state_as_it_was() -> None:
 async def test_concurrent_folds_take_turns() -> None:
     handler = totals_handler(Registry(TotalsResources), pause=True)()
     await asyncio.gather(*(handler.handle(Sale(amount=1.0)) for _ in range(20)))
-    reduced = handler.registry.resources().reduced
+    reduced = handler.registry.resources().reduced.get("state")
     assert isinstance(reduced, Totals) and (reduced.total, reduced.sales) == (20.0, 20)
     await handler.shutdown()
 
@@ -123,7 +123,7 @@ async def test_a_cached_fold_is_keyed_by_the_state_and_a_hit_becomes_the_state()
     again = Sale(amount=10.0)
     hit = await replay.handle(again)
     assert hit is not None and (hit.total, hit.sales) == (10.0, 1) and hit.correlation_id == again.correlation_id
-    assert replay.registry.resources().reduced == hit  # the hit is the new state
+    assert replay.registry.resources().reduced.get("state") == hit  # the hit is the new state
     following = await replay.handle(Sale(amount=10.0))
     assert following is not None and (following.total, following.sales) == (20.0, 2)
     assert second_node.folded == [] and replay.registry.resources().metric("cache_hits") == 2

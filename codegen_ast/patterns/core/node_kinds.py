@@ -27,6 +27,7 @@ from codegen_ast.patterns.contribution import Contribution, NodeContext
 from codegen_ast.target import (
     EXECUTION_GRAPH,
     FSM_SUBCONTRACT,
+    YAML_MAPPING_LOADER,
     INTENT,
     REDUCER_FSM_METADATA,
     SCHEMA_VALUE,
@@ -395,16 +396,21 @@ def _state_machine_extras(context: NodeContext) -> Contribution:
                     )
                 ],
             ),
-            b.assign("state_machine", b.attr(b.call("ModelContractReducer.from_yaml", "text"), "state_machine")),
+            b.assign("contract", b.call(YAML_MAPPING_LOADER.name, "text", source=b.call("str", "CONTRACT_PATH"))),
+            b.assign("section", b.call("contract.get", b.string_literal("state_machine"))),
             b.if_(
-                b.compare("state_machine", "is", "None"),
+                b.compare("section", "is", "None"),
                 [_configuration_error(b.formatted_string("the node contract ", b.name("CONTRACT_PATH"), " declares no state_machine"))],
             ),
-            b.return_("state_machine"),
+            b.return_(b.call("ModelFSMSubcontract.model_validate", "section")),
         ],
         returns="ModelFSMSubcontract",
         decorators=["functools.cache"],
-        doc="The state machine declared in contract.yaml, read once per process.",
+        doc=(
+            "The state machine declared in contract.yaml, read once per process as the framework's runtime reads "
+            "a contract: a mapping whose state_machine section is validated (sections carried from the source "
+            "contract that the strict contract model refuses do not stop the node)."
+        ),
     )
     refused = idioms.raise_error(
         b.formatted_string(
@@ -463,7 +469,7 @@ def _state_machine_extras(context: NodeContext) -> Contribution:
         imports={
             ("functools", ""),
             ("pathlib", "Path"),
-            context.kind.contract_model,
+            YAML_MAPPING_LOADER,
             FSM_SUBCONTRACT,
             REDUCER_FSM_METADATA,
             INTENT,

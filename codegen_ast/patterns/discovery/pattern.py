@@ -5,7 +5,8 @@ contract's ``capabilities``), or ``MixinDiscoveryResponder`` among its mixins.
 The node holds a ``DiscoveryResponder`` (codegen_ast/support/discovery.py,
 the framework's ``MixinDiscoveryResponder`` given what it needs of the node),
 started on the bound event bus in ``initialize()`` and stopped in
-``cleanup()``; its responses carry the node's introspection (name, version,
+``cleanup()`` (in the declarative shape: a routed handler, see
+``declarative``); its responses carry the node's introspection (name, version,
 type, description, operations), its health and its declared capabilities.
 """
 
@@ -19,6 +20,7 @@ from codegen_ast.builders.support import SupportModule
 from codegen_ast.decisions import Selection
 from codegen_ast.builders.definitions import Param
 from codegen_ast.patterns.contribution import Contribution, GeneratedTests, LifecycleStep, NodeContext
+from codegen_ast.patterns.discovery.declarative import build_declarative
 from codegen_ast.patterns.events.subscriptions import identity_settings
 from codegen_ast.patterns.idioms import setting_constants
 from codegen_ast.patterns.record import Earlier, Example, Pattern, PatternName
@@ -73,7 +75,7 @@ def build_discovery(context: NodeContext, *, identity: bool) -> Contribution:
     if identity:
         statements += [*setting_constants(identity_settings(spec)), support.function(SupportModule.EVENTS, "node_identity")]
     statements += [
-        support.class_(SupportModule.DISCOVERY, "DiscoveryResponder"),
+        support.class_(SupportModule.ONEX_DISCOVERY, "DiscoveryResponder"),
     ]
     return Contribution(
         imports={(symbol.module, symbol.name) for symbol in DISCOVERY_SYMBOLS},
@@ -175,4 +177,5 @@ PATTERN = Pattern(
         after="await self._start_discovery()  # in initialize(): NODE_DISCOVERY_REQUEST -> a response with the capabilities",
     ),
     tests=("tests/test_discovery.py",),
+    declarative=build_declarative,
 )

@@ -5,7 +5,8 @@ publish is logged and counted, never raised. In ``ModelServiceEffect`` and ``Mod
 ``MixinNodeService._log_info(message)`` / ``_log_error(message)`` shadow
 ``MixinEventBus._log_info(message, pattern)`` / ``_log_error(message, pattern,
 error=)``: the event is delivered, then a ``TypeError`` is raised. The node
-overrides both and dispatches on whether a ``pattern`` was given.
+overrides both and dispatches on whether a ``pattern`` was given (the methods of
+``onex_support``'s ``LongLivedNode``, which a declarative service shell inherits).
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ import libcst as cst
 
 from codegen_ast.patterns import idioms
 from codegen_ast import builders as b
+from codegen_ast.builders import support
 from codegen_ast.builders.definitions import Param
+from codegen_ast.builders.support import SupportModule
 from codegen_ast.patterns.contribution import Contribution, NodeContext
 from codegen_ast.target import EVENT_BUS_DUCK_TYPED, EVENT_BUS_PUBLISHER, EVENT_ENVELOPE, MIXIN_EVENT_BUS, MIXIN_NODE_SERVICE
 
@@ -23,45 +26,11 @@ DEFECTIVE_WRAPPERS = frozenset({"ModelServiceEffect", "ModelServiceOrchestrator"
 
 
 def _log_info() -> cst.FunctionDef:
-    return b.method(
-        "_log_info",
-        [Param("message", "str"), Param("pattern", b.annotation("str | None"), "None")],
-        [
-            b.if_(
-                b.compare("pattern", "is", "None"),
-                [b.do(b.call("MixinNodeService._log_info", "self", "message"))],
-                [b.do(b.call("MixinEventBus._log_info", "self", "message", "pattern"))],
-            )
-        ],
-        returns="None",
-        doc="Serve both callers: MixinNodeService (message) and MixinEventBus (message, pattern).",
-    )
+    return support.method(SupportModule.ONEX_SERVICE_MODE, "LongLivedNode", "_log_info")
 
 
 def _log_error() -> cst.FunctionDef:
-    return b.method(
-        "_log_error",
-        [
-            Param("message", "str"),
-            Param("pattern", b.annotation("str | None"), "None"),
-            Param("error", b.annotation("BaseException | None"), "None"),
-        ],
-        [
-            b.if_(
-                b.compare("pattern", "is", "None"),
-                [
-                    b.if_(
-                        b.compare("error", "is not", "None"),
-                        [b.assign("message", b.formatted_string(b.name("message"), ": ", (b.name("error"), "r")))],
-                    ),
-                    b.do(b.call("MixinNodeService._log_error", "self", "message")),
-                ],
-                [b.do(b.call("MixinEventBus._log_error", "self", "message", "pattern", error="error"))],
-            )
-        ],
-        returns="None",
-        doc="Serve both callers: MixinNodeService (message) and MixinEventBus (message, pattern, error=).",
-    )
+    return support.method(SupportModule.ONEX_SERVICE_MODE, "LongLivedNode", "_log_error")
 
 
 def needs_publish_event_fix(context: NodeContext) -> bool:

@@ -47,13 +47,15 @@ def required(value: T | None, field: str, operation: str, correlation_id: UUID) 
 
 
 def found(row: T | None, table: str, key: str, correlation_id: UUID) -> T:
-    """``row``, or NOT_FOUND naming the table and the key column (not its value)."""
+    """``row``, or NOT_FOUND naming the table and the key column (not its value) in
+    its message and its context."""
     if row is None:
         raise onex_error(
             f"no {table} row has the {key} asked for",
             EnumCoreErrorCode.NOT_FOUND,
             correlation_id,
             table=table,
+            key=key,
         )
     return row
 

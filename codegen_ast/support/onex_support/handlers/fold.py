@@ -36,31 +36,36 @@ class FoldHandler(OperationHandler[RequestT, AnswerT, FoldResourcesT]):
             )
 
     async def run(self, request: RequestT, resources: FoldResourcesT) -> AnswerT:
+        """``fold``'s answer (through the node's cache when the operation is cached),
+        which becomes the state."""
+        from onex_support.cache import AnswerCache  # it imports the handlers
+
         async with resources.folding:
-            reduced = resources.reduced
+            reduced = resources.reduced.get(resources.STATE)
             state = reduced if isinstance(reduced, self.answer_type) else None
-            answer = await self.answer(request, state, resources)
-            resources.reduced = answer
+            cache = getattr(resources, "cache", None)
+            if not self.cached or not isinstance(cache, AnswerCache):
+                answer = await self.fold(request, state)
+            else:
+                answer = await self._cached(cache, request, state, resources)
+            resources.reduced[resources.STATE] = answer
         return answer
 
-    async def answer(
-        self, request: RequestT, state: AnswerT | None, resources: FoldResourcesT
+    async def _cached(
+        self, cache: Any, request: RequestT, state: Any, resources: FoldResourcesT
     ) -> AnswerT:
-        """``fold``'s answer, through the node's cache when the operation is cached."""
-        cache = resources.cache
-        if not self.cached or cache is None:
-            return await self.fold(request, state)
         fields: dict[str, object] = {
             "request": self.declared_fields(request),
             "state": None if state is None else self.state_fields(state),
         }
-        return await cache.answer(
+        answer: AnswerT = await cache.answer(
             request,
             fields,
             self.answer_type,
             lambda: self.fold(request, state),
             resources,
         )
+        return answer
 
     @staticmethod
     def state_fields(state: AnswerT) -> dict[str, object]:
@@ -68,5 +73,6 @@ class FoldHandler(OperationHandler[RequestT, AnswerT, FoldResourcesT]):
         return state.model_dump(mode="json", exclude={"operation", "correlation_id"})
 
     @abstractmethod
-    async def fold(self, request: RequestT, state: AnswerT | None) -> AnswerT:
-        """The answer to ``request`` given the answer reduced so far."""
+    async def fold(self, request: RequestT, state: Any) -> AnswerT:
+        """The answer to ``request`` given the answer reduced so far (an
+        ``answer_type``, or None before the first: subclasses annotate it so)."""

@@ -37,6 +37,7 @@ __all__ = [
     "OperationRequest",
     "OperationRouter",
     "RequestT",
+    "ResourceHolder",
     "log_failure",
 ]
 
@@ -91,13 +92,12 @@ def log_failure(error: ModelOnexError, node: str, operation: str) -> None:
     )
 
 
-class OperationHandler(ABC, Generic[RequestT, AnswerT, ResourcesT]):
-    """The handler of one operation; subclasses set ``operation``, ``registry``,
-    optionally ``events``, and write ``run``."""
+class ResourceHolder(Generic[ResourcesT]):
+    """A handler of the node: built by the runtime with no argument or with the
+    ``event_bus`` it injects; it holds the node resources of ``registry`` from
+    ``initialize()`` (or its first use) to ``shutdown()``."""
 
-    operation: str
     registry: Registry[ResourcesT]
-    events: tuple[DeclaredEvent, ...] = ()
 
     def __init__(
         self,
@@ -129,6 +129,14 @@ class OperationHandler(ABC, Generic[RequestT, AnswerT, ResourcesT]):
     async def health_check(self) -> ModelHealthStatus:
         """The node's health: itself and every integration it depends on."""
         return await self.registry.resources().health_check_async()
+
+
+class OperationHandler(ResourceHolder[ResourcesT], ABC, Generic[RequestT, AnswerT, ResourcesT]):
+    """The handler of one operation; subclasses set ``operation``, ``registry``,
+    optionally ``events``, and write ``run``."""
+
+    operation: str
+    events: tuple[DeclaredEvent, ...] = ()
 
     async def handle(self, request: RequestT) -> AnswerT | None:
         """Run the operation; None for another operation's request (a runtime that

@@ -1,6 +1,7 @@
 """Tests of NodeFxRatesCompute, generated with the node by codegen-ast."""
 
 from pathlib import Path
+from typing import Literal
 from uuid import uuid4
 
 import pytest
@@ -25,9 +26,14 @@ def node() -> NodeFxRatesCompute:
     return NodeFxRatesCompute(ModelONEXContainer())
 
 
+def sample_request(operation: Literal["call_remote"]) -> ModelFxRatesInput:
+    """A request for ``operation`` with a sample value in every input field."""
+    return ModelFxRatesInput(operation=operation, item_id="sample", quantity=1)
+
+
 @pytest.mark.asyncio
 async def test_call_remote_returns_typed_output(node: NodeFxRatesCompute) -> None:
-    request = ModelFxRatesInput(operation="call_remote", item_id="sample", quantity=1)
+    request = sample_request("call_remote")
     output = await node.process(request)
     assert isinstance(output, ModelFxRatesOutput)
     assert output.correlation_id == request.correlation_id
@@ -73,9 +79,7 @@ async def test_health_checks_report_status(node: NodeFxRatesCompute) -> None:
 
 @pytest.mark.asyncio
 async def test_metrics_count_operations(node: NodeFxRatesCompute) -> None:
-    await node.process(
-        ModelFxRatesInput(operation="call_remote", item_id="sample", quantity=1)
-    )
+    await node.process(sample_request("call_remote"))
     metrics = node.get_operation_metrics()
     assert metrics["operations"] == 1
     assert metrics["successes"] == 1

@@ -1,6 +1,7 @@
 """Tests of NodeShippingQuoteCompute, generated with the node by codegen-ast."""
 
 from pathlib import Path
+from typing import Literal
 from uuid import uuid4
 
 import pytest
@@ -25,9 +26,14 @@ def node() -> NodeShippingQuoteCompute:
     return NodeShippingQuoteCompute(ModelONEXContainer())
 
 
+def sample_request(operation: Literal["lookup"]) -> ModelShippingQuoteInput:
+    """A request for ``operation`` with a sample value in every input field."""
+    return ModelShippingQuoteInput(operation=operation, item_id="sample", quantity=1)
+
+
 @pytest.mark.asyncio
 async def test_lookup_returns_typed_output(node: NodeShippingQuoteCompute) -> None:
-    request = ModelShippingQuoteInput(operation="lookup", item_id="sample", quantity=1)
+    request = sample_request("lookup")
     output = await node.process(request)
     assert isinstance(output, ModelShippingQuoteOutput)
     assert output.correlation_id == request.correlation_id
@@ -73,9 +79,7 @@ async def test_health_checks_report_status(node: NodeShippingQuoteCompute) -> No
 
 @pytest.mark.asyncio
 async def test_metrics_count_operations(node: NodeShippingQuoteCompute) -> None:
-    await node.process(
-        ModelShippingQuoteInput(operation="lookup", item_id="sample", quantity=1)
-    )
+    await node.process(sample_request("lookup"))
     metrics = node.get_operation_metrics()
     assert metrics["operations"] == 1
     assert metrics["successes"] == 1

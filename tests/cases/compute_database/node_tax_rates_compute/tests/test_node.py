@@ -1,6 +1,7 @@
 """Tests of NodeTaxRatesCompute, generated with the node by codegen-ast."""
 
 from pathlib import Path
+from typing import Literal
 from uuid import uuid4
 
 import pytest
@@ -25,11 +26,16 @@ def node() -> NodeTaxRatesCompute:
     return NodeTaxRatesCompute(ModelONEXContainer())
 
 
+def sample_request(
+    operation: Literal["create_record", "read_record"],
+) -> ModelTaxRatesInput:
+    """A request for ``operation`` with a sample value in every input field."""
+    return ModelTaxRatesInput(operation=operation, item_id="sample", quantity=1)
+
+
 @pytest.mark.asyncio
 async def test_create_record_returns_typed_output(node: NodeTaxRatesCompute) -> None:
-    request = ModelTaxRatesInput(
-        operation="create_record", item_id="sample", quantity=1
-    )
+    request = sample_request("create_record")
     output = await node.process(request)
     assert isinstance(output, ModelTaxRatesOutput)
     assert output.correlation_id == request.correlation_id
@@ -39,7 +45,7 @@ async def test_create_record_returns_typed_output(node: NodeTaxRatesCompute) -> 
 
 @pytest.mark.asyncio
 async def test_read_record_returns_typed_output(node: NodeTaxRatesCompute) -> None:
-    request = ModelTaxRatesInput(operation="read_record", item_id="sample", quantity=1)
+    request = sample_request("read_record")
     output = await node.process(request)
     assert isinstance(output, ModelTaxRatesOutput)
     assert output.correlation_id == request.correlation_id
@@ -85,9 +91,7 @@ async def test_health_checks_report_status(node: NodeTaxRatesCompute) -> None:
 
 @pytest.mark.asyncio
 async def test_metrics_count_operations(node: NodeTaxRatesCompute) -> None:
-    await node.process(
-        ModelTaxRatesInput(operation="create_record", item_id="sample", quantity=1)
-    )
+    await node.process(sample_request("create_record"))
     metrics = node.get_operation_metrics()
     assert metrics["operations"] == 1
     assert metrics["successes"] == 1

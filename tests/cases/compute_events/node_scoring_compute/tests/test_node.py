@@ -1,6 +1,7 @@
 """Tests of NodeScoringCompute, generated with the node by codegen-ast."""
 
 from pathlib import Path
+from typing import Literal
 from uuid import uuid4
 
 import pytest
@@ -25,9 +26,14 @@ def node() -> NodeScoringCompute:
     return NodeScoringCompute(ModelONEXContainer())
 
 
+def sample_request(operation: Literal["handle_order"]) -> ModelScoringInput:
+    """A request for ``operation`` with a sample value in every input field."""
+    return ModelScoringInput(operation=operation, item_id="sample", quantity=1)
+
+
 @pytest.mark.asyncio
 async def test_handle_order_returns_typed_output(node: NodeScoringCompute) -> None:
-    request = ModelScoringInput(operation="handle_order", item_id="sample", quantity=1)
+    request = sample_request("handle_order")
     output = await node.process(request)
     assert isinstance(output, ModelScoringOutput)
     assert output.correlation_id == request.correlation_id
@@ -73,9 +79,7 @@ async def test_health_checks_report_status(node: NodeScoringCompute) -> None:
 
 @pytest.mark.asyncio
 async def test_metrics_count_operations(node: NodeScoringCompute) -> None:
-    await node.process(
-        ModelScoringInput(operation="handle_order", item_id="sample", quantity=1)
-    )
+    await node.process(sample_request("handle_order"))
     metrics = node.get_operation_metrics()
     assert metrics["operations"] == 1
     assert metrics["successes"] == 1

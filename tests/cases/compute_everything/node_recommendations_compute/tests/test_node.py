@@ -1,6 +1,7 @@
 """Tests of NodeRecommendationsCompute, generated with the node by codegen-ast."""
 
 from pathlib import Path
+from typing import Literal
 from uuid import uuid4
 
 import pytest
@@ -25,11 +26,14 @@ def node() -> NodeRecommendationsCompute:
     return NodeRecommendationsCompute(ModelONEXContainer())
 
 
+def sample_request(operation: Literal["submit", "cancel"]) -> ModelRecommendationsInput:
+    """A request for ``operation`` with a sample value in every input field."""
+    return ModelRecommendationsInput(operation=operation, item_id="sample", quantity=1)
+
+
 @pytest.mark.asyncio
 async def test_submit_returns_typed_output(node: NodeRecommendationsCompute) -> None:
-    request = ModelRecommendationsInput(
-        operation="submit", item_id="sample", quantity=1
-    )
+    request = sample_request("submit")
     output = await node.process(request)
     assert isinstance(output, ModelRecommendationsOutput)
     assert output.correlation_id == request.correlation_id
@@ -39,9 +43,7 @@ async def test_submit_returns_typed_output(node: NodeRecommendationsCompute) -> 
 
 @pytest.mark.asyncio
 async def test_cancel_returns_typed_output(node: NodeRecommendationsCompute) -> None:
-    request = ModelRecommendationsInput(
-        operation="cancel", item_id="sample", quantity=1
-    )
+    request = sample_request("cancel")
     output = await node.process(request)
     assert isinstance(output, ModelRecommendationsOutput)
     assert output.correlation_id == request.correlation_id
@@ -93,9 +95,7 @@ async def test_health_checks_report_status(node: NodeRecommendationsCompute) -> 
 
 @pytest.mark.asyncio
 async def test_metrics_count_operations(node: NodeRecommendationsCompute) -> None:
-    await node.process(
-        ModelRecommendationsInput(operation="submit", item_id="sample", quantity=1)
-    )
+    await node.process(sample_request("submit"))
     metrics = node.get_operation_metrics()
     assert metrics["operations"] == 1
     assert metrics["successes"] == 1

@@ -1,6 +1,7 @@
 """Tests of NodePricingCompute, generated with the node by codegen-ast."""
 
 from pathlib import Path
+from typing import Literal
 from uuid import uuid4
 
 import pytest
@@ -25,9 +26,14 @@ def node() -> NodePricingCompute:
     return NodePricingCompute(ModelONEXContainer())
 
 
+def sample_request(operation: Literal["run"]) -> ModelPricingInput:
+    """A request for ``operation`` with a sample value in every input field."""
+    return ModelPricingInput(operation=operation, item_id="sample", quantity=1)
+
+
 @pytest.mark.asyncio
 async def test_run_returns_typed_output(node: NodePricingCompute) -> None:
-    request = ModelPricingInput(operation="run", item_id="sample", quantity=1)
+    request = sample_request("run")
     output = await node.process(request)
     assert isinstance(output, ModelPricingOutput)
     assert output.correlation_id == request.correlation_id
@@ -68,7 +74,7 @@ async def test_health_checks_report_status(node: NodePricingCompute) -> None:
 
 @pytest.mark.asyncio
 async def test_metrics_count_operations(node: NodePricingCompute) -> None:
-    await node.process(ModelPricingInput(operation="run", item_id="sample", quantity=1))
+    await node.process(sample_request("run"))
     metrics = node.get_operation_metrics()
     assert metrics["operations"] == 1
     assert metrics["successes"] == 1

@@ -1,7 +1,7 @@
 """Tests of NodePaymentsGatewayEffect, generated with the node by codegen-ast."""
 
 from pathlib import Path
-from typing import cast
+from typing import Literal, cast
 from uuid import uuid4
 
 import pytest
@@ -28,13 +28,16 @@ def node() -> NodePaymentsGatewayEffect:
     return NodePaymentsGatewayEffect(ModelONEXContainer())
 
 
+def sample_request(operation: Literal["call_remote"]) -> ModelPaymentsGatewayInput:
+    """A request for ``operation`` with a sample value in every input field."""
+    return ModelPaymentsGatewayInput(operation=operation, item_id="sample", quantity=1)
+
+
 @pytest.mark.asyncio
 async def test_call_remote_returns_typed_output(
     node: NodePaymentsGatewayEffect,
 ) -> None:
-    request = ModelPaymentsGatewayInput(
-        operation="call_remote", item_id="sample", quantity=1
-    )
+    request = sample_request("call_remote")
     output = await node.process(request)
     assert isinstance(output, ModelPaymentsGatewayOutput)
     assert output.correlation_id == request.correlation_id
@@ -83,9 +86,7 @@ async def test_health_checks_report_status(node: NodePaymentsGatewayEffect) -> N
 
 @pytest.mark.asyncio
 async def test_metrics_count_operations(node: NodePaymentsGatewayEffect) -> None:
-    await node.process(
-        ModelPaymentsGatewayInput(operation="call_remote", item_id="sample", quantity=1)
-    )
+    await node.process(sample_request("call_remote"))
     metrics = node.get_operation_metrics()
     assert metrics["operations"] == 1
     assert metrics["successes"] == 1

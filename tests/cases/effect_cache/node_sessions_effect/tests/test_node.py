@@ -1,7 +1,7 @@
 """Tests of NodeSessionsEffect, generated with the node by codegen-ast."""
 
 from pathlib import Path
-from typing import cast
+from typing import Literal, cast
 from uuid import uuid4
 
 import pytest
@@ -28,9 +28,14 @@ def node() -> NodeSessionsEffect:
     return NodeSessionsEffect(ModelONEXContainer())
 
 
+def sample_request(operation: Literal["lookup"]) -> ModelSessionsInput:
+    """A request for ``operation`` with a sample value in every input field."""
+    return ModelSessionsInput(operation=operation, item_id="sample", quantity=1)
+
+
 @pytest.mark.asyncio
 async def test_lookup_returns_typed_output(node: NodeSessionsEffect) -> None:
-    request = ModelSessionsInput(operation="lookup", item_id="sample", quantity=1)
+    request = sample_request("lookup")
     output = await node.process(request)
     assert isinstance(output, ModelSessionsOutput)
     assert output.correlation_id == request.correlation_id
@@ -76,9 +81,7 @@ async def test_health_checks_report_status(node: NodeSessionsEffect) -> None:
 
 @pytest.mark.asyncio
 async def test_metrics_count_operations(node: NodeSessionsEffect) -> None:
-    await node.process(
-        ModelSessionsInput(operation="lookup", item_id="sample", quantity=1)
-    )
+    await node.process(sample_request("lookup"))
     metrics = node.get_operation_metrics()
     assert metrics["operations"] == 1
     assert metrics["successes"] == 1

@@ -1,7 +1,7 @@
 """Tests of NodeOrdersEffect, generated with the node by codegen-ast."""
 
 from pathlib import Path
-from typing import cast
+from typing import Literal, cast
 from uuid import uuid4
 
 import pytest
@@ -28,9 +28,16 @@ def node() -> NodeOrdersEffect:
     return NodeOrdersEffect(ModelONEXContainer())
 
 
+def sample_request(
+    operation: Literal["create_record", "read_record"],
+) -> ModelOrdersInput:
+    """A request for ``operation`` with a sample value in every input field."""
+    return ModelOrdersInput(operation=operation, item_id="sample", quantity=1)
+
+
 @pytest.mark.asyncio
 async def test_create_record_returns_typed_output(node: NodeOrdersEffect) -> None:
-    request = ModelOrdersInput(operation="create_record", item_id="sample", quantity=1)
+    request = sample_request("create_record")
     output = await node.process(request)
     assert isinstance(output, ModelOrdersOutput)
     assert output.correlation_id == request.correlation_id
@@ -40,7 +47,7 @@ async def test_create_record_returns_typed_output(node: NodeOrdersEffect) -> Non
 
 @pytest.mark.asyncio
 async def test_read_record_returns_typed_output(node: NodeOrdersEffect) -> None:
-    request = ModelOrdersInput(operation="read_record", item_id="sample", quantity=1)
+    request = sample_request("read_record")
     output = await node.process(request)
     assert isinstance(output, ModelOrdersOutput)
     assert output.correlation_id == request.correlation_id
@@ -90,9 +97,7 @@ async def test_health_checks_report_status(node: NodeOrdersEffect) -> None:
 
 @pytest.mark.asyncio
 async def test_metrics_count_operations(node: NodeOrdersEffect) -> None:
-    await node.process(
-        ModelOrdersInput(operation="create_record", item_id="sample", quantity=1)
-    )
+    await node.process(sample_request("create_record"))
     metrics = node.get_operation_metrics()
     assert metrics["operations"] == 1
     assert metrics["successes"] == 1

@@ -1,7 +1,7 @@
 """Tests of NodeNotificationsEffect, generated with the node by codegen-ast."""
 
 from pathlib import Path
-from typing import cast
+from typing import Literal, cast
 from uuid import uuid4
 
 import pytest
@@ -28,11 +28,14 @@ def node() -> NodeNotificationsEffect:
     return NodeNotificationsEffect(ModelONEXContainer())
 
 
+def sample_request(operation: Literal["handle_order"]) -> ModelNotificationsInput:
+    """A request for ``operation`` with a sample value in every input field."""
+    return ModelNotificationsInput(operation=operation, item_id="sample", quantity=1)
+
+
 @pytest.mark.asyncio
 async def test_handle_order_returns_typed_output(node: NodeNotificationsEffect) -> None:
-    request = ModelNotificationsInput(
-        operation="handle_order", item_id="sample", quantity=1
-    )
+    request = sample_request("handle_order")
     output = await node.process(request)
     assert isinstance(output, ModelNotificationsOutput)
     assert output.correlation_id == request.correlation_id
@@ -84,9 +87,7 @@ async def test_health_checks_report_status(node: NodeNotificationsEffect) -> Non
 
 @pytest.mark.asyncio
 async def test_metrics_count_operations(node: NodeNotificationsEffect) -> None:
-    await node.process(
-        ModelNotificationsInput(operation="handle_order", item_id="sample", quantity=1)
-    )
+    await node.process(sample_request("handle_order"))
     metrics = node.get_operation_metrics()
     assert metrics["operations"] == 1
     assert metrics["successes"] == 1

@@ -3,7 +3,7 @@
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Literal, cast
 from uuid import uuid4
 
 import pytest
@@ -37,6 +37,11 @@ CONTRACT_PATH = Path(__file__).resolve().parent.parent / "contract.yaml"
 @pytest.fixture
 def node() -> NodeFulfilmentEffect:
     return NodeFulfilmentEffect(ModelONEXContainer())
+
+
+def sample_request(operation: Literal["submit", "cancel"]) -> ModelFulfilmentInput:
+    """A request for ``operation`` with a sample value in every input field."""
+    return ModelFulfilmentInput(operation=operation, item_id="sample", quantity=1)
 
 
 async def ask_discovery(
@@ -77,7 +82,7 @@ async def ask_discovery(
 
 @pytest.mark.asyncio
 async def test_submit_returns_typed_output(node: NodeFulfilmentEffect) -> None:
-    request = ModelFulfilmentInput(operation="submit", item_id="sample", quantity=1)
+    request = sample_request("submit")
     output = await node.process(request)
     assert isinstance(output, ModelFulfilmentOutput)
     assert output.correlation_id == request.correlation_id
@@ -87,7 +92,7 @@ async def test_submit_returns_typed_output(node: NodeFulfilmentEffect) -> None:
 
 @pytest.mark.asyncio
 async def test_cancel_returns_typed_output(node: NodeFulfilmentEffect) -> None:
-    request = ModelFulfilmentInput(operation="cancel", item_id="sample", quantity=1)
+    request = sample_request("cancel")
     output = await node.process(request)
     assert isinstance(output, ModelFulfilmentOutput)
     assert output.correlation_id == request.correlation_id
@@ -139,9 +144,7 @@ async def test_health_checks_report_status(node: NodeFulfilmentEffect) -> None:
 
 @pytest.mark.asyncio
 async def test_metrics_count_operations(node: NodeFulfilmentEffect) -> None:
-    await node.process(
-        ModelFulfilmentInput(operation="submit", item_id="sample", quantity=1)
-    )
+    await node.process(sample_request("submit"))
     metrics = node.get_operation_metrics()
     assert metrics["operations"] == 1
     assert metrics["successes"] == 1

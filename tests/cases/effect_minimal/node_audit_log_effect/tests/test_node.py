@@ -1,7 +1,7 @@
 """Tests of NodeAuditLogEffect, generated with the node by codegen-ast."""
 
 from pathlib import Path
-from typing import cast
+from typing import Literal, cast
 from uuid import uuid4
 
 import pytest
@@ -28,9 +28,14 @@ def node() -> NodeAuditLogEffect:
     return NodeAuditLogEffect(ModelONEXContainer())
 
 
+def sample_request(operation: Literal["run"]) -> ModelAuditLogInput:
+    """A request for ``operation`` with a sample value in every input field."""
+    return ModelAuditLogInput(operation=operation, item_id="sample", quantity=1)
+
+
 @pytest.mark.asyncio
 async def test_run_returns_typed_output(node: NodeAuditLogEffect) -> None:
-    request = ModelAuditLogInput(operation="run", item_id="sample", quantity=1)
+    request = sample_request("run")
     output = await node.process(request)
     assert isinstance(output, ModelAuditLogOutput)
     assert output.correlation_id == request.correlation_id
@@ -73,9 +78,7 @@ async def test_health_checks_report_status(node: NodeAuditLogEffect) -> None:
 
 @pytest.mark.asyncio
 async def test_metrics_count_operations(node: NodeAuditLogEffect) -> None:
-    await node.process(
-        ModelAuditLogInput(operation="run", item_id="sample", quantity=1)
-    )
+    await node.process(sample_request("run"))
     metrics = node.get_operation_metrics()
     assert metrics["operations"] == 1
     assert metrics["successes"] == 1

@@ -1,7 +1,7 @@
 """Tests of NodeOnboardingOrchestrator, generated with the node by codegen-ast."""
 
 from pathlib import Path
-from typing import cast
+from typing import Literal, cast
 from uuid import uuid4
 
 import pytest
@@ -34,13 +34,16 @@ def node() -> NodeOnboardingOrchestrator:
     return NodeOnboardingOrchestrator(ModelONEXContainer())
 
 
+def sample_request(operation: Literal["call_remote"]) -> ModelOnboardingInput:
+    """A request for ``operation`` with a sample value in every input field."""
+    return ModelOnboardingInput(operation=operation, item_id="sample", quantity=1)
+
+
 @pytest.mark.asyncio
 async def test_call_remote_returns_typed_output(
     node: NodeOnboardingOrchestrator,
 ) -> None:
-    request = ModelOnboardingInput(
-        operation="call_remote", item_id="sample", quantity=1
-    )
+    request = sample_request("call_remote")
     output = await node.process(request)
     assert isinstance(output, ModelOnboardingOutput)
     assert output.correlation_id == request.correlation_id
@@ -78,9 +81,7 @@ async def test_health_checks_report_status(node: NodeOnboardingOrchestrator) -> 
 
 @pytest.mark.asyncio
 async def test_metrics_count_operations(node: NodeOnboardingOrchestrator) -> None:
-    await node.process(
-        ModelOnboardingInput(operation="call_remote", item_id="sample", quantity=1)
-    )
+    await node.process(sample_request("call_remote"))
     metrics = node.get_operation_metrics()
     assert metrics["operations"] == 1
     assert metrics["successes"] == 1

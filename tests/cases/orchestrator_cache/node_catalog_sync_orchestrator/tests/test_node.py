@@ -1,7 +1,7 @@
 """Tests of NodeCatalogSyncOrchestrator, generated with the node by codegen-ast."""
 
 from pathlib import Path
-from typing import cast
+from typing import Literal, cast
 from uuid import uuid4
 
 import pytest
@@ -34,9 +34,14 @@ def node() -> NodeCatalogSyncOrchestrator:
     return NodeCatalogSyncOrchestrator(ModelONEXContainer())
 
 
+def sample_request(operation: Literal["lookup"]) -> ModelCatalogSyncInput:
+    """A request for ``operation`` with a sample value in every input field."""
+    return ModelCatalogSyncInput(operation=operation, item_id="sample", quantity=1)
+
+
 @pytest.mark.asyncio
 async def test_lookup_returns_typed_output(node: NodeCatalogSyncOrchestrator) -> None:
-    request = ModelCatalogSyncInput(operation="lookup", item_id="sample", quantity=1)
+    request = sample_request("lookup")
     output = await node.process(request)
     assert isinstance(output, ModelCatalogSyncOutput)
     assert output.correlation_id == request.correlation_id
@@ -74,9 +79,7 @@ async def test_health_checks_report_status(node: NodeCatalogSyncOrchestrator) ->
 
 @pytest.mark.asyncio
 async def test_metrics_count_operations(node: NodeCatalogSyncOrchestrator) -> None:
-    await node.process(
-        ModelCatalogSyncInput(operation="lookup", item_id="sample", quantity=1)
-    )
+    await node.process(sample_request("lookup"))
     metrics = node.get_operation_metrics()
     assert metrics["operations"] == 1
     assert metrics["successes"] == 1

@@ -1,7 +1,7 @@
 """Tests of NodeRefundsOrchestrator, generated with the node by codegen-ast."""
 
 from pathlib import Path
-from typing import cast
+from typing import Literal, cast
 from uuid import uuid4
 
 import pytest
@@ -34,11 +34,18 @@ def node() -> NodeRefundsOrchestrator:
     return NodeRefundsOrchestrator(ModelONEXContainer())
 
 
+def sample_request(
+    operation: Literal["create_record", "read_record"],
+) -> ModelRefundsInput:
+    """A request for ``operation`` with a sample value in every input field."""
+    return ModelRefundsInput(operation=operation, item_id="sample", quantity=1)
+
+
 @pytest.mark.asyncio
 async def test_create_record_returns_typed_output(
     node: NodeRefundsOrchestrator,
 ) -> None:
-    request = ModelRefundsInput(operation="create_record", item_id="sample", quantity=1)
+    request = sample_request("create_record")
     output = await node.process(request)
     assert isinstance(output, ModelRefundsOutput)
     assert output.correlation_id == request.correlation_id
@@ -47,7 +54,7 @@ async def test_create_record_returns_typed_output(
 
 @pytest.mark.asyncio
 async def test_read_record_returns_typed_output(node: NodeRefundsOrchestrator) -> None:
-    request = ModelRefundsInput(operation="read_record", item_id="sample", quantity=1)
+    request = sample_request("read_record")
     output = await node.process(request)
     assert isinstance(output, ModelRefundsOutput)
     assert output.correlation_id == request.correlation_id
@@ -85,9 +92,7 @@ async def test_health_checks_report_status(node: NodeRefundsOrchestrator) -> Non
 
 @pytest.mark.asyncio
 async def test_metrics_count_operations(node: NodeRefundsOrchestrator) -> None:
-    await node.process(
-        ModelRefundsInput(operation="create_record", item_id="sample", quantity=1)
-    )
+    await node.process(sample_request("create_record"))
     metrics = node.get_operation_metrics()
     assert metrics["operations"] == 1
     assert metrics["successes"] == 1

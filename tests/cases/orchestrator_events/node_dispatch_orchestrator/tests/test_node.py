@@ -1,7 +1,7 @@
 """Tests of NodeDispatchOrchestrator, generated with the node by codegen-ast."""
 
 from pathlib import Path
-from typing import cast
+from typing import Literal, cast
 from uuid import uuid4
 
 import pytest
@@ -34,11 +34,16 @@ def node() -> NodeDispatchOrchestrator:
     return NodeDispatchOrchestrator(ModelONEXContainer())
 
 
+def sample_request(operation: Literal["handle_order"]) -> ModelDispatchInput:
+    """A request for ``operation`` with a sample value in every input field."""
+    return ModelDispatchInput(operation=operation, item_id="sample", quantity=1)
+
+
 @pytest.mark.asyncio
 async def test_handle_order_returns_typed_output(
     node: NodeDispatchOrchestrator,
 ) -> None:
-    request = ModelDispatchInput(operation="handle_order", item_id="sample", quantity=1)
+    request = sample_request("handle_order")
     output = await node.process(request)
     assert isinstance(output, ModelDispatchOutput)
     assert output.correlation_id == request.correlation_id
@@ -76,9 +81,7 @@ async def test_health_checks_report_status(node: NodeDispatchOrchestrator) -> No
 
 @pytest.mark.asyncio
 async def test_metrics_count_operations(node: NodeDispatchOrchestrator) -> None:
-    await node.process(
-        ModelDispatchInput(operation="handle_order", item_id="sample", quantity=1)
-    )
+    await node.process(sample_request("handle_order"))
     metrics = node.get_operation_metrics()
     assert metrics["operations"] == 1
     assert metrics["successes"] == 1

@@ -3,7 +3,7 @@
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Literal, cast
 from uuid import uuid4
 
 import pytest
@@ -49,6 +49,11 @@ def node() -> NodeOrderPipelineOrchestrator:
     return NodeOrderPipelineOrchestrator(ModelONEXContainer())
 
 
+def sample_request(operation: Literal["submit", "cancel"]) -> ModelOrderPipelineInput:
+    """A request for ``operation`` with a sample value in every input field."""
+    return ModelOrderPipelineInput(operation=operation, item_id="sample", quantity=1)
+
+
 async def ask_discovery(
     bus: ProtocolEventBus,
     capabilities: Sequence[str],
@@ -87,7 +92,7 @@ async def ask_discovery(
 
 @pytest.mark.asyncio
 async def test_submit_returns_typed_output(node: NodeOrderPipelineOrchestrator) -> None:
-    request = ModelOrderPipelineInput(operation="submit", item_id="sample", quantity=1)
+    request = sample_request("submit")
     output = await node.process(request)
     assert isinstance(output, ModelOrderPipelineOutput)
     assert output.correlation_id == request.correlation_id
@@ -96,7 +101,7 @@ async def test_submit_returns_typed_output(node: NodeOrderPipelineOrchestrator) 
 
 @pytest.mark.asyncio
 async def test_cancel_returns_typed_output(node: NodeOrderPipelineOrchestrator) -> None:
-    request = ModelOrderPipelineInput(operation="cancel", item_id="sample", quantity=1)
+    request = sample_request("cancel")
     output = await node.process(request)
     assert isinstance(output, ModelOrderPipelineOutput)
     assert output.correlation_id == request.correlation_id
@@ -138,9 +143,7 @@ async def test_health_checks_report_status(node: NodeOrderPipelineOrchestrator) 
 
 @pytest.mark.asyncio
 async def test_metrics_count_operations(node: NodeOrderPipelineOrchestrator) -> None:
-    await node.process(
-        ModelOrderPipelineInput(operation="submit", item_id="sample", quantity=1)
-    )
+    await node.process(sample_request("submit"))
     metrics = node.get_operation_metrics()
     assert metrics["operations"] == 1
     assert metrics["successes"] == 1

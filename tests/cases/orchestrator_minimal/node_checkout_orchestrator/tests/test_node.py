@@ -1,7 +1,7 @@
 """Tests of NodeCheckoutOrchestrator, generated with the node by codegen-ast."""
 
 from pathlib import Path
-from typing import cast
+from typing import Literal, cast
 from uuid import uuid4
 
 import pytest
@@ -34,9 +34,14 @@ def node() -> NodeCheckoutOrchestrator:
     return NodeCheckoutOrchestrator(ModelONEXContainer())
 
 
+def sample_request(operation: Literal["run"]) -> ModelCheckoutInput:
+    """A request for ``operation`` with a sample value in every input field."""
+    return ModelCheckoutInput(operation=operation, item_id="sample", quantity=1)
+
+
 @pytest.mark.asyncio
 async def test_run_returns_typed_output(node: NodeCheckoutOrchestrator) -> None:
-    request = ModelCheckoutInput(operation="run", item_id="sample", quantity=1)
+    request = sample_request("run")
     output = await node.process(request)
     assert isinstance(output, ModelCheckoutOutput)
     assert output.correlation_id == request.correlation_id
@@ -71,9 +76,7 @@ async def test_health_checks_report_status(node: NodeCheckoutOrchestrator) -> No
 
 @pytest.mark.asyncio
 async def test_metrics_count_operations(node: NodeCheckoutOrchestrator) -> None:
-    await node.process(
-        ModelCheckoutInput(operation="run", item_id="sample", quantity=1)
-    )
+    await node.process(sample_request("run"))
     metrics = node.get_operation_metrics()
     assert metrics["operations"] == 1
     assert metrics["successes"] == 1

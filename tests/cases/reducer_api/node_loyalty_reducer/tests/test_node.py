@@ -1,6 +1,7 @@
 """Tests of NodeLoyaltyReducer, generated with the node by codegen-ast."""
 
 from pathlib import Path
+from typing import Literal
 from uuid import uuid4
 
 import pytest
@@ -26,9 +27,14 @@ def node() -> NodeLoyaltyReducer:
     return NodeLoyaltyReducer(ModelONEXContainer())
 
 
+def sample_request(operation: Literal["call_remote"]) -> ModelLoyaltyInput:
+    """A request for ``operation`` with a sample value in every input field."""
+    return ModelLoyaltyInput(operation=operation, item_id="sample", quantity=1)
+
+
 @pytest.mark.asyncio
 async def test_call_remote_returns_typed_output(node: NodeLoyaltyReducer) -> None:
-    request = ModelLoyaltyInput(operation="call_remote", item_id="sample", quantity=1)
+    request = sample_request("call_remote")
     output = await node.process(request)
     assert isinstance(output, ModelLoyaltyOutput)
     assert output.correlation_id == request.correlation_id
@@ -78,9 +84,7 @@ async def test_health_checks_report_status(node: NodeLoyaltyReducer) -> None:
 
 @pytest.mark.asyncio
 async def test_metrics_count_operations(node: NodeLoyaltyReducer) -> None:
-    await node.process(
-        ModelLoyaltyInput(operation="call_remote", item_id="sample", quantity=1)
-    )
+    await node.process(sample_request("call_remote"))
     metrics = node.get_operation_metrics()
     assert metrics["operations"] == 1
     assert metrics["successes"] == 1

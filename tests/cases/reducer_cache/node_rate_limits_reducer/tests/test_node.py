@@ -1,6 +1,7 @@
 """Tests of NodeRateLimitsReducer, generated with the node by codegen-ast."""
 
 from pathlib import Path
+from typing import Literal
 from uuid import uuid4
 
 import pytest
@@ -26,9 +27,14 @@ def node() -> NodeRateLimitsReducer:
     return NodeRateLimitsReducer(ModelONEXContainer())
 
 
+def sample_request(operation: Literal["lookup"]) -> ModelRateLimitsInput:
+    """A request for ``operation`` with a sample value in every input field."""
+    return ModelRateLimitsInput(operation=operation, item_id="sample", quantity=1)
+
+
 @pytest.mark.asyncio
 async def test_lookup_returns_typed_output(node: NodeRateLimitsReducer) -> None:
-    request = ModelRateLimitsInput(operation="lookup", item_id="sample", quantity=1)
+    request = sample_request("lookup")
     output = await node.process(request)
     assert isinstance(output, ModelRateLimitsOutput)
     assert output.correlation_id == request.correlation_id
@@ -80,9 +86,7 @@ async def test_health_checks_report_status(node: NodeRateLimitsReducer) -> None:
 
 @pytest.mark.asyncio
 async def test_metrics_count_operations(node: NodeRateLimitsReducer) -> None:
-    await node.process(
-        ModelRateLimitsInput(operation="lookup", item_id="sample", quantity=1)
-    )
+    await node.process(sample_request("lookup"))
     metrics = node.get_operation_metrics()
     assert metrics["operations"] == 1
     assert metrics["successes"] == 1

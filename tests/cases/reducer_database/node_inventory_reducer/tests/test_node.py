@@ -1,6 +1,7 @@
 """Tests of NodeInventoryReducer, generated with the node by codegen-ast."""
 
 from pathlib import Path
+from typing import Literal
 from uuid import uuid4
 
 import pytest
@@ -26,11 +27,16 @@ def node() -> NodeInventoryReducer:
     return NodeInventoryReducer(ModelONEXContainer())
 
 
+def sample_request(
+    operation: Literal["create_record", "read_record"],
+) -> ModelInventoryInput:
+    """A request for ``operation`` with a sample value in every input field."""
+    return ModelInventoryInput(operation=operation, item_id="sample", quantity=1)
+
+
 @pytest.mark.asyncio
 async def test_create_record_returns_typed_output(node: NodeInventoryReducer) -> None:
-    request = ModelInventoryInput(
-        operation="create_record", item_id="sample", quantity=1
-    )
+    request = sample_request("create_record")
     output = await node.process(request)
     assert isinstance(output, ModelInventoryOutput)
     assert output.correlation_id == request.correlation_id
@@ -40,7 +46,7 @@ async def test_create_record_returns_typed_output(node: NodeInventoryReducer) ->
 
 @pytest.mark.asyncio
 async def test_read_record_returns_typed_output(node: NodeInventoryReducer) -> None:
-    request = ModelInventoryInput(operation="read_record", item_id="sample", quantity=1)
+    request = sample_request("read_record")
     output = await node.process(request)
     assert isinstance(output, ModelInventoryOutput)
     assert output.correlation_id == request.correlation_id
@@ -92,9 +98,7 @@ async def test_health_checks_report_status(node: NodeInventoryReducer) -> None:
 
 @pytest.mark.asyncio
 async def test_metrics_count_operations(node: NodeInventoryReducer) -> None:
-    await node.process(
-        ModelInventoryInput(operation="create_record", item_id="sample", quantity=1)
-    )
+    await node.process(sample_request("create_record"))
     metrics = node.get_operation_metrics()
     assert metrics["operations"] == 1
     assert metrics["successes"] == 1

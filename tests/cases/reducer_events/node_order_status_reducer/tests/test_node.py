@@ -1,6 +1,7 @@
 """Tests of NodeOrderStatusReducer, generated with the node by codegen-ast."""
 
 from pathlib import Path
+from typing import Literal
 from uuid import uuid4
 
 import pytest
@@ -26,11 +27,14 @@ def node() -> NodeOrderStatusReducer:
     return NodeOrderStatusReducer(ModelONEXContainer())
 
 
+def sample_request(operation: Literal["handle_order"]) -> ModelOrderStatusInput:
+    """A request for ``operation`` with a sample value in every input field."""
+    return ModelOrderStatusInput(operation=operation, item_id="sample", quantity=1)
+
+
 @pytest.mark.asyncio
 async def test_handle_order_returns_typed_output(node: NodeOrderStatusReducer) -> None:
-    request = ModelOrderStatusInput(
-        operation="handle_order", item_id="sample", quantity=1
-    )
+    request = sample_request("handle_order")
     output = await node.process(request)
     assert isinstance(output, ModelOrderStatusOutput)
     assert output.correlation_id == request.correlation_id
@@ -82,9 +86,7 @@ async def test_health_checks_report_status(node: NodeOrderStatusReducer) -> None
 
 @pytest.mark.asyncio
 async def test_metrics_count_operations(node: NodeOrderStatusReducer) -> None:
-    await node.process(
-        ModelOrderStatusInput(operation="handle_order", item_id="sample", quantity=1)
-    )
+    await node.process(sample_request("handle_order"))
     metrics = node.get_operation_metrics()
     assert metrics["operations"] == 1
     assert metrics["successes"] == 1

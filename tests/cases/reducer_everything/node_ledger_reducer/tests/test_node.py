@@ -1,6 +1,7 @@
 """Tests of NodeLedgerReducer, generated with the node by codegen-ast."""
 
 from pathlib import Path
+from typing import Literal
 from uuid import uuid4
 
 import pytest
@@ -26,9 +27,14 @@ def node() -> NodeLedgerReducer:
     return NodeLedgerReducer(ModelONEXContainer())
 
 
+def sample_request(operation: Literal["submit", "cancel"]) -> ModelLedgerInput:
+    """A request for ``operation`` with a sample value in every input field."""
+    return ModelLedgerInput(operation=operation, item_id="sample", quantity=1)
+
+
 @pytest.mark.asyncio
 async def test_submit_returns_typed_output(node: NodeLedgerReducer) -> None:
-    request = ModelLedgerInput(operation="submit", item_id="sample", quantity=1)
+    request = sample_request("submit")
     output = await node.process(request)
     assert isinstance(output, ModelLedgerOutput)
     assert output.correlation_id == request.correlation_id
@@ -38,7 +44,7 @@ async def test_submit_returns_typed_output(node: NodeLedgerReducer) -> None:
 
 @pytest.mark.asyncio
 async def test_cancel_returns_typed_output(node: NodeLedgerReducer) -> None:
-    request = ModelLedgerInput(operation="cancel", item_id="sample", quantity=1)
+    request = sample_request("cancel")
     output = await node.process(request)
     assert isinstance(output, ModelLedgerOutput)
     assert output.correlation_id == request.correlation_id
@@ -92,9 +98,7 @@ async def test_health_checks_report_status(node: NodeLedgerReducer) -> None:
 
 @pytest.mark.asyncio
 async def test_metrics_count_operations(node: NodeLedgerReducer) -> None:
-    await node.process(
-        ModelLedgerInput(operation="submit", item_id="sample", quantity=1)
-    )
+    await node.process(sample_request("submit"))
     metrics = node.get_operation_metrics()
     assert metrics["operations"] == 1
     assert metrics["successes"] == 1

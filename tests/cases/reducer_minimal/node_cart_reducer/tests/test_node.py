@@ -1,6 +1,7 @@
 """Tests of NodeCartReducer, generated with the node by codegen-ast."""
 
 from pathlib import Path
+from typing import Literal
 from uuid import uuid4
 
 import pytest
@@ -26,9 +27,14 @@ def node() -> NodeCartReducer:
     return NodeCartReducer(ModelONEXContainer())
 
 
+def sample_request(operation: Literal["run"]) -> ModelCartInput:
+    """A request for ``operation`` with a sample value in every input field."""
+    return ModelCartInput(operation=operation, item_id="sample", quantity=1)
+
+
 @pytest.mark.asyncio
 async def test_run_returns_typed_output(node: NodeCartReducer) -> None:
-    request = ModelCartInput(operation="run", item_id="sample", quantity=1)
+    request = sample_request("run")
     output = await node.process(request)
     assert isinstance(output, ModelCartOutput)
     assert output.correlation_id == request.correlation_id
@@ -75,7 +81,7 @@ async def test_health_checks_report_status(node: NodeCartReducer) -> None:
 
 @pytest.mark.asyncio
 async def test_metrics_count_operations(node: NodeCartReducer) -> None:
-    await node.process(ModelCartInput(operation="run", item_id="sample", quantity=1))
+    await node.process(sample_request("run"))
     metrics = node.get_operation_metrics()
     assert metrics["operations"] == 1
     assert metrics["successes"] == 1

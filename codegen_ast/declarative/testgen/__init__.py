@@ -1,0 +1,141 @@
+"""The generated ``tests/`` of a declarative package, built from its spec as LibCST
+trees: each operation's answer, the rows it writes (read back with asyncpg), the
+events it publishes (through the framework's in-memory bus, the one RuntimeLocal
+injects), the HTTP calls it makes, the compensations a saga runs and their order,
+and the code and context of each failure. Real services come from the fixtures of
+``onex_support.testing`` (a throwaway server, or an ``ONEX_TEST_*`` variable; the
+test is skipped, naming the package to install, when there is neither)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import libcst as cst
+
+from codegen_ast import builders as b
+from codegen_ast.declarative.names import DeclarativeNames
+from codegen_ast.declarative.testgen.common import SERVICES, TESTING, Statements, TestModule
+from codegen_ast.declarative.testgen.crud import CrudTests
+from codegen_ast.declarative.testgen.default import build_default_tests
+from codegen_ast.declarative.testgen.events import build_consumed_tests
+from codegen_ast.declarative.testgen.http import HttpTests
+from codegen_ast.declarative.testgen.reducer import ReducerTests
+from codegen_ast.declarative.testgen.saga import SagaTests
+from codegen_ast.patterns.contribution import Contribution, NodeContext
+from codegen_ast.patterns.events.declarative import published_topics
+from codegen_ast.patterns.events.names import transition_event_type
+from codegen_ast.target import CONTAINER
+
+__all__ = ["build_test_modules"]
+
+FIXTURES = ("bus", "consul_off", "http_api", "kafka", "kafka_server", "onex_servers", "postgres", "postgres_server", "redis",
+            "redis_server", "stand_in")
+
+
+def _conftest() -> cst.Module:
+    imports = b.ImportSet().add(TESTING, *FIXTURES)
+    names = b.assign("__all__", b.list_(*(b.string_literal(name) for name in FIXTURES)))
+    return b.module([*imports.statements(), names],
+                    doc="The fixtures of the generated tests: real services (see onex_support.testing).")
+
+
+def _shell_tests(module: TestModule, context: NodeContext) -> None:
+    spec, names = module.spec, module.names
+    module.imports.add(CONTAINER.module, CONTAINER.name).add("..node", spec.class_name)
+    module.imports.add("..handler", names.entry_class)
+    module.body.append(b.function(
+        "test_the_node_is_built_by_the_framework", [], [
+            b.assign("container", b.call(CONTAINER.name)),
+            b.assign("node", b.call(spec.class_name, "container")),
+            b.assert_(b.compare("node.container", "is", "container")),
+        ], returns="None", doc="The node class is a declarative shell: the framework's base builds it."))
+    routes: dict[str, b.ExprLike] = {op.routed: b.name(module.handler(op.name)) for op in spec.effective_operations}
+    module.body.append(b.function(
+        "test_the_entry_handler_routes_each_operation_to_its_handler", [], [
+            b.assign("entry", b.call(names.entry_class)),
+            b.assert_(b.compare(
+                b.dict_comp("operation", b.call("type", "handler"), "operation, handler",
+                            b.call("entry.handlers.items")),
+                "==", b.dict_(routes))),
+        ], returns="None", doc="handler_routing.default_handler: one handler per operation."))
+
+
+def build_test_modules(
+    context: NodeContext, names: DeclarativeNames, contributions: Sequence[Contribution]
+) -> dict[str, cst.Module]:
+    """``tests/__init__.py``, ``tests/conftest.py`` and ``tests/test_<node>.py``."""
+    spec = context.spec
+    module = TestModule(spec, names)
+    module.services = [SERVICES[r.attribute] for c in contributions for r in c.resources if r.attribute in SERVICES]
+    _shell_tests(module, context)
+    topics = published_topics(context)
+    events: dict[str, list[str]] = {}
+    for contribution in contributions:
+        for operation, declared in contribution.events.items():
+            events.setdefault(operation, []).extend(declared)
+    cached = {op for c in contributions for op in c.cached}
+
+    def after(operation: str) -> Statements:
+        """The node's metrics counted it (named after the node); each event the
+        operation declares: published once, with the answer as payload."""
+        module.imports.add(TESTING, "metrics").add("..registry", "REGISTRY")
+        statements: Statements = [b.assert_(b.compare(
+            b.subscript(b.call("metrics", "REGISTRY"), b.string_literal(f"{spec.name}.successes")), ">=", b.literal(1.0)))]
+        for event in events.get(operation, []):
+            statements += [
+                module.events_on(topics[event]),
+                b.assert_(b.compare(
+                    b.list_comp(b.tuple_(b.subscript("event", b.string_literal("event_type")),
+                                         b.subscript("event", b.string_literal("payload")),
+                                         b.subscript("event", b.string_literal("correlation_id"))), "event", "events"),
+                    "==",
+                    b.list_(b.tuple_(b.string_literal(event), b.call("answer.model_dump", mode=b.string_literal("json")),
+                                     b.call("str", "request.correlation_id"))))),
+            ]
+        return statements
+
+    def after_failure(operation: str) -> tuple[Statements, Statements]:
+        """Around a failing call: no event the operation declares is published."""
+        before: Statements = []
+        checks: Statements = []
+        for index, event in enumerate(events.get(operation, [])):
+            seen = b.call("len", b.await_(b.call("published", "bus", b.string_literal(topics[event]))))
+            before.append(b.assign(f"published_before_{index}", seen))
+            checks.append(b.assert_(b.compare(seen, "==", f"published_before_{index}")))
+        return before, checks
+
+    crud = CrudTests(module, after, after_failure) if spec.database is not None else None
+    http = HttpTests(module, after, after_failure)
+    calling = [operation for operation in spec.effective_operations if operation.http is not None]
+    triggers: set[str] = set()
+    if spec.state_machine is not None:
+        triggers = {t.trigger for t in spec.state_machine.transitions}
+        ReducerTests(module, topics[transition_event_type(spec)], after).build()
+    sagas = SagaTests(module, topics, after) if spec.workflow_operations else None
+    for stepped in spec.workflow_operations:
+        assert sagas is not None
+        sagas.build(stepped)
+        triggers.add(stepped.name)
+    for each in spec.effective_operations:
+        if each.name in triggers:
+            continue
+        if crud is not None:
+            crud.build(each)
+        elif each.http is not None:
+            http.build(each)
+        elif context.kind.keeps_state:
+            continue  # a folding reducer's answer depends on the one before: not generated yet
+        else:
+            build_default_tests(module, each.name, each.name in cached, after)
+    for event in spec.events.subscribes if spec.events is not None else []:
+        build_consumed_tests(module, event, crud)
+    if crud is not None:
+        crud.refused(spec.effective_operations[0])
+    if calling:
+        http.refused(calling[0])
+    if any(events.values()):
+        module.imports.add(TESTING, "published")
+    test = b.module([*module.imports.statements(), *module.body],
+                    doc=f"Tests of {spec.class_name}, generated with the node by codegen-ast from its spec.")
+    return {"tests/__init__.py": cst.Module(body=[]), "tests/conftest.py": _conftest(),
+            f"tests/test_{spec.name}.py": test}

@@ -1,0 +1,120 @@
+"""A contract's input_model / output_model (issue 13, point 4): a model that exists is
+imported and extended (its fields are its own, not copied); one that does not exist is
+generated under the contract's name and module file; a field without a type is said in
+explain and in the model's docstring. The packages pass strict and their own tests."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from codegen_ast.cli import main
+from codegen_ast.generate import generate
+from codegen_ast.readers import read_spec
+from codegen_ast.validate import validate
+from tests.conftest import MYPY_CACHE
+
+FRAMEWORK_OUTPUT = "omnibase_core.models.effect.model_effect_output"  # a real, importable model
+CONTRACT = f"""\
+name: node_card_charge_effect
+node_type: EFFECT_GENERIC
+description: Charge payment cards.
+input_model:
+  name: ModelCardChargeRequest
+  module: acme.billing.models.model_card_charge_request
+output_model:
+  name: ModelEffectOutput
+  module: {FRAMEWORK_OUTPUT}
+io_operations:
+  - operation: billing.charge
+    input_fields: [{{name: billing_id, type: str}}, {{name: reason}}]
+    output_fields: [{{name: ok, type: bool}}]
+"""
+UNFILLED = """\
+name: node_contract_check_compute
+node_type: COMPUTE_GENERIC
+description: Check a contract.
+output_model:
+  name: ModelContractValidationResult
+  module: omnibase_core.models.validation.model_contract_validation_result
+io_operations:
+  - operation: contract.check
+    input_fields: [{name: text, type: str}]
+    output_fields: [{name: verdict, type: str}]
+"""
+
+
+def _read(tmp_path: Path, text: str, name: str = "contract.yaml"):  # type: ignore[no-untyped-def]
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return read_spec(path)
+
+
+def test_an_existing_model_is_extended_and_a_missing_one_generated_under_its_name(tmp_path: Path) -> None:
+    result = _read(tmp_path, CONTRACT)
+    spec = result.spec
+    assert spec.declared is not None and spec.declared.output_model is not None
+    existing = spec.declared.output_model.existing
+    assert existing is not None and "transaction_state" in existing.fields
+    assert spec.declared.input_model is not None and spec.declared.input_model.existing is None
+    said = {w.field: w.message for w in result.warnings}
+    assert "is not importable from acme.billing.models.model_card_charge_request" in said["input_model"]
+    assert "exists in omnibase_core" in said["output_model"] and "imported, not copied" in said["output_model"]
+    package = generate(spec)
+    # not existing: generated under the contract's exact name, in the module's file
+    request = package.files["models/model_card_charge_request.py"]
+    assert "class ModelCardChargeRequest(ModelEffectInput):" in request
+    contract = yaml.safe_load(package.files["contract.yaml"])
+    assert contract["input_model"].endswith(".models.model_card_charge_request.ModelCardChargeRequest")
+    # existing (the framework's own output model, which the node also uses by that name): extended, imported
+    output = package.files[f"models/{spec.output_model_file}.py"]
+    assert f"from {FRAMEWORK_OUTPUT} import (\n    ModelEffectOutput as DeclaredModelEffectOutput,\n)" in output
+    assert f"(DeclaredModelEffectOutput):" in output and "imported, not copied" in output
+    # no type given: said in the model's docstring (and by explain, below)
+    assert "No type declared in the contract for reason" in request
+    explained = CliRunner().invoke(main, ["explain", str(tmp_path / "contract.yaml")])
+    assert explained.exit_code == 0 and "no type declared for reason" in explained.output
+
+
+def test_an_existing_model_the_node_cannot_fill_is_not_extended_and_said(tmp_path: Path) -> None:
+    result = _read(tmp_path, UNFILLED)
+    ref = result.spec.declared.output_model  # type: ignore[union-attr]
+    assert ref is not None and ref.existing is not None and ref.existing.missing  # interface_version, score
+    [warning] = [w for w in result.warnings if w.field == "output_model"]
+    assert "requires " + ", ".join(ref.existing.missing) in warning.message
+    assert "does not extend it" in warning.message
+    package = generate(result.spec)
+    assert result.spec.output_model_class == "ModelContractCheckOutput"
+    assert "ModelContractValidationResult" not in package.files[f"models/{result.spec.output_model_file}.py"]
+
+
+def test_the_packages_pass_strict_and_their_own_tests(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    for index, text in enumerate((CONTRACT, UNFILLED)):
+        generate(_read(tmp_path, text, f"c{index}.yaml").spec).write(out)
+    report = validate([out], level="strict", mypy_cache=MYPY_CACHE, display_root=out)
+    assert not [f for f in report.findings if f.severity == "error"], report.findings
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "asyncio_default_fixture_loop_scope=function",
+         "node_card_charge_effect", "node_contract_check_compute"],
+        cwd=out, capture_output=True, text=True, timeout=600,
+    )
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
+
+
+def test_a_model_in_the_nodes_own_package_is_generated_even_where_an_old_copy_is_importable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The contract's own package (an earlier copy on sys.path) is what generation replaces:
+    importing the model from it would make the new package import itself."""
+    packages = Path(__file__).resolve().parent.parent / "support" / "packages"
+    monkeypatch.syspath_prepend(str(packages))
+    declared = read_spec(packages / "node_cart_reducer" / "contract.yaml").spec.declared
+    assert declared is not None and declared.input_model is not None and declared.output_model is not None
+    assert declared.input_model.module == "node_cart_reducer.handlers"
+    assert declared.input_model.existing is None and declared.output_model.existing is None
