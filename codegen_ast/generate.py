@@ -10,7 +10,7 @@ import libcst as cst
 from codegen_ast._version import __version__
 from codegen_ast.assemble import assemble_node_module
 from codegen_ast.collisions import check_modules, check_spec
-from codegen_ast.emit import emit
+from codegen_ast.emit import emit_all
 from codegen_ast.files.contract import render_contract
 from codegen_ast.files.handlers import build_handler
 from codegen_ast.files.models import build_input_model, build_output_model
@@ -110,8 +110,8 @@ def generate(spec: NodeSpec, *, check_stable: bool = False) -> GeneratedPackage:
     package = GeneratedPackage(spec)
     context = node_context(spec)  # the selector runs once per package
     contributions = build_contributions(context)
-    for path, tree in sorted(build_modules(spec, context, contributions).items()):
-        package.files[path] = emit(tree, check_stable=check_stable)
+    package.files.update(emit_all(dict(sorted(build_modules(spec, context, contributions).items())),
+                                  check_stable=check_stable))
     package.files["contract.yaml"] = render_contract(context, contributions)
     for contribution in contributions:
         package.files |= contribution.texts

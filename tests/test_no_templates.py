@@ -41,8 +41,8 @@ GENERATED_TESTS_READER = ("fill/check.py", "without_hook_tests")
 RAW_SOURCE_NODES = frozenset({"SimpleString", "Name", "Integer", "Float", "Imaginary", "FormattedStringText"})
 BUILDERS = "builders/"
 # Functions that run or format source text; the last is codegen_ast.emit's wrapper of black.
-SOURCE_SINKS = frozenset({"exec", "eval", "compile", "format_str", "format_source"})
-FORMATTERS = frozenset({"format_str", "format_source"})
+SOURCE_SINKS = frozenset({"exec", "eval", "compile", "format_str", "format_source", "format_sources"})
+FORMATTERS = frozenset({"format_str", "format_source", "format_sources"})
 PARSE_TEMPLATE = re.compile(r"parse_?template", re.IGNORECASE)
 
 

@@ -20,7 +20,7 @@ from codegen_ast.declarative.operation import build_operation_handler
 from codegen_ast.declarative.registry import EventDecl, RegistryParts, build_registry
 from codegen_ast.declarative.shell import build_shell
 from codegen_ast.declarative.testgen import build_test_modules
-from codegen_ast.emit import emit
+from codegen_ast.emit import emit_all
 from codegen_ast.errors import InputProblem, SpecError
 from codegen_ast.files.package_init import build_reexports
 from codegen_ast.generate import GeneratedPackage, node_context
@@ -155,8 +155,8 @@ def generate_declarative(spec: NodeSpec, *, check_stable: bool = False) -> Gener
     context = node_context(spec)
     contributions = build_declarative_contributions(context)
     names = DeclarativeNames.of(spec)
-    for path, tree in sorted(build_declarative_modules(spec, context, contributions).items()):
-        package.files[path] = emit(tree, check_stable=check_stable)
+    modules = build_declarative_modules(spec, context, contributions)
+    package.files.update(emit_all(dict(sorted(modules.items())), check_stable=check_stable, ruff=True))
     topics = list(published_topics(context).values())
     package.files["contract.yaml"] = build_contract(context, names, contributions, topics)
     for contribution in contributions:
