@@ -47,7 +47,8 @@ def build_contract(
     impure = not context.kind.computes
     sections: dict[str, Any] = {}
     routes: list[dict[str, Any]] = []
-    publishes = list(publish_topics)
+    declared = spec.declared  # the topics the source contract publishes are carried beside the generated ones
+    publishes = [*publish_topics, *(declared.publish_topics if declared else [])]
     for contribution in contributions:
         sections |= contribution.contract
         routes += contribution.routes
@@ -73,7 +74,7 @@ def build_contract(
         "event_bus": {
             "version": dict(VERSION),
             "subscribe_topics": subscribe,
-            "publish_topics": [names.terminal_topic, *dict.fromkeys(publishes)],
+            "publish_topics": list(dict.fromkeys([names.terminal_topic, *publishes])),
         },
         "terminal_event": names.terminal_topic,
         "handler_routing": routing_table(

@@ -144,6 +144,6 @@ def test_new_records_the_overrides_and_regenerate_applies_them_again(tmp_path: P
     package = out / "node_x_effect"
     assert json.loads((package / "codegen-manifest.json").read_text())["overrides"] == overrides
     carried = yaml.safe_load((package / "contract.yaml").read_text())
-    assert carried["event_bus"]["publish_topics"] == ["onex.evt.x.v1"]  # the override reached the contract
+    assert "onex.evt.x.v1" in carried["event_bus"]["publish_topics"]  # the override reached the contract
     again = runner.invoke(main, ["regenerate", str(package)])
     assert again.exit_code == 0 and "up to date" in again.output, again.output
