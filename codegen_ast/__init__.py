@@ -2,8 +2,10 @@
 
 The public API (everything else is private and may change):
 
-- generate a package in memory: ``generate(NodeSpec(...)) -> GeneratedPackage``
-  (``.files``, ``.write(path)``);
+- generate a package in memory: ``generate_declarative(NodeSpec(...)) ->
+  GeneratedPackage`` (the framework's declarative node, what ``codegen-ast new``
+  writes; ``.write(path)`` writes ``onex_support`` beside it), or
+  ``generate(NodeSpec(...))`` for the imperative shape (``.files``, ``.write(path)``);
 - upgrade existing nodes: ``upgrade_source(text, add=...) -> str``,
   ``upgrade(text, add=...) -> UpgradeResult`` (what was added, notes, timings);
 - your own refactors: ``add_contributions(text, build)`` with the pattern
@@ -26,6 +28,7 @@ from codegen_ast._version import __version__
 _EXPORTS = {
     "GeneratedPackage": "codegen_ast.generate",
     "generate": "codegen_ast.generate",
+    "generate_declarative": "codegen_ast.declarative.generate",
     "node_context": "codegen_ast.generate",
     "build_consul": "codegen_ast.patterns.consul",
     "Contribution": "codegen_ast.patterns.contribution",
@@ -58,6 +61,7 @@ _EXPORTS = {
 }
 
 if TYPE_CHECKING:
+    from codegen_ast.declarative.generate import generate_declarative
     from codegen_ast.generate import GeneratedPackage, generate, node_context
     from codegen_ast.patterns.consul import build_consul
     from codegen_ast.patterns.contribution import Contribution, ErrorMapping, LifecycleStep, NodeContext
@@ -140,6 +144,7 @@ __all__ = [
     "build_metrics",
     "build_publish_event_fix",
     "generate",
+    "generate_declarative",
     "node_context",
     "upgrade",
     "upgrade_source",

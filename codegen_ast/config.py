@@ -4,7 +4,7 @@
     output = "src/nodes"         # the folder `new` writes into when -o is not given
     level = "standard"           # the validation level of new, regenerate and validate
     python = ".venv/bin/python"  # the interpreter that has omnibase-core
-    shape = "imperative"         # the shape `new` generates when --shape is not given
+    shape = "declarative"        # the shape `new` generates when --shape is not given
     exclude = ["legacy/"]        # more paths the folder walks skip (gitignore syntax)
 
 Every command reads it. ``--config FILE`` names the file instead (a
@@ -21,8 +21,8 @@ from pathlib import Path
 from codegen_ast.errors import InputProblem, SpecError
 
 _STRING_KEYS = ("output", "level", "python", "shape")
-SHAPES = ("imperative", "declarative")  # what `new --shape` generates (docs/declarative-shape.md)
-DEFAULT_SHAPE = "imperative"
+SHAPES = ("declarative", "imperative")  # what `new --shape` generates (docs/declarative-shape.md)
+DEFAULT_SHAPE = "declarative"
 _LIST_KEYS = ("exclude",)
 KEYS = (*_STRING_KEYS, *_LIST_KEYS)
 

@@ -38,9 +38,14 @@ class GeneratedPackage:
         return self.spec.package_name
 
     def write(self, output_dir: Path, *, force: bool = False, follow_symlinks: bool = False) -> Path:
-        """Write the package atomically as ``output_dir/<name>/`` (see :func:`codegen_ast.package.write_package`)."""
+        """Write the package atomically as ``output_dir/<name>/`` (see :func:`codegen_ast.package.write_package`),
+        and what it needs beside it (a declarative package's ``onex_support``, written when absent or older)."""
         from codegen_ast.package import write_package
 
+        if self.beside:
+            from codegen_ast.declarative.support_folder import write_support
+
+            write_support(output_dir, follow_symlinks=follow_symlinks)
         return write_package(self, output_dir, force=force, follow_symlinks=follow_symlinks)
 
 

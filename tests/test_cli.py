@@ -166,7 +166,7 @@ def test_the_shape_comes_from_the_nearest_pyproject_and_the_flag_wins(
     (workspace / "pyproject.toml").write_text('[tool.codegen-ast]\nshape = "shell"\n')
     wrong = CliRunner().invoke(main, ["new", "examples/orders_effect.yaml", "-o", "x"])
     assert wrong.exit_code == 2
-    assert "tool.codegen-ast.shape: unknown shape 'shell': use one of imperative, declarative" in wrong.output
+    assert "tool.codegen-ast.shape: unknown shape 'shell': use one of declarative, imperative" in wrong.output
     assert not (workspace / "x").exists()
 
 
@@ -204,9 +204,11 @@ def test_readme_quickstart_demo_runs() -> None:
         timeout=600,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    assert "process(create_order) -> ModelOrdersOutput" in result.stdout
+    assert "handle(create_order) -> ModelOrdersOutput" in result.stdout
+    assert "exit 0, completed:" in result.stdout  # the contract on RuntimeLocal
     assert "All validations passed!" in result.stdout
-    assert "8 passed" in result.stdout
+    # the package's generated tests: shell, routing, and both operations' hook answers
+    assert re.search(r"^4 passed in ", result.stdout, re.M), result.stdout[-2000:]
 
 
 def test_help_lists_each_command_with_its_own_short_help() -> None:

@@ -113,10 +113,11 @@ PYTHON = [block for block in ALL if block.language == "python" and not block.ski
 @pytest.mark.parametrize("block", PYTHON, ids=[block.where for block in PYTHON])
 def test_python_snippets_run(block: Block, project: Path) -> None:
     if "out/node_orders_effect" in block.text or 'sys.path.insert(0, "out")' in block.text:
-        # it uses the package `codegen-ast new examples/orders_effect.yaml -o out/` wrote
-        from codegen_ast.generate import generate
+        # it uses the package `codegen-ast new examples/orders_effect.yaml -o out/` wrote (the declarative
+        # shape, onex_support beside it)
+        from codegen_ast.declarative.generate import generate_declarative
 
-        generate(read_spec(project / "examples" / "orders_effect.yaml").spec).write(project / "out")
+        generate_declarative(read_spec(project / "examples" / "orders_effect.yaml").spec).write(project / "out")
     script = project / f"snippet_{block.line}.py"
     script.write_text(block.text)
     result = subprocess.run([sys.executable, str(script)], cwd=project, capture_output=True, text=True, timeout=600)
@@ -164,15 +165,16 @@ def test_toml_and_json_snippets_are_valid(block: Block, tmp_path: Path) -> None:
 
 
 # the distribution each top-level module generated code imports comes from
-DISTRIBUTIONS = {"omnibase_core": "omnibase-core", "pydantic": "omnibase-core", "asyncpg": "asyncpg",
-                 "redis": "redis", "httpx": "httpx", "aiokafka": "aiokafka", "consul": "py-consul",
-                 "pytest": "pytest"}
+DISTRIBUTIONS = {"omnibase_core": "omnibase-core", "pydantic": "omnibase-core", "pydantic_core": "omnibase-core",
+                 "yaml": "omnibase-core", "asyncpg": "asyncpg", "redis": "redis", "httpx": "httpx",
+                 "aiokafka": "aiokafka", "consul": "py-consul", "pytest": "pytest", "pytest_asyncio": "pytest-asyncio"}
 
 
 def test_the_install_instructions_name_what_exists_and_what_generated_code_imports(tmp_path: Path) -> None:
     import ast
     import tomllib
 
+    from codegen_ast.declarative.generate import generate_declarative
     from codegen_ast.generate import generate
     from codegen_ast.spec import DEPENDENCIES, NodeSpec
     from codegen_ast.target import FRAMEWORK_VERSION
@@ -183,15 +185,18 @@ def test_the_install_instructions_name_what_exists_and_what_generated_code_impor
     assert named and named <= set(extras)
     assert f"omnibase-core=={FRAMEWORK_VERSION}" in extras["onex"] and f"omnibase-core=={FRAMEWORK_VERSION}" in install
     imported: set[str] = set()
+    # onex_support, written beside every declarative package, and the packages of both shapes
+    sources = [path.read_text() for path in sorted((ROOT / "codegen_ast" / "support" / "onex_support").rglob("*.py"))]
     for dependency in DEPENDENCIES:
-        package = generate(NodeSpec.model_validate({**MINIMAL, "dependencies": [dependency]}))
-        for name, text in package.files.items():
-            if name.endswith(".py"):
-                for node in ast.walk(ast.parse(text)):
-                    if isinstance(node, ast.Import):
-                        imported |= {alias.name.split(".")[0] for alias in node.names}
-                    elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
-                        imported.add(node.module.split(".")[0])
-    third_party = {module for module in imported if module not in sys.stdlib_module_names}
+        spec = NodeSpec.model_validate({**MINIMAL, "dependencies": [dependency]})
+        for package in (generate(spec), generate_declarative(spec)):
+            sources += [text for name, text in package.files.items() if name.endswith(".py")]
+    for text in sources:
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                imported.add(node.module.split(".")[0])
+    third_party = {module for module in imported if module not in sys.stdlib_module_names} - {"onex_support"}
     assert third_party <= set(DISTRIBUTIONS), third_party - set(DISTRIBUTIONS)
     assert all(f"`{DISTRIBUTIONS[module]}" in install for module in third_party)

@@ -158,7 +158,7 @@ class Mode:
     force: int = 0
     discard_edits: bool = False
     follow_symlinks: bool = False
-    shape: str = "imperative"
+    shape: str = DEFAULT_SHAPE
 
     @property
     def writing(self) -> bool:
@@ -276,6 +276,12 @@ def new_command(
     overrides: tuple[str, ...] = (),
 ) -> None:
     """Write the node package of each SPEC_FILE (or of --name/--type) into OUTPUT.
+
+    The package is the framework's declarative node: a shell node.py, one
+    handler per operation in handlers/, its resources in registry/, a
+    contract RuntimeLocal runs, and onex_support written once in OUTPUT
+    (docs/declarative-shape.md). --shape imperative (or shape in
+    [tool.codegen-ast]) writes the earlier shape, one node.py holding it all.
 
     A SPEC_FILE is our NodeSpec YAML, a current ONEX contract.yaml or an older
     v2 contract, detected automatically; `-` reads one from standard input.

@@ -64,7 +64,7 @@ def build_contract(
     impure = not context.kind.computes
     sections: dict[str, Any] = {}
     routes: list[dict[str, Any]] = []
-    publishes = list(publish_topics)
+    publishes = [*publish_topics]
     for contribution in contributions:
         sections |= contribution.contract
         routes += contribution.routes

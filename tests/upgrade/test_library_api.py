@@ -21,7 +21,7 @@ from tests.upgrade.golden_corpus import cases
 
 INTENDED_API = {
     # generation
-    "FieldSpec", "GeneratedPackage", "NodeSpec", "OperationSpec", "generate", "node_context",
+    "FieldSpec", "GeneratedPackage", "NodeSpec", "OperationSpec", "generate", "generate_declarative", "node_context",
     # upgrade and your own refactors
     "CONCERNS", "NodeUpgrade", "UpgradeError", "UpgradeResult", "add_contributions", "upgrade", "upgrade_source",
     # the pattern builders and what they exchange
@@ -47,6 +47,16 @@ def test_generate_stays_in_memory_and_writes_on_request(tmp_path: Path) -> None:
     package = codegen_ast.generate(codegen_ast.NodeSpec(name="orders", node_type="effect", description="Orders."))
     assert "node.py" in package.files and not any(tmp_path.iterdir())
     assert (package.write(tmp_path) / "node.py").read_text() == package.files["node.py"]
+    assert not (tmp_path / "onex_support").exists()  # the imperative shape needs nothing beside it
+
+
+def test_generate_declarative_writes_its_support_package_beside(tmp_path: Path) -> None:
+    spec = codegen_ast.NodeSpec(name="orders", node_type="effect", description="Orders.")
+    package = codegen_ast.generate_declarative(spec)
+    assert "handler.py" in package.files and not any(tmp_path.iterdir())
+    root = package.write(tmp_path)
+    assert (root / "handler.py").read_text() == package.files["handler.py"]
+    assert (tmp_path / "onex_support" / "codegen-manifest.json").is_file()
 
 
 def scripts() -> dict[str, str]:

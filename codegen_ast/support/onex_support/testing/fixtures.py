@@ -60,8 +60,11 @@ AnswerCo = TypeVar("AnswerCo", covariant=True)
 Bus = EventBusInmemory  # what RuntimeLocal injects into handlers
 
 
-def _quoted(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
+async def _statement(connection: Any, template: str, *identifiers: str) -> str:
+    """``template`` with each ``%I`` filled by an identifier, quoted by PostgreSQL's
+    own ``format()`` (identifiers cannot be parameters; values still are)."""
+    text = await connection.fetchval("SELECT format($1, VARIADIC $2::text[])", template, list(identifiers))
+    return str(text)
 
 
 class Database:
@@ -76,7 +79,7 @@ class Database:
         connection = await asyncpg.connect(self.dsn)
         try:
             found = await connection.fetch(
-                f"SELECT * FROM {_quoted(table)} ORDER BY {_quoted(order_by)}"
+                await _statement(connection, "SELECT * FROM %I ORDER BY %I", table, order_by)
             )
         finally:
             await connection.close()
@@ -84,12 +87,12 @@ class Database:
 
     async def insert(self, table: str, row: dict[str, object]) -> None:
         """Write ``row`` into ``table`` directly (not through the node)."""
-        names = ", ".join(_quoted(name) for name in row)
+        names = ", ".join("%I" for _ in row)
         places = ", ".join(f"${number}" for number in range(1, len(row) + 1))
         connection = await asyncpg.connect(self.dsn)
         try:
             await connection.execute(
-                f"INSERT INTO {_quoted(table)} ({names}) VALUES ({places})",
+                await _statement(connection, f"INSERT INTO %I ({names}) VALUES ({places})", table, *row),
                 *row.values(),
             )
         finally:
@@ -129,8 +132,8 @@ def postgres(
     async def prepare() -> None:
         connection = await asyncpg.connect(postgres_server)
         try:
-            await connection.execute(f"CREATE SCHEMA {schema}")
-            await connection.execute(f"SET search_path TO {schema}")
+            await connection.execute(await _statement(connection, "CREATE SCHEMA %I", schema))
+            await connection.execute("SELECT set_config('search_path', $1, false)", schema)
             for migration in migrations:
                 await connection.execute(migration.read_text(encoding="utf-8"))
         finally:
@@ -139,7 +142,7 @@ def postgres(
     async def drop() -> None:
         connection = await asyncpg.connect(postgres_server)
         try:
-            await connection.execute(f"DROP SCHEMA {schema} CASCADE")
+            await connection.execute(await _statement(connection, "DROP SCHEMA %I CASCADE", schema))
         finally:
             await connection.close()
 
