@@ -69,9 +69,13 @@ class _Answers(cst.CSTTransformer):
                 name, value = _RENAMED[keyword]
                 argument = argument.with_changes(keyword=b.name(name), value=b.dotted(value))
             arguments.append(argument)
-        if arguments:
+        if arguments and not _commented(arguments[-1].comma):  # a comment after the comma is the user's
             arguments[-1] = arguments[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
         return updated.with_changes(args=arguments)
+
+
+def _commented(comma: cst.Comma | cst.MaybeSentinel) -> bool:
+    return isinstance(comma, cst.Comma) and "#" in cst.Module(body=[]).code_for_node(comma)
 
 
 def carry_handler(original: str, edited: str, declarative: str) -> cst.Module | None:

@@ -174,3 +174,12 @@ def test_upgrade_to_declarative_refuses_a_carried_edit_the_new_shape_rejects(tmp
     assert "UPG002" in refused.output and "fails strict validation" in refused.output
     assert "handlers/handler_quote_price.py" in refused.output and "nothing was written" in refused.output
     assert {path: path.read_bytes() for path in package.rglob("*") if path.is_file()} == before
+
+
+def test_upgrade_to_declarative_keeps_a_comment_the_user_put_in_the_answer(tmp_path: Path) -> None:
+    _, package = _old_package(tmp_path)
+    _edit_handler(package, "            saving=saving,\n", "            saving=round(saving, 2),  # cents, as finance asks\n")
+    done = CliRunner().invoke(main, ["upgrade", str(package), "--to", "declarative", "--write"])
+    assert done.exit_code == 0, done.output
+    handler = (package / "handlers" / "handler_quote_price.py").read_text(encoding="utf-8")
+    assert "saving=round(saving, 2),  # cents, as finance asks" in handler
