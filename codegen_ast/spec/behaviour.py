@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -14,6 +15,16 @@ from codegen_ast.spec.checks import (
     check_snake_case,
     check_topic,
 )
+
+
+def trigger_of(routed: str, triggers: Collection[str]) -> str | None:
+    """The trigger of a state machine an operation routed as ``routed`` fires: the one
+    it names (``waive``), else the last part of a dotted name (``artifact.create_plan``
+    fires ``create_plan``); None when it fires none."""
+    if routed in triggers:
+        return routed
+    last = routed.rsplit(".", 1)[-1]
+    return last if last != routed and last in triggers else None
 
 
 class TransitionSpec(BaseModel):

@@ -26,6 +26,7 @@ from codegen_ast.spec.behaviour import (
     CacheSpec,
     EventsSpec,
     StateMachineSpec,
+    trigger_of,
 )
 from codegen_ast.spec.checks import (
     _CAPABILITY,
@@ -193,9 +194,9 @@ class NodeSpec(BaseModel):
             return self
         if not self.node_kind.keeps_state:
             raise ValueError("state_machine: only reducer nodes run a state machine; use node_type: reducer")
-        operations = {op.name for op in self.effective_operations}
+        fired = {trigger_of(op.routed, machine.triggers) for op in self.effective_operations}
         for trigger in machine.triggers:
-            if self.operations and trigger not in operations:
+            if self.operations and trigger not in fired:
                 raise ValueError(f"state_machine trigger {trigger!r} is not an operation: add it to operations")
         return self
 
@@ -427,6 +428,13 @@ class NodeSpec(BaseModel):
         """The routing key of the operation named ``operation``: the string the contract
         wrote (``event.forward``), which requests carry and handler tables are keyed by."""
         return next((op.routed for op in self.effective_operations if op.name == operation), operation)
+
+    def trigger(self, operation: str) -> str | None:
+        """The state machine's trigger the operation named ``operation`` fires (see
+        :func:`~codegen_ast.spec.behaviour.trigger_of`), or None."""
+        if self.state_machine is None:
+            return None
+        return trigger_of(self.routed(operation), self.state_machine.triggers)
 
     # --- derived names: codegen_ast.spec.names ------------------------------
 

@@ -24,7 +24,7 @@ from codegen_ast.declarative.testgen.reducer import ReducerTests
 from codegen_ast.declarative.testgen.saga import SagaTests
 from codegen_ast.patterns.contribution import Contribution, NodeContext
 from codegen_ast.patterns.events.declarative import published_topics
-from codegen_ast.patterns.events.names import transition_event_type
+from codegen_ast.declarative.kinds import transition_event
 from codegen_ast.target import CONTAINER
 
 __all__ = ["build_test_modules"]
@@ -110,8 +110,9 @@ def build_test_modules(
     calling = [operation for operation in spec.effective_operations if operation.http is not None]
     triggers: set[str] = set()
     if spec.state_machine is not None:
-        triggers = {t.trigger for t in spec.state_machine.transitions}
-        ReducerTests(module, topics[transition_event_type(spec)], after).build()
+        triggers = {op.name for op in spec.effective_operations if spec.trigger(op.name) is not None}
+        event = transition_event(spec)
+        ReducerTests(module, topics[event] if event is not None else None, after).build()
     sagas = SagaTests(module, topics, after) if spec.workflow_operations else None
     for stepped in spec.workflow_operations:
         assert sagas is not None

@@ -21,20 +21,29 @@ ReducerResourcesT = TypeVar("ReducerResourcesT", bound=ReducerResources)
 
 
 class TransitionHandler(OperationHandler[RequestT, AnswerT, ReducerResourcesT]):
-    """A reducer operation: the transition whose trigger is the operation, taken by
-    the entity the request names (``entity_key``: the request field holding its
-    key; None for one state per node), then the answer, then the new state stored,
-    then, outside the entity's lock, the transition event."""
+    """A reducer operation: the transition whose trigger is ``trigger`` (by default
+    the operation itself), taken by the entity the request names (``entity_key``:
+    the request field holding its key; None for one state per node), then the
+    answer, then the new state stored, then, outside the entity's lock, the
+    transition event (``transition_event``; None: the node declares none, and
+    publishes none)."""
 
-    transition_event: DeclaredEvent
+    transition_event: DeclaredEvent | None
     entity_key: str | None
+    trigger: str
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         """A class that names its operation declares its event and entity key."""
         super().__init_subclass__(**kwargs)
         if "operation" in cls.__dict__:
-            if not isinstance(getattr(cls, "transition_event", None), DeclaredEvent):
-                raise ValueError(f"{cls.__name__}: declare its transition_event")
+            if not hasattr(cls, "transition_event") or not isinstance(
+                cls.transition_event, DeclaredEvent | None
+            ):
+                raise ValueError(
+                    f"{cls.__name__}: declare its transition_event (None: none)"
+                )
+            if "trigger" not in cls.__dict__:
+                cls.trigger = cls.operation
             if not hasattr(cls, "entity_key"):
                 raise ValueError(
                     f"{cls.__name__}: declare its entity_key (the request field "
@@ -46,11 +55,13 @@ class TransitionHandler(OperationHandler[RequestT, AnswerT, ReducerResourcesT]):
         key = self.key_of(request)
         async with machine.locked(key):
             transition = await machine.transition(
-                key, self.operation, self.context(request), request.correlation_id
+                key, self.trigger, self.context(request), request.correlation_id
             )
             answer = await self.reduce(request, transition)
             self._check_consistent(request, answer, transition)
             await machine.commit(transition, request.correlation_id)
+        if self.transition_event is None:
+            return answer
         await publish_event(
             self.event_bus,
             self.transition_event,
