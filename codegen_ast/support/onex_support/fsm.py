@@ -20,6 +20,7 @@ process, and across processes by the store's compare-and-set on a version.
 
 import asyncio
 import contextlib
+import math
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -184,11 +185,12 @@ def _value_at(context: FSMContextType, path: str) -> object:
     return value
 
 
-def _number(value: object) -> float | None:
+def _number(value: object) -> float:
+    """``value`` as a number; NaN (which compares false to everything) when it is none."""
     try:
         return float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        return None
+        return math.nan
 
 
 _COMPARE = {
@@ -220,15 +222,14 @@ def condition_holds(expression: str, context: FSMContextType) -> bool:
     if operator in ("!=", "not_equals"):
         return evaluate_not_equals(value, expected)
     if operator in _COMPARE:
-        left, right = _number(value), _number(expected)
-        return left is not None and right is not None and _COMPARE[operator](left, right)
+        return _COMPARE[operator](_number(value), _number(expected))
     if operator == "exists":
         return value is not None
     if operator == "not_exists":
         return value is None
     if operator in ("min_length", "max_length"):
         bound = _number(expected)
-        if bound is None or not isinstance(value, str | list | dict | tuple):
+        if math.isnan(bound) or not isinstance(value, (str, list, dict, tuple)):
             return False
         size = len(value)
         return size >= bound if operator == "min_length" else size <= bound
@@ -271,8 +272,9 @@ class StateMachine:
             ) from error
         self.name = self.definition.state_machine_name
         self.store: StateStore = MemoryStateStore() if store is None else store
-        self.terminal = set(self.definition.terminal_states) | {
-            state.state_name for state in self.definition.states if state.is_terminal
+        self.terminal = {
+            *self.definition.terminal_states,
+            *(state.state_name for state in self.definition.states if state.is_terminal),
         }
         self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
 

@@ -36,9 +36,8 @@ class TransitionHandler(OperationHandler[RequestT, AnswerT, ReducerResourcesT]):
         """A class that names its operation declares its event and entity key."""
         super().__init_subclass__(**kwargs)
         if "operation" in cls.__dict__:
-            if not hasattr(cls, "transition_event") or not isinstance(
-                cls.transition_event, DeclaredEvent | None
-            ):
+            event = getattr(cls, "transition_event", False)
+            if event is not None and not isinstance(event, DeclaredEvent):
                 raise ValueError(
                     f"{cls.__name__}: declare its transition_event (None: none)"
                 )
