@@ -40,7 +40,7 @@ from omnibase_core.models.contracts.subcontracts.model_fsm_subcontract import (
 from omnibase_core.models.reducer.model_intent import ModelIntent
 from omnibase_core.types.type_fsm_context import FSMContextType
 from omnibase_core.utils.util_fsm_executor import execute_transition
-from omnibase_core.utils.util_fsm_expression_parser import parse_expression
+from omnibase_core.utils.util_fsm_expression_parser import SUPPORTED_OPERATORS
 from omnibase_core.utils.util_fsm_operators import (
     evaluate_equals,
     evaluate_not_equals,
@@ -211,11 +211,12 @@ def condition_holds(expression: str, context: FSMContextType) -> bool:
     equality compares text, comparisons numbers, ``min_length``/``max_length`` the
     length, ``exists``/``not_exists`` presence, ``in``/``not_in`` a comma-separated
     list, ``contains`` text, ``matches`` a regular expression. An expression that
-    does not parse holds never (fail closed, as the framework's executor does)."""
-    try:
-        field, operator, expected = parse_expression(expression)
-    except ModelOnexError:
+    is not three tokens with an operator the framework supports, or that reads a private
+    field (``_x``), holds never (fail closed, as the framework's parser and executor do)."""
+    tokens = expression.split()
+    if len(tokens) != 3 or tokens[1] not in SUPPORTED_OPERATORS or tokens[0].startswith("_"):
         return False
+    field, operator, expected = tokens
     value = _value_at(context, field)
     if operator in ("==", "equals"):
         return evaluate_equals(value, expected)
