@@ -89,6 +89,20 @@ def build_request_model(spec: NodeSpec, names: DeclarativeNames) -> cst.Module:
     return b.module([*imports.statements(), b.class_(names.request_model, [base], body, doc=doc)], doc=doc)
 
 
+def build_payload_model(names: DeclarativeNames, operation: str, routed: str, name: str) -> cst.Module:
+    """The payload model the framework routes ``operation`` by (payload_type_match): the
+    node's request for that operation, its ``operation`` fixed to it (a payload of
+    another type does not validate into it)."""
+    imports = b.ImportSet().add("typing", "Literal").add("pydantic", "Field")
+    imports.add(f".{names.request_module}", names.request_model)
+    body = [b.assign("operation", _described(f"The {routed} operation, the only one this payload runs.",
+                                             default=b.string_literal(routed)),
+                     b.subscript("Literal", b.string_literal(routed)))]
+    doc = (f"The payload the {routed} operation of {names.node_class} is routed by (handler_routing: "
+           f"payload_type_match): a {names.request_model} of that operation.")
+    return b.module([*imports.statements(), b.class_(name, [names.request_model], body, doc=doc)], doc=doc)
+
+
 def build_answer_model(spec: NodeSpec, names: DeclarativeNames) -> cst.Module:
     imports = b.ImportSet().add("uuid", "UUID").add("pydantic", "ConfigDict", "Field")
     base, fields, said = _base(spec, "output", output_fields(spec), imports)

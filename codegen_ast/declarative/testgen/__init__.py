@@ -59,6 +59,30 @@ def _shell_tests(module: TestModule, context: NodeContext) -> None:
                             b.call("entry.handlers.items")),
                 "==", b.dict_(routes))),
         ], returns="None", doc="handler_routing.default_handler: one handler per operation."))
+    if names.payload_routed:
+        _payload_routing_test(module)
+
+
+def _payload_routing_test(module: TestModule) -> None:
+    """payload_type_match as the framework resolves it: each payload model keys exactly its
+    operation's handler, and is a request of that operation only."""
+    spec, names = module.spec, module.names
+    models = names.payload_models()
+    module.imports.add(TESTING, "routing_table").add("pathlib", "Path")
+    table = {model: b.list_(b.string_literal(names.handler_class(op))) for op, (model, _) in models.items()}
+    for model, file in models.values():
+        module.imports.add(f"..models.{file}", model)
+    here = b.call(b.attr(b.call("Path", "__file__"), "resolve"))
+    contract = b.binop(b.attr(b.attr(here, "parent"), "parent"), "/", b.string_literal("contract.yaml"))
+    module.body.append(b.function(
+        "test_the_framework_routes_each_payload_type_to_its_handler", [], [
+            b.assert_(b.compare(b.call("routing_table", contract), "==",
+                                b.dict_(dict(table)))),
+            b.assert_(b.compare(
+                b.dict_({model: b.attr(b.subscript(f"{model}.model_fields", b.string_literal("operation")), "default")
+                         for model, _ in models.values()}),
+                "==", b.dict_({model: b.string_literal(spec.routed(op)) for op, (model, _) in models.items()}))),
+        ], returns="None", doc="handler_routing (payload_type_match): one handler per payload model, as the framework routes it."))
 
 
 def build_test_modules(
