@@ -119,8 +119,8 @@ def build_declarative_modules(
         handler_exports += contribution.handler_exports
         model_exports += contribution.model_exports
     if names.payload_routed:
-        for operation, (model, file) in names.payload_models().items():
-            package_models[f"models/{file}.py"] = build_payload_model(names, operation, spec.routed(operation), model)
+        for routed_by, (model, file) in names.payload_models().items():
+            package_models[f"models/{file}.py"] = build_payload_model(names, routed_by, spec.routed(routed_by), model)
             model_exports.append((f".{file}", model))
     request = (f".models.{names.request_module}", names.request_model)
     answer = (f".models.{names.answer_module}", names.answer_model)

@@ -135,8 +135,8 @@ def build_test_modules(
     triggers: set[str] = set()
     if spec.state_machine is not None:
         triggers = {op.name for op in spec.effective_operations if spec.trigger(op.name) is not None}
-        event = transition_event(spec)
-        ReducerTests(module, topics[event] if event is not None else None, after).build()
+        published = transition_event(spec)
+        ReducerTests(module, topics[published] if published is not None else None, after).build()
     sagas = SagaTests(module, topics, after) if spec.workflow_operations else None
     for stepped in spec.workflow_operations:
         assert sagas is not None

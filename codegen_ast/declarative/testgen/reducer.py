@@ -127,11 +127,11 @@ class ReducerTests:
                 values[field] = meeting
         return values
 
-    def request(self, transition: TransitionSpec, n: int = 1, **values: b.ExprLike) -> b.ExprLike:
+    def request(self, transition: TransitionSpec, n: int = 1, values: dict[str, b.ExprLike] | None = None) -> b.ExprLike:
         m = self.module
         met = self.met(transition) or {}
         return m.request(self.operations[transition.trigger],
-                         **(samples(m.spec.input_fields, n, m.imports) | met | values))
+                         **(samples(m.spec.input_fields, n, m.imports) | met | (values or {})))
 
     def answer(self, transition: TransitionSpec, n: int = 1) -> b.ExprLike:
         m = self.module
@@ -220,7 +220,7 @@ class ReducerTests:
                 continue
             body = [
                 *self.walk(path),
-                b.assign("request", self.request(transition, **{field: broken})),
+                b.assign("request", self.request(transition, values={field: broken})),
                 *m.fails("INVALID_STATE", b.do(self.call(transition, "request")),
                          m.context_is("state", b.string_literal(transition.source))),
                 b.with_leading_comment(b.assign("request", self.request(transition)), "the state did not move"),
