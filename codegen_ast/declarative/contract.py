@@ -99,7 +99,7 @@ def build_contract(
         "description": yaml_text(spec.description),
         "input_model": f"{package}.models.{names.request_module}.{names.request_model}",
         "output_model": f"{package}.models.{names.answer_module}.{names.answer_model}",
-        **kind_sections(context),
+        **kind_sections(context, declarative=True),
         **sections,
         "descriptor": {
             "node_archetype": spec.node_type,

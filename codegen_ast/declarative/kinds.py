@@ -16,6 +16,7 @@ from __future__ import annotations
 import libcst as cst
 
 from codegen_ast import builders as b
+from codegen_ast.declarative.models import framework_model
 from codegen_ast.declarative.names import DeclarativeNames
 from codegen_ast.patterns.contribution import Contribution, NodeContext, ResourceDecl, RunBody
 from codegen_ast.patterns.events.names import transition_event_type
@@ -103,6 +104,10 @@ def _reduce(context: NodeContext, names: DeclarativeNames, operation: str) -> Ru
     for field in spec.output_fields:
         if field.name in inputs:
             answers[field.name] = f"request.{field.name}"
+    if framework_model(spec, "output") is not None:  # ModelReducerOutput: the actions as the framework's intents
+        answers["intents"] = "transition.intents"
+        if framework_model(spec, "input") is not None:
+            answers["operation_id"] = "request.operation_id"
     event = transition_event(spec)
     members = [
         b.assign("transition_event", names.event_constant(event) if event is not None else "None"),
@@ -112,6 +117,10 @@ def _reduce(context: NodeContext, names: DeclarativeNames, operation: str) -> Ru
     if trigger is not None and trigger != spec.routed(operation):
         members.append(b.assign("trigger", b.string_literal(trigger)))
     imports = {(f"{SUPPORT}.fsm", "Transition")}
+    if trigger is None:  # fires no trigger: the entity's state, read
+        return RunBody((b.return_(b.call(names.answer_model, **answers)),), frozenset(imports),
+                       doc="The answer: the entity's state (this operation fires no trigger), the declared fields.",
+                       base="StateHandler", method="reduce", members=tuple(members))
     if event is not None:
         imports.add((f"..registry.{names.registry_module}", names.event_constant(event)))
     return RunBody(
@@ -125,15 +134,15 @@ def _reduce(context: NodeContext, names: DeclarativeNames, operation: str) -> Ru
 
 
 def build_reducer(context: NodeContext, earlier: Earlier) -> Contribution:
-    """One TransitionHandler per operation that fires a trigger, and the state machine
-    among the resources."""
+    """One TransitionHandler per operation that fires a trigger (a StateHandler, which
+    answers the entity's state, for one that fires none), and the state machine among
+    the resources."""
     spec = context.spec
     if spec.state_machine is None:
         return Contribution()
     names = DeclarativeNames.of(spec)
     return Contribution(
-        runs={operation: _reduce(context, names, operation) for operation in context.operations
-              if spec.trigger(operation) is not None},
+        runs={operation: _reduce(context, names, operation) for operation in context.operations},
         resources=[_state_machine(context, earlier)],
     )
 

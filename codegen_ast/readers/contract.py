@@ -275,7 +275,7 @@ def convert_contract(conversion: Conversion) -> None:
     if raw.get("state_machine"):
         with conversion.gathering():
             declared.state_machine(conversion, raw["state_machine"], ("state_machine",))
-            _triggers_as_operations(conversion)
+            _triggers_as_operations(conversion, routes)
             _condition_fields(conversion, untyped)
     if features:
         conversion.set("features", sorted(set(features), key=features.index), ())
@@ -370,7 +370,7 @@ def _capabilities(conversion: Conversion, raw: dict[str, Any], features: list[st
             capabilities.append(name)  # advertised in discovery responses (the discovery pattern)
 
 
-def _triggers_as_operations(conversion: Conversion) -> None:
+def _triggers_as_operations(conversion: Conversion, routes: list[dict[str, Any]]) -> None:
     """A transition's trigger no routed operation fires (by its name, or the last part
     of a dotted one: ``artifact.create_plan`` fires ``create_plan``) becomes an
     operation, so the generated reducer can run the transition (said, not silent)."""
@@ -378,6 +378,7 @@ def _triggers_as_operations(conversion: Conversion) -> None:
     operations = conversion.data.setdefault("operations", [])
     triggers = list(dict.fromkeys(transition["trigger"] for transition in machine.get("transitions", [])))
     fired = {trigger_of(op.get("written") or op["name"], triggers) for op in operations}
+    fired |= {trigger_of(route[key], triggers) for route in routes for key in ("event_type", "payload_type") if key in route}
     for trigger in triggers:
         if trigger not in fired:
             fired.add(trigger)

@@ -19,12 +19,16 @@ from codegen_ast.spec.checks import (
 
 def trigger_of(routed: str, triggers: Collection[str]) -> str | None:
     """The trigger of a state machine an operation routed as ``routed`` fires: the one
-    it names (``waive``), else the last part of a dotted name (``artifact.create_plan``
-    fires ``create_plan``); None when it fires none."""
+    it names (``waive``), else the last part of a dotted name or topic pattern, its
+    wildcards left out and dashes read as underscores (``artifact.create_plan`` and
+    ``onex.evt.builds.create-plan.*`` fire ``create_plan``); None when it fires none."""
     if routed in triggers:
         return routed
-    last = routed.rsplit(".", 1)[-1]
-    return last if last != routed and last in triggers else None
+    parts = [part for part in routed.split(".") if part not in ("*", "#", ">")]
+    if len(parts) < 2 and parts == routed.split("."):
+        return None
+    last = parts[-1].replace("-", "_") if parts else ""
+    return last if last in triggers else None
 
 
 class TransitionSpec(BaseModel):

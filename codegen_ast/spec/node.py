@@ -194,7 +194,7 @@ class NodeSpec(BaseModel):
             return self
         if not self.node_kind.keeps_state:
             raise ValueError("state_machine: only reducer nodes run a state machine; use node_type: reducer")
-        fired = {trigger_of(op.routed, machine.triggers) for op in self.effective_operations}
+        fired = {self.trigger(op.name) for op in self.effective_operations}
         for trigger in machine.triggers:
             if self.operations and trigger not in fired:
                 raise ValueError(f"state_machine trigger {trigger!r} is not an operation: add it to operations")
@@ -434,7 +434,10 @@ class NodeSpec(BaseModel):
         :func:`~codegen_ast.spec.behaviour.trigger_of`), or None."""
         if self.state_machine is None:
             return None
-        return trigger_of(self.routed(operation), self.state_machine.triggers)
+        route = self.declared.handler_for(operation) if self.declared is not None else None
+        written = [self.routed(operation), *((route.event_type, route.payload_type) if route is not None else ())]
+        return next((found for name in written if name and (found := trigger_of(name, self.state_machine.triggers))),
+                    None)
 
     # --- derived names: codegen_ast.spec.names ------------------------------
 

@@ -175,3 +175,65 @@ def test_a_presence_test_is_read_as_the_frameworks_exists_and_said(tmp_path: Pat
     warnings = [str(warning) for warning in read_spec(path).warnings]
     assert any("condition 'reviewer is_present' read as the framework's 'reviewer exists true'" in w for w in warnings)
     assert any("field 'reviewer', which the condition 'reviewer exists true' reads" in w for w in warnings)
+
+
+FRAMEWORK_MODELS = CONTRACT.replace("description: Review an insurance claim.\n", """\
+description: Review an insurance claim.
+input_model: {name: ModelReducerInput, module: omnibase_core.models.reducer.model_reducer_input}
+output_model: {name: ModelReducerOutput, module: omnibase_core.models.reducer.model_reducer_output}
+""")
+
+
+def test_the_frameworks_reducer_models_declared_by_the_contract_are_extended_and_carry_the_actions(
+    tmp_path: Path,
+) -> None:
+    from omnibase_core.models.reducer.model_reducer_input import ModelReducerInput
+    from omnibase_core.models.reducer.model_reducer_output import ModelReducerOutput
+
+    from tests.checkers import importable
+
+    path = tmp_path / "contract.yaml"
+    path.write_text(FRAMEWORK_MODELS, encoding="utf-8")
+    out = tmp_path / "out"
+    package = generate_declarative(read_spec(path).spec)
+    package.write(out)
+    write_support(out)
+    with importable(out):
+        models = __import__("node_claim_review_reducer.models", fromlist=["ModelClaimReviewInput"])
+        request, answer = models.ModelClaimReviewInput, models.ModelClaimReviewOutput
+        assert issubclass(request, ModelReducerInput) and issubclass(answer, ModelReducerOutput)
+        # a typed request needs only its operation and the node's fields: the framework's are defaulted
+        assert request(operation="claims.open", claim_id="c-1", amount=12.5, tier="gold").data == []
+    handler = package.files["handlers/handler_approve.py"]
+    assert "intents=transition.intents" in handler  # the declared actions, as the framework's intents
+    tests = package.files["tests/test_claim_review.py"]
+    assert '== ["notify_claimant"]' in tests and "set(ModelReducerOutput.model_fields)" in tests
+    passed = _pytest(out, "node_claim_review_reducer")
+    assert passed.returncode == 0, passed.stdout[-4000:] + passed.stderr[-2000:]
+    report = validate([out], level="strict", mypy_cache=MYPY_CACHE, display_root=out)
+    assert [f"{f.file}:{f.line}: {f.rule} {f.message}" for f in report.findings] == []
+    # a transition whose actions are lost fails the generated tests
+    contract = out / "node_claim_review_reducer" / "contract.yaml"
+    contract.write_text(contract.read_text(encoding="utf-8").replace("action_name: notify_claimant", "action_name: x"),
+                        encoding="utf-8")
+    failed = _pytest(out, "node_claim_review_reducer", "-k", "approve_moves")
+    assert failed.returncode == 1 and "1 failed" in failed.stdout, failed.stdout[-3000:]
+
+
+def test_the_imperative_shape_fires_each_trigger_as_an_operation_of_its_own(tmp_path: Path) -> None:
+    """The imperative node fires an operation's own name as the trigger: a trigger a dotted
+    operation fires in the declarative shape is an operation of its own there, and its
+    package passes its own tests (which send no condition's field: a machine without them)."""
+    from codegen_ast.generate import generate
+
+    path = tmp_path / "contract.yaml"
+    # no condition (its tests send no condition's field) and no event_bus (its contract test loads it with
+    # the strict model, which wants a version there)
+    unconditional = "\n".join(line for line in CONTRACT.splitlines()
+                              if "conditions:" not in line and "event_bus" not in line and "_topics:" not in line)
+    path.write_text(unconditional + "\n", encoding="utf-8")
+    package = generate(read_spec(path).spec)
+    assert [op.routed for op in package.spec.operations] == ["claims.open", "approve", "reject", "open"]
+    package.write(tmp_path / "out")
+    passed = _pytest(tmp_path / "out", "node_claim_review_reducer")
+    assert passed.returncode == 0, passed.stdout[-4000:] + passed.stderr[-2000:]

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from codegen_ast import builders as b
 from codegen_ast.declarative.kinds import entity_key
+from codegen_ast.declarative.models import framework_model
 from codegen_ast.declarative.testgen.common import Statements, TestModule, samples
 from codegen_ast.patterns.events.names import transition_event_type
 from codegen_ast.spec import FieldSpec, StateMachineSpec, TransitionSpec
@@ -152,7 +153,7 @@ class ReducerTests:
         last = path[-1]
         return [*self.walk(path[:-1], n), b.assign("request", self.request(last, n)),
                 b.assign("answer", self.call(last, "request")),
-                b.assert_(b.compare("answer", "==", self.answer(last, n)))]
+                self.module.same("answer", self.answer(last, n))]
 
     def possible(self, path: list[TransitionSpec]) -> bool:
         return all(self.met(t) is not None and t.trigger in self.operations for t in path)
@@ -195,6 +196,12 @@ class ReducerTests:
                 body.append(b.assert_(b.compare(
                     b.set_comp(b.subscript(payload, b.string_literal("entity_key")), "event", "events"), "==",
                     b.set_(b.call("str", key_value)))))
+        if framework_model(spec, "output") is not None:  # the answer carries the transition's actions as intents
+            actions = [a["action_name"] for a in transition.actions if isinstance(a, dict) and "action_name" in a]
+            body.append(b.assert_(b.compare(
+                b.list_comp(b.call("getattr", "intent.payload", b.string_literal("action_name"), "None"), "intent",
+                            "answer.intents", b.compare("intent.intent_type", "==", b.string_literal("fsm_transition_action"))),
+                "==", b.list_(*(b.string_literal(action) for action in actions)))))
         body += self.after(self.operations[transition.trigger])
         before = ", ".join(t.trigger for t in path[:-1]) or "nothing"
         published = ", every transition published" if self.topic is not None else ""
@@ -225,7 +232,7 @@ class ReducerTests:
                          m.context_is("state", b.string_literal(transition.source))),
                 b.with_leading_comment(b.assign("request", self.request(transition)), "the state did not move"),
                 b.assign("answer", self.call(transition, "request")),
-                b.assert_(b.compare("answer", "==", self.answer(transition))),
+                m.same("answer", self.answer(transition)),
             ]
             expression = " ".join(parsed)
             m.test(f"test_{identifier(transition.trigger)}_from_{transition.source}_needs_{identifier(expression)}",
@@ -272,6 +279,28 @@ class ReducerTests:
             body += [m.events_on(self.topic), b.assert_(b.compare("events", "==", "before"))]
         m.test(f"test_no_trigger_leaves_the_terminal_state_{end}", self.fixtures, body,
                f"{end} is terminal: {', '.join(t.trigger for t in tried)} refused there, naming the state.")
+
+    def reads(self, operation: str) -> None:
+        """An operation that fires no trigger: the initial state answered, and kept."""
+        m = self.module
+        initial = self.machine.initial_state
+        first = next((t for t in self.machine.transitions if t.source == initial and self.possible([t])), None)
+        body = [
+            b.assign("request", m.request(operation, **samples(m.spec.input_fields, 1, m.imports))),
+            b.assign("answer", m.call(operation, "request")),
+            m.same("answer", m.answer(operation=b.string_literal(m.spec.routed(operation)),
+                                      correlation_id="request.correlation_id", state=b.string_literal(initial),
+                                      previous_state=b.string_literal(initial),
+                                      **{name: value for name, value in samples(m.spec.input_fields, 1, m.imports).items()
+                                         if name in self.outputs})),
+            *self.no_event(),
+        ]
+        if first is not None:
+            body += [b.with_leading_comment(b.assign("request", self.request(first)), "the state did not move"),
+                     b.assign("answer", self.call(first, "request")),
+                     b.assert_(b.compare("answer.previous_state", "==", b.string_literal(initial)))]
+        m.test(f"test_{identifier(m.spec.routed(operation))}_answers_the_state_and_moves_nothing", self.fixtures, body,
+               f"{m.spec.routed(operation)} fires no trigger: it answers {initial} and the state stays there.")
 
     def per_entity(self) -> None:
         first = next((t for t in self.machine.transitions

@@ -12,7 +12,7 @@ from onex_support.events import DeclaredEvent, publish_event
 from onex_support.fsm import ReducerResources, Transition
 from onex_support.handlers.operation import AnswerT, OperationHandler, RequestT
 
-__all__ = ["TransitionHandler"]
+__all__ = ["StateHandler", "TransitionHandler"]
 
 # the entity key of a reducer that declares none: one state for the whole node
 NODE_WIDE_KEY = "node"
@@ -115,3 +115,17 @@ class TransitionHandler(OperationHandler[RequestT, AnswerT, ReducerResourcesT]):
     async def reduce(self, request: RequestT, transition: Transition) -> AnswerT:
         """The answer, given the transition taken (its ``to_state`` is the state
         the answer reports)."""
+
+
+class StateHandler(TransitionHandler[RequestT, AnswerT, ReducerResourcesT]):
+    """An operation of a state-machine reducer that fires no trigger: it answers the
+    entity's state (the one reached and the one left are the same), moves nothing and
+    publishes nothing."""
+
+    async def run(self, request: RequestT, resources: ReducerResourcesT) -> AnswerT:
+        machine = resources.state_machine
+        key = self.key_of(request)
+        async with machine.locked(key):
+            current = await machine.state_of(key)
+            here = Transition(key, "", current.state, current.state, "", current.version)
+            return await self.reduce(request, here)
