@@ -7,8 +7,6 @@ per payload type; the generated tests check it and fail when it is broken."""
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,21 +18,13 @@ from omnibase_core.models.contracts.subcontracts.model_handler_routing_subcontra
 from codegen_ast.declarative.generate import generate_declarative
 from codegen_ast.declarative.support_folder import write_support
 from codegen_ast.readers import read_spec
-from tests.checkers import importable
+from tests.checkers import importable, pytest_in
 from tests.conftest import ROOT
 
 CONTRACT = ROOT / "tests" / "contracts" / "node_scope_check_orchestrator.yaml"
 NODE = "node_scope_check_orchestrator"
 MODELS = {"ModelScopeCheckCommand": "HandlerScopeCheck", "ModelFileReadCommand": "HandlerFileRead",
           "ModelScopeExtractedCommand": "HandlerScopeExtracted"}
-
-
-def _pytest(folder: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "asyncio_default_fixture_loop_scope=function",
-         *arguments],
-        cwd=folder, capture_output=True, text=True, timeout=600,
-    )
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +48,7 @@ def test_the_strategy_is_kept_and_each_payload_type_has_its_own_model_and_handle
     assert table == {model: [handler] for model, handler in MODELS.items()}  # one handler per payload type
     with importable(out):
         models = __import__(f"{NODE}.models", fromlist=list(MODELS))
-        base = getattr(models, "ModelScopeCheckInput")
+        base = models.ModelScopeCheckInput
         operations = set()
         for name in MODELS:
             model = getattr(models, name)
@@ -74,7 +64,7 @@ def test_the_strategy_is_kept_and_each_payload_type_has_its_own_model_and_handle
 def test_the_generated_tests_check_the_routing_and_fail_when_it_is_broken(out: Path, tmp_path: Path) -> None:
     tests = (out / NODE / "tests" / "test_scope_check.py").read_text(encoding="utf-8")
     assert "def test_the_framework_routes_each_payload_type_to_its_handler(" in tests
-    passed = _pytest(out, NODE)
+    passed = pytest_in(out, NODE)
     assert passed.returncode == 0, passed.stdout[-4000:] + passed.stderr[-2000:]
     broken = tmp_path / "broken"
     shutil.copytree(out, broken)
@@ -84,7 +74,7 @@ def test_the_generated_tests_check_the_routing_and_fail_when_it_is_broken(out: P
     contract = yaml.safe_load(text)
     contract["handler_routing"]["handlers"][1]["event_model"] = contract["handler_routing"]["handlers"][0]["event_model"]
     path.write_text(yaml.safe_dump(contract), encoding="utf-8")
-    failed = _pytest(broken, NODE, "-k", "payload_type")
+    failed = pytest_in(broken, NODE, "-k", "payload_type")
     assert failed.returncode == 1 and "1 failed" in failed.stdout, failed.stdout[-3000:]
 
 

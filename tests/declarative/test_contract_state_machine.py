@@ -7,8 +7,6 @@ transition, a condition or a trigger is broken."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,8 +15,10 @@ import yaml
 from codegen_ast.declarative.generate import generate_declarative
 from codegen_ast.declarative.support_folder import write_support
 from codegen_ast.errors import SpecError
+from codegen_ast.generate import GeneratedPackage
 from codegen_ast.readers import read_spec
 from codegen_ast.validate import validate
+from tests.checkers import pytest_in
 from tests.conftest import MYPY_CACHE
 
 CONTRACT = """\
@@ -55,24 +55,20 @@ state_machine:
 """
 
 
-def _pytest(folder: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "asyncio_default_fixture_loop_scope=function",
-         *arguments],
-        cwd=folder, capture_output=True, text=True, timeout=600,
-    )
-
-
-@pytest.fixture(scope="module")
-def claims(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("claims")
+def _generated(folder: Path, text: str) -> tuple[Path, GeneratedPackage]:
+    """The contract ``text`` generated (declarative) into ``folder/out``, with onex_support."""
     path = folder / "contract.yaml"
-    path.write_text(CONTRACT, encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     out = folder / "out"
     package = generate_declarative(read_spec(path).spec)
     package.write(out)
     write_support(out)
-    return out
+    return out, package
+
+
+@pytest.fixture(scope="module")
+def claims(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _generated(tmp_path_factory.mktemp("claims"), CONTRACT)[0]
 
 
 def test_each_trigger_is_a_typed_transition_handler_and_nothing_is_invented(claims: Path) -> None:
@@ -107,7 +103,7 @@ def test_the_generated_tests_pass_and_cover_every_transition_condition_and_termi
                  "test_approve_from_opened_needs_tier_in_gold_silver", "test_approve_is_refused_in_the_initial_state",
                  "test_no_trigger_leaves_the_terminal_state_approved", "test_each_entity_has_a_state_of_its_own"):
         assert f"def {name}(" in tests, name
-    passed = _pytest(claims, "node_claim_review_reducer")
+    passed = pytest_in(claims, "node_claim_review_reducer")
     assert passed.returncode == 0, passed.stdout[-4000:] + passed.stderr[-2000:]
     assert "skipped" not in passed.stdout and "10 passed" in passed.stdout, passed.stdout[-2000:]
 
@@ -146,7 +142,7 @@ def test_a_broken_transition_fails_the_generated_tests(
         broken = yaml.safe_dump(contract)
     assert broken != text
     path.write_text(broken, encoding="utf-8")
-    failed = _pytest(out, "node_claim_review_reducer", "-k", failing)
+    failed = pytest_in(out, "node_claim_review_reducer", "-k", failing)
     assert failed.returncode == 1 and "failed" in failed.stdout, failed.stdout[-3000:]
 
 
@@ -192,12 +188,7 @@ def test_the_frameworks_reducer_models_declared_by_the_contract_are_extended_and
 
     from tests.checkers import importable
 
-    path = tmp_path / "contract.yaml"
-    path.write_text(FRAMEWORK_MODELS, encoding="utf-8")
-    out = tmp_path / "out"
-    package = generate_declarative(read_spec(path).spec)
-    package.write(out)
-    write_support(out)
+    out, package = _generated(tmp_path, FRAMEWORK_MODELS)
     with importable(out):
         models = __import__("node_claim_review_reducer.models", fromlist=["ModelClaimReviewInput"])
         request, answer = models.ModelClaimReviewInput, models.ModelClaimReviewOutput
@@ -208,7 +199,7 @@ def test_the_frameworks_reducer_models_declared_by_the_contract_are_extended_and
     assert "intents=transition.intents" in handler  # the declared actions, as the framework's intents
     tests = package.files["tests/test_claim_review.py"]
     assert '== ["notify_claimant"]' in tests and "set(ModelReducerOutput.model_fields)" in tests
-    passed = _pytest(out, "node_claim_review_reducer")
+    passed = pytest_in(out, "node_claim_review_reducer")
     assert passed.returncode == 0, passed.stdout[-4000:] + passed.stderr[-2000:]
     report = validate([out], level="strict", mypy_cache=MYPY_CACHE, display_root=out)
     assert [f"{f.file}:{f.line}: {f.rule} {f.message}" for f in report.findings] == []
@@ -216,7 +207,7 @@ def test_the_frameworks_reducer_models_declared_by_the_contract_are_extended_and
     contract = out / "node_claim_review_reducer" / "contract.yaml"
     contract.write_text(contract.read_text(encoding="utf-8").replace("action_name: notify_claimant", "action_name: x"),
                         encoding="utf-8")
-    failed = _pytest(out, "node_claim_review_reducer", "-k", "approve_moves")
+    failed = pytest_in(out, "node_claim_review_reducer", "-k", "approve_moves")
     assert failed.returncode == 1 and "1 failed" in failed.stdout, failed.stdout[-3000:]
 
 
@@ -235,5 +226,5 @@ def test_the_imperative_shape_fires_each_trigger_as_an_operation_of_its_own(tmp_
     package = generate(read_spec(path).spec)
     assert [op.routed for op in package.spec.operations] == ["claims.open", "approve", "reject", "open"]
     package.write(tmp_path / "out")
-    passed = _pytest(tmp_path / "out", "node_claim_review_reducer")
+    passed = pytest_in(tmp_path / "out", "node_claim_review_reducer")
     assert passed.returncode == 0, passed.stdout[-4000:] + passed.stderr[-2000:]
