@@ -93,7 +93,7 @@ def test_each_trigger_is_a_typed_transition_handler_and_nothing_is_invented(clai
         {"action_name": "notify_claimant", "action_type": "intent_emission"}]
     # the field a condition reads is a request field, optional and untyped
     request = (package / "models" / "model_claim_review_input.py").read_text(encoding="utf-8")
-    assert "reviewer: Any | None = Field(" in request
+    assert "reviewer: Maybe[Any] = Field(" in request
 
 
 def test_the_generated_tests_pass_and_cover_every_transition_condition_and_terminal_state(claims: Path) -> None:
