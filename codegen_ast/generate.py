@@ -20,7 +20,8 @@ from codegen_ast.manifest import MANIFEST, render_manifest
 from codegen_ast.patterns.contribution import Contribution, NodeContext
 from codegen_ast.patterns.registry import build_contributions
 from codegen_ast.selection import select
-from codegen_ast.spec import NodeSpec
+from codegen_ast.spec import NodeSpec, OperationSpec
+from codegen_ast.spec.names import identifier
 
 
 @dataclass
@@ -104,8 +105,24 @@ def build_modules(
     return check_modules(groups)  # no file built twice, no name bound twice in a module
 
 
+def named_triggers(spec: NodeSpec) -> NodeSpec:
+    """``spec`` for the imperative shape, whose node fires an operation's own name as the
+    state machine's trigger: a trigger no operation names (a dotted operation or a topic
+    pattern fires it in the declarative shape) is an operation of its own here."""
+    if spec.state_machine is None or not spec.operations:
+        return spec
+    named = {op.routed for op in spec.operations}
+    added = [
+        OperationSpec(name=trigger) if identifier(trigger) == trigger else OperationSpec(name=identifier(trigger), written=trigger)
+        for trigger in spec.state_machine.triggers
+        if trigger not in named
+    ]
+    return spec.model_copy(update={"operations": [*spec.operations, *added]}) if added else spec
+
+
 def generate(spec: NodeSpec, *, check_stable: bool = False) -> GeneratedPackage:
     """Build, format and collect every file of the node package for ``spec``."""
+    spec = named_triggers(spec)
     check_spec(spec)  # two spec items never become one name
     package = GeneratedPackage(spec)
     context = node_context(spec)  # the selector runs once per package

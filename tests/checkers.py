@@ -287,6 +287,15 @@ def run_on_runtime(
     return RuntimeRun(str(outcome.value), int(runtime.exit_code), result, runtime.last_error, events)
 
 
+def pytest_in(folder: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
+    """pytest in ``folder`` (an output folder) with ``arguments``: a generated package's own tests."""
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "asyncio_default_fixture_loop_scope=function",
+         *arguments],
+        cwd=folder, capture_output=True, text=True, timeout=600, check=False,
+    )
+
+
 @contextmanager
 def importable(folder: Path) -> Iterator[None]:
     """``folder`` first on ``sys.path``; the modules loaded from it are dropped on exit."""

@@ -31,11 +31,24 @@ def routing_table(
 
 
 def operation_entry(names: DeclarativeNames, operation: str, routed: str, topic: str | None) -> dict[str, Any]:
-    """One operation's route: its command ``topic`` (none when the contract declares none)."""
+    """One operation's route: its command ``topic`` (none when the contract declares none).
+    Routed by payload type (payload_type_match, as the contract writes it), the entry
+    names the operation's own payload model, keeps the route's ``event_type`` and
+    ``message_category`` as written, and an ``operation`` only where the contract wrote one."""
+    route = names.spec.declared.handler_for(operation) if names.spec.declared else None
+    if names.payload_routed:
+        model, file = names.payload_models()[operation]
+        written = {key: value for key, value in (("event_type", route.event_type if route else None),
+                                                  ("message_category", route.message_category if route else None))
+                   if value is not None}
+        keyed = {"operation": routed} if route is None or route.operation is not None else {}
+    else:
+        model, file, written, keyed = names.request_model, names.request_module, {}, {"operation": routed}
     return {
-        "operation": routed,
+        **keyed,
         **({"subscribe_topic": topic} if topic else {}),
-        "event_model": {"name": names.request_model, "module": f"{names.package}.models.{names.request_module}"},
+        "event_model": {"name": model, "module": f"{names.package}.models.{file}"},
+        **written,
         "handler": {"name": names.handler_class(operation), "module": f"{names.package}.handlers.{names.handler_module(operation)}"},
     }
 
@@ -86,7 +99,7 @@ def build_contract(
         "description": yaml_text(spec.description),
         "input_model": f"{package}.models.{names.request_module}.{names.request_model}",
         "output_model": f"{package}.models.{names.answer_module}.{names.answer_model}",
-        **kind_sections(context),
+        **kind_sections(context, declarative=True),
         **sections,
         "descriptor": {
             "node_archetype": spec.node_type,
@@ -100,7 +113,7 @@ def build_contract(
         "handler_routing": routing_table(
             package, names.entry_class,
             [*(operation_entry(names, op, spec.routed(op), commands[op]) for op in context.operations), *routes],
-            "payload_type_match" if routes else "operation_match",
+            "payload_type_match" if routes or names.payload_routed else "operation_match",
         ),
     }
     if declared is not None:  # what the source contract wrote and the generator does not: carried unchanged

@@ -14,7 +14,7 @@ from codegen_ast.declarative.contract import build_contract
 from codegen_ast.declarative.defaults import default_run
 from codegen_ast.declarative.entry import build_entry
 from codegen_ast.declarative.kinds import kind_events, registry_base, step_events
-from codegen_ast.declarative.models import build_answer_model, build_request_model
+from codegen_ast.declarative.models import build_answer_model, build_payload_model, build_request_model
 from codegen_ast.declarative.names import DeclarativeNames
 from codegen_ast.declarative.operation import build_operation_handler
 from codegen_ast.declarative.registry import EventDecl, RegistryParts, build_registry
@@ -114,9 +114,14 @@ def build_declarative_modules(
     routes = [(f".handlers.{names.handler_module(op.name)}", names.handler_class(op.name)) for op in spec.effective_operations]
     handler_exports = [(module.removeprefix(".handlers"), name) for module, name in routes]
     model_exports = [(f".{names.request_module}", names.request_model), (f".{names.answer_module}", names.answer_model)]
+    package_models: dict[str, cst.Module] = {}
     for contribution in contributions:
         handler_exports += contribution.handler_exports
         model_exports += contribution.model_exports
+    if names.payload_routed:
+        for routed_by, (model, file) in names.payload_models().items():
+            package_models[f"models/{file}.py"] = build_payload_model(names, routed_by, spec.routed(routed_by), model)
+            model_exports.append((f".{file}", model))
     request = (f".models.{names.request_module}", names.request_model)
     answer = (f".models.{names.answer_module}", names.answer_model)
     package = {
@@ -135,6 +140,7 @@ def build_declarative_modules(
             [(f".{names.registry_module}", "REGISTRY"), (f".{names.registry_module}", names.resources_class)],
         ),
         f"registry/{names.registry_module}.py": _registry(context, names, contributions),
+        **package_models,
     }
     groups: dict[str, dict[str, cst.Module]] = {
         "the package": package,

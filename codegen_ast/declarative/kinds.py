@@ -16,6 +16,7 @@ from __future__ import annotations
 import libcst as cst
 
 from codegen_ast import builders as b
+from codegen_ast.declarative.models import framework_model
 from codegen_ast.declarative.names import DeclarativeNames
 from codegen_ast.patterns.contribution import Contribution, NodeContext, ResourceDecl, RunBody
 from codegen_ast.patterns.events.names import transition_event_type
@@ -27,11 +28,18 @@ SUPPORT = "onex_support"
 COMPENSATION_FAILED = "compensation_failed"
 
 
+def transition_event(spec: NodeSpec) -> str | None:
+    """The event a reducer publishes per transition: our spec's state machine has one;
+    a contract's has none (it declares none, and nothing is invented)."""
+    return transition_event_type(spec) if spec.state_machine is not None and spec.declared is None else None
+
+
 def kind_events(spec: NodeSpec) -> list[str]:
     """The events the node kind itself publishes: a reducer's transition event, a
     saga's compensation_failed record."""
     if spec.state_machine is not None:
-        return [transition_event_type(spec)]
+        event = transition_event(spec)
+        return [event] if event is not None else []
     if spec.workflow_operations:
         return [f"{spec.name}.{COMPENSATION_FAILED}"]
     return []
@@ -84,7 +92,7 @@ def entity_key(spec: NodeSpec) -> str | None:
     return next((field.name for field in spec.input_fields if field.name.endswith("_id")), None)
 
 
-def _reduce(context: NodeContext, names: DeclarativeNames) -> RunBody:
+def _reduce(context: NodeContext, names: DeclarativeNames, operation: str) -> RunBody:
     spec = context.spec
     answers: dict[str, b.ExprLike] = {
         "operation": "request.operation",
@@ -96,33 +104,55 @@ def _reduce(context: NodeContext, names: DeclarativeNames) -> RunBody:
     for field in spec.output_fields:
         if field.name in inputs:
             answers[field.name] = f"request.{field.name}"
-    members = (
-        b.assign("transition_event", names.event_constant(transition_event_type(spec))),
+    if framework_model(spec, "output") is not None:  # ModelReducerOutput: the actions as the framework's intents
+        answers["intents"] = "transition.intents"
+        if framework_model(spec, "input") is not None:
+            answers["operation_id"] = "request.operation_id"
+    event = transition_event(spec)
+    members = [
+        b.assign("transition_event", names.event_constant(event) if event is not None else "None"),
         b.assign("entity_key", b.string_literal(key) if (key := entity_key(spec)) else "None"),
-    )
+    ]
+    trigger = spec.trigger(operation)
+    if trigger is not None and trigger != spec.routed(operation):
+        members.append(b.assign("trigger", b.string_literal(trigger)))
+    imports = {(f"{SUPPORT}.fsm", "Transition")}
+    if trigger is None:  # fires no trigger: the entity's state, read
+        return RunBody((b.return_(b.call(names.answer_model, **answers)),), frozenset(imports),
+                       doc="The answer: the entity's state (this operation fires no trigger), the declared fields.",
+                       base="StateHandler", method="reduce", members=tuple(members))
+    if event is not None:
+        imports.add((f"..registry.{names.registry_module}", names.event_constant(event)))
     return RunBody(
         (b.return_(b.call(names.answer_model, **answers)),),
-        frozenset({(f"{SUPPORT}.fsm", "Transition"),
-                   (f"..registry.{names.registry_module}", names.event_constant(transition_event_type(spec)))}),
+        frozenset(imports),
         doc="The answer: the state reached, the one left, the declared fields.",
         base="TransitionHandler",
         method="reduce",
-        members=members,
+        members=tuple(members),
     )
 
 
 def build_reducer(context: NodeContext, earlier: Earlier) -> Contribution:
-    """One TransitionHandler per trigger, and the state machine among the resources."""
+    """One TransitionHandler per operation that fires a trigger (a StateHandler, which
+    answers the entity's state, for one that fires none), and the state machine among
+    the resources."""
     spec = context.spec
     if spec.state_machine is None:
         return Contribution()
     names = DeclarativeNames.of(spec)
-    run = _reduce(context, names)
-    triggers = dict.fromkeys(t.trigger for t in spec.state_machine.transitions)
     return Contribution(
-        runs={operation: run for operation in context.operations if operation in triggers},
+        runs={operation: _reduce(context, names, operation) for operation in context.operations},
         resources=[_state_machine(context, earlier)],
     )
+
+
+def build_contract_reducer(context: NodeContext, earlier: Earlier) -> Contribution:
+    """A contract's state machine, which publishes no transition event (so the
+    transition_events pattern, which builds ours, does not apply): the same handlers."""
+    if "transition_events" in context.selection.patterns:
+        return Contribution()
+    return build_reducer(context, earlier)
 
 
 # --- orchestrator ----------------------------------------------------------

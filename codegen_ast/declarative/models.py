@@ -13,6 +13,8 @@ import libcst as cst
 from codegen_ast import builders as b
 from codegen_ast.declarative.names import DeclarativeNames
 from codegen_ast.files.models import (
+    framework_input_head,
+    framework_output_head,
     declare_fields,
     formula_inputs,
     imported_declared,
@@ -22,6 +24,7 @@ from codegen_ast.files.models import (
 )
 from codegen_ast.spec import FieldSpec, NodeSpec
 from codegen_ast.spec.names import declared_model
+from codegen_ast.target import SERIALIZED_DICT, Symbol, node_kind
 
 SUPPORT = "onex_support"
 # ``T | None`` spelled through onex_support's alias: the framework's union budget
@@ -71,10 +74,32 @@ def _config() -> cst.BaseStatement:
     )
 
 
-def _base(spec: NodeSpec, which: str, fields: list[FieldSpec], imports: b.ImportSet) -> tuple[str, list[FieldSpec], str]:
+def framework_model(spec: NodeSpec, which: str) -> Symbol | None:
+    """The framework's model of the node type (``ModelReducerInput``...) when the contract
+    declares it as the node's ``input_model`` / ``output_model``: the generated model
+    extends it, under the node's own name (None otherwise)."""
+    ref = getattr(spec.declared, f"{which}_model", None) if spec.declared else None
+    framework: Symbol = getattr(node_kind(spec.node_type), f"{which}_model")
+    if ref is None or ref.existing is None or ref.existing.missing:
+        return None
+    return framework if ref.existing.ancestry[:1] == [f"{framework.module}.{framework.name}"] else None
+
+
+def _base(spec: NodeSpec, which: str, fields: list[FieldSpec], imports: b.ImportSet) -> tuple[b.ExprLike, list[FieldSpec], str]:
     """The model's base, the fields it declares and a docstring line: a model the contract
     declares under its own name and that exists is extended, imported (its fields are its
-    own, not copied); else a plain ``BaseModel``. A field declared without a type is said."""
+    own, not copied); the framework's model of the node type, declared as the node's, is
+    extended (parametrised with SerializedDict where it is generic); else a plain
+    ``BaseModel``. A field declared without a type is said."""
+    framework = framework_model(spec, which)
+    if framework is not None:
+        imports.add(framework.module, framework.name)
+        base: b.ExprLike = framework.name
+        if node_kind(spec.node_type).generic:
+            imports.add(SERIALIZED_DICT.module, SERIALIZED_DICT.name)
+            base = b.subscript(framework.name, SERIALIZED_DICT.name)
+        said = f" It extends the framework's {framework.name}, which the contract declares as the node's {which} model."
+        return base, fields, said + untyped_line(spec, fields)
     ref = declared_model(spec, which)
     if ref is None or ref.existing is None or ref.module is None:
         imports.add("pydantic", "BaseModel")
@@ -95,6 +120,7 @@ def build_request_model(spec: NodeSpec, names: DeclarativeNames) -> cst.Module:
     operation_type = b.subscript("Literal", *(b.string_literal(op.routed) for op in spec.effective_operations))
     body: list[cst.BaseStatement] = [
         _config(),
+        *(framework_input_head(spec, imports) if framework_model(spec, "input") else []),
         b.assign("operation", _described("Which operation of the node to run."), operation_type),
         b.assign("correlation_id", _described("Correlation id carried into the answer, logs, errors and events.",
                                               default_factory="uuid4"), "UUID"),
@@ -111,11 +137,26 @@ def build_request_model(spec: NodeSpec, names: DeclarativeNames) -> cst.Module:
     return b.module([*imports.statements(), b.class_(names.request_model, [base], body, doc=doc)], doc=doc)
 
 
+def build_payload_model(names: DeclarativeNames, operation: str, routed: str, name: str) -> cst.Module:
+    """The payload model the framework routes ``operation`` by (payload_type_match): the
+    node's request for that operation, its ``operation`` fixed to it (a payload of
+    another type does not validate into it)."""
+    imports = b.ImportSet().add("typing", "Literal").add("pydantic", "Field")
+    imports.add(f".{names.request_module}", names.request_model)
+    body = [b.assign("operation", _described(f"The {routed} operation, the only one this payload runs.",
+                                             default=b.string_literal(routed)),
+                     b.subscript("Literal", b.string_literal(routed)))]
+    doc = (f"The payload the {routed} operation of {names.node_class} is routed by (handler_routing: "
+           f"payload_type_match): a {names.request_model} of that operation.")
+    return b.module([*imports.statements(), b.class_(name, [names.request_model], body, doc=doc)], doc=doc)
+
+
 def build_answer_model(spec: NodeSpec, names: DeclarativeNames) -> cst.Module:
     imports = b.ImportSet().add("uuid", "UUID").add("pydantic", "ConfigDict", "Field")
     base, fields, said = _base(spec, "output", output_fields(spec), imports)
     body: list[cst.BaseStatement] = [
         _config(),
+        *(framework_output_head(spec, imports) if framework_model(spec, "output") else []),
         b.assign("operation", _described("The operation this answers."), "str"),
         b.assign("correlation_id", _described("Correlation id of the request."), "UUID"),
         *model_fields(fields, imports),

@@ -19,8 +19,9 @@ def semver(text: str) -> dict[str, int]:
     return {"major": major, "minor": minor, "patch": patch}
 
 
-def kind_sections(context: NodeContext) -> dict[str, Any]:
-    """What each contract model requires beyond the common keys."""
+def kind_sections(context: NodeContext, declarative: bool = False) -> dict[str, Any]:
+    """What each contract model requires beyond the common keys (``declarative``: for the
+    declarative shape, whose state machine evaluates every condition the contract declares)."""
     kind = context.kind
     if kind.performs_io:
         return {"io_operations": [io_operation(op) for op in context.spec.effective_operations]}
@@ -34,12 +35,15 @@ def kind_sections(context: NodeContext) -> dict[str, Any]:
             "factors": {"operation": {"weight": 1.0, "calculation_method": "handler_routing"}},
         }
     if kind.keeps_state and context.spec.state_machine is not None:
-        sections["state_machine"] = _state_machine(context)
+        sections["state_machine"] = _state_machine(context, declarative)
     return sections
 
 
 # what the framework's FSM models need of a declared condition / action; others stay in the source only
 _CONDITION_KEYS = ("condition_name", "condition_type", "expression")
+# the operators the framework's executor evaluates (util_fsm_executor._evaluate_single_condition): the
+# imperative node runs its conditions there, which reads any other (exists, min_length...) as false
+_EXECUTED = frozenset({"==", "!=", "equals", "not_equals", "<", ">", "<=", ">=", "in", "not_in", "contains", "matches"})
 _ACTION_KEYS = ("action_name", "action_type")
 
 
@@ -47,7 +51,7 @@ def _complete(items: list[Any], keys: tuple[str, ...]) -> bool:
     return bool(items) and all(isinstance(item, dict) and all(key in item for key in keys) for item in items)
 
 
-def _state_machine(context: NodeContext) -> dict[str, Any]:
+def _state_machine(context: NodeContext, declarative: bool = False) -> dict[str, Any]:
     """The FSM subcontract omnibase-core's MixinFSMExecution runs. What a contract declares
     is kept: the machine's name, each state's own keys (description, is_terminal,
     required_data, entry/exit actions...), the terminal states, each transition's
@@ -77,8 +81,12 @@ def _state_machine(context: NodeContext) -> dict[str, Any]:
         }
         if t.description:
             transition["description"] = t.description
-        if _complete(t.conditions, _CONDITION_KEYS):
-            transition["conditions"] = t.conditions
+        conditions = t.conditions if declarative else [
+            c for c in t.conditions if isinstance(c, dict) and len(str(c.get("expression", "")).split()) == 3
+            and str(c["expression"]).split()[1] in _EXECUTED
+        ]
+        if _complete(conditions, _CONDITION_KEYS):
+            transition["conditions"] = conditions
         if _complete(t.actions, _ACTION_KEYS):
             transition["actions"] = t.actions
         transitions.append(transition)

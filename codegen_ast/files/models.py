@@ -180,6 +180,27 @@ def _base_type(base: Symbol, spec: NodeSpec) -> cst.BaseExpression:
     return b.name(base.name)
 
 
+def framework_input_head(spec: NodeSpec, imports: b.ImportSet) -> list[cst.BaseStatement]:
+    """Defaults for the required fields of the framework's input model of the node type."""
+    return _input_head(spec, imports)
+
+
+def framework_output_head(spec: NodeSpec, imports: b.ImportSet) -> list[cst.BaseStatement]:
+    """Defaults for the required fields of the framework's output model of the node type
+    (the correlation id is the answer's own)."""
+    if not node_kind(spec.node_type).runs_workflow:
+        imports.add("uuid", "uuid4")
+    return [statement for statement in _output_head(spec, imports) if _assigned(statement) != "correlation_id"]
+
+
+def _assigned(statement: cst.BaseStatement) -> str | None:
+    """The name an annotated assignment statement binds."""
+    if isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], cst.AnnAssign):
+        target = statement.body[0].target
+        return target.value if isinstance(target, cst.Name) else None
+    return None
+
+
 def _operation_and_correlation(spec: NodeSpec) -> list[cst.BaseStatement]:
     operation_type = b.subscript("Literal", *(b.string_literal(op.routed) for op in spec.effective_operations))
     return [

@@ -10,6 +10,7 @@ table of keys and what codegen_ast does with each.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from codegen_ast.readers import contract_declared, declared
@@ -18,6 +19,7 @@ from codegen_ast.readers.existing import existing_model
 from codegen_ast.readers.fields import MODEL_OWN_FIELDS, model_own_fields
 from codegen_ast.readers.overrides import hint
 from codegen_ast.spec import names
+from codegen_ast.spec.behaviour import trigger_of
 
 # Sections codegen_ast reads; every other top-level key is kept as written
 # (carried into the generated contract, listed as "kept, not acted on").
@@ -105,6 +107,7 @@ def _untyped(conversion: Conversion, untyped: list[str], name: str, where: tuple
     untyped.append(name)
 
 
+_FIELD_NAME = re.compile(r"[a-z][a-z0-9_]*")
 _UNTYPED = "No type declared in the contract: typed Any (none is guessed)."
 
 
@@ -272,7 +275,8 @@ def convert_contract(conversion: Conversion) -> None:
     if raw.get("state_machine"):
         with conversion.gathering():
             declared.state_machine(conversion, raw["state_machine"], ("state_machine",))
-            _triggers_as_operations(conversion)
+            _triggers_as_operations(conversion, routes)
+            _condition_fields(conversion, untyped)
     if features:
         conversion.set("features", sorted(set(features), key=features.index), ())
     if dependencies:
@@ -366,16 +370,18 @@ def _capabilities(conversion: Conversion, raw: dict[str, Any], features: list[st
             capabilities.append(name)  # advertised in discovery responses (the discovery pattern)
 
 
-def _triggers_as_operations(conversion: Conversion) -> None:
-    """A transition's trigger the contract does not route as an operation becomes one,
-    so the generated reducer can run the transition (said, not silent)."""
+def _triggers_as_operations(conversion: Conversion, routes: list[dict[str, Any]]) -> None:
+    """A transition's trigger no routed operation fires (by its name, or the last part
+    of a dotted one: ``artifact.create_plan`` fires ``create_plan``) becomes an
+    operation, so the generated reducer can run the transition (said, not silent)."""
     machine = conversion.data.get("state_machine") or {}
     operations = conversion.data.setdefault("operations", [])
-    known = {op["name"] for op in operations} | {op.get("written") for op in operations}
-    for transition in machine.get("transitions", []):
-        trigger = transition["trigger"]
-        if trigger not in known:
-            known.add(trigger)
+    triggers = list(dict.fromkeys(transition["trigger"] for transition in machine.get("transitions", [])))
+    fired = {trigger_of(op.get("written") or op["name"], triggers) for op in operations}
+    fired |= {trigger_of(route[key], triggers) for route in routes for key in ("event_type", "payload_type") if key in route}
+    for trigger in triggers:
+        if trigger not in fired:
+            fired.add(trigger)
             identifier = names.identifier(trigger)
             operations.append({"name": identifier, **({"written": trigger} if identifier != trigger else {})})
             conversion.warn(
@@ -384,3 +390,26 @@ def _triggers_as_operations(conversion: Conversion) -> None:
             )
     if operations and "operations" not in conversion.origin:
         conversion.origin["operations"] = ("state_machine",)
+
+
+def _condition_fields(conversion: Conversion, untyped: list[str]) -> None:
+    """A field a transition's condition reads (``plan_id exists true``) that the request
+    does not declare becomes an optional request field with no type (none is guessed),
+    so a request can carry it and the condition can hold (said, not silent)."""
+    machine = conversion.data.get("state_machine") or {}
+    fields = conversion.data.setdefault("input_fields", [])
+    known = {field["name"] for field in fields} | set(MODEL_OWN_FIELDS)
+    for index, transition in enumerate(machine.get("transitions", [])):
+        for condition in transition.get("conditions", []):
+            name = condition["expression"].split()[0].split(".")[0]
+            if name in known or not _FIELD_NAME.fullmatch(name):
+                continue
+            known.add(name)
+            fields.append({"name": name, "type": "Any", "required": False,
+                           "description": f"Read by the condition {condition['expression']!r}. {_UNTYPED}"})
+            conversion.warn(("state_machine", "transitions", index, "conditions"),
+                            f"field {name!r}, which the condition {condition['expression']!r} reads, is not a declared "
+                            "input field: the request has it, optional and typed Any (none is guessed)")
+            untyped.append(name)
+    if not fields:
+        del conversion.data["input_fields"]

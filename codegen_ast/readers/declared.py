@@ -38,6 +38,47 @@ def _first(item: dict[str, Any], *keys: str) -> Any:
     return next((item[key] for key in keys if key in item), None)
 
 
+# the operators of the framework's condition model (ModelFSMTransitionCondition.VALID_OPERATORS, 0.47.57)
+_OPERATORS = frozenset({
+    "==", "!=", "equals", "not_equals", "<", ">", "<=", ">=", "greater_than", "less_than", "greater_than_or_equal",
+    "less_than_or_equal", "min_length", "max_length", "exists", "not_exists", "in", "not_in", "contains", "matches",
+})
+# a presence test written with one word after the field (``plan_id is_present``): the framework's operator
+_PRESENCE = {"exists": "exists", "is_present": "exists", "present": "exists", "is_set": "exists",
+             "is_not_null": "exists", "not_exists": "not_exists", "is_absent": "not_exists", "absent": "not_exists",
+             "is_not_set": "not_exists", "is_null": "not_exists"}
+
+
+def _condition(conversion: Conversion, raw: Any, where: Location) -> dict[str, Any]:
+    """A transition's condition in the framework's shape (``condition_name``,
+    ``condition_type``, ``expression: field operator value``), its other keys kept. A
+    presence test written ``field is_present`` is the framework's ``field exists true``
+    (said); an expression the framework's condition model refuses is an error (a guard
+    is never dropped: the transition would fire when the contract says it must not)."""
+    text = raw if isinstance(raw, str) else raw.get("expression") if isinstance(raw, dict) else None
+    if not isinstance(text, str):
+        raise conversion.fail(where, "a condition needs an expression 'field operator value' (e.g. 'amount > 0')",
+                              "null")
+    tokens = text.split()
+    if len(tokens) == 2 and tokens[1] in _PRESENCE:
+        expression = f"{tokens[0]} {_PRESENCE[tokens[1]]} true"
+        conversion.warn(where, f"condition {text!r} read as the framework's {expression!r}")
+    elif len(tokens) == 3 and tokens[1] in _OPERATORS and not tokens[0].startswith("_"):
+        expression = " ".join(tokens)
+    else:
+        raise conversion.fail(
+            where,
+            f"condition {text!r} is not an expression the framework evaluates: write 'field operator value' with "
+            f"an operator among {', '.join(sorted(_OPERATORS))} (or 'field is_present')",
+            "null",
+        )
+    condition = dict(raw) if isinstance(raw, dict) else {}
+    condition["expression"] = expression
+    condition.setdefault("condition_name", re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_") or "condition")
+    condition.setdefault("condition_type", "expression")
+    return condition
+
+
 def state_machine(conversion: Conversion, raw: Any, where: Location) -> None:
     """``{initial_state, states, transitions}`` in the framework's spelling
     (``state_name``, ``from_state``, ``to_state``) or ours (``from``, ``to``)."""
@@ -64,9 +105,13 @@ def state_machine(conversion: Conversion, raw: Any, where: Location) -> None:
         for key in ("description",):
             if isinstance(item.get(key), str):
                 transition[key] = item[key]
-        for key in ("conditions", "actions"):
-            if isinstance(item.get(key), list):
-                transition[key] = plain(item[key])
+        if isinstance(item.get("conditions"), list):
+            transition["conditions"] = [
+                _condition(conversion, condition, (*where, "transitions", index, "conditions", number))
+                for number, condition in enumerate(plain(item["conditions"]))
+            ]
+        if isinstance(item.get("actions"), list):
+            transition["actions"] = plain(item["actions"])
         transitions.append(transition)
     machine: dict[str, Any] = {"initial_state": raw.get("initial_state"), "states": states, "transitions": transitions}
     terminal = raw.get("terminal_states")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -14,6 +15,20 @@ from codegen_ast.spec.checks import (
     check_snake_case,
     check_topic,
 )
+
+
+def trigger_of(routed: str, triggers: Collection[str]) -> str | None:
+    """The trigger of a state machine an operation routed as ``routed`` fires: the one
+    it names (``waive``), else the last part of a dotted name or topic pattern, its
+    wildcards left out and dashes read as underscores (``artifact.create_plan`` and
+    ``onex.evt.builds.create-plan.*`` fire ``create_plan``); None when it fires none."""
+    if routed in triggers:
+        return routed
+    parts = [part for part in routed.split(".") if part not in ("*", "#", ">")]
+    if len(parts) < 2 and parts == routed.split("."):
+        return None
+    last = parts[-1].replace("-", "_") if parts else ""
+    return last if last in triggers else None
 
 
 class TransitionSpec(BaseModel):

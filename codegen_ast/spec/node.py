@@ -26,6 +26,7 @@ from codegen_ast.spec.behaviour import (
     CacheSpec,
     EventsSpec,
     StateMachineSpec,
+    trigger_of,
 )
 from codegen_ast.spec.checks import (
     _CAPABILITY,
@@ -193,9 +194,9 @@ class NodeSpec(BaseModel):
             return self
         if not self.node_kind.keeps_state:
             raise ValueError("state_machine: only reducer nodes run a state machine; use node_type: reducer")
-        operations = {op.name for op in self.effective_operations}
+        fired = {self.trigger(op.name) for op in self.effective_operations}
         for trigger in machine.triggers:
-            if self.operations and trigger not in operations:
+            if self.operations and trigger not in fired:
                 raise ValueError(f"state_machine trigger {trigger!r} is not an operation: add it to operations")
         return self
 
@@ -427,6 +428,16 @@ class NodeSpec(BaseModel):
         """The routing key of the operation named ``operation``: the string the contract
         wrote (``event.forward``), which requests carry and handler tables are keyed by."""
         return next((op.routed for op in self.effective_operations if op.name == operation), operation)
+
+    def trigger(self, operation: str) -> str | None:
+        """The state machine's trigger the operation named ``operation`` fires (see
+        :func:`~codegen_ast.spec.behaviour.trigger_of`), or None."""
+        if self.state_machine is None:
+            return None
+        route = self.declared.handler_for(operation) if self.declared is not None else None
+        written = [self.routed(operation), *((route.event_type, route.payload_type) if route is not None else ())]
+        return next((found for name in written if name and (found := trigger_of(name, self.state_machine.triggers))),
+                    None)
 
     # --- derived names: codegen_ast.spec.names ------------------------------
 

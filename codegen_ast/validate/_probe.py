@@ -139,13 +139,31 @@ def _load_contract(models: Any, yaml: Any, normalize: Any, text: str) -> dict[st
                         )
                 else:
                     result["errors"].append(
-                        {"loc": [], "msg": "%s: %s" % (type(error).__name__, error), "type": "exception"}
+                        {"loc": _culprit(model, data), "msg": "%s: %s" % (type(error).__name__, error), "type": "exception"}
                     )
     finally:
         framework_logger.removeHandler(collector)
         framework_logger.propagate = propagate
     result["warnings"] = collector.messages + [str(item.message) for item in caught]
     return result
+
+
+def _culprit(model: Any, data: dict[str, Any]) -> list[str]:
+    """The top-level key a model validator's error (which names none) comes from: the one
+    whose removal lets the model accept the contract; none when no single key does."""
+    logging.disable(logging.CRITICAL)  # what the trials log or warn is not the contract's
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for key in list(data):
+                try:
+                    model.model_validate({name: value for name, value in data.items() if name != key})
+                except Exception:
+                    continue
+                return [key]
+    finally:
+        logging.disable(logging.NOTSET)
+    return []
 
 
 def _normalizer() -> Any:

@@ -209,3 +209,104 @@ def test_a_transition_handler_declares_its_event_and_entity_key() -> None:
         entity_key = None  # one state for the node, declared as such
 
     assert NodeWide().key_of(cart("add_item", "ignored")) == "node"
+
+
+@pytest.mark.parametrize(
+    ("expression", "context", "holds"),
+    [
+        ("plan_id exists true", {"plan_id": "p-1"}, True),
+        ("plan_id exists true", {"plan_id": None}, False),
+        ("plan_id not_exists true", {}, True),
+        ("amount greater_than 10", {"amount": 10.5}, True),
+        ("amount greater_than 10", {"amount": 10}, False),
+        ("amount <= 10", {"amount": "10"}, True),
+        ("amount less_than 10", {"amount": "ten"}, False),
+        ("items min_length 2", {"items": [1, 2]}, True),
+        ("items max_length 1", {"items": [1, 2]}, False),
+        ("items min_length 1", {"items": 5}, False),
+        ("tier in gold,silver", {"tier": "silver"}, True),
+        ("tier not_in gold,silver", {"tier": "silver"}, False),
+        ("status == ready", {"status": "ready"}, True),
+        ("status not_equals ready", {"status": "ready"}, False),
+        ("user.email contains @", {"user": {"email": "a@b"}}, True),
+        ("code matches ^A[0-9]+$", {"code": "A12"}, True),
+        ("code matches ^A[0-9]+$", {"code": "B12"}, False),
+        ("_secret == x", {"_secret": "x"}, False),  # the framework's parser refuses private fields: never holds
+        ("amount is more", {"amount": 1}, False),
+    ],
+)
+def test_a_condition_holds_as_the_frameworks_condition_model_documents(
+    expression: str, context: dict[str, Any], holds: bool
+) -> None:
+    from onex_support.fsm import condition_holds
+
+    assert condition_holds(expression, context) is holds
+
+
+MACHINE = """\
+state_machine:
+  state_machine_name: door
+  description: A door.
+  initial_state: shut
+  states:
+    - {state_name: shut, description: shut, state_type: operational, version: {major: 1, minor: 0, patch: 0}}
+    - {state_name: open, description: open, state_type: operational, version: {major: 1, minor: 0, patch: 0}}
+    - {state_name: gone, description: gone, state_type: operational, version: {major: 1, minor: 0, patch: 0}, is_terminal: true,
+       is_recoverable: false}
+  terminal_states: [gone]
+  transitions:
+    - {transition_name: low, from_state: shut, to_state: open, trigger: push, priority: 1,
+       version: {major: 1, minor: 0, patch: 0},
+       conditions: [{condition_name: light, condition_type: expression, expression: force greater_than 1}],
+       actions: [{action_name: creak, action_type: intent_emission}]}
+    - {transition_name: high, from_state: shut, to_state: gone, trigger: push, priority: 5,
+       version: {major: 1, minor: 0, patch: 0},
+       conditions: [{condition_name: hard, condition_type: expression, expression: force greater_than 100}]}
+  version: {major: 1, minor: 0, patch: 0}
+  state_machine_version: {major: 1, minor: 0, patch: 0}
+"""
+
+
+async def test_conditions_choose_the_transition_by_priority_and_no_trigger_leaves_a_terminal_state(
+    tmp_path: Any,
+) -> None:
+    contract = tmp_path / "contract.yaml"
+    contract.write_text(MACHINE, encoding="utf-8")
+    machine = StateMachine(contract)
+    weak, strong = uuid4(), uuid4()
+    with pytest.raises(ModelOnexError) as raised:
+        await machine.transition("d-1", "push", {"force": 1}, weak)
+    assert raised.value.error_code == EnumCoreErrorCode.INVALID_STATE
+    assert error_context(raised.value)["conditions"] == ["hard", "light"]
+    opened = await machine.transition("d-1", "push", {"force": 50}, weak)
+    assert (opened.from_state, opened.to_state, opened.name) == ("shut", "open", "low")
+    actions = [i.payload.action_name for i in opened.intents if i.intent_type == "fsm_transition_action"]
+    assert actions == ["creak"]  # the transition's declared action, as the framework's intent
+    gone = await machine.transition("d-1", "push", {"force": 500}, strong)
+    assert gone.to_state == "gone"  # the higher priority wins when its condition holds
+    await machine.commit(gone, strong)
+    with pytest.raises(ModelOnexError) as raised:
+        await machine.transition("d-1", "push", {"force": 50}, strong)
+    assert raised.value.error_code == EnumCoreErrorCode.INVALID_STATE
+    assert "terminal" in raised.value.message and error_context(raised.value)["state"] == "gone"
+
+
+async def test_a_handler_with_no_transition_event_publishes_nothing_and_fires_its_own_trigger(
+    handlers: tuple[HandlerAddItem, HandlerCheckout], bus: Any
+) -> None:
+    class HandlerAddQuietly(TransitionHandler[ModelCartInput, ModelCartOutput, CartResources]):
+        operation = "cart.add_quietly"
+        trigger = "add_item"
+        registry = REGISTRY
+        transition_event = None
+        entity_key = "cart_id"
+        reduce = CartTransition.reduce
+
+    handler = HandlerAddQuietly(event_bus=bus)
+    before = await published(bus, CART_TRANSITIONED.topic)
+    # a request routed as the handler's own operation, which fires the add_item trigger
+    request = ModelCartInput.model_construct(operation="cart.add_quietly", cart_id="c-q", correlation_id=uuid4())
+    answer = await handler.handle(request)
+    assert answer is not None and (answer.previous_state, answer.state) == ("empty", "active")
+    assert await published(bus, CART_TRANSITIONED.topic) == before
+    await handler.shutdown()

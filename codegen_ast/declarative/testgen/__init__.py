@@ -9,6 +9,7 @@ test is skipped, naming the package to install, when there is neither)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import libcst as cst
 
@@ -24,7 +25,7 @@ from codegen_ast.declarative.testgen.reducer import ReducerTests
 from codegen_ast.declarative.testgen.saga import SagaTests
 from codegen_ast.patterns.contribution import Contribution, NodeContext
 from codegen_ast.patterns.events.declarative import published_topics
-from codegen_ast.patterns.events.names import transition_event_type
+from codegen_ast.declarative.kinds import transition_event
 from codegen_ast.target import CONTAINER
 
 __all__ = ["build_test_modules"]
@@ -41,7 +42,7 @@ def _conftest() -> cst.Module:
     return b.module([star], doc="The fixtures of the generated tests: real services (see onex_support.testing).")
 
 
-def _shell_tests(module: TestModule, context: NodeContext) -> None:
+def _shell_tests(module: TestModule, context: NodeContext, contributions: Sequence[Contribution]) -> None:
     spec, names = module.spec, module.names
     module.imports.add(CONTAINER.module, CONTAINER.name).add("..node", spec.class_name)
     module.imports.add("..handler", names.entry_class)
@@ -60,6 +61,36 @@ def _shell_tests(module: TestModule, context: NodeContext) -> None:
                             b.call("entry.handlers.items")),
                 "==", b.dict_(routes))),
         ], returns="None", doc="handler_routing.default_handler: one handler per operation."))
+    if names.payload_routed:
+        _payload_routing_test(module, [route for c in contributions for route in c.routes])
+
+
+def _payload_routing_test(module: TestModule, routes: Sequence[dict[str, Any]]) -> None:
+    """payload_type_match as the framework resolves it: each payload model keys exactly its
+    operation's handler (and each other route's event model its handler: consumed events,
+    discovery), and is a request of that operation only."""
+    spec, names = module.spec, module.names
+    models = names.payload_models()
+    module.imports.add(TESTING, "routing_table").add("pathlib", "Path")
+    keyed = [(model, names.handler_class(op)) for op, (model, _) in models.items()]
+    keyed += [(route["event_model"]["name"], route["handler"]["name"]) for route in routes if "event_model" in route]
+    handlers: dict[str, list[str]] = {}
+    for model, handler in keyed:
+        handlers.setdefault(model, []).append(handler)
+    table = {model: b.list_(*(b.string_literal(handler) for handler in found)) for model, found in handlers.items()}
+    for model, file in models.values():
+        module.imports.add(f"..models.{file}", model)
+    here = b.call(b.attr(b.call("Path", "__file__"), "resolve"))
+    contract = b.binop(b.attr(b.attr(here, "parent"), "parent"), "/", b.string_literal("contract.yaml"))
+    module.body.append(b.function(
+        "test_the_framework_routes_each_payload_type_to_its_handler", [], [
+            b.assert_(b.compare(b.call("routing_table", contract), "==",
+                                b.dict_(dict(table)))),
+            b.assert_(b.compare(
+                b.dict_({model: b.attr(b.subscript(f"{model}.model_fields", b.string_literal("operation")), "default")
+                         for model, _ in models.values()}),
+                "==", b.dict_({model: b.string_literal(spec.routed(op)) for op, (model, _) in models.items()}))),
+        ], returns="None", doc="handler_routing (payload_type_match): one handler per payload model, as the framework routes it."))
 
 
 def build_test_modules(
@@ -69,7 +100,7 @@ def build_test_modules(
     spec = context.spec
     module = TestModule(spec, names)
     module.services = [SERVICES[r.attribute] for c in contributions for r in c.resources if r.attribute in SERVICES]
-    _shell_tests(module, context)
+    _shell_tests(module, context, contributions)
     topics = published_topics(context)
     events: dict[str, list[str]] = {}
     for contribution in contributions:
@@ -111,8 +142,13 @@ def build_test_modules(
     calling = [operation for operation in spec.effective_operations if operation.http is not None]
     triggers: set[str] = set()
     if spec.state_machine is not None:
-        triggers = {t.trigger for t in spec.state_machine.transitions}
-        ReducerTests(module, topics[transition_event_type(spec)], after).build()
+        triggers = {op.name for op in spec.effective_operations}
+        published = transition_event(spec)
+        machine = ReducerTests(module, topics[published] if published is not None else None, after)
+        machine.build()
+        for stateful in spec.effective_operations:
+            if spec.trigger(stateful.name) is None:
+                machine.reads(stateful.name)
     sagas = SagaTests(module, topics, after) if spec.workflow_operations else None
     for stepped in spec.workflow_operations:
         assert sagas is not None

@@ -56,7 +56,7 @@ class CrudTests:
     def answer_is(self, operation: str, values: dict[str, cst.BaseExpression], target: str = "answer") -> cst.BaseStatement:
         answer = self.module.answer(operation=b.string_literal(self.module.spec.routed(operation)),
                                     correlation_id="request.correlation_id", **values)
-        return b.assert_(b.compare(target, "==", answer))
+        return self.module.same(target, answer)
 
     def key_value(self, n: int) -> cst.BaseExpression:
         return samples(self.columns, n, self.module.imports)[self.key]

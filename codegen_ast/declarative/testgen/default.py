@@ -83,17 +83,17 @@ def build_default_tests(module: TestModule, operation: str, cached: bool, after:
         body += [
             b.assign("request", request),
             b.assign("answer", module.call(operation, "request")),
-            b.assert_(b.compare("answer", "==", module.answer(
+            module.same("answer", module.answer(
                 operation=b.string_literal(spec.routed(operation)), correlation_id="request.correlation_id",
                 **expected_answer(module, n),
-            ))),
+            )),
             *(after(operation) if n == 1 else []),
         ]
     if cached:  # the first request again: the same answer (from the cache or not)
         body += [
             b.assign("again", module.call(operation, module.request(
                 operation, correlation_id="request.correlation_id", **samples(spec.input_fields, 2, module.imports)))),
-            b.assert_(b.compare("again", "==", "answer")),
+            module.same("again", "answer"),
             *module.cached_in_redis(operation, 2, spec.cache_ttl_s),
             b.with_leading_comment(
                 b.assign("cache", b.attr(b.call("REGISTRY.resources"), "cache")),

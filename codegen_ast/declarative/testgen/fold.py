@@ -54,8 +54,8 @@ def build_fold_tests(module: TestModule, operation: str, cached: bool, after: Ca
         body += [
             b.assign("request", module.request(operation, **samples(spec.input_fields, n, module.imports))),
             b.assign("answer", module.call(operation, "request")),
-            b.assert_(b.compare("answer", "==", module.answer(
-                operation=b.string_literal(spec.routed(operation)), correlation_id="request.correlation_id", **state))),
+            module.same("answer", module.answer(
+                operation=b.string_literal(spec.routed(operation)), correlation_id="request.correlation_id", **state)),
             *(after(operation) if turn == 1 else []),
         ]
         if turn == 1 and breaking is not None:  # a failed fold leaves the state as it was

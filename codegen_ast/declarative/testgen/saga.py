@@ -107,8 +107,8 @@ class SagaTests:
         body += [
             b.assign("request", m.request(name, **inputs)),
             b.assign("answer", m.call(name, "request")),
-            b.assert_(b.compare("answer", "==", m.answer(operation=b.string_literal(m.spec.routed(name)),
-                                                         correlation_id="request.correlation_id", **expected))),
+            m.same("answer", m.answer(operation=b.string_literal(m.spec.routed(name)),
+                                      correlation_id="request.correlation_id", **expected)),
             self.sent(),
             self.in_stages("sent", self.groups(calls)),
         ]

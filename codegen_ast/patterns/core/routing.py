@@ -29,6 +29,7 @@ from codegen_ast.patterns.contribution import Contribution, ErrorMapping, NodeCo
 from codegen_ast.patterns.record import Earlier, Example, Pattern, PatternName, always
 from codegen_ast.patterns.core.errors import build_errors
 from codegen_ast.target import ERROR_CODE, ONEX_ERROR
+from codegen_ast.declarative.kinds import build_contract_reducer
 
 
 def _publish_completed(context: NodeContext) -> cst.BaseStatement:
@@ -151,4 +152,5 @@ PATTERN = Pattern(
         after="handler = self._handlers.get(request.operation)\noutput = await handler(request)",
     ),
     tests=("tests/test_generated_package.py",),
+    declarative=build_contract_reducer,
 )

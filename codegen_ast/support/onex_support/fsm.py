@@ -1,6 +1,15 @@
 """A reducer's state machine: the one the contract declares, run by the framework's
 own pure executor (util_fsm_executor.execute_transition), one state per entity.
 
+The machine honours what the contract declares: a trigger fires the transition
+leaving the entity's state on it (else the wildcard one, ``from_state: "*"``), the
+highest ``priority`` first among those whose required ``conditions`` hold; no
+trigger leaves a terminal state; the transition's actions and the states' exit
+and entry actions come back as the framework's intents (``Transition.intents``).
+Conditions are evaluated here, every operator the framework's condition model
+accepts: its executor evaluates only some of them and reads the others
+(``exists``, ``min_length``, ``greater_than``...) as false.
+
 Each entity (a basket, an order: the value of the request field the reducer
 declares as its key) has its own state, kept in a ``StateStore``: in memory
 (``MemoryStateStore``: per process, lost on restart) or in PostgreSQL
@@ -11,6 +20,8 @@ process, and across processes by the store's compare-and-set on a version.
 
 import asyncio
 import contextlib
+import math
+import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,11 +31,20 @@ from uuid import UUID
 import yaml  # type: ignore[import-untyped, unused-ignore]
 from omnibase_core.enums import EnumCoreErrorCode
 from omnibase_core.errors import ModelOnexError
+from omnibase_core.models.contracts.subcontracts.model_fsm_state_transition import (
+    ModelFSMStateTransition,
+)
 from omnibase_core.models.contracts.subcontracts.model_fsm_subcontract import (
     ModelFSMSubcontract,
 )
+from omnibase_core.models.reducer.model_intent import ModelIntent
 from omnibase_core.types.type_fsm_context import FSMContextType
 from omnibase_core.utils.util_fsm_executor import execute_transition
+from omnibase_core.utils.util_fsm_expression_parser import SUPPORTED_OPERATORS
+from omnibase_core.utils.util_fsm_operators import (
+    evaluate_equals,
+    evaluate_not_equals,
+)
 
 from onex_support.errors import error_context, onex_error
 from onex_support.events import EventPublisher
@@ -40,6 +60,7 @@ __all__ = [
     "StateStore",
     "StoredState",
     "Transition",
+    "condition_holds",
 ]
 
 
@@ -153,6 +174,88 @@ class Transition:
     to_state: str
     name: str
     version: int
+    intents: tuple[ModelIntent, ...] = ()
+
+
+def _value_at(context: FSMContextType, path: str) -> object:
+    """The context's value at a dotted path (``user.email``), None when missing."""
+    value: object = context
+    for part in path.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value
+
+
+def _number(value: object) -> float:
+    """``value`` as a number; NaN (which compares false to everything) when it is none."""
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return math.nan
+
+
+_COMPARE = {
+    ">": float.__gt__,
+    "greater_than": float.__gt__,
+    "<": float.__lt__,
+    "less_than": float.__lt__,
+    ">=": float.__ge__,
+    "greater_than_or_equal": float.__ge__,
+    "<=": float.__le__,
+    "less_than_or_equal": float.__le__,
+}
+
+
+def condition_holds(expression: str, context: FSMContextType) -> bool:
+    """Whether ``field operator value`` holds for ``context``, with the meaning the
+    framework's condition model documents for each operator (ModelFSMTransitionCondition):
+    equality compares text, comparisons numbers, ``min_length``/``max_length`` the
+    length, ``exists``/``not_exists`` presence, ``in``/``not_in`` a comma-separated
+    list, ``contains`` text, ``matches`` a regular expression. An expression that
+    is not three tokens with an operator the framework supports, or that reads a private
+    field (``_x``), holds never (fail closed, as the framework's parser and executor do)."""
+    tokens = expression.split()
+    if len(tokens) != 3 or tokens[1] not in SUPPORTED_OPERATORS or tokens[0].startswith("_"):
+        return False
+    field, operator, expected = tokens
+    value = _value_at(context, field)
+    if operator in ("==", "equals"):
+        return evaluate_equals(value, expected)
+    if operator in ("!=", "not_equals"):
+        return evaluate_not_equals(value, expected)
+    if operator in _COMPARE:
+        return _COMPARE[operator](_number(value), _number(expected))
+    if operator == "exists":
+        return value is not None
+    if operator == "not_exists":
+        return value is None
+    if operator in ("min_length", "max_length"):
+        bound = _number(expected)
+        if math.isnan(bound) or not isinstance(value, (str, list, dict, tuple)):
+            return False
+        size = len(value)
+        return size >= bound if operator == "min_length" else size <= bound
+    if operator in ("in", "not_in"):
+        found = str(value) in [item.strip() for item in expected.split(",")]
+        return found if operator == "in" else not found
+    if operator == "contains":
+        return value is not None and expected in str(value)
+    if operator == "matches":
+        try:
+            return value is not None and re.match(expected, str(value)) is not None
+        except re.error:
+            return False
+    return False
+
+
+def _failed(transition: ModelFSMStateTransition, context: FSMContextType) -> list[str]:
+    """The names of the transition's required conditions that do not hold."""
+    return [
+        condition.condition_name
+        for condition in transition.conditions or []
+        if condition.required and not condition_holds(condition.expression, context)
+    ]
 
 
 class StateMachine:
@@ -172,7 +275,10 @@ class StateMachine:
             ) from error
         self.name = self.definition.state_machine_name
         self.store: StateStore = MemoryStateStore() if store is None else store
-        self._allowed = {(t.from_state, t.trigger) for t in self.definition.transitions}
+        self.terminal = {
+            *self.definition.terminal_states,
+            *(state.state_name for state in self.definition.states if state.is_terminal),
+        }
         self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
 
     @contextlib.asynccontextmanager
@@ -208,20 +314,16 @@ class StateMachine:
         """The transition ``trigger`` takes the entity through (not stored yet:
         hold ``locked(key)`` from here to ``commit``)."""
         current = await self.state_of(key)
-        if (current.state, trigger) not in self._allowed:
-            raise onex_error(
-                f"operation {trigger!r} is not allowed in state {current.state!r}",
-                EnumCoreErrorCode.INVALID_STATE,
-                correlation_id,
-                state=current.state,
-            )
-        fired = await execute_transition(
-            self.definition, current.state, trigger, context
+        chosen = self.select(current.state, trigger, context, correlation_id)
+        # the framework's executor runs the chosen transition (its guards were
+        # evaluated above): exit, transition and entry actions become intents
+        one = self.definition.model_copy(
+            update={"transitions": [chosen.model_copy(update={"conditions": None})]}
         )
+        fired = await execute_transition(one, current.state, trigger, context)
         if not fired.success:
             raise onex_error(
-                f"operation {trigger!r} is not allowed in state {current.state!r}: "
-                "a condition of the transition does not hold",
+                f"operation {trigger!r} failed in state {current.state!r}: {fired.error}",
                 EnumCoreErrorCode.INVALID_STATE,
                 correlation_id,
                 state=current.state,
@@ -233,6 +335,52 @@ class StateMachine:
             fired.new_state,
             fired.transition_name or trigger,
             current.version + 1,
+            tuple(fired.intents),
+        )
+
+    def select(
+        self,
+        state: str,
+        trigger: str,
+        context: FSMContextType,
+        correlation_id: UUID,
+    ) -> ModelFSMStateTransition:
+        """The transition ``trigger`` fires from ``state``: among those leaving the
+        state on it (else the wildcard ones), by priority, the first whose required
+        conditions hold. INVALID_STATE from a terminal state, when none leaves the
+        state on ``trigger``, or when no candidate's conditions hold (naming them)."""
+        if state in self.terminal:
+            raise onex_error(
+                f"operation {trigger!r} is not allowed in state {state!r}: "
+                "a terminal state",
+                EnumCoreErrorCode.INVALID_STATE,
+                correlation_id,
+                state=state,
+            )
+        transitions = self.definition.transitions
+        candidates = [
+            t for t in transitions if t.from_state == state and t.trigger == trigger
+        ] or [t for t in transitions if t.from_state == "*" and t.trigger == trigger]
+        if not candidates:
+            raise onex_error(
+                f"operation {trigger!r} is not allowed in state {state!r}",
+                EnumCoreErrorCode.INVALID_STATE,
+                correlation_id,
+                state=state,
+            )
+        failed: list[str] = []
+        for candidate in sorted(candidates, key=lambda t: t.priority, reverse=True):
+            failing = _failed(candidate, context)
+            if not failing:
+                return candidate
+            failed += failing
+        raise onex_error(
+            f"operation {trigger!r} is not allowed in state {state!r}: "
+            f"a condition of the transition does not hold ({', '.join(failed)})",
+            EnumCoreErrorCode.INVALID_STATE,
+            correlation_id,
+            state=state,
+            conditions=failed,
         )
 
     async def commit(self, transition: Transition, correlation_id: UUID) -> None:

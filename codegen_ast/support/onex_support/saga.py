@@ -39,7 +39,7 @@ __all__ = [
 ]
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
-METHODS = BODY_METHODS | IDEMPOTENT_METHODS
+METHODS = BODY_METHODS.union(IDEMPOTENT_METHODS)
 
 
 @dataclass(frozen=True)

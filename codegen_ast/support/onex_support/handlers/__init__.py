@@ -10,7 +10,7 @@ from onex_support.handlers.operation import (
     OperationRouter,
 )
 from onex_support.handlers.saga import SagaHandler
-from onex_support.handlers.transition import TransitionHandler
+from onex_support.handlers.transition import StateHandler, TransitionHandler
 
 __all__ = [
     "DiscoveryHandler",
@@ -20,5 +20,6 @@ __all__ = [
     "OperationRequest",
     "OperationRouter",
     "SagaHandler",
+    "StateHandler",
     "TransitionHandler",
 ]

@@ -187,8 +187,20 @@ class OperationHandler(ResourceHolder[ResourcesT], ABC, Generic[RequestT, Answer
 
     @staticmethod
     def declared_fields(request: OperationRequest) -> dict[str, object]:
-        """The request's declared fields (not the operation, not the correlation id)."""
-        return request.model_dump(mode="json", exclude={"operation", "correlation_id"})
+        """The request's declared fields: not the operation, not the correlation id, and
+        none of the framework model's it extends (``ModelReducerInput``'s operation id and
+        timestamp differ per request: they would never key a cache or hold a condition)."""
+        framework = {
+            name
+            for base in type(request).__mro__
+            if isinstance(base, type)
+            and issubclass(base, BaseModel)
+            and base.__module__.startswith("omnibase_core.")
+            for name in base.model_fields
+        }
+        return request.model_dump(
+            mode="json", exclude={"operation", "correlation_id", *framework}
+        )
 
     def event_payload(self, request: RequestT, answer: AnswerT) -> dict[str, object]:
         """The payload of the operation's declared events: its answer."""

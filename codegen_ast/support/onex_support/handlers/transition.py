@@ -12,7 +12,7 @@ from onex_support.events import DeclaredEvent, publish_event
 from onex_support.fsm import ReducerResources, Transition
 from onex_support.handlers.operation import AnswerT, OperationHandler, RequestT
 
-__all__ = ["TransitionHandler"]
+__all__ = ["StateHandler", "TransitionHandler"]
 
 # the entity key of a reducer that declares none: one state for the whole node
 NODE_WIDE_KEY = "node"
@@ -21,20 +21,28 @@ ReducerResourcesT = TypeVar("ReducerResourcesT", bound=ReducerResources)
 
 
 class TransitionHandler(OperationHandler[RequestT, AnswerT, ReducerResourcesT]):
-    """A reducer operation: the transition whose trigger is the operation, taken by
-    the entity the request names (``entity_key``: the request field holding its
-    key; None for one state per node), then the answer, then the new state stored,
-    then, outside the entity's lock, the transition event."""
+    """A reducer operation: the transition whose trigger is ``trigger`` (by default
+    the operation itself), taken by the entity the request names (``entity_key``:
+    the request field holding its key; None for one state per node), then the
+    answer, then the new state stored, then, outside the entity's lock, the
+    transition event (``transition_event``; None: the node declares none, and
+    publishes none)."""
 
-    transition_event: DeclaredEvent
+    transition_event: DeclaredEvent | None
     entity_key: str | None
+    trigger: str
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         """A class that names its operation declares its event and entity key."""
         super().__init_subclass__(**kwargs)
         if "operation" in cls.__dict__:
-            if not isinstance(getattr(cls, "transition_event", None), DeclaredEvent):
-                raise ValueError(f"{cls.__name__}: declare its transition_event")
+            event = getattr(cls, "transition_event", False)
+            if event is not None and not isinstance(event, DeclaredEvent):
+                raise ValueError(
+                    f"{cls.__name__}: declare its transition_event (None: none)"
+                )
+            if "trigger" not in cls.__dict__:
+                cls.trigger = cls.operation
             if not hasattr(cls, "entity_key"):
                 raise ValueError(
                     f"{cls.__name__}: declare its entity_key (the request field "
@@ -46,11 +54,13 @@ class TransitionHandler(OperationHandler[RequestT, AnswerT, ReducerResourcesT]):
         key = self.key_of(request)
         async with machine.locked(key):
             transition = await machine.transition(
-                key, self.operation, self.context(request), request.correlation_id
+                key, self.trigger, self.context(request), request.correlation_id
             )
             answer = await self.reduce(request, transition)
             self._check_consistent(request, answer, transition)
             await machine.commit(transition, request.correlation_id)
+        if self.transition_event is None:
+            return answer
         await publish_event(
             self.event_bus,
             self.transition_event,
@@ -105,3 +115,17 @@ class TransitionHandler(OperationHandler[RequestT, AnswerT, ReducerResourcesT]):
     async def reduce(self, request: RequestT, transition: Transition) -> AnswerT:
         """The answer, given the transition taken (its ``to_state`` is the state
         the answer reports)."""
+
+
+class StateHandler(TransitionHandler[RequestT, AnswerT, ReducerResourcesT]):
+    """An operation of a state-machine reducer that fires no trigger: it answers the
+    entity's state (the one reached and the one left are the same), moves nothing and
+    publishes nothing."""
+
+    async def run(self, request: RequestT, resources: ReducerResourcesT) -> AnswerT:
+        machine = resources.state_machine
+        key = self.key_of(request)
+        async with machine.locked(key):
+            current = await machine.state_of(key)
+            here = Transition(key, "", current.state, current.state, "", current.version)
+            return await self.reduce(request, here)

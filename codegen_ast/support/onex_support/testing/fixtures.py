@@ -10,6 +10,7 @@
   handlers; ``published`` reads what went to a topic.
 * ``call``: runs one request through a handler as the runtime does (built with the
   bus, ``handle``, ``shutdown``).
+* ``routing_table``: the contract's ``handler_routing`` as the framework resolves it.
 """
 
 import asyncio
@@ -22,8 +23,12 @@ from typing import Any, Protocol, TypeVar
 import asyncpg  # type: ignore[import-untyped, unused-ignore]
 import pytest
 import pytest_asyncio
+import yaml  # type: ignore[import-untyped, unused-ignore]
 from omnibase_core.errors import ModelOnexError
 from omnibase_core.event_bus.event_bus_inmemory import EventBusInmemory
+from omnibase_core.models.contracts.subcontracts.model_handler_routing_subcontract import (
+    ModelHandlerRoutingSubcontract,
+)
 
 from onex_support.errors import error_context
 from onex_support.testing.http_stand_in import HttpStandIn
@@ -52,6 +57,7 @@ __all__ = [
     "published",
     "redis",
     "redis_server",
+    "routing_table",
     "stand_in",
 ]
 
@@ -271,6 +277,15 @@ def in_stages(actual: object, stages: Sequence[Sequence[object]]) -> bool:
             return False
         at += len(stage)
     return at == len(actual)
+
+
+def routing_table(contract: Path) -> dict[str, list[str]]:
+    """The handler classes the framework routes each key to (an event model's name under
+    payload_type_match, an operation under operation_match), read from ``contract``'s
+    ``handler_routing`` by the framework's own model."""
+    data = yaml.safe_load(contract.read_text(encoding="utf-8"))
+    routing = ModelHandlerRoutingSubcontract.model_validate(data["handler_routing"])
+    return routing.build_routing_table()
 
 
 def context(error: ModelOnexError) -> dict[str, object]:
