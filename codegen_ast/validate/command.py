@@ -123,7 +123,8 @@ def _count(number: int, noun: str) -> str:
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
     help="mypy cache folder for --level strict, kept between runs (default: $MYPY_CACHE_DIR, else "
-    "codegen-ast/mypy in the user's cache folder, e.g. ~/.cache/codegen-ast/mypy).",
+    "codegen-ast/mypy/<key> in the user's cache folder, e.g. ~/.cache/codegen-ast/mypy/<key>, "
+    "<key> a digest of this Python and the target's; never the current folder).",
 )
 @shared_options(output_formats=("text", "json", "github"), exclude=True)
 def validate_command(

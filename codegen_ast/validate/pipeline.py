@@ -54,7 +54,7 @@ def validate(
     """Validate the node packages and Python files below ``paths``.
 
     ``python`` is the target interpreter (default: this one); ``mypy_cache`` the
-    cache directory of stage 6 (default: ``typecheck.default_cache_dir()``);
+    cache directory of stage 6 (default: ``typecheck.default_cache_dir(target)``);
     paths in the report are relative to ``display_root`` (default: the current
     folder) when inside it; ``excludes`` names paths the walks leave out (what
     git ignores is always left out). Raises ValidationInputError for unusable input.

@@ -3,7 +3,8 @@
 mypy runs through its daemon when one is up, else in this process
 (:mod:`codegen_ast.validate.mypy_daemon`), with a persistent cache
 directory (:func:`default_cache_dir`: ``MYPY_CACHE_DIR`` when it is set, else a
-per-user cache folder, never the current folder), and on
+per-user cache folder keyed by this interpreter and the target's, never the
+current folder), and on
 every package of the run in a single call: mypy's cost is dominated by following
 omnibase-core (~2,900 modules), which one call pays once. Only when two packages
 share a top-level name (mypy refuses duplicate module names in one call) are
@@ -13,8 +14,10 @@ is not this one, mypy is pointed at it with ``--python-executable``.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
+import sys
 from pathlib import Path
 
 import platformdirs
@@ -26,13 +29,24 @@ from codegen_ast.validate.source import SourceFile, ValidationInputError, Worksp
 from codegen_ast.validate.target_env import TargetPython
 
 
+def default_cache_dir(target: TargetPython | None = None) -> Path:
+    """``MYPY_CACHE_DIR`` when set (as mypy reads it), else ``codegen-ast/mypy/<key>`` in
+    the user's cache folder, never the current one.
 
-def default_cache_dir() -> Path:
-    """``MYPY_CACHE_DIR`` when set (as mypy reads it), else ``codegen-ast/mypy`` in the user's cache folder."""
+    ``<key>`` (:func:`environment_key`) names this interpreter and the target's, so
+    two environments (another virtualenv, another omnibase-core) never share a cache.
+    """
     chosen = os.environ.get("MYPY_CACHE_DIR")
     if chosen:
         return Path(chosen).expanduser()
-    return Path(platformdirs.user_cache_dir("codegen-ast", appauthor=False)) / "mypy"
+    executable = target.executable if target is not None else sys.executable
+    return Path(platformdirs.user_cache_dir("codegen-ast", appauthor=False)) / "mypy" / environment_key(executable)
+
+
+def environment_key(target_executable: str) -> str:
+    """A short digest of this interpreter and the target interpreter (their absolute paths)."""
+    pair = f"{os.path.abspath(sys.executable)}\0{os.path.abspath(target_executable)}"
+    return hashlib.sha256(pair.encode()).hexdigest()[:16]
 
 
 TYPE_ERROR = Rule(
@@ -96,7 +110,7 @@ def mypy_arguments(files: list[Path], target: TargetPython, cache_dir: Path) -> 
 
 
 def check_types(workspace: Workspace, target: TargetPython, cache_dir: Path | None = None) -> list[Finding]:
-    cache = (cache_dir or default_cache_dir()).absolute()
+    cache = (cache_dir or default_cache_dir(target)).absolute()
     broken = {_unit(source.path) for source in workspace.sources if not source.ok}
     checkable = [source for source in workspace.sources if source.ok and _unit(source.path) not in broken]
     findings: list[Finding] = []
