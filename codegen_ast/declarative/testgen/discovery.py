@@ -13,13 +13,14 @@ from codegen_ast.patterns.contribution import NodeContext
 from codegen_ast.patterns.discovery.declarative import HANDLER, MODULE, answered_operations, node_version
 
 LACKING = "no.such.capability"
+OTHER_TYPE = {"compute": "effect"}  # another node type than the node's own (compute for the rest)
 
 
 def build_discovery_tests(module: TestModule, context: NodeContext) -> None:
     spec = context.spec
     module.imports.add(TESTING, "Discovered", "discover").add(f"..handlers.{MODULE}", HANDLER)
     capabilities = b.list_(*(b.string_literal(capability) for capability in spec.capabilities))
-    other_type = "compute" if spec.node_type != "compute" else "effect"
+    other_type = OTHER_TYPE.get(spec.node_type, "compute")  # a type name only: the request's filter
 
     def asked(*arguments: b.ExprLike) -> b.ExprLike:
         return b.await_(b.call("discover", HANDLER, "bus", *arguments))
