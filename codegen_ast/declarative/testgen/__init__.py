@@ -2,9 +2,10 @@
 trees: each operation's answer, the rows it writes (read back with asyncpg), the
 events it publishes (through the framework's in-memory bus, the one RuntimeLocal
 injects), the HTTP calls it makes, the compensations a saga runs and their order,
-and the code and context of each failure. Real services come from the fixtures of
-``onex_support.testing`` (a throwaway server, or an ``ONEX_TEST_*`` variable; the
-test is skipped, naming the package to install, when there is neither)."""
+the code and context of each failure, and the node's answer to a discovery request.
+Real services come from the fixtures of ``onex_support.testing`` (a throwaway
+server, or an ``ONEX_TEST_*`` variable; the test is skipped, naming the package to
+install, when there is neither)."""
 
 from __future__ import annotations
 
@@ -18,12 +19,14 @@ from codegen_ast.declarative.names import DeclarativeNames
 from codegen_ast.declarative.testgen.common import SERVICES, TESTING, Statements, TestModule
 from codegen_ast.declarative.testgen.crud import CrudTests
 from codegen_ast.declarative.testgen.default import build_default_tests
+from codegen_ast.declarative.testgen.discovery import build_discovery_tests
 from codegen_ast.declarative.testgen.events import build_consumed_tests
 from codegen_ast.declarative.testgen.fold import build_fold_tests
 from codegen_ast.declarative.testgen.http import HttpTests
 from codegen_ast.declarative.testgen.reducer import ReducerTests
 from codegen_ast.declarative.testgen.saga import SagaTests
 from codegen_ast.patterns.contribution import Contribution, NodeContext
+from codegen_ast.patterns.discovery.declarative import DISCOVERY_HANDLER
 from codegen_ast.patterns.events.declarative import published_topics
 from codegen_ast.declarative.kinds import transition_event
 from codegen_ast.target import CONTAINER
@@ -167,6 +170,8 @@ def build_test_modules(
             build_default_tests(module, each.name, each.name in cached, after)
     for event in spec.events.subscribes if spec.events is not None else []:
         build_consumed_tests(module, event, crud)
+    if any(DISCOVERY_HANDLER in contribution.handler_exports for contribution in contributions):
+        build_discovery_tests(module, context)
     if crud is not None:
         crud.refused(spec.effective_operations[0])
     if calling:

@@ -13,16 +13,29 @@ from codegen_ast import builders as b
 from codegen_ast.declarative.names import DeclarativeNames
 from codegen_ast.patterns.contribution import Contribution, NodeContext
 from codegen_ast.patterns.record import Earlier
+from codegen_ast.spec import NodeSpec
 from codegen_ast.target import DISCOVERY_COMMANDS_TOPIC, DISCOVERY_EVENTS_TOPIC, DISCOVERY_REQUEST_EVENT
 
 MODULE = "handler_node_discovery"
 HANDLER = "HandlerNodeDiscovery"
+DISCOVERY_HANDLER = (f".{MODULE}", HANDLER)  # its entry in the package's handlers/__init__.py
 COMMAND_MODEL = ("onex_support.discovery", "ModelDiscoveryCommand")
+
+
+def node_version(spec: NodeSpec) -> tuple[int, int, int]:
+    """The node's version as the discovery handler declares it: (major, minor, patch)."""
+    major, minor, patch = (int(part) for part in spec.version.split(".")[:3])
+    return major, minor, patch
+
+
+def answered_operations(context: NodeContext) -> list[str]:
+    """The operations the discovery handler declares, as routed."""
+    return [context.spec.routed(op) for op in context.operations]
 
 
 def _handler(context: NodeContext, names: DeclarativeNames) -> cst.Module:
     spec = context.spec
-    major, minor, patch = (int(part) for part in spec.version.split(".")[:3])
+    major, minor, patch = node_version(spec)
     imports = (
         b.ImportSet()
         .add("onex_support.handlers", "DiscoveryHandler")
@@ -37,7 +50,7 @@ def _handler(context: NodeContext, names: DeclarativeNames) -> cst.Module:
             b.assign("node_type", b.string_literal(spec.node_type)),
             b.assign("node_version", b.tuple_(b.literal(major), b.literal(minor), b.literal(patch))),
             b.assign("description", b.string_literal(spec.description)),
-            b.assign("operations", b.tuple_(*(b.string_literal(spec.routed(op)) for op in context.operations))),
+            b.assign("operations", b.tuple_(*(b.string_literal(op) for op in answered_operations(context)))),
             b.assign("capabilities", b.tuple_(*(b.string_literal(capability) for capability in spec.capabilities))),
         ],
         doc=f"Answers the framework's discovery requests for {spec.class_name}.",
@@ -50,7 +63,7 @@ def build_declarative(context: NodeContext, earlier: Earlier) -> Contribution:
     names = DeclarativeNames.of(context.spec)
     contribution = Contribution(publishes=[DISCOVERY_EVENTS_TOPIC])
     contribution.modules[f"handlers/{MODULE}.py"] = _handler(context, names)
-    contribution.handler_exports.append((f".{MODULE}", HANDLER))
+    contribution.handler_exports.append(DISCOVERY_HANDLER)
     module, model = COMMAND_MODEL
     contribution.routes.append({
         "event_type": DISCOVERY_REQUEST_EVENT,

@@ -11,26 +11,35 @@
 * ``call``: runs one request through a handler as the runtime does (built with the
   bus, ``handle``, ``shutdown``).
 * ``routing_table``: the contract's ``handler_routing`` as the framework resolves it.
+* ``discover``: one discovery request through the node's discovery handler, the same
+  way; what it answered on the discovery event topic, as ``Discovered`` values.
 """
 
 import asyncio
 import json
 import secrets
 from collections.abc import AsyncIterator, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar, cast
+from uuid import uuid4
 
 import asyncpg  # type: ignore[import-untyped, unused-ignore]
 import pytest
 import pytest_asyncio
 import yaml  # type: ignore[import-untyped, unused-ignore]
+from omnibase_core.constants.constants_topic_taxonomy import TOPIC_DISCOVERY_EVENTS
 from omnibase_core.errors import ModelOnexError
 from omnibase_core.event_bus.event_bus_inmemory import EventBusInmemory
 from omnibase_core.models.contracts.subcontracts.model_handler_routing_subcontract import (
     ModelHandlerRoutingSubcontract,
 )
+from omnibase_core.models.core.model_onex_event import ModelOnexEvent
+from omnibase_core.protocols.event_bus import ProtocolEventBusPublisher
 
+from onex_support.discovery import ModelDiscoveryCommand
 from onex_support.errors import error_context
+from onex_support.handlers.discovery import DiscoveryHandler
 from onex_support.testing.http_stand_in import HttpStandIn
 from onex_support.testing.servers import (
     Server,
@@ -42,10 +51,12 @@ from onex_support.testing.servers import (
 __all__ = [
     "Bus",
     "Database",
+    "Discovered",
     "bus",
     "call",
     "consul_off",
     "context",
+    "discover",
     "http_api",
     "in_stages",
     "kafka",
@@ -258,6 +269,61 @@ async def call(
         await handler.shutdown()
     assert answer is not None, f"{handler_type!r} answered nothing to {request!r}"
     return answer
+
+
+@dataclass(frozen=True)
+class Discovered:
+    """One answer to a discovery request: what the node said of itself (its
+    introspection, type, version, capabilities and health; not its running id)."""
+
+    node_name: str
+    node_type: str
+    version: tuple[int, int, int]
+    description: str
+    operations: tuple[str, ...]
+    capabilities: tuple[str, ...]
+    health: str
+
+
+def _discovered(answer: dict[str, Any]) -> Discovered:
+    introspection = answer["introspection"]
+    version = answer["version"]
+    return Discovered(
+        node_name=introspection["node_name"],
+        node_type=answer["node_type"],
+        version=(version["major"], version["minor"], version["patch"]),
+        description=introspection["description"],
+        operations=tuple(introspection["supported_operations"]),
+        capabilities=tuple(answer["capabilities"]),
+        health=answer["health_status"],
+    )
+
+
+async def discover(
+    handler_type: type[DiscoveryHandler[Any]],
+    event_bus: EventBusInmemory,
+    capabilities: Sequence[str],
+    node_types: Sequence[str] = (),
+) -> list[Discovered]:
+    """A discovery request for ``capabilities`` (and ``node_types``, when given)
+    through a new ``handler_type``, as the runtime delivers one (built with the bus,
+    ``handle``, ``shutdown``): the answers it published on the discovery event topic."""
+    request = ModelOnexEvent(event_type="NODE_DISCOVERY_REQUEST", node_id=uuid4()).model_dump(mode="json")
+    # the request's metadata goes where the responder reads it: in its data, as sent
+    request["data"] = {
+        "request_id": str(uuid4()),
+        "requested_capabilities": list(capabilities),
+        "node_types": list(node_types),  # none: any node type
+    }
+    before = len(await published(event_bus, TOPIC_DISCOVERY_EVENTS))
+    # the framework's in-memory bus implements the publisher, though not to the letter of its types
+    handler = handler_type(None, cast(ProtocolEventBusPublisher, event_bus))
+    try:
+        await handler.handle(ModelDiscoveryCommand(**request))
+    finally:
+        await handler.shutdown()
+    answers = (await published(event_bus, TOPIC_DISCOVERY_EVENTS))[before:]
+    return [_discovered(answer["payload"]["data"]) for answer in answers]
 
 
 def metrics(registry: Any) -> dict[str, float]:
