@@ -1,0 +1,95 @@
+"""What the validator reads from Python files, read once per process.
+
+Every validation of a generated package reads the same files again: the
+framework's modules (a package imports ~33 of them) and the shared
+``onex_support`` folder staged beside each package in a new temporary folder.
+Results are kept by the file's content (its SHA-256), found through its path,
+size and modification time, so a file staged again under another path is not
+parsed again, and an edited file is. Both tables are bounded (oldest out first),
+so a long run over many packages does not grow without end.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+from collections import OrderedDict
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar, cast
+
+_LIMIT = 4096
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+_T = TypeVar("_T")
+
+
+class Bounded(OrderedDict[_K, _V]):
+    """A table that forgets its oldest entries past :data:`_LIMIT`."""
+
+    def keep(self, key: _K, value: _V) -> None:
+        self[key] = value
+        self.move_to_end(key)
+        while len(self) > _LIMIT:
+            self.popitem(last=False)
+
+
+_DIGESTS: Bounded[tuple[str, int, int], tuple[str, bytes]] = Bounded()  # (path, size, mtime_ns) -> (digest, content)
+_RESULTS: Bounded[tuple[str, object], object] = Bounded()  # (what, digest) -> what was made of such a file
+
+
+def read(path: Path) -> tuple[str, bytes] | None:
+    """(content digest, content) of ``path``, None when it cannot be read."""
+    try:
+        status = path.stat()
+        key = (str(path), status.st_size, status.st_mtime_ns)
+        known = _DIGESTS.get(key)
+        if known is not None:
+            return known
+        data = path.read_bytes()
+    except OSError:
+        return None
+    found = (hashlib.sha256(data).hexdigest(), data)
+    _DIGESTS.keep(key, found)
+    return found
+
+
+def from_file(path: Path, what: str, make: Callable[[bytes, Path], _T]) -> _T | None:
+    """``make(content, path)`` for the file at ``path``, made once per content and ``what``."""
+    found = read(path)
+    if found is None:
+        return None
+    digest, data = found
+    key = (what, digest)
+    if key not in _RESULTS:
+        _RESULTS.keep(key, make(data, path))
+    return cast(_T, _RESULTS[key])
+
+
+def _parse(data: bytes, path: Path) -> ast.Module | None:
+    try:
+        return ast.parse(data, str(path))
+    except (SyntaxError, ValueError):
+        return None
+
+
+def module_tree(path: Path) -> ast.Module | None:
+    """The syntax tree of the file at ``path`` (shared: never change it), None when it does not parse."""
+    return from_file(path, "tree", _parse)
+
+
+def import_froms(tree: ast.Module) -> list[ast.ImportFrom]:
+    """Every ``from X import y`` anywhere in ``tree`` (kept while the tree is)."""
+    key = ("imports", id(tree))
+    known = _RESULTS.get(key)
+    if isinstance(known, tuple) and known[0] is tree:
+        return cast(list[ast.ImportFrom], known[1])
+    found = [item for item in ast.walk(tree) if isinstance(item, ast.ImportFrom)]
+    _RESULTS.keep(key, (tree, found))
+    return found
+
+
+def forget() -> None:
+    """Empty both tables (the benchmark measures validation without them)."""
+    _DIGESTS.clear()
+    _RESULTS.clear()
