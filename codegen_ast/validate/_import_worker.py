@@ -5,7 +5,8 @@ only at module level): each line on stdin is ``{"root": folder, "package":
 name}``; the package and every module below it but its tests are imported from
 ``folder``, and one line of JSON answers: ``{"error": null}`` or the error with
 the file and line of the package where it was raised. The process stays up
-for the next request, so a batch pays the framework's import once.
+for the next request, so a batch pays the framework's import once; it imports
+the framework's node and contract modules as soon as it starts (:data:`_PRELOAD`).
 """
 
 from __future__ import annotations
@@ -62,8 +63,23 @@ def check(root: str, package: str) -> dict[str, Any]:
         _forget_from(root)
 
 
+# What every generated package imports first: loaded when the worker starts, while the
+# asking process is still importing its own modules and building the package.
+_PRELOAD = ("omnibase_core.nodes", "omnibase_core.models.contracts")
+
+
+def _preload() -> None:
+    for name in _PRELOAD:
+        try:
+            with contextlib.redirect_stdout(sys.stderr):
+                importlib.import_module(name)
+        except BaseException:  # the package's own import reports what is wrong
+            pass
+
+
 def _main() -> None:
     del sys.path[0]  # this script's folder: nothing there is the package's to import
+    _preload()
     for line in sys.stdin:
         request = json.loads(line)
         answer = check(request["root"], request["package"])

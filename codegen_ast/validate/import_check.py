@@ -29,6 +29,11 @@ BUILT_PACKAGES_ONLY = frozenset({IMPORT_FAILS.id})  # never reported for files o
 _ANSWER_TIMEOUT_S = 300.0
 
 
+def prewarm_import(executable: str) -> None:
+    """Start the import worker of ``executable`` now: it loads the framework while this process works."""
+    _worker(executable).start()
+
+
 def _worker(executable: str) -> LineWorker:
     script = Path(_import_worker.__file__)
     return shared_worker([executable, str(script)], cwd=script.anchor)

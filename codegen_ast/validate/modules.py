@@ -9,6 +9,9 @@ names a module defines is read from its source statically.
 from __future__ import annotations
 
 import ast
+import hashlib
+import os
+import sysconfig
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -319,9 +322,51 @@ def _read_names(path: Path) -> DefinedNames | None:
     return parsed.from_file(path, "names", _names_of)
 
 
+def _names_key() -> str:
+    """The on-disk table's key: codegen-ast's and omnibase-core's versions (this environment's)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from codegen_ast._version import __version__
+
+    try:
+        framework = version("omnibase-core")
+    except PackageNotFoundError:
+        framework = "none"
+    return f"{__version__}-omnibase-core-{framework}".replace("/", "_")
+
+
+# What the framework's modules and onex_support define, for fresh processes:
+# keyed by the file's SHA-256, so a row never goes stale.
+_STORED_NAMES = parsed.DiskTable("module-names", _names_key)
+
+
+def _kept_on_disk(path: Path) -> bool:
+    """Installed modules (the standard library's too) and the onex_support codegen-ast
+    ships: files that do not change between runs (a package's own files do)."""
+    parts = path.parts
+    return "site-packages" in parts or "dist-packages" in parts or "onex_support" in parts or \
+        str(path).startswith(_STANDARD_LIBRARY)
+
+
+_STANDARD_LIBRARY = tuple(sorted({sysconfig.get_paths()[key] + os.sep for key in ("stdlib", "platstdlib")}))
+
+
 def _names_of(data: bytes, path: Path) -> DefinedNames | None:
+    kept = _kept_on_disk(path)
+    digest = hashlib.sha256(data).hexdigest() if kept else ""
+    if kept:
+        row = _STORED_NAMES.get(digest)
+        if isinstance(row, list) and len(row) == 3:
+            names, stars, dynamic = row
+            return DefinedNames(frozenset(names), tuple((int(level), str(module)) for level, module in stars),
+                                bool(dynamic))
     tree = parsed.module_tree(path)
-    return _defined_names(tree) if tree is not None else None
+    if tree is None:
+        return None
+    found = _defined_names(tree)
+    if kept:
+        _STORED_NAMES.put(digest, [sorted(found.names), [list(star) for star in found.stars], found.dynamic])
+    return found
 
 
 def _defined_names(tree: ast.Module) -> DefinedNames:

@@ -12,7 +12,10 @@ so a long run over many packages does not grow without end.
 from __future__ import annotations
 
 import ast
+import atexit
 import hashlib
+import json
+import os
 from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
@@ -93,3 +96,55 @@ def forget() -> None:
     """Empty both tables (the benchmark measures validation without them)."""
     _DIGESTS.clear()
     _RESULTS.clear()
+
+
+class DiskTable:
+    """A small JSON table kept in the user's cache folder between processes:
+    ``codegen-ast/<name>-<key>.json``, read on first use, written at exit when it
+    grew. For what a fresh process would otherwise work out again from files that do
+    not change (the framework's modules, the onex_support codegen-ast ships). A file
+    that cannot be read or written is ignored."""
+
+    def __init__(self, name: str, key: Callable[[], str]) -> None:
+        self.name = name
+        self.key = key
+        self._rows: dict[str, object] | None = None
+        self._dirty = False
+
+    def path(self) -> Path:
+        import platformdirs
+
+        return Path(platformdirs.user_cache_dir("codegen-ast", appauthor=False)) / f"{self.name}-{self.key()}.json"
+
+    def _load(self) -> dict[str, object]:
+        if self._rows is None:
+            try:
+                rows = json.loads(self.path().read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                rows = {}
+            self._rows = rows if isinstance(rows, dict) else {}
+        return self._rows
+
+    def get(self, key: str) -> object | None:
+        return self._load().get(key)
+
+    def put(self, key: str, value: object) -> None:
+        rows = self._load()
+        if rows.get(key) != value:
+            rows[key] = value
+            if not self._dirty:
+                self._dirty = True
+                atexit.register(self.save)
+
+    def save(self) -> None:
+        if not self._dirty or self._rows is None:
+            return
+        target = self.path()
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = target.with_suffix(f".{os.getpid()}.tmp")
+            temporary.write_text(json.dumps(self._rows), encoding="utf-8")
+            os.replace(temporary, target)
+            self._dirty = False
+        except OSError:
+            pass

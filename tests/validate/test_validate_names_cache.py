@@ -63,3 +63,34 @@ def test_the_same_content_elsewhere_is_not_read_again(tmp_path: Path, reads: lis
     shutil.copytree(tmp_path / "first", tmp_path / "second")  # a new staging folder, same files
     assert any("WIDTH" in message for message in _missing_names(tmp_path / "second"))
     assert [path.parent.parent.name for path in reads if path.name == "helpers.py"] == ["first"]
+
+
+def test_a_fresh_process_reads_installed_modules_names_from_disk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.util
+
+    from codegen_ast.validate import parsed
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    origin = importlib.util.find_spec("omnibase_core.enums")
+    assert origin is not None and origin.origin is not None
+    installed = Path(origin.origin)  # omnibase_core/enums/__init__.py, in site-packages
+
+    monkeypatch.setattr(modules, "_STORED_NAMES", parsed.DiskTable("module-names", lambda: "test"))
+    parsed.forget()
+    first = modules._read_names(installed)
+    assert first is not None and "EnumNodeKind" in first.names
+    modules._STORED_NAMES.save()
+    assert modules._STORED_NAMES.path().is_file()
+
+    # another process: nothing in memory, the same table on disk, and no parsing allowed
+    monkeypatch.setattr(modules, "_STORED_NAMES", parsed.DiskTable("module-names", lambda: "test"))
+    parsed.forget()
+
+    def no_parsing(path: Path) -> None:
+        raise AssertionError(f"{path} was parsed again")
+
+    monkeypatch.setattr(parsed, "module_tree", no_parsing)
+    assert modules._read_names(installed) == first
+    parsed.forget()
