@@ -139,12 +139,17 @@ class DiskTable:
     def save(self) -> None:
         if not self._dirty or self._rows is None:
             return
-        target = self.path()
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            temporary = target.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_text(json.dumps(self._rows), encoding="utf-8")
-            os.replace(temporary, target)
+        if write_json(self.path(), self._rows):
             self._dirty = False
-        except OSError:
-            pass
+
+
+def write_json(target: Path, data: object) -> bool:
+    """Write ``data`` as JSON to ``target`` whole or not at all (a reader never sees half); False when it cannot."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(data), encoding="utf-8")
+        os.replace(temporary, target)
+    except OSError:
+        return False
+    return True

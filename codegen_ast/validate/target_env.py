@@ -178,14 +178,9 @@ class ContractAnswers:
         return answer if isinstance(answer, dict) else None
 
     def put(self, text: str, answer: dict[str, Any]) -> None:
-        target = self._file(text)
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            temporary = target.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_text(json.dumps(answer), encoding="utf-8")
-            os.replace(temporary, target)
-        except OSError:
-            pass
+        from codegen_ast.validate.parsed import write_json
+
+        write_json(self._file(text), answer)
 
     def empty(self) -> bool:
         try:
