@@ -6,7 +6,8 @@ name}``; the package and every module below it but its tests are imported from
 ``folder``, and one line of JSON answers: ``{"error": null}`` or the error with
 the file and line of the package where it was raised. The process stays up
 for the next request, so a batch pays the framework's import once; it imports
-the framework's node and contract modules as soon as it starts (:data:`_PRELOAD`).
+the modules named on its command line as soon as it starts (the framework's node
+and contract modules).
 """
 
 from __future__ import annotations
@@ -63,13 +64,10 @@ def check(root: str, package: str) -> dict[str, Any]:
         _forget_from(root)
 
 
-# What every generated package imports first: loaded when the worker starts, while the
-# asking process is still importing its own modules and building the package.
-_PRELOAD = ("omnibase_core.nodes", "omnibase_core.models.contracts")
-
-
-def _preload() -> None:
-    for name in _PRELOAD:
+def _preload(names: list[str]) -> None:
+    """Import ``names`` (the command line's: what every generated package imports first)
+    when the worker starts, while the asking process still imports its own modules."""
+    for name in names:
         try:
             with contextlib.redirect_stdout(sys.stderr):
                 importlib.import_module(name)
@@ -79,7 +77,7 @@ def _preload() -> None:
 
 def _main() -> None:
     del sys.path[0]  # this script's folder: nothing there is the package's to import
-    _preload()
+    _preload(sys.argv[1:])
     for line in sys.stdin:
         request = json.loads(line)
         answer = check(request["root"], request["package"])
