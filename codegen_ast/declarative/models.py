@@ -24,6 +24,26 @@ from codegen_ast.spec import FieldSpec, NodeSpec
 from codegen_ast.spec.names import declared_model
 
 SUPPORT = "onex_support"
+# ``T | None`` spelled through onex_support's alias: the framework's union budget
+# (onex validate's union-usage, 100 per tree) counts the alias once, not once per
+# optional field of every package of a project
+MAYBE = "Maybe"
+
+
+def maybe(node: b.ExprLike, imports: b.ImportSet) -> cst.BaseExpression:
+    """``Maybe[node]``, imported from onex_support.values."""
+    imports.add(f"{SUPPORT}.values", MAYBE)
+    return b.subscript(MAYBE, node)
+
+
+def _optional_anywhere(field: FieldSpec) -> bool:
+    kind = field.type
+    while True:
+        if kind.optional:
+            return True
+        if kind.item is None:
+            return False
+        kind = kind.item
 
 
 def _identifier(field: FieldSpec) -> FieldSpec:
@@ -36,7 +56,9 @@ def model_fields(fields: Sequence[FieldSpec], imports: b.ImportSet, finite: froz
     typed = [_identifier(field) for field in fields]
     if any(field.type.scalar == "Identifier" for field in typed):
         imports.add(f"{SUPPORT}.values", "Identifier")
-    return declare_fields(typed, imports, finite)
+    if any(not field.required or _optional_anywhere(field) for field in typed):
+        imports.add(f"{SUPPORT}.values", MAYBE)
+    return declare_fields(typed, imports, finite, MAYBE)
 
 
 def _described(description: str, **keywords: b.ExprLike) -> cst.Call:
@@ -81,9 +103,9 @@ def build_request_model(spec: NodeSpec, names: DeclarativeNames) -> cst.Module:
     if lists(spec):
         body += [
             b.assign("limit", _described("Rows per page of a list (default LIST_PAGE_SIZE).", default=b.name("None")),
-                     b.binop("int", "|", "None")),
+                     maybe("int", imports)),
             b.assign("cursor", _described("The next_cursor of the previous page.", default=b.name("None")),
-                     b.binop("str", "|", "None")),
+                     maybe("str", imports)),
         ]
     doc = f"A request to {names.node_class}: the operation to run and its arguments.{said}"
     return b.module([*imports.statements(), b.class_(names.request_model, [base], body, doc=doc)], doc=doc)
@@ -108,7 +130,7 @@ def build_answer_model(spec: NodeSpec, names: DeclarativeNames) -> cst.Module:
             b.assign("records", _described("The rows of a list page.", default_factory="list"),
                      b.annotation("list[dict[str, object]]")),
             b.assign("next_cursor", _described("The cursor of the next page; None on the last.", default=b.name("None")),
-                     b.binop("str", "|", "None")),
+                     maybe("str", imports)),
         ]
     doc = f"The answer of {names.node_class}.{said}"
     return b.module([*imports.statements(), b.class_(names.answer_model, [base], body, doc=doc)], doc=doc)

@@ -10,6 +10,7 @@ import libcst as cst
 
 from codegen_ast import builders as b
 from codegen_ast.builders.definitions import Param
+from codegen_ast.declarative.models import maybe
 from codegen_ast.declarative.names import DeclarativeNames
 from codegen_ast.patterns.contribution import RunBody
 
@@ -54,9 +55,12 @@ def build_operation_handler(
     if cached and run.method == "fold":  # a fold's base answers cache-aside: the state is part of the key
         members.append(b.assign("cached", "True"))
         cached = False
-    seconds = {"reduce": Param("transition", "Transition"),
-               "fold": Param("state", b.binop(names.answer_model, "|", "None"))}
-    second = seconds.get(run.method, Param("resources", names.resources_class))
+    if run.method == "reduce":
+        second = Param("transition", "Transition")
+    elif run.method == "fold":
+        second = Param("state", maybe(names.answer_model, imports))
+    else:
+        second = Param("resources", names.resources_class)
     params = [Param("request", names.request_model), second]
     method = b.method(
         "compute" if cached else run.method, params, list(run.statements),

@@ -32,26 +32,36 @@ _SHADOWABLE = {
 }
 
 
-def type_expression(field_type: FieldType, aliases: dict[str, str] | None = None) -> cst.BaseExpression:
-    """Build the annotation for a validated field type, node by node (``aliases``: names to spell otherwise)."""
+def optional(node: cst.BaseExpression, maybe: str | None = None) -> cst.BaseExpression:
+    """``node | None``, or ``Maybe[node]`` with ``maybe`` (the name of a shared alias of
+    ``T | None``: the framework's union budget counts an alias once)."""
+    return b.binop(node, "|", "None") if maybe is None else b.subscript(maybe, node)
+
+
+def type_expression(
+    field_type: FieldType, aliases: dict[str, str] | None = None, maybe: str | None = None
+) -> cst.BaseExpression:
+    """Build the annotation for a validated field type, node by node (``aliases``: names to
+    spell otherwise; ``maybe``: see :func:`optional`)."""
     spell = aliases or {}
     if field_type.kind == "scalar":
         node: cst.BaseExpression = b.name(spell.get(field_type.scalar, field_type.scalar))
     else:
         assert field_type.item is not None
-        inner = type_expression(field_type.item, aliases)
+        inner = type_expression(field_type.item, aliases, maybe)
         node = (
             b.subscript(spell.get("list", "list"), inner)
             if field_type.kind == "list"
             else b.subscript(spell.get("dict", "dict"), spell.get("str", "str"), inner)
         )
-    return b.binop(node, "|", "None") if field_type.optional else node
+    return optional(node, maybe) if field_type.optional else node
 
 
 def declare_fields(
-    fields: Sequence[FieldSpec], imports: b.ImportSet, finite: frozenset[str] = frozenset()
+    fields: Sequence[FieldSpec], imports: b.ImportSet, finite: frozenset[str] = frozenset(), maybe: str | None = None
 ) -> list[cst.BaseStatement]:
-    """The class-body statements of ``fields``, with the imports their types need.
+    """The class-body statements of ``fields``, with the imports their types need
+    (``maybe``: see :func:`optional`; the caller imports it).
 
     A type name that is also a field's name is imported under a private alias
     (``from builtins import str as _str``), which no field can shadow."""
@@ -62,7 +72,7 @@ def declare_fields(
     for name, alias in aliases.items():
         if _SHADOWABLE[name] == "builtins":
             imports.add("builtins", f"{name} as {alias}")
-    statements: list[cst.BaseStatement] = [field_statement(item, item.name in finite, aliases) for item in fields]
+    statements: list[cst.BaseStatement] = [field_statement(item, item.name in finite, aliases, maybe) for item in fields]
     secrets = [item for item in fields if item.secret]
     if secrets:
         imports.add("pydantic", "field_serializer")
@@ -96,12 +106,14 @@ def _secrets_in_json(secrets: Sequence[FieldSpec]) -> cst.FunctionDef:
     )
 
 
-def field_statement(field: FieldSpec, finite: bool = False, aliases: dict[str, str] | None = None) -> cst.BaseStatement:
-    annotation = type_expression(field.type, aliases)
+def field_statement(
+    field: FieldSpec, finite: bool = False, aliases: dict[str, str] | None = None, maybe: str | None = None
+) -> cst.BaseStatement:
+    annotation = type_expression(field.type, aliases, maybe)
     keywords: dict[str, b.ExprLike] = {}
     if not field.required or field.type.optional:  # a field that may be None may also be left out
         if not field.type.optional:
-            annotation = b.binop(annotation, "|", "None")
+            annotation = optional(annotation, maybe)
         keywords["default"] = b.name("None")
     if finite:
         keywords["allow_inf_nan"] = b.name("False")

@@ -15,7 +15,9 @@ import pytest
 import yaml
 
 from tests.checkers import compliance_check, declarative_nodes, onex_validate, typed_contracts
-from tests.declarative.conftest import DECLARATIVE_EXAMPLES
+from tests.declarative.conftest import DECLARATIVE_EXAMPLES, EXAMPLES, output_folder
+
+ALL_EXAMPLES = tuple(sorted(path.stem for path in EXAMPLES.glob("*.yaml")))
 
 BIN = Path(sys.executable).parent
 
@@ -42,12 +44,39 @@ def test_every_node_py_is_a_shell_under_40_lines_that_the_declarative_validator_
 
 
 def test_onex_validate_strict_passes_each_package_and_onex_support(out: Path) -> None:
-    # union-usage counts every union of the tree it is given against one budget (100):
-    # onex_support alone has 92, so each package is validated as its own tree
     for tree in [*packages(out), out / "onex_support"]:
         validated = onex_validate(tree)
         assert validated.ok, (tree.name, validated.issues, validated.output)
         assert set(validated.passed) == {"architecture", "union-usage", "contracts", "patterns"}
+
+
+def unions(tree: Path) -> int:
+    """The unions onex validate's union-usage check counts in ``tree`` (its budget: 100)."""
+    from omnibase_core.validation.validator_types import validate_union_usage_directory
+
+    metadata = validate_union_usage_directory(tree).metadata
+    assert metadata is not None and metadata.files_processed, tree  # the check skips paths naming "examples"
+    return int(metadata.total_unions or 0)
+
+
+def test_onex_validate_strict_passes_a_project_of_all_eight_examples(tmp_path_factory: pytest.TempPathFactory) -> None:
+    # union-usage counts every union of the tree it is given (X | None included) against
+    # one budget of 100: the generated models spell optional fields Maybe[X], one alias
+    # in onex_support, so a package adds none and the project's count is onex_support's
+    project = output_folder(tmp_path_factory, "project", *ALL_EXAMPLES)  # a path with "examples" in it is skipped
+    assert len(packages(project)) == len(ALL_EXAMPLES) == 8
+    validated = onex_validate(project)
+    assert validated.ok, (validated.issues, validated.output)
+    assert set(validated.passed) == {"architecture", "union-usage", "contracts", "patterns"}
+    assert [(package.name, unions(package)) for package in packages(project) if unions(package)] == []
+    assert unions(project) == unions(project / "onex_support") <= 70
+
+    broken = project / "node_orders_effect" / "models" / "model_orders_input.py"
+    broken.write_text(broken.read_text(encoding="utf-8") + "".join(
+        f"\n\ndef extra_{index}(value: int | None) -> int | None:\n    return value\n" for index in range(20)
+    ), encoding="utf-8")
+    refused = onex_validate(project)
+    assert "union-usage" in refused.failed, refused.output
 
 
 def test_onex_compliance_check_passes_8_of_8_for_every_package(out: Path, tmp_path: Path) -> None:

@@ -44,7 +44,7 @@ def test_a_folding_reducer_is_one_fold_handler_per_operation_on_a_shell(folds: P
     handler = (package / "handlers" / "handler_record_sale.py").read_text(encoding="utf-8")
     assert "FoldHandler[" in handler and "answer_type = ModelSalesTotalsOutput" in handler
     assert "cached = True" in handler  # the base answers cache-aside, the state part of the key
-    assert "state: ModelSalesTotalsOutput | None" in handler
+    assert "state: Maybe[ModelSalesTotalsOutput]" in handler
     assert "total = (state.total if state is not None else 0) + request.amount" in handler
     registry = (package / "registry" / "registry_sales_totals.py").read_text(encoding="utf-8")
     assert "class SalesTotalsResources(FoldResources)" in registry and "RedisCache(self.redis, 600" in registry

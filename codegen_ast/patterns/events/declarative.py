@@ -11,7 +11,7 @@ import libcst as cst
 
 from codegen_ast import builders as b
 from codegen_ast.declarative.names import DeclarativeNames
-from codegen_ast.declarative.models import model_fields
+from codegen_ast.declarative.models import maybe, model_fields
 from codegen_ast.patterns.contribution import Contribution, NodeContext
 from codegen_ast.patterns.record import Earlier
 from codegen_ast.spec import SubscribedEventSpec
@@ -51,7 +51,7 @@ def _event_model(context: NodeContext, names: DeclarativeNames, event: Subscribe
     body: list[cst.BaseStatement] = [
         b.assign("model_config", b.call("ConfigDict", frozen=b.name("True"), extra=b.string_literal("ignore"))),
         b.assign("correlation_id", b.call("Field", default=b.name("None"), description=b.string_literal(
-            "The event's correlation id, when it carries one.")), b.binop("UUID", "|", "None")),
+            "The event's correlation id, when it carries one.")), maybe("UUID", imports)),
         *model_fields(fields, imports),
     ]
     doc = f"The payload of a {event.event_type} event, as {names.node_class} reads it."

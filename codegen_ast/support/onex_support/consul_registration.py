@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 import consul  # type: ignore[import-untyped, unused-ignore]
 from omnibase_core.enums import EnumCoreErrorCode
 
-from onex_support.errors import Failure
+from onex_support.errors import Classification, Failure
 from onex_support.logs import EnumLogLevel, emit_log
 from onex_support.settings import setting_bool, setting_float, setting_int, setting_str
 
@@ -178,7 +178,7 @@ class ConsulRegistration:
         if self.service_id not in services:
             raise ConnectionError(f"{self.service_id} is not registered with consul")
 
-    def classify(self, error: BaseException) -> Failure | None:
+    def classify(self, error: BaseException) -> Classification:
         if isinstance(error, consul.ConsulException):
             return Failure(
                 EnumCoreErrorCode.SERVICE_UNAVAILABLE,

@@ -11,7 +11,7 @@ value that failed: ``invalid input syntax for type integer: "4111..."``).
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias
 from uuid import UUID
 
 from omnibase_core.enums import EnumCoreErrorCode
@@ -19,10 +19,12 @@ from omnibase_core.errors import ModelOnexError
 from pydantic import ValidationError
 
 from onex_support.logs import EnumLogLevel
+from onex_support.values import Maybe
 
 __all__ = [
     "CALLER_CODES",
     "RETRYABLE_CODES",
+    "Classification",
     "Classifier",
     "ErrorTable",
     "Failure",
@@ -77,7 +79,10 @@ class Failure:
     context: Mapping[str, object] = field(default_factory=dict)
 
 
-Classifier = Callable[[BaseException], Failure | None]
+# what a classifier says of an exception: how to report it, or None when the
+# exception is not of a kind it knows (the next classifier is asked)
+Classification: TypeAlias = Failure | None
+Classifier = Callable[[BaseException], Classification]
 # (exception type, code): the first entry the error is an instance of wins
 ErrorTable = Sequence[tuple[type[BaseException], EnumCoreErrorCode]]
 
@@ -85,7 +90,7 @@ ErrorTable = Sequence[tuple[type[BaseException], EnumCoreErrorCode]]
 def onex_error(
     message: str,
     code: EnumCoreErrorCode,
-    correlation_id: UUID | None = None,
+    correlation_id: Maybe[UUID] = None,
     *,
     retryable: bool | None = None,
     extra: Mapping[str, object] | None = None,
@@ -132,7 +137,7 @@ def log_level(error: ModelOnexError) -> EnumLogLevel:
 def by_type(table: ErrorTable) -> Classifier:
     """A classifier from an (exception type, code) table; retryable by code."""
 
-    def classify(error: BaseException) -> Failure | None:
+    def classify(error: BaseException) -> Classification:
         for kind, code in table:
             if isinstance(error, kind):
                 return Failure(code, type(error).__name__, code in RETRYABLE_CODES)
@@ -187,7 +192,7 @@ def map_error(
     error: BaseException,
     classifiers: Sequence[Classifier],
     operation: str,
-    correlation_id: UUID | None,
+    correlation_id: Maybe[UUID],
 ) -> ModelOnexError:
     """``error`` as a ModelOnexError: the first classifier that knows it, else
     ``classify_base``. Raise the result ``from None``: the original exception's

@@ -17,6 +17,7 @@ from omnibase_core.protocols.event_bus.protocol_event_bus_headers import (
 )
 
 from onex_support.logs import EnumLogLevel, emit_log
+from onex_support.values import Maybe
 
 if TYPE_CHECKING:
     from onex_support.resources import NodeResources
@@ -50,7 +51,7 @@ async def publish_event(
     bus: EventPublisher | None,
     event: DeclaredEvent,
     payload: dict[str, object],
-    correlation_id: UUID | None,
+    correlation_id: Maybe[UUID],
     resources: "NodeResources",
     *,
     key: str | None = None,

@@ -22,10 +22,10 @@ from omnibase_core.enums import EnumCoreErrorCode
 from omnibase_core.errors import ModelOnexError
 
 from onex_support.breaker import BreakerState, CircuitBreaker
-from onex_support.errors import Failure, is_retryable, onex_error
+from onex_support.errors import Classification, Failure, is_retryable, onex_error
 from onex_support.logs import EnumLogLevel, emit_log
 from onex_support.settings import setting_float, setting_int, setting_str
-from onex_support.values import json_bytes, json_value
+from onex_support.values import Maybe, json_bytes, json_value
 
 __all__ = [
     "HttpApi",
@@ -108,7 +108,7 @@ def idempotency_key(correlation_id: UUID, scope: str) -> str:
 
 
 def fill_route(
-    route: str, values: Mapping[str, object], correlation_id: UUID | None
+    route: str, values: Mapping[str, object], correlation_id: Maybe[UUID]
 ) -> str:
     """``route`` with its ``{placeholders}`` filled, each value URL-quoted as one
     path segment; a missing, '', '.' or '..' value is refused with
@@ -204,7 +204,7 @@ class HttpApi:
         response = await self._require(None).get(self.health_path)
         response.raise_for_status()
 
-    def classify(self, error: BaseException) -> Failure | None:
+    def classify(self, error: BaseException) -> Classification:
         """httpx's exceptions, for code that calls the client itself."""
         kind = type(error).__name__
         if isinstance(error, httpx.HTTPStatusError):
@@ -222,7 +222,7 @@ class HttpApi:
             return Failure(EnumCoreErrorCode.NETWORK_ERROR, f"{self.name} {kind}", True)
         return None
 
-    def _require(self, correlation_id: UUID | None) -> httpx.AsyncClient:
+    def _require(self, correlation_id: Maybe[UUID]) -> httpx.AsyncClient:
         if self._client is None:
             raise onex_error(
                 f"{self.name} is not started: the handler must be initialized first",
@@ -242,7 +242,7 @@ class HttpApi:
         params: Mapping[str, str] | None = None,
         timeout_s: float | None = None,
         attempts: int = 1,
-        correlation_id: UUID | None = None,
+        correlation_id: Maybe[UUID] = None,
         idempotency_scope: str | None = None,
     ) -> httpx.Response:
         """``method`` on ``route`` (its placeholders filled from ``path_params``),
@@ -326,7 +326,7 @@ class HttpApi:
         deadline_s: float,
         attempts: int,
         repeatable: bool,
-        correlation_id: UUID | None,
+        correlation_id: Maybe[UUID],
     ) -> httpx.Response:
         loop = asyncio.get_running_loop()
         ends = loop.time() + deadline_s
@@ -388,7 +388,7 @@ class HttpApi:
         what: str,
         remaining_s: float,
         context: dict[str, object],
-        correlation_id: UUID | None,
+        correlation_id: Maybe[UUID],
     ) -> tuple[httpx.Response | ModelOnexError, str | None]:
         """One send: the answer read whole, or the error it ends in (returned, not
         raised) with the answer's Retry-After."""
@@ -450,7 +450,7 @@ def _transport_failure(error: httpx.TransportError) -> tuple[EnumCoreErrorCode, 
 
 
 async def _read_bounded(
-    streamed: httpx.Response, limit: int, what: str, correlation_id: UUID | None
+    streamed: httpx.Response, limit: int, what: str, correlation_id: Maybe[UUID]
 ) -> httpx.Response:
     """The whole answer, read up to ``limit`` bytes; the connection is released."""
     body = bytearray()

@@ -36,7 +36,7 @@ from omnibase_core.protocols.event_bus.protocol_event_bus_headers import (
     ProtocolEventBusHeaders,
 )
 
-from onex_support.errors import Failure, onex_error
+from onex_support.errors import Classification, Failure, onex_error
 from onex_support.logs import EnumLogLevel, emit_log
 from onex_support.settings import setting_float, setting_str
 
@@ -71,7 +71,7 @@ def _size(data: object) -> str:
 logging.getLogger("aiokafka.producer.producer").addFilter(PayloadLogFilter())
 
 
-def classify_kafka(error: BaseException) -> Failure | None:
+def classify_kafka(error: BaseException) -> Classification:
     if isinstance(error, aiokafka.errors.KafkaError):
         return Failure(
             EnumCoreErrorCode.EVENT_BUS_ERROR, f"kafka {type(error).__name__}", True
@@ -167,7 +167,7 @@ class KafkaPublisher:
         producer = await self._connect(self.connect_timeout_s)
         await producer.client.fetch_all_metadata()
 
-    def classify(self, error: BaseException) -> Failure | None:
+    def classify(self, error: BaseException) -> Classification:
         return classify_kafka(error)
 
     async def publish(

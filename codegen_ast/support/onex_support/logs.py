@@ -4,6 +4,7 @@ from uuid import UUID
 
 from omnibase_core.enums.enum_log_level import EnumLogLevel
 from omnibase_core.logging.logging_structured import emit_log_event_sync
+from onex_support.values import Maybe
 
 __all__ = ["EnumLogLevel", "emit_log"]
 
@@ -12,7 +13,7 @@ def emit_log(
     level: EnumLogLevel,
     message: str,
     node: str,
-    correlation_id: UUID | None = None,
+    correlation_id: Maybe[UUID] = None,
     **context: object,
 ) -> None:
     """Log ``message`` with the node name, the correlation id and ``context``."""

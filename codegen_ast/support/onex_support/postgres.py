@@ -22,7 +22,7 @@ import asyncpg  # type: ignore[import-untyped, unused-ignore]
 from omnibase_core.enums import EnumCoreErrorCode
 from omnibase_core.errors import ModelOnexError
 
-from onex_support.errors import Failure, onex_error
+from onex_support.errors import Classification, Failure, onex_error
 from onex_support.settings import setting_float, setting_int, setting_str
 
 __all__ = ["PostgresPool", "classify_postgres"]
@@ -56,7 +56,7 @@ SQLSTATE_CLASSES: dict[str, tuple[EnumCoreErrorCode, bool]] = {
 NOT_APPLIED = frozenset({"40001", "40P01", "55P03", "57014", "53300", "57P03"})
 
 
-def classify_postgres(error: BaseException, *, within: bool = False) -> Failure | None:
+def classify_postgres(error: BaseException, *, within: bool = False) -> Classification:
     """SQLSTATE first, then its class, then asyncpg's connection errors (and, for
     an error raised ``within`` a pool call, refused connections and timeouts); the
     detail names the condition, table, column and constraint, never a value."""
@@ -173,7 +173,7 @@ class PostgresPool:
         async with self._require().acquire() as connection:
             await connection.fetchval("SELECT 1")
 
-    def classify(self, error: BaseException) -> Failure | None:
+    def classify(self, error: BaseException) -> Classification:
         return classify_postgres(error)
 
     def _require(self) -> asyncpg.Pool:

@@ -22,7 +22,7 @@ import redis.exceptions
 from omnibase_core.enums import EnumCoreErrorCode
 
 from onex_support.cache import AnswerCache
-from onex_support.errors import Failure, onex_error
+from onex_support.errors import Classification, Failure, onex_error
 from onex_support.logs import EnumLogLevel, emit_log
 from onex_support.resources import NodeResources
 from onex_support.settings import setting_float, setting_str
@@ -30,7 +30,7 @@ from onex_support.settings import setting_float, setting_str
 __all__ = ["RedisCache", "RedisClient", "classify_redis"]
 
 
-def classify_redis(error: BaseException) -> Failure | None:
+def classify_redis(error: BaseException) -> Classification:
     kind = type(error).__name__
     if isinstance(error, redis.exceptions.TimeoutError):
         return Failure(EnumCoreErrorCode.CACHE_TIMEOUT_ERROR, f"redis {kind}", True)
@@ -98,7 +98,7 @@ class RedisClient:
     async def probe(self) -> None:
         await self.client.ping()
 
-    def classify(self, error: BaseException) -> Failure | None:
+    def classify(self, error: BaseException) -> Classification:
         return classify_redis(error)
 
     @property

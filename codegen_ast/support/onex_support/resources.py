@@ -22,7 +22,7 @@ from omnibase_core.mixins.mixin_metrics import MixinMetrics
 from omnibase_core.models.health.model_health_issue import ModelHealthIssue
 from omnibase_core.models.health.model_health_status import ModelHealthStatus
 
-from onex_support.errors import Classifier, Failure, onex_error
+from onex_support.errors import Classification, Classifier, Failure, onex_error
 from onex_support.events import EventPublisher
 from onex_support.logs import EnumLogLevel, emit_log
 from onex_support.settings import setting_bool, setting_float
@@ -57,7 +57,7 @@ class Resource(Protocol):
     @property
     def started(self) -> bool: ...
 
-    def classify(self, error: BaseException) -> Failure | None:
+    def classify(self, error: BaseException) -> Classification:
         """The failure ``error`` is, when it comes from this integration."""
         ...
 

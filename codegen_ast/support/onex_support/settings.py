@@ -18,11 +18,9 @@ TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 FALSE_WORDS = frozenset({"0", "false", "no", "off"})
 
 
-def _raw(name: str) -> str | None:
-    value = os.environ.get(name)
-    if value is None or not value.strip():
-        return None
-    return value.strip()
+def _raw(name: str) -> str:
+    """The variable's text without surrounding blanks; '' when it is unset or blank."""
+    return os.environ.get(name, "").strip()
 
 
 def _refuse(name: str, raw: str, expected: str) -> ModelOnexError:
@@ -37,21 +35,20 @@ def _refuse(name: str, raw: str, expected: str) -> ModelOnexError:
 
 def setting_str(name: str, default: str) -> str:
     """The variable's text, or ``default`` when unset or blank."""
-    raw = _raw(name)
-    return default if raw is None else raw
+    return _raw(name) or default
 
 
 def setting_float(
     name: str,
     default: float,
     *,
-    minimum: float | None = None,
+    minimum: float = -math.inf,
     positive: bool = False,
 ) -> float:
     """A finite number (``5``, ``0.5``, ``1e-3``); ``positive`` refuses 0 and below,
     ``minimum`` anything below it."""
     raw = _raw(name)
-    if raw is None:
+    if not raw:
         return default
     try:
         value = float(raw)
@@ -61,7 +58,7 @@ def setting_float(
         raise _refuse(name, raw, "a finite number")
     if positive and value <= 0:
         raise _refuse(name, raw, "a number above 0")
-    if minimum is not None and value < minimum:
+    if value < minimum:
         raise _refuse(name, raw, f"a number of at least {minimum}")
     return value
 
@@ -70,20 +67,21 @@ def setting_int(
     name: str,
     default: int,
     *,
-    minimum: int | None = None,
-    maximum: int | None = None,
+    minimum: float = -math.inf,
+    maximum: float = math.inf,
 ) -> int:
-    """A whole number (``5``; ``5.0`` and ``abc`` are refused) within the bounds."""
+    """A whole number (``5``; ``5.0`` and ``abc`` are refused) within the bounds
+    (whole numbers, or none)."""
     raw = _raw(name)
-    if raw is None:
+    if not raw:
         return default
     try:
         value = int(raw)
     except ValueError:
         raise _refuse(name, raw, "a whole number") from None
-    if minimum is not None and value < minimum:
+    if value < minimum:
         raise _refuse(name, raw, f"a whole number of at least {minimum}")
-    if maximum is not None and value > maximum:
+    if value > maximum:
         raise _refuse(name, raw, f"a whole number of at most {maximum}")
     return value
 
@@ -91,7 +89,7 @@ def setting_int(
 def setting_bool(name: str, default: bool) -> bool:
     """``1/true/yes/on`` or ``0/false/no/off`` (any case)."""
     raw = _raw(name)
-    if raw is None:
+    if not raw:
         return default
     word = raw.lower()
     if word in TRUE_WORDS:

@@ -8,12 +8,20 @@ own encoding: ``"19.99"``), and JSON numbers read from a dependency are parsed a
 
 import json
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, TypeAlias, TypeVar
 
 import pydantic_core
 from pydantic import Field, StringConstraints
 
-__all__ = ["Identifier", "Money", "json_bytes", "json_value"]
+__all__ = ["Identifier", "Maybe", "Money", "json_bytes", "json_value"]
+
+T = TypeVar("T")
+
+# ``Maybe[X]`` is ``X | None``, for the fields of the generated models: the
+# framework's union budget (``onex validate``'s union-usage check, 100 unions per
+# tree) counts this one union once, where ``X | None`` on every optional field would
+# count once per field of every package of the project.
+Maybe: TypeAlias = T | None
 
 # A field declared as a string and named ``*_id``: an identifier, never empty,
 # without surrounding blanks, bounded (the framework wants ids typed, not free str).

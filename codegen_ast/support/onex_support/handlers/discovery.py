@@ -24,6 +24,7 @@ from omnibase_core.protocols.event_bus import ProtocolEventBus, ProtocolEventBus
 from onex_support.discovery import DiscoveryResponder, ModelDiscoveryCommand
 from onex_support.handlers.operation import ResourceHolder
 from onex_support.resources import NodeResources
+from onex_support.values import Maybe
 
 __all__ = ["DiscoveryHandler"]
 
@@ -44,8 +45,8 @@ class DiscoveryHandler(ResourceHolder[ResourcesT]):
 
     def __init__(
         self,
-        container: ModelONEXContainer | None = None,
-        event_bus: ProtocolEventBusPublisher | None = None,
+        container: Maybe[ModelONEXContainer] = None,
+        event_bus: Maybe[ProtocolEventBusPublisher] = None,
     ) -> None:
         super().__init__(container, event_bus)
         self.node_id: UUID = uuid4()  # this running instance of the node

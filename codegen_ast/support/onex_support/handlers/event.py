@@ -26,6 +26,7 @@ from onex_support.handlers.operation import (
     RequestT,
     log_failure,
 )
+from onex_support.values import Maybe
 
 __all__ = ["EventHandler"]
 
@@ -45,8 +46,8 @@ class EventHandler(Generic[EventT, RequestT, AnswerT]):
 
     def __init__(
         self,
-        container: ModelONEXContainer | None = None,
-        event_bus: ProtocolEventBusPublisher | None = None,
+        container: Maybe[ModelONEXContainer] = None,
+        event_bus: Maybe[ProtocolEventBusPublisher] = None,
     ) -> None:
         self.handler = self.target(container, event_bus)
 

@@ -30,6 +30,7 @@ from onex_support.errors import error_context, log_level, map_error, onex_error
 from onex_support.events import DeclaredEvent, publish_event
 from onex_support.logs import emit_log
 from onex_support.resources import NodeResources, Registry
+from onex_support.values import Maybe
 
 __all__ = [
     "AnswerT",
@@ -101,8 +102,8 @@ class ResourceHolder(Generic[ResourcesT]):
 
     def __init__(
         self,
-        container: ModelONEXContainer | None = None,
-        event_bus: ProtocolEventBusPublisher | None = None,
+        container: Maybe[ModelONEXContainer] = None,
+        event_bus: Maybe[ProtocolEventBusPublisher] = None,
     ) -> None:
         self.container = container
         self.event_bus = event_bus
@@ -202,8 +203,8 @@ class OperationRouter(Generic[RequestT, AnswerT]):
 
     def __init__(
         self,
-        container: ModelONEXContainer | None = None,
-        event_bus: ProtocolEventBusPublisher | None = None,
+        container: Maybe[ModelONEXContainer] = None,
+        event_bus: Maybe[ProtocolEventBusPublisher] = None,
     ) -> None:
         self.handlers = {
             route.operation: route(container, event_bus) for route in self.routes
