@@ -29,15 +29,16 @@ from codegen_ast.target import CONTAINER
 
 __all__ = ["build_test_modules"]
 
-FIXTURES = ("bus", "consul_off", "http_api", "kafka", "kafka_server", "onex_servers", "postgres", "postgres_server", "redis",
-            "redis_server", "stand_in")
-
 
 def _conftest() -> cst.Module:
-    imports = b.ImportSet().add(TESTING, *FIXTURES)
-    names = b.assign("__all__", b.list_(*(b.string_literal(name) for name in FIXTURES)))
-    return b.module([*imports.statements(), names],
-                    doc="The fixtures of the generated tests: real services (see onex_support.testing).")
+    """Every fixture of onex_support.testing, by one star import: pytest finds them by
+    name, and no list of them is copied into each package."""
+    star = cst.SimpleStatementLine(
+        [cst.ImportFrom(module=b.dotted(TESTING), names=cst.ImportStar())],
+        trailing_whitespace=cst.TrailingWhitespace(
+            whitespace=cst.SimpleWhitespace("  "), comment=cst.Comment("# noqa: F403 (pytest finds fixtures by name)")),
+    )
+    return b.module([star], doc="The fixtures of the generated tests: real services (see onex_support.testing).")
 
 
 def _shell_tests(module: TestModule, context: NodeContext) -> None:

@@ -6,7 +6,9 @@ import asyncio
 
 from pydantic import BaseModel
 
+from onex_support.events import EventPublisher
 from onex_support.resources import NodeResources, Resource
+from onex_support.values import Maybe
 
 __all__ = ["FoldResources"]
 
@@ -20,7 +22,12 @@ class FoldResources(NodeResources):
 
     STATE = "state"
 
-    def __init__(self, node: str, *resources: Resource) -> None:
-        super().__init__(node, *resources)
+    def __init__(
+        self,
+        node: str,
+        *resources: Resource,
+        publisher: Maybe[EventPublisher] = None,
+    ) -> None:
+        super().__init__(node, *resources, publisher=publisher)
         self.reduced: dict[str, BaseModel] = {}
         self.folding = asyncio.Lock()

@@ -27,8 +27,10 @@ from omnibase_core.types.type_fsm_context import FSMContextType
 from omnibase_core.utils.util_fsm_executor import execute_transition
 
 from onex_support.errors import error_context, onex_error
+from onex_support.events import EventPublisher
 from onex_support.postgres import PostgresPool
 from onex_support.resources import NodeResources, Resource
+from onex_support.values import Maybe
 
 __all__ = [
     "MemoryStateStore",
@@ -255,7 +257,11 @@ class ReducerResources(NodeResources):
     its store uses, such as a PostgresPool, among ``resources``)."""
 
     def __init__(
-        self, node: str, state_machine: StateMachine, *resources: Resource
+        self,
+        node: str,
+        state_machine: StateMachine,
+        *resources: Resource,
+        publisher: Maybe[EventPublisher] = None,
     ) -> None:
         self.state_machine = state_machine
-        super().__init__(node, *resources)
+        super().__init__(node, *resources, publisher=publisher)

@@ -26,6 +26,7 @@ from onex_support.errors import Classification, Classifier, Failure, onex_error
 from onex_support.events import EventPublisher
 from onex_support.logs import EnumLogLevel, emit_log
 from onex_support.settings import setting_bool, setting_float
+from onex_support.values import Maybe
 
 __all__ = ["NodeResources", "Registry", "Resource", "health_check_mode"]
 
@@ -83,7 +84,7 @@ class NodeResources(MixinHealthCheck, MixinMetrics):
         self,
         node: str,
         *resources: Resource,
-        publisher: EventPublisher | None = None,
+        publisher: Maybe[EventPublisher] = None,
     ) -> None:
         super().__init__()
         self.node = node

@@ -21,11 +21,12 @@ from omnibase_core.enums import EnumCoreErrorCode
 from omnibase_core.errors import ModelOnexError
 
 from onex_support.errors import is_retryable, onex_error
-from onex_support.events import DeclaredEvent
+from onex_support.events import DeclaredEvent, EventPublisher
 from onex_support.http_api import IDEMPOTENT_METHODS, HttpApi, json_answer
 from onex_support.logs import EnumLogLevel, emit_log
 from onex_support.resources import NodeResources, Resource
 from onex_support.settings import setting_float, setting_int
+from onex_support.values import Maybe
 
 __all__ = [
     "CompensationFailure",
@@ -130,7 +131,13 @@ class SagaResources(NodeResources):
     the compensation retry policy (SAGA_COMPENSATION_ATTEMPTS,
     SAGA_COMPENSATION_BACKOFF_S)."""
 
-    def __init__(self, node: str, http: HttpApi, *resources: Resource) -> None:
+    def __init__(
+        self,
+        node: str,
+        http: HttpApi,
+        *resources: Resource,
+        publisher: Maybe[EventPublisher] = None,
+    ) -> None:
         self.http = http
         self.compensation_attempts = setting_int(
             "SAGA_COMPENSATION_ATTEMPTS", 3, minimum=1
@@ -138,7 +145,7 @@ class SagaResources(NodeResources):
         self.compensation_backoff_s = setting_float(
             "SAGA_COMPENSATION_BACKOFF_S", 0.2, minimum=0.0
         )
-        super().__init__(node, http, *resources)
+        super().__init__(node, http, *resources, publisher=publisher)
 
 
 Publish = Callable[[DeclaredEvent, dict[str, object]], Awaitable[bool]]
