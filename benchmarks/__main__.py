@@ -29,7 +29,7 @@ from benchmarks.generation import machine
 ROOT = Path(__file__).resolve().parent.parent
 HERE = ROOT / "benchmarks"
 RESULTS = HERE / "results"
-ORDER = ("selection", "generation", "typecheck", "upgrade", "proportion", "scaling", "reader_fuzz", "contract_corpus")
+ORDER = ("selection", "generation", "declarative", "typecheck", "upgrade", "proportion", "scaling", "reader_fuzz", "contract_corpus")
 README = HERE / "README.md"
 BEGIN, END = "<!-- summary table: python -m benchmarks -->", "<!-- end of the summary table -->"
 
@@ -105,6 +105,16 @@ def summary_rows(results: dict[str, dict[str, Any]]) -> list[tuple[str, str, str
                     (name, "codegen-ast new --level strict, warm mypy cache", f"{cli['new_level_strict_warm_ms'] / 1000:.2f} s", "< 2 s"),
                     (name, "codegen-ast new --level strict, cold mypy cache", f"{cli['new_level_strict_cold_ms'] / 1000:.1f} s", ""),
                 ]
+        elif name == "declarative" and "package_cpu_ms" in data:
+            rows += [
+                (name, "declarative package: build+format+validate(1-5), median CPU",
+                 f"{data['package_cpu_ms']:.1f} ms", "< 50 ms"),
+                (name, "  the same, wall", f"{data['package_wall_ms']:.1f} ms", "< 50 ms"),
+                (name, "  / baseline (write + compile the same files), CPU",
+                 f"{data['ratio_to_baseline_cpu']:.2f}x ({data['baseline_cpu_ms']:.1f} ms)", ""),
+                (name, "  nothing kept between packages / kept, CPU",
+                 f"{data['nothing_kept_over_kept_cpu']:.2f}x ({data['package_nothing_kept_cpu_ms']:.1f} ms)", ""),
+            ]
         elif name == "typecheck" and _get(data, "ratio_24_to_1") is not None:
             for label, key in (("1 package", "one_package"), ("24 packages, 1 call", "all_packages_one_call")):
                 row = data.get(key, {})
@@ -176,7 +186,8 @@ def main(argv: list[str] | None = None) -> None:
         write_readme(summary_rows(saved), machine())
         return
     chosen = [name for name in ORDER if name in arguments.only.split(",")]
-    extra = {"generation": ["--runs", "5", "--memory-packages", "30"], "scaling": ["--quick"],
+    extra = {"generation": ["--runs", "5", "--memory-packages", "30"], "declarative": ["--runs", "3"],
+             "scaling": ["--quick"],
              "reader_fuzz": ["--examples", "1000"]} if arguments.quick else {}
     results = {name: run_one(name, extra.get(name, [])) for name in chosen}
     rows = summary_rows(results)

@@ -24,17 +24,29 @@ from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
-import black
-from black.mode import TargetVersion
-from black.parsing import InvalidInput
-import libcst as cst
+from typing import TYPE_CHECKING, Any
 
 from codegen_ast.errors import CodegenError
 
-_MODE = black.Mode(target_versions={TargetVersion.PY312})
-# black's mode above, said to ruff; --isolated: no user configuration, --no-cache: no .ruff_cache
-_RUFF_FLAGS = ["format", "--isolated", "--no-cache", "--quiet", "--line-length", str(_MODE.line_length),
+if TYPE_CHECKING:
+    import libcst as cst
+
+# black is imported on first use (about a fifth of a second): the declarative shape
+# formats with ruff and never needs it. Its mode: line length 88, Python 3.12.
+LINE_LENGTH = 88
+# black's mode, said to ruff; --isolated: no user configuration, --no-cache: no .ruff_cache
+_RUFF_FLAGS = ["format", "--isolated", "--no-cache", "--quiet", "--line-length", str(LINE_LENGTH),
                "--target-version", "py312"]
+
+
+@cache
+def _black_mode() -> Any:
+    import black
+    from black.mode import TargetVersion
+
+    mode = black.Mode(target_versions={TargetVersion.PY312})
+    assert mode.line_length == LINE_LENGTH
+    return mode
 _RUFF_TIMEOUT_S = 60
 
 
@@ -68,9 +80,13 @@ def collector_paused() -> Iterator[None]:
 
 
 def format_source(source: str) -> str:
+    import black
+    from black.parsing import InvalidInput
+
+    mode = _black_mode()
     try:
         with collector_paused():
-            return black.format_str(source, mode=_MODE)
+            return str(black.format_str(source, mode=mode))
     except InvalidInput as error:  # a builder bug
         raise EmitError(f"generated code does not parse: {error}") from error
 

@@ -5,7 +5,9 @@ only at module level): each line on stdin is ``{"root": folder, "package":
 name}``; the package and every module below it but its tests are imported from
 ``folder``, and one line of JSON answers: ``{"error": null}`` or the error with
 the file and line of the package where it was raised. The process stays up
-for the next request, so a batch pays the framework's import once.
+for the next request, so a batch pays the framework's import once; it imports
+the modules named on its command line as soon as it starts (the framework's node
+and contract modules).
 """
 
 from __future__ import annotations
@@ -62,8 +64,20 @@ def check(root: str, package: str) -> dict[str, Any]:
         _forget_from(root)
 
 
+def _preload(names: list[str]) -> None:
+    """Import ``names`` (the command line's: what every generated package imports first)
+    when the worker starts, while the asking process still imports its own modules."""
+    for name in names:
+        try:
+            with contextlib.redirect_stdout(sys.stderr):
+                importlib.import_module(name)
+        except BaseException:  # the package's own import reports what is wrong
+            pass
+
+
 def _main() -> None:
     del sys.path[0]  # this script's folder: nothing there is the package's to import
+    _preload(sys.argv[1:])
     for line in sys.stdin:
         request = json.loads(line)
         answer = check(request["root"], request["package"])

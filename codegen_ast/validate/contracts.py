@@ -108,8 +108,14 @@ class LoadedContract:
         return [module for module in modules if "." in module]
 
 
+# The tree read_contract parsed, by text: read_tree takes it instead of parsing again.
+_JUST_READ: dict[str, Any] = {}
+
+
 def read_tree(text: str) -> Any:
     """The round-trip tree of a contract (for line numbers), None when it is not bounded YAML."""
+    if text in _JUST_READ:
+        return _JUST_READ.pop(text)
     try:
         return parse_yaml(text, None)
     except SpecError:
@@ -124,10 +130,13 @@ def read_contract(path: Path) -> tuple[str | None, ContractProblem | None]:
     by the framework's own loader."""
     try:
         text = read_input(path)
-        parse_yaml(text, path)
+        tree = parse_yaml(text, path)
     except SpecError as error:
         problem = error.problems[0]
         return None, ContractProblem(problem.line or 1, "", problem.message, "input")
+    if len(_JUST_READ) >= 64:  # read but never loaded (upgrade reads some): forget them
+        _JUST_READ.clear()
+    _JUST_READ[text] = tree
     return text, None
 
 

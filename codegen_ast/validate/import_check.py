@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from codegen_ast.target import CONTRACTS_PACKAGE, FRAMEWORK_PACKAGE
 from codegen_ast.validate import _import_worker
 from codegen_ast.validate.line_worker import LineWorker, WorkerSilent, shared_worker
 from codegen_ast.validate.rules import Finding, Rule
@@ -29,9 +30,18 @@ BUILT_PACKAGES_ONLY = frozenset({IMPORT_FAILS.id})  # never reported for files o
 _ANSWER_TIMEOUT_S = 300.0
 
 
+def prewarm_import(executable: str) -> None:
+    """Start the import worker of ``executable`` now: it loads the framework while this process works."""
+    _worker(executable).start()
+
+
+# What the worker imports as it starts: what every generated package imports first.
+_PRELOAD = (f"{FRAMEWORK_PACKAGE}.nodes", CONTRACTS_PACKAGE)
+
+
 def _worker(executable: str) -> LineWorker:
     script = Path(_import_worker.__file__)
-    return shared_worker([executable, str(script)], cwd=script.anchor)
+    return shared_worker([executable, str(script), *_PRELOAD], cwd=script.anchor)
 
 
 class PendingImport:

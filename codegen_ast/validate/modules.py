@@ -9,10 +9,14 @@ names a module defines is read from its source statically.
 from __future__ import annotations
 
 import ast
+import hashlib
+import os
+import sysconfig
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from codegen_ast.validate import parsed
 from codegen_ast.validate.target_env import TargetPython
 
 _PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
@@ -136,14 +140,32 @@ def _walk_down(name: str, kind: str, path: Path, rest: list[str]) -> ModuleLocat
 
 @dataclass
 class ModuleIndex:
-    """Resolves module names for one validation run; asks the target Python in batches."""
+    """Resolves module names for one validation run; asks the target Python in batches.
+
+    Within the run, where a top-level name lives below a folder (and which folders
+    an import from a file's folder may be served from) is looked up on disk once:
+    a package imports the same few names from many files."""
 
     target: TargetPython
     _target_answers: dict[str, dict[str, object]] = field(default_factory=dict)
     _names: dict[Path, DefinedNames | None] = field(default_factory=dict)
     _attributes: dict[tuple[str, str], bool | None] = field(default_factory=dict)
+    _roots: dict[Path, list[Path]] = field(default_factory=dict)
+    _entries: dict[tuple[Path, str], tuple[str, Path] | None] = field(default_factory=dict)
 
     # --- where modules are -------------------------------------------------------
+    def _local_roots(self, importer: Path) -> list[Path]:
+        folder = importer.parent
+        if folder not in self._roots:
+            self._roots[folder] = local_roots(importer)
+        return self._roots[folder]
+
+    def _top_entry(self, root: Path, first: str) -> tuple[str, Path] | None:
+        key = (root, first)
+        if key not in self._entries:
+            self._entries[key] = _entry(root, first)
+        return self._entries[key]
+
     def local(self, name: str, importer: Path) -> tuple[ModuleLocation | None, bool]:
         """(location, decided): decided=False means "ask the target environment".
 
@@ -152,16 +174,16 @@ class ModuleIndex:
         as in Python, where namespace portions come last.
         """
         first, *rest = name.split(".")
-        for root in local_roots(importer):
-            found = _entry(root, first)
+        for root in self._local_roots(importer):
+            found = self._top_entry(root, first)
             if found is not None and found[0] != "namespace":
                 return _walk_down(name, found[0], found[1], rest), True
         return None, False
 
     def local_namespace(self, name: str, importer: Path) -> ModuleLocation | None:
         first, *rest = name.split(".")
-        for root in local_roots(importer):
-            found = _entry(root, first)
+        for root in self._local_roots(importer):
+            found = self._top_entry(root, first)
             if found is not None:
                 return _walk_down(name, found[0], found[1], rest)
         return None
@@ -295,28 +317,59 @@ class ModuleIndex:
         return self._names[path]
 
 
-# What a module file defines, for the life of the process: keyed by the file's
-# path, size and modification time, so an edited file is read again. Each
-# validation reads the same framework modules (a package imports ~33 of them).
-_NAMES_READ: dict[tuple[Path, int, int], DefinedNames | None] = {}
-
-
 def _read_names(path: Path) -> DefinedNames | None:
-    try:
-        status = path.stat()
-    except OSError:
-        return None
-    key = (path, status.st_size, status.st_mtime_ns)
-    if key not in _NAMES_READ:
-        _NAMES_READ[key] = _parse_names(path)
-    return _NAMES_READ[key]
+    """What the module file defines, read once per process and content (:mod:`.parsed`)."""
+    return parsed.from_file(path, "names", _names_of)
 
 
-def _parse_names(path: Path) -> DefinedNames | None:
+def _names_key() -> str:
+    """The on-disk table's key: codegen-ast's and omnibase-core's versions (this environment's)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from codegen_ast._version import __version__
+
     try:
-        tree = ast.parse(path.read_bytes(), str(path))
-    except (OSError, SyntaxError, ValueError):
+        framework = version("omnibase-core")
+    except PackageNotFoundError:
+        framework = "none"
+    return f"{__version__}-omnibase-core-{framework}".replace("/", "_")
+
+
+# What the framework's modules and onex_support define, for fresh processes:
+# keyed by the file's SHA-256, so a row never goes stale.
+_STORED_NAMES = parsed.DiskTable("module-names", _names_key)
+
+
+def _kept_on_disk(path: Path) -> bool:
+    """Installed modules (the standard library's too) and the onex_support codegen-ast
+    ships: files that do not change between runs (a package's own files do)."""
+    parts = path.parts
+    return "site-packages" in parts or "dist-packages" in parts or "onex_support" in parts or \
+        str(path).startswith(_STANDARD_LIBRARY)
+
+
+_STANDARD_LIBRARY = tuple(sorted({sysconfig.get_paths()[key] + os.sep for key in ("stdlib", "platstdlib")}))
+
+
+def _names_of(data: bytes, path: Path) -> DefinedNames | None:
+    kept = _kept_on_disk(path)
+    digest = hashlib.sha256(data).hexdigest() if kept else ""
+    if kept:
+        row = _STORED_NAMES.get(digest)
+        if isinstance(row, list) and len(row) == 3:
+            names, stars, dynamic = row
+            return DefinedNames(frozenset(names), tuple((int(level), str(module)) for level, module in stars),
+                                bool(dynamic))
+    tree = parsed.module_tree(path)
+    if tree is None:
         return None
+    found = _defined_names(tree)
+    if kept:
+        _STORED_NAMES.put(digest, [sorted(found.names), [list(star) for star in found.stars], found.dynamic])
+    return found
+
+
+def _defined_names(tree: ast.Module) -> DefinedNames:
     names: set[str] = set()
     stars: list[tuple[int, str]] = []
     dynamic = False

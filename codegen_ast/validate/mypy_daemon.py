@@ -26,7 +26,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from mypy import api as mypy_api
+from codegen_ast.validate import mypy_api
 
 IDLE_TIMEOUT_S = 1800
 _START_TIMEOUT_S = 120

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from codegen_ast.target import BASE_CLASSES, FRAMEWORK_PACKAGE, SERVICE_WRAPPERS
+from codegen_ast.validate import parsed
 from codegen_ast.validate.modules import ModuleIndex, ModuleLocation
 from codegen_ast.validate.source import SourceFile, Workspace
 
@@ -143,11 +144,15 @@ class ClassResolver:
         self._trees: dict[Path, ast.Module | None] = {}
 
     def tree(self, path: Path) -> ast.Module | None:
+        """The file's tree, parsed once per process and content (:mod:`.parsed`); a file whose
+        content another path of this resolver already has gets its own tree (classes are
+        told apart by their node)."""
         if path not in self._trees:
-            try:
-                self._trees[path] = ast.parse(path.read_bytes(), str(path))
-            except (OSError, SyntaxError, ValueError):
-                self._trees[path] = None
+            tree = parsed.module_tree(path)
+            if tree is not None and any(known is tree for known in self._trees.values()):
+                found = parsed.read(path)
+                tree = ast.parse(found[1], str(path)) if found is not None else None
+            self._trees[path] = tree
         return self._trees[path]
 
     def lineage(self, node: ast.ClassDef, path: Path, tree: ast.Module) -> Lineage:
@@ -176,10 +181,7 @@ class ClassResolver:
         for statement in cls.tree.body:
             if isinstance(statement, ast.ClassDef) and statement.name == name and statement is not cls.node:
                 return LocalClass(name, statement, cls.path, cls.tree)
-        for item in ast.walk(cls.tree):
-            if not isinstance(item, ast.ImportFrom):
-                continue
-            statement = item
+        for statement in parsed.import_froms(cls.tree):
             for alias in statement.names:
                 if (alias.asname or alias.name) != name:
                     continue

@@ -5,8 +5,10 @@ target environment, not for the one running codegen-ast. When both are the same
 interpreter the probe is imported and called directly, but for contracts: those
 need the framework's contract models (most of omnibase-core, ~0.7 s to import),
 which a probe server process imports instead (:func:`prewarm` starts it while
-the command does other work; it stays up for the next package). For another
-interpreter the probe's source runs there in one subprocess per request.
+the command does other work; it stays up for the next package). Its answers are
+kept on disk by contract text and environment (:class:`ContractAnswers`), so a
+contract checked before needs no probe server. For another interpreter the
+probe's source runs there in one subprocess per request.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ class TargetPython:
 
     def ask(self, request: dict[str, Any]) -> dict[str, Any]:
         if self.in_process and request.get("contracts"):
-            answer = _ask_probe_server(self.executable, request)  # never imports the framework here
+            answer = _ask_contracts(self.executable, request)  # never imports the framework here
         elif self.in_process:
             answer = _probe.probe(request)
         else:
@@ -116,11 +118,101 @@ def _ask_probe_server(executable: str, request: dict[str, Any]) -> dict[str, Any
             ) from None
 
 
+def _ask_contracts(executable: str, request: dict[str, Any]) -> dict[str, Any]:
+    """The probe's answer about ``request``'s contracts: from the answers on disk
+    (:class:`ContractAnswers`) where there are some, the rest from the probe server,
+    which is started only when a contract is not on disk."""
+    stored = ContractAnswers.of_this_environment()
+    known = {item["id"]: stored.get(item["text"]) for item in request["contracts"]}
+    missing = [item for item in request["contracts"] if known[item["id"]] is None]
+    if missing:
+        answer = _ask_probe_server(executable, {**request, "contracts": missing})
+        if not answer.get("environment_error"):
+            for item in missing:
+                stored.put(item["text"], answer["contracts"][item["id"]])
+    else:
+        answer = _probe.probe({key: value for key, value in request.items() if key != "contracts"})
+    answer["contracts"] = {**answer.get("contracts", {}), **{key: value for key, value in known.items() if value}}
+    return answer
+
+
+class ContractAnswers:
+    """What the framework's contract models said about a contract text, kept on disk.
+
+    A fresh ``codegen-ast`` process would otherwise start a probe server and import
+    most of omnibase-core (about a second) to check a contract it has checked
+    before. One folder per environment: ``codegen-ast/contracts/<key>`` in the
+    user's cache folder, ``<key>`` a digest of this interpreter, the versions of
+    omnibase-core, pydantic, pydantic-core and PyYAML, and the probe's own source;
+    one JSON file per contract, named by the SHA-256 of its text. A file that
+    cannot be read or written is ignored (the probe server answers).
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    @classmethod
+    def of_this_environment(cls) -> ContractAnswers:
+        global _ANSWERS
+        if _ANSWERS is None:
+            import hashlib
+
+            import platformdirs
+
+            parts = [os.path.abspath(sys.executable), *(_version(name) for name in _KEY_DISTRIBUTIONS),
+                     hashlib.sha256(Path(_probe.__file__).read_bytes()).hexdigest()]
+            key = hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
+            _ANSWERS = cls(Path(platformdirs.user_cache_dir("codegen-ast", appauthor=False)) / "contracts" / key)
+        return _ANSWERS
+
+    def _file(self, text: str) -> Path:
+        import hashlib
+
+        return self.folder / f"{hashlib.sha256(text.encode()).hexdigest()}.json"
+
+    def get(self, text: str) -> dict[str, Any] | None:
+        try:
+            answer = json.loads(self._file(text).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return answer if isinstance(answer, dict) else None
+
+    def put(self, text: str, answer: dict[str, Any]) -> None:
+        from codegen_ast.validate.parsed import write_json
+
+        write_json(self._file(text), answer)
+
+    def empty(self) -> bool:
+        try:
+            return not any(self.folder.glob("*.json"))
+        except OSError:
+            return True
+
+
+_KEY_DISTRIBUTIONS = ("omnibase-core", "pydantic", "pydantic-core", "PyYAML")
+_ANSWERS: ContractAnswers | None = None
+
+
+def _version(distribution: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"{distribution}=={version(distribution)}"
+    except PackageNotFoundError:
+        return f"{distribution} absent"
+
+
 def prewarm(python: str | Path | None = None) -> None:
-    """Start the probe server of this interpreter now, so the framework is imported by the time stage 2 asks."""
+    """Start now, in the target interpreter, what validation will ask, so that the
+    framework is imported there while this process works: the import check's worker,
+    and the probe server when no contract answer is on disk yet (a contract checked
+    before is answered from disk, and then no probe server starts at all)."""
     try:
         target = TargetPython(python)
     except ValidationInputError:
         return  # validation says what is wrong with --python
-    if target.in_process:
+    from codegen_ast.validate.import_check import prewarm_import
+
+    prewarm_import(target.executable)
+    if target.in_process and ContractAnswers.of_this_environment().empty():
         _probe_server(target.executable).start()

@@ -84,3 +84,17 @@ def test_without_the_daemon_nothing_is_started(monkeypatch: pytest.MonkeyPatch, 
     flags = mypy_flags(TargetPython(), tmp_path / "cache")
     _, _, status = mypy_daemon.run(flags, [], tmp_path / "cache")
     assert status == 2 and not (tmp_path / "cache" / "codegen-ast-dmypy").exists()
+
+
+def test_declarative_packages_staged_in_new_folders_stay_with_the_daemon(daemon_on: list[list[str]]) -> None:
+    """``new`` stages each package with its onex_support in a new temporary folder, removed
+    after the check; the daemon crashed on the next check (KeyError: 'onex_support.handlers')
+    when it had followed onex_support there, and every other check ran in this process."""
+    from codegen_ast.declarative.generate import generate_declarative
+    from codegen_ast.validate import validate_generated
+
+    package = generate_declarative(read_node_spec(EXAMPLE_SPEC))
+    for _ in range(3):
+        report = validate_generated(package, level="strict", mypy_cache=MYPY_CACHE)
+        assert [finding for finding in report.findings if finding.rule == "TYP001"] == []
+    assert len(daemon_on) == 1, f"{len(daemon_on)} checks ran in this process, not in the daemon"
