@@ -26,6 +26,12 @@ _NOT_WORD = re.compile(r"[^a-z0-9]+")
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
+def an(word: str, capital: bool = False) -> str:
+    """``word`` after its indefinite article: "an order.placed", "a payment.captured"."""
+    article = "an" if word[:1].lower() in "aeiou" else "a"
+    return f"{article.capitalize() if capital else article} {word}"
+
+
 def identifier(written: str) -> str:
     """A snake_case Python identifier for a name as written.
 

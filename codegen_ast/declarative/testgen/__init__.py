@@ -169,7 +169,7 @@ def build_test_modules(
         else:
             build_default_tests(module, each.name, each.name in cached, after)
     for event in spec.events.subscribes if spec.events is not None else []:
-        build_consumed_tests(module, event, crud)
+        build_consumed_tests(module, event, crud, [(e, topics[e]) for e in events.get(event.operation, [])])
     if any(DISCOVERY_HANDLER in contribution.handler_exports for contribution in contributions):
         build_discovery_tests(module, context)
     if crud is not None:

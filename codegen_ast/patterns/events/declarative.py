@@ -15,6 +15,7 @@ from codegen_ast.declarative.models import maybe, model_fields
 from codegen_ast.patterns.contribution import Contribution, NodeContext
 from codegen_ast.patterns.record import Earlier
 from codegen_ast.spec import SubscribedEventSpec
+from codegen_ast.spec.names import an
 
 
 def published_topics(context: NodeContext) -> dict[str, str]:
@@ -80,7 +81,7 @@ def _event_handler(context: NodeContext, names: DeclarativeNames, event: Subscri
             b.assign("request_type", names.request_model),
             b.assign("fields", cst.Tuple([cst.Element(b.string_literal(name)) for name in taken])),
         ],
-        doc=f"A {event.event_type} event runs {event.operation} with its fields.",
+        doc=f"{an(event.event_type, capital=True)} event runs {event.operation} with its fields.",
     )
     exports = b.assign("__all__", b.list_(b.string_literal(names.event_handler_class(event.event_type))))
     return b.module([*imports.statements(), exports, cls], doc=f"The handler of {event.event_type} events.")
