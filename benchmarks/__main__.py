@@ -142,13 +142,22 @@ def summary_rows(results: dict[str, dict[str, Any]]) -> list[tuple[str, str, str
             if "speedup_j2" in data:
                 rows.append((name, "speed-up -j2 over -j1", f"{data['speedup_j2']}x", ""))
         elif name == "scaling" and "spec_size" in data:
-            for key, label in (("spec_size", "operations per spec"), ("packages", "packages per `new` call")):
-                points = ", ".join(f"{p['n']}: {p['cpu_s']} s" for p in data[key] if p["exit"] != [2])
-                rows.append((name, f"{label}, CPU ({points})", data[f"{key}_complexity"].get("verdict", "?"), "linear"))
+            from benchmarks.scaling import complexity
+
+            series = [("spec_size", "operations per spec, fields in proportion"),
+                      ("spec_size_fixed_fields", "operations per spec, fields fixed"),
+                      ("packages", "packages per `new` call")]
+            for key, label in series:
+                if key not in data:
+                    continue
+                points = ", ".join(f"{p['n']}: {p['cpu_s']} s, {p['peak_mib']} MiB" for p in data[key])
+                verdicts = [f"{complexity(data[key])['verdict']} in N"]
+                if key.startswith("spec_size"):
+                    verdicts.append(f"{complexity(data[key], 'lines')['verdict']} in generated lines")
+                rows.append((name, f"{label}, CPU and peak memory ({points})", "; ".join(verdicts), "linear"))
             for jobs, points in data["upgrade"].items():
                 shown = ", ".join(f"{p['n']}: {p['wall_s']} s" for p in points)
-                rows.append((name, f"upgrade -{jobs}, wall ({shown})",
-                             data["upgrade_complexity"][jobs].get("verdict", "?"), "linear"))
+                rows.append((name, f"upgrade -{jobs}, wall ({shown})", complexity(points)["verdict"], "linear"))
         elif name == "reader_fuzz" and "examples" in data:
             rows.append((name, f"mutated specs/contracts read: {data['read to a NodeSpec']} specs, "
                          f"{data['clean error']} clean errors", f"{data['failed']} crashes / {data['examples']}",

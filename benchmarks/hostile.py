@@ -55,19 +55,21 @@ def record():
     with open("/proc/self/status") as status, open(peak_file, "w") as out:
         out.write(next((line.split()[1] for line in status if line.startswith("VmHWM:")), ""))
 atexit.register(record)
+exec(sys.argv.pop(1))  # a prelude: empty, or benchmarks.scaling's lifting of the spec limits
 sys.argv[0] = "codegen-ast"
 runpy.run_module("codegen_ast", run_name="__main__")
 """
 
 
-def run_cli(arguments: list[str], cwd: Path) -> Answer:
+def run_cli(arguments: list[str], cwd: Path, prelude: str = "") -> Answer:
     """Run the command line in a fresh process: its wall time, CPU time (the kernel's account
-    of the child: unlike wall time, barely moved by other work on a shared machine) and peak memory."""
+    of the child: unlike wall time, barely moved by other work on a shared machine) and peak memory.
+    ``prelude`` is Python run in that process before the command line starts."""
     with tempfile.TemporaryDirectory(prefix="codegen-ast-probe-") as scratch:
         peak_file = Path(scratch) / "peak"
         with open(Path(scratch) / "out", "w+b") as out:
             started = time.perf_counter()
-            process = subprocess.Popen([sys.executable, "-c", _LAUNCHER, str(peak_file), *arguments], cwd=cwd,
+            process = subprocess.Popen([sys.executable, "-c", _LAUNCHER, str(peak_file), prelude, *arguments], cwd=cwd,
                                        stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
             timer = threading.Timer(TIMEOUT_S, process.kill)
             timer.start()
