@@ -87,7 +87,8 @@ def summary_rows(results: dict[str, dict[str, Any]]) -> list[tuple[str, str, str
                 (name, "package: build+format+validate(1-5), median", f"{summary['median_package_ms']:.0f} ms", "< 50 ms"),
                 (name, "  of which generate (build+format)", f"{statistics_median(data, 'generate_ms'):.0f} ms", ""),
                 (name, "  of which validate (stages 1-5)", f"{statistics_median(data, 'validate_ms'):.0f} ms", ""),
-                (name, "node.py ours / Jinja2+black, median", f"{summary['median_node_ratio']:.2f}x", "<= 1.5x"),
+                (name, "node.py ours / Jinja2+black, median of identical texts", f"{summary['median_node_ratio']:.2f}x",
+                 f"<= {summary.get('node_ratio_goal', 1.0)}x"),
                 (name, "node.py texts identical", summary["node_py_identical"], "all"),
                 (name, "selection (inside generation)", f"{summary['selection_us']:.1f} us", "< 20 us"),
             ]
