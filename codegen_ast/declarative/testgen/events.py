@@ -100,6 +100,8 @@ def _on_kafka(module: TestModule, event: SubscribedEventSpec, crud: CrudTests | 
     module.imports.add(f"..models.{names.answer_module}", names.answer_model)
     body: Statements = []
     good = b.call(model, correlation_id=b.call("uuid4"), **given)
+    failing: cst.BaseExpression
+    deliveries: cst.BaseExpression
     if crud is not None and kind in ("create", "read", "update", "delete"):
         body += crud.insert(1 if kind != "create" else 2)
         bad_values = {**given, crud.key: crud.key_value(2)}

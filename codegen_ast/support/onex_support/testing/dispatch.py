@@ -50,7 +50,7 @@ class Dispatched(Generic[AnswerT]):
     left: int
 
 
-class _Recording:
+class DeliveryRecorder:
     """The handler as the runtime calls it, noting each event it is given."""
 
     def __init__(self, handler: Any, handled: list[dict[str, Any]]) -> None:
@@ -148,7 +148,7 @@ async def on_kafka(
         routing_map={
             inbound: DispatchRoute(
                 name=type(handler).__name__,
-                handler=_Recording(handler, handled),
+                handler=DeliveryRecorder(handler, handled),
                 published_events={answer_type.__name__: outbound},
                 input_model_cls=event_model,
             )
