@@ -45,7 +45,7 @@ class Diagnostic:
     column: int
     code: str
     message: str
-    severity: str = "error"  # error | warning
+    severity: str = "error"  # error | warning | note
     fix: str | None = None
 
     def text(self) -> str:
@@ -55,7 +55,7 @@ class Diagnostic:
         def escape(value: str) -> str:
             return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
-        level = "warning" if self.severity == "warning" else "error"
+        level = {"warning": "warning", "note": "notice"}.get(self.severity, "error")
         where = f"file={escape(self.path)},line={self.line},col={self.column},title={self.code}"
         return f"::{level} {where}::{escape(self.message)}"
 
@@ -144,7 +144,7 @@ class Run:
             if self.output_format == "github":
                 self.out(item.github())
                 continue
-            color = "yellow" if item.severity == "warning" else "red"
+            color = {"warning": "yellow", "note": "cyan"}.get(item.severity, "red")
             where = self.style(f"{item.path}:{item.line}:{item.column}:", bold=True)
             self.out(f"{where} {self.style(item.code, fg=color, bold=True)} {item.message}")
             if item.fix and not self.quiet:

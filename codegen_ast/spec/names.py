@@ -132,8 +132,10 @@ def _model_file(declared: ModelRef | None, derived: str) -> str:
     if declared is None:
         return derived
     last = declared.module.rsplit(".", 1)[-1] if declared.module else ""
-    if last.startswith("model"):  # a model's own module file; not `handlers`, `models`, `types`...
+    if last.startswith("model") and last != "models":  # a model's own module file; not `handlers`, `types`...
         return last
+    # a package of models (`....models`), or another module: a file named after the class, which the
+    # generated `models` package re-exports, so the class still imports from `<package>.models`
     return identifier(declared.name) if identifier(declared.name).startswith("model_") else f"model_{identifier(declared.name)}"
 
 

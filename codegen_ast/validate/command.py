@@ -105,7 +105,8 @@ def _summary(run: Run, report: Report, specs: int) -> None:
         run.out(report.manual_completion.describe())
     verdict = run.style("passed", fg="green") if report.passed else run.style("FAILED", fg="red", bold=True)
     fails = " and ".join(f"{severity}s" for severity in report.fail_on)
-    run.out(f"{_count(len(report.errors), 'error')}, {_count(len(report.warnings), 'warning')}: {verdict} "
+    notes = f", {_count(len(report.notes), 'note')}" if report.notes else ""
+    run.out(f"{_count(len(report.errors), 'error')}, {_count(len(report.warnings), 'warning')}{notes}: {verdict} "
             f"({fails} fail at this level)")
 
 

@@ -140,6 +140,11 @@ class Report:
         return [finding for finding in self.findings if finding.severity == "warning"]
 
     @property
+    def notes(self) -> list[Finding]:
+        """Findings that fail no level (a section carried as written that a strict model refuses)."""
+        return [finding for finding in self.findings if finding.severity == "note"]
+
+    @property
     def passed(self) -> bool:
         return not any(finding.severity in self.fail_on for finding in self.findings)
 
@@ -165,6 +170,7 @@ class Report:
                 "findings": len(self.findings),
                 "errors": len(self.errors),
                 "warnings": len(self.warnings),
+                "notes": len(self.notes),
             },
             "manual_completion": (
                 None if self.manual_completion is None else self.manual_completion.as_dict()
@@ -203,8 +209,9 @@ class Report:
         verdict = "passed" if self.passed else "FAILED"
         fails = " and ".join(f"{severity}s" for severity in self.fail_on)
         out.append(
-            f"{_count(len(self.errors), 'error')}, {_count(len(self.warnings), 'warning')}: "
-            f"{verdict} ({fails} fail at this level)"
+            f"{_count(len(self.errors), 'error')}, {_count(len(self.warnings), 'warning')}"
+            + (f", {_count(len(self.notes), 'note')}" if self.notes else "")
+            + f": {verdict} ({fails} fail at this level)"
         )
         return "\n".join(out)
 

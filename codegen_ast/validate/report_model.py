@@ -17,7 +17,7 @@ SCHEMA_ID = "codegen-ast/validation-report"
 SCHEMA_VERSION = 1
 
 StageName = Literal["syntax", "structure", "imports", "security", "completeness", "types"]
-SeverityName = Literal["error", "warning"]
+SeverityName = Literal["error", "warning", "note"]
 
 
 class _Model(BaseModel):
@@ -40,6 +40,7 @@ class SummaryModel(_Model):
     findings: int = Field(ge=0)
     errors: int = Field(ge=0)
     warnings: int = Field(ge=0)
+    notes: int = Field(default=0, ge=0, description="findings that fail no level (added in 1: additive)")
 
 
 class HandlerModel(_Model):

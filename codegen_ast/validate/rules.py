@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "note"]  # a note never fails a level
 Stage = Literal["syntax", "structure", "imports", "security", "completeness", "types"]
 
 STAGES: tuple[Stage, ...] = ("syntax", "structure", "imports", "security", "completeness", "types")

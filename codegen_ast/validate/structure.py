@@ -21,7 +21,15 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from codegen_ast.validate.contracts import UNREADABLE, LoadedContract, fix_for, from_answer, read_contract
+from codegen_ast.manifest import read_manifest
+from codegen_ast.validate.contracts import (
+    UNREADABLE,
+    ContractProblem,
+    LoadedContract,
+    fix_for,
+    from_answer,
+    read_contract,
+)
 from codegen_ast.validate.declarative import shell_findings
 from codegen_ast.validate.modules import ModuleIndex
 from codegen_ast.validate.nodes import (
@@ -94,6 +102,12 @@ CONTRACT_REFUSED = Rule(
     "omnibase-core's typed contract model refuses contract.yaml (after the framework's normalizer)",
     "correct the contract so that omnibase-core's contract model accepts it",
 )
+CARRIED_REFUSED = Rule(
+    "STR012", "structure", "note",
+    "omnibase-core's typed contract model refuses a section codegen-ast carried unchanged from the source contract",
+    "the section is the source contract's, as written (nothing rewritten, nothing dropped): correct it there, "
+    "or drop it from the source with `codegen-ast new --set KEY=null`",
+)
 CONTRACT_WARNING = Rule(
     "STR007", "structure", "warning",
     "omnibase-core warned while loading contract.yaml",
@@ -130,7 +144,7 @@ PUBLISH_DEFECT = Rule(
 )
 RULES = (
     CLASS_NAME, BASE_CLASS, NO_PROCESS, PROCESS_SIGNATURE, NO_CONTRACT, CONTRACT_INVALID,
-    CONTRACT_WARNING, MODEL_MISSING, CONTRACT_REFUSED, NO_HEALTH_CHECKS, NO_METRICS, NO_EVENTS,
+    CONTRACT_WARNING, MODEL_MISSING, CONTRACT_REFUSED, CARRIED_REFUSED, NO_HEALTH_CHECKS, NO_METRICS, NO_EVENTS,
     PUBLISH_DEFECT,
 )
 
@@ -193,8 +207,11 @@ def _load_contracts(paths: list[Path], index: ModuleIndex) -> dict[str, LoadedCo
 def _check_contract(contract: LoadedContract, context: _Context) -> list[Finding]:
     shown = context.workspace.display(contract.path)
     model = _CONTRACT_MODEL.get(contract.kind or "", "contract model")
+    carried = carried_sections(contract) if any(problem.kind not in UNREADABLE for problem in contract.errors) else {}
     findings = [
-        (CONTRACT_INVALID if problem.kind in UNREADABLE else CONTRACT_REFUSED).finding(
+        _carried_refusal(problem, shown, model)
+        if problem.key.split(".", 1)[0] in carried
+        else (CONTRACT_INVALID if problem.kind in UNREADABLE else CONTRACT_REFUSED).finding(
             shown,
             problem.line,
             f"{problem.key}: {problem.message}" if problem.key else problem.message,
@@ -229,6 +246,30 @@ def _check_contract(contract: LoadedContract, context: _Context) -> list[Finding
         elif context.index.has_attribute(location, name) is False:
             findings.append(MODEL_MISSING.finding(shown, line, f"{key}: {module} defines no class {name!r}"))
     return findings
+
+
+def carried_sections(contract: LoadedContract) -> dict[str, object]:
+    """The top-level sections of ``contract`` that codegen-ast carried unchanged from the
+    source contract (its manifest's spec: kept and carried sections), still as written."""
+    if not isinstance(contract.data, dict):
+        return {}
+    spec = read_manifest(contract.path.parent).spec
+    declared = spec.declared if spec is not None else None
+    if declared is None:
+        return {}
+    written = {**declared.carried, **declared.kept}
+    return {key: value for key, value in written.items() if key in contract.data and contract.data[key] == value}
+
+
+def _carried_refusal(problem: ContractProblem, shown: str, model: str) -> Finding:
+    key = problem.key.split(".", 1)[0]
+    return CARRIED_REFUSED.finding(
+        shown,
+        problem.line,
+        f"{problem.key}: {problem.message} ({key!r} is carried unchanged from the source contract; "
+        f"the framework's runtime reads the contract as a mapping, only its strict {model} refuses it)",
+        fix=f"correct {key!r} in the source contract, or drop it as it is read: codegen-ast new --set {key}=null",
+    )
 
 
 def _check_node(node: NodeClass, context: _Context) -> list[Finding]:

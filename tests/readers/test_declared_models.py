@@ -118,3 +118,38 @@ def test_a_model_in_the_nodes_own_package_is_generated_even_where_an_old_copy_is
     assert declared is not None and declared.input_model is not None and declared.output_model is not None
     assert declared.input_model.module == "node_cart_reducer.handlers"
     assert declared.input_model.existing is None and declared.output_model.existing is None
+
+
+MODELS_PACKAGE = """\
+name: node_memo_effect
+node_type: EFFECT_GENERIC
+description: Keep memos.
+input_model: {name: ModelMemoInput, module: acme.nodes.node_memo_effect.models}
+output_model: {name: ModelMemoOutput, module: acme.nodes.node_memo_effect.models}
+io_operations:
+  - operation: memo.keep
+    input_fields: [{name: text, type: str}]
+    output_fields: [{name: ok, type: bool}]
+"""
+
+
+def test_a_model_declared_in_a_models_package_gets_a_file_of_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A module ending in ``.models`` is a package of models, not a model's file: the
+    class gets ``models/model_<class>.py`` (not ``models/models.py``), and it still
+    imports from ``<package>.models``, the declared module's name, as the contract's path."""
+    package = generate(_read(tmp_path, MODELS_PACKAGE).spec)
+    assert "models/models.py" not in package.files
+    assert "class ModelMemoInput(" in package.files["models/model_memo_input.py"]
+    assert "class ModelMemoOutput(" in package.files["models/model_memo_output.py"]
+    contract = yaml.safe_load(package.files["contract.yaml"])
+    assert contract["input_model"] == "node_memo_effect.models.model_memo_input.ModelMemoInput"
+    package.write(tmp_path / "out")
+    monkeypatch.syspath_prepend(str(tmp_path / "out"))
+    import importlib
+
+    models = importlib.import_module("node_memo_effect.models")
+    module, _, name = contract["input_model"].rpartition(".")
+    assert getattr(models, "ModelMemoInput") is getattr(importlib.import_module(module), name)
+    assert getattr(models, "ModelMemoOutput").__name__ == "ModelMemoOutput"
