@@ -42,8 +42,10 @@ def operation_entry(names: DeclarativeNames, operation: str, routed: str, topic:
                                                   ("message_category", route.message_category if route else None))
                    if value is not None}
         keyed = {"operation": routed} if route is None or route.operation is not None else {}
-    else:
-        model, file, written, keyed = names.request_model, names.request_module, {}, {"operation": routed}
+    else:  # operation_match, or topic_pattern: the entry's topic glob as written, beside its operation
+        pattern = names.spec.declared.topic_pattern(operation) if names.spec.declared else None
+        written = {"event_type": pattern} if pattern else {}
+        model, file, keyed = names.request_model, names.request_module, {"operation": routed}
     return {
         **keyed,
         **({"subscribe_topic": topic} if topic else {}),
@@ -113,7 +115,8 @@ def build_contract(
         "handler_routing": routing_table(
             package, names.entry_class,
             [*(operation_entry(names, op, spec.routed(op), commands[op]) for op in context.operations), *routes],
-            "payload_type_match" if routes or names.payload_routed else "operation_match",
+            "payload_type_match" if routes or names.payload_routed
+            else "topic_pattern" if declared is not None and declared.topic_routed else "operation_match",
         ),
     }
     if declared is not None:  # what the source contract wrote and the generator does not: carried unchanged
