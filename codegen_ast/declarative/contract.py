@@ -55,6 +55,15 @@ def operation_entry(names: DeclarativeNames, operation: str, routed: str, topic:
     }
 
 
+def _topic_keyed(route: dict[str, Any]) -> dict[str, Any]:
+    """A route the generator adds (discovery, a consumed event) in a contract that routes by
+    topic: RuntimeLocal requires an ``operation`` of every entry but under payload_type_match,
+    so the entry names its event type there too (its ``event_type`` is kept for dispatch)."""
+    if "operation" in route or "event_type" not in route:
+        return route
+    return {"operation": route["event_type"], **route}
+
+
 def command_topics(context: NodeContext, names: DeclarativeNames) -> dict[str, str | None]:
     """Each operation's command topic: the node's own for a spec of ours; for a contract, the
     topic its routing entry subscribes to, else its first declared subscribe topic, else none
@@ -86,6 +95,7 @@ def build_contract(
         publishes += contribution.publishes
     commands = command_topics(context, names)
     declared = spec.declared
+    topic_routed = declared is not None and declared.topic_routed  # kept: the contract routes by topic
     if declared is None:  # a spec of ours: the node's command and terminal topics
         subscribe, publish, terminal = [names.command_topic], [names.terminal_topic], names.terminal_topic
     else:  # a contract's topics as written, nothing invented
@@ -114,9 +124,10 @@ def build_contract(
         **({"terminal_event": terminal} if terminal else {}),
         "handler_routing": routing_table(
             package, names.entry_class,
+            [*(operation_entry(names, op, spec.routed(op), commands[op]) for op in context.operations),
+             *(_topic_keyed(route) for route in routes)] if topic_routed else
             [*(operation_entry(names, op, spec.routed(op), commands[op]) for op in context.operations), *routes],
-            "payload_type_match" if routes or names.payload_routed
-            else "topic_pattern" if declared is not None and declared.topic_routed else "operation_match",
+            "topic_pattern" if topic_routed else "payload_type_match" if routes or names.payload_routed else "operation_match",
         ),
     }
     if declared is not None:  # what the source contract wrote and the generator does not: carried unchanged

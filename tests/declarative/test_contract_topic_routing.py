@@ -85,3 +85,19 @@ def test_the_generated_package_passes_the_framework_check_and_its_own_tests(tmp_
          package.name, "-k", "topic_pattern"], cwd=tmp_path, capture_output=True, text=True, timeout=600,
     )
     assert broken.returncode == 1 and "1 failed" in broken.stdout, broken.stdout[-3000:]
+
+
+@pytest.mark.parametrize("name", ["node_build_status_reducer", "node_data_ingest_orchestrator", "node_geo_fence_compute"])
+def test_every_topic_pattern_contract_keeps_its_strategy_and_passes_the_runtime_check(name: str) -> None:
+    """Beside a state machine, an orchestrator's steps, or a route the generator adds (the
+    discovery handler of a compute node), the strategy stays topic_pattern and every
+    entry has the operation RuntimeLocal requires."""
+    source = yaml.safe_load((ROOT / "tests" / "contracts" / f"{name}.yaml").read_text(encoding="utf-8"))
+    written = [entry["event_type"] for entry in source["handler_routing"]["handlers"]]
+    contract = yaml.safe_load(generate_declarative(read_spec(ROOT / "tests" / "contracts" / f"{name}.yaml").spec)
+                              .files["contract.yaml"])
+    routing = contract["handler_routing"]
+    assert routing["routing_strategy"] == "topic_pattern"
+    assert [entry.get("event_type") for entry in routing["handlers"]][: len(written)] == written
+    bus = contract.get("event_bus") or {}
+    assert RuntimeLocal._validate_routing(routing, bus.get("subscribe_topics", []), bus.get("publish_topics", [])) == []
