@@ -42,8 +42,10 @@ def operation_entry(names: DeclarativeNames, operation: str, routed: str, topic:
                                                   ("message_category", route.message_category if route else None))
                    if value is not None}
         keyed = {"operation": routed} if route is None or route.operation is not None else {}
-    else:
-        model, file, written, keyed = names.request_model, names.request_module, {}, {"operation": routed}
+    else:  # operation_match, or topic_pattern: the entry's topic glob as written, beside its operation
+        pattern = names.spec.declared.topic_pattern(operation) if names.spec.declared else None
+        written = {"event_type": pattern} if pattern else {}
+        model, file, keyed = names.request_model, names.request_module, {"operation": routed}
     return {
         **keyed,
         **({"subscribe_topic": topic} if topic else {}),
@@ -51,6 +53,15 @@ def operation_entry(names: DeclarativeNames, operation: str, routed: str, topic:
         **written,
         "handler": {"name": names.handler_class(operation), "module": f"{names.package}.handlers.{names.handler_module(operation)}"},
     }
+
+
+def _topic_keyed(route: dict[str, Any]) -> dict[str, Any]:
+    """A route the generator adds (discovery, a consumed event) in a contract that routes by
+    topic: RuntimeLocal requires an ``operation`` of every entry but under payload_type_match,
+    so the entry names its event type there too (its ``event_type`` is kept for dispatch)."""
+    if "operation" in route or "event_type" not in route:
+        return route
+    return {"operation": route["event_type"], **route}
 
 
 def command_topics(context: NodeContext, names: DeclarativeNames) -> dict[str, str | None]:
@@ -84,6 +95,7 @@ def build_contract(
         publishes += contribution.publishes
     commands = command_topics(context, names)
     declared = spec.declared
+    topic_routed = declared is not None and declared.topic_routed  # kept: the contract routes by topic
     if declared is None:  # a spec of ours: the node's command and terminal topics
         subscribe, publish, terminal = [names.command_topic], [names.terminal_topic], names.terminal_topic
     else:  # a contract's topics as written, nothing invented
@@ -112,8 +124,10 @@ def build_contract(
         **({"terminal_event": terminal} if terminal else {}),
         "handler_routing": routing_table(
             package, names.entry_class,
+            [*(operation_entry(names, op, spec.routed(op), commands[op]) for op in context.operations),
+             *(_topic_keyed(route) for route in routes)] if topic_routed else
             [*(operation_entry(names, op, spec.routed(op), commands[op]) for op in context.operations), *routes],
-            "payload_type_match" if routes or names.payload_routed else "operation_match",
+            "topic_pattern" if topic_routed else "payload_type_match" if routes or names.payload_routed else "operation_match",
         ),
     }
     if declared is not None:  # what the source contract wrote and the generator does not: carried unchanged

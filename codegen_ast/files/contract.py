@@ -126,6 +126,7 @@ def contract_data(context: NodeContext, contributions: Sequence[Contribution] | 
     for contribution in contributions:
         contributed |= contribution.contract
     before = {key: value for key, value in contributed.items() if key in _BEFORE_ROUTING}
+    topic_routed = spec.declared is not None and spec.declared.topic_routed
     after = {key: value for key, value in contributed.items() if key not in _BEFORE_ROUTING}
     return {
         "name": spec.name,
@@ -139,10 +140,11 @@ def contract_data(context: NodeContext, contributions: Sequence[Contribution] | 
         **before,
         "handler_routing": {
             "version": semver("1.0.0"),
-            "routing_strategy": "operation_match",
+            "routing_strategy": "topic_pattern" if topic_routed else "operation_match",
             "handlers": [
                 {
-                    "operation": spec.routed(op),
+                    "operation": spec.routed(op),  # RuntimeLocal requires it of every strategy but payload_type_match
+                    **({"event_type": pattern} if (pattern := _pattern(spec, op)) else {}),
                     "handler": {
                         "name": context.handler_class(op),
                         "module": f"{package}.handlers.{spec.handler_file(op)}",
@@ -154,6 +156,11 @@ def contract_data(context: NodeContext, contributions: Sequence[Contribution] | 
         **after,
         **_declared_sections(spec, {**after, **before}),
     }
+
+
+def _pattern(spec: Any, operation: str) -> str | None:
+    """The topic glob a contract's topic_pattern route keys ``operation`` by, as written."""
+    return spec.declared.topic_pattern(operation) if spec.declared is not None else None
 
 
 def _declared_sections(spec: Any, generated: dict[str, Any]) -> dict[str, Any]:

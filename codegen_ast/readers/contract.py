@@ -121,6 +121,12 @@ def _merge_fields(conversion: Conversion, target: list[dict[str, Any]], new: lis
             target.append(field)
 
 
+def _named_tail(written: str) -> str:
+    """The last dotted part of a payload type or topic pattern that names something
+    (``onex.evt.search.upsert-doc.*`` -> ``upsert-doc``; ``delta.upsert`` -> ``upsert``)."""
+    return next((part for part in reversed(written.split(".")) if part and not set(part) & set("*?[]")), written)
+
+
 def _operations(conversion: Conversion, raw: dict[str, Any], routes: list[dict[str, Any]], untyped: list[str]) -> None:
     operations: list[dict[str, Any]] = []
     inputs: list[dict[str, Any]] = []
@@ -158,7 +164,7 @@ def _operations(conversion: Conversion, raw: dict[str, Any], routes: list[dict[s
             continue
         # a payload route serves the io operation its payload type ends in (delta.upsert -> upsert)
         written = route.get("payload_type") or route.get("event_type") or route["identifier"]
-        last = names.identifier(written.rsplit(".", 1)[-1])
+        last = names.identifier(_named_tail(written))
         known = next((op for op in operations if op["name"] == last), None)
         if known is not None:
             route["identifier"] = last

@@ -152,6 +152,17 @@ class DeclaredContract(BaseModel):
     # sections read (in part) but not written by the generator: carried into the contract as written
     carried: dict[str, Any] = Field(default_factory=dict)
 
+    @property
+    def topic_routed(self) -> bool:
+        """``handler_routing.routing_strategy: topic_pattern``: each entry's ``event_type`` is a
+        glob over the topic a message arrives on (the framework's first match wins)."""
+        return self.routing_strategy == "topic_pattern"
+
+    def topic_pattern(self, operation: str) -> str | None:
+        """The topic glob the route of ``operation`` is keyed by under topic_pattern, as written."""
+        route = self.handler_for(operation) if self.topic_routed else None
+        return route.event_type if route is not None else None
+
     def handler_for(self, operation: str) -> HandlerRoute | None:
         """The route of an operation (as written or its identifier)."""
         return next((h for h in self.handlers if operation in (h.operation, h.identifier)), None)

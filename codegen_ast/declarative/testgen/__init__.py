@@ -9,6 +9,8 @@ install, when there is neither)."""
 
 from __future__ import annotations
 
+import fnmatch
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -66,6 +68,41 @@ def _shell_tests(module: TestModule, context: NodeContext, contributions: Sequen
         ], returns="None", doc="handler_routing.default_handler: one handler per operation."))
     if names.payload_routed:
         _payload_routing_test(module, [route for c in contributions for route in c.routes])
+    elif spec.declared is not None and spec.declared.topic_routed:
+        _topic_routing_test(module)
+
+
+def _topic_routing_test(module: TestModule) -> None:
+    """topic_pattern as the framework resolves it: a topic each entry's glob matches goes to
+    the handler of the first pattern (in the contract's order) that matches it."""
+    spec, names = module.spec, module.names
+    patterns = [(pattern, names.handler_class(op.name)) for op in spec.effective_operations
+                if (pattern := spec.declared.topic_pattern(op.name) if spec.declared else None)]
+    expected: dict[str, str] = {}
+    for pattern, _ in patterns:
+        topic = sample_topic(pattern)
+        first = next((handler for glob, handler in patterns if fnmatch.fnmatchcase(topic, glob)), None)
+        if first is not None:
+            expected[topic] = first
+    if not expected:
+        return
+    module.imports.add(TESTING, "topic_route").add("pathlib", "Path")
+    here = b.call(b.attr(b.call("Path", "__file__"), "resolve"))
+    contract = b.binop(b.attr(b.attr(here, "parent"), "parent"), "/", b.string_literal("contract.yaml"))
+    module.body.append(b.function(
+        "test_the_framework_routes_each_topic_pattern_to_its_handler", [], [
+            b.assign("contract", contract),
+            b.assert_(b.compare(
+                b.dict_({topic: b.call("topic_route", "contract", b.string_literal(topic)) for topic in expected}),
+                "==", b.dict_({topic: b.list_(b.string_literal(handler)) for topic, handler in expected.items()}))),
+        ], returns="None",
+        doc="handler_routing (topic_pattern): a topic each pattern matches reaches its handler, as the framework routes it."))
+
+
+def sample_topic(pattern: str) -> str:
+    """A topic the glob ``pattern`` matches: ``*`` as ``v1``, ``?`` as ``x``, ``[ab]`` as ``a``."""
+    topic = re.sub(r"\[!?([^\]])[^\]]*\]", lambda found: found[1] if not found[0].startswith("[!") else "x", pattern)
+    return topic.replace("*", "v1").replace("?", "x")
 
 
 def _payload_routing_test(module: TestModule, routes: Sequence[dict[str, Any]]) -> None:

@@ -34,6 +34,7 @@ from omnibase_core.event_bus.event_bus_inmemory import EventBusInmemory
 from omnibase_core.models.contracts.subcontracts.model_handler_routing_subcontract import (
     ModelHandlerRoutingSubcontract,
 )
+from omnibase_core.mixins.mixin_handler_routing import MixinHandlerRouting
 from omnibase_core.models.core.model_onex_event import ModelOnexEvent
 from omnibase_core.protocols.event_bus import ProtocolEventBusPublisher
 
@@ -70,6 +71,7 @@ __all__ = [
     "redis_server",
     "routing_table",
     "stand_in",
+    "topic_route",
 ]
 
 AnswerT = TypeVar("AnswerT")
@@ -352,6 +354,18 @@ def routing_table(contract: Path) -> dict[str, list[str]]:
     data = yaml.safe_load(contract.read_text(encoding="utf-8"))
     routing = ModelHandlerRoutingSubcontract.model_validate(data["handler_routing"])
     return routing.build_routing_table()
+
+
+def topic_route(contract: Path, topic: str) -> list[str]:
+    """The handler classes the framework routes a message on ``topic`` to under
+    ``topic_pattern``: its MixinHandlerRouting over ``contract``'s ``handler_routing``
+    (each entry's ``event_type`` a glob; the first matching pattern, in the contract's
+    order, wins; else the default handler)."""
+    data = yaml.safe_load(contract.read_text(encoding="utf-8"))
+    router = MixinHandlerRouting()
+    # the registry is only held until handlers are resolved, which this does not do
+    router._init_handler_routing(ModelHandlerRoutingSubcontract.model_validate(data["handler_routing"]), cast(Any, router))
+    return router._get_handler_keys_for_routing_key(topic)
 
 
 def context(error: ModelOnexError) -> dict[str, object]:
