@@ -1,6 +1,6 @@
 """Defaults for the required fields of an existing model that a contract gives no value for.
 
-A contract may name an existing model as the node's input or output (omnibase_core's
+A contract may name an existing model as the node's input or output (the framework's
 ``ModelIntent``, ``ModelContractValidationResult``...) whose required fields are not
 among the contract's fields. The generated model extends it, keeping its name, and
 declares those fields again with a default derived from each field's type, so that the
@@ -106,7 +106,8 @@ def _default(name: str, annotation: Any, metadata: list[Any], implementations: l
     if annotation in (int, float):
         bounds: list[Any] = [rule.ge for rule in metadata if isinstance(rule, Ge)]
         bounds += [rule.gt + 1 for rule in metadata if isinstance(rule, Gt) and isinstance(rule.gt, (int, float))]
-        return {"kind": "literal", "literal": annotation(max([0, *bounds]))}
+        number: type[int] | type[float] = annotation
+        return {"kind": "literal", "literal": number(max([0, *bounds]))}
     if annotation is str:
         longest = min([rule.max_length for rule in metadata if isinstance(rule, MaxLen)] + [len(name)])
         if any(isinstance(rule, MinLen) and rule.min_length > longest for rule in metadata):
