@@ -7,6 +7,7 @@ echoes both. String ids (``*_id: str``) are ``onex_support.values.Identifier``
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import libcst as cst
 
@@ -16,7 +17,9 @@ from codegen_ast.files.models import (
     framework_input_head,
     framework_output_head,
     declare_fields,
+    filled_head,
     formula_inputs,
+    implementations,
     imported_declared,
     input_fields,
     output_fields,
@@ -85,12 +88,26 @@ def framework_model(spec: NodeSpec, which: str) -> Symbol | None:
     return framework if ref.existing.ancestry[:1] == [f"{framework.module}.{framework.name}"] else None
 
 
-def _base(spec: NodeSpec, which: str, fields: list[FieldSpec], imports: b.ImportSet) -> tuple[b.ExprLike, list[FieldSpec], str]:
-    """The model's base, the fields it declares and a docstring line: a model the contract
-    declares under its own name and that exists is extended, imported (its fields are its
-    own, not copied); the framework's model of the node type, declared as the node's, is
-    extended (parametrised with SerializedDict where it is generic); else a plain
-    ``BaseModel``. A field declared without a type is said."""
+@dataclass(frozen=True)
+class Base:
+    """What a generated model extends: the base class, the declared fields it declares
+    itself, a docstring line, the required fields of the base the contract gives no value
+    for (defaulted: the framework's model of the node type, or an existing declared model)
+    and the classes those defaults need, written before the model."""
+
+    base: b.ExprLike
+    fields: list[FieldSpec]
+    said: str
+    head: list[cst.BaseStatement]
+    before: list[cst.BaseStatement]
+
+
+def _base(spec: NodeSpec, which: str, fields: list[FieldSpec], imports: b.ImportSet) -> Base:
+    """A model the contract declares under its own name and that exists is extended,
+    imported (its fields are its own, not copied; its required fields the contract does not
+    give, defaulted from their types); the framework's model of the node type, declared as
+    the node's, is extended (parametrised with SerializedDict where it is generic, its
+    required fields defaulted); else a plain ``BaseModel``. A field declared without a type is said."""
     framework = framework_model(spec, which)
     if framework is not None:
         imports.add(framework.module, framework.name)
@@ -99,14 +116,18 @@ def _base(spec: NodeSpec, which: str, fields: list[FieldSpec], imports: b.Import
             imports.add(SERIALIZED_DICT.module, SERIALIZED_DICT.name)
             base = b.subscript(framework.name, SERIALIZED_DICT.name)
         said = f" It extends the framework's {framework.name}, which the contract declares as the node's {which} model."
-        return base, fields, said + untyped_line(spec, fields)
+        head = framework_input_head(spec, imports) if which == "input" else framework_output_head(spec, imports)
+        return Base(base, fields, said + untyped_line(spec, fields), head, [])
     ref = declared_model(spec, which)
     if ref is None or ref.existing is None or ref.module is None:
         imports.add("pydantic", "BaseModel")
-        return "BaseModel", fields, untyped_line(spec, fields)
+        return Base("BaseModel", fields, untyped_line(spec, fields), [], [])
     alias, own, line = imported_declared(ref, imports)
     kept = [field for field in fields if field.name not in own]
-    return alias, kept, line + untyped_line(spec, kept)
+    if ref.existing.fillers:
+        line += (f" The contract gives no value for {', '.join(f.name for f in ref.existing.fillers)}, which "
+                 f"{ref.name} requires: each is defaulted from its type.")
+    return Base(alias, kept, line + untyped_line(spec, kept), filled_head(ref, imports), implementations(ref, imports))
 
 
 def lists(spec: NodeSpec) -> bool:
@@ -116,11 +137,12 @@ def lists(spec: NodeSpec) -> bool:
 
 def build_request_model(spec: NodeSpec, names: DeclarativeNames) -> cst.Module:
     imports = b.ImportSet().add("typing", "Literal").add("uuid", "UUID", "uuid4").add("pydantic", "ConfigDict", "Field")
-    base, fields, said = _base(spec, "input", input_fields(spec), imports)
+    extended = _base(spec, "input", input_fields(spec), imports)
+    base, fields, said = extended.base, extended.fields, extended.said
     operation_type = b.subscript("Literal", *(b.string_literal(op.routed) for op in spec.effective_operations))
     body: list[cst.BaseStatement] = [
         _config(),
-        *(framework_input_head(spec, imports) if framework_model(spec, "input") else []),
+        *extended.head,
         b.assign("operation", _described("Which operation of the node to run."), operation_type),
         b.assign("correlation_id", _described("Correlation id carried into the answer, logs, errors and events.",
                                               default_factory="uuid4"), "UUID"),
@@ -134,7 +156,8 @@ def build_request_model(spec: NodeSpec, names: DeclarativeNames) -> cst.Module:
                      maybe("str", imports)),
         ]
     doc = f"A request to {names.node_class}: the operation to run and its arguments.{said}"
-    return b.module([*imports.statements(), b.class_(names.request_model, [base], body, doc=doc)], doc=doc)
+    model = b.class_(names.request_model, [base], body, doc=doc)
+    return b.module([*imports.statements(), *extended.before, model], doc=doc)
 
 
 def build_payload_model(names: DeclarativeNames, operation: str, routed: str, name: str) -> cst.Module:
@@ -153,10 +176,11 @@ def build_payload_model(names: DeclarativeNames, operation: str, routed: str, na
 
 def build_answer_model(spec: NodeSpec, names: DeclarativeNames) -> cst.Module:
     imports = b.ImportSet().add("uuid", "UUID").add("pydantic", "ConfigDict", "Field")
-    base, fields, said = _base(spec, "output", output_fields(spec), imports)
+    extended = _base(spec, "output", output_fields(spec), imports)
+    base, fields, said = extended.base, extended.fields, extended.said
     body: list[cst.BaseStatement] = [
         _config(),
-        *(framework_output_head(spec, imports) if framework_model(spec, "output") else []),
+        *extended.head,
         b.assign("operation", _described("The operation this answers."), "str"),
         b.assign("correlation_id", _described("Correlation id of the request."), "UUID"),
         *model_fields(fields, imports),
@@ -174,4 +198,5 @@ def build_answer_model(spec: NodeSpec, names: DeclarativeNames) -> cst.Module:
                      maybe("str", imports)),
         ]
     doc = f"The answer of {names.node_class}.{said}"
-    return b.module([*imports.statements(), b.class_(names.answer_model, [base], body, doc=doc)], doc=doc)
+    model = b.class_(names.answer_model, [base], body, doc=doc)
+    return b.module([*imports.statements(), *extended.before, model], doc=doc)

@@ -10,7 +10,7 @@ from codegen_ast import builders as b
 from codegen_ast.builders.definitions import Param
 from codegen_ast import formulas
 from codegen_ast.spec import FieldSpec, FieldType, NodeSpec
-from codegen_ast.spec.declared import ModelRef
+from codegen_ast.spec.declared import Filler, ModelRef, Spelled, Value
 from codegen_ast.target import (
     node_kind,
     EFFECT_RESULT,
@@ -147,12 +147,13 @@ def _model_module(
     fields: Sequence[FieldSpec],
     imports: b.ImportSet,
     finite: frozenset[str] = frozenset(),
+    before: Sequence[cst.BaseStatement] = (),
 ) -> cst.Module:
     imports.add("pydantic", "ConfigDict", "Field")
     config = b.assign("model_config", b.call("ConfigDict", extra=b.string_literal("forbid")))
     body = [config, *head, *declare_fields(fields, imports, finite)]
     node_class = b.class_(class_name, list(bases), body, doc=doc)
-    return b.module([*imports.statements(), node_class], doc=doc)
+    return b.module([*imports.statements(), *before, node_class], doc=doc)
 
 
 def _described(value: b.ExprLike | None, description: str, factory: str | None = None) -> cst.Call:
@@ -298,7 +299,7 @@ def _extending(
     """The bases, the declared fields to declare and a docstring line: a declared model that
     exists is extended, imported under an alias (its fields are its own, not copied); the
     framework's model is added as a base unless the declared one is, or derives from, it."""
-    if ref is None or ref.existing is None or ref.existing.missing or ref.module is None:
+    if ref is None or ref.existing is None or ref.module is None:
         imports.add(base.module, base.name)
         return [_base_type(base, spec)], fields, ""
     alias, own, line = imported_declared(ref, imports)
@@ -326,6 +327,75 @@ def imported_declared(ref: ModelRef, imports: b.ImportSet) -> tuple[str, set[str
     return alias, set(ref.existing.fields), f" It extends {ref.name} of {ref.module} (imported, not copied)."
 
 
+def _spelled(spelled: Spelled, imports: b.ImportSet) -> cst.BaseExpression:
+    """The annotation a Spelled tree stands for, node by node (its names imported)."""
+    if spelled.name == "" or spelled.name == "Literal" and not spelled.args:
+        return b.literal(spelled.literal)
+    if spelled.name == "|":
+        parts = [_spelled(arg, imports) for arg in spelled.args]
+        union = parts[0]
+        for part in parts[1:]:
+            union = b.binop(union, "|", part)
+        return union
+    if spelled.name == "...":
+        return cst.Ellipsis()
+    if spelled.module:
+        imports.add(spelled.module, spelled.name)
+    return b.subscript(spelled.name, *(_spelled(arg, imports) for arg in spelled.args)) if spelled.args else b.name(spelled.name)
+
+
+def _value(value: Value, imports: b.ImportSet) -> cst.BaseExpression:
+    """The expression of a default (a ``build`` is a call)."""
+    assert value.kind == "literal" or value.symbol is not None
+    if value.kind == "literal":
+        return b.name("None") if value.literal is None else b.literal(value.literal)
+    assert value.symbol is not None
+    symbol = _spelled(value.symbol, imports)
+    if value.kind == "member":
+        return b.attr(symbol, value.member)
+    return b.call(symbol, **{key: _value(item, imports) for key, item in value.keywords.items()})
+
+
+def filler_statement(filler: Filler, owner: str, imports: b.ImportSet) -> cst.BaseStatement:
+    """A required field of ``owner`` the contract gives no value for, declared again with
+    the default derived from its type."""
+    said = f"Required by {owner}; the contract gives no value: defaulted from its type."
+    annotation = _spelled(filler.type, imports)
+    if filler.default.kind == "literal" or filler.default.kind == "member":
+        return b.assign(filler.name, _described(_value(filler.default, imports), said), annotation)
+    built = _value(filler.default, imports)
+    factory: cst.BaseExpression = built.func if isinstance(built, cst.Call) and not built.args else cst.Lambda(cst.Parameters(), built)
+    return b.assign(filler.name, b.call("Field", default_factory=factory, description=b.string_literal(said)), annotation)
+
+
+def filled_head(ref: ModelRef | None, imports: b.ImportSet) -> list[cst.BaseStatement]:
+    """The existing declared model's required fields the contract does not give, each with
+    its default (:mod:`codegen_ast.readers.fillers`)."""
+    if ref is None or ref.existing is None:
+        return []
+    return [filler_statement(filler, ref.name, imports) for filler in ref.existing.fillers]
+
+
+def implementations(ref: ModelRef | None, imports: b.ImportSet) -> list[cst.BaseStatement]:
+    """The classes the defaults of ``ref``'s filled fields need: a frozen model per protocol
+    of data only, with the protocol's members defaulted."""
+    if ref is None or ref.existing is None:
+        return []
+    written: list[cst.BaseStatement] = []
+    for implementation in ref.existing.implementations:
+        imports.add("pydantic", "BaseModel", "ConfigDict", "Field")
+        protocol = implementation.protocol.name
+        _spelled(implementation.protocol, imports)
+        body = [
+            b.assign("model_config", b.call("ConfigDict", frozen=b.name("True"), extra=b.string_literal("forbid"))),
+            *(filler_statement(member, protocol, imports) for member in implementation.members),
+        ]
+        doc = (f"A {protocol}: the default of {ref.name}'s field of that type, which the contract gives no "
+               "value for; its members are defaulted from their types.")
+        written.append(b.class_(implementation.name, ["BaseModel"], body, doc=doc))
+    return written
+
+
 def untyped_line(spec: NodeSpec, fields: Sequence[FieldSpec]) -> str:
     untyped = [f.name for f in fields if spec.declared and f.name in spec.declared.untyped_fields]
     return f" No type declared in the contract for {', '.join(untyped)}: typed Any (none is guessed)." if untyped else ""
@@ -336,11 +406,12 @@ def build_input_model(spec: NodeSpec) -> cst.Module:
     kind = node_kind(spec.node_type)
     if kind.generic:
         imports.add(SERIALIZED_DICT.module, SERIALIZED_DICT.name)
-    head = [*_input_head(spec, imports), *_operation_and_correlation(spec)]
     ref = spec.declared.input_model if spec.declared else None  # the framework's own model too: extended
+    head = [*_input_head(spec, imports), *filled_head(ref, imports), *_operation_and_correlation(spec)]
     bases, fields, extends = _extending(spec, ref, kind.input_model, input_fields(spec), imports)
     doc = f"Input of {spec.class_name}: the operation to run and its arguments.{extends}{untyped_line(spec, fields)}"
-    return _model_module(input_model_name(spec), doc, bases, head, fields, imports, formula_inputs(spec))
+    return _model_module(input_model_name(spec), doc, bases, head, fields, imports, formula_inputs(spec),
+                         implementations(ref, imports))
 
 
 def formula_inputs(spec: NodeSpec) -> frozenset[str]:
@@ -422,7 +493,9 @@ def build_output_model(spec: NodeSpec) -> cst.Module:
         output_model_name(spec),
         f"Output of {spec.class_name}.{extends}{untyped_line(spec, fields)}",
         bases,
-        [*_output_head(spec, imports), *(_row_fields(imports) if spec.database else []), *_state_field(spec)],
+        [*_output_head(spec, imports), *filled_head(ref, imports), *(_row_fields(imports) if spec.database else []),
+         *_state_field(spec)],
         fields,
         imports,
+        before=implementations(ref, imports),
     )

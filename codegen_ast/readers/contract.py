@@ -15,7 +15,8 @@ from typing import Any
 
 from codegen_ast.readers import contract_declared, declared
 from codegen_ast.readers.dialect import Conversion
-from codegen_ast.readers.existing import existing_model
+from codegen_ast.readers.existing import existing_model, filled
+from codegen_ast.readers.fillers import Unfillable
 from codegen_ast.readers.fields import MODEL_OWN_FIELDS, model_own_fields
 from codegen_ast.readers.overrides import hint
 from codegen_ast.spec import names
@@ -334,14 +335,20 @@ def _existing(conversion: Conversion, key: str, ref: dict[str, Any], contract_na
     if found is not None:
         ref["existing"] = found
         missing = _unfilled(conversion, key, found)
+        defaulted = ""
         if missing:
+            try:
+                found["fillers"], found["implementations"] = filled(str(module), name, missing)
+            except Unfillable as error:
+                raise conversion.fail(
+                    (key,), f"{name} exists in {module} but requires {', '.join(missing)}, which the contract's "
+                            f"{key[:-6]} fields give no value for, and {error}: declare the field in the contract's "
+                            f"{key[:-6]}_fields (or io_operations), or name a model without it", "null") from None
             found["missing"] = missing
-            conversion.warn((key,), f"{name} exists in {module} but requires {', '.join(missing)}, which the contract's "
-                                    f"{key[:-6]} fields do not give: the generated model does not extend it and takes "
-                                    "the node's own name (declare those fields to use it)")
-            return
+            defaulted = (f"; it requires {', '.join(missing)}, which the contract gives no value for: each is declared "
+                         "again with a default derived from its type (see the model's docstring)")
         conversion.warn((key,), f"{name} exists in {module}: the generated {name} extends it (imported, not copied), "
-                                "adding only the fields the node's routing needs and the declared fields it lacks")
+                                f"adding only the fields the node's routing needs and the declared fields it lacks{defaulted}")
     elif isinstance(module, str) and not ours:
         conversion.warn((key,), f"{name} is not importable from {module} here: generated under that name in the "
                                 "package's models/ (the generated contract.yaml points at it)")
@@ -349,12 +356,14 @@ def _existing(conversion: Conversion, key: str, ref: dict[str, Any], contract_na
 
 def _unfilled(conversion: Conversion, key: str, found: dict[str, Any]) -> list[str]:
     """Required fields of an existing model that neither the contract's fields nor the
-    framework model of the node type (whose required fields the generated model defaults) give."""
+    framework model of the node type (whose required fields the generated model defaults) give.
+    A field the contract names without a type gives no value (the node leaves it unset)."""
     from codegen_ast.target import NODE_INPUT_FIELDS, NODE_OUTPUT_FIELDS
 
     node_type = str(conversion.data.get("node_type"))
     framework = (NODE_INPUT_FIELDS if key == "input_model" else NODE_OUTPUT_FIELDS).get(node_type, frozenset())
-    given = {f["name"] for f in conversion.data.get(f"{key[:-6]}_fields") or []} | set(MODEL_OWN_FIELDS)
+    declared = conversion.data.get(f"{key[:-6]}_fields") or []
+    given = {f["name"] for f in declared if f.get("type") != "Any" or f.get("required", True)} | set(MODEL_OWN_FIELDS)
     framework_based = any(entry.split(".")[-1].split("[")[0] in _FRAMEWORK_MODELS for entry in found["ancestry"])
     return [name for name in found["required"] if name not in given and not (framework_based and name in framework)]
 

@@ -53,3 +53,11 @@ def existing_model(module: str, name: str) -> dict[str, Any] | None:
         "required": required,
         "ancestry": [f"{c.__module__}.{c.__qualname__}" for c in found.__mro__],
     }
+
+
+def filled(module: str, name: str, missing: list[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Defaults for the ``missing`` required fields of the existing ``module.name``
+    (:mod:`codegen_ast.readers.fillers`); raises Unfillable when one has none."""
+    from codegen_ast.readers.fillers import fillers
+
+    return fillers(getattr(importlib.import_module(module), name), missing)

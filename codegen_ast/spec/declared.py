@@ -35,6 +35,56 @@ def check_module(value: str, what: str) -> str:
     return value
 
 
+class Spelled(BaseModel):
+    """A type as the generated code spells it, node by node: ``name`` imported from
+    ``module`` (none: a builtin or a class of the generated module), subscripted by
+    ``args``; ``name`` ``|`` is the union of its args, ``literal`` a ``Literal`` value."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = ""
+    module: str = ""
+    args: list[Spelled] = Field(default_factory=list)
+    literal: str | int | bool | None = None
+
+
+class Value(BaseModel):
+    """A default derived from a field's type: ``literal`` (a constant), ``member`` (the
+    first member of an enum: ``symbol.member``), ``factory`` (``symbol`` called with
+    nothing) or ``build`` (``symbol`` called with ``keywords``, each a Value)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: str  # literal | member | factory | build
+    literal: str | int | float | bool | None = None
+    symbol: Spelled | None = None
+    member: str = ""
+    keywords: dict[str, Value] = Field(default_factory=dict)
+
+
+class Filler(BaseModel):
+    """A required field of an existing model the contract gives no value for: declared
+    again in the generated model with a default derived from its type."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    type: Spelled
+    default: Value
+
+
+class Implementation(BaseModel):
+    """A class the generated model module writes to default a field typed by a protocol
+    of data only (``ProtocolIntentPayload``): a frozen model with the protocol's members,
+    each a Filler."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    protocol: Spelled
+    members: list[Filler] = Field(default_factory=list)
+
+
 class ExistingModel(BaseModel):
     """A declared model that exists: importable where codegen-ast runs, a pydantic model."""
 
@@ -43,7 +93,9 @@ class ExistingModel(BaseModel):
     fields: list[str] = Field(default_factory=list)  # its fields, inherited ones included
     required: list[str] = Field(default_factory=list)  # the fields without a default
     ancestry: list[str] = Field(default_factory=list)  # ``module.Class`` of each class of its MRO
-    missing: list[str] = Field(default_factory=list)  # required fields the node cannot fill: not extended
+    missing: list[str] = Field(default_factory=list)  # required fields the contract does not give: filled
+    fillers: list[Filler] = Field(default_factory=list)  # their defaults, derived from their types
+    implementations: list[Implementation] = Field(default_factory=list)  # classes those defaults need
 
 
 class ModelRef(BaseModel):

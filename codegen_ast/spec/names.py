@@ -98,9 +98,7 @@ def declared_model(spec: NodeSpec, which: str) -> ModelRef | None:
     if declared is None:
         return None
     framework = getattr(node_kind(spec.node_type), f"{which}_model")
-    if declared.existing is not None and (
-        declared.existing.missing or declared.existing.ancestry[:1] == [f"{framework.module}.{framework.name}"]
-    ):
+    if declared.existing is not None and declared.existing.ancestry[:1] == [f"{framework.module}.{framework.name}"]:
         return None
     if which == "output" and declared.name == input_model_class(spec):
         return None

@@ -14,6 +14,7 @@ import yaml
 from click.testing import CliRunner
 
 from codegen_ast.cli import main
+from codegen_ast.declarative.generate import generate_declarative
 from codegen_ast.generate import generate
 from codegen_ast.readers import read_spec
 from codegen_ast.validate import validate
@@ -81,30 +82,109 @@ def test_an_existing_model_is_extended_and_a_missing_one_generated_under_its_nam
     assert explained.exit_code == 0 and "no type declared for reason" in explained.output
 
 
-def test_an_existing_model_the_node_cannot_fill_is_not_extended_and_said(tmp_path: Path) -> None:
+INTENT = """\
+name: node_metrics_upsert_effect
+node_type: EFFECT_GENERIC
+description: Upsert metrics an intent carries.
+input_model:
+  name: ModelIntent
+  module: omnibase_core.models.reducer.model_intent
+io_operations:
+  - operation: upsert_metrics
+    input_fields: [{name: subsystem, type: str}]
+    output_fields: [{name: ok, type: bool}]
+"""
+
+
+def test_an_existing_model_requiring_fields_the_contract_does_not_give_is_extended_under_its_name(
+    tmp_path: Path,
+) -> None:
+    """Its required fields the contract gives no value for (ModelContractValidationResult's
+    interface_version, is_valid, score; ModelIntent's intent_type, target and a payload typed
+    by a protocol) are declared again with defaults derived from their types: the node's
+    request and answer are instances of the declared model, under its name and module file."""
     result = _read(tmp_path, UNFILLED)
     ref = result.spec.declared.output_model  # type: ignore[union-attr]
-    assert ref is not None and ref.existing is not None and ref.existing.missing  # interface_version, score
+    assert ref is not None and ref.existing is not None
+    assert ref.existing.missing == ["interface_version", "is_valid", "score"]
+    assert [filler.name for filler in ref.existing.fillers] == ref.existing.missing
     [warning] = [w for w in result.warnings if w.field == "output_model"]
-    assert "requires " + ", ".join(ref.existing.missing) in warning.message
-    assert "does not extend it" in warning.message
-    package = generate(result.spec)
-    assert result.spec.output_model_class == "ModelContractCheckOutput"
-    assert "ModelContractValidationResult" not in package.files[f"models/{result.spec.output_model_file}.py"]
+    assert "the generated ModelContractValidationResult extends it" in warning.message
+    assert "requires interface_version, is_valid, score" in warning.message
+    assert result.spec.output_model_class == "ModelContractValidationResult"
+    assert result.spec.output_model_file == "model_contract_validation_result"
+    answer = generate_declarative(result.spec).files["models/model_contract_validation_result.py"]
+    assert "class ModelContractValidationResult(DeclaredModelContractValidationResult):" in answer
+    assert "default_factory=lambda: ModelSemVer(major=0, minor=0, patch=0)" in answer
+    imperative = generate(result.spec).files["models/model_contract_validation_result.py"]  # the other shape too
+    assert "class ModelContractValidationResult(\n    DeclaredModelContractValidationResult, ModelComputeOutput[SerializedDict]" in imperative
+    assert "default_factory=lambda: ModelSemVer(major=0, minor=0, patch=0)" in imperative
+    intent = _read(tmp_path, INTENT, "intent.yaml")
+    assert intent.spec.input_model_class == "ModelIntent"
+    request = generate_declarative(intent.spec).files["models/model_intent.py"]
+    assert "class ModelIntent(DeclaredModelIntent):" in request
+    assert "class ModelIntentPayloadDefault(BaseModel):" in request  # the protocol's default
+    assert "payload: ProtocolIntentPayload = Field(\n        default_factory=ModelIntentPayloadDefault," in request
+
+
+PATTERNED = """\
+name: node_code_check_compute
+node_type: COMPUTE_GENERIC
+description: Check codes.
+output_model: {name: ModelCoded, module: acme_coded}
+io_operations:
+  - operation: check
+    input_fields: [{name: text, type: str}]
+    output_fields: [{name: ok, type: bool}]
+"""
+
+
+def test_a_required_field_no_default_can_be_derived_for_stops_with_the_override(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "acme_coded.py").write_text(
+        "from pydantic import BaseModel, Field\n\n\nclass ModelCoded(BaseModel):\n"
+        "    code: str = Field(pattern='^[A-Z]{3}$')\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    (tmp_path / "contract.yaml").write_text(PATTERNED, encoding="utf-8")
+    run = CliRunner().invoke(main, ["new", str(tmp_path / "contract.yaml"), "-o", str(tmp_path / "out")])
+    assert run.exit_code == 2, run.output
+    assert "contract.yaml:4: output_model:" in run.output
+    assert "ModelCoded exists in acme_coded but requires code" in run.output
+    assert "code (str): its value must match a pattern" in run.output
+    assert "--set output_model=null" in run.output
+    assert "Traceback" not in run.output
 
 
 def test_the_packages_pass_strict_and_their_own_tests(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    for index, text in enumerate((CONTRACT, UNFILLED)):
-        generate(_read(tmp_path, text, f"c{index}.yaml").spec).write(out)
+    generate(_read(tmp_path, CONTRACT, "c0.yaml").spec).write(out)
+    for index, text in enumerate((UNFILLED, INTENT)):  # the default shape
+        generate_declarative(_read(tmp_path, text, f"c{index + 1}.yaml").spec).write(out)
     report = validate([out], level="strict", mypy_cache=MYPY_CACHE, display_root=out)
-    assert not [f for f in report.findings if f.severity == "error"], report.findings
+    assert not [f for f in report.findings if f.severity in ("error", "warning")], report.findings
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "asyncio_default_fixture_loop_scope=function",
-         "node_card_charge_effect", "node_contract_check_compute"],
+         "node_card_charge_effect", "node_contract_check_compute", "node_metrics_upsert_effect"],
         cwd=out, capture_output=True, text=True, timeout=600,
     )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
+    # the handler's answer and the request are instances of the declared models
+    answered = subprocess.run([sys.executable, "-c", """
+import asyncio
+from omnibase_core.models.reducer import model_intent
+from omnibase_core.models.validation import model_contract_validation_result as declared
+from node_contract_check_compute.handlers.handler_contract_check import HandlerContractCheck
+from node_contract_check_compute.models import ModelContractCheckInput
+from node_metrics_upsert_effect.models import ModelIntent
+from onex_support.testing.fixtures import call
+answer = asyncio.run(call(HandlerContractCheck, ModelContractCheckInput(operation="contract.check", text="t")))
+assert isinstance(answer, declared.ModelContractValidationResult), type(answer).__mro__
+request = ModelIntent(operation="upsert_metrics", subsystem="s")
+assert isinstance(request, model_intent.ModelIntent) and request.payload.intent_type == "intent_type"
+print("instances")
+"""], cwd=out, capture_output=True, text=True, timeout=300)
+    assert answered.stdout.strip() == "instances", answered.stdout[-2000:] + answered.stderr[-3000:]
 
 
 def test_a_model_in_the_nodes_own_package_is_generated_even_where_an_old_copy_is_importable(
