@@ -23,6 +23,7 @@ import hashlib
 import json
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 from codegen_ast.target import CONTRACTS_PACKAGE
@@ -154,12 +155,13 @@ class _Imported:
         return []
 
 
-def start_import(executable: str, root: Path, package: str) -> PendingImport | _Imported:
-    """Ask the worker of ``executable`` to import ``root/package`` (the folder the
-    staged files are in); collect with ``.findings()``. Answered from disk when
-    these files imported cleanly before in this environment (:class:`ImportAnswers`)."""
+def start_import(executable: str, root: Path, package: str, files: Mapping[str, str]) -> PendingImport | _Imported:
+    """Ask the worker of ``executable`` to import ``root/package``; collect with
+    ``.findings()``. ``files`` is every file staged in ``root`` (path relative to it ->
+    text). Answered from disk when these files imported cleanly before in this
+    environment (:class:`ImportAnswers`)."""
     answers = ImportAnswers.of(executable)
-    stored = answers.file(root) if answers is not None else None
+    stored = answers.file(files) if answers is not None else None
     if stored is not None and stored.is_file():
         _RUN_IMPORTS["answered"] += 1
         return _Imported()
@@ -196,15 +198,11 @@ class ImportAnswers:
             _IMPORT_ANSWERS = cls(folder / _environment_key())
         return _IMPORT_ANSWERS
 
-    def file(self, root: Path) -> Path | None:
-        """Where the answer for the files below ``root`` is kept; None when they cannot be read."""
+    def file(self, files: Mapping[str, str]) -> Path:
+        """Where the answer for ``files`` (staged path -> text) is kept."""
         digest = hashlib.sha256()
-        try:
-            for path in sorted(path for path in root.rglob("*") if path.is_file() and "__pycache__" not in path.parts):
-                digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-                digest.update(hashlib.sha256(path.read_bytes()).digest())
-        except OSError:
-            return None
+        for relative in sorted(files):
+            digest.update(relative.encode() + b"\0" + hashlib.sha256(files[relative].encode()).digest())
         return self.folder / f"{digest.hexdigest()}.json"
 
     @staticmethod
