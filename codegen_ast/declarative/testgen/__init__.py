@@ -67,9 +67,9 @@ def _shell_tests(module: TestModule, context: NodeContext, contributions: Sequen
                             b.call("entry.handlers.items")),
                 "==", b.dict_(routes))),
         ], returns="None", doc="handler_routing.default_handler: one handler per operation."))
-    routes = [route for c in contributions for route in c.routes]
-    if payload_keyed(names, routes):
-        _payload_routing_test(module, routes)
+    added = [route for c in contributions for route in c.routes]
+    if payload_keyed(names, added):
+        _payload_routing_test(module, added)
     elif spec.declared is not None and spec.declared.topic_routed:
         _topic_routing_test(module)
 
