@@ -16,11 +16,11 @@ The public API (everything else is private and may change):
 See docs/library.md for a worked example.
 """
 
-import importlib
 import sys
 import types
 from typing import TYPE_CHECKING
 
+from codegen_ast._lazy import lazy_exports
 from codegen_ast._version import __version__
 
 # public name -> the module that defines it; imported on first use (PEP 562),
@@ -86,13 +86,7 @@ if TYPE_CHECKING:
     from codegen_ast.validate import Report, validate
 
 
-def __getattr__(name: str) -> object:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'codegen_ast' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value  # later lookups skip __getattr__
-    return value
+__getattr__ = lazy_exports(__name__, _EXPORTS, globals())
 
 
 # generate, upgrade and validate are functions named like the modules that

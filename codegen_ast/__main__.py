@@ -1,3 +1,3 @@
-from codegen_ast.cli import main
+from codegen_ast.cli import run
 
-main()
+run()

@@ -6,10 +6,13 @@ Commands are imported when they run, not when the group loads: ``--help`` and
 
 from __future__ import annotations
 
+import atexit
+import gc
 import importlib
 import os
 import select
 import sys
+import threading
 
 import click
 
@@ -117,7 +120,7 @@ def _start_validation_early(arguments: list[str]) -> None:
             return
         from codegen_ast.validate.target_env import prewarm
 
-        prewarm(None)
+        prewarm(None, arguments)
     except Exception:  # an early start is an optimisation: `new` reports real problems itself
         return
 
@@ -149,3 +152,32 @@ def main() -> None:
       codegen-ast explain examples/orders_effect.yaml
       codegen-ast patterns
     """
+
+
+def run() -> None:
+    """The ``codegen-ast`` program (``python -m codegen_ast`` too): :func:`main` in a
+    process of its own. Loading the commands' modules makes some 100,000 objects
+    that live to the end, so the collector runs less often (a young generation of
+    50,000 objects, not 700); and once the command is done, its exit handlers run
+    (the validation workers stop, the on-disk tables are saved), output is flushed
+    and the process ends without tearing its modules down one by one (~0.15 s).
+    Callers of :func:`main` in their own process (tests, tools) keep Python's exit."""
+    gc.set_threshold(50_000, 20, 20)
+    code: object = 0
+    try:
+        main()
+    except SystemExit as done:
+        code = done.code
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread() and not thread.daemon:
+            thread.join()
+    if code is not None and not isinstance(code, int):
+        print(code, file=sys.stderr)  # as Python does with a SystemExit that carries a message
+        code = 1
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: nothing more can be said
+            pass
+    os._exit(code or 0)

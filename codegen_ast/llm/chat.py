@@ -21,8 +21,6 @@ import json
 import logging
 import socket
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -144,6 +142,9 @@ class ChatProvider:
         return text.replace(key, "***") if key else text
 
     def _post(self, payload: dict[str, object]) -> dict[str, Any]:
+        import urllib.error  # here, not at the top: urllib.request loads http.client and ssl (~0.1 s),
+        import urllib.request  # which a `new` that never asks a model should not pay
+
         settings = self.settings
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
         if settings.api_key:

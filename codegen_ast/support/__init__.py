@@ -13,6 +13,7 @@ generated registries ask for with ``require_api``.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -44,7 +45,18 @@ SUPPORT_API = _read_api()
 
 def support_files() -> dict[str, str]:
     """Every file of the package, by its path in the output folder
-    (``onex_support/http_api.py`` -> its text), sorted."""
+    (``onex_support/http_api.py`` -> its text), sorted. Read once per process (each
+    declarative package asks, twice): a copy of what was read."""
+    global _FILES
+    if _FILES is None:
+        _FILES = _read_files()
+    return dict(_FILES)
+
+
+_FILES: dict[str, str] | None = None
+
+
+def _read_files() -> dict[str, str]:
     root = resources.files(__name__).joinpath(PACKAGE)
     found: dict[str, str] = {}
 
@@ -60,6 +72,7 @@ def support_files() -> dict[str, str]:
     return dict(sorted(found.items()))
 
 
+@functools.cache
 def support_manifest(tool_version: str) -> str:
     """The text of ``onex_support/codegen-manifest.json``: the tool and support
     versions, the API level and a SHA-256 per file, to tell an untouched copy

@@ -6,15 +6,27 @@ model the framework refuses. So at every validation level but ``none``, the
 package is imported, with every module below it but its tests, in the target
 Python — in a worker process (:mod:`codegen_ast.validate._import_worker`) that
 stays up for the next package: a batch pays the framework's import once. The
+worker imports what packages import from the framework as soon as it starts; the
 request is sent before the other stages run and answered after them, so on two
 cores the import costs little wall time.
+
+A package that imported cleanly is remembered on disk (:class:`ImportAnswers`):
+the same files in the same environment import the same way, so a fresh process
+that builds them again (``new`` run twice on one spec) is answered from disk. A
+failure is never remembered: it is imported again, and reported again.
 """
 
 from __future__ import annotations
 
+import atexit
+import hashlib
+import json
+import os
+import sys
+from collections.abc import Mapping
 from pathlib import Path
 
-from codegen_ast.target import CONTRACTS_PACKAGE, FRAMEWORK_PACKAGE
+from codegen_ast.target import CONTRACTS_PACKAGE
 from codegen_ast.validate import _import_worker
 from codegen_ast.validate.line_worker import LineWorker, WorkerSilent, shared_worker
 from codegen_ast.validate.rules import Finding, Rule
@@ -30,26 +42,88 @@ BUILT_PACKAGES_ONLY = frozenset({IMPORT_FAILS.id})  # never reported for files o
 _ANSWER_TIMEOUT_S = 300.0
 
 
-def prewarm_import(executable: str) -> None:
-    """Start the import worker of ``executable`` now: it loads the framework while this process works."""
+def prewarm_import(executable: str, command_line: list[str] | None = None) -> None:
+    """Start the import worker of ``executable`` now: it loads the framework while this process works.
+
+    Not when the same ``command_line`` (its words, the files they name, the current
+    folder and its pyproject.toml) was run before and every import it asked was
+    answered from disk or passed: its packages are most likely answered from disk
+    again (:class:`ImportAnswers`), and a worker would only take a core loading the
+    framework for nothing. Should they differ after all, the worker starts when asked.
+    """
+    global _RUN_MARK
+    if executable in _PREWARM_DECIDED:
+        return  # decided for this process already (new asks again once it knows its options)
+    _PREWARM_DECIDED.add(executable)
+    answers = ImportAnswers.of(executable)
+    if answers is not None and command_line is not None:
+        _RUN_MARK = answers.folder / "runs" / _run_key(command_line)
+        atexit.register(_mark_run)
+        if _RUN_MARK.is_file():
+            return
     _worker(executable).start()
 
 
-# What the worker imports as it starts: what every generated package imports first.
-_PRELOAD = (f"{FRAMEWORK_PACKAGE}.nodes", CONTRACTS_PACKAGE)
+_PREWARM_DECIDED: set[str] = set()
+_RUN_MARK: Path | None = None  # this command line's mark, when it was given
+_RUN_IMPORTS = {"answered": 0, "failed": 0}
+
+
+def _run_key(command_line: list[str]) -> str:
+    digest = hashlib.sha256(json.dumps([os.getcwd(), command_line]).encode())
+    for word in [*command_line, "pyproject.toml"]:
+        try:
+            if os.path.isfile(word):
+                digest.update(Path(word).read_bytes())
+        except (OSError, ValueError):
+            continue
+    return digest.hexdigest()[:32]
+
+
+def _mark_run() -> None:
+    """At exit: mark the command line when every import it asked passed, unmark it otherwise."""
+    if _RUN_MARK is None:
+        return
+    try:
+        if _RUN_IMPORTS["answered"] and not _RUN_IMPORTS["failed"]:
+            _RUN_MARK.parent.mkdir(parents=True, exist_ok=True)
+            _RUN_MARK.touch()
+        elif _RUN_IMPORTS["failed"]:
+            _RUN_MARK.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def _preload() -> list[str]:
+    """What the worker imports as it starts, while this process builds the package:
+    through ``--imports-of``, whatever the support package written beside every
+    declarative package imports from outside itself (most of the framework, httpx,
+    redis, ...: about a second), then the framework's node base classes (its node
+    package loads them on first use)."""
+    from codegen_ast.support import PACKAGE
+    from codegen_ast.target.node_types import NODE_KINDS
+
+    support = Path(_import_worker.__file__).parents[1] / "support" / PACKAGE
+    bases = [f"{kind.base.module}:{kind.base.name}" for kind in NODE_KINDS]
+    return [*bases, "--imports-of", str(support), *_SUPPORT_IMPORTED]
+
+
+# the support modules a generated package imports (but for its tests)
+_SUPPORT_IMPORTED = ("onex_support", "onex_support.handlers", "onex_support.resources", "onex_support.values")
 
 
 def _worker(executable: str) -> LineWorker:
     script = Path(_import_worker.__file__)
-    return shared_worker([executable, str(script), *_PRELOAD], cwd=script.anchor)
+    return shared_worker([executable, str(script), *_preload()], cwd=script.anchor)
 
 
 class PendingImport:
     """An import asked of the worker; :meth:`findings` waits for its answer."""
 
-    def __init__(self, executable: str, root: Path, package: str) -> None:
+    def __init__(self, executable: str, root: Path, package: str, remember: Path | None = None) -> None:
         self.worker = _worker(executable)
         self.package = package
+        self.remember = remember
         self.worker.lock.acquire()  # one request in flight per worker
         try:
             self.worker.send({"root": str(root), "package": package})
@@ -65,11 +139,98 @@ class PendingImport:
         finally:
             self.worker.lock.release()
         if answer.get("error") is None:
+            _RUN_IMPORTS["answered"] += 1
+            if self.remember is not None:
+                ImportAnswers.remember(self.remember)
             return []
+        _RUN_IMPORTS["failed"] += 1
         file = str(answer.get("file") or f"{self.package}/__init__.py")  # relative to the staging folder
         return [IMPORT_FAILS.finding(file, int(answer.get("line") or 1), f"importing it fails: {answer['error']}")]
 
 
-def start_import(executable: str, root: Path, package: str) -> PendingImport:
-    """Ask the worker of ``executable`` to import ``root/package``; collect with ``.findings()``."""
-    return PendingImport(executable, root, package)
+class _Imported:
+    """An import answered from disk: it imported before, the same files in the same environment."""
+
+    def findings(self) -> list[Finding]:
+        return []
+
+
+def start_import(executable: str, root: Path, package: str, files: Mapping[str, str]) -> PendingImport | _Imported:
+    """Ask the worker of ``executable`` to import ``root/package``; collect with
+    ``.findings()``. ``files`` is every file staged in ``root`` (path relative to it ->
+    text). Answered from disk when these files imported cleanly before in this
+    environment (:class:`ImportAnswers`)."""
+    answers = ImportAnswers.of(executable)
+    stored = answers.file(files) if answers is not None else None
+    if stored is not None and stored.is_file():
+        _RUN_IMPORTS["answered"] += 1
+        return _Imported()
+    return PendingImport(executable, root, package, remember=stored)
+
+
+class ImportAnswers:
+    """The packages that imported cleanly, kept on disk between processes.
+
+    ``codegen-ast/imports/<environment>/<files>.json`` in the user's cache folder:
+    ``<files>`` is the SHA-256 of every file staged for the check (the package and
+    what is written beside it, such as onex_support: paths and bytes);
+    ``<environment>`` a digest of the target interpreter (its path and version),
+    the worker's source, and the installed distributions with their versions
+    (the names of the ``*.dist-info`` and ``*.egg-info`` entries and the text of the
+    ``.pth`` files on the interpreter's path), so another virtualenv or an upgraded
+    omnibase-core, pydantic or httpx is another environment. Only for the
+    interpreter running codegen-ast (another ``--python`` is always asked). A file
+    that cannot be read or written is ignored: the worker answers.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    @classmethod
+    def of(cls, executable: str) -> ImportAnswers | None:
+        global _IMPORT_ANSWERS
+        if os.path.abspath(executable) != os.path.abspath(sys.executable):
+            return None
+        if _IMPORT_ANSWERS is None:
+            import platformdirs
+
+            folder = Path(platformdirs.user_cache_dir("codegen-ast", appauthor=False)) / "imports"
+            _IMPORT_ANSWERS = cls(folder / _environment_key())
+        return _IMPORT_ANSWERS
+
+    def file(self, files: Mapping[str, str]) -> Path:
+        """Where the answer for ``files`` (staged path -> text) is kept."""
+        digest = hashlib.sha256()
+        for relative in sorted(files):
+            digest.update(relative.encode() + b"\0" + hashlib.sha256(files[relative].encode()).digest())
+        return self.folder / f"{digest.hexdigest()}.json"
+
+    @staticmethod
+    def remember(stored: Path) -> None:
+        from codegen_ast.validate.parsed import write_json
+
+        write_json(stored, {"error": None})
+
+
+_IMPORT_ANSWERS: ImportAnswers | None = None
+
+
+def _environment_key() -> str:
+    """A digest of this interpreter, the worker's source and what is installed on its path."""
+    parts = [os.path.abspath(sys.executable), sys.version, Path(_import_worker.__file__).read_text(encoding="utf-8")]
+    # sys.path[0], this program's folder (or the current one), is not on the worker's path
+    for entry in sys.path[0 if sys.flags.safe_path else 1:]:
+        try:
+            names = sorted(os.listdir(entry or "."))
+        except OSError:
+            continue
+        parts.append(entry)
+        for name in names:
+            if name.endswith((".dist-info", ".egg-info", ".egg-link")):
+                parts.append(name)
+            elif name.endswith(".pth"):
+                try:
+                    parts.append(name + Path(entry, name).read_text(encoding="utf-8", errors="replace"))
+                except OSError:
+                    parts.append(name)
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:16]

@@ -107,7 +107,7 @@ def validate_generated(
         return Report(level=chosen, tool_version=__version__)
     with staged(package, "codegen-ast-validate-") as root:
         # imported in the target Python while the other stages run (IMP003, at every level)
-        pending = start_import(TargetPython(python).executable, root.parent, package.name)
+        pending = start_import(TargetPython(python).executable, root.parent, package.name, staged_files(package))
         try:
             report = validate([root], level=chosen, python=python, mypy_cache=mypy_cache, display_root=root.parent)
         finally:
@@ -120,12 +120,19 @@ def staged(package: GeneratedPackage, prefix: str) -> Iterator[Path]:
     """The package's files written to ``<private temporary folder>/<package name>``, removed afterwards."""
     staging = Path(tempfile.mkdtemp(prefix=prefix))
     try:
-        root = staging / package.name
-        files = {**{staging / relative: text for relative, text in package.beside.items()},
-                 **{root / relative: text for relative, text in package.files.items()}}
-        for path, text in files.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
+        made = {staging}
+        for relative, text in staged_files(package).items():
+            path = staging / relative
+            if path.parent not in made:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                made.add(path.parent)
             path.write_text(text, encoding="utf-8")
-        yield root
+        yield staging / package.name
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def staged_files(package: GeneratedPackage) -> dict[str, str]:
+    """What :func:`staged` writes: path in the staging folder -> text (the package's
+    files below its name, what it needs beside it at the top)."""
+    return {**package.beside, **{f"{package.name}/{relative}": text for relative, text in package.files.items()}}

@@ -202,17 +202,19 @@ def _version(distribution: str) -> str:
         return f"{distribution} absent"
 
 
-def prewarm(python: str | Path | None = None) -> None:
+def prewarm(python: str | Path | None = None, command_line: list[str] | None = None) -> None:
     """Start now, in the target interpreter, what validation will ask, so that the
-    framework is imported there while this process works: the import check's worker,
-    and the probe server when no contract answer is on disk yet (a contract checked
-    before is answered from disk, and then no probe server starts at all)."""
+    framework is imported there while this process works: the import check's worker
+    (unless ``command_line`` ran before with every import answered: see
+    :func:`codegen_ast.validate.import_check.prewarm_import`), and the probe server
+    when no contract answer is on disk yet (a contract checked before is answered
+    from disk, and then no probe server starts at all)."""
     try:
         target = TargetPython(python)
     except ValidationInputError:
         return  # validation says what is wrong with --python
     from codegen_ast.validate.import_check import prewarm_import
 
-    prewarm_import(target.executable)
+    prewarm_import(target.executable, command_line)
     if target.in_process and ContractAnswers.of_this_environment().empty():
         _probe_server(target.executable).start()

@@ -91,7 +91,7 @@ def test_the_early_start_leaves_other_cases_to_new(monkeypatch: pytest.MonkeyPat
     from codegen_ast import cli
 
     started: list[object] = []
-    monkeypatch.setattr(target_env, "prewarm", lambda python=None: started.append(python))
+    monkeypatch.setattr(target_env, "prewarm", lambda python=None, command_line=None: started.append(python))
     monkeypatch.chdir(tmp_path)
     for arguments in (["x.yaml", "-o", "out", "--no-validate"], ["x.yaml", "--level", "none", "-o", "out"],
                       ["x.yaml", "--level=none"], ["x.yaml", "--python", "/usr/bin/python3"], ["--help"]):
