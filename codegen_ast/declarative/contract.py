@@ -30,13 +30,27 @@ def routing_table(
     }
 
 
-def operation_entry(names: DeclarativeNames, operation: str, routed: str, topic: str | None) -> dict[str, Any]:
+def payload_keyed(names: DeclarativeNames, routes: Sequence[dict[str, Any]]) -> bool:
+    """Whether ``handler_routing`` is ``payload_type_match``: the contract routes by payload
+    type, or (a node not routed by topic) the node adds routes the framework keys by their
+    event model (consumed events, discovery). Then each operation is keyed by a payload
+    model of its own (``names.payload_models()``): one model shared by every operation
+    would route one payload type to every operation's handler."""
+    declared = names.spec.declared
+    if declared is not None and declared.topic_routed:
+        return False
+    return names.payload_routed or bool(routes)
+
+
+def operation_entry(names: DeclarativeNames, operation: str, routed: str, topic: str | None,
+                    keyed_by_payload: bool = False) -> dict[str, Any]:
     """One operation's route: its command ``topic`` (none when the contract declares none).
-    Routed by payload type (payload_type_match, as the contract writes it), the entry
-    names the operation's own payload model, keeps the route's ``event_type`` and
-    ``message_category`` as written, and an ``operation`` only where the contract wrote one."""
+    Routed by payload type (payload_type_match: as the contract writes it, or because the
+    node routes consumed events), the entry names the operation's own payload model, keeps
+    the route's ``event_type`` and ``message_category`` as written, and an ``operation``
+    only where the contract wrote one (always, for a spec of ours)."""
     route = names.spec.declared.handler_for(operation) if names.spec.declared else None
-    if names.payload_routed:
+    if keyed_by_payload:
         model, file = names.payload_models()[operation]
         written = {key: value for key, value in (("event_type", route.event_type if route else None),
                                                   ("message_category", route.message_category if route else None))
@@ -94,6 +108,7 @@ def build_contract(
         routes += contribution.routes
         publishes += contribution.publishes
     commands = command_topics(context, names)
+    by_payload = payload_keyed(names, routes)
     declared = spec.declared
     topic_routed = declared is not None and declared.topic_routed  # kept: the contract routes by topic
     if declared is None:  # a spec of ours: the node's command and terminal topics
@@ -126,8 +141,9 @@ def build_contract(
             package, names.entry_class,
             [*(operation_entry(names, op, spec.routed(op), commands[op]) for op in context.operations),
              *(_topic_keyed(route) for route in routes)] if topic_routed else
-            [*(operation_entry(names, op, spec.routed(op), commands[op]) for op in context.operations), *routes],
-            "topic_pattern" if topic_routed else "payload_type_match" if routes or names.payload_routed else "operation_match",
+            [*(operation_entry(names, op, spec.routed(op), commands[op], by_payload) for op in context.operations),
+             *routes],
+            "topic_pattern" if topic_routed else "payload_type_match" if by_payload else "operation_match",
         ),
     }
     if declared is not None:  # what the source contract wrote and the generator does not: carried unchanged

@@ -10,7 +10,7 @@ from codegen_ast import builders as b
 from codegen_ast._version import __version__
 from codegen_ast.collisions import check_modules, check_spec
 from codegen_ast.decisions import SERVICE_FIX, service_fix
-from codegen_ast.declarative.contract import build_contract
+from codegen_ast.declarative.contract import build_contract, payload_keyed
 from codegen_ast.declarative.defaults import default_run
 from codegen_ast.declarative.entry import build_entry
 from codegen_ast.declarative.kinds import kind_events, registry_base, step_events
@@ -118,7 +118,7 @@ def build_declarative_modules(
     for contribution in contributions:
         handler_exports += contribution.handler_exports
         model_exports += contribution.model_exports
-    if names.payload_routed:
+    if payload_keyed(names, [route for contribution in contributions for route in contribution.routes]):
         for routed_by, (model, file) in names.payload_models().items():
             package_models[f"models/{file}.py"] = build_payload_model(names, routed_by, spec.routed(routed_by), model)
             model_exports.append((f".{file}", model))

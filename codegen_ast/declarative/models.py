@@ -162,13 +162,21 @@ def build_request_model(spec: NodeSpec, names: DeclarativeNames) -> cst.Module:
 
 def build_payload_model(names: DeclarativeNames, operation: str, routed: str, name: str) -> cst.Module:
     """The payload model the framework routes ``operation`` by (payload_type_match): the
-    node's request for that operation, its ``operation`` fixed to it (a payload of
-    another type does not validate into it)."""
+    node's request for that operation. For a contract that routes by payload type its
+    ``operation`` is fixed to it (a payload of another type does not validate into it).
+    For a node routed by payload only because it consumes events (or has a discovery
+    handler), every operation shares the node's one command topic, where RuntimeLocal
+    fails a run on a command an entry of that topic does not validate
+    (``runtime_local_adapter.on_message``): there the model takes any operation of the
+    node, defaulting to its own, and another operation's handler answers None."""
     imports = b.ImportSet().add("typing", "Literal").add("pydantic", "Field")
     imports.add(f".{names.request_module}", names.request_model)
-    body = [b.assign("operation", _described(f"The {routed} operation, the only one this payload runs.",
-                                             default=b.string_literal(routed)),
-                     b.subscript("Literal", b.string_literal(routed)))]
+    if names.payload_routed:
+        said, kind = f"The {routed} operation, the only one this payload runs.", b.subscript("Literal", b.string_literal(routed))
+    else:
+        said = f"The operation to run, {routed} unless another is named (all share the node's command topic)."
+        kind = b.subscript("Literal", *(b.string_literal(op.routed) for op in names.spec.effective_operations))
+    body = [b.assign("operation", _described(said, default=b.string_literal(routed)), kind)]
     doc = (f"The payload the {routed} operation of {names.node_class} is routed by (handler_routing: "
            f"payload_type_match): a {names.request_model} of that operation.")
     return b.module([*imports.statements(), b.class_(name, [names.request_model], body, doc=doc)], doc=doc)

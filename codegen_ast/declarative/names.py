@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import keyword
 import re
 from dataclasses import dataclass, field
 
@@ -128,7 +129,8 @@ class DeclarativeNames:
     def payload_models(self) -> dict[str, tuple[str, str]]:
         """Operation -> (class, file under ``models/``) of the payload model it is routed
         by: the contract's route's ``event_model`` (else its ``input_model``) as written,
-        else ``Model<Operation>Payload``; a name or file already taken gets the derived one."""
+        else ``Model<Operation>Payload``; a name or file already taken, or ``None`` (a route
+        that takes no input), gets the derived one."""
         taken_classes = {self.request_model, self.answer_model}
         taken_files = {self.request_module, self.answer_module}
         found: dict[str, tuple[str, str]] = {}
@@ -136,7 +138,7 @@ class DeclarativeNames:
             route = self.spec.declared.handler_for(operation.name) if self.spec.declared else None
             name, module = _written_model(route)
             derived = f"Model{camel(operation.name)}Payload"
-            if name is None or not _CLASS.fullmatch(name) or name in taken_classes:
+            if name is None or not _CLASS.fullmatch(name) or keyword.iskeyword(name) or name in taken_classes:
                 name, module = derived, None
             file = _model_file(name, module)
             if file in taken_files:

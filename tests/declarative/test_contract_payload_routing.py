@@ -83,3 +83,80 @@ def test_an_operation_routed_contract_keeps_operation_match(tmp_path: Path) -> N
     contract = yaml.safe_load(generate_declarative(read_spec(path).spec).files["contract.yaml"])
     assert contract["handler_routing"]["routing_strategy"] == "operation_match"
     assert all("operation" in entry for entry in contract["handler_routing"]["handlers"])
+
+
+OWN_SPEC = """\
+name: alerts
+node_type: effect
+description: Raise and clear alerts from monitoring events.
+operations:
+  - {name: raise_alert, description: Raise an alert.}
+  - {name: clear_alert, description: Clear an alert.}
+input_fields:
+  - {name: alert_id, type: str, description: The alert.}
+output_fields:
+  - {name: alert_id, type: str}
+events:
+  subscribes:
+    - {event_type: alert.fired, operation: raise_alert, topic: onex.evt.monitoring.alert-fired.v1, fields: [alert_id]}
+    - {event_type: alert.resolved, operation: clear_alert, topic: onex.evt.monitoring.alert-resolved.v1, fields: [alert_id]}
+"""
+
+
+def test_a_spec_of_ours_that_consumes_events_keys_each_operation_by_a_payload_model_of_its_own(tmp_path: Path) -> None:
+    """Our own dialect: consumed events make the routing payload_type_match (the framework
+    keys their handlers by event model); each operation then has a payload model of its own,
+    not one request model shared by every operation (which the framework would route to
+    every operation's handler). The generated test checks it and fails when it is broken."""
+    spec = tmp_path / "alerts.yaml"
+    spec.write_text(OWN_SPEC, encoding="utf-8")
+    out = tmp_path / "out"
+    generate_declarative(read_spec(spec).spec).write(out)
+    write_support(out)
+    node = "node_alerts_effect"
+    routing = yaml.safe_load((out / node / "contract.yaml").read_text(encoding="utf-8"))["handler_routing"]
+    assert routing["routing_strategy"] == "payload_type_match"
+    table = ModelHandlerRoutingSubcontract.model_validate(routing).build_routing_table()
+    assert table == {
+        "ModelRaiseAlertPayload": ["HandlerRaiseAlert"], "ModelClearAlertPayload": ["HandlerClearAlert"],
+        "ModelAlertFiredEvent": ["HandlerOnAlertFired"], "ModelAlertResolvedEvent": ["HandlerOnAlertResolved"],
+    }
+    assert [entry["operation"] for entry in routing["handlers"][:2]] == ["raise_alert", "clear_alert"]
+    tests = (out / node / "tests" / "test_alerts.py").read_text(encoding="utf-8")
+    assert "def test_the_framework_routes_each_payload_type_to_its_handler(" in tests
+    passed = pytest_in(out, node)
+    assert passed.returncode == 0, passed.stdout[-4000:] + passed.stderr[-2000:]
+    path = out / node / "contract.yaml"
+    contract = yaml.safe_load(path.read_text(encoding="utf-8"))  # both operations under one model, as before
+    contract["handler_routing"]["handlers"][1]["event_model"] = contract["handler_routing"]["handlers"][0]["event_model"]
+    path.write_text(yaml.safe_dump(contract), encoding="utf-8")
+    failed = pytest_in(out, node, "-k", "payload_type")
+    assert failed.returncode == 1 and "1 failed" in failed.stdout, failed.stdout[-3000:]
+
+
+NO_INPUT = """\
+name: node_session_read_effect
+node_type: EFFECT_GENERIC
+description: Read the session index.
+capabilities: [{name: session.read}]
+io_operations:
+  - {operation: session.index.read, output_fields: [{name: found, type: bool}]}
+handler_routing:
+  routing_strategy: operation_match
+  handlers:
+    - operation: session.index.read
+      handler: {name: HandlerSessionIndexRead, module: acme.handlers.handler_session_index_read}
+      input_model: {name: "None", description: No input required.}
+"""
+
+
+def test_a_route_whose_input_model_is_none_gets_a_derived_payload_model(tmp_path: Path) -> None:
+    """``input_model: {name: "None"}`` says the operation takes no input: not a class name
+    (``class None`` does not compile) when the node is keyed by payload (its discovery route)."""
+    path = tmp_path / "contract.yaml"
+    path.write_text(NO_INPUT, encoding="utf-8")
+    package = generate_declarative(read_spec(path).spec)
+    routing = yaml.safe_load(package.files["contract.yaml"])["handler_routing"]
+    assert routing["routing_strategy"] == "payload_type_match"
+    assert routing["handlers"][0]["event_model"]["name"] == "ModelSessionIndexReadPayload"
+    assert not [name for name, text in package.files.items() if "class None" in text or name.endswith("model_none.py")]

@@ -17,6 +17,7 @@ from typing import Any
 import libcst as cst
 
 from codegen_ast import builders as b
+from codegen_ast.declarative.contract import payload_keyed
 from codegen_ast.declarative.names import DeclarativeNames
 from codegen_ast.declarative.testgen.common import SERVICES, TESTING, Statements, TestModule
 from codegen_ast.declarative.testgen.crud import CrudTests
@@ -66,8 +67,9 @@ def _shell_tests(module: TestModule, context: NodeContext, contributions: Sequen
                             b.call("entry.handlers.items")),
                 "==", b.dict_(routes))),
         ], returns="None", doc="handler_routing.default_handler: one handler per operation."))
-    if names.payload_routed:
-        _payload_routing_test(module, [route for c in contributions for route in c.routes])
+    added = [route for c in contributions for route in c.routes]
+    if payload_keyed(names, added):
+        _payload_routing_test(module, added)
     elif spec.declared is not None and spec.declared.topic_routed:
         _topic_routing_test(module)
 
