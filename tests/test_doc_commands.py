@@ -33,7 +33,10 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import platformdirs
 import pytest
+
+from mypy.dmypy.client import is_running
 
 from codegen_ast.validate import REPORT_SCHEMA
 from tests.chat_standin import ChatStandIn
@@ -124,6 +127,22 @@ def _answer(payload: dict[str, Any]) -> str:
 def stand_in() -> Iterator[ChatStandIn]:
     with ChatStandIn(answer=_answer).running() as running:
         yield running
+
+
+@pytest.fixture(scope="module", autouse=True)
+def mypy_daemons_stopped() -> Iterator[None]:
+    """The documented strict commands run as a user's do, so they start mypy's daemon: stop those they started."""
+    roots = [Path(platformdirs.user_cache_dir("codegen-ast", appauthor=False)), MYPY_CACHE]
+    if os.environ.get("MYPY_CACHE_DIR"):
+        roots.append(Path(os.environ["MYPY_CACHE_DIR"]))
+    def running() -> set[Path]:
+        return {path for root in roots for path in root.glob("**/codegen-ast-dmypy/*.json") if is_running(str(path))}
+
+    before = running()
+    yield
+    for status_file in running() - before:
+        subprocess.run([sys.executable, "-m", "mypy.dmypy", "--status-file", str(status_file), "stop"],
+                       capture_output=True, timeout=60, check=False, stdin=subprocess.DEVNULL)
 
 
 @pytest.fixture(scope="module")
