@@ -51,7 +51,7 @@ def check(root: str, package: str) -> dict[str, Any]:
             for found in pkgutil.walk_packages(module.__path__, package + "."):
                 if ".tests" not in found.name:
                     importlib.import_module(found.name)
-        return {"error": None}
+        return {"error": None, "unversioned": _unversioned(root)}
     except BaseException as error:  # whatever the import raises is the answer
         inside = [frame for frame in traceback.extract_tb(error.__traceback__)
                   if os.path.abspath(frame.filename).startswith(os.path.abspath(root) + os.sep)]
@@ -65,6 +65,27 @@ def check(root: str, package: str) -> dict[str, Any]:
         sys.path.remove(root)
         _forget(package)
         _forget_from(root)
+
+
+def _unversioned(root: str) -> list[str]:
+    """Files of the loaded modules that come from neither ``root``, the standard library
+    nor an installed distribution's folder (a source folder on the path, an editable
+    project): no installed version stands for their contents, so an answer that may
+    rest on them is not kept on disk."""
+    import sysconfig
+
+    paths = sysconfig.get_paths()
+    known = tuple(os.path.abspath(folder) + os.sep for folder in
+                  (root, *(paths[key] for key in ("stdlib", "platstdlib", "purelib", "platlib"))))
+    found = set()
+    for name, module in list(sys.modules.items()):
+        file = getattr(module, "__file__", None)
+        if name == "__main__" or not file:
+            continue
+        place = os.path.abspath(file)
+        if not place.startswith(known) and not {"site-packages", "dist-packages"} & set(place.split(os.sep)):
+            found.add(place)
+    return sorted(found)[:20]
 
 
 def _preload(names: list[str]) -> None:

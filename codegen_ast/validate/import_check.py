@@ -13,7 +13,9 @@ cores the import costs little wall time.
 A package that imported cleanly is remembered on disk (:class:`ImportAnswers`):
 the same files in the same environment import the same way, so a fresh process
 that builds them again (``new`` run twice on one spec) is answered from disk. A
-failure is never remembered: it is imported again, and reported again.
+failure is never remembered: it is imported again, and reported again; nor is an
+import during which a module came from a source folder on the path rather than an
+installed distribution, since the key does not cover that module's contents.
 """
 
 from __future__ import annotations
@@ -139,9 +141,12 @@ class PendingImport:
         finally:
             self.worker.lock.release()
         if answer.get("error") is None:
-            _RUN_IMPORTS["answered"] += 1
-            if self.remember is not None:
-                ImportAnswers.remember(self.remember)
+            if answer.get("unversioned"):  # its modules' contents are not in the key: ask again next time
+                _RUN_IMPORTS["failed"] += 1
+            else:
+                _RUN_IMPORTS["answered"] += 1
+                if self.remember is not None:
+                    ImportAnswers.remember(self.remember)
             return []
         _RUN_IMPORTS["failed"] += 1
         file = str(answer.get("file") or f"{self.package}/__init__.py")  # relative to the staging folder

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from codegen_ast.declarative.generate import generate_declarative
 from codegen_ast.generate import GeneratedPackage
 from codegen_ast.readers import read_node_spec
 from codegen_ast.validate import import_check, validate_generated
+from codegen_ast.validate.line_worker import LineWorker
 from tests.conftest import EXAMPLE_SPEC
 
 
@@ -128,3 +130,42 @@ def test_the_program_ends_with_its_exit_status_and_all_its_output(tmp_path: Path
                              capture_output=True, text=True, timeout=300, check=False, cwd=tmp_path)
     assert missing.returncode == 2, (missing.returncode, missing.stderr)
     assert "absent" in missing.stderr and "Traceback" not in missing.stderr, missing.stderr
+
+
+
+@pytest.fixture
+def fresh_workers(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Each import asked of a worker of its own, started with the test's environment
+    (the shared one was started before the test set PYTHONPATH); all stopped after."""
+    started: list[LineWorker] = []
+
+    def fresh(executable: str) -> LineWorker:
+        script = Path(import_check._import_worker.__file__)
+        started.append(LineWorker([executable, str(script)], cwd=script.anchor))
+        return started[-1]
+
+    monkeypatch.setattr(import_check, "_worker", fresh)
+    yield
+    for worker in started:
+        worker.stop()
+
+
+@pytest.mark.usefixtures("fresh_workers")
+def test_an_import_resting_on_a_source_folder_is_not_remembered(asked: list[str], package: GeneratedPackage,
+                                                                tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """A module from a folder on the path, not an installed distribution, has no version
+    in the environment's key: an edit to it must reach the next check, so nothing is kept."""
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "shop_models_under_edit.py").write_text("VALUE = 1\n", encoding="utf-8")
+    monkeypatch.setenv("PYTHONPATH", str(source))
+    files = dict(package.files)
+    files["handler.py"] += "\nimport shop_models_under_edit  # noqa: E402,F401\n"
+    edited = dataclasses.replace(package, files=files)
+    assert _imp003(edited) == []
+    assert list((tmp_path / "answers").glob("*.json")) == []
+    (source / "shop_models_under_edit.py").write_text('raise RuntimeError("edited at import")\n', encoding="utf-8")
+    found = _imp003(edited)
+    assert len(found) == 1 and "edited at import" in found[0], found
+    assert asked == [package.name] * 2
