@@ -9,7 +9,8 @@ Each benchmark runs as ``python -m benchmarks.<name>`` in its own process (so no
 inherits another's imports, caches or garbage), prints its own tables and writes
 benchmarks/results/<name>.json; this command then collects those files into
 results/all.json and writes the summary table of benchmarks/README.md from it. ``upgrade``
-runs only when benchmarks/upgrade.py exists. Generation needs the ``bench`` extra:
+runs only when benchmarks/upgrade.py exists. Generation and jinja_declarative (their
+Jinja2 + black baselines) need the ``bench`` extra:
 ``.venv/bin/pip install -e '.[bench]'``.
 """
 
@@ -29,7 +30,7 @@ from benchmarks.generation import machine
 ROOT = Path(__file__).resolve().parent.parent
 HERE = ROOT / "benchmarks"
 RESULTS = HERE / "results"
-ORDER = ("selection", "generation", "declarative", "typecheck", "upgrade", "proportion", "scaling", "reader_fuzz", "contract_corpus")
+ORDER = ("selection", "generation", "declarative", "jinja_declarative", "typecheck", "upgrade", "proportion", "scaling", "reader_fuzz", "contract_corpus")
 README = HERE / "README.md"
 BEGIN, END = "<!-- summary table: python -m benchmarks -->", "<!-- end of the summary table -->"
 
@@ -124,6 +125,19 @@ def summary_rows(results: dict[str, dict[str, Any]]) -> list[tuple[str, str, str
                 (name, "  nothing kept between packages / kept, CPU",
                  f"{data['nothing_kept_over_kept_cpu']:.2f}x ({data['package_nothing_kept_cpu_ms']:.1f} ms)", ""),
             ]
+        elif name == "jinja_declarative" and "summary" in data:
+            summary = data["summary"]
+            ratio = (f"{summary['median_ratio_cpu']:.2f}x (wall {summary['median_ratio_wall']:.2f}x)"
+                     if summary["all_identical"] else "refused: texts differ")
+            rows += [
+                (name, "declarative node.py + handlers, ours / Jinja2+black, median over goldens, CPU", ratio,
+                 f"<= {summary['ratio_goal']}x"),
+                (name, "  texts identical", summary["identical_texts"], "all"),
+            ]
+            for kind, row in data["per_kind"].items():
+                if row["ratio_cpu"] is not None:
+                    rows.append((name, f"  {kind} ({row['files_in_goldens']} files), ruff call shared by lines",
+                                 f"{row['ratio_cpu']:.2f}x", ""))
         elif name == "typecheck" and _get(data, "ratio_24_to_1") is not None:
             for label, key in (("1 package", "one_package"), ("24 packages, 1 call", "all_packages_one_call")):
                 row = data.get(key, {})
@@ -205,6 +219,7 @@ def main(argv: list[str] | None = None) -> None:
         return
     chosen = [name for name in ORDER if name in arguments.only.split(",")]
     extra = {"generation": ["--runs", "5", "--memory-packages", "30"], "declarative": ["--runs", "3"],
+             "jinja_declarative": ["--runs", "5"],
              "scaling": ["--quick"],
              "reader_fuzz": ["--examples", "1000"]} if arguments.quick else {}
     results = {name: run_one(name, extra.get(name, [])) for name in chosen}

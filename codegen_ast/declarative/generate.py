@@ -90,10 +90,11 @@ def _registry(context: NodeContext, names: DeclarativeNames, contributions: Sequ
     return build_registry(context.spec.class_name, context.spec.name, names.resources_class, parts, SUPPORT_API)
 
 
-def build_declarative_modules(
-    spec: NodeSpec, context: NodeContext, contributions: Sequence[Contribution]
+def operation_handlers(
+    spec: NodeSpec, context: NodeContext, names: DeclarativeNames, contributions: Sequence[Contribution]
 ) -> dict[str, cst.Module]:
-    names = DeclarativeNames.of(spec)
+    """``handlers/handler_<operation>.py`` of each operation: the body a pattern
+    contributed, else the default run."""
     runs = {op: run for c in contributions for op, run in c.runs.items()}
     events: dict[str, list[str]] = {}
     for contribution in contributions:
@@ -111,27 +112,45 @@ def build_declarative_modules(
             cached=operation.name in cached,
             routed=operation.routed,
         )
+    return handlers
+
+
+def entry_modules(
+    spec: NodeSpec, context: NodeContext, names: DeclarativeNames, contributions: Sequence[Contribution]
+) -> dict[str, cst.Module]:
+    """``node.py`` (the shell), ``handler.py`` (the entry handler) and ``handlers/__init__.py``."""
     routes = [(f".handlers.{names.handler_module(op.name)}", names.handler_class(op.name)) for op in spec.effective_operations]
     handler_exports = [(module.removeprefix(".handlers"), name) for module, name in routes]
+    for contribution in contributions:
+        handler_exports += contribution.handler_exports
+    request = (f".models.{names.request_module}", names.request_model)
+    answer = (f".models.{names.answer_module}", names.answer_model)
+    return {
+        "node.py": _shell(context, names),
+        "handler.py": build_entry(spec.class_name, names.entry_class, routes, request, answer),
+        "handlers/__init__.py": build_reexports(f"The handlers of {spec.class_name}.", handler_exports),
+    }
+
+
+def build_declarative_modules(
+    spec: NodeSpec, context: NodeContext, contributions: Sequence[Contribution]
+) -> dict[str, cst.Module]:
+    names = DeclarativeNames.of(spec)
+    handlers = operation_handlers(spec, context, names, contributions)
     model_exports = [(f".{names.request_module}", names.request_model), (f".{names.answer_module}", names.answer_model)]
     package_models: dict[str, cst.Module] = {}
     for contribution in contributions:
-        handler_exports += contribution.handler_exports
         model_exports += contribution.model_exports
     if payload_keyed(names, [route for contribution in contributions for route in contribution.routes]):
         for routed_by, (model, file) in names.payload_models().items():
             package_models[f"models/{file}.py"] = build_payload_model(names, routed_by, spec.routed(routed_by), model)
             model_exports.append((f".{file}", model))
-    request = (f".models.{names.request_module}", names.request_model)
-    answer = (f".models.{names.answer_module}", names.answer_model)
     package = {
         "__init__.py": build_reexports(
             f"The {spec.node_type} node package {spec.package_name} (declarative).",
             [(".node", spec.class_name), (".handler", names.entry_class), *((".models", item) for _, item in model_exports[:2])],
         ),
-        "node.py": _shell(context, names),
-        "handler.py": build_entry(spec.class_name, names.entry_class, routes, request, answer),
-        "handlers/__init__.py": build_reexports(f"The handlers of {spec.class_name}.", handler_exports),
+        **entry_modules(spec, context, names, contributions),
         "models/__init__.py": build_reexports(f"The models of {spec.class_name}.", model_exports),
         f"models/{names.request_module}.py": build_request_model(spec, names),
         f"models/{names.answer_module}.py": build_answer_model(spec, names),
