@@ -251,6 +251,8 @@ def serve(config: dict[str, Any], names: list[str]) -> None:
         _preload(names, asked=lambda: False)
         if environment_key(config["entries"]) != config["key"]:
             return  # not the environment it was started for (or no longer)
+        if "threading" in sys.modules and sys.modules["threading"].active_count() > 1:
+            return  # a thread the preload started: a child forked now could hang on its locks
         server = _Server(config, lock)
         server.run()
     finally:
