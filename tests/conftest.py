@@ -5,7 +5,8 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-from collections.abc import Iterator
+import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -28,29 +29,42 @@ os.environ["CODEGEN_AST_IMPORT_SERVER"] = "0"
 IMPORT_SERVER_SCRIPT = ROOT / "codegen_ast" / "validate" / "_import_worker.py"
 
 
-def import_server_processes() -> set[int]:
-    """The pids of the import servers of this checkout that run now (zombies aside)."""
-    found = set()
+def import_server_processes(place: str = "") -> dict[int, str]:
+    """The import servers of this checkout that run now (zombies aside), their socket's
+    path containing ``place``: pid -> command line."""
+    found = {}
     for entry in Path("/proc").glob("[0-9]*"):
         try:
             words = (entry / "cmdline").read_bytes().split(b"\0")
         except OSError:
             continue
-        if os.fsencode(IMPORT_SERVER_SCRIPT) in words and b"--serve" in words:
-            found.add(int(entry.name))
+        if os.fsencode(IMPORT_SERVER_SCRIPT) in words and b"--serve" in words and os.fsencode(place) in b" ".join(words):
+            found[int(entry.name)] = os.fsdecode(b" ".join(words))
     return found
 
 
-@pytest.fixture(scope="session", autouse=True)
-def import_servers_left() -> Iterator[None]:
-    """No import server the suite started outlives it (one that does is killed, and fails the run)."""
-    before = import_server_processes()
-    yield
-    left = import_server_processes() - before
+def import_servers_left(before: Iterable[int] = (), place: str = "", timeout_s: float = 10.0) -> dict[int, str]:
+    """The import servers (their socket's path containing ``place``) but for ``before``
+    still running after ``timeout_s`` (a stopped one takes a moment to end); those are killed."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        left = {pid: command for pid, command in import_server_processes(place).items() if pid not in before}
+        if not left or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
     for pid in left:
         with contextlib.suppress(OSError):
             os.kill(pid, signal.SIGKILL)
-    assert not left, f"import servers left running by the suite: pids {sorted(left)}"
+    return left
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_import_server_left() -> Iterator[None]:
+    """No import server the suite started outlives it (one that does is killed, and fails the run)."""
+    before = set(import_server_processes())
+    yield
+    left = import_servers_left(before)
+    assert not left, f"import servers left running by the suite: {left}"
 
 
 @pytest.fixture(scope="session")

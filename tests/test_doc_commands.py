@@ -146,7 +146,7 @@ def mypy_daemons_stopped() -> Iterator[None]:
         subprocess.run([sys.executable, "-m", "mypy.dmypy", "--status-file", str(status_file), "stop"],
                        capture_output=True, timeout=60, check=False, stdin=subprocess.DEVNULL)
     # and the import check's servers (an edited spec's check starts one for the next command)
-    started = import_server_processes() - servers_before
+    started = set(import_server_processes()) - set(servers_before)
     for server in import_server.servers(roots[0] / import_server.FOLDER):
         if server.pid() in started:
             server.stop()

@@ -30,7 +30,7 @@ from codegen_ast.validate import (
     validate_generated,
 )
 from codegen_ast.validate.rules import Finding
-from tests.conftest import EXAMPLE_SPEC
+from tests.conftest import EXAMPLE_SPEC, import_servers_left
 from tests.validate.conftest import count_worker_requests
 
 UP_TIMEOUT_S = 120.0  # the server waits for its starter (up to 3 s), then loads the framework
@@ -70,9 +70,9 @@ def home(monkeypatch: pytest.MonkeyPatch) -> Iterator[Home]:
         yield Home(root, count_worker_requests(monkeypatch))
     finally:
         import_server.stop_servers(root / import_server.FOLDER)
-        left = [server.pid() for server in import_server.servers(root / import_server.FOLDER) if server.alive()]
+        left = import_servers_left(place=str(root))
         shutil.rmtree(root, ignore_errors=True)
-        assert left == [], f"import servers left running: {left}"
+        assert left == {}, f"import servers left running: {left}"
 
 
 @pytest.fixture(scope="module")
