@@ -489,11 +489,17 @@ def command_line(runs: int) -> dict[str, Any]:
     """Wall time (and CPU of the command with the children it waits for) of
     ``codegen-ast new`` and of importing the CLI, each in a fresh process.
 
-    ``new`` at the default level (standard) twice: **repeated**, the same spec again
+    ``new`` at the default level (standard): **repeated**, the same spec again
     (everything the user's cache folder keeps is warm, the import check (IMP003)
-    answered from disk), and **import check cold**, a cache folder (XDG_CACHE_HOME)
-    holding a copy of the user's but for the import answers (codegen-ast/imports):
-    what a spec edited since the last run costs, the package imported in the worker.
+    answered from disk); **import check cold**, a cache folder (XDG_CACHE_HOME)
+    holding a copy of the user's but for the import answers (codegen-ast/imports,
+    removed before each run): what a spec edited since the last run costs for the
+    import check, the package imported by the import server, up since the first such
+    run (its forked child's CPU counted too); the same **without the import server**
+    (``CODEGEN_AST_IMPORT_SERVER=0``: imported in a worker that loads the framework
+    first, as the first edit after the server's idle timeout); and **edited**, a copy
+    of the spec with another description each run in that cache folder (the contract
+    checks are not answered from disk either), the import server up.
     ``--level strict``: its first run in the series (``new_level_strict_cold_ms``; cold
     only when the user's mypy cache, ``codegen-ast/mypy`` in the cache folder or
     ``MYPY_CACHE_DIR``, is), then the warm figure, the same command again, the package
@@ -504,34 +510,64 @@ def command_line(runs: int) -> dict[str, Any]:
     import shutil
     import tempfile
 
+    from codegen_ast.validate import import_server
+
     spec = ROOT / "examples" / "orders_effect.yaml"
-    samples: dict[str, list[tuple[float, float]]] = {"imports": [], "standard": [], "import_cold": [], "strict": []}
+    kinds = ("imports", "standard", "import_cold", "import_cold_worker", "edited", "strict")
+    samples: dict[str, list[tuple[float, float]]] = {kind: [] for kind in kinds}
     with tempfile.TemporaryDirectory(prefix="generation-bench-") as temp:
         output, workdir, cold = Path(temp) / "out", Path(temp) / "work", Path(temp) / "cache"
         workdir.mkdir()
         users = Path(platformdirs.user_cache_dir("codegen-ast", appauthor=False))
+        if users.is_dir():
+            shutil.copytree(users, cold / "codegen-ast", ignore=shutil.ignore_patterns("imports", "mypy", import_server.FOLDER))
+        servers = cold / "codegen-ast" / import_server.FOLDER
+
+        def server_cpu() -> float:
+            """CPU of the children the import server has reaped (its forked imports)."""
+            total = 0.0
+            for server in import_server.servers(servers):
+                pid = server.pid()
+                with contextlib.suppress(OSError, ValueError, TypeError):
+                    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                    total += (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")
+            return total
 
         def fresh(command: list[str], cwd: Path, environment: dict[str, str] | None = None) -> tuple[float, float]:
-            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            before, served = resource.getrusage(resource.RUSAGE_CHILDREN), server_cpu()
             wall, _ = timed(lambda: subprocess.run(command, check=True, cwd=cwd, env=environment))
-            after = resource.getrusage(resource.RUSAGE_CHILDREN)
-            return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+            after, served = resource.getrusage(resource.RUSAGE_CHILDREN), server_cpu() - served
+            return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime) + served
 
-        def new(level: str, environment: dict[str, str] | None = None) -> tuple[float, float]:
-            command = [sys.executable, "-m", "codegen_ast", "new", str(spec), "-o", str(output), "--force", "-q"]
+        def new(level: str, environment: dict[str, str] | None = None, source: Path = spec) -> tuple[float, float]:
+            command = [sys.executable, "-m", "codegen_ast", "new", str(source), "-o", str(output), "--force", "-q"]
             return fresh([*command, "--level", level], workdir, environment)
 
-        def import_cold() -> tuple[float, float]:
-            shutil.rmtree(cold, ignore_errors=True)
-            if users.is_dir():
-                shutil.copytree(users, cold / "codegen-ast", ignore=shutil.ignore_patterns("imports", "mypy"))
-            return new("standard", {**os.environ, "XDG_CACHE_HOME": str(cold)})
+        def import_cold(server: bool = True) -> tuple[float, float]:
+            shutil.rmtree(cold / "codegen-ast" / "imports", ignore_errors=True)
+            return new("standard", {**os.environ, "XDG_CACHE_HOME": str(cold),
+                                    "CODEGEN_AST_IMPORT_SERVER": "1" if server else "0"})
 
-        new("standard")  # the user's cache folder warm for this spec
-        for _ in range(runs):  # alternating, so both see the same machine
-            samples["imports"].append(fresh([sys.executable, "-c", "import codegen_ast.cli"], ROOT))
-            samples["standard"].append(new("standard"))
-            samples["import_cold"].append(import_cold())
+        def edited(run: int) -> tuple[float, float]:
+            text = spec.read_text(encoding="utf-8").replace("\ndescription: ", f"\ndescription: (edit {run}) ", 1)
+            (workdir / "edited.yaml").write_text(text, encoding="utf-8")
+            return new("standard", {**os.environ, "XDG_CACHE_HOME": str(cold), "CODEGEN_AST_IMPORT_SERVER": "1"},
+                       workdir / "edited.yaml")
+
+        try:
+            new("standard")  # the user's cache folder warm for this spec
+            import_cold()  # imported in the worker: starts the import server of the copy
+            deadline = time.monotonic() + 120
+            while not any(server.up() for server in import_server.servers(servers)) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            for run in range(runs):  # alternating, so both see the same machine
+                samples["imports"].append(fresh([sys.executable, "-c", "import codegen_ast.cli"], ROOT))
+                samples["standard"].append(new("standard"))
+                samples["import_cold"].append(import_cold())
+                samples["import_cold_worker"].append(import_cold(server=False))
+                samples["edited"].append(edited(run))
+        finally:
+            import_server.stop_servers(servers)
         strict_cold = new("strict")[0]
         for _ in range(runs):
             samples["strict"].append(new("strict"))
@@ -550,6 +586,10 @@ def command_line(runs: int) -> dict[str, Any]:
         "new_level_standard_cpu_ms": cpu("standard"),
         "new_level_standard_import_cold_ms": wall("import_cold"),
         "new_level_standard_import_cold_cpu_ms": cpu("import_cold"),
+        "new_level_standard_import_cold_worker_ms": wall("import_cold_worker"),
+        "new_level_standard_import_cold_worker_cpu_ms": cpu("import_cold_worker"),
+        "new_level_standard_edited_ms": wall("edited"),
+        "new_level_standard_edited_cpu_ms": cpu("edited"),
         "new_level_strict_cold_ms": round(strict_cold * 1000.0, 1),
         "new_level_strict_warm_ms": wall("strict"),
         "new_level_strict_warm_cpu_ms": cpu("strict"),
@@ -626,7 +666,11 @@ def print_command_line(cli: dict[str, Any]) -> None:
         f"command line: codegen-ast new {cli['spec']} (level standard), wall (CPU with waited children): "
         f"repeated {cli['new_level_standard_ms']:.0f} ms ({cli['new_level_standard_cpu_ms']:.0f}), "
         f"import check cold {cli['new_level_standard_import_cold_ms']:.0f} ms "
-        f"({cli['new_level_standard_import_cold_cpu_ms']:.0f}) (goal < 1 s); importing the CLI "
+        f"({cli['new_level_standard_import_cold_cpu_ms']:.0f}) (goal < 1 s; import server up), "
+        f"without the import server {cli.get('new_level_standard_import_cold_worker_ms', 0):.0f} ms "
+        f"({cli.get('new_level_standard_import_cold_worker_cpu_ms', 0):.0f}), the spec edited (contract checks "
+        f"cold too) {cli.get('new_level_standard_edited_ms', 0):.0f} ms ({cli.get('new_level_standard_edited_cpu_ms', 0):.0f}); "
+        f"importing the CLI "
         f"{cli['import_cli_ms']:.0f} ms; --level strict: {cli['new_level_strict_warm_ms']:.0f} ms "
         f"({cli['new_level_strict_warm_cpu_ms']:.0f}) with a warm mypy cache (goal < 2 s), "
         f"{cli['new_level_strict_cold_ms']:.0f} ms the first run (cold if the user's mypy cache was)"

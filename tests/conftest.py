@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
+import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -18,6 +22,49 @@ MYPY_CACHE = ROOT / ".mypy_cache"
 # Strict validation runs mypy in its own process here: no mypy daemon outlives the suite
 # (tests/validate/test_mypy_daemon.py starts, checks and stops the one it tests).
 os.environ["CODEGEN_AST_MYPY_DAEMON"] = "0"
+# Likewise the import check's server (tests/validate/test_import_server.py starts and stops
+# its own; test_doc_commands.py stops those the documented commands start): none may be
+# left when the suite ends (import_servers_left below).
+os.environ["CODEGEN_AST_IMPORT_SERVER"] = "0"
+IMPORT_SERVER_SCRIPT = ROOT / "codegen_ast" / "validate" / "_import_worker.py"
+
+
+def import_server_processes(place: str = "") -> dict[int, str]:
+    """The import servers of this checkout that run now (zombies aside), their socket's
+    path containing ``place``: pid -> command line."""
+    found = {}
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            words = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if os.fsencode(IMPORT_SERVER_SCRIPT) in words and b"--serve" in words and os.fsencode(place) in b" ".join(words):
+            found[int(entry.name)] = os.fsdecode(b" ".join(words))
+    return found
+
+
+def import_servers_left(before: Iterable[int] = (), place: str = "", timeout_s: float = 10.0) -> dict[int, str]:
+    """The import servers (their socket's path containing ``place``) but for ``before``
+    still running after ``timeout_s`` (a stopped one takes a moment to end); those are killed."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        left = {pid: command for pid, command in import_server_processes(place).items() if pid not in before}
+        if not left or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    for pid in left:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+    return left
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_import_server_left() -> Iterator[None]:
+    """No import server the suite started outlives it (one that does is killed, and fails the run)."""
+    before = set(import_server_processes())
+    yield
+    left = import_servers_left(before)
+    assert not left, f"import servers left running by the suite: {left}"
 
 
 @pytest.fixture(scope="session")
@@ -39,7 +86,7 @@ def example_dir(example_package: GeneratedPackage, tmp_path_factory: pytest.Temp
 # can be installed here), fresh for each test.
 
 import sys  # noqa: E402
-from collections.abc import Callable, Iterator  # noqa: E402
+from collections.abc import Callable  # noqa: E402
 from typing import TypeVar  # noqa: E402
 
 if str(ROOT) not in sys.path:  # plain `pytest` (not `python -m pytest`) leaves it out

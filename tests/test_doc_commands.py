@@ -38,9 +38,9 @@ import pytest
 
 from mypy.dmypy.client import is_running
 
-from codegen_ast.validate import REPORT_SCHEMA
+from codegen_ast.validate import REPORT_SCHEMA, import_server
 from tests.chat_standin import ChatStandIn
-from tests.conftest import MYPY_CACHE, ROOT
+from tests.conftest import MYPY_CACHE, ROOT, import_server_processes
 from tests.test_docs import ALL, Block
 
 GENERATE = "codegen-ast new examples/orders_effect.yaml -o out/"
@@ -131,7 +131,8 @@ def stand_in() -> Iterator[ChatStandIn]:
 
 @pytest.fixture(scope="module", autouse=True)
 def mypy_daemons_stopped() -> Iterator[None]:
-    """The documented strict commands run as a user's do, so they start mypy's daemon: stop those they started."""
+    """The documented commands run as a user's do, so they start mypy's daemon and the
+    import check's server: stop those they started."""
     roots = [Path(platformdirs.user_cache_dir("codegen-ast", appauthor=False)), MYPY_CACHE]
     if os.environ.get("MYPY_CACHE_DIR"):
         roots.append(Path(os.environ["MYPY_CACHE_DIR"]))
@@ -139,10 +140,16 @@ def mypy_daemons_stopped() -> Iterator[None]:
         return {path for root in roots for path in root.glob("**/codegen-ast-dmypy/*.json") if is_running(str(path))}
 
     before = running()
+    servers_before = import_server_processes()
     yield
     for status_file in running() - before:
         subprocess.run([sys.executable, "-m", "mypy.dmypy", "--status-file", str(status_file), "stop"],
                        capture_output=True, timeout=60, check=False, stdin=subprocess.DEVNULL)
+    # and the import check's servers (an edited spec's check starts one for the next command)
+    started = set(import_server_processes()) - set(servers_before)
+    for server in import_server.servers(roots[0] / import_server.FOLDER):
+        if server.pid() in started:
+            server.stop()
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,11 @@ that builds them again (``new`` run twice on one spec) is answered from disk. A
 failure is never remembered: it is imported again, and reported again; nor is an
 import during which a module came from a source folder on the path rather than an
 installed distribution, since the key does not cover that module's contents.
+
+A package not answered from disk is asked of the import server when one is up
+(:mod:`codegen_ast.validate.import_server`): a process that keeps the framework
+loaded and imports each package in a child it forks, as the worker does, without
+the worker's second of loading the framework first.
 """
 
 from __future__ import annotations
@@ -24,12 +29,14 @@ import atexit
 import hashlib
 import json
 import os
+import subprocess
 import sys
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from codegen_ast.target import CONTRACTS_PACKAGE
-from codegen_ast.validate import _import_worker
+from codegen_ast.validate import _import_worker, import_server
 from codegen_ast.validate.line_worker import LineWorker, WorkerSilent, shared_worker
 from codegen_ast.validate.rules import Finding, Rule
 
@@ -63,6 +70,9 @@ def prewarm_import(executable: str, command_line: list[str] | None = None) -> No
         atexit.register(_mark_run)
         if _RUN_MARK.is_file():
             return
+    server = _server(executable)
+    if server is not None and server.up():
+        return  # it answers (should it not after all, the worker starts when asked)
     _worker(executable).start()
 
 
@@ -119,6 +129,30 @@ def _worker(executable: str) -> LineWorker:
     return shared_worker([executable, str(script), *_preload()], cwd=script.anchor)
 
 
+def _server(executable: str) -> import_server.Server | None:
+    """The import server of ``executable``'s environment (only the interpreter running
+    codegen-ast's: the key of :class:`ImportAnswers`), None when disabled."""
+    answers = ImportAnswers.of(executable)
+    if answers is None or not import_server.enabled():
+        return None
+    return import_server.Server(answers.folder.parent.parent / import_server.FOLDER, answers.folder.name,
+                                _key_entries())
+
+
+def _start_server(executable: str) -> None:
+    """Start the import server of ``executable`` for the next command, unless the one this
+    process started lives (it may not hold its lock yet)."""
+    started = _SERVER_STARTED.get(executable)
+    if started is not None and started.poll() is None:
+        return
+    server = _server(executable)
+    if server is not None:
+        _SERVER_STARTED[executable] = server.start(executable, _preload())
+
+
+_SERVER_STARTED: dict[str, subprocess.Popen[bytes] | None] = {}
+
+
 class PendingImport:
     """An import asked of the worker; :meth:`findings` waits for its answer."""
 
@@ -140,17 +174,39 @@ class PendingImport:
             answer = {"error": f"the import check could not run in {self.worker.argv[0]}: {silent}"}
         finally:
             self.worker.lock.release()
-        if answer.get("error") is None:
-            if answer.get("unversioned"):  # its modules' contents are not in the key: ask again next time
-                _RUN_IMPORTS["failed"] += 1
-            else:
-                _RUN_IMPORTS["answered"] += 1
-                if self.remember is not None:
-                    ImportAnswers.remember(self.remember)
-            return []
-        _RUN_IMPORTS["failed"] += 1
-        file = str(answer.get("file") or f"{self.package}/__init__.py")  # relative to the staging folder
-        return [IMPORT_FAILS.finding(file, int(answer.get("line") or 1), f"importing it fails: {answer['error']}")]
+        return _findings(answer, self.package, self.remember)
+
+
+class ServedImport:
+    """An import asked of the import server; :meth:`findings` waits for its answer, and
+    asks the worker instead when the server gives none."""
+
+    def __init__(self, asked: import_server.Asked, executable: str, root: Path, package: str,
+                 remember: Path | None) -> None:
+        self.asked = asked
+        self.executable, self.root, self.package, self.remember = executable, root, package, remember
+
+    def findings(self) -> list[Finding]:
+        answer = self.asked.answer()
+        if answer is None:  # refused, silent, garbled, or its child died: the worker answers
+            _start_server(self.executable)
+            return PendingImport(self.executable, self.root, self.package, self.remember).findings()
+        return _findings(answer, self.package, self.remember)
+
+
+def _findings(answer: dict[str, Any], package: str, remember: Path | None) -> list[Finding]:
+    """IMP003 from a worker's answer (none when it imported); a clean import remembered on disk."""
+    if answer.get("error") is None:
+        if answer.get("unversioned"):  # its modules' contents are not in the key: ask again next time
+            _RUN_IMPORTS["failed"] += 1
+        else:
+            _RUN_IMPORTS["answered"] += 1
+            if remember is not None:
+                ImportAnswers.remember(remember)
+        return []
+    _RUN_IMPORTS["failed"] += 1
+    file = str(answer.get("file") or f"{package}/__init__.py")  # relative to the staging folder
+    return [IMPORT_FAILS.finding(file, int(answer.get("line") or 1), f"importing it fails: {answer['error']}")]
 
 
 class _Imported:
@@ -160,16 +216,23 @@ class _Imported:
         return []
 
 
-def start_import(executable: str, root: Path, package: str, files: Mapping[str, str]) -> PendingImport | _Imported:
+def start_import(executable: str, root: Path, package: str,
+                 files: Mapping[str, str]) -> PendingImport | ServedImport | _Imported:
     """Ask the worker of ``executable`` to import ``root/package``; collect with
     ``.findings()``. ``files`` is every file staged in ``root`` (path relative to it ->
     text). Answered from disk when these files imported cleanly before in this
-    environment (:class:`ImportAnswers`)."""
+    environment (:class:`ImportAnswers`); else by the import server when one is up
+    (when none is, one is started for the next command)."""
     answers = ImportAnswers.of(executable)
     stored = answers.file(files) if answers is not None else None
     if stored is not None and stored.is_file():
         _RUN_IMPORTS["answered"] += 1
         return _Imported()
+    server = _server(executable)
+    asked = server.ask(root, package) if server is not None else None
+    if asked is not None:
+        return ServedImport(asked, executable, root, package, stored)
+    _start_server(executable)
     return PendingImport(executable, root, package, remember=stored)
 
 
@@ -222,20 +285,9 @@ _IMPORT_ANSWERS: ImportAnswers | None = None
 
 def _environment_key() -> str:
     """A digest of this interpreter, the worker's source and what is installed on its path."""
-    parts = [os.path.abspath(sys.executable), sys.version, Path(_import_worker.__file__).read_text(encoding="utf-8")]
+    return _import_worker.environment_key(_key_entries())
+
+
+def _key_entries() -> list[str]:
     # sys.path[0], this program's folder (or the current one), is not on the worker's path
-    for entry in sys.path[0 if sys.flags.safe_path else 1:]:
-        try:
-            names = sorted(os.listdir(entry or "."))
-        except OSError:
-            continue
-        parts.append(entry)
-        for name in names:
-            if name.endswith((".dist-info", ".egg-info", ".egg-link")):
-                parts.append(name)
-            elif name.endswith(".pth"):
-                try:
-                    parts.append(name + Path(entry, name).read_text(encoding="utf-8", errors="replace"))
-                except OSError:
-                    parts.append(name)
-    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:16]
+    return sys.path[0 if sys.flags.safe_path else 1:]

@@ -35,6 +35,22 @@ def expected_findings(case: Path) -> set[tuple[str, int, str]]:
     return expected
 
 
+def count_worker_requests(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The packages IMP003's import check will send to its worker (not answered from disk or by the import server)."""
+    from codegen_ast.validate import import_check
+
+    sent: list[str] = []
+    real = import_check.PendingImport.__init__
+
+    def counting(self: import_check.PendingImport, executable: str, root: Path, package: str,
+                 remember: Path | None = None) -> None:
+        sent.append(package)
+        real(self, executable, root, package, remember)
+
+    monkeypatch.setattr(import_check.PendingImport, "__init__", counting)
+    return sent
+
+
 def cases(level: str) -> list[Path]:
     return sorted((CORPUS / level).iterdir())
 

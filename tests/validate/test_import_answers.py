@@ -19,22 +19,14 @@ from codegen_ast.readers import read_node_spec
 from codegen_ast.validate import import_check, validate_generated
 from codegen_ast.validate.line_worker import LineWorker
 from tests.conftest import EXAMPLE_SPEC
+from tests.validate.conftest import count_worker_requests
 
 
 @pytest.fixture
 def asked(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[str]:
     """Answers kept in an empty folder of this test; the packages sent to the worker."""
     monkeypatch.setattr(import_check, "_IMPORT_ANSWERS", import_check.ImportAnswers(tmp_path / "answers"))
-    sent: list[str] = []
-    real = import_check.PendingImport.__init__
-
-    def counting(self: import_check.PendingImport, executable: str, root: Path, package: str,
-                 remember: Path | None = None) -> None:
-        sent.append(package)
-        real(self, executable, root, package, remember)
-
-    monkeypatch.setattr(import_check.PendingImport, "__init__", counting)
-    return sent
+    return count_worker_requests(monkeypatch)
 
 
 @pytest.fixture(scope="module")
