@@ -207,3 +207,23 @@ def test_docstring_has_no_raw_line_breaks(text: str) -> None:
 @example(" ")
 def test_any_text_round_trips_and_is_black_stable(text: str) -> None:
     assert_round_trip(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(any_text, st.from_regex(r"[ -~]*", fullmatch=True)))
+@example("")
+@example(" x")
+@example("x ")
+@example("a'b")
+@example('a"b')
+@example("a\\b")
+@example("é ok")
+def test_the_shortcut_for_text_needing_no_escape_equals_the_walk_over_each_character(text: str) -> None:
+    # _escape_body returns plain text whole (speed); it must agree with the
+    # character-by-character escaping on every text, in every kind of literal.
+    from codegen_ast.builders.literals import _escape_body, _escape_each
+
+    for docstring, quote in ((True, '"'), (False, '"'), (False, "'")):
+        assert _escape_body(text, docstring=docstring, quote=quote) == _escape_each(
+            text, docstring=docstring, quote=quote
+        )

@@ -30,6 +30,22 @@ def _escape_char(char: str) -> str:
 
 
 def _escape_body(text: str, *, docstring: bool, quote: str = '"') -> str:
+    """``text`` as the body of a literal (``docstring``: of a triple-quoted one).
+
+    Most text (names, descriptions, docstrings the generator writes) needs no escape:
+    every character printable, no backslash, none of the quotes or end spaces handled
+    below; it is returned whole, with the same result as :func:`_escape_each`'s walk
+    over each character (tests/test_literals.py checks that on any text)."""
+    if text.isprintable() and "\\" not in text:
+        if docstring:
+            if '"' not in text and text[:1] != " " and text[-1:] != " ":
+                return text
+        elif quote not in text:
+            return text
+    return _escape_each(text, docstring=docstring, quote=quote)
+
+
+def _escape_each(text: str, *, docstring: bool, quote: str = '"') -> str:
     out: list[str] = []
     last = len(text) - 1
     for index, char in enumerate(text):
