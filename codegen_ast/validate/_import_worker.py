@@ -13,7 +13,10 @@ classes and contract models, and what the support package imports: see
 With ``--serve CONFIG`` it is the import server instead (see :func:`serve` and
 :mod:`codegen_ast.validate.import_server`): it preloads the same modules once,
 then listens on a Unix socket and answers each request from a child it forks,
-which imports the package with :func:`check` exactly as the worker does.
+which imports the package with :func:`check` exactly as the worker does; it also
+loads the contract probe beside this script (``_probe.py``) with the framework's
+contract models, and answers the probe's contract questions the same way (a child
+runs ``probe()``, as the probe server would).
 """
 
 from __future__ import annotations
@@ -180,15 +183,21 @@ def _imports_of(folder: str, modules: list[str]) -> list[str]:
     return list(found)
 
 
+_PROBE_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_probe.py")
+
+
 def environment_key(entries: list[str]) -> str:
-    """A digest of this interpreter, this script's source and what is installed in the
-    folders ``entries`` (the asking process's path but for its first entry): the names
-    of the ``*.dist-info``, ``*.egg-info`` and ``*.egg-link`` entries and the text of
-    the ``.pth`` files. The key of the answers kept on disk and of the import server."""
+    """A digest of this interpreter, the source of this script and of the contract probe
+    beside it (the server answers for both), and what is installed in the folders
+    ``entries`` (the asking process's path but for its first entry): the names of the
+    ``*.dist-info``, ``*.egg-info`` and ``*.egg-link`` entries and the text of the
+    ``.pth`` files. The key of the answers kept on disk and of the import server."""
     import hashlib
 
-    with open(__file__, encoding="utf-8") as stream:
-        parts = [os.path.abspath(sys.executable), sys.version, stream.read()]
+    parts = [os.path.abspath(sys.executable), sys.version]
+    for source in (__file__, _PROBE_FILE):
+        with open(source, encoding="utf-8") as stream:
+            parts.append(stream.read())
     for entry in entries:
         try:
             names = sorted(os.listdir(entry or "."))
@@ -222,10 +231,12 @@ def serve(config: dict[str, Any], names: list[str]) -> None:
     It holds an exclusive lock on the pid file while it lives (one server per
     environment; another one starting exits at once), waits for the process that
     started it to end (so that loading the framework takes no core from it),
-    preloads ``names`` as the worker does, and listens on ``socket`` (in a folder
-    only its user may enter; a peer of another user is refused). Each request, a
-    JSON line ``{"key", "root", "package", "environ"}``, is answered by a child
-    forked for it, with :func:`check`. The server ends after ``idle`` seconds
+    preloads ``names`` as the worker does, then the contract probe and what it needs
+    (:func:`_load_probe`), and listens on ``socket`` (in a folder only its user may
+    enter; a peer of another user is refused). Each request, a JSON line ``{"key",
+    "root", "package", "environ"}``, is answered by a child forked for it, with
+    :func:`check`; ``{"key", "probe": request, "environ"}`` likewise with the probe's
+    ``probe(request)`` (its contract questions). The server ends after ``idle`` seconds
     without a request; when its environment's key no longer matches ``key`` (a
     distribution installed or removed, this script edited), a module it preloaded
     from a source folder changed on disk, or its socket was removed; on ``{"key",
@@ -249,17 +260,32 @@ def serve(config: dict[str, Any], names: list[str]) -> None:
         os.write(lock, b"%d\n" % os.getpid())
         _wait_for_starter()
         _preload(names, asked=lambda: False)
+        probe = _load_probe()
         if environment_key(config["entries"]) != config["key"]:
             return  # not the environment it was started for (or no longer)
         if "threading" in sys.modules and sys.modules["threading"].active_count() > 1:
             return  # a thread the preload started: a child forked now could hang on its locks
-        server = _Server(config, lock)
+        server = _Server(config, lock, probe)
         server.run()
     finally:
         if server is not None:
             server.close()
         os.ftruncate(lock, 0)
         os.close(lock)
+
+
+def _load_probe() -> Any:
+    """The contract probe beside this script, loaded from its file (this script runs
+    outside the codegen_ast package), with the framework's contract models imported."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("_codegen_ast_probe", _PROBE_FILE)
+    assert spec is not None and spec.loader is not None
+    probe = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(probe)
+    with contextlib.redirect_stdout(sys.stderr):
+        probe.prepare()
+    return probe
 
 
 def _terminated(signum: int, frame: object) -> None:
@@ -300,11 +326,11 @@ def _stamps(files: set[str]) -> dict[str, tuple[int, int]]:
 class _Server:
     """The listening part of :func:`serve`, once the framework is loaded."""
 
-    def __init__(self, config: dict[str, Any], lock: int) -> None:
+    def __init__(self, config: dict[str, Any], lock: int, probe: Any) -> None:
         import signal
         import socket
 
-        self.config, self.lock = config, lock
+        self.config, self.lock, self.probe = config, lock, probe
         self.path = str(config["socket"])
         self.watched = _stamps(_unversioned_files())  # preloaded from a source folder: an edit ends the server
         self.children: dict[int, float] = {}
@@ -381,7 +407,8 @@ class _Server:
                     os.kill(pid, signal.SIGKILL)
 
     def answer(self, connection: Any) -> bool:
-        """Answer one connection (a child forked for it imports the package); False: the server ends."""
+        """Answer one connection (a child forked for it imports the package, or answers the
+        probe's questions); False: the server ends."""
         connection.settimeout(_REQUEST_TIMEOUT_S)
         if not _same_user(connection):
             return True
@@ -397,6 +424,9 @@ class _Server:
         if request.get("stop"):
             _send(connection, {"stopping": True})
             return False
+        if "probe" in request and not isinstance(request["probe"], dict):
+            _send(connection, {"refused": "not a probe request"})
+            return True
         if self.stale():
             _send(connection, {"refused": "the environment changed"})
             return False
@@ -407,7 +437,8 @@ class _Server:
         return True
 
     def child(self, connection: Any, request: dict[str, Any]) -> NoReturn:
-        """In the forked child: import the package as the worker does, answer, end."""
+        """In the forked child: import the package as the worker does (or answer the
+        probe's questions as the probe server does), answer, end."""
         import signal
 
         code = 1
@@ -421,7 +452,12 @@ class _Server:
             signal.alarm(_CHILD_LIMIT_S)
             os.environ.clear()  # the asking process's environment, as its worker would have
             os.environ.update({str(name): str(value) for name, value in (request.get("environ") or {}).items()})
-            _send(connection, check(str(request["root"]), str(request["package"])))
+            if "probe" in request:
+                with contextlib.redirect_stdout(sys.stderr):
+                    answer = self.probe.probe(request["probe"])
+            else:
+                answer = check(str(request["root"]), str(request["package"]))
+            _send(connection, answer)
             code = 0
         finally:
             os._exit(code)

@@ -1,9 +1,11 @@
 """Questions only the target Python can answer, asked in that Python.
 
-This file runs in two ways: imported (when the target interpreter is the one
-running codegen-ast) and as a script in another interpreter, fed its source with
-``python -c``. It therefore imports nothing but the standard library at module
-level, and it speaks JSON: a request ``{"contracts": [...], "modules": [...]}``
+This file runs in three ways: imported (when the target interpreter is the one
+running codegen-ast), as a script in another interpreter, fed its source with
+``python -c``, and loaded from its file by the import server
+(:mod:`codegen_ast.validate._import_worker` ``--serve``), which answers contract
+questions from a child it forks. It therefore imports nothing but the standard
+library at module level, and it speaks JSON: a request ``{"contracts": [...], "modules": [...]}``
 on stdin, the answer on stdout after the line :data:`SENTINEL` (whatever the
 imported packages print before it is ignored).
 
@@ -41,6 +43,7 @@ _CONTRACT_MODELS = {
     "reducer": "ModelContractReducer",
     "orchestrator": "ModelContractOrchestrator",
 }
+CONTRACT_KINDS = tuple(_CONTRACT_MODELS)
 
 
 def contract_kind(node_type: object) -> str | None:
@@ -258,17 +261,23 @@ def probe(request: dict[str, Any]) -> dict[str, Any]:
     return answer
 
 
+def prepare() -> None:
+    """Import what a contract question needs (the framework's contract models and its
+    normalizer) ahead of the first one; a problem is left for that question's answer."""
+    try:
+        importlib.import_module("omnibase_core.models.contracts")
+        _normalizer()
+    except Exception:
+        pass  # the request's answer names the problem
+
+
 def _serve() -> None:
     """One request per line on stdin, one answer per line (after SENTINEL) on stdout, until stdin ends.
 
     The contract models are imported first, while the asking process does other work."""
     out = sys.stdout
     sys.stdout = sys.stderr  # whatever the framework prints stays off the answers
-    try:
-        importlib.import_module("omnibase_core.models.contracts")
-        _normalizer()
-    except Exception:
-        pass  # the request's answer names the problem
+    prepare()
     for line in sys.stdin:
         answer = probe(json.loads(line))
         out.write(SENTINEL + json.dumps(answer) + "\n")

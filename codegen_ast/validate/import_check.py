@@ -70,7 +70,7 @@ def prewarm_import(executable: str, command_line: list[str] | None = None) -> No
         atexit.register(_mark_run)
         if _RUN_MARK.is_file():
             return
-    server = _server(executable)
+    server = import_server_of(executable)
     if server is not None and server.up():
         return  # it answers (should it not after all, the worker starts when asked)
     _worker(executable).start()
@@ -129,7 +129,7 @@ def _worker(executable: str) -> LineWorker:
     return shared_worker([executable, str(script), *_preload()], cwd=script.anchor)
 
 
-def _server(executable: str) -> import_server.Server | None:
+def import_server_of(executable: str) -> import_server.Server | None:
     """The import server of ``executable``'s environment (only the interpreter running
     codegen-ast's: the key of :class:`ImportAnswers`), None when disabled."""
     answers = ImportAnswers.of(executable)
@@ -145,7 +145,7 @@ def _start_server(executable: str) -> None:
     started = _SERVER_STARTED.get(executable)
     if started is not None and started.poll() is None:
         return
-    server = _server(executable)
+    server = import_server_of(executable)
     if server is not None:
         _SERVER_STARTED[executable] = server.start(executable, _preload())
 
@@ -228,7 +228,7 @@ def start_import(executable: str, root: Path, package: str,
     if stored is not None and stored.is_file():
         _RUN_IMPORTS["answered"] += 1
         return _Imported()
-    server = _server(executable)
+    server = import_server_of(executable)
     asked = server.ask(root, package) if server is not None else None
     if asked is not None:
         return ServedImport(asked, executable, root, package, stored)
@@ -243,7 +243,8 @@ class ImportAnswers:
     ``<files>`` is the SHA-256 of every file staged for the check (the package and
     what is written beside it, such as onex_support: paths and bytes);
     ``<environment>`` a digest of the target interpreter (its path and version),
-    the worker's source, and the installed distributions with their versions
+    the worker's and the contract probe's source (the import server answers for
+    both), and the installed distributions with their versions
     (the names of the ``*.dist-info`` and ``*.egg-info`` entries and the text of the
     ``.pth`` files on the interpreter's path), so another virtualenv or an upgraded
     omnibase-core, pydantic or httpx is another environment. Only for the
@@ -284,7 +285,7 @@ _IMPORT_ANSWERS: ImportAnswers | None = None
 
 
 def _environment_key() -> str:
-    """A digest of this interpreter, the worker's source and what is installed on its path."""
+    """A digest of this interpreter, the worker's and the probe's source and what is installed on its path."""
     return _import_worker.environment_key(_key_entries())
 
 

@@ -1,4 +1,4 @@
-"""The import check kept warm between commands: a server that has the framework loaded.
+"""The import check (and the contract checks) kept warm between commands: a server that has the framework loaded.
 
 The import check (rule IMP003) imports a package in the target Python; a fresh
 worker must first import omnibase-core (about a second of CPU). The import
@@ -15,6 +15,11 @@ and answers. Like mypy's daemon (:mod:`codegen_ast.validate.mypy_daemon`):
   ``<key>.pid`` (its pid, and the lock it holds while it lives) in the user's cache
   folder, a folder only that user may enter (0700); a peer of another user is
   refused. Only for the interpreter running codegen-ast, as the answers on disk;
+- the server also answers the contract checks (the contract probe's questions,
+  :mod:`codegen_ast.validate._probe`) that are not answered from disk
+  (:mod:`codegen_ast.validate.target_env`), from a child it forks
+  as well, so that a contract edited since the last command does not wait for a
+  probe server to load the framework's contract models;
 - a command whose import is not answered from disk asks the server when one is up;
   otherwise it imports in its own worker as before, and starts a server, detached
   (its own session, standard streams on /dev/null), which waits for that command to
@@ -24,7 +29,8 @@ and answers. Like mypy's daemon (:mod:`codegen_ast.validate.mypy_daemon`):
   no longer matches (a distribution installed, upgraded or removed), when a module
   it preloaded from a source folder changes, or when its socket is removed;
 - whatever goes wrong with it (refused, silent, a garbled answer, a child that
-  crashed), the command imports in its worker instead: the answer is the worker's.
+  crashed), the command imports in its worker instead (asks its probe server, for
+  contracts): the answer is the worker's (the probe server's).
   A socket left by a server that died is removed by the next command that finds it;
 - ``CODEGEN_AST_IMPORT_SERVER=0`` never uses or starts one (the test suite sets it);
   :func:`stop_servers` stops them (``python -m codegen_ast.validate.import_server
@@ -100,10 +106,18 @@ class Server:
 
     def ask(self, root: Path, package: str) -> Asked | None:
         """Send the import of ``root/package``; None when no server takes it (a stale socket is removed)."""
+        return self._send({"root": str(root), "package": package})
+
+    def ask_probe(self, request: dict[str, Any]) -> Asked | None:
+        """Send a request of the contract probe (:func:`codegen_ast.validate._probe.probe`);
+        None when no server takes it. Its reply is checked by the one who asked."""
+        return self._send({"probe": request})
+
+    def _send(self, question: dict[str, Any]) -> Asked | None:
         connection = self._connect()
         if connection is None:
             return None
-        request = {"key": self.key, "root": str(root), "package": package, "environ": dict(os.environ)}
+        request = {"key": self.key, **question, "environ": dict(os.environ)}
         try:
             connection.sendall(json.dumps(request).encode() + b"\n")
         except OSError:
@@ -206,13 +220,21 @@ class Server:
 
 
 class Asked:
-    """An import sent to the server; :meth:`answer` waits for it."""
+    """A request sent to the server; :meth:`answer` (an import) or :meth:`reply` waits for it."""
 
     def __init__(self, connection: socket.socket) -> None:
         self.connection = connection
 
     def answer(self) -> dict[str, Any] | None:
         """The worker's answer (``{"error": None, ...}`` or the error), None when the server gave none."""
+        answer = self.reply()
+        if answer is None or "error" not in answer:
+            return None
+        return answer
+
+    def reply(self) -> dict[str, Any] | None:
+        """The reply, a JSON object; None when the server gave none within the time
+        allowed, something else, or refused."""
         try:
             self.connection.settimeout(_ANSWER_TIMEOUT_S)
             data = _import_worker._read_line(self.connection)
@@ -221,7 +243,7 @@ class Asked:
             return None
         finally:
             self.connection.close()
-        if not isinstance(answer, dict) or "error" not in answer or "refused" in answer:
+        if not isinstance(answer, dict) or "refused" in answer:
             return None
         return answer
 

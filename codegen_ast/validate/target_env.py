@@ -7,8 +7,11 @@ need the framework's contract models (most of omnibase-core, ~0.7 s to import),
 which a probe server process imports instead (:func:`prewarm` starts it while
 the command does other work; it stays up for the next package). Its answers are
 kept on disk by contract text and environment (:class:`ContractAnswers`), so a
-contract checked before needs no probe server. For another interpreter the
-probe's source runs there in one subprocess per request.
+contract checked before needs no probe server; one not on disk is asked of the
+import server first when one is up (:mod:`codegen_ast.validate.import_server`: it
+has the contract models loaded already, and answers from a child it forks), and
+of the probe server when it gives no well-formed answer. For another interpreter
+the probe's source runs there in one subprocess per request.
 """
 
 from __future__ import annotations
@@ -120,20 +123,64 @@ def _ask_probe_server(executable: str, request: dict[str, Any]) -> dict[str, Any
 
 def _ask_contracts(executable: str, request: dict[str, Any]) -> dict[str, Any]:
     """The probe's answer about ``request``'s contracts: from the answers on disk
-    (:class:`ContractAnswers`) where there are some, the rest from the probe server,
-    which is started only when a contract is not on disk."""
+    (:class:`ContractAnswers`) where there are some, the rest from the import server
+    when one is up and answers them well-formed, else from the probe server, which is
+    started only then."""
     stored = ContractAnswers.of_this_environment()
     known = {item["id"]: stored.get(item["text"]) for item in request["contracts"]}
     missing = [item for item in request["contracts"] if known[item["id"]] is None]
-    if missing:
+    rest = {key: value for key, value in request.items() if key != "contracts"}
+    served = _ask_import_server(executable, missing) if missing else None
+    if served is not None:
+        answer = _probe.probe(rest)
+        answer["contracts"] = served
+        for item in missing:
+            stored.put(item["text"], served[item["id"]])
+    elif missing:
         answer = _ask_probe_server(executable, {**request, "contracts": missing})
         if not answer.get("environment_error"):
             for item in missing:
                 stored.put(item["text"], answer["contracts"][item["id"]])
     else:
-        answer = _probe.probe({key: value for key, value in request.items() if key != "contracts"})
+        answer = _probe.probe(rest)
     answer["contracts"] = {**answer.get("contracts", {}), **{key: value for key, value in known.items() if value}}
     return answer
+
+
+def _ask_import_server(executable: str, contracts: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The probe's answers about ``contracts`` from the import server of ``executable``'s
+    environment (the key is checked by the server); None when none is up or enabled, or
+    its reply is not the probe's answer to each of them (refused, silent, garbled, a
+    child that died, or a problem with the environment): the probe server answers then."""
+    from codegen_ast.validate.import_check import import_server_of
+
+    server = import_server_of(executable)
+    asked = server.ask_probe({"contracts": contracts}) if server is not None else None
+    reply = asked.reply() if asked is not None else None
+    if reply is None or reply.get("environment_error") is not None:
+        return None
+    answers = reply.get("contracts")
+    if not isinstance(answers, dict) or set(answers) != {item["id"] for item in contracts}:
+        return None
+    return answers if all(_probe_shaped(answer) for answer in answers.values()) else None
+
+
+def _probe_shaped(answer: object) -> bool:
+    """Whether ``answer`` has the shape of the probe's answer about one contract."""
+    if not isinstance(answer, dict):
+        return False
+    yaml_error = answer.get("yaml_error")
+    return (
+        answer.get("kind") in (None, *_probe.CONTRACT_KINDS)
+        and isinstance(answer.get("loaded"), bool)
+        and (yaml_error is None or (isinstance(yaml_error, dict) and isinstance(yaml_error.get("line"), int)
+                                    and isinstance(yaml_error.get("message"), str)))
+        and isinstance(answer.get("errors"), list)
+        and all(isinstance(error, dict) and isinstance(error.get("loc"), list) and isinstance(error.get("msg"), str)
+                and isinstance(error.get("type"), str) for error in answer["errors"])
+        and all(isinstance(answer.get(key), list) and all(isinstance(item, str) for item in answer[key])
+                for key in ("warnings", "set_aside", "model_keys"))
+    )
 
 
 class ContractAnswers:
@@ -207,8 +254,9 @@ def prewarm(python: str | Path | None = None, command_line: list[str] | None = N
     framework is imported there while this process works: the import check's worker
     (unless ``command_line`` ran before with every import answered: see
     :func:`codegen_ast.validate.import_check.prewarm_import`), and the probe server
-    when no contract answer is on disk yet (a contract checked before is answered
-    from disk, and then no probe server starts at all)."""
+    when no contract answer is on disk yet and no import server is up (a contract
+    checked before is answered from disk, one that is not by the import server when
+    it is up: then no probe server starts at all)."""
     try:
         target = TargetPython(python)
     except ValidationInputError:
@@ -217,4 +265,8 @@ def prewarm(python: str | Path | None = None, command_line: list[str] | None = N
 
     prewarm_import(target.executable, command_line)
     if target.in_process and ContractAnswers.of_this_environment().empty():
-        _probe_server(target.executable).start()
+        from codegen_ast.validate.import_check import import_server_of
+
+        server = import_server_of(target.executable)
+        if server is None or not server.up():  # an import server up answers the contracts too
+            _probe_server(target.executable).start()

@@ -2,21 +2,28 @@
 forks from a process that has the framework loaded: the same answer for a package
 that imports and for one that fails; a server of another environment, a dead one or
 a stale socket is not used (the worker answers, the socket is cleaned); it ends when
-idle, when its environment changes, and never when disabled. Every server a test
-starts is stopped by the ``home`` fixture."""
+idle, when its environment changes, and never when disabled. It answers the contract
+checks the same way, as the probe server would; a reply on its socket that is not the
+probe's answer (garbage, a refusal, silence) is not believed: the probe server answers.
+Every server a test starts is stopped by the ``home`` fixture."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import json
 import os
 import shutil
 import signal
+import socket
 import stat
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,6 +34,7 @@ from codegen_ast.validate import (
     _import_worker,
     import_check,
     import_server,
+    target_env,
     validate_generated,
 )
 from codegen_ast.validate.rules import Finding
@@ -48,7 +56,7 @@ class Home:
         return self.root / import_server.FOLDER
 
     def server(self) -> import_server.Server:
-        found = import_check._server(sys.executable)
+        found = import_check.import_server_of(sys.executable)
         assert found is not None and found.folder == self.servers
         return found
 
@@ -202,9 +210,157 @@ def test_a_server_ends_when_its_environment_changes(home: Home, package: Generat
 def test_disabled_no_server_is_used_or_started(home: Home, package: GeneratedPackage,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CODEGEN_AST_IMPORT_SERVER", "0")
-    assert import_check._server(sys.executable) is None
+    assert import_check.import_server_of(sys.executable) is None
     for text in ("\n# one\n", "\n# two\n"):
         assert _imp003(_edited(package, text)) == []
     assert home.worker_asked == [package.name] * 2
     time.sleep(0.5)
     assert not home.servers.exists() or list(home.servers.iterdir()) == []
+
+
+# --- the contract checks (the probe's questions) -----------------------------------------
+
+_REFUSED_SECTION = "performance: {single_operation_max_ms: not-a-number}\n"
+
+
+@pytest.fixture
+def probe_asked(home: Home, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Contract answers kept in this test's cache folder; counts the contracts sent to the probe server."""
+    monkeypatch.setattr(target_env, "_ANSWERS", target_env.ContractAnswers(home.root / "contracts"))
+    asked: list[int] = []
+    real = target_env._ask_probe_server
+
+    def counting(executable: str, request: dict[str, Any]) -> dict[str, Any]:
+        asked.append(len(request.get("contracts") or []))
+        return real(executable, request)
+
+    monkeypatch.setattr(target_env, "_ask_probe_server", counting)
+    return asked
+
+
+def _contracts(package: GeneratedPackage, *marks: str) -> list[dict[str, str]]:
+    """The package's contract, with a section its typed model refuses, made another text by each mark."""
+    text = package.files["contract.yaml"] + _REFUSED_SECTION
+    return [{"id": mark, "text": f"{text}# {mark}\n"} for mark in marks]
+
+
+def _ask(contracts: list[dict[str, str]]) -> dict[str, Any]:
+    answer: dict[str, Any] = target_env.TargetPython().ask({"contracts": contracts})["contracts"]
+    return answer
+
+
+def _expected(home: Home, package: GeneratedPackage, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """The probe server's answer about the contract (the import server disabled), kept apart."""
+    with monkeypatch.context() as patch:
+        patch.setenv("CODEGEN_AST_IMPORT_SERVER", "0")
+        patch.setattr(target_env, "_ANSWERS", target_env.ContractAnswers(home.root / "expected"))
+        answer: dict[str, Any] = _ask(_contracts(package, "expected"))["expected"]
+    assert not answer["loaded"] and any("performance" in str(error["loc"]) for error in answer["errors"]), answer
+    return answer
+
+
+def _stored(home: Home) -> list[dict[str, Any]]:
+    return [json.loads(path.read_text(encoding="utf-8")) for path in sorted((home.root / "contracts").glob("*.json"))]
+
+
+def test_contracts_are_answered_by_the_server_as_by_the_probe_server(
+        home: Home, package: GeneratedPackage, probe_asked: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = _expected(home, package, monkeypatch)
+    probe_asked.clear()
+    server = _server_up(home, package)  # its contract went to the probe server: none was up
+    assert probe_asked == [1]
+
+    assert _ask(_contracts(package, "one", "two")) == {"one": expected, "two": expected}
+    assert probe_asked == [1], "the probe server was asked while the import server was up"
+    assert _stored(home).count(expected) == 2, "the server's answers were not kept on disk"
+
+    # a package with an edited contract: both its checks are answered by the server
+    edited = _edited(package, "\n# contract edited\n")
+    edited.files["contract.yaml"] += "# edited\n"
+    assert [finding for finding in validate_generated(edited, level="basic").findings if finding.severity == "error"] == []
+    assert probe_asked == [1] and home.worker_asked == [package.name], "the server did not answer both"
+
+    with monkeypatch.context() as patch:
+        patch.setenv("CODEGEN_AST_IMPORT_SERVER", "0")
+        assert _ask(_contracts(package, "disabled")) == {"disabled": expected}
+    assert probe_asked == [1, 1], "the import server was asked while disabled"
+
+    # a server of another environment refuses: the probe server answers
+    other = import_server.Server(server.folder, "0" * 16, server.entries)
+    os.link(server.socket, other.socket)
+    monkeypatch.setattr(import_check, "_IMPORT_ANSWERS", import_check.ImportAnswers(home.root / "imports" / other.key))
+    assert _ask(_contracts(package, "elsewhere")) == {"elsewhere": expected}
+    assert probe_asked == [1, 1, 1], "a server of another environment answered"
+
+
+_NOT_ANSWERS = {
+    "not JSON": b"contracts: all fine\n",
+    "not an object": b"[1, 2]\n",
+    "refused": b'{"refused": "another environment"}\n',
+    "no answer for a contract": b'{"environment_error": null, "contracts": {}}\n',
+    "answers not shaped as the probe's": b'{"environment_error": null, "contracts": {"%s": {"loaded": "yes"}}}\n',
+    "an environment error": b'{"environment_error": "no framework here", "contracts": {"%s": {}}}\n',
+    "half a line, then closed": b'{"environment_error": null, "contr',
+    "closed without a word": b"",
+    "silent": None,
+}
+
+
+@pytest.mark.parametrize("reply", list(_NOT_ANSWERS))
+def test_garbage_or_silence_on_the_socket_is_not_believed(
+        home: Home, package: GeneratedPackage, probe_asked: list[int], monkeypatch: pytest.MonkeyPatch,
+        reply: str) -> None:
+    """Whatever listens on the server's socket, a reply that is not the probe's answer to
+    each contract asked is not believed: the probe server answers, and only its answer is
+    kept on disk."""
+    expected = _expected(home, package, monkeypatch)
+    probe_asked.clear()
+    monkeypatch.setattr(import_server, "_ANSWER_TIMEOUT_S", 1.0)
+    server = home.server()
+    assert server.usable()
+    mark = reply.replace(" ", "-")
+    sent = _NOT_ANSWERS[reply]
+    with _impostor(server, sent.replace(b"%s", mark.encode()) if sent is not None else None) as heard:
+        assert _ask(_contracts(package, mark)) == {mark: expected}
+    assert len(heard) == 1 and b'"probe"' in heard[0], "the impostor was not asked"
+    assert probe_asked == [1], "the probe server did not answer"
+    assert _stored(home) == [expected]
+
+
+@contextlib.contextmanager
+def _impostor(server: import_server.Server, reply: bytes | None) -> Iterator[list[bytes]]:
+    """Not the import server, listening on its socket: it reads each request, sends
+    ``reply`` and closes (None: holds the connection without a word until the asker gives up)."""
+    heard: list[bytes] = []
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(str(server.socket))
+    listener.listen(4)
+    listener.settimeout(0.1)
+    done = threading.Event()
+
+    def serve() -> None:
+        while not done.is_set():
+            try:
+                connection, _ = listener.accept()
+            except TimeoutError:
+                continue
+            with connection:
+                try:
+                    heard.append(_import_worker._read_line(connection))
+                except ValueError:
+                    continue  # a peer that only looked whether a server is up
+                if reply is None:
+                    connection.settimeout(None)
+                    done.wait(5.0)
+                else:
+                    connection.sendall(reply)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield heard
+    finally:
+        done.set()
+        thread.join()
+        listener.close()
+        server.socket.unlink(missing_ok=True)
