@@ -18,7 +18,7 @@ import os
 import subprocess
 import sys
 import sysconfig
-import tempfile
+import shutil
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import cache
@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from codegen_ast.errors import CodegenError
+from codegen_ast.scratch import scratch_folder
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -118,7 +119,7 @@ class Formatting:
 
     def __init__(self, sources: Mapping[str, str], *, ruff: bool = True) -> None:
         self.sources = dict(sources)
-        self._folder: tempfile.TemporaryDirectory[str] | None = None
+        self._folder: Path | None = None
         self._names: dict[str, Path] = {}
         self._process: subprocess.Popen[bytes] | None = None
         binary = ruff_binary() if ruff else None
@@ -126,26 +127,26 @@ class Formatting:
             self._start_ruff(binary)
 
     def _start_ruff(self, binary: str) -> None:
-        self._folder = tempfile.TemporaryDirectory(prefix="codegen-ast-format-")
-        self._names = {path: Path(self._folder.name) / f"{index}.py" for index, path in enumerate(self.sources)}
-        for path, name in self._names.items():
-            name.write_text(self.sources[path], encoding="utf-8")
         environment = None
         if len(self.sources) <= _ONE_THREAD_UP_TO and "RAYON_NUM_THREADS" not in os.environ:
             # a package's few small files: starting a thread per core costs more than it saves
             environment = {**os.environ, "RAYON_NUM_THREADS": "1"}
         try:
+            self._folder = scratch_folder("codegen-ast-format-")
+            self._names = {path: self._folder / f"{index}.py" for index, path in enumerate(self.sources)}
+            for path, name in self._names.items():
+                name.write_text(self.sources[path], encoding="utf-8")
             self._process = subprocess.Popen([binary, *_RUFF_FLAGS, *map(str, self._names.values())],
                                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=environment)
         except OSError:
-            self._process = None
+            self._process = None  # black formats them in result()
 
     def result(self) -> dict[str, str]:
         try:
             formatted = self._ruff_result()
         finally:
             if self._folder is not None:
-                self._folder.cleanup()
+                shutil.rmtree(self._folder, ignore_errors=True)
                 self._folder = None
         if formatted is not None:
             return formatted

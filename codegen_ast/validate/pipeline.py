@@ -10,17 +10,17 @@ from __future__ import annotations
 import atexit
 import dataclasses
 import shutil
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from codegen_ast import __version__
+from codegen_ast.scratch import scratch_folder
 from codegen_ast.validate.completeness import check_completeness, manual_completion
 from codegen_ast.validate.import_check import start_import
 from codegen_ast.validate.imports import check_imports
-from codegen_ast.validate.modules import ModuleIndex
+from codegen_ast.validate.modules import ModuleIndex, one_run
 from codegen_ast.validate.nodes import ClassResolver
 from codegen_ast.validate.report import LEVEL_STAGES, LEVELS, Level, Report
 from codegen_ast.validate.rules import Finding
@@ -64,20 +64,21 @@ def validate(
     stages = LEVEL_STAGES[chosen]
     if not stages:
         return Report(level=chosen, tool_version=__version__)
-    target = TargetPython(python)
-    workspace = discover(paths, display_root, excludes)
-    index = ModuleIndex(target)
-    findings: list[Finding] = check_syntax(workspace)
-    findings += check_structure(workspace, index)
-    figure = None
-    if "imports" in stages:
-        findings += check_imports(workspace, index)
-        findings += check_security(workspace)
-        findings += check_completeness(workspace)
-        figure = manual_completion(workspace, findings, ClassResolver(index))
-    if "types" in stages:
-        found = check_types(workspace, target, Path(mypy_cache) if mypy_cache is not None else None)
-        findings += not_reported_before(found, findings)
+    with one_run():  # the files are taken not to change during the run
+        target = TargetPython(python)
+        workspace = discover(paths, display_root, excludes)
+        index = ModuleIndex(target)
+        findings: list[Finding] = check_syntax(workspace)
+        findings += check_structure(workspace, index)
+        figure = None
+        if "imports" in stages:
+            findings += check_imports(workspace, index)
+            findings += check_security(workspace)
+            findings += check_completeness(workspace)
+            figure = manual_completion(workspace, findings, ClassResolver(index))
+        if "types" in stages:
+            found = check_types(workspace, target, Path(mypy_cache) if mypy_cache is not None else None)
+            findings += not_reported_before(found, findings)
     return Report(
         level=chosen,
         stages=stages,
@@ -122,7 +123,7 @@ def staged(package: GeneratedPackage, prefix: str) -> Iterator[Path]:
 
     What it needs beside it (``onex_support``, the same for every package of a run) is
     written once per process and linked in, not written and removed per package."""
-    staging = Path(tempfile.mkdtemp(prefix=prefix))
+    staging = scratch_folder(prefix)
     try:
         made = {staging}
         files = {f"{package.name}/{relative}": text for relative, text in package.files.items()}
@@ -152,7 +153,7 @@ def _link_beside(beside: Mapping[str, str], staging: Path) -> bool:
     shared = _SHARED_BESIDE.get(key)
     try:
         if shared is None or not shared.is_dir():
-            shared = Path(tempfile.mkdtemp(prefix="codegen-ast-beside-"))
+            shared = scratch_folder("codegen-ast-beside-")
             if not _SHARED_BESIDE:
                 atexit.register(_remove_shared_beside)
             _SHARED_BESIDE[key] = shared
