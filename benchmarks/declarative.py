@@ -17,8 +17,10 @@ same machine, in one process after one warm-up run of each spec:
   package). Before those tables, the framework's defined names were already kept
   per process (by path), the rest was read again: the old cost lies between the two.
 - **baseline**: the floor of any pipeline that writes a package and checks it: the
-  same files written to a temporary folder, each Python file ``compile()``-d, the
-  folder removed. The ratio package / baseline is the machine-independent figure.
+  same files written to a temporary folder (a scratch folder, in memory where the
+  machine has one, as the pipeline's staging: :mod:`codegen_ast.scratch`), each Python
+  file ``compile()``-d, the folder removed. The ratio package / baseline is the
+  machine-independent figure.
 
 CPU time of this process (``time.process_time``) is the headline: the machine is
 shared, and wall time counts other sessions' work; wall time is reported too, and
@@ -36,7 +38,6 @@ import json
 import resource
 import shutil
 import statistics
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -67,7 +68,9 @@ def package_nothing_kept(spec: Any) -> None:
 
 
 def baseline(files: dict[str, str]) -> None:
-    folder = Path(tempfile.mkdtemp(prefix="codegen-ast-bench-"))
+    from codegen_ast.scratch import scratch_folder
+
+    folder = scratch_folder("codegen-ast-bench-")  # where the pipeline stages its files
     try:
         for relative, text in files.items():
             path = folder / relative

@@ -18,7 +18,7 @@ import os
 import subprocess
 import sys
 import sysconfig
-import tempfile
+import shutil
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import cache
@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from codegen_ast.errors import CodegenError
+from codegen_ast.scratch import scratch_folder
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -48,6 +49,8 @@ def _black_mode() -> Any:
     assert mode.line_length == LINE_LENGTH
     return mode
 _RUFF_TIMEOUT_S = 60
+# ruff formats on one thread up to this many files (a package has 10-40)
+_ONE_THREAD_UP_TO = 64
 
 
 class EmitError(CodegenError):
@@ -106,27 +109,62 @@ def ruff_binary() -> str | None:
 def format_sources(sources: Mapping[str, str], *, ruff: bool = True) -> dict[str, str]:
     """Each text formatted in black's style: all in one ``ruff format`` call when ``ruff``
     and ruff is here, else (or when ruff fails) black file by file."""
-    binary = ruff_binary() if ruff else None
-    if binary is not None and len(sources) > 1:
-        formatted = _ruff_format(binary, sources)
+    return Formatting(sources, ruff=ruff).result()
+
+
+class Formatting:
+    """Texts being formatted: ``ruff format`` runs in its own process from the moment
+    this is made, while the caller does other work; :meth:`result` waits for it (or
+    formats with black, when ruff is not to be used or fails)."""
+
+    def __init__(self, sources: Mapping[str, str], *, ruff: bool = True) -> None:
+        self.sources = dict(sources)
+        self._folder: Path | None = None
+        self._names: dict[str, Path] = {}
+        self._process: subprocess.Popen[bytes] | None = None
+        binary = ruff_binary() if ruff else None
+        if binary is not None and len(sources) > 1:
+            self._start_ruff(binary)
+
+    def _start_ruff(self, binary: str) -> None:
+        environment = None
+        if len(self.sources) <= _ONE_THREAD_UP_TO and "RAYON_NUM_THREADS" not in os.environ:
+            # a package's few small files: starting a thread per core costs more than it saves
+            environment = {**os.environ, "RAYON_NUM_THREADS": "1"}
+        try:
+            self._folder = scratch_folder("codegen-ast-format-")
+            self._names = {path: self._folder / f"{index}.py" for index, path in enumerate(self.sources)}
+            for path, name in self._names.items():
+                name.write_text(self.sources[path], encoding="utf-8")
+            self._process = subprocess.Popen([binary, *_RUFF_FLAGS, *map(str, self._names.values())],
+                                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=environment)
+        except OSError:
+            self._process = None  # black formats them in result()
+
+    def result(self) -> dict[str, str]:
+        try:
+            formatted = self._ruff_result()
+        finally:
+            if self._folder is not None:
+                shutil.rmtree(self._folder, ignore_errors=True)
+                self._folder = None
         if formatted is not None:
             return formatted
-    return {path: format_source(source) for path, source in sources.items()}
+        return {path: format_source(source) for path, source in self.sources.items()}
 
-
-def _ruff_format(binary: str, sources: Mapping[str, str]) -> dict[str, str] | None:
-    with tempfile.TemporaryDirectory(prefix="codegen-ast-format-") as folder:
-        names = {path: Path(folder) / f"{index}.py" for index, path in enumerate(sources)}
-        for path, name in names.items():
-            name.write_text(sources[path], encoding="utf-8")
-        try:
-            done = subprocess.run([binary, *_RUFF_FLAGS, *map(str, names.values())], capture_output=True,
-                                  timeout=_RUFF_TIMEOUT_S, check=False)
-        except (OSError, subprocess.SubprocessError):
+    def _ruff_result(self) -> dict[str, str] | None:
+        process, self._process = self._process, None
+        if process is None:
             return None
-        if done.returncode != 0:
+        try:
+            returncode = process.wait(timeout=_RUFF_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+            return None
+        if returncode != 0:
             return None  # black says what does not parse
-        return {path: name.read_text(encoding="utf-8") for path, name in names.items()}
+        return {path: name.read_text(encoding="utf-8") for path, name in self._names.items()}
 
 
 def emit(tree: cst.Module, *, check_stable: bool = False) -> str:
@@ -141,8 +179,19 @@ def emit(tree: cst.Module, *, check_stable: bool = False) -> str:
 def emit_all(trees: Mapping[str, cst.Module], *, check_stable: bool = False, ruff: bool = False) -> dict[str, str]:
     """Render and format every tree (path -> tree) in one go (``ruff``: may format with
     ruff, for code proven identical); ``check_stable`` as in :func:`emit`."""
+    return finish_emit(start_emit(trees, ruff=ruff), check_stable=check_stable)
+
+
+def start_emit(trees: Mapping[str, cst.Module], *, ruff: bool = False) -> Formatting:
+    """Render every tree and start formatting them (see :class:`Formatting`); finish
+    with :func:`finish_emit`."""
     codes = {path: tree.code for path, tree in trees.items()}
-    formatted = format_sources(codes, ruff=ruff)
+    return Formatting(codes, ruff=ruff)
+
+
+def finish_emit(formatting: Formatting, *, check_stable: bool = False) -> dict[str, str]:
+    """The formatted texts of :func:`start_emit`; ``check_stable`` as in :func:`emit`."""
+    formatted = formatting.result()
     if check_stable:
         for path, text in formatted.items():
             if format_source(text) != text:

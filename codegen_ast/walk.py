@@ -45,6 +45,8 @@ class Excludes:
         return cls([(root.resolve(), GitIgnoreSpec.from_lines(list(lines))) for root, lines in sets if lines])
 
     def excluded(self, path: Path, *, is_dir: bool) -> bool:
+        if not self.patterns:
+            return False
         absolute = path.resolve()
         for root, spec in self.patterns:
             if absolute == root or not absolute.is_relative_to(root):
@@ -69,7 +71,10 @@ class _GitIgnores:
         return self.specs[folder]
 
     def ignored(self, path: Path, *, is_dir: bool) -> bool:
-        if self.top is None or not path.is_relative_to(self.top):
+        if self.top is None:
+            return False  # not in a repository: nothing to resolve
+        path = path.resolve()
+        if not path.is_relative_to(self.top):
             return False
         decision: bool | None = None
         layers: list[tuple[Path, GitIgnoreSpec | None]] = []
@@ -104,10 +109,10 @@ def walk(directory: Path, wanted: Callable[[str], bool], excludes: Excludes | No
         dirnames[:] = sorted(
             name for name in dirnames
             if not _skipped(here / name)
-            and not ignores.ignored((here / name).resolve(), is_dir=True)
+            and not ignores.ignored(here / name, is_dir=True)
             and not excludes.excluded(here / name, is_dir=True)
         )
         for name in sorted(filenames):
             path = here / name
-            if wanted(name) and not ignores.ignored(path.resolve(), is_dir=False) and not excludes.excluded(path, is_dir=False):
+            if wanted(name) and not ignores.ignored(path, is_dir=False) and not excludes.excluded(path, is_dir=False):
                 yield path

@@ -40,9 +40,9 @@ GENERATED_TESTS_READER = ("fill/check.py", "without_hook_tests")
 # libcst nodes whose constructor takes raw source text.
 RAW_SOURCE_NODES = frozenset({"SimpleString", "Name", "Integer", "Float", "Imaginary", "FormattedStringText"})
 BUILDERS = "builders/"
-# Functions that run or format source text; the last is codegen_ast.emit's wrapper of black.
-SOURCE_SINKS = frozenset({"exec", "eval", "compile", "format_str", "format_source", "format_sources"})
-FORMATTERS = frozenset({"format_str", "format_source", "format_sources"})
+# Functions that run or format source text; the last three are codegen_ast.emit's.
+SOURCE_SINKS = frozenset({"exec", "eval", "compile", "format_str", "format_source", "format_sources", "Formatting"})
+FORMATTERS = frozenset({"format_str", "format_source", "format_sources", "Formatting"})
 PARSE_TEMPLATE = re.compile(r"parse_?template", re.IGNORECASE)
 
 

@@ -20,7 +20,7 @@ from codegen_ast.declarative.operation import build_operation_handler
 from codegen_ast.declarative.registry import EventDecl, RegistryParts, build_registry
 from codegen_ast.declarative.shell import build_shell
 from codegen_ast.declarative.testgen import build_test_modules
-from codegen_ast.emit import emit_all
+from codegen_ast.emit import finish_emit, start_emit
 from codegen_ast.errors import InputProblem, SpecError
 from codegen_ast.files.package_init import build_reexports
 from codegen_ast.generate import GeneratedPackage, node_context
@@ -181,9 +181,14 @@ def generate_declarative(spec: NodeSpec, *, check_stable: bool = False) -> Gener
     contributions = build_declarative_contributions(context)
     names = DeclarativeNames.of(spec)
     modules = build_declarative_modules(spec, context, contributions)
-    package.files.update(emit_all(dict(sorted(modules.items())), check_stable=check_stable, ruff=True))
+    formatting = start_emit(dict(sorted(modules.items())), ruff=True)  # ruff formats while the contract is built
     topics = list(published_topics(context).values())
-    package.files["contract.yaml"] = build_contract(context, names, contributions, topics)
+    try:
+        contract = build_contract(context, names, contributions, topics)
+    finally:  # waited for even when the contract fails: no process or folder left behind
+        formatted = finish_emit(formatting, check_stable=check_stable)
+    package.files.update(formatted)
+    package.files["contract.yaml"] = contract
     for contribution in contributions:
         package.files |= contribution.texts
     package.files[MANIFEST] = render_manifest(spec, package.files, __version__)

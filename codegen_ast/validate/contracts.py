@@ -117,7 +117,7 @@ def read_tree(text: str) -> Any:
     if text in _JUST_READ:
         return _JUST_READ.pop(text)
     try:
-        return parse_yaml(text, None)
+        return parse_yaml(text, None, comments=False)
     except SpecError:
         return None
 
@@ -130,7 +130,7 @@ def read_contract(path: Path) -> tuple[str | None, ContractProblem | None]:
     by the framework's own loader."""
     try:
         text = read_input(path)
-        tree = parse_yaml(text, path)
+        tree = parse_yaml(text, path, comments=False)
     except SpecError as error:
         problem = error.problems[0]
         return None, ContractProblem(problem.line or 1, "", problem.message, "input")

@@ -12,7 +12,9 @@ import ast
 import hashlib
 import os
 import sysconfig
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +24,58 @@ from codegen_ast.validate.target_env import TargetPython
 _PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
 _MAX_ROOTS = 6
 _NODE_PACKAGE_MARKER = "contract.yaml"
+
+
+@dataclass
+class _RunTables:
+    """What one validation run has learnt of the disk: what each folder holds, where
+    names live, which package each folder is in."""
+
+    listings: dict[Path, dict[str, str]] = field(default_factory=dict)  # folder -> name -> "file"|"dir"|"other"
+    entries: dict[tuple[Path, str], tuple[str, Path] | None] = field(default_factory=dict)
+    parts: dict[Path, tuple[Path, list[str]]] = field(default_factory=dict)
+
+
+_RUN: ContextVar[_RunTables | None] = ContextVar("codegen_ast_validation_run", default=None)
+
+
+@contextmanager
+def one_run() -> Iterator[None]:
+    """Within the block the files on disk are taken not to change: each folder is listed
+    once (a package imports the same few names from many files, each a handful of
+    look-ups), not asked about file by file. Outside it, every question goes to the disk."""
+    token = _RUN.set(_RunTables()) if _RUN.get() is None else None
+    try:
+        yield
+    finally:
+        if token is not None:
+            _RUN.reset(token)
+
+
+def _kind(folder: Path, name: str) -> str | None:
+    """"file", "dir" or "other" for what ``folder/name`` is (links followed), None when nothing."""
+    run = _RUN.get()
+    if run is None:
+        path = folder / name
+        return "file" if path.is_file() else "dir" if path.is_dir() else "other" if path.exists() else None
+    listing = run.listings.get(folder)
+    if listing is None:
+        listing = run.listings[folder] = _listing(folder)
+    return listing.get(name)
+
+
+def _listing(folder: Path) -> dict[str, str]:
+    found: dict[str, str] = {}
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                try:
+                    found[entry.name] = "file" if entry.is_file() else "dir" if entry.is_dir() else "other"
+                except OSError:
+                    found[entry.name] = "other"
+    except OSError:
+        pass
+    return found
 
 
 @dataclass(frozen=True)
@@ -59,10 +113,10 @@ def own_module(name: str, importer: Path) -> OwnModule | None:
     """
     parts = name.split(".")
     for folder in importer.parents:
-        if not (folder / _NODE_PACKAGE_MARKER).is_file() or folder.name not in parts[1:]:
+        if folder.name not in parts[1:] or _kind(folder, _NODE_PACKAGE_MARKER) != "file":
             continue
         at = len(parts) - 1 - parts[::-1].index(folder.name)
-        kind = "package" if (folder / "__init__.py").is_file() else "namespace"
+        kind = "package" if _kind(folder, "__init__.py") == "file" else "namespace"
         location = _walk_down(name, kind, folder, parts[at + 1 :])
         if location is not None:
             return OwnModule(location, folder, ".".join(parts[:at]))
@@ -78,12 +132,18 @@ class DefinedNames:
 
 def package_parts(path: Path) -> tuple[Path, list[str]]:
     """(folder holding the top-level package, package names) for a file's folder."""
-    parts: list[str] = []
-    folder = path.parent
-    while (folder / "__init__.py").is_file() or (folder / "__init__.pyi").is_file():
-        parts.insert(0, folder.name)
-        folder = folder.parent
-    return folder, parts
+    run = _RUN.get()
+    known = run.parts.get(path.parent) if run is not None else None
+    if known is None:
+        parts: list[str] = []
+        folder = path.parent
+        while _kind(folder, "__init__.py") == "file" or _kind(folder, "__init__.pyi") == "file":
+            parts.insert(0, folder.name)
+            folder = folder.parent
+        known = (folder, parts)
+        if run is not None:
+            run.parts[path.parent] = known
+    return known[0], list(known[1])
 
 
 def location_of(path: Path) -> ModuleLocation:
@@ -105,7 +165,7 @@ def local_roots(path: Path) -> list[Path]:
     root, _ = package_parts(path)
     roots = [root]
     for parent in root.parents:
-        if len(roots) >= _MAX_ROOTS or any((roots[-1] / marker).exists() for marker in _PROJECT_MARKERS):
+        if len(roots) >= _MAX_ROOTS or any(_kind(roots[-1], marker) is not None for marker in _PROJECT_MARKERS):
             break
         roots.append(parent)
     return roots
@@ -113,13 +173,23 @@ def local_roots(path: Path) -> list[Path]:
 
 def _entry(folder: Path, part: str) -> tuple[str, Path] | None:
     """How ``part`` exists in ``folder``: ("package"|"module"|"namespace", path)."""
-    package = folder / part
-    if (package / "__init__.py").is_file():
-        return "package", package
-    if (folder / f"{part}.py").is_file():
+    run = _RUN.get()
+    if run is None:
+        return _find_entry(folder, part)
+    key = (folder, part)
+    if key not in run.entries:
+        run.entries[key] = _find_entry(folder, part)
+    return run.entries[key]
+
+
+def _find_entry(folder: Path, part: str) -> tuple[str, Path] | None:
+    kind = _kind(folder, part)
+    if kind == "dir" and _kind(folder / part, "__init__.py") == "file":
+        return "package", folder / part
+    if _kind(folder, f"{part}.py") == "file":
         return "module", folder / f"{part}.py"
-    if package.is_dir():
-        return "namespace", package
+    if kind == "dir":
+        return "namespace", folder / part
     return None
 
 
@@ -142,16 +212,14 @@ def _walk_down(name: str, kind: str, path: Path, rest: list[str]) -> ModuleLocat
 class ModuleIndex:
     """Resolves module names for one validation run; asks the target Python in batches.
 
-    Within the run, where a top-level name lives below a folder (and which folders
-    an import from a file's folder may be served from) is looked up on disk once:
-    a package imports the same few names from many files."""
+    Which folders an import from a file's folder may be served from is worked out
+    once; inside :func:`one_run`, where names live on disk is too."""
 
     target: TargetPython
     _target_answers: dict[str, dict[str, object]] = field(default_factory=dict)
     _names: dict[Path, DefinedNames | None] = field(default_factory=dict)
     _attributes: dict[tuple[str, str], bool | None] = field(default_factory=dict)
     _roots: dict[Path, list[Path]] = field(default_factory=dict)
-    _entries: dict[tuple[Path, str], tuple[str, Path] | None] = field(default_factory=dict)
 
     # --- where modules are -------------------------------------------------------
     def _local_roots(self, importer: Path) -> list[Path]:
@@ -159,12 +227,6 @@ class ModuleIndex:
         if folder not in self._roots:
             self._roots[folder] = local_roots(importer)
         return self._roots[folder]
-
-    def _top_entry(self, root: Path, first: str) -> tuple[str, Path] | None:
-        key = (root, first)
-        if key not in self._entries:
-            self._entries[key] = _entry(root, first)
-        return self._entries[key]
 
     def local(self, name: str, importer: Path) -> tuple[ModuleLocation | None, bool]:
         """(location, decided): decided=False means "ask the target environment".
@@ -175,7 +237,7 @@ class ModuleIndex:
         """
         first, *rest = name.split(".")
         for root in self._local_roots(importer):
-            found = self._top_entry(root, first)
+            found = _entry(root, first)
             if found is not None and found[0] != "namespace":
                 return _walk_down(name, found[0], found[1], rest), True
         return None, False
@@ -183,7 +245,7 @@ class ModuleIndex:
     def local_namespace(self, name: str, importer: Path) -> ModuleLocation | None:
         first, *rest = name.split(".")
         for root in self._local_roots(importer):
-            found = self._top_entry(root, first)
+            found = _entry(root, first)
             if found is not None:
                 return _walk_down(name, found[0], found[1], rest)
         return None

@@ -7,19 +7,20 @@ Errors fail every level; at ``strict`` warnings fail too.
 
 from __future__ import annotations
 
+import atexit
 import dataclasses
 import shutil
-import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from codegen_ast import __version__
+from codegen_ast.scratch import scratch_folder
 from codegen_ast.validate.completeness import check_completeness, manual_completion
 from codegen_ast.validate.import_check import start_import
 from codegen_ast.validate.imports import check_imports
-from codegen_ast.validate.modules import ModuleIndex
+from codegen_ast.validate.modules import ModuleIndex, one_run
 from codegen_ast.validate.nodes import ClassResolver
 from codegen_ast.validate.report import LEVEL_STAGES, LEVELS, Level, Report
 from codegen_ast.validate.rules import Finding
@@ -63,20 +64,21 @@ def validate(
     stages = LEVEL_STAGES[chosen]
     if not stages:
         return Report(level=chosen, tool_version=__version__)
-    target = TargetPython(python)
-    workspace = discover(paths, display_root, excludes)
-    index = ModuleIndex(target)
-    findings: list[Finding] = check_syntax(workspace)
-    findings += check_structure(workspace, index)
-    figure = None
-    if "imports" in stages:
-        findings += check_imports(workspace, index)
-        findings += check_security(workspace)
-        findings += check_completeness(workspace)
-        figure = manual_completion(workspace, findings, ClassResolver(index))
-    if "types" in stages:
-        found = check_types(workspace, target, Path(mypy_cache) if mypy_cache is not None else None)
-        findings += not_reported_before(found, findings)
+    with one_run():  # the files are taken not to change during the run
+        target = TargetPython(python)
+        workspace = discover(paths, display_root, excludes)
+        index = ModuleIndex(target)
+        findings: list[Finding] = check_syntax(workspace)
+        findings += check_structure(workspace, index)
+        figure = None
+        if "imports" in stages:
+            findings += check_imports(workspace, index)
+            findings += check_security(workspace)
+            findings += check_completeness(workspace)
+            figure = manual_completion(workspace, findings, ClassResolver(index))
+        if "types" in stages:
+            found = check_types(workspace, target, Path(mypy_cache) if mypy_cache is not None else None)
+            findings += not_reported_before(found, findings)
     return Report(
         level=chosen,
         stages=stages,
@@ -117,11 +119,17 @@ def validate_generated(
 
 @contextmanager
 def staged(package: GeneratedPackage, prefix: str) -> Iterator[Path]:
-    """The package's files written to ``<private temporary folder>/<package name>``, removed afterwards."""
-    staging = Path(tempfile.mkdtemp(prefix=prefix))
+    """The package's files written to ``<private temporary folder>/<package name>``, removed afterwards.
+
+    What it needs beside it (``onex_support``, the same for every package of a run) is
+    written once per process and linked in, not written and removed per package."""
+    staging = scratch_folder(prefix)
     try:
         made = {staging}
-        for relative, text in staged_files(package).items():
+        files = {f"{package.name}/{relative}": text for relative, text in package.files.items()}
+        if not _link_beside(package.beside, staging):
+            files = {**package.beside, **files}
+        for relative, text in files.items():
             path = staging / relative
             if path.parent not in made:
                 path.parent.mkdir(parents=True, exist_ok=True)
@@ -130,6 +138,43 @@ def staged(package: GeneratedPackage, prefix: str) -> Iterator[Path]:
         yield staging / package.name
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+# What packages need beside them, written once per process per content: the files -> their folder.
+_SHARED_BESIDE: dict[tuple[tuple[str, str], ...], Path] = {}
+
+
+def _link_beside(beside: Mapping[str, str], staging: Path) -> bool:
+    """Link the top-level entries of ``beside``, written once in a folder of their own,
+    into ``staging``; False (nothing linked) when links cannot be made here."""
+    if not beside:
+        return True
+    key = tuple(sorted(beside.items()))
+    shared = _SHARED_BESIDE.get(key)
+    try:
+        if shared is None or not shared.is_dir():
+            shared = scratch_folder("codegen-ast-beside-")
+            if not _SHARED_BESIDE:
+                atexit.register(_remove_shared_beside)
+            _SHARED_BESIDE[key] = shared
+            for relative, text in beside.items():
+                path = shared / relative
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text, encoding="utf-8")
+        for top in dict.fromkeys(relative.split("/", 1)[0] for relative in beside):
+            (staging / top).symlink_to(shared / top, target_is_directory=(shared / top).is_dir())
+    except OSError:
+        for entry in staging.iterdir():
+            if entry.is_symlink():
+                entry.unlink()
+        return False
+    return True
+
+
+def _remove_shared_beside() -> None:
+    for folder in _SHARED_BESIDE.values():
+        shutil.rmtree(folder, ignore_errors=True)
+    _SHARED_BESIDE.clear()
 
 
 def staged_files(package: GeneratedPackage) -> dict[str, str]:

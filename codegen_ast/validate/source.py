@@ -51,10 +51,12 @@ class SourceFile:
             source.decode_error = f"not readable as Python source text: {error}"
             return source
         try:
+            tree = ast.parse(source.text, str(path))
             # compile() also rejects what ast.parse accepts (a `return` outside a
-            # function, `nonlocal` at module level): "the file compiles".
-            compile(source.text, str(path), "exec", dont_inherit=True)
-            source.tree = ast.parse(source.text, str(path))
+            # function, `nonlocal` at module level): "the file compiles". Given the
+            # tree, it does not parse the text a second time.
+            compile(tree, str(path), "exec", dont_inherit=True)
+            source.tree = tree
         except SyntaxError as error:
             source.syntax_error = error
         except ValueError as error:  # null bytes
@@ -92,7 +94,15 @@ class Workspace:
     display_root: Path | None = None
 
     def display(self, path: Path) -> str:
-        return display_path(path, self.display_root)
+        """``path`` relative to the display root (or the current folder) when inside it, else absolute."""
+        try:
+            return path.relative_to(self._display_base).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    @cached_property
+    def _display_base(self) -> Path:
+        return (self.display_root if self.display_root is not None else Path.cwd()).resolve()
 
     def source_at(self, path: Path) -> SourceFile | None:
         for source in self.sources:
@@ -105,15 +115,6 @@ class Workspace:
         shown = [source.display for source in self.sources]
         shown += [self.display(path) for path in self.contracts]
         return sorted(shown)
-
-
-def display_path(path: Path, root: Path | None) -> str:
-    """``path`` relative to ``root`` (or the current folder) when inside it, else absolute."""
-    base = root if root is not None else Path.cwd()
-    try:
-        return path.relative_to(base.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 def wanted(name: str) -> bool:
