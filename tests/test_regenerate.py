@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import stat
 from pathlib import Path
 
@@ -191,6 +192,37 @@ def test_the_package_is_found_from_any_path_and_never_copied(project: Path) -> N
     assert again.exit_code == 2 and "already holds node_orders_effect (renamed)" in again.output
     inside = cli("new", str(project / "orders.yaml"), "-o", str(renamed / "handlers"), "--shape", "imperative", "--level", "none")
     assert inside.exit_code == 2 and "is inside the generated package" in inside.output
+
+
+def test_one_new_call_reads_each_folders_manifest_once_and_still_refuses_a_renamed_copy(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from codegen_ast.commands import new as new_command
+
+    specs = []
+    for index in range(6):
+        spec = project / f"orders{index}.yaml"
+        spec.write_text(yaml.safe_dump({**SPEC, "name": f"orders{index}"}, sort_keys=False))
+        specs.append(str(spec))
+    read: list[str] = []
+    monkeypatch.setattr(new_command, "read_manifest", lambda folder: read.append(folder.name) or read_manifest(folder))
+    out = project / "out"
+    first = cli("new", *specs, "-o", str(out), "--level", "none", "-q")
+    assert first.exit_code == 0, first.output
+    assert sorted(read) == ["node_orders_effect", "onex_support"]  # what was there before, once each
+    # a renamed copy of the fourth package is still refused, in a call that writes the others
+    (out / "node_orders3_effect").rename(out / "orders3_renamed")
+    read.clear()
+    again = cli("new", *specs, "-o", str(out), "--level", "none", "--force")
+    assert again.exit_code == 2 and "orders3_renamed already holds node_orders3_effect (renamed)" in again.output
+    assert len(read) == len(set(read))
+    # a folder that held a renamed copy and is replaced in the same call no longer counts as one
+    shutil.rmtree(out / "node_orders4_effect")
+    (out / "orders3_renamed").rename(out / "node_orders4_effect")  # orders3's package under orders4's name
+    replaced = cli("new", specs[4], specs[3], "-o", str(out), "--level", "none", "--force")
+    assert replaced.exit_code == 0, replaced.output
+    assert read_manifest(out / "node_orders4_effect").spec.package_name == "node_orders4_effect"
+    assert read_manifest(out / "node_orders3_effect").spec.package_name == "node_orders3_effect"
 
 
 def test_new_on_an_existing_package_points_to_regenerate_and_force_protects_edits(project: Path) -> None:

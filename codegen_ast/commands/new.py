@@ -124,13 +124,28 @@ def _refuse_second_copy(package: GeneratedPackage, output_dir: Path) -> None:
                           f"use `codegen-ast regenerate {inside}`, or choose an -o folder outside it")
     if not output_dir.is_dir():
         return
+    recorded = _recorded_names(output_dir)
     for sibling in sorted(output_dir.iterdir()):
-        if sibling.name == package.name or not (sibling / MANIFEST).is_file():
-            continue
-        recorded = read_manifest(sibling).spec
-        if recorded is not None and recorded.package_name == package.name:
+        if sibling.name != package.name and recorded.get(sibling.name) == package.name:
             raise OutputError(f"{sibling} already holds {package.name} (renamed): "
                               f"use `codegen-ast regenerate {sibling}`, or remove it first")
+
+
+# Per output folder: the package name each folder's manifest records (None: no manifest
+# or none readable), read once per `new` command (emptied when it starts). The packages
+# the command writes itself are each in a folder of their own name, which never makes
+# another package a renamed copy: what was read before they were written stays true.
+_RECORDED: dict[Path, dict[str, str | None]] = {}
+
+
+def _recorded_names(output_dir: Path) -> dict[str, str | None]:
+    """What :data:`_RECORDED` knows of ``output_dir``, its folders not seen yet read now."""
+    known = _RECORDED.setdefault(output_dir.resolve(), {})
+    for sibling in output_dir.iterdir():
+        if sibling.name not in known:
+            spec = read_manifest(sibling).spec if (sibling / MANIFEST).is_file() else None
+            known[sibling.name] = spec.package_name if spec is not None else None
+    return known
 
 
 def _check_replace(target: Path, force: int, discard_edits: bool) -> None:
@@ -203,6 +218,7 @@ def _one(read: ReadResult, source: str, spec_file: Path | None, output_dir: Path
         write_package(package, output_dir, force=True, follow_symlinks=mode.follow_symlinks,
                       notify=outcome.warnings.append,
                       guard=lambda path: _check_replace(path, mode.force, mode.discard_edits))
+        _RECORDED.setdefault(output_dir.resolve(), {})[package.name] = package.name  # it now records itself
         outcome.status = "written"
     else:
         outcome.status = ("would-write" if not target.exists() else "would-change") if outcome.changed else "unchanged"
@@ -324,6 +340,7 @@ def new_command(
     shape = run.shape(shape)
     level = "none" if no_validate else run.level(level)
     python = run.python(python)
+    _RECORDED.clear()  # what the output folder holds is read anew by each command
     if level != "none":
         prewarm(python)  # the framework's contract models load in another process meanwhile
     mode = Mode(check=check, diff=diff, dry_run=dry_run, force=force, discard_edits=discard_edits,
