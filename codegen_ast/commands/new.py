@@ -124,9 +124,9 @@ def _refuse_second_copy(package: GeneratedPackage, output_dir: Path) -> None:
                           f"use `codegen-ast regenerate {inside}`, or choose an -o folder outside it")
     if not output_dir.is_dir():
         return
-    recorded = _recorded_names(output_dir)
-    for sibling in sorted(output_dir.iterdir()):
-        if sibling.name != package.name and recorded.get(sibling.name) == package.name:
+    for name, recorded in sorted(_recorded_names(output_dir).items()):
+        if name != package.name and recorded == package.name:
+            sibling = output_dir / name
             raise OutputError(f"{sibling} already holds {package.name} (renamed): "
                               f"use `codegen-ast regenerate {sibling}`, or remove it first")
 
