@@ -101,3 +101,22 @@ def strict_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StrictRun]:
     finally:
         monkeypatch.undo()
     yield StrictRun(report, generated_root, calls)
+
+
+def count_probe_asks(monkeypatch: pytest.MonkeyPatch, answers: Path) -> list[int]:
+    """Contract answers kept in ``answers`` (a test's own folder); the returned list gets the
+    number of contracts of each request sent to the probe server."""
+    from typing import Any
+
+    from codegen_ast.validate import target_env
+
+    monkeypatch.setattr(target_env, "_ANSWERS", target_env.ContractAnswers(answers))
+    asked: list[int] = []
+    real = target_env._ask_probe_server
+
+    def counting(executable: str, request: dict[str, Any]) -> dict[str, Any]:
+        asked.append(len(request.get("contracts") or []))
+        return real(executable, request)
+
+    monkeypatch.setattr(target_env, "_ask_probe_server", counting)
+    return asked

@@ -7,7 +7,6 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -15,6 +14,7 @@ from codegen_ast.generate import generate
 from codegen_ast.readers import read_node_spec
 from codegen_ast.validate import target_env, validate
 from tests.conftest import EXAMPLE_SPEC
+from tests.validate.conftest import count_probe_asks
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -22,16 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def server_asks(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[int]:
     """Contract answers kept in an empty folder of this test; counts the contracts sent to the probe server."""
-    monkeypatch.setattr(target_env, "_ANSWERS", target_env.ContractAnswers(tmp_path / "answers"))
-    asked: list[int] = []
-    real = target_env._ask_probe_server
-
-    def counting(executable: str, request: dict[str, Any]) -> dict[str, Any]:
-        asked.append(len(request.get("contracts") or []))
-        return real(executable, request)
-
-    monkeypatch.setattr(target_env, "_ask_probe_server", counting)
-    return asked
+    return count_probe_asks(monkeypatch, tmp_path / "answers")
 
 
 def _contract_findings(folder: Path) -> list[str]:

@@ -39,7 +39,7 @@ from codegen_ast.validate import (
 )
 from codegen_ast.validate.rules import Finding
 from tests.conftest import EXAMPLE_SPEC, import_servers_left
-from tests.validate.conftest import count_worker_requests
+from tests.validate.conftest import count_probe_asks, count_worker_requests
 
 UP_TIMEOUT_S = 120.0  # the server waits for its starter (up to 3 s), then loads the framework
 
@@ -226,16 +226,7 @@ _REFUSED_SECTION = "performance: {single_operation_max_ms: not-a-number}\n"
 @pytest.fixture
 def probe_asked(home: Home, monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Contract answers kept in this test's cache folder; counts the contracts sent to the probe server."""
-    monkeypatch.setattr(target_env, "_ANSWERS", target_env.ContractAnswers(home.root / "contracts"))
-    asked: list[int] = []
-    real = target_env._ask_probe_server
-
-    def counting(executable: str, request: dict[str, Any]) -> dict[str, Any]:
-        asked.append(len(request.get("contracts") or []))
-        return real(executable, request)
-
-    monkeypatch.setattr(target_env, "_ask_probe_server", counting)
-    return asked
+    return count_probe_asks(monkeypatch, home.root / "contracts")
 
 
 def _contracts(package: GeneratedPackage, *marks: str) -> list[dict[str, str]]:
